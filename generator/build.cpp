@@ -1,0 +1,75 @@
+#include "build.h"
+
+#include "checks.h"
+#include "output.h"
+#include "pages.h"
+#include "theme.h"
+
+namespace portal {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Loads and checks; on success `site` holds the loaded site.
+BuildResult load_and_check(const BuildOptions& options, std::optional<Site>& site) {
+  BuildResult result;
+  LoadOptions load;
+  load.drafts = options.drafts;
+  load.today = today();
+  auto loaded = load_site(options.source, load, options.jobs, result.diagnostics);
+  if (loaded.failure == LoadFailure::config || !loaded.site) {
+    result.outcome = Outcome::failure;
+    result.diagnostics.sort();
+    return result;
+  }
+  check_site(*loaded.site, result.diagnostics);
+  result.diagnostics.sort();
+  if (result.diagnostics.has_errors()) result.outcome = Outcome::content_errors;
+  site = std::move(loaded.site);
+  return result;
+}
+
+}  // namespace
+
+BuildResult run_check(const BuildOptions& options) {
+  std::optional<Site> site;
+  return load_and_check(options, site);
+}
+
+BuildResult run_build(const BuildOptions& options) {
+  std::optional<Site> site;
+  BuildResult result = load_and_check(options, site);
+  if (result.outcome != Outcome::ok) return result;
+
+  const fs::path output = options.output ? *options.output : options.source / site->config.output_dir;
+  result.output = output;
+  if (auto problem = validate_output_folder(options.source, output); !problem.empty()) {
+    result.outcome = Outcome::failure;
+    result.error = problem;
+    return result;
+  }
+  std::string theme_error;
+  const auto theme = load_theme(options.source, site->config.theme, theme_error);
+  if (!theme) {
+    result.outcome = Outcome::failure;
+    result.error = theme_error;
+    return result;
+  }
+
+  std::vector<OutputFile> files;
+  for (auto& page : render_pages(*site, *theme, options.jobs)) files.push_back({page.path, std::move(page.content), {}});
+  result.pages = files.size();
+  for (const auto& asset : site->assets) {
+    if (asset.published) files.push_back({asset.url.substr(1), {}, options.source / asset.path});
+  }
+  for (const auto& name : theme->static_files) files.push_back({"assets/" + name, {}, theme->static_dir / name});
+  result.files = files.size();
+  if (auto err = publish(output, std::move(files)); !err.empty()) {
+    result.outcome = Outcome::failure;
+    result.error = err;
+  }
+  return result;
+}
+
+}  // namespace portal

@@ -1,0 +1,22 @@
+// The rules of spec §4 that run over a loaded site. Each adds diagnostics;
+// none stops the others, so one run reports every problem.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "diagnostics.h"
+#include "site.h"
+
+namespace portal {
+
+// Ids the default theme gives the sections of each kind's page, so `@/` links
+// may point at them (e.g. `@/agreements/2020-04.md#leads`).
+std::vector<std::string> theme_anchors(Kind kind);
+
+// URLs the generator writes itself; no content file may take them.
+std::vector<std::string> generated_urls();
+
+void check_site(const Site& site, Diagnostics& diags);
+
+}  // namespace portal

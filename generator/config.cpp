@@ -1,0 +1,65 @@
+#include "config.h"
+
+#include "fields.h"
+#include "front_matter.h"
+
+namespace portal {
+
+std::optional<SiteConfig> parse_config(std::string_view raw, const std::string& path, Diagnostics& diags) {
+  const char* rule = "config";
+  Diagnostics local;
+  auto text = normalise_source(raw, path, rule, local);
+  std::optional<toml::table> table;
+  if (text) table = parse_toml(*text, path, 1, rule, local);
+  if (!table) {
+    diags.append(local);
+    return std::nullopt;
+  }
+  SiteConfig c;
+  FieldReader r(*table, path, 1, rule, local, "site.toml");
+  auto req = [&](const char* key) {
+    auto v = r.string(key, Required::yes);
+    return v ? v->value : std::string();
+  };
+  c.title = req("title");
+  c.partnership = req("partnership");
+  if (auto v = r.string("base_url", Required::yes)) {
+    c.base_url = v->value;
+    if (!(c.base_url.starts_with("https://") || c.base_url.starts_with("http://"))) {
+      local.error(path, v->pos, rule, "`base_url` must be an absolute URL starting with https:// or http://",
+                  "write it like base_url = \"https://example.org/portal/\"");
+    }
+    if (!c.base_url.ends_with('/')) c.base_url += '/';
+  }
+  if (auto v = r.string("language")) c.language = v->value;
+  if (auto v = r.string("theme")) c.theme = v->value;
+  if (auto v = r.string("output_dir")) c.output_dir = v->value;
+  c.allow_raw_html = r.boolean("allow_raw_html");
+
+  if (const auto* h = r.table("history")) {
+    FieldReader hr(*h, path, 1, rule, local, "[history] table");
+    if (auto m = hr.string("mode")) {
+      if (m->value == "full") c.history_mode = HistoryMode::full;
+      else if (m->value == "dates") c.history_mode = HistoryMode::dates;
+      else if (m->value == "none") c.history_mode = HistoryMode::none;
+      else local.error(path, m->pos, rule, "`mode` must be \"full\", \"dates\" or \"none\", not \"" + m->value + "\"",
+                       "write mode = \"full\"");
+    }
+    if (auto u = hr.string("commit_url")) c.commit_url = u->value;
+    c.show_authors = hr.boolean("show_authors");
+    hr.finish();
+  }
+  if (const auto* t = r.table("contact")) {
+    FieldReader cr(*t, path, 1, rule, local, "[contact] table");
+    if (auto e = cr.string("email")) c.contact_email = e->value;
+    if (auto p = cr.string("phone")) c.contact_phone = p->value;
+    cr.finish();
+  }
+  r.finish();
+  const bool ok = !local.has_errors();
+  diags.append(local);
+  if (!ok) return std::nullopt;
+  return c;
+}
+
+}  // namespace portal

@@ -1,0 +1,31 @@
+// site.toml (spec §2).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "diagnostics.h"
+
+namespace portal {
+
+enum class HistoryMode { full, dates, none };
+
+struct SiteConfig {
+  std::string title;
+  std::string partnership;
+  std::string base_url;  // absolute, ends with '/'
+  std::string language = "en-GB";
+  std::string theme = "default";
+  std::string output_dir = "public";
+  bool allow_raw_html = false;
+  HistoryMode history_mode = HistoryMode::full;
+  std::string commit_url;
+  bool show_authors = false;
+  std::string contact_email;
+  std::string contact_phone;
+};
+
+// Parses site.toml's text; problems are `config` diagnostics against `path`.
+std::optional<SiteConfig> parse_config(std::string_view text, const std::string& path, Diagnostics& diags);
+
+}  // namespace portal

@@ -1,0 +1,112 @@
+#include "content_tree.h"
+
+#include <algorithm>
+
+#include "date.h"
+
+namespace portal {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    const auto slash = s.find('/', start);
+    parts.push_back(s.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  return parts;
+}
+
+std::string stem(const std::string& name) { return name.substr(0, name.rfind('.')); }
+
+}  // namespace
+
+std::optional<ContentEntry> classify(const std::string& relative, Diagnostics& diags) {
+  ContentEntry e;
+  e.path = "content/" + relative;
+  if (!relative.ends_with(".md")) {
+    e.type = relative == "plans.toml" ? EntryType::plans : EntryType::asset;
+    return e;
+  }
+  e.type = EntryType::document;
+  const auto parts = split(relative);
+  const std::string& name = parts.back();
+  e.slug = stem(name);
+  auto unknown = [&](const std::string& why) -> std::optional<ContentEntry> {
+    diags.error(e.path, {1, 1}, "front-matter", "unknown kind of document: " + why,
+                "pages go in content/, and agreements, meetings, dhr, bulletins and events in their folders "
+                "(see docs/content-format.md)");
+    return std::nullopt;
+  };
+  if (parts.size() == 1) {
+    e.kind = name == "_index.md" ? Kind::home : Kind::page;
+    return e;
+  }
+  const std::string& section = parts[0];
+  if (parts.size() == 2 && name != "_index.md") {
+    if (section == "agreements") e.kind = Kind::agreement;
+    else if (section == "dhr") e.kind = Kind::dhr;
+    else if (section == "bulletins") e.kind = Kind::bulletin;
+    else if (section == "events") e.kind = Kind::event;
+    else return unknown("no kind of document lives in content/" + section + "/");
+    return e;
+  }
+  if (section == "meetings" && parts.size() == 3) {
+    e.meeting = parts[1];
+    if (!parse_iso_date(e.meeting)) {
+      diags.error(e.path, {1, 1}, "front-matter",
+                  "a meeting folder must be named by the meeting's date, not \"" + e.meeting + "\"",
+                  "rename the folder to the date as YYYY-MM-DD, e.g. content/meetings/2020-03-18/");
+      return std::nullopt;
+    }
+    if (name == "_index.md") {
+      e.kind = Kind::meeting;
+      e.slug = e.meeting;
+    } else if (name == "notes.md") {
+      e.kind = Kind::notes;
+    } else {
+      e.kind = Kind::paper;
+    }
+    return e;
+  }
+  return unknown("content/" + relative + " is not a place for a document");
+}
+
+std::vector<ContentEntry> walk_content(const fs::path& source, Diagnostics& diags) {
+  std::vector<ContentEntry> out;
+  const fs::path content = source / "content";
+  std::error_code ec;
+  if (!fs::is_directory(content, ec)) {
+    diags.error("content", {}, "config", "there is no content/ folder in the source folder",
+                "create content/ with an _index.md for the home page");
+    return out;
+  }
+  fs::recursive_directory_iterator it(content, fs::directory_options::none, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    const auto& entry = *it;
+    const std::string name = entry.path().filename().string();
+    const std::string relative = fs::relative(entry.path(), content, ec).generic_string();
+    if (name.starts_with('.') || name.ends_with('~')) {
+      if (entry.is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (entry.is_symlink(ec)) {
+      diags.error("content/" + relative, {}, "front-matter",
+                  "symbolic links are not followed, so this file would be missing from the site",
+                  "replace the link with the file itself");
+      continue;
+    }
+    if (!entry.is_regular_file(ec)) continue;
+    if (auto e = classify(relative, diags)) out.push_back(std::move(*e));
+  }
+  if (ec) diags.error("content", {}, "config", "cannot read the content folder: " + ec.message());
+  std::sort(out.begin(), out.end(), [](const ContentEntry& a, const ContentEntry& b) { return a.path < b.path; });
+  return out;
+}
+
+}  // namespace portal

@@ -1,0 +1,32 @@
+// Walks content/ and decides, from each file's place, what it is (spec §3).
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "diagnostics.h"
+#include "model.h"
+
+namespace portal {
+
+enum class EntryType { document, plans, asset };
+
+struct ContentEntry {
+  std::string path;  // relative to the source folder, '/'-separated: "content/dhr/diana-2020.md"
+  EntryType type = EntryType::asset;
+  Kind kind = Kind::page;
+  std::string slug;     // file stem; the folder name for a meeting
+  std::string meeting;  // meeting folder name for meetings, notes and papers
+};
+
+// Classifies a path relative to content/ ("meetings/2020-03-18/notes.md").
+// nullopt with a diagnostic when a Markdown file sits where no kind lives.
+std::optional<ContentEntry> classify(const std::string& relative, Diagnostics& diags);
+
+// Every file under source/content, sorted by path. Hidden files are skipped;
+// symbolic links are refused, never followed.
+std::vector<ContentEntry> walk_content(const std::filesystem::path& source, Diagnostics& diags);
+
+}  // namespace portal

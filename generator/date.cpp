@@ -1,0 +1,88 @@
+#include "date.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+namespace portal {
+
+namespace {
+const char* const kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
+                               "July",    "August",   "September", "October", "November", "December"};
+const char* const kWeekdays[] = {"Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday"};
+
+bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+int days_in_month(int y, int m) {
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && leap(y) ? 29 : days[m - 1];
+}
+}  // namespace
+
+const char* month_name(int month) { return month >= 1 && month <= 12 ? kMonths[month - 1] : "?"; }
+
+bool Date::valid() const {
+  return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month);
+}
+
+int Date::day_number() const {
+  using namespace std::chrono;
+  return static_cast<int>(sys_days{std::chrono::year{year} / std::chrono::month{static_cast<unsigned>(month)} /
+                                   std::chrono::day{static_cast<unsigned>(day)}}
+                              .time_since_epoch()
+                              .count());
+}
+
+Date from_day_number(int days) {
+  using namespace std::chrono;
+  const year_month_day ymd{sys_days{std::chrono::days{days}}};
+  return Date{static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
+              static_cast<int>(static_cast<unsigned>(ymd.day())), std::nullopt};
+}
+
+std::string Date::iso() const {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
+  return buf;
+}
+
+std::string Date::iso_datetime() const {
+  if (!minutes) return iso();
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:00", iso().c_str(), *minutes / 60, *minutes % 60);
+  return buf;
+}
+
+std::string Date::long_form() const { return std::to_string(day) + " " + month_name(month) + " " + std::to_string(year); }
+
+std::string Date::time_of_day() const {
+  if (!minutes) return {};
+  const int h = *minutes / 60;
+  const int m = *minutes % 60;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%d.%02d%s", h % 12 == 0 ? 12 : h % 12, m, h < 12 ? "am" : "pm");
+  return buf;
+}
+
+std::string Date::weekday() const {
+  const int n = day_number();
+  return kWeekdays[((n % 7) + 7) % 7];
+}
+
+std::optional<Date> parse_iso_date(const std::string& s) {
+  int y = 0, m = 0, d = 0;
+  char extra = 0;
+  if (s.size() != 10 || std::sscanf(s.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3) return std::nullopt;
+  Date date{y, m, d, std::nullopt};
+  if (!date.valid()) return std::nullopt;
+  return date;
+}
+
+Date today() {
+  if (const char* fixed = std::getenv("PORTAL_TODAY")) {
+    if (auto d = parse_iso_date(fixed)) return *d;
+  }
+  using namespace std::chrono;
+  return from_day_number(static_cast<int>(floor<days>(system_clock::now()).time_since_epoch().count()));
+}
+
+}  // namespace portal

@@ -1,0 +1,87 @@
+#include "diagnostics.h"
+
+#include <algorithm>
+#include <sstream>
+#include <tuple>
+
+#include <toml++/toml.h>
+
+namespace portal {
+
+void Diagnostics::error(std::string file, Pos pos, std::string rule, std::string message, std::string hint) {
+  items_.push_back({std::move(file), pos, Severity::error, std::move(rule), std::move(message), std::move(hint)});
+}
+
+void Diagnostics::warning(std::string file, Pos pos, std::string rule, std::string message, std::string hint) {
+  items_.push_back({std::move(file), pos, Severity::warning, std::move(rule), std::move(message), std::move(hint)});
+}
+
+void Diagnostics::append(const Diagnostics& other) {
+  items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+}
+
+int Diagnostics::errors() const {
+  return static_cast<int>(std::count_if(items_.begin(), items_.end(),
+                                        [](const Diagnostic& d) { return d.severity == Severity::error; }));
+}
+
+int Diagnostics::warnings() const { return static_cast<int>(items_.size()) - errors(); }
+
+void Diagnostics::sort() {
+  std::stable_sort(items_.begin(), items_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.file, a.pos.line, a.pos.column, a.rule, a.message) <
+           std::tie(b.file, b.pos.line, b.pos.column, b.rule, b.message);
+  });
+  items_.erase(std::unique(items_.begin(), items_.end(),
+                           [](const Diagnostic& a, const Diagnostic& b) {
+                             return a.file == b.file && a.pos.line == b.pos.line && a.pos.column == b.pos.column &&
+                                    a.rule == b.rule && a.message == b.message;
+                           }),
+               items_.end());
+}
+
+static const char* severity_name(Severity s) { return s == Severity::error ? "error" : "warning"; }
+
+std::string format_text(const Diagnostic& d) {
+  std::string out = d.file;
+  if (d.pos.line > 0) {
+    out += ':' + std::to_string(d.pos.line);
+    if (d.pos.column > 0) out += ':' + std::to_string(d.pos.column);
+  }
+  out += ": ";
+  out += severity_name(d.severity);
+  out += '[' + d.rule + "]: " + d.message;
+  if (!d.hint.empty()) out += " (hint: " + d.hint + ")";
+  return out;
+}
+
+static std::string plural(int n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+std::string format_text(const Diagnostics& ds) {
+  std::string out;
+  for (const auto& d : ds.items()) out += format_text(d) + '\n';
+  if (!ds.items().empty()) out += plural(ds.errors(), "error") + ", " + plural(ds.warnings(), "warning") + '\n';
+  return out;
+}
+
+// toml++ writes JSON, so no JSON writer of our own is needed.
+std::string format_json(const Diagnostics& ds) {
+  toml::array list;
+  for (const auto& d : ds.items()) {
+    list.push_back(toml::table{{"file", d.file},
+                               {"line", d.pos.line},
+                               {"column", d.pos.column},
+                               {"severity", severity_name(d.severity)},
+                               {"rule", d.rule},
+                               {"message", d.message},
+                               {"hint", d.hint}});
+  }
+  toml::table root{{"errors", ds.errors()}, {"warnings", ds.warnings()}, {"diagnostics", std::move(list)}};
+  std::ostringstream out;
+  out << toml::json_formatter{root} << '\n';
+  return out.str();
+}
+
+}  // namespace portal

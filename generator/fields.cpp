@@ -1,0 +1,187 @@
+#include "fields.h"
+
+#include "text.h"
+
+namespace portal {
+
+namespace {
+const char* type_name(const toml::node& n) {
+  switch (n.type()) {
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a number";
+    case toml::node_type::boolean: return "true or false";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
+    case toml::node_type::array: return "a list";
+    case toml::node_type::table: return "a table";
+    default: return "nothing";
+  }
+}
+}  // namespace
+
+FieldReader::FieldReader(const toml::table& table, std::string path, int first_line, const char* rule,
+                         Diagnostics& diags, std::string context)
+    : table_(&table), path_(std::move(path)), first_line_(first_line), rule_(rule), diags_(&diags),
+      context_(std::move(context)) {}
+
+Pos FieldReader::position_of(const toml::node& node) const {
+  const auto& b = node.source().begin;
+  if (b.line == 0) return {};
+  return {first_line_ + static_cast<int>(b.line) - 1, static_cast<int>(b.column)};
+}
+
+Pos FieldReader::key_pos(const std::string& key) const {
+  const auto it = table_->find(key);
+  if (it == table_->end()) return table_pos();
+  const auto& b = it->first.source().begin;
+  if (b.line == 0) return position_of(it->second);
+  return {first_line_ + static_cast<int>(b.line) - 1, static_cast<int>(b.column)};
+}
+
+const toml::node* FieldReader::take(const std::string& key) {
+  known_.insert(key);
+  return table_->get(key);
+}
+
+void FieldReader::wrong_type(const std::string& key, const char* wanted, const std::string& example) {
+  const auto* node = table_->get(key);
+  diags_->error(path_, key_pos(key), rule_,
+                "`" + key + "` must be " + wanted + ", not " + (node ? type_name(*node) : "nothing"),
+                "write it like " + example);
+}
+
+std::optional<Located<std::string>> FieldReader::string(const std::string& key, Required required) {
+  const auto* node = take(key);
+  if (!node) {
+    if (required == Required::yes)
+      diags_->error(path_, table_pos().line ? table_pos() : Pos{first_line_ > 1 ? first_line_ - 1 : 1, 1}, rule_,
+                    "the " + context_ + " has no `" + key + "`", "add `" + key + " = \"...\"`");
+    return std::nullopt;
+  }
+  if (const auto* s = node->as_string()) return Located<std::string>{s->get(), key_pos(key)};
+  wrong_type(key, "a string in quotes", key + " = \"...\"");
+  return std::nullopt;
+}
+
+bool FieldReader::boolean(const std::string& key) {
+  const auto* node = take(key);
+  if (!node) return false;
+  if (const auto* b = node->as_boolean()) return b->get();
+  wrong_type(key, "true or false", key + " = true");
+  return false;
+}
+
+std::optional<Located<std::int64_t>> FieldReader::integer(const std::string& key) {
+  const auto* node = take(key);
+  if (!node) return std::nullopt;
+  if (const auto* i = node->as_integer()) return Located<std::int64_t>{i->get(), key_pos(key)};
+  wrong_type(key, "a whole number", key + " = 10");
+  return std::nullopt;
+}
+
+std::optional<Located<Date>> FieldReader::date(const std::string& key, TimeOfDay time, Required required) {
+  const auto* node = take(key);
+  const std::string example = key + (time == TimeOfDay::allowed ? " = 2020-03-18T10:00:00" : " = 2020-03-18");
+  if (!node) {
+    if (required == Required::yes)
+      diags_->error(path_, table_pos().line ? table_pos() : Pos{1, 1}, rule_,
+                    "the " + context_ + " has no `" + key + "`", "add `" + example + "`");
+    return std::nullopt;
+  }
+  const Pos pos = key_pos(key);
+  if (const auto* d = node->as_date()) {
+    const auto v = d->get();
+    return Located<Date>{{static_cast<int>(v.year), static_cast<int>(v.month), static_cast<int>(v.day), std::nullopt},
+                         pos};
+  }
+  if (const auto* dt = node->as_date_time()) {
+    const auto v = dt->get();
+    if (time == TimeOfDay::forbidden) {
+      diags_->error(path_, pos, rule_, "`" + key + "` must be a date without a time of day",
+                    "write it like " + example);
+      return std::nullopt;
+    }
+    if (v.offset) {
+      diags_->error(path_, pos, rule_, "`" + key + "` has a time-zone offset; the portal uses local (UK) times",
+                    "drop the offset: write it like " + example);
+      return std::nullopt;
+    }
+    return Located<Date>{{static_cast<int>(v.date.year), static_cast<int>(v.date.month), static_cast<int>(v.date.day),
+                          static_cast<int>(v.time.hour) * 60 + static_cast<int>(v.time.minute)},
+                         pos};
+  }
+  if (const auto* s = node->as_string()) {
+    diags_->error(path_, pos, rule_, "`" + key + "` must be a TOML date, not a string",
+                  parse_iso_date(s->get()) ? "remove the quotes: " + example : "write it like " + example);
+    return std::nullopt;
+  }
+  wrong_type(key, "a date", example);
+  return std::nullopt;
+}
+
+std::vector<Located<std::string>> FieldReader::strings(const std::string& key) {
+  std::vector<Located<std::string>> out;
+  const auto* node = take(key);
+  if (!node) return out;
+  if (const auto* s = node->as_string()) {
+    out.push_back({s->get(), key_pos(key)});
+    return out;
+  }
+  const auto* arr = node->as_array();
+  if (!arr) {
+    wrong_type(key, "a list of strings", key + " = [\"...\", \"...\"]");
+    return out;
+  }
+  for (const auto& element : *arr) {
+    if (const auto* s = element.as_string()) {
+      const Pos p = position_of(element);
+      out.push_back({s->get(), p.line ? p : key_pos(key)});
+    } else {
+      diags_->error(path_, position_of(element).line ? position_of(element) : key_pos(key), rule_,
+                    "every entry of `" + key + "` must be a string, not " + type_name(element),
+                    "put each entry in quotes: " + key + " = [\"...\"]");
+    }
+  }
+  return out;
+}
+
+const toml::table* FieldReader::table(const std::string& key) {
+  const auto* node = take(key);
+  if (!node) return nullptr;
+  if (const auto* t = node->as_table()) return t;
+  wrong_type(key, "a table", "[" + key + "] on a line of its own, followed by its fields");
+  return nullptr;
+}
+
+std::vector<FieldReader> FieldReader::tables(const std::string& key) {
+  std::vector<FieldReader> out;
+  const auto* node = take(key);
+  if (!node) return out;
+  const auto* arr = node->as_array();
+  if (!arr || !arr->is_array_of_tables()) {
+    wrong_type(key, "a list of tables", "[[" + key + "]] followed by its fields");
+    return out;
+  }
+  for (const auto& element : *arr)
+    out.emplace_back(*element.as_table(), path_, first_line_, rule_, *diags_, "[[" + key + "]] entry");
+  return out;
+}
+
+void FieldReader::finish() {
+  std::vector<std::string> known(known_.begin(), known_.end());
+  for (const auto& [key, value] : *table_) {
+    const std::string name(key.str());
+    if (known_.count(name)) continue;
+    const auto suggestion = text::closest(name, known);
+    const auto& b = key.source().begin;
+    const Pos pos = b.line ? Pos{first_line_ + static_cast<int>(b.line) - 1, static_cast<int>(b.column)}
+                           : position_of(value);
+    diags_->error(path_, pos, rule_, "unknown key `" + name + "` in the " + context_,
+                  suggestion.empty() ? "remove it; see docs/content-format.md for the keys this kind takes"
+                                     : "did you mean `" + suggestion + "`?");
+  }
+}
+
+}  // namespace portal

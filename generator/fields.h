@@ -1,0 +1,65 @@
+// Typed, position-aware reading of a TOML table: each read marks its key as
+// known, wrong types become diagnostics, and finish() reports unknown keys.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "date.h"
+#include "diagnostics.h"
+
+namespace portal {
+
+template <class T>
+struct Located {
+  T value{};
+  Pos pos;
+};
+
+enum class Required { no, yes };
+enum class TimeOfDay { forbidden, allowed };
+
+class FieldReader {
+ public:
+  // `context` names the table in messages ("front matter", "[[items]] entry").
+  FieldReader(const toml::table& table, std::string path, int first_line, const char* rule, Diagnostics& diags,
+              std::string context = "front matter");
+
+  std::optional<Located<std::string>> string(const std::string& key, Required required = Required::no);
+  bool boolean(const std::string& key);
+  std::optional<Located<std::int64_t>> integer(const std::string& key);
+  std::optional<Located<Date>> date(const std::string& key, TimeOfDay time, Required required = Required::no);
+  // A list of strings; a single string is accepted as a list of one.
+  std::vector<Located<std::string>> strings(const std::string& key);
+  // A sub-table (`[key]`), or nullptr when absent or of the wrong type (reported).
+  const toml::table* table(const std::string& key);
+  // An array of tables (`[[key]]`), each read by its own reader.
+  std::vector<FieldReader> tables(const std::string& key);
+
+  // Reports every key that no read asked for.
+  void finish();
+
+  [[nodiscard]] Pos position_of(const toml::node& node) const;
+  [[nodiscard]] Pos key_pos(const std::string& key) const;
+  [[nodiscard]] Pos table_pos() const { return position_of(*table_); }
+  [[nodiscard]] const std::string& path() const { return path_; }
+
+ private:
+  const toml::node* take(const std::string& key);
+  void wrong_type(const std::string& key, const char* wanted, const std::string& example);
+
+  const toml::table* table_;
+  std::string path_;
+  int first_line_;
+  const char* rule_;
+  Diagnostics* diags_;
+  std::string context_;
+  std::set<std::string> known_;
+};
+
+}  // namespace portal

@@ -1,0 +1,102 @@
+#include "front_matter.h"
+
+#include "text.h"
+
+namespace portal {
+
+namespace {
+
+bool is_fence(std::string_view line, std::string_view fence) {
+  return text::trim(line) == fence && line.substr(0, fence.size()) == fence;
+}
+
+std::string_view line_at(std::string_view text, std::size_t start) {
+  const auto end = text.find('\n', start);
+  return text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+}
+
+}  // namespace
+
+std::optional<std::string> normalise_source(std::string_view raw, const std::string& path, const char* rule,
+                                            Diagnostics& diags) {
+  if (raw.starts_with("\xEF\xBB\xBF")) raw.remove_prefix(3);
+  if (const auto bad = text::invalid_utf8_offset(raw); bad != std::string_view::npos) {
+    const auto lc = text::line_col_at(raw, bad);
+    diags.error(path, {lc.line, lc.column}, rule, "the file is not valid UTF-8 text",
+                "save the file as UTF-8 in your editor (\"Save with encoding: UTF-8\")");
+    return std::nullopt;
+  }
+  if (const auto nul = raw.find('\0'); nul != std::string_view::npos) {
+    const auto lc = text::line_col_at(raw, nul);
+    diags.error(path, {lc.line, lc.column}, rule, "the file contains a NUL byte, so it is not a text file",
+                "remove the character, or keep binary files out of Markdown");
+    return std::nullopt;
+  }
+  std::string out;
+  out.reserve(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n') continue;
+    out += raw[i];
+  }
+  return out;
+}
+
+std::optional<toml::table> parse_toml(std::string_view toml_text, const std::string& path, int first_line,
+                                      const char* rule, Diagnostics& diags) {
+  try {
+    return toml::parse(toml_text, path);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    const int line = where.line > 0 ? first_line + static_cast<int>(where.line) - 1 : 0;
+    diags.error(path, {line, static_cast<int>(where.column)}, rule,
+                "TOML syntax error: " + std::string(e.description()),
+                "check the quotes, brackets and `key = value` form on this line");
+    return std::nullopt;
+  }
+}
+
+std::optional<FrontMatter> parse_front_matter(std::string_view text, const std::string& path, Diagnostics& diags) {
+  const char* rule = "front-matter";
+  if (text::trim(text).empty()) {
+    diags.error(path, {1, 1}, rule, "the file is empty",
+                "start it with a `+++` line, `title = \"...\"`, and a closing `+++` line");
+    return std::nullopt;
+  }
+  const auto first = line_at(text, 0);
+  if (is_fence(first, "---")) {
+    diags.error(path, {1, 1}, rule, "front matter starts with `---` (YAML), but this generator reads TOML between `+++` lines",
+                "replace both `---` lines with `+++` and write the fields as TOML: `title = \"...\"`");
+    return std::nullopt;
+  }
+  if (!is_fence(first, "+++")) {
+    diags.error(path, {1, 1}, rule, "the file does not start with front matter",
+                "did you forget to add `+++`? Start the file with `+++`, then `title = \"...\"`, then `+++`");
+    return std::nullopt;
+  }
+  // Find the closing fence.
+  std::size_t pos = first.size() + 1;
+  int line = 2;
+  while (pos <= text.size()) {
+    const auto current = line_at(text, pos);
+    if (is_fence(current, "+++")) {
+      FrontMatter fm;
+      fm.table_first_line = 2;
+      const auto toml_text = text.substr(first.size() + 1, pos - (first.size() + 1));
+      auto table = parse_toml(toml_text, path, 2, rule, diags);
+      if (!table) return std::nullopt;
+      fm.table = std::move(*table);
+      const auto body_start = pos + current.size() + 1;
+      fm.body = body_start < text.size() ? std::string(text.substr(body_start)) : std::string();
+      fm.body_first_line = line + 1;
+      return fm;
+    }
+    if (pos + current.size() >= text.size()) break;
+    pos += current.size() + 1;
+    ++line;
+  }
+  diags.error(path, {1, 1}, rule, "the front matter opened by `+++` on line 1 is never closed",
+              "add a line holding only `+++` after the last front-matter field");
+  return std::nullopt;
+}
+
+}  // namespace portal

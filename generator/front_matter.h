@@ -1,0 +1,35 @@
+// Splits a content file into its TOML front matter (between two `+++` lines)
+// and its Markdown body, keeping source positions for diagnostics.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <toml++/toml.h>
+
+#include "diagnostics.h"
+
+namespace portal {
+
+struct FrontMatter {
+  toml::table table;
+  int table_first_line = 2;  // file line of the TOML text's first line
+  std::string body;          // Markdown, LF line endings
+  int body_first_line = 1;   // file line of the body's first line
+};
+
+// Normalises a file's text: drops a UTF-8 byte-order mark and turns CRLF into LF.
+// Reports invalid UTF-8 and NUL bytes (which no content file may hold) as
+// `rule` errors and returns nullopt then.
+std::optional<std::string> normalise_source(std::string_view raw, const std::string& path, const char* rule,
+                                            Diagnostics& diags);
+
+// `text` must already be normalised.
+std::optional<FrontMatter> parse_front_matter(std::string_view text, const std::string& path, Diagnostics& diags);
+
+// Parses TOML, turning a syntax error into a diagnostic at file line `first_line + error line - 1`.
+std::optional<toml::table> parse_toml(std::string_view toml_text, const std::string& path, int first_line,
+                                      const char* rule, Diagnostics& diags);
+
+}  // namespace portal

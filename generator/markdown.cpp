@@ -1,0 +1,182 @@
+#include "markdown.h"
+
+#include <map>
+#include <memory>
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+
+#include "text.h"
+
+namespace portal {
+
+namespace {
+
+struct ParserDeleter {
+  void operator()(cmark_parser* p) const { cmark_parser_free(p); }
+};
+struct NodeDeleter {
+  void operator()(cmark_node* n) const { cmark_node_free(n); }
+};
+struct IterDeleter {
+  void operator()(cmark_iter* i) const { cmark_iter_free(i); }
+};
+using ParserPtr = std::unique_ptr<cmark_parser, ParserDeleter>;
+using NodePtr = std::unique_ptr<cmark_node, NodeDeleter>;
+using IterPtr = std::unique_ptr<cmark_iter, IterDeleter>;
+
+std::string take_string(char* s) {
+  std::string out(s ? s : "");
+  cmark_get_default_mem_allocator()->free(s);
+  return out;
+}
+
+// The plain text of a node's inline content (text, code, and line breaks as spaces).
+std::string plain_text(cmark_node* node) {
+  std::string out;
+  IterPtr it(cmark_iter_new(node));
+  cmark_event_type ev;
+  while ((ev = cmark_iter_next(it.get())) != CMARK_EVENT_DONE) {
+    if (ev != CMARK_EVENT_ENTER) continue;
+    cmark_node* n = cmark_iter_get_node(it.get());
+    switch (cmark_node_get_type(n)) {
+      case CMARK_NODE_TEXT:
+      case CMARK_NODE_CODE:
+      case CMARK_NODE_HTML_INLINE:
+        if (const char* lit = cmark_node_get_literal(n)) out += lit;
+        break;
+      case CMARK_NODE_SOFTBREAK:
+      case CMARK_NODE_LINEBREAK: out += ' '; break;
+      default: break;
+    }
+  }
+  return out;
+}
+
+Pos node_pos(cmark_node* n, int first_line) {
+  const int line = cmark_node_get_start_line(n);
+  if (line <= 0) return {};
+  return {first_line + line - 1, cmark_node_get_start_column(n)};
+}
+
+// Raw HTML becomes text, so it is shown escaped rather than interpreted.
+void escape_raw_html(cmark_node* n) {
+  const char* lit = cmark_node_get_literal(n);
+  const std::string literal = lit ? lit : "";
+  cmark_node* text = cmark_node_new(CMARK_NODE_TEXT);
+  cmark_node_set_literal(text, literal.c_str());
+  cmark_node* replacement = text;
+  if (cmark_node_get_type(n) == CMARK_NODE_HTML_BLOCK) {
+    replacement = cmark_node_new(CMARK_NODE_PARAGRAPH);
+    cmark_node_append_child(replacement, text);
+  }
+  cmark_node_insert_before(n, replacement);
+  cmark_node_free(n);
+}
+
+bool dangerous_url(std::string_view url, bool image) {
+  const auto lower = text::to_lower_ascii(url.substr(0, 16));
+  if (lower.starts_with("javascript:") || lower.starts_with("vbscript:") || lower.starts_with("file:")) return true;
+  if (lower.starts_with("data:")) {
+    return !(image && (lower.starts_with("data:image/png") || lower.starts_with("data:image/gif") ||
+                       lower.starts_with("data:image/jpeg") || lower.starts_with("data:image/webp")));
+  }
+  return false;
+}
+
+}  // namespace
+
+void markdown_init() { cmark_gfm_core_extensions_ensure_registered(); }
+
+RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOptions& options) {
+  markdown_init();
+  int cmark_options = CMARK_OPT_DEFAULT;
+  if (options.allow_raw_html) cmark_options |= CMARK_OPT_UNSAFE;
+  ParserPtr parser(cmark_parser_new(cmark_options));
+  for (const char* name : {"table", "strikethrough", "autolink", "tagfilter"}) {
+    if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name))
+      cmark_parser_attach_syntax_extension(parser.get(), ext);
+  }
+  cmark_parser_feed(parser.get(), markdown.data(), markdown.size());
+  NodePtr doc(cmark_parser_finish(parser.get()));
+
+  // Collect first, then change the tree: editing under a live iterator is unsafe.
+  std::vector<cmark_node*> raw_html, links, headings;
+  {
+    IterPtr it(cmark_iter_new(doc.get()));
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it.get())) != CMARK_EVENT_DONE) {
+      if (ev != CMARK_EVENT_ENTER) continue;
+      cmark_node* n = cmark_iter_get_node(it.get());
+      switch (cmark_node_get_type(n)) {
+        case CMARK_NODE_HTML_BLOCK:
+        case CMARK_NODE_HTML_INLINE: raw_html.push_back(n); break;
+        case CMARK_NODE_LINK:
+        case CMARK_NODE_IMAGE: links.push_back(n); break;
+        case CMARK_NODE_HEADING: headings.push_back(n); break;
+        default: break;
+      }
+    }
+  }
+
+  RenderedMarkdown out;
+  for (cmark_node* n : links) {
+    Link link;
+    link.image = cmark_node_get_type(n) == CMARK_NODE_IMAGE;
+    const char* url = cmark_node_get_url(n);
+    link.url = url ? url : "";
+    link.text = text::trim(plain_text(n));
+    link.pos = node_pos(n, options.first_line);
+    if (link.url.starts_with("@/")) {
+      link.internal = true;
+      std::string target = link.url.substr(2);
+      if (const auto hash = target.find('#'); hash != std::string::npos) {
+        link.anchor = target.substr(hash + 1);
+        target.resize(hash);
+      }
+      link.target_path = "content/" + target;
+      std::optional<std::string> target_url;
+      if (options.resolve) target_url = options.resolve(link.target_path);
+      link.resolved = target_url.has_value();
+      std::string href = target_url ? text::relative_url(options.page_url, *target_url) : std::string("#");
+      if (target_url && !link.anchor.empty()) href += "#" + link.anchor;
+      cmark_node_set_url(n, href.c_str());
+    } else if (options.allow_raw_html && dangerous_url(link.url, link.image)) {
+      // Without raw HTML cmark-gfm drops these itself; with it, we must.
+      cmark_node_set_url(n, "");
+    }
+    out.links.push_back(std::move(link));
+  }
+  if (!options.allow_raw_html) {
+    for (cmark_node* n : raw_html) escape_raw_html(n);
+  }
+
+  // Headings get GitHub-style ids; the heading is replaced by a custom block
+  // holding its rendered HTML, since cmark-gfm has no attribute hook.
+  std::map<std::string, int> seen;
+  cmark_llist* extensions = cmark_parser_get_syntax_extensions(parser.get());
+  for (cmark_node* n : headings) {
+    Heading h;
+    h.level = cmark_node_get_heading_level(n);
+    h.text = text::trim(plain_text(n));
+    h.pos = node_pos(n, options.first_line);
+    std::string id = text::heading_id(h.text);
+    auto& count = seen[id];
+    h.id = count == 0 ? id : id + "-" + std::to_string(count);
+    ++count;
+    // "<h2>inner</h2>\n" → "<h2 id=\"…\">inner</h2>\n"
+    std::string html = take_string(cmark_render_html(n, cmark_options, extensions));
+    html.insert(3, " id=\"" + text::html_escape(h.id) + "\"");
+    cmark_node* block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+    cmark_node_set_on_enter(block, html.c_str());
+    cmark_node_set_on_exit(block, "");
+    cmark_node_insert_before(n, block);
+    cmark_node_free(n);
+    out.headings.push_back(std::move(h));
+  }
+
+  out.html = take_string(cmark_render_html(doc.get(), cmark_options, extensions));
+  return out;
+}
+
+}  // namespace portal

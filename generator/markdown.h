@@ -1,0 +1,52 @@
+// Markdown to HTML with cmark-gfm: GFM extensions, heading ids, `@/` links
+// resolved to relative URLs, and what the checker needs (headings, links, images).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "diagnostics.h"
+
+namespace portal {
+
+struct Heading {
+  int level = 0;
+  std::string text;
+  std::string id;
+  Pos pos;
+};
+
+struct Link {
+  std::string url;          // as written
+  std::string target_path;  // for `@/` links: "content/agreements/2020-04.md"
+  std::string anchor;       // without '#'
+  std::string text;         // the link's text (for images: the alt text)
+  bool image = false;
+  bool internal = false;    // an `@/` link
+  bool resolved = false;    // the `@/` target exists
+  Pos pos;
+};
+
+struct MarkdownOptions {
+  bool allow_raw_html = false;
+  std::string page_url;  // the URL of the page being rendered, for relative links
+  int first_line = 1;    // file line of the Markdown's first line
+  // Maps an `@/` target path ("content/…") to its site URL ("/…/"), or nullopt if unknown.
+  std::function<std::optional<std::string>(const std::string&)> resolve;
+};
+
+struct RenderedMarkdown {
+  std::string html;
+  std::vector<Heading> headings;
+  std::vector<Link> links;
+};
+
+// Registers cmark-gfm's extensions; call once before rendering on several threads.
+void markdown_init();
+
+RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOptions& options);
+
+}  // namespace portal

@@ -1,0 +1,183 @@
+#include "model.h"
+
+namespace portal {
+
+const char* kind_name(Kind k) {
+  switch (k) {
+    case Kind::home: return "home";
+    case Kind::page: return "page";
+    case Kind::agreement: return "agreement";
+    case Kind::meeting: return "meeting";
+    case Kind::notes: return "notes";
+    case Kind::paper: return "paper";
+    case Kind::dhr: return "dhr";
+    case Kind::bulletin: return "bulletin";
+    case Kind::event: return "event";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string text_or_empty(const std::optional<Located<std::string>>& v) { return v ? v->value : std::string(); }
+
+std::vector<std::string> values(const std::vector<Located<std::string>>& v) {
+  std::vector<std::string> out;
+  out.reserve(v.size());
+  for (const auto& x : v) out.push_back(x.value);
+  return out;
+}
+
+AgreementData read_agreement(FieldReader& r) {
+  AgreementData a;
+  a.version = text_or_empty(r.string("version", Required::yes));
+  if (auto d = r.date("effective", TimeOfDay::forbidden, Required::yes)) a.effective = *d;
+  a.supersedes = r.string("supersedes");
+  a.plans = r.strings("plans");
+  for (auto& t : r.tables("priorities")) {
+    Priority p;
+    if (auto id = t.string("id", Required::yes)) p.id = *id;
+    p.name = text_or_empty(t.string("name", Required::yes));
+    p.formerly = t.strings("formerly");
+    p.includes = values(t.strings("includes"));
+    t.finish();
+    a.priorities.push_back(std::move(p));
+  }
+  for (auto& t : r.tables("themes")) {
+    CrossCuttingTheme th;
+    if (auto id = t.string("id", Required::yes)) th.id = *id;
+    th.name = text_or_empty(t.string("name", Required::yes));
+    t.finish();
+    a.themes.push_back(std::move(th));
+  }
+  for (auto& t : r.tables("leads")) {
+    Lead l;
+    if (auto p = t.string("priority", Required::yes)) l.priority = *p;
+    l.lead = text_or_empty(t.string("lead", Required::yes));
+    t.finish();
+    a.leads.push_back(std::move(l));
+  }
+  for (auto& t : r.tables("changes")) {
+    Change c;
+    c.version = text_or_empty(t.string("version"));
+    c.date = text_or_empty(t.string("date"));
+    c.change = text_or_empty(t.string("change", Required::yes));
+    if (c.version.empty()) c.version = a.version;
+    t.finish();
+    a.changes.push_back(std::move(c));
+  }
+  for (auto& t : r.tables("assessments")) {
+    Assessment as;
+    as.issue = text_or_empty(t.string("issue", Required::yes));
+    if (auto n = t.integer("count")) as.count = n->value;
+    t.finish();
+    a.assessments.push_back(std::move(as));
+  }
+  return a;
+}
+
+MeetingData read_meeting(FieldReader& r) {
+  MeetingData m;
+  if (auto d = r.date("date", TimeOfDay::allowed, Required::yes)) m.date = *d;
+  m.venue = text_or_empty(r.string("venue"));
+  for (auto& t : r.tables("items")) {
+    AgendaItem item;
+    item.pos = t.table_pos();
+    item.code = t.string("code");
+    item.title = text_or_empty(t.string("title", Required::yes));
+    item.paper = t.string("paper");
+    item.pages = text_or_empty(t.string("pages"));
+    item.minutes_of = t.string("minutes_of");
+    item.restricted = t.boolean("restricted");
+    t.finish();
+    m.items.push_back(std::move(item));
+  }
+  return m;
+}
+
+}  // namespace
+
+Document read_document(Kind kind, const toml::table& front_matter, int first_line, const std::string& path,
+                       Diagnostics& diags) {
+  Document doc;
+  doc.kind = kind;
+  doc.path = path;
+  FieldReader r(front_matter, path, first_line, "front-matter", diags);
+  if (auto t = r.string("title", Required::yes)) doc.title = *t;
+  doc.draft = r.boolean("draft");
+  doc.restricted = r.boolean("restricted");
+  doc.priorities = r.strings("priorities");
+  doc.summary = text_or_empty(r.string("summary"));
+  doc.source = text_or_empty(r.string("source"));
+
+  switch (kind) {
+    case Kind::home: break;
+    case Kind::page: {
+      PageData p;
+      p.menu = r.boolean("menu");
+      if (auto w = r.integer("weight")) p.weight = w->value;
+      doc.data = p;
+      break;
+    }
+    case Kind::agreement: {
+      auto a = read_agreement(r);
+      doc.date = a.effective.value;
+      doc.data = std::move(a);
+      break;
+    }
+    case Kind::meeting: {
+      auto m = read_meeting(r);
+      doc.date = m.date.value;
+      doc.data = std::move(m);
+      break;
+    }
+    case Kind::notes: {
+      NotesData n;
+      n.present = values(r.strings("present"));
+      n.in_attendance = values(r.strings("in_attendance"));
+      doc.data = std::move(n);
+      break;
+    }
+    case Kind::paper: {
+      PaperData p;
+      p.item = r.string("item");
+      p.authors = values(r.strings("authors"));
+      p.classification = text_or_empty(r.string("classification"));
+      doc.data = std::move(p);
+      break;
+    }
+    case Kind::dhr: {
+      DhrData d;
+      d.pseudonym = text_or_empty(r.string("pseudonym"));
+      if (auto y = r.integer("year")) d.year = y->value;
+      d.published = r.date("published", TimeOfDay::forbidden);
+      d.summary_pdf = text_or_empty(r.string("summary_pdf"));
+      if (d.published) doc.date = d.published->value;
+      doc.data = std::move(d);
+      break;
+    }
+    case Kind::bulletin: {
+      BulletinData b;
+      if (auto d = r.date("date", TimeOfDay::forbidden, Required::yes)) b.date = *d;
+      doc.date = b.date.value;
+      doc.data = b;
+      break;
+    }
+    case Kind::event: {
+      EventData e;
+      if (auto d = r.date("start", TimeOfDay::allowed, Required::yes)) e.start = *d;
+      e.end = r.date("end", TimeOfDay::allowed);
+      e.location = text_or_empty(r.string("location"));
+      e.online = r.boolean("online");
+      doc.date = e.start.value;
+      doc.data = std::move(e);
+      break;
+    }
+  }
+  r.finish();
+  // A required date that failed to read leaves a zero date; it must not count as a date.
+  if (doc.date && !doc.date->valid()) doc.date.reset();
+  return doc;
+}
+
+}  // namespace portal

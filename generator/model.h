@@ -1,0 +1,143 @@
+// The typed model of every kind of content document (spec §3).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "date.h"
+#include "fields.h"
+
+namespace portal {
+
+enum class Kind { home, page, agreement, meeting, notes, paper, dhr, bulletin, event };
+const char* kind_name(Kind k);
+
+struct PageData {
+  bool menu = false;
+  std::int64_t weight = 0;
+};
+
+struct Priority {
+  Located<std::string> id;
+  std::string name;
+  std::vector<Located<std::string>> formerly;
+  std::vector<std::string> includes;
+};
+
+struct CrossCuttingTheme {
+  Located<std::string> id;
+  std::string name;
+};
+
+struct Lead {
+  Located<std::string> priority;
+  std::string lead;
+};
+
+struct Change {
+  std::string version;  // defaults to the agreement's own version
+  std::string date;     // as the version-control table gives it, e.g. "April 2018"
+  std::string change;
+};
+
+struct Assessment {
+  std::string issue;
+  std::int64_t count = 0;
+};
+
+struct AgreementData {
+  std::string version;
+  Located<Date> effective;
+  std::optional<Located<std::string>> supersedes;
+  std::vector<Located<std::string>> plans;
+  std::vector<Priority> priorities;
+  std::vector<CrossCuttingTheme> themes;
+  std::vector<Lead> leads;
+  std::vector<Change> changes;
+  std::vector<Assessment> assessments;
+};
+
+struct AgendaItem {
+  std::optional<Located<std::string>> code;
+  std::string title;
+  std::optional<Located<std::string>> paper;  // file name in the meeting's folder
+  std::string pages;
+  std::optional<Located<std::string>> minutes_of;
+  bool restricted = false;
+  Pos pos;
+};
+
+struct MeetingData {
+  Located<Date> date;
+  std::string venue;
+  std::vector<AgendaItem> items;
+};
+
+struct NotesData {
+  std::vector<std::string> present;
+  std::vector<std::string> in_attendance;
+};
+
+struct PaperData {
+  std::optional<Located<std::string>> item;
+  std::vector<std::string> authors;
+  std::string classification;
+};
+
+struct DhrData {
+  std::string pseudonym;
+  std::optional<std::int64_t> year;
+  std::optional<Located<Date>> published;
+  std::string summary_pdf;
+};
+
+struct BulletinData {
+  Located<Date> date;
+};
+
+struct EventData {
+  Located<Date> start;
+  std::optional<Located<Date>> end;
+  std::string location;
+  bool online = false;
+};
+
+using KindData = std::variant<std::monostate, PageData, AgreementData, MeetingData, NotesData, PaperData, DhrData,
+                              BulletinData, EventData>;
+
+struct Document {
+  Kind kind = Kind::page;
+  std::string path;         // relative to the source folder: "content/meetings/2020-03-18/notes.md"
+  std::string slug;         // file stem, or the meeting's folder name for a meeting
+  std::string meeting;      // for meetings, notes and papers: the meeting folder name ("2020-03-18")
+  std::string url;          // "/meetings/2020-03-18/notes/"
+  Located<std::string> title;
+  bool draft = false;
+  bool restricted = false;
+  std::vector<Located<std::string>> priorities;
+  std::string summary;
+  std::string source;
+  std::string body;         // Markdown
+  int body_first_line = 1;
+  KindData data;
+
+  // The document's date for "in force" and publication (spec §4): its date,
+  // published, start, or its meeting's date (filled in by the site).
+  std::optional<Date> date;
+
+  template <class T>
+  [[nodiscard]] const T* as() const { return std::get_if<T>(&data); }
+  template <class T>
+  [[nodiscard]] T* as() { return std::get_if<T>(&data); }
+};
+
+// Reads the front matter of a document whose kind the path has already decided.
+// Diagnostics use the `front-matter` rule. Never fails: a partly read document
+// comes back with what could be read, and the errors stop the build.
+Document read_document(Kind kind, const toml::table& front_matter, int first_line, const std::string& path,
+                       Diagnostics& diags);
+
+}  // namespace portal

@@ -1,0 +1,403 @@
+#include "pages.h"
+
+#include <algorithm>
+#include <functional>
+
+#include <mstch/mstch.hpp>
+
+#include "parallel.h"
+#include "text.h"
+
+namespace portal {
+
+namespace {
+
+using mstch::array;
+using mstch::map;
+
+std::string str(std::string s) { return s; }
+
+// One page to render: its URL, template, and the function that builds its context.
+struct PageJob {
+  std::string url;
+  std::string template_name;
+  std::function<map()> context;
+};
+
+class PageBuilder {
+ public:
+  PageBuilder(const Site& site) : site_(site) {}
+
+  std::vector<PageJob> jobs();
+
+ private:
+  map base(const std::string& url, const std::string& title, std::vector<std::pair<std::string, std::string>> crumbs);
+  map document_context(const Document& d, std::size_t index);
+  void add_kind_fields(map& ctx, const Document& d);
+  std::string rel(const std::string& from, const std::string& to) const { return text::relative_url(from, to); }
+  map link_to(const std::string& from, const Document& d);
+  array priorities_of(const Document& d);
+  std::vector<std::size_t> published_of(Kind kind) const;
+  map section_list(const std::string& url, const std::string& title, const std::string& intro, Kind kind,
+                   bool newest_first);
+
+  const Site& site_;
+};
+
+const Document* find_meeting(const Site& site, const std::string& folder) {
+  const auto it = site.meeting_by_folder.find(folder);
+  return it == site.meeting_by_folder.end() ? nullptr : &site.documents[it->second];
+}
+
+std::string date_text(const Date& d) { return d.long_form(); }
+
+bool is_url(const std::string& s) { return s.starts_with("https://") || s.starts_with("http://"); }
+
+}  // namespace
+
+const Document* agreement_in_force(const Site& site, const Date& date) {
+  const Document* best = nullptr;
+  for (std::size_t i = 0; i < site.documents.size(); ++i) {
+    const Document& d = site.documents[i];
+    if (d.kind != Kind::agreement || !site.published[i] || !d.date || date < *d.date) continue;
+    if (!best || *best->date < *d.date) best = &d;
+  }
+  return best;
+}
+
+namespace {
+
+map PageBuilder::base(const std::string& url, const std::string& title,
+                      std::vector<std::pair<std::string, std::string>> crumbs) {
+  const auto& c = site_.config;
+  array nav;
+  std::vector<const Document*> menu;
+  for (std::size_t i = 0; i < site_.documents.size(); ++i) {
+    const Document& d = site_.documents[i];
+    if (d.kind == Kind::page && site_.published[i] && d.as<PageData>()->menu) menu.push_back(&d);
+  }
+  std::stable_sort(menu.begin(), menu.end(), [](const Document* a, const Document* b) {
+    return a->as<PageData>()->weight < b->as<PageData>()->weight;
+  });
+  const std::vector<std::pair<std::string, std::string>> sections = {{"Agreements", "/agreements/"},
+                                                                     {"Meetings", "/meetings/"},
+                                                                     {"Domestic Homicide Reviews", "/dhr/"},
+                                                                     {"E-bulletins", "/bulletins/"},
+                                                                     {"Events", "/events/"}};
+  auto nav_item = [&](const std::string& label, const std::string& target) {
+    const bool current = target == url || (target != "/" && url.starts_with(target));
+    nav.push_back(map{{"title", label}, {"url", rel(url, target)}, {"current", current}});
+  };
+  nav_item("Home", "/");
+  for (const auto& [label, target] : sections) nav_item(label, target);
+  for (const Document* d : menu) nav_item(d->title.value, d->url);
+
+  array breadcrumbs;
+  if (url != "/") {
+    breadcrumbs.push_back(map{{"title", str("Home")}, {"url", rel(url, "/")}});
+    for (const auto& [label, target] : crumbs) breadcrumbs.push_back(map{{"title", label}, {"url", rel(url, target)}});
+  }
+  return map{{"site_title", c.title},
+             {"partnership", c.partnership},
+             {"lang", c.language},
+             {"title", title},
+             {"url", url},
+             {"root", rel(url, "/")},
+             {"stylesheet", rel(url, "/assets/portal.css")},
+             {"nav", nav},
+             {"breadcrumbs", breadcrumbs},
+             {"has_breadcrumbs", !breadcrumbs.empty()},
+             {"contact_email", c.contact_email},
+             {"contact_phone", c.contact_phone},
+             {"has_contact", !c.contact_email.empty() || !c.contact_phone.empty()}};
+}
+
+map PageBuilder::link_to(const std::string& from, const Document& d) {
+  return map{{"title", d.title.value}, {"url", rel(from, d.url)}};
+}
+
+std::vector<std::size_t> PageBuilder::published_of(Kind kind) const {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < site_.documents.size(); ++i)
+    if (site_.documents[i].kind == kind && site_.published[i]) out.push_back(i);
+  return out;
+}
+
+array PageBuilder::priorities_of(const Document& d) {
+  array out;
+  const Document* in_force = d.date ? agreement_in_force(site_, *d.date) : nullptr;
+  for (const auto& p : d.priorities) {
+    std::string name = p.value;
+    if (in_force) {
+      const auto* a = in_force->as<AgreementData>();
+      for (const auto& pr : a->priorities)
+        if (pr.id.value == p.value) name = pr.name;
+      for (const auto& th : a->themes)
+        if (th.id.value == p.value) name = th.name;
+    }
+    out.push_back(map{{"id", p.value}, {"name", name}});
+  }
+  return out;
+}
+
+map PageBuilder::document_context(const Document& d, std::size_t index) {
+  std::vector<std::pair<std::string, std::string>> crumbs;
+  switch (d.kind) {
+    case Kind::agreement: crumbs.push_back({"Agreements", "/agreements/"}); break;
+    case Kind::meeting: crumbs.push_back({"Meetings", "/meetings/"}); break;
+    case Kind::notes:
+    case Kind::paper:
+      crumbs.push_back({"Meetings", "/meetings/"});
+      if (const Document* m = site_.meeting_of(d)) crumbs.push_back({m->title.value, m->url});
+      break;
+    case Kind::dhr: crumbs.push_back({"Domestic Homicide Reviews", "/dhr/"}); break;
+    case Kind::bulletin: crumbs.push_back({"E-bulletins", "/bulletins/"}); break;
+    case Kind::event: crumbs.push_back({"Events", "/events/"}); break;
+    default: break;
+  }
+  map ctx = base(d.url, d.title.value, crumbs);
+  ctx["kind"] = str(kind_name(d.kind));
+  ctx["body"] = site_.bodies[index].html;
+  ctx["has_body"] = !text::trim(site_.bodies[index].html).empty();
+  ctx["summary"] = d.summary;
+  ctx["source"] = d.source;
+  ctx["source_is_url"] = is_url(d.source);
+  ctx["draft"] = d.draft;
+  ctx["date"] = d.date ? date_text(*d.date) : std::string();
+  ctx["date_iso"] = d.date ? d.date->iso() : std::string();
+  const auto prios = priorities_of(d);
+  ctx["priorities"] = prios;
+  ctx["has_priorities"] = !prios.empty();
+  add_kind_fields(ctx, d);
+  return ctx;
+}
+
+void PageBuilder::add_kind_fields(map& ctx, const Document& d) {
+  const std::string& url = d.url;
+  if (const auto* a = d.as<AgreementData>()) {
+    ctx["version"] = a->version;
+    ctx["effective"] = date_text(a->effective.value);
+    ctx["effective_iso"] = a->effective.value.iso();
+    const Document* in_force = agreement_in_force(site_, today());
+    ctx["in_force"] = in_force == &d;
+    if (a->supersedes) {
+      if (const Document* prev = site_.find("content/agreements/" + a->supersedes->value + ".md");
+          prev && site_.is_published(*prev))
+        ctx["supersedes"] = link_to(url, *prev);
+    }
+    for (std::size_t i = 0; i < site_.documents.size(); ++i) {
+      const Document& other = site_.documents[i];
+      const auto* oa = other.as<AgreementData>();
+      if (oa && site_.published[i] && oa->supersedes && oa->supersedes->value == d.slug)
+        ctx["superseded_by"] = link_to(url, other);
+    }
+    array priorities;
+    for (const auto& p : a->priorities) {
+      array includes;
+      for (const auto& inc : p.includes) includes.push_back(inc);
+      array formerly;
+      for (const auto& f : p.formerly) formerly.push_back(f.value);
+      priorities.push_back(map{{"id", p.id.value},
+                               {"name", p.name},
+                               {"includes", includes},
+                               {"has_includes", !includes.empty()},
+                               {"formerly", formerly},
+                               {"has_formerly", !formerly.empty()}});
+    }
+    ctx["agreement_priorities"] = priorities;
+    ctx["has_agreement_priorities"] = !priorities.empty();
+    array themes;
+    for (const auto& t : a->themes) themes.push_back(map{{"id", t.id.value}, {"name", t.name}});
+    ctx["themes"] = themes;
+    ctx["has_themes"] = !themes.empty();
+    array leads;
+    for (const auto& l : a->leads) {
+      std::string name = l.priority.value;
+      for (const auto& p : a->priorities)
+        if (p.id.value == l.priority.value) name = p.name;
+      leads.push_back(map{{"priority", name}, {"lead", l.lead}});
+    }
+    ctx["leads"] = leads;
+    ctx["has_leads"] = !leads.empty();
+    array plans;
+    for (const auto& id : a->plans) {
+      const auto it = std::find_if(site_.plans.begin(), site_.plans.end(),
+                                   [&](const Plan& p) { return p.id.value == id.value; });
+      if (it == site_.plans.end()) continue;
+      plans.push_back(map{{"id", it->id.value},
+                          {"title", it->title},
+                          {"owner", it->owner},
+                          {"url", it->url},
+                          {"has_url", !it->url.empty()},
+                          {"period", it->period}});
+    }
+    ctx["plans"] = plans;
+    ctx["has_plans"] = !plans.empty();
+    array changes;
+    for (const auto& c : a->changes)
+      changes.push_back(map{{"version", c.version}, {"date", c.date}, {"change", c.change}});
+    ctx["changes"] = changes;
+    ctx["has_changes"] = !changes.empty();
+    array assessments;
+    for (const auto& as : a->assessments)
+      assessments.push_back(map{{"issue", as.issue}, {"count", static_cast<int>(as.count)}});
+    ctx["assessments"] = assessments;
+    ctx["has_assessments"] = !assessments.empty();
+  } else if (const auto* m = d.as<MeetingData>()) {
+    ctx["date"] = date_text(m->date.value);
+    ctx["weekday"] = m->date.value.weekday();
+    ctx["time"] = m->date.value.time_of_day();
+    ctx["datetime"] = m->date.value.iso_datetime();
+    ctx["venue"] = m->venue;
+    array items;
+    for (const auto& item : m->items) {
+      map row{{"code", item.code ? item.code->value : std::string()},
+              {"title", item.title},
+              {"pages", item.pages},
+              {"restricted", item.restricted}};
+      if (item.paper && !item.restricted) {
+        const std::string path = "content/meetings/" + d.meeting + "/" + item.paper->value;
+        if (const Document* p = site_.find(path); p && site_.is_published(*p)) row["paper"] = link_to(url, *p);
+      }
+      if (item.minutes_of) {
+        if (const Document* earlier = find_meeting(site_, item.minutes_of->value);
+            earlier && site_.is_published(*earlier))
+          row["minutes_of"] = link_to(url, *earlier);
+      }
+      items.push_back(row);
+    }
+    ctx["items"] = items;
+    ctx["has_items"] = !items.empty();
+    if (const Document* notes = site_.find("content/meetings/" + d.meeting + "/notes.md");
+        notes && site_.is_published(*notes))
+      ctx["notes"] = link_to(url, *notes);
+  } else if (const auto* n = d.as<NotesData>()) {
+    array present, attendance;
+    for (const auto& p : n->present) present.push_back(p);
+    for (const auto& p : n->in_attendance) attendance.push_back(p);
+    ctx["present"] = present;
+    ctx["has_present"] = !present.empty();
+    ctx["in_attendance"] = attendance;
+    ctx["has_in_attendance"] = !attendance.empty();
+    if (const Document* meeting = site_.meeting_of(d)) ctx["meeting"] = link_to(url, *meeting);
+  } else if (const auto* p = d.as<PaperData>()) {
+    if (const Document* meeting = site_.meeting_of(d)) {
+      ctx["meeting"] = link_to(url, *meeting);
+      const auto* md = meeting->as<MeetingData>();
+      const std::string file = d.slug + ".md";
+      for (const auto& item : md->items) {
+        const bool match = (p->item && item.code && item.code->value == p->item->value) ||
+                           (!p->item && item.paper && item.paper->value == file);
+        if (match) {
+          ctx["item_code"] = item.code ? item.code->value : std::string();
+          ctx["item_title"] = item.title;
+          ctx["item_pages"] = item.pages;
+          ctx["has_item"] = true;
+        }
+      }
+    }
+    array authors;
+    for (const auto& author : p->authors) authors.push_back(author);
+    ctx["authors"] = authors;
+    ctx["has_authors"] = !authors.empty();
+    ctx["classification"] = p->classification;
+  } else if (const auto* dhr = d.as<DhrData>()) {
+    ctx["pseudonym"] = dhr->pseudonym;
+    ctx["year"] = dhr->year ? std::to_string(*dhr->year) : std::string();
+    ctx["published"] = dhr->published ? date_text(dhr->published->value) : std::string();
+    ctx["published_iso"] = dhr->published ? dhr->published->value.iso() : std::string();
+    ctx["summary_pdf"] = dhr->summary_pdf;
+  } else if (const auto* e = d.as<EventData>()) {
+    ctx["start"] = date_text(e->start.value);
+    ctx["start_time"] = e->start.value.time_of_day();
+    ctx["start_iso"] = e->start.value.iso_datetime();
+    if (e->end) {
+      ctx["has_end"] = true;
+      ctx["end"] = date_text(e->end->value);
+      ctx["end_time"] = e->end->value.time_of_day();
+      ctx["end_iso"] = e->end->value.iso_datetime();
+      ctx["same_day"] = e->end->value == e->start.value;
+    }
+    ctx["location"] = e->location;
+    ctx["online"] = e->online;
+  }
+}
+
+map PageBuilder::section_list(const std::string& url, const std::string& title, const std::string& intro, Kind kind,
+                              bool newest_first) {
+  map ctx = base(url, title, {});
+  auto indices = published_of(kind);
+  std::stable_sort(indices.begin(), indices.end(), [&](std::size_t a, std::size_t b) {
+    const auto& da = site_.documents[a];
+    const auto& db = site_.documents[b];
+    const int na = da.date ? da.date->day_number() : 0;
+    const int nb = db.date ? db.date->day_number() : 0;
+    return newest_first ? nb < na : na < nb;
+  });
+  array entries;
+  for (std::size_t i : indices) {
+    const Document& d = site_.documents[i];
+    map entry = link_to(url, d);
+    entry["date"] = d.date ? date_text(*d.date) : std::string();
+    entry["date_iso"] = d.date ? d.date->iso() : std::string();
+    entry["summary"] = d.summary;
+    entries.push_back(entry);
+  }
+  ctx["intro"] = intro;
+  ctx["entries"] = entries;
+  ctx["has_entries"] = !entries.empty();
+  return ctx;
+}
+
+std::vector<PageJob> PageBuilder::jobs() {
+  std::vector<PageJob> out;
+  for (std::size_t i = 0; i < site_.documents.size(); ++i) {
+    if (!site_.published[i]) continue;
+    const Document& d = site_.documents[i];
+    out.push_back({d.url, kind_name(d.kind), [this, &d, i] { return document_context(d, i); }});
+  }
+  struct Section {
+    const char* url;
+    const char* title;
+    const char* intro;
+    Kind kind;
+    bool newest_first;
+  };
+  const Section sections[] = {
+      {"/agreements/", "Community Safety Agreements", "Each April's version of the Kent Community Safety Agreement.",
+       Kind::agreement, true},
+      {"/meetings/", "Meetings", "Agendas, papers and notes of the partnership's meetings.", Kind::meeting, true},
+      {"/dhr/", "Domestic Homicide Reviews", "Published executive summaries of Domestic Homicide Reviews.", Kind::dhr,
+       true},
+      {"/bulletins/", "E-bulletins", "The partnership's monthly e-bulletins.", Kind::bulletin, true},
+      {"/events/", "Events", "Information sessions, webinars and conferences.", Kind::event, false},
+  };
+  for (const auto& s : sections) {
+    out.push_back({s.url, "list", [this, s] { return section_list(s.url, s.title, s.intro, s.kind, s.newest_first); }});
+  }
+  out.push_back({"/404.html", "404", [this] { return base("/404.html", "Page not found", {}); }});
+  std::sort(out.begin(), out.end(), [](const PageJob& a, const PageJob& b) { return a.url < b.url; });
+  return out;
+}
+
+std::string output_path(const std::string& url) {
+  std::string path = url.substr(1);
+  if (path.empty() || path.ends_with('/')) path += "index.html";
+  return path;
+}
+
+}  // namespace
+
+std::vector<RenderedFile> render_pages(const Site& site, const Theme& theme, int jobs) {
+  PageBuilder builder(site);
+  const auto page_jobs = builder.jobs();
+  std::vector<RenderedFile> out(page_jobs.size());
+  parallel_for(page_jobs.size(), jobs, [&](std::size_t i) {
+    const PageJob& job = page_jobs[i];
+    out[i].path = output_path(job.url);
+    out[i].content = mstch::render(*theme.find(job.template_name), job.context(), theme.templates);
+  });
+  return out;
+}
+
+}  // namespace portal

@@ -1,0 +1,25 @@
+// Turns the loaded site into rendered pages: a Mustache context per page, the
+// theme's template for its kind, in parallel, in a fixed order.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "site.h"
+#include "theme.h"
+
+namespace portal {
+
+struct RenderedFile {
+  std::string path;     // output path relative to the output folder: "meetings/2020-03-18/index.html"
+  std::string content;
+};
+
+// The agreement in force on `date`: the published one with the latest
+// effective date on or before it (spec §4); nullptr when none is.
+const Document* agreement_in_force(const Site& site, const Date& date);
+
+// Every published page of the site, rendered with `theme`.
+std::vector<RenderedFile> render_pages(const Site& site, const Theme& theme, int jobs);
+
+}  // namespace portal

@@ -1,0 +1,232 @@
+#include "site.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "fields.h"
+#include "front_matter.h"
+#include "parallel.h"
+
+namespace portal {
+
+namespace fs = std::filesystem;
+
+const Document* Site::find(const std::string& path) const {
+  const auto it = by_path.find(path);
+  return it == by_path.end() ? nullptr : &documents[it->second];
+}
+
+const Document* Site::meeting_of(const Document& d) const {
+  if (d.meeting.empty()) return nullptr;
+  const auto it = meeting_by_folder.find(d.meeting);
+  return it == meeting_by_folder.end() ? nullptr : &documents[it->second];
+}
+
+bool Site::is_published(const Document& d) const {
+  const auto it = by_path.find(d.path);
+  return it != by_path.end() && published[it->second];
+}
+
+std::optional<std::string> Site::url_of(const std::string& path) const {
+  if (const Document* d = find(path)) return d->url;
+  if (const auto it = asset_by_path.find(path); it != asset_by_path.end()) return assets[it->second].url;
+  return std::nullopt;
+}
+
+std::string url_for(const ContentEntry& e) {
+  if (e.type != EntryType::document) return "/" + e.path.substr(std::string("content/").size());
+  switch (e.kind) {
+    case Kind::home: return "/";
+    case Kind::page: return "/" + e.slug + "/";
+    case Kind::agreement: return "/agreements/" + e.slug + "/";
+    case Kind::meeting: return "/meetings/" + e.meeting + "/";
+    case Kind::notes:
+    case Kind::paper: return "/meetings/" + e.meeting + "/" + e.slug + "/";
+    case Kind::dhr: return "/dhr/" + e.slug + "/";
+    case Kind::bulletin: return "/bulletins/" + e.slug + "/";
+    case Kind::event: return "/events/" + e.slug + "/";
+  }
+  return "/";
+}
+
+namespace {
+
+std::optional<std::string> read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<Plan> read_plans(const fs::path& root, const std::string& path, Diagnostics& diags) {
+  std::vector<Plan> plans;
+  const auto raw = read_file(root / path);
+  if (!raw) {
+    diags.error(path, {}, "config", "cannot read the file");
+    return plans;
+  }
+  auto text = normalise_source(*raw, path, "front-matter", diags);
+  if (!text) return plans;
+  auto table = parse_toml(*text, path, 1, "front-matter", diags);
+  if (!table) return plans;
+  FieldReader r(*table, path, 1, "front-matter", diags, "plan registry");
+  for (auto& t : r.tables("plan")) {
+    Plan p;
+    if (auto id = t.string("id", Required::yes)) p.id = *id;
+    if (auto v = t.string("title", Required::yes)) p.title = v->value;
+    if (auto v = t.string("owner", Required::yes)) p.owner = v->value;
+    if (auto v = t.string("url")) p.url = v->value;
+    if (auto v = t.string("period")) p.period = v->value;
+    t.finish();
+    plans.push_back(std::move(p));
+  }
+  r.finish();
+  return plans;
+}
+
+// Decides publication (spec §5). A notes or paper file follows its meeting, and
+// a paper named by (or filed under) a restricted agenda item is never published.
+void decide_publication(Site& site, const LoadOptions& options) {
+  site.published.assign(site.documents.size(), false);
+  auto own = [&](const Document& d) {
+    if (d.restricted) return false;
+    if (d.draft && options.drafts == Drafts::hide) return false;
+    if (d.date && options.today < *d.date) return false;
+    return true;
+  };
+  for (std::size_t i = 0; i < site.documents.size(); ++i) {
+    const Document& d = site.documents[i];
+    bool ok = own(d);
+    if (ok && (d.kind == Kind::notes || d.kind == Kind::paper)) {
+      const Document* meeting = site.meeting_of(d);
+      ok = meeting && own(*meeting);
+      if (ok && d.kind == Kind::paper) {
+        const auto* m = meeting->as<MeetingData>();
+        const auto* p = d.as<PaperData>();
+        const std::string file = d.slug + ".md";
+        for (const auto& item : m->items) {
+          const bool names_it = item.paper && item.paper->value == file;
+          const bool filed_under = p && p->item && item.code && item.code->value == p->item->value;
+          if (item.restricted && (names_it || filed_under)) ok = false;
+        }
+      }
+    }
+    site.published[i] = ok;
+  }
+}
+
+// An asset is withheld when it sits in an unpublished meeting's folder or an
+// unpublished document links to it: it is then part of what may not be published.
+void decide_asset_publication(Site& site) {
+  std::set<std::string> withheld;
+  for (std::size_t i = 0; i < site.documents.size(); ++i) {
+    if (site.published[i]) continue;
+    for (const auto& link : site.bodies[i].links)
+      if (link.internal) withheld.insert(link.target_path);
+  }
+  for (auto& a : site.assets) {
+    if (withheld.count(a.path)) a.published = false;
+    const std::string prefix = "content/meetings/";
+    if (a.path.starts_with(prefix)) {
+      const auto folder = a.path.substr(prefix.size(), a.path.find('/', prefix.size()) - prefix.size());
+      const auto it = site.meeting_by_folder.find(folder);
+      if (it == site.meeting_by_folder.end() || !site.published[it->second]) a.published = false;
+    }
+  }
+}
+
+}  // namespace
+
+LoadResult load_site(const fs::path& root, const LoadOptions& options, int jobs, Diagnostics& diags) {
+  LoadResult result;
+  const auto config_text = read_file(root / "site.toml");
+  if (!config_text) {
+    diags.error("site.toml", {}, "config", "there is no site.toml in " + root.string(),
+                "create site.toml with title, partnership and base_url (see README.md), or pass --source");
+    result.failure = LoadFailure::config;
+    return result;
+  }
+  auto config = parse_config(*config_text, "site.toml", diags);
+  if (!config) {
+    result.failure = LoadFailure::config;
+    return result;
+  }
+
+  Site site;
+  site.root = root;
+  site.config = std::move(*config);
+  const auto entries = walk_content(root, diags);
+
+  std::vector<const ContentEntry*> docs;
+  for (const auto& e : entries) {
+    if (e.type == EntryType::document) docs.push_back(&e);
+    else if (e.type == EntryType::plans) site.plans = read_plans(root, e.path, diags);
+    else site.assets.push_back({e.path, url_for(e), true});
+  }
+
+  // Read and parse every document; each thread reports into its own slot.
+  std::vector<std::optional<Document>> parsed(docs.size());
+  std::vector<Diagnostics> local(docs.size());
+  parallel_for(docs.size(), jobs, [&](std::size_t i) {
+    const ContentEntry& e = *docs[i];
+    const auto raw = read_file(root / e.path);
+    if (!raw) {
+      local[i].error(e.path, {}, "front-matter", "cannot read the file");
+      return;
+    }
+    auto text = normalise_source(*raw, e.path, "front-matter", local[i]);
+    if (!text) return;
+    auto fm = parse_front_matter(*text, e.path, local[i]);
+    if (!fm) return;
+    Document d = read_document(e.kind, fm->table, fm->table_first_line, e.path, local[i]);
+    d.slug = e.slug;
+    d.meeting = e.meeting;
+    d.url = url_for(e);
+    d.body = std::move(fm->body);
+    d.body_first_line = fm->body_first_line;
+    parsed[i] = std::move(d);
+  });
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    diags.append(local[i]);
+    if (parsed[i]) site.documents.push_back(std::move(*parsed[i]));
+  }
+  for (std::size_t i = 0; i < site.documents.size(); ++i) {
+    const Document& d = site.documents[i];
+    site.by_path[d.path] = i;
+    if (d.kind == Kind::meeting) site.meeting_by_folder[d.meeting] = i;
+  }
+  for (std::size_t i = 0; i < site.assets.size(); ++i) site.asset_by_path[site.assets[i].path] = i;
+  // Notes and papers take their meeting's date.
+  std::set<std::string> reported;
+  for (auto& d : site.documents) {
+    if (d.kind != Kind::notes && d.kind != Kind::paper) continue;
+    if (const Document* m = site.meeting_of(d)) {
+      d.date = m->date;
+    } else if (reported.insert(d.meeting).second) {
+      diags.error("content/meetings/" + d.meeting + "/_index.md", {}, "front-matter",
+                  "the meeting folder " + d.meeting + " holds notes or papers but no _index.md",
+                  "add _index.md with the meeting's title, date and agenda [[items]]");
+    }
+  }
+  decide_publication(site, options);
+
+  site.bodies.resize(site.documents.size());
+  parallel_for(site.documents.size(), jobs, [&](std::size_t i) {
+    const Document& d = site.documents[i];
+    MarkdownOptions mo;
+    mo.allow_raw_html = site.config.allow_raw_html;
+    mo.page_url = d.url;
+    mo.first_line = d.body_first_line;
+    mo.resolve = [&site](const std::string& path) { return site.url_of(path); };
+    site.bodies[i] = render_markdown(d.body, mo);
+    // Unpublished text is not kept where a renderer could reach it.
+    if (!site.published[i]) site.bodies[i].html.clear();
+  });
+  decide_asset_publication(site);
+  result.site = std::move(site);
+  return result;
+}
+
+}  // namespace portal

@@ -1,0 +1,74 @@
+// The loaded site: configuration, every document and asset, every URL known
+// before any rendering, and what may be published (spec §5).
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config.h"
+#include "content_tree.h"
+#include "diagnostics.h"
+#include "markdown.h"
+#include "model.h"
+
+namespace portal {
+
+struct Plan {
+  Located<std::string> id;
+  std::string title;
+  std::string owner;
+  std::string url;
+  std::string period;
+};
+
+struct Asset {
+  std::string path;  // "content/meetings/2020-03-18/b1.pdf"
+  std::string url;   // "/meetings/2020-03-18/b1.pdf"
+  bool published = true;
+};
+
+enum class Drafts { hide, show };
+
+struct LoadOptions {
+  Drafts drafts = Drafts::hide;
+  Date today;
+};
+
+struct Site {
+  std::filesystem::path root;
+  SiteConfig config;
+  std::vector<Document> documents;  // sorted by path
+  std::vector<bool> published;      // parallel to documents
+  std::vector<RenderedMarkdown> bodies;  // parallel to documents; empty for unpublished ones
+  std::vector<Plan> plans;
+  std::vector<Asset> assets;
+  std::map<std::string, std::size_t> by_path;  // "content/…" → document index
+  std::map<std::string, std::size_t> meeting_by_folder;  // "2020-03-18" → document index
+  std::map<std::string, std::size_t> asset_by_path;      // "content/…" → asset index
+
+  [[nodiscard]] const Document* find(const std::string& path) const;
+  [[nodiscard]] const Document* meeting_of(const Document& d) const;
+  [[nodiscard]] bool is_published(const Document& d) const;
+  // The URL of a document or asset by its source path, when it exists.
+  [[nodiscard]] std::optional<std::string> url_of(const std::string& path) const;
+};
+
+// Why loading stopped short of a site that can be checked.
+enum class LoadFailure { none, config };
+
+struct LoadResult {
+  std::optional<Site> site;
+  LoadFailure failure = LoadFailure::none;
+};
+
+// Reads site.toml and the whole content tree, parses every document and its
+// Markdown (on `jobs` threads), assigns URLs and decides what is published.
+LoadResult load_site(const std::filesystem::path& root, const LoadOptions& options, int jobs, Diagnostics& diags);
+
+// URL of a document from its place in the tree (spec §5).
+std::string url_for(const ContentEntry& e);
+
+}  // namespace portal

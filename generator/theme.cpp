@@ -1,0 +1,59 @@
+#include "theme.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+namespace portal {
+
+namespace fs = std::filesystem;
+
+const std::string* Theme::find(const std::string& name) const {
+  const auto it = templates.find(name);
+  return it == templates.end() ? nullptr : &it->second;
+}
+
+const std::vector<std::string>& required_templates() {
+  static const std::vector<std::string> names = {"home",  "page",     "agreement", "meeting", "notes", "paper",
+                                                 "dhr",   "bulletin", "event",     "list",    "404"};
+  return names;
+}
+
+std::optional<Theme> load_theme(const fs::path& root, const std::string& name, std::string& error) {
+  const fs::path dir = root / "themes" / name;
+  std::error_code ec;
+  if (!fs::is_directory(dir / "templates", ec)) {
+    error = "the theme \"" + name + "\" has no folder " + (dir / "templates").string() +
+            "; set `theme` in site.toml to a folder under themes/";
+    return std::nullopt;
+  }
+  Theme theme;
+  for (const auto& entry : fs::directory_iterator(dir / "templates", ec)) {
+    if (entry.path().extension() != ".mustache") continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    theme.templates[entry.path().stem().string()] = ss.str();
+  }
+  for (const auto& required : required_templates()) {
+    if (!theme.find(required)) {
+      error = "the theme \"" + name + "\" lacks templates/" + required + ".mustache";
+      return std::nullopt;
+    }
+  }
+  theme.static_dir = dir / "static";
+  if (fs::is_directory(theme.static_dir, ec)) {
+    for (fs::recursive_directory_iterator it(theme.static_dir, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->is_regular_file(ec))
+        theme.static_files.push_back(fs::relative(it->path(), theme.static_dir, ec).generic_string());
+    }
+    std::sort(theme.static_files.begin(), theme.static_files.end());
+  }
+  if (ec) {
+    error = "cannot read the theme \"" + name + "\": " + ec.message();
+    return std::nullopt;
+  }
+  return theme;
+}
+
+}  // namespace portal

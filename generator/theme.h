@@ -1,0 +1,27 @@
+// A theme: Mustache templates (themes/<name>/templates/*.mustache) and static
+// files (themes/<name>/static/, published under /assets/).
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace portal {
+
+struct Theme {
+  std::map<std::string, std::string> templates;  // "agreement" → template text; also the partials
+  std::vector<std::string> static_files;          // relative to static/, '/'-separated
+  std::filesystem::path static_dir;
+
+  [[nodiscard]] const std::string* find(const std::string& name) const;
+};
+
+// Templates every theme must have: one per kind, the section list and the 404 page.
+const std::vector<std::string>& required_templates();
+
+// Loads themes/<name>/ under `root`; nullopt with `error` set when it is missing or incomplete.
+std::optional<Theme> load_theme(const std::filesystem::path& root, const std::string& name, std::string& error);
+
+}  // namespace portal
