@@ -106,7 +106,8 @@ Document read_document(Kind kind, const toml::table& front_matter, int first_lin
   if (auto t = r.string("title", Required::yes)) doc.title = *t;
   doc.draft = r.boolean("draft");
   doc.restricted = r.boolean("restricted");
-  doc.priorities = r.strings("priorities");
+  // In an agreement `[[priorities]]` defines priorities rather than tagging the document.
+  if (kind != Kind::agreement) doc.priorities = r.strings("priorities");
   doc.summary = text_or_empty(r.string("summary"));
   doc.source = text_or_empty(r.string("source"));
 

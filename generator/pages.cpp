@@ -37,6 +37,7 @@ class PageBuilder {
   std::string rel(const std::string& from, const std::string& to) const { return text::relative_url(from, to); }
   map link_to(const std::string& from, const Document& d);
   array priorities_of(const Document& d);
+  std::string priority_name(const std::string& id) const;
   std::vector<std::size_t> published_of(Kind kind) const;
   map section_list(const std::string& url, const std::string& title, const std::string& intro, Kind kind,
                    bool newest_first);
@@ -101,6 +102,7 @@ map PageBuilder::base(const std::string& url, const std::string& title,
              {"partnership", c.partnership},
              {"lang", c.language},
              {"title", title},
+             {"head_title", title == c.title ? title : title + " – " + c.title},
              {"url", url},
              {"root", rel(url, "/")},
              {"stylesheet", rel(url, "/assets/portal.css")},
@@ -121,6 +123,21 @@ std::vector<std::size_t> PageBuilder::published_of(Kind kind) const {
   for (std::size_t i = 0; i < site_.documents.size(); ++i)
     if (site_.documents[i].kind == kind && site_.published[i]) out.push_back(i);
   return out;
+}
+
+std::string PageBuilder::priority_name(const std::string& id) const {
+  // The name the newest published agreement that defines `id` gives it.
+  std::string name = id;
+  const Date* newest = nullptr;
+  for (std::size_t i = 0; i < site_.documents.size(); ++i) {
+    const auto* a = site_.documents[i].as<AgreementData>();
+    if (!a || !site_.published[i] || (newest && a->effective.value < *newest)) continue;
+    for (const auto& p : a->priorities)
+      if (p.id.value == id) name = p.name, newest = &a->effective.value;
+    for (const auto& t : a->themes)
+      if (t.id.value == id) name = t.name, newest = &a->effective.value;
+  }
+  return name;
 }
 
 array PageBuilder::priorities_of(const Document& d) {
@@ -196,7 +213,7 @@ void PageBuilder::add_kind_fields(map& ctx, const Document& d) {
       array includes;
       for (const auto& inc : p.includes) includes.push_back(inc);
       array formerly;
-      for (const auto& f : p.formerly) formerly.push_back(f.value);
+      for (const auto& f : p.formerly) formerly.push_back(priority_name(f.value));
       priorities.push_back(map{{"id", p.id.value},
                                {"name", p.name},
                                {"includes", includes},
@@ -389,6 +406,9 @@ std::string output_path(const std::string& url) {
 }  // namespace
 
 std::vector<RenderedFile> render_pages(const Site& site, const Theme& theme, int jobs) {
+  // mstch's own escaping also encodes '/', which makes every URL unreadable in
+  // the source; HTML needs only these five characters escaped.
+  mstch::config::escape = [](const std::string& s) { return text::html_escape(s); };
   PageBuilder builder(site);
   const auto page_jobs = builder.jobs();
   std::vector<RenderedFile> out(page_jobs.size());

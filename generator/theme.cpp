@@ -4,6 +4,10 @@
 #include <fstream>
 #include <sstream>
 
+#ifndef PORTAL_THEMES_DIR
+#define PORTAL_THEMES_DIR "themes"
+#endif
+
 namespace portal {
 
 namespace fs = std::filesystem;
@@ -20,11 +24,13 @@ const std::vector<std::string>& required_templates() {
 }
 
 std::optional<Theme> load_theme(const fs::path& root, const std::string& name, std::string& error) {
-  const fs::path dir = root / "themes" / name;
   std::error_code ec;
-  if (!fs::is_directory(dir / "templates", ec)) {
-    error = "the theme \"" + name + "\" has no folder " + (dir / "templates").string() +
-            "; set `theme` in site.toml to a folder under themes/";
+  fs::path dir = root / "themes" / name;
+  if (!fs::is_directory(dir / "templates", ec)) dir = fs::path(PORTAL_THEMES_DIR) / name;
+  if (name.empty() || name.find('/') != std::string::npos || name.starts_with('.') ||
+      !fs::is_directory(dir / "templates", ec)) {
+    error = "there is no theme \"" + name + "\" in " + (root / "themes").string() +
+            "; set `theme` in site.toml to the name of a folder under themes/";
     return std::nullopt;
   }
   Theme theme;

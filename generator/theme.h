@@ -21,7 +21,8 @@ struct Theme {
 // Templates every theme must have: one per kind, the section list and the 404 page.
 const std::vector<std::string>& required_templates();
 
-// Loads themes/<name>/ under `root`; nullopt with `error` set when it is missing or incomplete.
+// Loads themes/<name>/ from the site's own folder, else from the themes that
+// ship with the generator; nullopt with `error` set when missing or incomplete.
 std::optional<Theme> load_theme(const std::filesystem::path& root, const std::string& name, std::string& error);
 
 }  // namespace portal
