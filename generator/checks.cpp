@@ -8,14 +8,22 @@
 
 namespace portal {
 
-std::vector<std::string> theme_anchors(Kind kind) {
-  switch (kind) {
-    case Kind::agreement:
-      return {"priorities", "themes", "leads", "plans", "version-control", "assessments", "content"};
-    case Kind::meeting: return {"agenda", "content"};
-    case Kind::notes: return {"attendance", "content"};
-    default: return {"content"};
+std::vector<std::string> theme_anchors(const Document& d) {
+  std::vector<std::string> out;
+  if (!text::trim(d.body).empty()) out.push_back("content");
+  if (const auto* a = d.as<AgreementData>()) {
+    if (!a->priorities.empty()) out.push_back("priorities");
+    if (!a->themes.empty()) out.push_back("themes");
+    if (!a->leads.empty()) out.push_back("leads");
+    if (!a->plans.empty()) out.push_back("plans");
+    if (!a->changes.empty()) out.push_back("version-control");
+    if (!a->assessments.empty()) out.push_back("assessments");
+  } else if (const auto* m = d.as<MeetingData>()) {
+    if (!m->items.empty()) out.push_back("agenda");
+  } else if (const auto* n = d.as<NotesData>()) {
+    if (!n->present.empty()) out.push_back("attendance");
   }
+  return out;
 }
 
 std::vector<std::string> generated_urls() {
@@ -83,7 +91,7 @@ void check_plan_ids(const Site& site, Diagnostics& diags) {
 }
 
 std::vector<std::string> anchors_of(const Site& site, std::size_t index) {
-  std::vector<std::string> out = theme_anchors(site.documents[index].kind);
+  std::vector<std::string> out = theme_anchors(site.documents[index]);
   for (const auto& h : site.bodies[index].headings) out.push_back(h.id);
   return out;
 }

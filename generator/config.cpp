@@ -37,7 +37,7 @@ std::optional<SiteConfig> parse_config(std::string_view raw, const std::string& 
   c.allow_raw_html = r.boolean("allow_raw_html");
 
   if (const auto* h = r.table("history")) {
-    FieldReader hr(*h, path, 1, rule, local, "[history] table");
+    FieldReader hr(*h, path, 1, rule, local, "the [history] table");
     if (auto m = hr.string("mode")) {
       if (m->value == "full") c.history_mode = HistoryMode::full;
       else if (m->value == "dates") c.history_mode = HistoryMode::dates;
@@ -50,7 +50,7 @@ std::optional<SiteConfig> parse_config(std::string_view raw, const std::string& 
     hr.finish();
   }
   if (const auto* t = r.table("contact")) {
-    FieldReader cr(*t, path, 1, rule, local, "[contact] table");
+    FieldReader cr(*t, path, 1, rule, local, "the [contact] table");
     if (auto e = cr.string("email")) c.contact_email = e->value;
     if (auto p = cr.string("phone")) c.contact_phone = p->value;
     cr.finish();

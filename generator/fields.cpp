@@ -57,7 +57,7 @@ std::optional<Located<std::string>> FieldReader::string(const std::string& key, 
   if (!node) {
     if (required == Required::yes)
       diags_->error(path_, table_pos().line ? table_pos() : Pos{first_line_ > 1 ? first_line_ - 1 : 1, 1}, rule_,
-                    "the " + context_ + " has no `" + key + "`", "add `" + key + " = \"...\"`");
+                    context_ + " has no `" + key + "`", "add `" + key + " = \"...\"`");
     return std::nullopt;
   }
   if (const auto* s = node->as_string()) return Located<std::string>{s->get(), key_pos(key)};
@@ -87,7 +87,7 @@ std::optional<Located<Date>> FieldReader::date(const std::string& key, TimeOfDay
   if (!node) {
     if (required == Required::yes)
       diags_->error(path_, table_pos().line ? table_pos() : Pos{1, 1}, rule_,
-                    "the " + context_ + " has no `" + key + "`", "add `" + example + "`");
+                    context_ + " has no `" + key + "`", "add `" + example + "`");
     return std::nullopt;
   }
   const Pos pos = key_pos(key);
@@ -114,7 +114,7 @@ std::optional<Located<Date>> FieldReader::date(const std::string& key, TimeOfDay
   }
   if (const auto* s = node->as_string()) {
     diags_->error(path_, pos, rule_, "`" + key + "` must be a TOML date, not a string",
-                  parse_iso_date(s->get()) ? "remove the quotes: " + example : "write it like " + example);
+                  parse_iso_date(s->get()) ? "remove the quotes: " + key + " = " + s->get() : "write it like " + example);
     return std::nullopt;
   }
   wrong_type(key, "a date", example);
@@ -165,7 +165,7 @@ std::vector<FieldReader> FieldReader::tables(const std::string& key) {
     return out;
   }
   for (const auto& element : *arr)
-    out.emplace_back(*element.as_table(), path_, first_line_, rule_, *diags_, "[[" + key + "]] entry");
+    out.emplace_back(*element.as_table(), path_, first_line_, rule_, *diags_, "this [[" + key + "]] entry");
   return out;
 }
 
@@ -178,8 +178,8 @@ void FieldReader::finish() {
     const auto& b = key.source().begin;
     const Pos pos = b.line ? Pos{first_line_ + static_cast<int>(b.line) - 1, static_cast<int>(b.column)}
                            : position_of(value);
-    diags_->error(path_, pos, rule_, "unknown key `" + name + "` in the " + context_,
-                  suggestion.empty() ? "remove it; see docs/content-format.md for the keys this kind takes"
+    diags_->error(path_, pos, rule_, "unknown key `" + name + "` in " + context_,
+                  suggestion.empty() ? "remove it; docs/content-format.md lists the keys each file takes"
                                      : "did you mean `" + suggestion + "`?");
   }
 }

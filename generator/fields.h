@@ -26,9 +26,9 @@ enum class TimeOfDay { forbidden, allowed };
 
 class FieldReader {
  public:
-  // `context` names the table in messages ("front matter", "[[items]] entry").
+  // `context` names the table in messages ("the front matter", "this [[items]] entry").
   FieldReader(const toml::table& table, std::string path, int first_line, const char* rule, Diagnostics& diags,
-              std::string context = "front matter");
+              std::string context = "the front matter");
 
   std::optional<Located<std::string>> string(const std::string& key, Required required = Required::no);
   bool boolean(const std::string& key);

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
@@ -86,19 +87,33 @@ bool dangerous_url(std::string_view url, bool image) {
 
 }  // namespace
 
-void markdown_init() { cmark_gfm_core_extensions_ensure_registered(); }
+void markdown_init() {
+  // cmark-gfm's registration is not thread-safe: a race leaves some parsers
+  // without extensions, so it runs exactly once.
+  static std::once_flag once;
+  std::call_once(once, [] { cmark_gfm_core_extensions_ensure_registered(); });
+}
 
 RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOptions& options) {
   markdown_init();
   int cmark_options = CMARK_OPT_DEFAULT;
   if (options.allow_raw_html) cmark_options |= CMARK_OPT_UNSAFE;
-  ParserPtr parser(cmark_parser_new(cmark_options));
-  for (const char* name : {"table", "strikethrough", "autolink", "tagfilter"}) {
-    if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name))
-      cmark_parser_attach_syntax_extension(parser.get(), ext);
+  ParserPtr parser;
+  NodePtr doc;
+  {
+    // cmark-gfm 0.29 keeps the inline parser's special-character tables in
+    // globals that each parse edits, so parses must not overlap. Everything
+    // after parsing (our tree edits, rendering) runs in parallel.
+    static std::mutex parse_mutex;
+    const std::lock_guard lock(parse_mutex);
+    parser.reset(cmark_parser_new(cmark_options));
+    for (const char* name : {"table", "strikethrough", "autolink", "tagfilter"}) {
+      if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name))
+        cmark_parser_attach_syntax_extension(parser.get(), ext);
+    }
+    cmark_parser_feed(parser.get(), markdown.data(), markdown.size());
+    doc.reset(cmark_parser_finish(parser.get()));
   }
-  cmark_parser_feed(parser.get(), markdown.data(), markdown.size());
-  NodePtr doc(cmark_parser_finish(parser.get()));
 
   // Collect first, then change the tree: editing under a live iterator is unsafe.
   std::vector<cmark_node*> raw_html, links, headings;

@@ -44,7 +44,7 @@ struct RenderedMarkdown {
   std::vector<Link> links;
 };
 
-// Registers cmark-gfm's extensions; call once before rendering on several threads.
+// Registers cmark-gfm's extensions, once; render_markdown calls it itself.
 void markdown_init();
 
 RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOptions& options);

@@ -71,7 +71,7 @@ std::vector<Plan> read_plans(const fs::path& root, const std::string& path, Diag
   if (!text) return plans;
   auto table = parse_toml(*text, path, 1, "front-matter", diags);
   if (!table) return plans;
-  FieldReader r(*table, path, 1, "front-matter", diags, "plan registry");
+  FieldReader r(*table, path, 1, "front-matter", diags, "the plan registry");
   for (auto& t : r.tables("plan")) {
     Plan p;
     if (auto id = t.string("id", Required::yes)) p.id = *id;

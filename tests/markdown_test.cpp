@@ -1,0 +1,77 @@
+#include <catch2/catch.hpp>
+
+#include "markdown.h"
+
+using namespace portal;
+
+namespace {
+
+RenderedMarkdown md(const std::string& text, bool raw = false, int first_line = 1) {
+  MarkdownOptions o;
+  o.allow_raw_html = raw;
+  o.page_url = "/meetings/2020-03-18/";
+  o.first_line = first_line;
+  o.resolve = [](const std::string& path) -> std::optional<std::string> {
+    if (path == "content/agreements/2020-04.md") return "/agreements/2020-04/";
+    if (path == "content/meetings/2020-03-18/pack.pdf") return "/meetings/2020-03-18/pack.pdf";
+    return std::nullopt;
+  };
+  return render_markdown(text, o);
+}
+
+}  // namespace
+
+TEST_CASE("headings get GitHub ids, repeated ones numbered", "[markdown]") {
+  const auto r = md("## 239. Kent Community Safety Agreement Update (Item B1)\n\n## Leads\n\n### Leads\n\n# `Code` *em*\n");
+  CHECK(r.html ==
+        "<h2 id=\"239-kent-community-safety-agreement-update-item-b1\">239. Kent Community Safety Agreement Update "
+        "(Item B1)</h2>\n<h2 id=\"leads\">Leads</h2>\n<h3 id=\"leads-1\">Leads</h3>\n"
+        "<h1 id=\"code-em\"><code>Code</code> <em>em</em></h1>\n");
+  REQUIRE(r.headings.size() == 4);
+  CHECK(r.headings[1].id == "leads");
+  CHECK(r.headings[2].level == 3);
+  CHECK(r.headings[0].pos.line == 1);
+}
+
+TEST_CASE("raw HTML is escaped unless allowed, and tagfilter applies when it is", "[markdown]") {
+  CHECK(md("<script>alert(1)</script>\n\nText <b>bold</b>\n").html ==
+        "<p>&lt;script&gt;alert(1)&lt;/script&gt;\n</p>\n<p>Text &lt;b&gt;bold&lt;/b&gt;</p>\n");
+  CHECK(md("Text <b>bold</b> <script>x</script>\n", true).html ==
+        "<p>Text <b>bold</b> &lt;script>x&lt;/script></p>\n");
+  CHECK(md("[x](javascript:alert(1))\n", true).html == "<p><a href=\"\">x</a></p>\n");
+  CHECK(md("[x](javascript:alert(1))\n").html == "<p><a href=\"\">x</a></p>\n");
+}
+
+TEST_CASE("@/ links resolve to relative URLs and are recorded with their lines", "[markdown]") {
+  const auto r = md("Intro\n\nSee [the agreement](@/agreements/2020-04.md#leads), the [pack](@/meetings/2020-03-18/pack.pdf)\n"
+                    "and [a missing one](@/nowhere.md).\n",
+                    false, 10);
+  CHECK(r.html ==
+        "<p>Intro</p>\n<p>See <a href=\"../../agreements/2020-04/#leads\">the agreement</a>, the <a href=\"pack.pdf\">pack</a>\n"
+        "and <a href=\"#\">a missing one</a>.</p>\n");
+  REQUIRE(r.links.size() == 3);
+  CHECK(r.links[0].target_path == "content/agreements/2020-04.md");
+  CHECK(r.links[0].anchor == "leads");
+  CHECK(r.links[0].resolved);
+  CHECK(r.links[0].pos.line == 12);
+  CHECK(r.links[0].pos.column == 5);
+  CHECK(r.links[0].text == "the agreement");
+  CHECK_FALSE(r.links[2].resolved);
+  CHECK(r.links[2].pos.line == 13);
+}
+
+TEST_CASE("GFM tables, strikethrough and autolinks", "[markdown]") {
+  CHECK(md("| a | b |\n|---|---|\n| 1 | 2 |\n").html ==
+        "<table>\n<thead>\n<tr>\n<th>a</th>\n<th>b</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>1</td>\n<td>2</td>\n"
+        "</tr>\n</tbody>\n</table>\n");
+  CHECK(md("~~old~~ www.kent.gov.uk\n").html ==
+        "<p><del>old</del> <a href=\"http://www.kent.gov.uk\">www.kent.gov.uk</a></p>\n");
+}
+
+TEST_CASE("images are recorded with their alt text", "[markdown]") {
+  const auto r = md("![Bar chart of priorities](chart.png) ![](blank.png)\n");
+  REQUIRE(r.links.size() == 2);
+  CHECK(r.links[0].image);
+  CHECK(r.links[0].text == "Bar chart of priorities");
+  CHECK(r.links[1].text.empty());
+}

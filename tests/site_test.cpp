@@ -1,0 +1,249 @@
+// End-to-end: fixture sites through the command line, as a user runs it.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "support.h"
+
+using namespace portal::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+CliRun build(const fs::path& source, const fs::path& output, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {"build", "--source", source.string(), "--output", output.string(), "--quiet"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return run(args);
+}
+
+bool any_file_contains(const std::map<std::string, std::string>& tree, const std::string& needle) {
+  return std::any_of(tree.begin(), tree.end(), [&](const auto& f) {
+    return f.first.find(needle) != std::string::npos || f.second.find(needle) != std::string::npos;
+  });
+}
+
+}  // namespace
+
+TEST_CASE("every published document of the every-kind site gets its page", "[site]") {
+  TempDir tmp;
+  const auto r = build(fixture("every-kind"), tmp.path() / "out");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const auto tree = read_tree(tmp.path() / "out");
+  for (const char* page : {"index.html", "404.html", "about/index.html", "contact/index.html",
+                           "agreements/index.html", "agreements/2019-04/index.html", "agreements/2020-04/index.html",
+                           "meetings/index.html", "meetings/2019-10-08/index.html", "meetings/2020-03-18/index.html",
+                           "meetings/2020-03-18/notes/index.html", "meetings/2020-03-18/b1-csa-update/index.html",
+                           "meetings/2020-03-18/agenda-pack.pdf", "dhr/index.html", "dhr/diana-2020/index.html",
+                           "bulletins/index.html", "bulletins/2024-06/index.html", "events/index.html",
+                           "events/information-session/index.html", "events/webinar/index.html",
+                           "assets/portal.css"}) {
+    INFO(page);
+    CHECK(tree.count(page) == 1);
+  }
+  // Nothing else: no page for restricted, draft or future documents, nor the restricted paper's annex.
+  CHECK(tree.size() == 22);  // the pages above and the build marker
+  CHECK(tree.count(".portal-output") == 1);
+
+  const std::string& agreement = tree.at("agreements/2020-04/index.html");
+  for (const char* shown : {"<dd>4.0</dd>", "1 April 2020", "<strong>In force</strong>", "Serious Violence and Organised Crime",
+                            "<li>Modern Slavery / Human Trafficking</li>", "Formerly: Serious and Organised Crime",
+                            "Early intervention, prevention and education",
+                            "<tr><th scope=\"row\">Domestic Abuse</th><td>Domestic Abuse Lead, Fixture Council</td></tr>",
+                            "<a href=\"https://example.org/safer-in-kent\">Safer in Kent", "Kent Drug and Alcohol Strategy",
+                            "<tr><th scope=\"row\">4.0</th><td>April 2020</td><td>Ch.6 - minor change to one priority</td></tr>",
+                            "<tr><th scope=\"row\">Anti-Social Behaviour</th><td>4</td></tr>",
+                            "<a href=\"../2019-04/\">Community Safety Agreement (April 2019)</a>",
+                            "<h2 id=\"1-introduction\">1. Introduction</h2>"}) {
+    INFO(shown);
+    CHECK(agreement.find(shown) != std::string::npos);
+  }
+  CHECK(tree.at("agreements/2019-04/index.html").find("Superseded by <a href=\"../2020-04/\">") != std::string::npos);
+
+  const std::string& meeting = tree.at("meetings/2020-03-18/index.html");
+  CHECK(meeting.find("Wednesday 18 March 2020, 10.00am") != std::string::npos);
+  CHECK(meeting.find("Medway Room, Sessions House, County Hall, Maidstone") != std::string::npos);
+  CHECK(meeting.find("<td><a href=\"b1-csa-update/\">Kent Community Safety Agreement Update</a></td>") != std::string::npos);
+  CHECK(meeting.find("<tr class=\"restricted\">\n<th scope=\"row\">E1</th>\n<td>Domestic Homicide Reviews (DHRs) update</td>") !=
+        std::string::npos);
+  CHECK(meeting.find("<strong>Restricted</strong>: not for publication") != std::string::npos);
+  CHECK(meeting.find("e1-dhr-update") == std::string::npos);
+  CHECK(meeting.find("(<a href=\"../2019-10-08/\">Partnership meeting, 8 October 2019</a>)") != std::string::npos);
+
+  const std::string& paper = tree.at("meetings/2020-03-18/b1-csa-update/index.html");
+  CHECK(paper.find("B1: Kent Community Safety Agreement Update (pages 11-42)") != std::string::npos);
+  CHECK(paper.find("<li>Community Safety Team Leader</li>") != std::string::npos);
+  CHECK(paper.find("<dd>For Information</dd>") != std::string::npos);
+  CHECK(paper.find("<li>Serious and Organised Crime</li>") != std::string::npos);
+
+  const std::string& dhr = tree.at("dhr/diana-2020/index.html");
+  CHECK(dhr.find("<dd>Diana</dd>") != std::string::npos);
+  CHECK(dhr.find("<dd>2020</dd>") != std::string::npos);
+  CHECK(dhr.find("1 May 2021") != std::string::npos);
+  CHECK(dhr.find("href=\"https://example.org/dhr/diana-summary.pdf\"") != std::string::npos);
+
+  const std::string& notes = tree.at("meetings/2020-03-18/notes/index.html");
+  CHECK(notes.find("Mr A Chair (Chairman)") != std::string::npos);
+  CHECK(notes.find("Mr C Officer (Head of Community Safety)") != std::string::npos);
+  CHECK(notes.find("<h2 id=\"2-kent-community-safety-agreement-update-item-b1\">") != std::string::npos);
+
+  const std::string& home = tree.at("index.html");
+  CHECK(home.find("<a href=\"agreements/2020-04/#leads\">the April 2020 agreement</a>") != std::string::npos);
+  CHECK(home.find("&lt;script&gt;alert(&quot;raw&quot;)&lt;/script&gt;") != std::string::npos);
+  CHECK(home.find("<script>") == std::string::npos);
+  CHECK(home.find("<html lang=\"en-GB\">") != std::string::npos);
+
+  const std::string& event = tree.at("events/information-session/index.html");
+  CHECK(event.find("24 July 2024, 10.00am</time> to <time datetime=\"2024-07-24T12:30:00\">12.30pm</time>") !=
+        std::string::npos);
+  CHECK(event.find("Oakwood House, Maidstone") != std::string::npos);
+}
+
+TEST_CASE("restricted, draft and future content reaches no output file", "[site][leak]") {
+  TempDir tmp;
+  REQUIRE(build(fixture("every-kind"), tmp.path() / "out").status == 0);
+  const auto tree = read_tree(tmp.path() / "out");
+  CHECK_FALSE(any_file_contains(tree, "LEAKTOKEN"));
+  CHECK_FALSE(any_file_contains(tree, "secret-page"));
+  CHECK_FALSE(any_file_contains(tree, "e1-annex"));
+
+  // A --drafts preview shows drafts, and still nothing restricted or future-dated.
+  REQUIRE(build(fixture("every-kind"), tmp.path() / "drafts", {"--drafts"}).status == 0);
+  const auto preview = read_tree(tmp.path() / "drafts");
+  CHECK(any_file_contains(preview, "LEAKTOKEN-DRAFT-BODY"));
+  CHECK(preview.at("draft-page/index.html").find("<strong>DRAFT</strong>") != std::string::npos);
+  for (const char* token : {"LEAKTOKEN-RESTRICTED", "LEAKTOKEN-FUTURE"}) {
+    INFO(token);
+    CHECK_FALSE(any_file_contains(preview, token));
+  }
+}
+
+TEST_CASE("the same input gives the same bytes, on one thread or two", "[site]") {
+  TempDir tmp;
+  REQUIRE(build(fixture("every-kind"), tmp.path() / "one", {"--jobs", "1"}).status == 0);
+  REQUIRE(build(fixture("every-kind"), tmp.path() / "two", {"--jobs", "2"}).status == 0);
+  const auto one = read_tree(tmp.path() / "one");
+  CHECK(one == read_tree(tmp.path() / "two"));
+  REQUIRE(build(fixture("every-kind"), tmp.path() / "one", {"--jobs", "2"}).status == 0);
+  CHECK(one == read_tree(tmp.path() / "one"));
+}
+
+TEST_CASE("a TOML syntax error stops the build and leaves the previous output untouched", "[site]") {
+  TempDir tmp;
+  const auto site = copy_fixture("invalid-toml", tmp.path());
+  const auto home = site / "content" / "_index.md";
+  const std::string broken = read_file(home);
+  write_file(home, "+++\ntitle = \"Home\"\n+++\n\nThe last good text.\n");
+  const auto output = site / "public";
+  REQUIRE(run({"build", "--source", site.string(), "--quiet"}).status == 0);
+  const auto before = read_tree(output);
+  REQUIRE(before.at("index.html").find("The last good text.") != std::string::npos);
+
+  write_file(home, broken);
+  const auto r = run({"build", "--source", site.string()});
+  CHECK(r.status == 1);
+  CHECK(r.err ==
+        "content/_index.md:3:37: error[front-matter]: TOML syntax error: Error while parsing string: unescaped "
+        "control characters other than TAB (U+0009) are explicitly prohibited (hint: check the quotes, brackets and "
+        "`key = value` form on this line)\n1 error, 0 warnings\n"
+        "portal: nothing was published: fix the errors above and build again\n");
+  CHECK(read_tree(output) == before);
+  CHECK_FALSE(fs::exists(site / ".public.staging"));
+}
+
+TEST_CASE("check reports every duplicate id, in order, as text and as JSON", "[check]") {
+  const auto text = run({"check", "--source", fixture("duplicate-id").string()});
+  CHECK(text.status == 1);
+  CHECK(text.out ==
+        "content/agreements/2020-04.md:12:1: error[duplicate-id]: cross-cutting theme id \"domestic-abuse\" is already "
+        "used on line 8 (hint: give each priority and cross-cutting theme its own id)\n"
+        "content/meetings.md:1:1: error[duplicate-id]: this file's page /meetings/ is also a page the portal makes "
+        "itself (hint: rename the file so that its address is unique)\n"
+        "content/meetings/2020-03-18/_index.md:10:1: error[duplicate-id]: agenda item code B1 is already used on line "
+        "6 (hint: give each agenda item its own code, as the printed agenda does)\n"
+        "content/plans.toml:7:1: error[duplicate-id]: plan id \"safer-in-kent\" is already used on line 2 (hint: give "
+        "each [[plan]] its own id)\n"
+        "4 errors, 0 warnings\n");
+
+  const auto json = run({"check", "--source", fixture("duplicate-id").string(), "--format", "json"});
+  CHECK(json.status == 1);
+  CHECK(json.out.starts_with("{\n"));
+  CHECK(json.out.find("\"errors\" : 4") != std::string::npos);
+  CHECK(json.out.find("\"warnings\" : 0") != std::string::npos);
+  CHECK(json.out.find("{\n            \"column\" : 1,\n            \"file\" : \"content/plans.toml\",\n"
+                      "            \"hint\" : \"give each [[plan]] its own id\",\n            \"line\" : 7,\n"
+                      "            \"message\" : \"plan id \\\"safer-in-kent\\\" is already used on line 2\",\n"
+                      "            \"rule\" : \"duplicate-id\",\n            \"severity\" : \"error\"\n        }") !=
+        std::string::npos);
+}
+
+TEST_CASE("broken and restricted @/ links are reported where they are written", "[check]") {
+  const auto r = run({"check", "--source", fixture("broken-link").string()});
+  CHECK(r.status == 1);
+  CHECK(r.out ==
+        "content/_index.md:5:5: error[broken-link]: the link @/agreements/2020-04.md#lead points at #lead, which is "
+        "not a heading of content/agreements/2020-04.md (hint: did you mean #leads?)\n"
+        "content/_index.md:5:55: error[broken-link]: the link @/agreements/2019-4.md points at a file that does not "
+        "exist (hint: did you mean @/agreements/2019-04.md?)\n"
+        "content/_index.md:7:6: error[restricted-link]: the link @/secret.md points at content/secret.md, which is "
+        "restricted (hint: remove the link, or publish the target first)\n"
+        "content/_index.md:7:34: error[restricted-link]: the link @/agreements/draft.md points at "
+        "content/agreements/draft.md, which is a draft (hint: remove the link, or publish the target first)\n"
+        "4 errors, 0 warnings\n");
+}
+
+TEST_CASE("configuration problems exit 2 and say what to do", "[cli]") {
+  const auto bad = run({"check", "--source", fixture("invalid-config").string()});
+  CHECK(bad.status == 2);
+  CHECK(bad.err ==
+        "site.toml:4:1: error[config]: `allow_raw_html` must be true or false, not a string (hint: write it like "
+        "allow_raw_html = true)\n"
+        "site.toml:5:1: error[config]: unknown key `outputdir` in site.toml (hint: did you mean `output_dir`?)\n"
+        "2 errors, 0 warnings\n");
+
+  TempDir tmp;
+  const auto missing = run({"build", "--source", tmp.path().string()});
+  CHECK(missing.status == 2);
+  CHECK(missing.err.starts_with("site.toml: error[config]: there is no site.toml in "));
+  CHECK(missing.err.find("(hint: create site.toml with title, partnership and base_url") != std::string::npos);
+
+  CHECK(run({"publish"}).status == 2);
+  CHECK(run({"build", "--jobs", "0"}).status == 2);
+  const auto typo = run({"check", "--formt", "json"});
+  CHECK(typo.status == 2);
+  CHECK(typo.err.starts_with("portal: unknown option --formt for `portal check`; did you mean --format?"));
+  CHECK(run({"--help"}).status == 0);
+  CHECK(run({"--version"}).out.starts_with("portal "));
+}
+
+TEST_CASE("the output folder may not be the source, inside content/, or a folder no build made", "[output]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  CHECK(build(site, site).status == 2);
+  CHECK(build(site, site / "content" / "out").status == 2);
+  CHECK_FALSE(fs::exists(site / "content" / "out"));
+
+  const auto foreign = tmp.path() / "documents";
+  write_file(foreign / "letter.txt", "keep me");
+  const auto r = build(site, foreign);
+  CHECK(r.status == 2);
+  CHECK(r.err.find("already holds files that no build made") != std::string::npos);
+  CHECK(read_tree(foreign) == std::map<std::string, std::string>{{"letter.txt", "keep me"}});
+
+  // A folder a build made is replaced whole; stale files go.
+  const auto out = tmp.path() / "out";
+  REQUIRE(build(site, out).status == 0);
+  write_file(out / "stale.html", "old");
+  REQUIRE(build(site, out).status == 0);
+  CHECK_FALSE(fs::exists(out / "stale.html"));
+}
+
+TEST_CASE("the repository's own content checks clean and builds", "[site][content]") {
+  const auto r = run({"check", "--source", repo_root().string()});
+  INFO(r.out << r.err);
+  CHECK(r.status == 0);
+  CHECK(r.out.empty());
+  TempDir tmp;
+  CHECK(build(repo_root(), tmp.path() / "public").status == 0);
+  CHECK(fs::exists(tmp.path() / "public" / "index.html"));
+}

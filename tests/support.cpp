@@ -1,0 +1,63 @@
+#include "support.h"
+
+#include <atomic>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "cli.h"
+
+namespace portal::test {
+
+namespace fs = std::filesystem;
+
+TempDir::TempDir() {
+  static std::atomic<int> counter{0};
+  std::random_device rd;
+  path_ = fs::temp_directory_path() /
+          ("portal-test-" + std::to_string(rd()) + "-" + std::to_string(counter++));
+  fs::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+fs::path fixture(const std::string& name) { return fs::path(PORTAL_TEST_SITES) / name; }
+fs::path repo_root() { return fs::path(PORTAL_SOURCE_ROOT); }
+
+fs::path copy_fixture(const std::string& name, const fs::path& dir) {
+  const fs::path target = dir / name;
+  fs::copy(fixture(name), target, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  return target;
+}
+
+void write_file(const fs::path& p, const std::string& content) {
+  fs::create_directories(p.parent_path());
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << content;
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::map<std::string, std::string> read_tree(const fs::path& root) {
+  std::map<std::string, std::string> out;
+  if (!fs::exists(root)) return out;
+  for (const auto& e : fs::recursive_directory_iterator(root))
+    if (e.is_regular_file()) out[fs::relative(e.path(), root).generic_string()] = read_file(e.path());
+  return out;
+}
+
+CliRun run(const std::vector<std::string>& args) {
+  std::ostringstream out, err;
+  const int status = run_cli(args, out, err);
+  return {status, out.str(), err.str()};
+}
+
+}  // namespace portal::test

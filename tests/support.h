@@ -1,0 +1,44 @@
+// Helpers shared by the tests: temporary folders, fixture sites, reading output trees.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace portal::test {
+
+// A fresh folder under the system temp folder, removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::filesystem::path fixture(const std::string& name);  // tests/sites/<name>
+std::filesystem::path repo_root();
+
+// Copies fixture `name` into `dir` and returns the copy's root.
+std::filesystem::path copy_fixture(const std::string& name, const std::filesystem::path& dir);
+
+void write_file(const std::filesystem::path& p, const std::string& content);
+std::string read_file(const std::filesystem::path& p);
+
+// Every regular file under `root` (relative path → bytes).
+std::map<std::string, std::string> read_tree(const std::filesystem::path& root);
+
+// Runs the command line, capturing both streams.
+struct CliRun {
+  int status;
+  std::string out;
+  std::string err;
+};
+CliRun run(const std::vector<std::string>& args);
+
+}  // namespace portal::test

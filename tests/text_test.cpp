@@ -1,0 +1,60 @@
+#include <catch2/catch.hpp>
+
+#include "date.h"
+#include "text.h"
+
+using namespace portal;
+
+TEST_CASE("heading ids follow GitHub's rule", "[text]") {
+  CHECK(text::heading_id("1. Introduction") == "1-introduction");
+  CHECK(text::heading_id("Kent Community Safety Agreement Update (Item B1)") ==
+        "kent-community-safety-agreement-update-item-b1");
+  CHECK(text::heading_id("Leads") == "leads");
+  CHECK(text::heading_id("Ch.6 - minor_change!") == "ch6---minor_change");
+  CHECK(text::heading_id("Café & Co") == "café--co");
+}
+
+TEST_CASE("relative URLs work under any sub-path", "[text]") {
+  CHECK(text::relative_url("/", "/agreements/2020-04/") == "agreements/2020-04/");
+  CHECK(text::relative_url("/meetings/2020-03-18/", "/agreements/2020-04/") == "../../agreements/2020-04/");
+  CHECK(text::relative_url("/meetings/2020-03-18/", "/meetings/2020-03-18/b1/") == "b1/");
+  CHECK(text::relative_url("/meetings/2020-03-18/b1/", "/meetings/2020-03-18/") == "../");
+  CHECK(text::relative_url("/meetings/2020-03-18/b1/", "/meetings/2020-03-18/pack.pdf") == "../pack.pdf");
+  CHECK(text::relative_url("/about/", "/") == "../");
+  CHECK(text::relative_url("/", "/") == "./");
+  CHECK(text::relative_url("/404.html", "/assets/portal.css") == "assets/portal.css");
+}
+
+TEST_CASE("invalid UTF-8 is found at its byte", "[text]") {
+  CHECK(text::invalid_utf8_offset("plain ascii") == std::string_view::npos);
+  CHECK(text::invalid_utf8_offset("caf\xC3\xA9") == std::string_view::npos);
+  CHECK(text::invalid_utf8_offset("ab\xFF") == 2);
+  CHECK(text::invalid_utf8_offset("ab\xC3") == 2);             // truncated sequence
+  CHECK(text::invalid_utf8_offset("\xC0\xAF") == 0);           // overlong '/'
+  CHECK(text::invalid_utf8_offset("x\xED\xA0\x80") == 1);      // surrogate
+  const auto lc = text::line_col_at("one\ntwo\xC3\xA9x", 9);
+  CHECK(lc.line == 2);
+  CHECK(lc.column == 5);
+}
+
+TEST_CASE("did-you-mean picks the closest candidate within reach", "[text]") {
+  CHECK(text::edit_distance("kitten", "sitting") == 3);
+  CHECK(text::closest("tilte", {"title", "summary", "source"}) == "title");
+  CHECK(text::closest("domestic-abus", {"domestic-abuse", "road-safety"}) == "domestic-abuse");
+  CHECK(text::closest("zzzzzz", {"title", "summary"}).empty());
+}
+
+TEST_CASE("dates read as the partnership writes them", "[date]") {
+  const Date d{2020, 3, 18, 600};
+  CHECK(d.long_form() == "18 March 2020");
+  CHECK(d.weekday() == "Wednesday");
+  CHECK(d.time_of_day() == "10.00am");
+  CHECK(d.iso_datetime() == "2020-03-18T10:00:00");
+  CHECK(Date{2024, 1, 1, std::nullopt}.long_form() == "1 January 2024");
+  CHECK(Date{2024, 7, 4, 14 * 60 + 30}.time_of_day() == "2.30pm");
+  CHECK(Date{2017, 11, 27, std::nullopt}.weekday() == "Monday");
+  CHECK_FALSE(parse_iso_date("2019-02-29").has_value());
+  CHECK(parse_iso_date("2020-02-29").has_value());
+  CHECK_FALSE(parse_iso_date("2020-3-18").has_value());
+  CHECK(from_day_number(Date{2020, 3, 18, std::nullopt}.day_number()).iso() == "2020-03-18");
+}
