@@ -83,19 +83,63 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
   return best;
 }
 
+namespace {
+
+// Decodes the UTF-8 sequence at s[i] (already validated), advancing i.
+std::uint32_t next_code_point(std::string_view s, std::size_t& i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  const std::size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+  std::uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1Fu) : len == 3 ? (c & 0x0Fu) : (c & 0x07u);
+  for (std::size_t k = 1; k < len && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
+  i += len;
+  return cp;
+}
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Non-ASCII code points that are punctuation, symbols or spaces rather than
+// letters or digits: Latin-1 punctuation and signs, general punctuation
+// (dashes, curly quotes), currency, letter-like symbols to arrows and boxes,
+// CJK punctuation, and emoji.
+bool is_non_ascii_punctuation(std::uint32_t cp) {
+  return (cp >= 0x80 && cp <= 0xBF) || cp == 0xD7 || cp == 0xF7 || (cp >= 0x2000 && cp <= 0x2BFF) ||
+         (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF0F) ||
+         (cp >= 0x1F000 && cp <= 0x1FAFF);
+}
+
+}  // namespace
+
 std::string heading_id(std::string_view heading_text) {
   std::string id;
-  for (std::size_t i = 0; i < heading_text.size(); ++i) {
+  for (std::size_t i = 0; i < heading_text.size();) {
     const auto c = static_cast<unsigned char>(heading_text[i]);
-    if (c >= 0x80) {
-      // Non-ASCII letters are kept as they are (GitHub keeps them); punctuation
-      // outside ASCII is rare in this content and kept too.
-      id += static_cast<char>(c);
-    } else if (std::isalnum(c) || c == '-' || c == '_') {
-      id += static_cast<char>(std::tolower(c));
-    } else if (c == ' ') {
-      id += '-';
+    if (c < 0x80) {
+      if (std::isalnum(c) || c == '-' || c == '_') id += static_cast<char>(std::tolower(c));
+      else if (c == ' ') id += '-';
+      ++i;
+      continue;
     }
+    std::uint32_t cp = next_code_point(heading_text, i);
+    if (is_non_ascii_punctuation(cp)) continue;
+    // Latin-1 capitals (À-Þ) lower-case like ASCII ones do.
+    if (cp >= 0xC0 && cp <= 0xDE) cp += 0x20;
+    append_utf8(id, cp);
   }
   return id;
 }

@@ -12,6 +12,9 @@ TEST_CASE("heading ids follow GitHub's rule", "[text]") {
   CHECK(text::heading_id("Leads") == "leads");
   CHECK(text::heading_id("Ch.6 - minor_change!") == "ch6---minor_change");
   CHECK(text::heading_id("Café & Co") == "café--co");
+  // Regression: an en dash is punctuation and is dropped like ASCII punctuation.
+  CHECK(text::heading_id("2.0 KCSP Funding – Crime Reduction Grant") == "20-kcsp-funding--crime-reduction-grant");
+  CHECK(text::heading_id("‘Quoted’ ÉCOLE") == "quoted-école");
 }
 
 TEST_CASE("relative URLs work under any sub-path", "[text]") {
