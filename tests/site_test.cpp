@@ -244,6 +244,25 @@ TEST_CASE("the repository's own content checks clean and builds", "[site][conten
   CHECK(r.status == 0);
   CHECK(r.out.empty());
   TempDir tmp;
-  CHECK(build(repo_root(), tmp.path() / "public").status == 0);
-  CHECK(fs::exists(tmp.path() / "public" / "index.html"));
+  REQUIRE(build(repo_root(), tmp.path() / "public").status == 0);
+  const auto tree = read_tree(tmp.path() / "public");
+  CHECK(tree.count("index.html") == 1);
+  // The partnership's record: 4 agreements, 7 meetings, at least 10 papers,
+  // 2 DHRs, at least one bulletin, 4 events.
+  auto pages_under = [&](const std::string& prefix, int depth) {
+    return std::count_if(tree.begin(), tree.end(), [&](const auto& f) {
+      if (!f.first.starts_with(prefix) || !f.first.ends_with("/index.html")) return false;
+      return std::count(f.first.begin(), f.first.end(), '/') == depth;
+    });
+  };
+  CHECK(pages_under("agreements/", 2) == 4);
+  CHECK(pages_under("meetings/", 2) == 7);
+  const auto meeting_subpages = pages_under("meetings/", 3);
+  const auto notes = std::count_if(tree.begin(), tree.end(), [](const auto& f) {
+    return f.first.starts_with("meetings/") && f.first.ends_with("/notes/index.html");
+  });
+  CHECK(meeting_subpages - notes >= 10);
+  CHECK(pages_under("dhr/", 2) == 2);
+  CHECK(pages_under("bulletins/", 2) >= 1);
+  CHECK(pages_under("events/", 2) == 4);
 }
