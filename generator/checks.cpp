@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "check_rules.h"
 #include "text.h"
 
 namespace portal {
@@ -120,9 +121,9 @@ void check_links(const Site& site, std::size_t index, Diagnostics& diags) {
     }
     const Document& t = site.documents[target->second];
     if (published && !site.published[target->second]) {
-      const char* why = t.restricted ? "restricted" : t.draft ? "a draft" : "not published";
       diags.error(d.path, link.pos, "restricted-link",
-                  "the link " + link.url + " points at " + t.path + ", which is " + why,
+                  "the link " + link.url + " points at " + t.path + ", which is " +
+                      site.withheld_because[target->second],
                   "remove the link, or publish the target first");
       continue;
     }
@@ -149,6 +150,11 @@ void check_site(const Site& site, Diagnostics& diags) {
     check_agenda_codes(site.documents[i], diags);
     check_links(site, i, diags);
   }
+  check_document_priorities(site, diags);
+  check_agreements(site, diags);
+  check_meetings(site, diags);
+  check_dhrs(site, diags);
+  check_text(site, diags);
 }
 
 }  // namespace portal

@@ -54,20 +54,6 @@ std::string date_text(const Date& d) { return d.long_form(); }
 
 bool is_url(const std::string& s) { return s.starts_with("https://") || s.starts_with("http://"); }
 
-}  // namespace
-
-const Document* agreement_in_force(const Site& site, const Date& date) {
-  const Document* best = nullptr;
-  for (std::size_t i = 0; i < site.documents.size(); ++i) {
-    const Document& d = site.documents[i];
-    if (d.kind != Kind::agreement || !site.published[i] || !d.date || date < *d.date) continue;
-    if (!best || *best->date < *d.date) best = &d;
-  }
-  return best;
-}
-
-namespace {
-
 map PageBuilder::base(const std::string& url, const std::string& title,
                       std::vector<std::pair<std::string, std::string>> crumbs) {
   const auto& c = site_.config;
@@ -142,7 +128,7 @@ std::string PageBuilder::priority_name(const std::string& id) const {
 
 array PageBuilder::priorities_of(const Document& d) {
   array out;
-  const Document* in_force = d.date ? agreement_in_force(site_, *d.date) : nullptr;
+  const Document* in_force = d.date ? site_.agreement_in_force(*d.date, Site::Scope::published) : nullptr;
   for (const auto& p : d.priorities) {
     std::string name = p.value;
     if (in_force) {
@@ -195,7 +181,7 @@ void PageBuilder::add_kind_fields(map& ctx, const Document& d) {
     ctx["version"] = a->version;
     ctx["effective"] = date_text(a->effective.value);
     ctx["effective_iso"] = a->effective.value.iso();
-    const Document* in_force = agreement_in_force(site_, today());
+    const Document* in_force = site_.agreement_in_force(site_.today, Site::Scope::published);
     ctx["in_force"] = in_force == &d;
     if (a->supersedes) {
       if (const Document* prev = site_.find("content/agreements/" + a->supersedes->value + ".md");

@@ -15,10 +15,6 @@ struct RenderedFile {
   std::string content;
 };
 
-// The agreement in force on `date`: the published one with the latest
-// effective date on or before it (spec §4); nullptr when none is.
-const Document* agreement_in_force(const Site& site, const Date& date);
-
 // Every published page of the site, rendered with `theme`.
 std::vector<RenderedFile> render_pages(const Site& site, const Theme& theme, int jobs);
 

@@ -1,5 +1,6 @@
 #include "site.h"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -32,6 +33,18 @@ std::optional<std::string> Site::url_of(const std::string& path) const {
   if (const Document* d = find(path)) return d->url;
   if (const auto it = asset_by_path.find(path); it != asset_by_path.end()) return assets[it->second].url;
   return std::nullopt;
+}
+
+const Document* Site::agreement_in_force(const Date& date, Scope scope) const {
+  // `agreements` is sorted by effective date: walk back from the last one on or before `date`.
+  auto it = std::upper_bound(agreements.begin(), agreements.end(), date, [&](const Date& d, std::size_t i) {
+    return d < documents[i].as<AgreementData>()->effective.value;
+  });
+  while (it != agreements.begin()) {
+    --it;
+    if (scope == Scope::non_draft || published[*it]) return &documents[*it];
+  }
+  return nullptr;
 }
 
 std::string url_for(const ContentEntry& e) {
@@ -86,34 +99,38 @@ std::vector<Plan> read_plans(const fs::path& root, const std::string& path, Diag
   return plans;
 }
 
-// Decides publication (spec §5). A notes or paper file follows its meeting, and
-// a paper named by (or filed under) a restricted agenda item is never published.
+// Decides publication (spec §5) and records why each unpublished document is
+// withheld. A notes or paper file follows its meeting, and a paper named by (or
+// filed under) a restricted agenda item is never published.
 void decide_publication(Site& site, const LoadOptions& options) {
   site.published.assign(site.documents.size(), false);
-  auto own = [&](const Document& d) {
-    if (d.restricted) return false;
-    if (d.draft && options.drafts == Drafts::hide) return false;
-    if (d.date && options.today < *d.date) return false;
-    return true;
+  site.withheld_because.assign(site.documents.size(), std::string());
+  auto own = [&](const Document& d) -> std::string {
+    if (d.restricted) return "restricted";
+    if (d.draft && options.drafts == Drafts::hide) return "a draft";
+    if (d.date && options.today < *d.date) return "dated in the future (" + d.date->long_form() + ")";
+    return {};
   };
   for (std::size_t i = 0; i < site.documents.size(); ++i) {
     const Document& d = site.documents[i];
-    bool ok = own(d);
-    if (ok && (d.kind == Kind::notes || d.kind == Kind::paper)) {
+    std::string why = own(d);
+    if (why.empty() && (d.kind == Kind::notes || d.kind == Kind::paper)) {
       const Document* meeting = site.meeting_of(d);
-      ok = meeting && own(*meeting);
-      if (ok && d.kind == Kind::paper) {
+      if (!meeting) why = "in a meeting folder without _index.md";
+      else if (const auto meeting_why = own(*meeting); !meeting_why.empty()) why = "part of a meeting that is " + meeting_why;
+      if (why.empty() && d.kind == Kind::paper) {
         const auto* m = meeting->as<MeetingData>();
         const auto* p = d.as<PaperData>();
         const std::string file = d.slug + ".md";
         for (const auto& item : m->items) {
           const bool names_it = item.paper && item.paper->value == file;
           const bool filed_under = p && p->item && item.code && item.code->value == p->item->value;
-          if (item.restricted && (names_it || filed_under)) ok = false;
+          if (item.restricted && (names_it || filed_under)) why = "the paper of a restricted agenda item";
         }
       }
     }
-    site.published[i] = ok;
+    site.published[i] = why.empty();
+    site.withheld_because[i] = why;
   }
 }
 
@@ -198,6 +215,15 @@ LoadResult load_site(const fs::path& root, const LoadOptions& options, int jobs,
     if (d.kind == Kind::meeting) site.meeting_by_folder[d.meeting] = i;
   }
   for (std::size_t i = 0; i < site.assets.size(); ++i) site.asset_by_path[site.assets[i].path] = i;
+  site.today = options.today;
+  for (std::size_t i = 0; i < site.documents.size(); ++i) {
+    const Document& d = site.documents[i];
+    if (d.kind == Kind::agreement && !d.draft && d.as<AgreementData>()->effective.value.valid())
+      site.agreements.push_back(i);
+  }
+  std::stable_sort(site.agreements.begin(), site.agreements.end(), [&](std::size_t a, std::size_t b) {
+    return site.documents[a].as<AgreementData>()->effective.value < site.documents[b].as<AgreementData>()->effective.value;
+  });
   // Notes and papers take their meeting's date.
   std::set<std::string> reported;
   for (auto& d : site.documents) {

@@ -42,12 +42,21 @@ struct Site {
   SiteConfig config;
   std::vector<Document> documents;  // sorted by path
   std::vector<bool> published;      // parallel to documents
+  std::vector<std::string> withheld_because;  // parallel to documents; empty when published
   std::vector<RenderedMarkdown> bodies;  // parallel to documents; empty for unpublished ones
   std::vector<Plan> plans;
   std::vector<Asset> assets;
   std::map<std::string, std::size_t> by_path;  // "content/…" → document index
   std::map<std::string, std::size_t> meeting_by_folder;  // "2020-03-18" → document index
   std::map<std::string, std::size_t> asset_by_path;      // "content/…" → asset index
+  std::vector<std::size_t> agreements;  // non-draft agreements, by effective date
+  Date today;
+
+  // The agreement in force on `date` (spec §4): the non-draft agreement with the
+  // latest effective date on or before it; with Published::only, the latest
+  // published one. nullptr when none is.
+  enum class Scope { non_draft, published };
+  [[nodiscard]] const Document* agreement_in_force(const Date& date, Scope scope) const;
 
   [[nodiscard]] const Document* find(const std::string& path) const;
   [[nodiscard]] const Document* meeting_of(const Document& d) const;

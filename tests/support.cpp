@@ -29,6 +29,7 @@ fs::path repo_root() { return fs::path(PORTAL_SOURCE_ROOT); }
 
 fs::path copy_fixture(const std::string& name, const fs::path& dir) {
   const fs::path target = dir / name;
+  fs::create_directories(dir);
   fs::copy(fixture(name), target, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
   return target;
 }

@@ -1,0 +1,26 @@
+// The rule families that check_site() runs (spec §4). Each adds diagnostics
+// for the whole site and never stops at the first problem.
+#pragma once
+
+#include "diagnostics.h"
+#include "site.h"
+
+namespace portal {
+
+// unknown-priority, renamed-priority, no-agreement: `priorities` of every
+// document against the agreement in force on its date.
+void check_document_priorities(const Site& site, Diagnostics& diags);
+
+// lead-priority, missing-lead, unknown-plan, unused-plan.
+void check_agreements(const Site& site, Diagnostics& diags);
+
+// missing-paper, unknown-item, minutes-of, orphan-paper.
+void check_meetings(const Site& site, Diagnostics& diags);
+
+// dhr-metadata.
+void check_dhrs(const Site& site, Diagnostics& diags);
+
+// image-alt, link-text, heading-order, weekday-mismatch.
+void check_text(const Site& site, Diagnostics& diags);
+
+}  // namespace portal

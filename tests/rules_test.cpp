@@ -1,0 +1,105 @@
+// One fixture per rule of spec §4: tests/sites/rules/<rule>/ holds files laid
+// over a copy of the clean every-kind site, and expected.txt the exact report
+// of `portal check` followed by its exit status.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "support.h"
+
+using namespace portal::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path overlay(const std::vector<std::string>& rules, const fs::path& dir) {
+  const auto site = copy_fixture("every-kind", dir);
+  for (const auto& rule : rules) {
+    for (const auto& e : fs::recursive_directory_iterator(fixture("rules") / rule)) {
+      if (!e.is_regular_file() || e.path().filename() == "expected.txt") continue;
+      const auto target = site / fs::relative(e.path(), fixture("rules") / rule);
+      fs::create_directories(target.parent_path());
+      fs::copy_file(e.path(), target, fs::copy_options::overwrite_existing);
+    }
+  }
+  return site;
+}
+
+std::vector<std::string> rule_fixtures() {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(fixture("rules"))) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string report(const fs::path& site) {
+  const auto r = run({"check", "--source", site.string()});
+  return r.out + r.err + "exit: " + std::to_string(r.status) + "\n";
+}
+
+}  // namespace
+
+TEST_CASE("the clean fixture site fires no rule", "[rules]") {
+  const auto r = run({"check", "--source", fixture("every-kind").string()});
+  CHECK(r.status == 0);
+  CHECK(r.out.empty());
+  CHECK(r.err.empty());
+}
+
+TEST_CASE("each rule's fixture fires that rule at the expected file, line and column", "[rules]") {
+  const auto names = rule_fixtures();
+  CHECK(names.size() == 21);  // every rule of spec §4
+  for (const auto& rule : names) {
+    INFO("fixture tests/sites/rules/" << rule);
+    TempDir tmp;
+    const std::string actual = report(overlay({rule}, tmp.path()));
+    CHECK(actual == read_file(fixture("rules") / rule / "expected.txt"));
+    const bool warning_only = actual.find("error[") == std::string::npos;
+    CHECK(actual.find((warning_only ? "warning[" : "error[") + rule + "]") != std::string::npos);
+  }
+}
+
+TEST_CASE("every problem is reported in one run, sorted, with a count", "[rules]") {
+  std::vector<std::string> all;
+  for (const auto& rule : rule_fixtures())
+    if (rule != "config" && rule != "front-matter") all.push_back(rule);
+  TempDir tmp;
+  const auto site = overlay(all, tmp.path());
+  const auto r = run({"check", "--source", site.string()});
+  CHECK(r.status == 1);
+  std::set<std::string> fired;
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < r.out.size()) {
+    const auto end = r.out.find('\n', start);
+    lines.push_back(r.out.substr(start, end - start));
+    start = end + 1;
+  }
+  REQUIRE(lines.size() > 1);
+  for (std::size_t i = 0; i + 1 < lines.size(); ++i) {
+    const auto open = lines[i].find('[');
+    fired.insert(lines[i].substr(open + 1, lines[i].find(']') - open - 1));
+  }
+  for (const auto& rule : all) {
+    INFO(rule);
+    CHECK(fired.count(rule) == 1);
+  }
+  CHECK(lines.back() == "16 errors, 7 warnings");  // the sum of the single-rule fixtures
+  // Sorted by file, then line: each line's file is not before the previous one's.
+  for (std::size_t i = 1; i + 1 < lines.size(); ++i) {
+    INFO(lines[i - 1] << "\n" << lines[i]);
+    CHECK(lines[i - 1].substr(0, lines[i - 1].find(':')) <= lines[i].substr(0, lines[i].find(':')));
+  }
+}
+
+TEST_CASE("errors make check exit 1 and build refuse; warnings alone do not", "[rules]") {
+  TempDir tmp;
+  const auto warned = overlay({"weekday-mismatch", "link-text"}, tmp.path() / "warned");
+  CHECK(run({"check", "--source", warned.string()}).status == 0);
+  CHECK(run({"build", "--source", warned.string(), "--quiet"}).status == 0);
+
+  const auto broken = overlay({"unknown-priority"}, tmp.path() / "broken");
+  REQUIRE(run({"build", "--source", broken.string(), "--output", (tmp.path() / "out").string(), "--quiet"}).status ==
+          1);
+  CHECK_FALSE(fs::exists(tmp.path() / "out"));
+}
