@@ -5,6 +5,8 @@
 
 #include <set>
 
+#include <toml++/toml.h>
+
 #include "support.h"
 
 using namespace portal::test;
@@ -102,4 +104,60 @@ TEST_CASE("errors make check exit 1 and build refuse; warnings alone do not", "[
   REQUIRE(run({"build", "--source", broken.string(), "--output", (tmp.path() / "out").string(), "--quiet"}).status ==
           1);
   CHECK_FALSE(fs::exists(tmp.path() / "out"));
+}
+
+TEST_CASE("the defects the partnership published are each reported with their rule", "[rules][as-published]") {
+  // The repository's corrected content, with each defect's printed words put back.
+  TempDir tmp;
+  const auto site = tmp.path() / "as-published";
+  fs::create_directories(site);
+  fs::copy_file(repo_root() / "site.toml", site / "site.toml");
+  fs::copy(repo_root() / "content", site / "content", fs::copy_options::recursive);
+
+  const auto defects = toml::parse_file((fixture("as-published") / "defects.toml").string());
+  const auto* list = defects["defect"].as_array();
+  REQUIRE(list);
+  struct Expected {
+    std::string file;
+    std::string rule;
+    int line;  // 0: anywhere in the file
+  };
+  std::vector<Expected> expected;
+  for (const auto& node : *list) {
+    const auto& d = *node.as_table();
+    const std::string file = d["file"].value_or(std::string());
+    const std::string corrected = d["corrected"].value_or(std::string());
+    const std::string printed = d["printed"].value_or(std::string());
+    std::string text = read_file(site / file);
+    const auto at = text.find(corrected);
+    INFO(file << ": " << corrected);
+    REQUIRE(at != std::string::npos);
+    REQUIRE(text.find(corrected, at + 1) == std::string::npos);
+    text.replace(at, corrected.size(), printed);
+    write_file(site / file, text);
+    const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
+    bool first = true;
+    for (const auto& rule : *d["rules"].as_array()) {
+      expected.push_back({file, rule.value_or(std::string()), first ? line : 0});
+      first = false;
+    }
+  }
+
+  const auto r = run({"check", "--source", site.string()});
+  INFO(r.out << r.err);
+  CHECK(r.status == 1);
+  std::vector<std::string> lines;
+  for (std::size_t start = 0, end; start < r.out.size(); start = end + 1) {
+    end = r.out.find('\n', start);
+    lines.push_back(r.out.substr(start, end - start));
+  }
+  for (const auto& e : expected) {
+    const std::string prefix = e.line ? e.file + ":" + std::to_string(e.line) + ":" : e.file + ":";
+    INFO(e.rule << " at " << prefix);
+    CHECK(std::any_of(lines.begin(), lines.end(), [&](const std::string& l) {
+      return l.starts_with(prefix) && l.find("[" + e.rule + "]: ") != std::string::npos;
+    }));
+  }
+  // Nothing else: one report line per expected diagnostic, and the count line.
+  CHECK(static_cast<std::size_t>(std::count(r.out.begin(), r.out.end(), '\n')) == expected.size() + 1);
 }
