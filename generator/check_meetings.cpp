@@ -79,8 +79,10 @@ void check_meetings(const Site& site, Diagnostics& diags) {
           std::vector<std::string> folders;
           for (const auto& [name, index] : site.meeting_by_folder)
             if (name < d.meeting) folders.push_back(name);
+          const std::string also_later =
+              target < d.meeting ? "" : ", and that date is not earlier than this meeting of " + d.meeting;
           diags.error(d.path, item.minutes_of->pos, "minutes-of",
-                      "`minutes_of` names " + target + ", but there is no meeting of that date",
+                      "`minutes_of` names " + target + ", but there is no meeting of that date" + also_later,
                       did_you_mean(target, folders, "name the folder of an earlier meeting, e.g. \"2019-10-08\""));
         } else if (!(target < d.meeting)) {
           diags.error(d.path, item.minutes_of->pos, "minutes-of",
