@@ -1,0 +1,283 @@
+#include "git_history.h"
+
+#include <algorithm>
+#include <memory>
+
+#include <git2.h>
+
+namespace portal {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// libgit2 handles, freed by their own functions.
+template <class T, void (*Free)(T*)>
+struct Deleter {
+  void operator()(T* p) const { Free(p); }
+};
+template <class T, void (*Free)(T*)>
+using Handle = std::unique_ptr<T, Deleter<T, Free>>;
+using Repository = Handle<git_repository, git_repository_free>;
+using Revwalk = Handle<git_revwalk, git_revwalk_free>;
+using CommitHandle = Handle<git_commit, git_commit_free>;
+using Tree = Handle<git_tree, git_tree_free>;
+using Diff = Handle<git_diff, git_diff_free>;
+using StatusList = Handle<git_status_list, git_status_list_free>;
+
+// Keeps libgit2 initialised while a history is read.
+struct Library {
+  Library() { git_libgit2_init(); }
+  ~Library() { git_libgit2_shutdown(); }
+  Library(const Library&) = delete;
+  Library& operator=(const Library&) = delete;
+};
+
+Date local_date(git_time_t seconds, int offset_minutes) {
+  const auto local = static_cast<std::int64_t>(seconds) + static_cast<std::int64_t>(offset_minutes) * 60;
+  auto days = local / 86400;
+  if (local % 86400 < 0) --days;
+  return from_day_number(static_cast<int>(days));
+}
+
+History unavailable(std::string why) {
+  History h;
+  h.unavailable_because = std::move(why);
+  return h;
+}
+
+// Paths in the repository are relative to its work tree; the portal's are
+// relative to the source folder. `prefix` is the source folder inside the work tree.
+struct PathMap {
+  std::string prefix;  // "" or "sites/portal/"
+  std::string content() const { return prefix + "content/"; }
+  bool covers(const char* repo_path) const { return std::string_view(repo_path).starts_with(content()); }
+  std::string to_site(const std::string& repo_path) const { return repo_path.substr(prefix.size()); }
+};
+
+// Follows renames backwards: a path as it was in an older commit → its path at HEAD.
+class Renames {
+ public:
+  std::string resolve(const std::string& path) const {
+    const auto it = alias_.find(path);
+    return it == alias_.end() ? path : it->second;
+  }
+  void renamed(const std::string& old_path, const std::string& head_path) { alias_[old_path] = head_path; }
+
+ private:
+  std::unordered_map<std::string, std::string> alias_;
+};
+
+
+using TreeEntry = Handle<git_tree_entry, git_tree_entry_free>;
+
+// A change between two trees: a file path (relative to the work tree) and how.
+struct Change {
+  std::string path;
+  std::string old_path;  // for renames
+  git_delta_t status = GIT_DELTA_MODIFIED;
+};
+
+void all_files(git_repository* repo, const git_tree* tree, const std::string& base, git_delta_t status,
+               std::vector<Change>& out) {
+  for (std::size_t i = 0, n = git_tree_entrycount(tree); i < n; ++i) {
+    const git_tree_entry* e = git_tree_entry_byindex(tree, i);
+    const std::string path = base + git_tree_entry_name(e);
+    if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+      git_tree* raw = nullptr;
+      if (git_tree_lookup(&raw, repo, git_tree_entry_id(e)) != 0) continue;
+      Tree sub(raw);
+      all_files(repo, sub.get(), path + "/", status, out);
+    } else {
+      out.push_back({path, {}, status});
+    }
+  }
+}
+
+// Compares two trees as git does, skipping every subtree whose id is the same
+// on both sides: libgit2's own tree diff visits every file of both trees, which
+// costs a whole walk of the content for each commit.
+void diff_trees(git_repository* repo, const git_tree* old_tree, const git_tree* new_tree, const std::string& base,
+                std::vector<Change>& out) {
+  auto subtree = [&](const git_tree_entry* e) {
+    git_tree* raw = nullptr;
+    if (!e || git_tree_entry_type(e) != GIT_OBJECT_TREE || git_tree_lookup(&raw, repo, git_tree_entry_id(e)) != 0)
+      return Tree();
+    return Tree(raw);
+  };
+  for (std::size_t i = 0, n = new_tree ? git_tree_entrycount(new_tree) : 0; i < n; ++i) {
+    const git_tree_entry* ne = git_tree_entry_byindex(new_tree, i);
+    const char* name = git_tree_entry_name(ne);
+    const git_tree_entry* oe = old_tree ? git_tree_entry_byname(old_tree, name) : nullptr;
+    const std::string path = base + name;
+    const bool new_is_tree = git_tree_entry_type(ne) == GIT_OBJECT_TREE;
+    if (oe && git_oid_equal(git_tree_entry_id(oe), git_tree_entry_id(ne))) continue;
+    const bool old_is_tree = oe && git_tree_entry_type(oe) == GIT_OBJECT_TREE;
+    if (new_is_tree) {
+      Tree ns = subtree(ne);
+      if (old_is_tree) {
+        Tree os = subtree(oe);
+        diff_trees(repo, os.get(), ns.get(), path + "/", out);
+      } else {
+        if (oe) out.push_back({path, {}, GIT_DELTA_DELETED});
+        if (ns) all_files(repo, ns.get(), path + "/", GIT_DELTA_ADDED, out);
+      }
+    } else if (old_is_tree) {
+      Tree os = subtree(oe);
+      if (os) all_files(repo, os.get(), path + "/", GIT_DELTA_DELETED, out);
+      out.push_back({path, {}, GIT_DELTA_ADDED});
+    } else {
+      out.push_back({path, {}, oe ? GIT_DELTA_MODIFIED : GIT_DELTA_ADDED});
+    }
+  }
+  for (std::size_t i = 0, n = old_tree ? git_tree_entrycount(old_tree) : 0; i < n; ++i) {
+    const git_tree_entry* oe = git_tree_entry_byindex(old_tree, i);
+    const char* name = git_tree_entry_name(oe);
+    if (new_tree && git_tree_entry_byname(new_tree, name)) continue;
+    const std::string path = base + name;
+    if (git_tree_entry_type(oe) == GIT_OBJECT_TREE) {
+      Tree os = subtree(oe);
+      if (os) all_files(repo, os.get(), path + "/", GIT_DELTA_DELETED, out);
+    } else {
+      out.push_back({path, {}, GIT_DELTA_DELETED});
+    }
+  }
+}
+
+// The content folder's tree within a commit's tree, or null when absent.
+Tree content_tree(git_repository* repo, const git_tree* root, const std::string& content_dir) {
+  if (!root) return Tree();
+  git_tree_entry* raw_entry = nullptr;
+  const std::string path = content_dir.substr(0, content_dir.size() - 1);  // without the final '/'
+  if (git_tree_entry_bypath(&raw_entry, root, path.c_str()) != 0) return Tree();
+  TreeEntry entry(raw_entry);
+  git_tree* raw = nullptr;
+  if (git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE ||
+      git_tree_lookup(&raw, repo, git_tree_entry_id(entry.get())) != 0)
+    return Tree();
+  return Tree(raw);
+}
+
+// Pairs added and deleted files as renames with libgit2's similarity detection,
+// run only on the files that came and went.
+void find_renames(git_repository* repo, git_tree* old_root, git_tree* new_root, std::vector<Change>& changes) {
+  std::vector<std::string> candidates;
+  for (const auto& c : changes)
+    if (c.status == GIT_DELTA_ADDED || c.status == GIT_DELTA_DELETED) candidates.push_back(c.path);
+  std::vector<char*> spec;
+  for (auto& p : candidates) spec.push_back(p.data());
+  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  opts.flags = GIT_DIFF_DISABLE_PATHSPEC_MATCH | GIT_DIFF_SKIP_BINARY_CHECK;
+  opts.pathspec = {spec.data(), spec.size()};
+  git_diff* raw = nullptr;
+  if (git_diff_tree_to_tree(&raw, repo, old_root, new_root, &opts) != 0) return;
+  Diff diff(raw);
+  git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+  find.flags = GIT_DIFF_FIND_RENAMES;
+  if (git_diff_find_similar(diff.get(), &find) != 0) return;
+  for (std::size_t i = 0, n = git_diff_num_deltas(diff.get()); i < n; ++i) {
+    const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
+    if (d->status != GIT_DELTA_RENAMED) continue;
+    const std::string from = d->old_file.path, to = d->new_file.path;
+    std::erase_if(changes, [&](const Change& c) {
+      return (c.path == from && c.status == GIT_DELTA_DELETED) || (c.path == to && c.status == GIT_DELTA_ADDED);
+    });
+    changes.push_back({to, from, GIT_DELTA_RENAMED});
+  }
+}
+}  // namespace
+
+History read_history(const fs::path& source) {
+  Library library;
+  git_repository* raw = nullptr;
+  std::error_code ec;
+  const fs::path absolute = fs::weakly_canonical(fs::absolute(source, ec), ec);
+  if (git_repository_open_ext(&raw, absolute.c_str(), 0, nullptr) != 0)
+    return unavailable("the source folder is not inside a git repository");
+  Repository repo(raw);
+  const char* workdir = git_repository_workdir(repo.get());
+  if (!workdir) return unavailable("the repository has no working folder (it is bare)");
+  if (git_repository_is_shallow(repo.get()) == 1)
+    return unavailable("the repository is a shallow clone, so its history is incomplete");
+
+  PathMap paths;
+  const auto relative = fs::weakly_canonical(absolute, ec).lexically_relative(fs::weakly_canonical(workdir, ec));
+  paths.prefix = relative.generic_string() == "." ? "" : relative.generic_string() + "/";
+
+  History history;
+  history.available = true;
+
+  // What is changed or new in the working folder and index.
+  git_status_options status_opts = GIT_STATUS_OPTIONS_INIT;
+  status_opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+  status_opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
+  const std::string content_spec = paths.content();
+  char* spec[] = {const_cast<char*>(content_spec.c_str())};
+  status_opts.pathspec = {spec, 1};
+  git_status_list* raw_status = nullptr;
+  if (git_status_list_new(&raw_status, repo.get(), &status_opts) == 0) {
+    StatusList status(raw_status);
+    for (std::size_t i = 0, n = git_status_list_entrycount(status.get()); i < n; ++i) {
+      const git_status_entry* e = git_status_byindex(status.get(), i);
+      const git_diff_delta* d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
+      if (d && d->new_file.path && paths.covers(d->new_file.path))
+        history.uncommitted.insert(paths.to_site(d->new_file.path));
+    }
+  }
+
+  git_revwalk* raw_walk = nullptr;
+  if (git_revwalk_new(&raw_walk, repo.get()) != 0) return history;
+  Revwalk walk(raw_walk);
+  git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+  if (git_revwalk_push_head(walk.get()) != 0) return history;  // no commits yet: everything is uncommitted
+
+  Renames renames;
+  git_oid oid;
+  std::vector<Change> changes;
+  while (git_revwalk_next(&oid, walk.get()) == 0) {
+    git_commit* raw_commit = nullptr;
+    if (git_commit_lookup(&raw_commit, repo.get(), &oid) != 0) continue;
+    CommitHandle commit(raw_commit);
+    git_tree* raw_tree = nullptr;
+    if (git_commit_tree(&raw_tree, commit.get()) != 0) continue;
+    Tree tree(raw_tree);
+    Tree parent_tree;
+    if (git_commit_parentcount(commit.get()) > 0) {
+      git_commit* raw_parent = nullptr;
+      if (git_commit_parent(&raw_parent, commit.get(), 0) == 0) {
+        CommitHandle parent(raw_parent);
+        git_tree* raw_parent_tree = nullptr;
+        if (git_commit_tree(&raw_parent_tree, parent.get()) == 0) parent_tree.reset(raw_parent_tree);
+      }
+    }
+    const Tree now = content_tree(repo.get(), tree.get(), paths.content());
+    const Tree before = content_tree(repo.get(), parent_tree.get(), paths.content());
+    if (!now && !before) continue;
+    if (now && before && git_oid_equal(git_tree_id(now.get()), git_tree_id(before.get()))) continue;
+    changes.clear();
+    diff_trees(repo.get(), before.get(), now.get(), paths.content(), changes);
+    if (changes.empty()) continue;
+    const bool added = std::any_of(changes.begin(), changes.end(), [](const Change& c) { return c.status == GIT_DELTA_ADDED; });
+    const bool deleted = std::any_of(changes.begin(), changes.end(), [](const Change& c) { return c.status == GIT_DELTA_DELETED; });
+    if (added && deleted) find_renames(repo.get(), parent_tree.get(), tree.get(), changes);
+
+    Commit c;
+    c.hash = git_oid_tostr_s(&oid);
+    const char* summary = git_commit_summary(commit.get());
+    c.summary = summary ? summary : "";
+    if (const git_signature* author = git_commit_author(commit.get())) c.author = author->name ? author->name : "";
+    c.date = local_date(git_commit_time(commit.get()), git_commit_time_offset(commit.get()));
+    std::sort(changes.begin(), changes.end(), [](const Change& x, const Change& y) { return x.path < y.path; });
+    for (const auto& change : changes) {
+      const std::string head_path = renames.resolve(paths.to_site(change.path));
+      if (change.status == GIT_DELTA_RENAMED) renames.renamed(paths.to_site(change.old_path), head_path);
+      c.paths.push_back(head_path);
+    }
+    const auto index = static_cast<std::uint32_t>(history.commits.size());
+    for (const auto& p : c.paths) history.by_path[p].push_back(index);
+    history.commits.push_back(std::move(c));
+  }
+  return history;
+}
+
+}  // namespace portal

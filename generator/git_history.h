@@ -1,0 +1,44 @@
+// Version history of the content, read once from the git repository that holds
+// the source folder (libgit2; never the git command): one walk of the commit
+// graph, each commit diffed against its first parent, renames followed.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "date.h"
+
+namespace portal {
+
+struct Commit {
+  std::string hash;     // full hexadecimal id
+  std::string summary;  // first line of the message
+  std::string author;
+  Date date;            // the committer's local date
+  std::vector<std::string> paths;  // content files it changed, as "content/…" at HEAD
+};
+
+struct History {
+  bool available = false;
+  std::string unavailable_because;     // set when !available
+  std::vector<Commit> commits;         // newest first
+  // "content/…" (as at HEAD) → indices into `commits`, newest first.
+  std::unordered_map<std::string, std::vector<std::uint32_t>> by_path;
+  std::set<std::string> uncommitted;   // content files changed or new and not committed
+
+  [[nodiscard]] const std::vector<std::uint32_t>* of(const std::string& path) const {
+    const auto it = by_path.find(path);
+    return it == by_path.end() ? nullptr : &it->second;
+  }
+};
+
+// Reads the history of `source`/content. A source outside any repository, a
+// bare or shallow repository, or one without commits gives a History that is
+// not available, with the reason; it never fails otherwise.
+History read_history(const std::filesystem::path& source);
+
+}  // namespace portal
