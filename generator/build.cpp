@@ -1,6 +1,7 @@
 #include "build.h"
 
 #include "checks.h"
+#include "git_history.h"
 #include "output.h"
 #include "pages.h"
 #include "theme.h"
@@ -58,7 +59,10 @@ BuildResult run_build(const BuildOptions& options) {
   }
 
   std::vector<OutputFile> files;
-  for (auto& page : render_pages(*site, *theme, options.jobs)) files.push_back({page.path, std::move(page.content), {}});
+  const History history = read_history(options.source);
+  if (!history.available) result.history_note = history.unavailable_because;
+  for (auto& page : render_pages(*site, history, *theme, options.jobs))
+    files.push_back({page.path, std::move(page.content), {}});
   result.pages = files.size();
   for (const auto& asset : site->assets) {
     if (asset.published) files.push_back({asset.url.substr(1), {}, options.source / asset.path});

@@ -26,6 +26,7 @@ struct BuildResult {
   std::size_t pages = 0;
   std::size_t files = 0;
   std::filesystem::path output;
+  std::string history_note;  // why the build has no history, when it has none
 };
 
 // Loads and checks the site; writes nothing.

@@ -115,6 +115,8 @@ int build(const Options& o, std::ostream& out, std::ostream& err) {
   const BuildResult r = run_build(o.build);
   if (r.outcome == Outcome::failure) return report_failure(r, err);
   err << format_text(r.diagnostics);
+  if (!r.history_note.empty() && r.outcome == Outcome::ok)
+    err << "portal: warning: " << r.history_note << "; the site is built without history\n";
   if (r.outcome == Outcome::content_errors) {
     err << "portal: nothing was published: fix the errors above and build again\n";
     return kContentErrors;

@@ -65,12 +65,12 @@ std::optional<Located<std::string>> FieldReader::string(const std::string& key, 
   return std::nullopt;
 }
 
-bool FieldReader::boolean(const std::string& key) {
+bool FieldReader::boolean(const std::string& key, bool absent) {
   const auto* node = take(key);
-  if (!node) return false;
+  if (!node) return absent;
   if (const auto* b = node->as_boolean()) return b->get();
   wrong_type(key, "true or false", key + " = true");
-  return false;
+  return absent;
 }
 
 std::optional<Located<std::int64_t>> FieldReader::integer(const std::string& key) {

@@ -31,7 +31,7 @@ class FieldReader {
               std::string context = "the front matter");
 
   std::optional<Located<std::string>> string(const std::string& key, Required required = Required::no);
-  bool boolean(const std::string& key);
+  bool boolean(const std::string& key, bool absent = false);
   std::optional<Located<std::int64_t>> integer(const std::string& key);
   std::optional<Located<Date>> date(const std::string& key, TimeOfDay time, Required required = Required::no);
   // A list of strings; a single string is accepted as a list of one.

@@ -33,6 +33,7 @@ AgreementData read_agreement(FieldReader& r) {
   a.version = text_or_empty(r.string("version", Required::yes));
   if (auto d = r.date("effective", TimeOfDay::forbidden, Required::yes)) a.effective = *d;
   a.supersedes = r.string("supersedes");
+  a.full_text = r.boolean("full_text", true);
   a.plans = r.strings("plans");
   for (auto& t : r.tables("priorities")) {
     Priority p;

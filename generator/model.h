@@ -58,6 +58,9 @@ struct AgreementData {
   std::vector<Lead> leads;
   std::vector<Change> changes;
   std::vector<Assessment> assessments;
+  // False when the body does not hold the agreement's full text (only what
+  // other papers record of it), so its text is not compared with others.
+  bool full_text = true;
 };
 
 struct AgendaItem {

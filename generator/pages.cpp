@@ -5,6 +5,8 @@
 
 #include <mstch/mstch.hpp>
 
+#include "compare.h"
+#include "history_view.h"
 #include "parallel.h"
 #include "text.h"
 
@@ -26,7 +28,7 @@ struct PageJob {
 
 class PageBuilder {
  public:
-  PageBuilder(const Site& site) : site_(site) {}
+  PageBuilder(const Site& site, const History& history) : site_(site), history_(history) {}
 
   std::vector<PageJob> jobs();
 
@@ -42,7 +44,11 @@ class PageBuilder {
   map section_list(const std::string& url, const std::string& title, const std::string& intro, Kind kind,
                    bool newest_first);
 
+  const Document* superseded(const Document& d) const;
+  map comparison_page(const Document& newer, const Document& older);
+
   const Site& site_;
+  const History& history_;
 };
 
 const Document* find_meeting(const Site& site, const std::string& folder) {
@@ -172,6 +178,31 @@ map PageBuilder::document_context(const Document& d, std::size_t index) {
   ctx["priorities"] = prios;
   ctx["has_priorities"] = !prios.empty();
   add_kind_fields(ctx, d);
+  add_history(ctx, site_, history_, d);
+  return ctx;
+}
+
+// The published agreement that `d` supersedes, if any.
+const Document* PageBuilder::superseded(const Document& d) const {
+  const auto* a = d.as<AgreementData>();
+  if (!a || !a->supersedes) return nullptr;
+  const Document* prev = site_.find("content/agreements/" + a->supersedes->value + ".md");
+  return prev && site_.is_published(*prev) ? prev : nullptr;
+}
+
+map PageBuilder::comparison_page(const Document& newer, const Document& older) {
+  const std::string url = comparison_url(newer);
+  const auto& n = *newer.as<AgreementData>();
+  const auto& o = *older.as<AgreementData>();
+  map ctx = base(url, "What changed in version " + n.version,
+                 {{"Agreements", "/agreements/"}, {newer.title.value, newer.url}});
+  for (auto& [key, value] : comparison_fields(site_, compare_agreements(older, newer), url)) ctx[key] = value;
+  ctx["older"] = link_to(url, older);
+  ctx["newer"] = link_to(url, newer);
+  ctx["older_version"] = o.version;
+  ctx["newer_version"] = n.version;
+  ctx["older_effective"] = o.effective.value.long_form();
+  ctx["newer_effective"] = n.effective.value.long_form();
   return ctx;
 }
 
@@ -183,16 +214,18 @@ void PageBuilder::add_kind_fields(map& ctx, const Document& d) {
     ctx["effective_iso"] = a->effective.value.iso();
     const Document* in_force = site_.agreement_in_force(site_.today, Site::Scope::published);
     ctx["in_force"] = in_force == &d;
-    if (a->supersedes) {
-      if (const Document* prev = site_.find("content/agreements/" + a->supersedes->value + ".md");
-          prev && site_.is_published(*prev))
-        ctx["supersedes"] = link_to(url, *prev);
+    if (const Document* prev = superseded(d)) {
+      ctx["supersedes"] = link_to(url, *prev);
+      ctx["changes_url"] = rel(url, comparison_url(d));
+      ctx["changes_from_version"] = prev->as<AgreementData>()->version;
     }
     for (std::size_t i = 0; i < site_.documents.size(); ++i) {
       const Document& other = site_.documents[i];
-      const auto* oa = other.as<AgreementData>();
-      if (oa && site_.published[i] && oa->supersedes && oa->supersedes->value == d.slug)
+      if (other.kind == Kind::agreement && site_.published[i] && superseded(other) == &d) {
         ctx["superseded_by"] = link_to(url, other);
+        ctx["next_changes_url"] = rel(url, comparison_url(other));
+        ctx["next_version"] = other.as<AgreementData>()->version;
+      }
     }
     array priorities;
     for (const auto& p : a->priorities) {
@@ -358,6 +391,8 @@ std::vector<PageJob> PageBuilder::jobs() {
     if (!site_.published[i]) continue;
     const Document& d = site_.documents[i];
     out.push_back({d.url, kind_name(d.kind), [this, &d, i] { return document_context(d, i); }});
+    if (const Document* older = superseded(d))
+      out.push_back({comparison_url(d), "compare", [this, &d, older] { return comparison_page(d, *older); }});
   }
   struct Section {
     const char* url;
@@ -391,11 +426,11 @@ std::string output_path(const std::string& url) {
 
 }  // namespace
 
-std::vector<RenderedFile> render_pages(const Site& site, const Theme& theme, int jobs) {
+std::vector<RenderedFile> render_pages(const Site& site, const History& history, const Theme& theme, int jobs) {
   // mstch's own escaping also encodes '/', which makes every URL unreadable in
   // the source; HTML needs only these five characters escaped.
   mstch::config::escape = [](const std::string& s) { return text::html_escape(s); };
-  PageBuilder builder(site);
+  PageBuilder builder(site, history);
   const auto page_jobs = builder.jobs();
   std::vector<RenderedFile> out(page_jobs.size());
   parallel_for(page_jobs.size(), jobs, [&](std::size_t i) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "git_history.h"
 #include "site.h"
 #include "theme.h"
 
@@ -15,7 +16,7 @@ struct RenderedFile {
   std::string content;
 };
 
-// Every published page of the site, rendered with `theme`.
-std::vector<RenderedFile> render_pages(const Site& site, const Theme& theme, int jobs);
+// Every published page of the site, with its history, rendered with `theme`.
+std::vector<RenderedFile> render_pages(const Site& site, const History& history, const Theme& theme, int jobs);
 
 }  // namespace portal
