@@ -145,7 +145,11 @@ void check_text(const Site& site, Diagnostics& diags) {
     }
     int previous = 1;  // the page title is the heading of level 1
     for (const auto& h : body.headings) {
-      if (h.level > previous + 1) {
+      if (h.level == 1) {
+        diags.warning(d.path, h.pos, "heading-order",
+                      "a level-1 heading in the text: the page's title is already its level-1 heading",
+                      "use ## for the text's top-level headings");
+      } else if (h.level > previous + 1) {
         diags.warning(d.path, h.pos, "heading-order",
                       "this heading of level " + std::to_string(h.level) + " follows one of level " +
                           std::to_string(previous) + ", skipping a level",

@@ -85,6 +85,17 @@ bool dangerous_url(std::string_view url, bool image) {
   return false;
 }
 
+// cmark-gfm writes a table's header cells as <th> or <th align="…">; each is a
+// column header, which assistive technology is told with scope="col".
+void add_header_scopes(std::string& html) {
+  for (auto at = html.find("<th"); at != std::string::npos; at = html.find("<th", at + 3)) {
+    const char next = at + 3 < html.size() ? html[at + 3] : '\0';
+    const auto end = html.find('>', at);
+    const bool scoped = end != std::string::npos && html.substr(at, end - at).find("scope=") != std::string::npos;
+    if ((next == '>' || next == ' ') && !scoped) html.insert(at + 3, " scope=\"col\"");
+  }
+}
+
 }  // namespace
 
 void markdown_init() {
@@ -191,6 +202,7 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
   }
 
   out.html = take_string(cmark_render_html(doc.get(), cmark_options, extensions));
+  add_header_scopes(out.html);
   return out;
 }
 

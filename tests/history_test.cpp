@@ -197,8 +197,8 @@ TEST_CASE("an agreement's comparison names renamed, added and removed priorities
   CHECK(contains(page, "<tr><th scope=\"row\">4.0</th><td>April 2020</td><td>Ch.6 - minor change to one priority</td></tr>"));
   CHECK_FALSE(contains(page, "Effective date changed to April 2019"));  // a row both versions have
   // The text, paragraph by paragraph.
-  CHECK(contains(page, "<del class=\"para\" aria-label=\"Removed paragraph\"><h2 id=\"introduction\">Introduction</h2>"));
-  CHECK(contains(page, "<ins class=\"para\" aria-label=\"Added paragraph\"><p>1.1. The agreement sets out the county's priorities.</p>"));
+  CHECK(contains(page, "<del class=\"para\"><span class=\"visually-hidden\">Removed paragraph: </span><h2 id=\"introduction\">Introduction</h2>"));
+  CHECK(contains(page, "<ins class=\"para\"><span class=\"visually-hidden\">Added paragraph: </span><p>1.1. The agreement sets out the county's priorities.</p>"));
   // Linked from both versions.
   CHECK(contains(tree.at("agreements/2020-04/index.html"), "<a href=\"changes/\">What changed from version 3.0</a>"));
   CHECK(contains(tree.at("agreements/2019-04/index.html"), "<a href=\"../2020-04/changes/\">What changed in version 4.0</a>"));

@@ -62,7 +62,7 @@ TEST_CASE("@/ links resolve to relative URLs and are recorded with their lines",
 
 TEST_CASE("GFM tables, strikethrough and autolinks", "[markdown]") {
   CHECK(md("| a | b |\n|---|---|\n| 1 | 2 |\n").html ==
-        "<table>\n<thead>\n<tr>\n<th>a</th>\n<th>b</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>1</td>\n<td>2</td>\n"
+        "<table>\n<thead>\n<tr>\n<th scope=\"col\">a</th>\n<th scope=\"col\">b</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>1</td>\n<td>2</td>\n"
         "</tr>\n</tbody>\n</table>\n");
   CHECK(md("~~old~~ www.kent.gov.uk\n").html ==
         "<p><del>old</del> <a href=\"http://www.kent.gov.uk\">www.kent.gov.uk</a></p>\n");

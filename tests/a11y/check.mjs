@@ -1,0 +1,139 @@
+// Checks every page of one or more built sites, as a person's browser sees
+// them: axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA) in headless Chromium,
+// and the Nu HTML Checker. Any violation or error fails the run.
+//
+// Usage: node check.mjs SITE_DIR... [--screenshots OUT_DIR]
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { readFileSync, readdirSync, statSync, mkdirSync, existsSync } from 'node:fs';
+import { join, extname, relative, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const shotsAt = args.indexOf('--screenshots');
+const screenshots = shotsAt >= 0 ? args.splice(shotsAt, 2)[1] : null;
+const sites = args;
+if (sites.length === 0) {
+  console.error('usage: node check.mjs SITE_DIR... [--screenshots OUT_DIR]');
+  process.exit(2);
+}
+
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
+  '.xml': 'application/xml', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
+  '.pdf': 'application/pdf', '.ics': 'text/calendar', '.txt': 'text/plain; charset=utf-8' };
+
+function htmlFiles(dir) {
+  const out = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...htmlFiles(path));
+    else if (name.endsWith('.html')) out.push(path);
+  }
+  return out;
+}
+
+// Serves a folder on loopback, as a static host would.
+function serve(root) {
+  return new Promise((resolve) => {
+    const server = createServer((req, res) => {
+      let path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      if (path.endsWith('/')) path += 'index.html';
+      const file = join(root, path);
+      if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('not found');
+        return;
+      }
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.end(readFileSync(file));
+    });
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+async function axeCheck(browser, site, pages) {
+  const server = await serve(site);
+  const base = `http://127.0.0.1:${server.address().port}/`;
+  const axeSource = readFileSync(join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  const context = await browser.newContext({ javaScriptEnabled: true });
+  const page = await context.newPage();
+  let violations = 0;
+  for (const file of pages) {
+    const url = base + relative(site, file).split('\\').join('/');
+    const response = await page.goto(url, { waitUntil: 'load' });
+    if (!response || !response.ok()) {
+      console.error(`axe: ${url}: could not load the page`);
+      violations++;
+      continue;
+    }
+    await page.addScriptTag({ content: axeSource });
+    const result = await page.evaluate(async (tags) => {
+      // eslint-disable-next-line no-undef
+      return await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    }, TAGS);
+    for (const v of result.violations) {
+      for (const node of v.nodes) {
+        violations++;
+        console.error(`axe: ${relative(site, file)}: ${v.id} (${v.impact}): ${v.help}\n  at ${node.target.join(' ')}\n  ${node.failureSummary?.split('\n').join('\n  ')}`);
+      }
+    }
+  }
+  await context.close();
+  server.close();
+  return violations;
+}
+
+async function takeScreenshots(browser, site, out) {
+  const server = await serve(site);
+  const base = `http://127.0.0.1:${server.address().port}/`;
+  mkdirSync(out, { recursive: true });
+  const wanted = ['', 'agreements/2020-04/', 'meetings/2020-03-18/', 'meetings/2020-03-18/b1-csa-update/'];
+  for (const width of [320, 1280]) {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    const page = await context.newPage();
+    for (const path of wanted) {
+      if (!existsSync(join(site, path, 'index.html'))) continue;
+      await page.goto(base + path);
+      const name = (path.replace(/\/$/, '').split('/').join('_') || 'home') + `-${width}.png`;
+      await page.screenshot({ path: join(out, name), fullPage: false });
+    }
+    await context.close();
+  }
+  server.close();
+}
+
+function vnuCheck(site) {
+  const jar = join(here, 'node_modules/vnu-jar/build/dist/vnu.jar');
+  const result = spawnSync('java', ['-jar', jar, '--errors-only', '--format', 'gnu', '--skip-non-html', site],
+                           { encoding: 'utf8' });
+  if (result.error) {
+    console.error(`vnu: cannot run java: ${result.error.message}`);
+    return 1;
+  }
+  const lines = (result.stderr + result.stdout).split('\n').filter((l) => l.trim() !== '');
+  for (const line of lines) console.error(`vnu: ${line}`);
+  return result.status === 0 ? 0 : Math.max(1, lines.length);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync'],
+});
+let failures = 0;
+try {
+  for (const site of sites) {
+    const pages = htmlFiles(site);
+    const axeViolations = await axeCheck(browser, site, pages);
+    const vnuErrors = vnuCheck(site);
+    console.log(`${site}: ${pages.length} pages; axe (${TAGS.join(', ')}): ${axeViolations} violations; Nu HTML Checker: ${vnuErrors} errors`);
+    failures += axeViolations + vnuErrors;
+    if (screenshots) await takeScreenshots(browser, site, join(screenshots, site.split('/').filter(Boolean).pop()));
+  }
+} finally {
+  await browser.close();
+}
+process.exit(failures === 0 ? 0 : 1);
