@@ -128,6 +128,9 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
 
   // Collect first, then change the tree: editing under a live iterator is unsafe.
   std::vector<cmark_node*> raw_html, links, headings;
+  // For each table, in document order, the heading before it (or null).
+  std::vector<cmark_node*> table_headings;
+  cmark_node* last_heading = nullptr;
   {
     IterPtr it(cmark_iter_new(doc.get()));
     cmark_event_type ev;
@@ -139,8 +142,13 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
         case CMARK_NODE_HTML_INLINE: raw_html.push_back(n); break;
         case CMARK_NODE_LINK:
         case CMARK_NODE_IMAGE: links.push_back(n); break;
-        case CMARK_NODE_HEADING: headings.push_back(n); break;
-        default: break;
+        case CMARK_NODE_HEADING:
+          headings.push_back(n);
+          last_heading = n;
+          break;
+        default:
+          if (std::string_view(cmark_node_get_type_string(n)) == "table") table_headings.push_back(last_heading);
+          break;
       }
     }
   }
@@ -180,6 +188,7 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
   // Headings get GitHub-style ids; the heading is replaced by a custom block
   // holding its rendered HTML, since cmark-gfm has no attribute hook.
   std::map<std::string, int> seen;
+  std::map<cmark_node*, std::string> heading_ids;
   cmark_llist* extensions = cmark_parser_get_syntax_extensions(parser.get());
   for (cmark_node* n : headings) {
     Heading h;
@@ -190,6 +199,7 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
     auto& count = seen[id];
     h.id = count == 0 ? id : id + "-" + std::to_string(count);
     ++count;
+    heading_ids[n] = h.id;
     // "<h2>inner</h2>\n" → "<h2 id=\"…\">inner</h2>\n"
     std::string html = take_string(cmark_render_html(n, cmark_options, extensions));
     html.insert(3, " id=\"" + text::html_escape(h.id) + "\"");
@@ -203,6 +213,17 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
 
   out.html = take_string(cmark_render_html(doc.get(), cmark_options, extensions));
   add_header_scopes(out.html);
+  // Name each table by the heading of its section. Raw HTML, when allowed,
+  // may hold tables of its own, so the count of tables could not be trusted.
+  if (!options.allow_raw_html) {
+    std::size_t at = 0;
+    for (cmark_node* heading : table_headings) {
+      at = out.html.find("<table>", at);
+      if (at == std::string::npos) break;
+      if (heading) out.html.insert(at + 6, " aria-labelledby=\"" + text::html_escape(heading_ids[heading]) + "\"");
+      at += 6;
+    }
+  }
   return out;
 }
 

@@ -68,6 +68,12 @@ TEST_CASE("GFM tables, strikethrough and autolinks", "[markdown]") {
         "<p><del>old</del> <a href=\"http://www.kent.gov.uk\">www.kent.gov.uk</a></p>\n");
 }
 
+TEST_CASE("a table is named by the heading of its section", "[markdown]") {
+  const auto r = md("## 7. Leads\n\n| Priority | Lead |\n|---|---|\n| A | B |\n");
+  CHECK(r.html.find("<table aria-labelledby=\"7-leads\">") != std::string::npos);
+  CHECK(md("| a |\n|---|\n| 1 |\n").html.starts_with("<table>\n"));  // no heading: no name
+}
+
 TEST_CASE("images are recorded with their alt text", "[markdown]") {
   const auto r = md("![Bar chart of priorities](chart.png) ![](blank.png)\n");
   REQUIRE(r.links.size() == 2);
