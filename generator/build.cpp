@@ -3,6 +3,7 @@
 #include "checks.h"
 #include "git_history.h"
 #include "output.h"
+#include "outputs.h"
 #include "pages.h"
 #include "theme.h"
 
@@ -61,9 +62,10 @@ BuildResult run_build(const BuildOptions& options) {
   std::vector<OutputFile> files;
   const History history = read_history(options.source);
   if (!history.available) result.history_note = history.unavailable_because;
-  for (auto& page : render_pages(*site, history, *theme, options.jobs))
-    files.push_back({page.path, std::move(page.content), {}});
-  result.pages = files.size();
+  auto pages = render_pages(*site, history, *theme, options.jobs);
+  result.pages = pages.size();
+  for (auto& extra : render_outputs(*site, pages)) files.push_back({extra.path, std::move(extra.content), {}});
+  for (auto& page : pages) files.push_back({page.path, std::move(page.content), {}});
   for (const auto& asset : site->assets) {
     if (asset.published) files.push_back({asset.url.substr(1), {}, options.source / asset.path});
   }

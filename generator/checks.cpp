@@ -28,7 +28,10 @@ std::vector<std::string> theme_anchors(const Document& d) {
 }
 
 std::vector<std::string> generated_urls() {
-  return {"/agreements/", "/meetings/", "/dhr/", "/bulletins/", "/events/", "/assets/portal.css", "/404.html"};
+  return {"/agreements/",   "/meetings/",           "/dhr/",          "/bulletins/",         "/events/",
+          "/priorities/",   "/plans/",              "/search/",       "/search/index.json",  "/feeds/bulletins.xml",
+          "/sitemap.xml",   "/robots.txt",          "/404.html",      "/events/upcoming.ics", "/assets/portal.css",
+          "/assets/search.js"};
 }
 
 namespace {

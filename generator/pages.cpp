@@ -1,55 +1,17 @@
 #include "pages.h"
 
 #include <algorithm>
-#include <functional>
 
-#include <mstch/mstch.hpp>
-
+#include "chart.h"
 #include "compare.h"
 #include "history_view.h"
+#include "outputs.h"
+#include "page_builder.h"
 #include "parallel.h"
-#include "text.h"
 
 namespace portal {
 
-namespace {
-
-using mstch::array;
-using mstch::map;
-
-std::string str(std::string s) { return s; }
-
-// One page to render: its URL, template, and the function that builds its context.
-struct PageJob {
-  std::string url;
-  std::string template_name;
-  std::function<map()> context;
-};
-
-class PageBuilder {
- public:
-  PageBuilder(const Site& site, const History& history) : site_(site), history_(history) {}
-
-  std::vector<PageJob> jobs();
-
- private:
-  map base(const std::string& url, const std::string& title, std::vector<std::pair<std::string, std::string>> crumbs);
-  map document_context(const Document& d, std::size_t index);
-  void add_kind_fields(map& ctx, const Document& d);
-  std::string rel(const std::string& from, const std::string& to) const { return text::relative_url(from, to); }
-  map link_to(const std::string& from, const Document& d);
-  array priorities_of(const Document& d);
-  std::string priority_name(const std::string& id) const;
-  std::vector<std::size_t> published_of(Kind kind) const;
-  map section_list(const std::string& url, const std::string& title, const std::string& intro, Kind kind,
-                   bool newest_first);
-
-  const Document* superseded(const Document& d) const;
-  map comparison_page(const Document& newer, const Document& older);
-
-  const Site& site_;
-  const History& history_;
-};
+namespace detail {
 
 const Document* find_meeting(const Site& site, const std::string& folder) {
   const auto it = site.meeting_by_folder.find(folder);
@@ -60,8 +22,11 @@ std::string date_text(const Date& d) { return d.long_form(); }
 
 bool is_url(const std::string& s) { return s.starts_with("https://") || s.starts_with("http://"); }
 
-map PageBuilder::base(const std::string& url, const std::string& title,
-                      std::vector<std::pair<std::string, std::string>> crumbs) {
+PageBuilder::PageBuilder(const Site& site, const History& history) : site_(site), history_(history) {
+  build_stories();
+}
+
+map PageBuilder::base(const std::string& url, const std::string& title, Crumbs crumbs) {
   const auto& c = site_.config;
   array nav;
   std::vector<const Document*> menu;
@@ -144,7 +109,9 @@ array PageBuilder::priorities_of(const Document& d) {
       for (const auto& th : a->themes)
         if (th.id.value == p.value) name = th.name;
     }
-    out.push_back(map{{"id", p.value}, {"name", name}});
+    map tag{{"id", p.value}, {"name", name}};
+    if (story_of_.count(p.value)) tag["url"] = rel(d.url, priority_url(p.value));
+    out.push_back(tag);
   }
   return out;
 }
@@ -179,6 +146,8 @@ map PageBuilder::document_context(const Document& d, std::size_t index) {
   ctx["has_priorities"] = !prios.empty();
   add_kind_fields(ctx, d);
   add_history(ctx, site_, history_, d);
+  if (d.kind == Kind::home) add_home_fields(ctx, d.url);
+  if (d.kind == Kind::meeting) add_meeting_neighbours(ctx, d);
   return ctx;
 }
 
@@ -235,6 +204,7 @@ void PageBuilder::add_kind_fields(map& ctx, const Document& d) {
       for (const auto& f : p.formerly) formerly.push_back(priority_name(f.value));
       priorities.push_back(map{{"id", p.id.value},
                                {"name", p.name},
+                               {"priority_url", rel(url, priority_url(p.id.value))},
                                {"includes", includes},
                                {"has_includes", !includes.empty()},
                                {"formerly", formerly},
@@ -243,7 +213,8 @@ void PageBuilder::add_kind_fields(map& ctx, const Document& d) {
     ctx["agreement_priorities"] = priorities;
     ctx["has_agreement_priorities"] = !priorities.empty();
     array themes;
-    for (const auto& t : a->themes) themes.push_back(map{{"id", t.id.value}, {"name", t.name}});
+    for (const auto& t : a->themes)
+      themes.push_back(map{{"id", t.id.value}, {"name", t.name}, {"priority_url", rel(url, priority_url(t.id.value))}});
     ctx["themes"] = themes;
     ctx["has_themes"] = !themes.empty();
     array leads;
@@ -262,6 +233,7 @@ void PageBuilder::add_kind_fields(map& ctx, const Document& d) {
       if (it == site_.plans.end()) continue;
       plans.push_back(map{{"id", it->id.value},
                           {"title", it->title},
+                          {"plan_page", rel(url, "/plans/" + it->id.value + "/")},
                           {"owner", it->owner},
                           {"url", it->url},
                           {"has_url", !it->url.empty()},
@@ -279,6 +251,15 @@ void PageBuilder::add_kind_fields(map& ctx, const Document& d) {
       assessments.push_back(map{{"issue", as.issue}, {"count", static_cast<int>(as.count)}});
     ctx["assessments"] = assessments;
     ctx["has_assessments"] = !assessments.empty();
+    if (!a->assessments.empty()) {
+      std::vector<Bar> bars;
+      for (const auto& as : a->assessments) bars.push_back({as.issue, as.count});
+      ctx["assessment_chart"] = bar_chart_svg(
+          "assessments-chart", "Issues named by local community safety partnerships",
+          "Bar chart of how many local community safety partnerships named each issue in their strategic "
+          "assessments, as in the table that follows.",
+          bars);
+    }
   } else if (const auto* m = d.as<MeetingData>()) {
     ctx["date"] = date_text(m->date.value);
     ctx["weekday"] = m->date.value.weekday();
@@ -356,6 +337,7 @@ void PageBuilder::add_kind_fields(map& ctx, const Document& d) {
     }
     ctx["location"] = e->location;
     ctx["online"] = e->online;
+    ctx["calendar_url"] = rel(url, event_calendar_url(d));
   }
 }
 
@@ -394,25 +376,25 @@ std::vector<PageJob> PageBuilder::jobs() {
     if (const Document* older = superseded(d))
       out.push_back({comparison_url(d), "compare", [this, &d, older] { return comparison_page(d, *older); }});
   }
-  struct Section {
-    const char* url;
-    const char* title;
-    const char* intro;
-    Kind kind;
-    bool newest_first;
-  };
-  const Section sections[] = {
-      {"/agreements/", "Community Safety Agreements", "Each April's version of the Kent Community Safety Agreement.",
-       Kind::agreement, true},
-      {"/meetings/", "Meetings", "Agendas, papers and notes of the partnership's meetings.", Kind::meeting, true},
-      {"/dhr/", "Domestic Homicide Reviews", "Published executive summaries of Domestic Homicide Reviews.", Kind::dhr,
-       true},
-      {"/bulletins/", "E-bulletins", "The partnership's monthly e-bulletins.", Kind::bulletin, true},
-      {"/events/", "Events", "Information sessions, webinars and conferences.", Kind::event, false},
-  };
-  for (const auto& s : sections) {
-    out.push_back({s.url, "list", [this, s] { return section_list(s.url, s.title, s.intro, s.kind, s.newest_first); }});
-  }
+  out.push_back({"/agreements/", "agreements", [this] { return agreements_index(); }});
+  out.push_back({"/meetings/", "meetings", [this] { return meetings_index(); }});
+  out.push_back({"/events/", "events", [this] { return events_index(); }});
+  out.push_back({"/dhr/", "list", [this] {
+                   return section_list("/dhr/", "Domestic Homicide Reviews",
+                                       "Published executive summaries of Domestic Homicide Reviews.", Kind::dhr, true);
+                 }});
+  out.push_back({"/bulletins/", "list", [this] {
+                   return section_list("/bulletins/", "E-bulletins", "The partnership's monthly e-bulletins.",
+                                       Kind::bulletin, true);
+                 }});
+  for (const auto& story : stories_)
+    for (const auto& id : story.ids)
+      out.push_back({priority_url(id), "priority", [this, &story, id] { return priority_page(story, id); }});
+  out.push_back({"/priorities/", "priorities", [this] { return priorities_index(); }});
+  for (const auto& plan : site_.plans)
+    out.push_back({"/plans/" + plan.id.value + "/", "plan", [this, &plan] { return plan_page(plan); }});
+  out.push_back({"/plans/", "plans", [this] { return plans_index(); }});
+  out.push_back({"/search/", "search", [this] { return search_page(); }});
   out.push_back({"/404.html", "404", [this] { return base("/404.html", "Page not found", {}); }});
   std::sort(out.begin(), out.end(), [](const PageJob& a, const PageJob& b) { return a.url < b.url; });
   return out;
@@ -430,12 +412,12 @@ std::vector<RenderedFile> render_pages(const Site& site, const History& history,
   // mstch's own escaping also encodes '/', which makes every URL unreadable in
   // the source; HTML needs only these five characters escaped.
   mstch::config::escape = [](const std::string& s) { return text::html_escape(s); };
-  PageBuilder builder(site, history);
+  detail::PageBuilder builder(site, history);
   const auto page_jobs = builder.jobs();
   std::vector<RenderedFile> out(page_jobs.size());
   parallel_for(page_jobs.size(), jobs, [&](std::size_t i) {
-    const PageJob& job = page_jobs[i];
-    out[i].path = output_path(job.url);
+    const detail::PageJob& job = page_jobs[i];
+    out[i].path = detail::output_path(job.url);
     out[i].content = mstch::render(*theme.find(job.template_name), job.context(), theme.templates);
   });
   return out;

@@ -108,7 +108,11 @@ void decide_publication(Site& site, const LoadOptions& options) {
   auto own = [&](const Document& d) -> std::string {
     if (d.restricted) return "restricted";
     if (d.draft && options.drafts == Drafts::hide) return "a draft";
-    if (d.date && options.today < *d.date) return "dated in the future (" + d.date->long_form() + ")";
+    // Events and meetings are dated by when they take place, and are announced
+    // beforehand; every other date says when a document is released.
+    const bool announced = d.kind == Kind::event || d.kind == Kind::meeting;
+    if (!announced && d.date && options.today < *d.date)
+      return "dated in the future (" + d.date->long_form() + ")";
     return {};
   };
   for (std::size_t i = 0; i < site.documents.size(); ++i) {

@@ -105,6 +105,35 @@ async function takeScreenshots(browser, site, out) {
   server.close();
 }
 
+function filesEnding(dir, suffix) {
+  const out = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...filesEnding(path, suffix));
+    else if (name.endsWith(suffix)) out.push(path);
+  }
+  return out;
+}
+
+// Feeds and sitemaps must be well-formed XML: the browser's own parser decides.
+async function xmlCheck(browser, site) {
+  const page = await browser.newPage();
+  let errors = 0;
+  for (const file of filesEnding(site, '.xml')) {
+    const problem = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, 'application/xml');
+      const error = doc.getElementsByTagName('parsererror')[0];
+      return error ? error.textContent : null;
+    }, readFileSync(file, 'utf8'));
+    if (problem) {
+      errors++;
+      console.error(`xml: ${relative(site, file)}: not well-formed: ${problem}`);
+    }
+  }
+  await page.close();
+  return errors;
+}
+
 function vnuCheck(site) {
   const jar = join(here, 'node_modules/vnu-jar/build/dist/vnu.jar');
   const result = spawnSync('java', ['-jar', jar, '--errors-only', '--format', 'gnu', '--skip-non-html', site],
@@ -129,8 +158,9 @@ try {
     const pages = htmlFiles(site);
     const axeViolations = await axeCheck(browser, site, pages);
     const vnuErrors = vnuCheck(site);
-    console.log(`${site}: ${pages.length} pages; axe (${TAGS.join(', ')}): ${axeViolations} violations; Nu HTML Checker: ${vnuErrors} errors`);
-    failures += axeViolations + vnuErrors;
+    const xmlErrors = await xmlCheck(browser, site);
+    console.log(`${site}: ${pages.length} pages; axe (${TAGS.join(', ')}): ${axeViolations} violations; Nu HTML Checker: ${vnuErrors} errors; XML files not well-formed: ${xmlErrors}`);
+    failures += axeViolations + vnuErrors + xmlErrors;
     if (screenshots) await takeScreenshots(browser, site, join(screenshots, site.split('/').filter(Boolean).pop()));
   }
 } finally {

@@ -1,0 +1,207 @@
+#include "outputs.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "text.h"
+
+namespace portal {
+
+namespace {
+
+std::string xml_escape(const std::string& s) { return text::html_escape(s); }
+
+std::string absolute(const Site& site, const std::string& url) { return site.config.base_url + url.substr(1); }
+
+std::vector<const Document*> published(const Site& site, Kind kind) {
+  std::vector<const Document*> out;
+  for (std::size_t i = 0; i < site.documents.size(); ++i)
+    if (site.published[i] && site.documents[i].kind == kind) out.push_back(&site.documents[i]);
+  return out;
+}
+
+std::string atom_time(const Date& d) { return d.iso() + "T00:00:00Z"; }
+
+RenderedFile bulletin_feed(const Site& site) {
+  auto bulletins = published(site, Kind::bulletin);
+  std::stable_sort(bulletins.begin(), bulletins.end(),
+                   [](const Document* a, const Document* b) { return *b->date < *a->date; });
+  const std::string self = absolute(site, "/feeds/bulletins.xml");
+  std::string xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"" +
+                    xml_escape(site.config.language) + "\">\n";
+  xml += "  <title>" + xml_escape(site.config.partnership) + " e-bulletins</title>\n";
+  xml += "  <id>" + xml_escape(self) + "</id>\n";
+  xml += "  <link rel=\"self\" href=\"" + xml_escape(self) + "\"/>\n";
+  xml += "  <link rel=\"alternate\" type=\"text/html\" href=\"" + xml_escape(absolute(site, "/bulletins/")) + "\"/>\n";
+  xml += "  <author><name>" + xml_escape(site.config.partnership) + "</name></author>\n";
+  xml += "  <updated>" + (bulletins.empty() ? std::string("1970-01-01T00:00:00Z") : atom_time(*bulletins.front()->date)) +
+         "</updated>\n";
+  for (const Document* b : bulletins) {
+    const std::string link = absolute(site, b->url);
+    xml += "  <entry>\n";
+    xml += "    <title>" + xml_escape(b->title.value) + "</title>\n";
+    xml += "    <id>" + xml_escape(link) + "</id>\n";
+    xml += "    <link rel=\"alternate\" type=\"text/html\" href=\"" + xml_escape(link) + "\"/>\n";
+    xml += "    <updated>" + atom_time(*b->date) + "</updated>\n";
+    if (!b->summary.empty()) xml += "    <summary>" + xml_escape(b->summary) + "</summary>\n";
+    xml += "  </entry>\n";
+  }
+  xml += "</feed>\n";
+  return {"feeds/bulletins.xml", xml};
+}
+
+RenderedFile sitemap(const Site& site, const std::vector<RenderedFile>& pages) {
+  std::string xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+  for (const auto& page : pages) {
+    if (page.path == "404.html") continue;
+    std::string url = "/" + page.path;
+    if (url.ends_with("index.html")) url.resize(url.size() - 10);
+    xml += "  <url><loc>" + xml_escape(absolute(site, url)) + "</loc></url>\n";
+  }
+  xml += "</urlset>\n";
+  return {"sitemap.xml", xml};
+}
+
+// iCalendar text: escape, and fold lines at 75 octets (RFC 5545).
+std::string ics_text(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\\' || c == ';' || c == ',') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+std::string ics_line(const std::string& line) {
+  std::string out;
+  std::size_t start = 0, limit = 75;
+  while (line.size() - start > limit) {
+    std::size_t cut = start + limit;
+    while (cut > start && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+    out += line.substr(start, cut - start) + "\r\n ";
+    start = cut;
+    limit = 74;
+  }
+  return out + line.substr(start) + "\r\n";
+}
+
+std::string ics_time(const Date& d) {
+  std::string digits = d.iso();
+  digits.erase(std::remove(digits.begin(), digits.end(), '-'), digits.end());
+  if (!d.minutes) return ";VALUE=DATE:" + digits;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "T%02d%02d00", *d.minutes / 60, *d.minutes % 60);
+  return ":" + digits + buf;
+}
+
+std::string vevent(const Site& site, const Document& e) {
+  const auto& data = *e.as<EventData>();
+  const std::string host = site.config.base_url.substr(site.config.base_url.find("//") + 2);
+  std::string out = ics_line("BEGIN:VEVENT");
+  out += ics_line("UID:" + e.slug + "@" + host.substr(0, host.find('/')));
+  // DTSTAMP is required; the event's own start keeps the file the same from build to build.
+  std::string stamp = data.start.value.iso();
+  stamp.erase(std::remove(stamp.begin(), stamp.end(), '-'), stamp.end());
+  out += ics_line("DTSTAMP:" + stamp + "T000000Z");
+  out += ics_line("DTSTART" + ics_time(data.start.value));
+  if (data.end) {
+    out += ics_line("DTEND" + ics_time(data.end->value));
+  } else if (!data.start.value.minutes) {
+    out += ics_line("DTEND" + ics_time(from_day_number(data.start.value.day_number() + 1)));
+  }
+  out += ics_line("SUMMARY:" + ics_text(e.title.value));
+  if (!data.location.empty()) out += ics_line("LOCATION:" + ics_text(data.location));
+  else if (data.online) out += ics_line("LOCATION:Online");
+  if (!e.summary.empty()) out += ics_line("DESCRIPTION:" + ics_text(e.summary));
+  out += ics_line("URL:" + absolute(site, e.url));
+  out += ics_line("END:VEVENT");
+  return out;
+}
+
+std::string calendar(const Site& site, const std::vector<const Document*>& events, const std::string& name) {
+  std::string out = ics_line("BEGIN:VCALENDAR") + ics_line("VERSION:2.0") +
+                    ics_line("PRODID:-//" + ics_text(site.config.partnership) + "//" + ics_text(site.config.title) + "//EN") +
+                    ics_line("CALSCALE:GREGORIAN") + ics_line("X-WR-CALNAME:" + ics_text(name));
+  for (const Document* e : events) out += vevent(site, *e);
+  return out + ics_line("END:VCALENDAR");
+}
+
+std::string strip_tags(const std::string& html) {
+  std::string out;
+  bool in_tag = false;
+  for (char c : html) {
+    if (c == '<') in_tag = true;
+    else if (c == '>') {
+      in_tag = false;
+      out += ' ';
+    } else if (!in_tag) out += c;
+  }
+  // Entities the renderer writes.
+  for (const auto& [entity, plain] : std::vector<std::pair<std::string, std::string>>{
+           {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&amp;", "&"}}) {
+    for (auto at = out.find(entity); at != std::string::npos; at = out.find(entity, at + plain.size()))
+      out.replace(at, entity.size(), plain);
+  }
+  std::string squeezed;
+  for (char c : out) {
+    const bool space = c == ' ' || c == '\n' || c == '\t';
+    if (space && (squeezed.empty() || squeezed.back() == ' ')) continue;
+    squeezed += space ? ' ' : c;
+  }
+  return text::trim(squeezed);
+}
+
+// A document's text in the index is cut at a word boundary after this many bytes.
+constexpr std::size_t kIndexedText = 20000;
+
+RenderedFile search_index(const Site& site) {
+  toml::array entries;
+  for (std::size_t i = 0; i < site.documents.size(); ++i) {
+    if (!site.published[i]) continue;
+    const Document& d = site.documents[i];
+    std::string body = strip_tags(site.bodies[i].html);
+    if (body.size() > kIndexedText) {
+      auto cut = body.rfind(' ', kIndexedText);
+      body.resize(cut == std::string::npos ? kIndexedText : cut);
+    }
+    entries.push_back(toml::table{{"url", d.url.substr(1)},
+                                  {"title", d.title.value},
+                                  {"kind", kind_name(d.kind)},
+                                  {"date", d.date ? d.date->long_form() : std::string()},
+                                  {"summary", d.summary},
+                                  {"text", body}});
+  }
+  toml::table root{{"documents", std::move(entries)}};
+  std::ostringstream out;
+  out << toml::json_formatter{root, toml::format_flags::none} << '\n';
+  return {"search/index.json", out.str()};
+}
+
+}  // namespace
+
+std::string event_calendar_url(const Document& event) { return event.url + "event.ics"; }
+
+std::vector<RenderedFile> render_outputs(const Site& site, const std::vector<RenderedFile>& pages) {
+  std::vector<RenderedFile> out;
+  out.push_back(bulletin_feed(site));
+  out.push_back(sitemap(site, pages));
+  out.push_back({"robots.txt", "User-agent: *\nAllow: /\n\nSitemap: " + site.config.base_url + "sitemap.xml\n"});
+  out.push_back(search_index(site));
+  auto events = published(site, Kind::event);
+  std::vector<const Document*> upcoming;
+  for (const Document* e : events) {
+    out.push_back({event_calendar_url(*e).substr(1), calendar(site, {e}, e->title.value)});
+    if (site.today <= *e->date) upcoming.push_back(e);
+  }
+  std::stable_sort(upcoming.begin(), upcoming.end(), [](const Document* a, const Document* b) { return *a->date < *b->date; });
+  out.push_back({"events/upcoming.ics", calendar(site, upcoming, site.config.partnership + " events")});
+  return out;
+}
+
+}  // namespace portal

@@ -1,0 +1,94 @@
+// The builder of every page's template context, shared by the files that make
+// the document pages (pages.cpp) and the generated ones (page_lists.cpp).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <mstch/mstch.hpp>
+
+#include "git_history.h"
+#include "site.h"
+#include "text.h"
+
+namespace portal::detail {
+
+using mstch::array;
+using mstch::map;
+
+inline std::string str(std::string s) { return s; }
+
+// One page to render: its URL, template, and the function that builds its context.
+struct PageJob {
+  std::string url;
+  std::string template_name;
+  std::function<map()> context;
+};
+
+// Every priority id that names one priority over time (through `formerly`), the
+// versions it appears in, and the published documents filed under any of its ids.
+struct PriorityStory {
+  struct Version {
+    const Document* agreement;
+    std::string id;
+    std::string name;
+    std::string lead;
+    bool theme = false;
+  };
+  std::vector<std::string> ids;         // every id, oldest first
+  std::vector<Version> versions;        // by effective date
+  std::vector<std::size_t> documents;   // published documents, newest first
+  [[nodiscard]] const std::string& latest_name() const { return versions.back().name; }
+  [[nodiscard]] bool theme() const { return versions.back().theme; }
+};
+
+class PageBuilder {
+ public:
+  PageBuilder(const Site& site, const History& history);
+
+  std::vector<PageJob> jobs();
+
+ private:
+  using Crumbs = std::vector<std::pair<std::string, std::string>>;
+  map base(const std::string& url, const std::string& title, Crumbs crumbs);
+  map document_context(const Document& d, std::size_t index);
+  void add_kind_fields(map& ctx, const Document& d);
+  std::string rel(const std::string& from, const std::string& to) const { return text::relative_url(from, to); }
+  map link_to(const std::string& from, const Document& d);
+  array priorities_of(const Document& d);
+  std::string priority_name(const std::string& id) const;
+  std::vector<std::size_t> published_of(Kind kind) const;
+  map section_list(const std::string& url, const std::string& title, const std::string& intro, Kind kind,
+                   bool newest_first);
+  const Document* superseded(const Document& d) const;
+  map comparison_page(const Document& newer, const Document& older);
+
+  // page_lists.cpp: the home page's lists, section indexes, priorities, plans, search.
+  void build_stories();
+  void add_home_fields(map& ctx, const std::string& url);
+  void add_meeting_neighbours(map& ctx, const Document& d);
+  map meetings_index();
+  map events_index();
+  map agreements_index();
+  map priority_page(const PriorityStory& story, const std::string& id);
+  map priorities_index();
+  map plan_page(const Plan& plan);
+  map plans_index();
+  map search_page();
+  std::string priority_url(const std::string& id) const { return "/priorities/" + id + "/"; }
+  map entry(const std::string& from, const Document& d);
+
+  const Site& site_;
+  const History& history_;
+  std::vector<PriorityStory> stories_;
+  std::map<std::string, std::size_t> story_of_;  // any priority or theme id → its story
+};
+
+const Document* find_meeting(const Site& site, const std::string& folder);
+std::string date_text(const Date& d);
+bool is_url(const std::string& s);
+
+}  // namespace portal::detail

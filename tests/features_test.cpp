@@ -1,0 +1,152 @@
+// What makes the output a portal: lists, priority and plan pages, feeds,
+// search, calendars and charts, with every internal link resolving.
+#include <catch2/catch.hpp>
+
+#include <regex>
+#include <set>
+
+#include "support.h"
+
+using namespace portal::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::map<std::string, std::string> built_fixture(const TempDir& tmp) {
+  const auto r = run({"build", "--source", fixture("every-kind").string(), "--output", (tmp.path() / "out").string(),
+                      "--quiet"});
+  REQUIRE(r.status == 0);
+  return read_tree(tmp.path() / "out");
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// Every relative href and src of every HTML file must name a file of the
+// output, and a #fragment must name an id in that file.
+void check_links(const std::map<std::string, std::string>& tree) {
+  static const std::regex attribute(R"re((?:href|src)="([^"]*)")re");
+  static const std::regex id_attribute(R"re(\bid="([^"]*)")re");
+  std::map<std::string, std::set<std::string>> ids;
+  for (const auto& [path, content] : tree) {
+    if (!path.ends_with(".html")) continue;
+    for (std::sregex_iterator it(content.begin(), content.end(), id_attribute), end; it != end; ++it)
+      ids[path].insert((*it)[1]);
+  }
+  int checked = 0;
+  for (const auto& [path, content] : tree) {
+    if (!path.ends_with(".html")) continue;
+    const fs::path dir = fs::path(path).parent_path();
+    for (std::sregex_iterator it(content.begin(), content.end(), attribute), end; it != end; ++it) {
+      std::string link = (*it)[1];
+      if (link.starts_with("http://") || link.starts_with("https://") || link.starts_with("mailto:")) continue;
+      INFO(path << " links to \"" << link << "\"");
+      CHECK_FALSE(link.starts_with("/"));  // relative, so the site works under any sub-path
+      std::string fragment;
+      if (const auto hash = link.find('#'); hash != std::string::npos) {
+        fragment = link.substr(hash + 1);
+        link.resize(hash);
+      }
+      std::string target = path;
+      if (!link.empty()) {
+        target = (dir / link).lexically_normal().generic_string();
+        if (target.empty() || target == "." || target.ends_with("/")) target += "index.html";
+        if (target == "./index.html" || target == ".index.html") target = "index.html";
+      }
+      CHECK(tree.count(target) == 1);
+      if (!fragment.empty() && tree.count(target)) CHECK(ids[target].count(fragment) == 1);
+      ++checked;
+    }
+  }
+  CHECK(checked > 100);
+}
+
+}  // namespace
+
+TEST_CASE("every internal link and asset reference in the output is relative and resolves", "[features]") {
+  TempDir tmp;
+  check_links(built_fixture(tmp));
+  TempDir portal;
+  REQUIRE(run({"build", "--source", repo_root().string(), "--output", (portal.path() / "out").string(), "--quiet"})
+              .status == 0);
+  check_links(read_tree(portal.path() / "out"));
+}
+
+TEST_CASE("the home page shows the agreement in force, the latest bulletin, meetings and upcoming events", "[features]") {
+  TempDir tmp;
+  const auto tree = built_fixture(tmp);
+  const auto& home = tree.at("index.html");
+  CHECK(contains(home, "<p><a href=\"agreements/2020-04/\">Community Safety Agreement (April 2020)</a>, version 4.0, effective from 1 April 2020.</p>"));
+  CHECK(contains(home, "<li><a href=\"priorities/serious-violence-organised-crime/\">Serious Violence and Organised Crime</a></li>"));
+  CHECK(contains(home, "Most recent: <a href=\"meetings/2020-03-18/\">"));
+  CHECK(contains(home, "Next: <a href=\"meetings/2999-01-13/\">"));
+  CHECK(contains(home, "<a href=\"bulletins/2024-06/\">E-bulletin June 2024</a>"));
+  CHECK(contains(home, "<li><a href=\"events/annual-conference-2999/\">Annual conference</a>"));
+  CHECK_FALSE(contains(home, "events/webinar/"));  // past events are not upcoming
+}
+
+TEST_CASE("section indexes: agreements newest first, meetings by year with neighbours, events upcoming then past", "[features]") {
+  TempDir tmp;
+  const auto tree = built_fixture(tmp);
+  const auto& agreements = tree.at("agreements/index.html");
+  CHECK(agreements.find("2020-04/") < agreements.find("2019-04/"));
+  CHECK(contains(agreements, "<strong class=\"tag\">In force</strong>"));
+  const auto& meetings = tree.at("meetings/index.html");
+  CHECK(meetings.find("<h2 id=\"year-2999\">2999</h2>") < meetings.find("<h2 id=\"year-2020\">2020</h2>"));
+  CHECK(meetings.find("<h2 id=\"year-2020\">2020</h2>") < meetings.find("<h2 id=\"year-2019\">2019</h2>"));
+  const auto& meeting = tree.at("meetings/2020-03-18/index.html");
+  CHECK(contains(meeting, "<a href=\"../2019-10-08/\" rel=\"prev\">Previous meeting: Partnership meeting, 8 October 2019</a>"));
+  CHECK(contains(meeting, "<a href=\"../2999-01-13/\" rel=\"next\">Next meeting: Partnership meeting, 13 January 2999</a>"));
+  const auto& events = tree.at("events/index.html");
+  CHECK(events.find("annual-conference-2999/") < events.find("<h2 id=\"past-heading\">"));
+  CHECK(events.find("webinar/") > events.find("<h2 id=\"past-heading\">"));
+}
+
+TEST_CASE("a renamed priority is one story, and lists papers filed under its former id", "[features]") {
+  TempDir tmp;
+  const auto tree = built_fixture(tmp);
+  for (const char* page : {"priorities/serious-violence-organised-crime/index.html",
+                           "priorities/serious-organised-crime/index.html"}) {
+    INFO(page);
+    const auto& p = tree.at(page);
+    CHECK(contains(p, "<td>Serious and Organised Crime</td><td>Head of Serious Crime, Fixture Police</td>"));
+    CHECK(contains(p, "<td>Serious Violence and Organised Crime</td>"));
+    CHECK(contains(p, "<a href=\"../../meetings/2020-03-18/b1-csa-update/\">Kent Community Safety Agreement Update</a>"));
+    CHECK(contains(p, "filed as “serious-organised-crime”"));
+  }
+  CHECK(contains(tree.at("priorities/serious-organised-crime/index.html"), "see its current page"));
+  CHECK(contains(tree.at("priorities/index.html"), "<h2>Cross-cutting themes</h2>"));
+  const auto& plan = tree.at("plans/drug-strategy/index.html");
+  CHECK(contains(plan, "<li><a href=\"../../agreements/2020-04/\">Community Safety Agreement (April 2020)</a></li>"));
+  CHECK_FALSE(contains(plan, "agreements/2019-04/"));
+}
+
+TEST_CASE("feeds, sitemap, robots.txt, calendars, search index and chart", "[features]") {
+  TempDir tmp;
+  const auto tree = built_fixture(tmp);
+  const auto& feed = tree.at("feeds/bulletins.xml");
+  CHECK(feed.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\""));
+  CHECK(contains(feed, "<link rel=\"alternate\" type=\"text/html\" href=\"https://example.org/fixture/bulletins/2024-06/\"/>"));
+  CHECK(contains(feed, "<updated>2024-06-14T00:00:00Z</updated>"));
+  const auto& sitemap = tree.at("sitemap.xml");
+  CHECK(contains(sitemap, "<url><loc>https://example.org/fixture/meetings/2020-03-18/b1-csa-update/</loc></url>"));
+  CHECK_FALSE(contains(sitemap, "404.html"));
+  CHECK(tree.at("robots.txt") == "User-agent: *\nAllow: /\n\nSitemap: https://example.org/fixture/sitemap.xml\n");
+  const auto& ics = tree.at("events/information-session/event.ics");
+  CHECK(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
+  CHECK(contains(ics, "DTSTART:20240724T100000\r\nDTEND:20240724T123000\r\n"));
+  CHECK(contains(ics, "LOCATION:Oakwood House\\, Maidstone\r\n"));
+  CHECK(contains(tree.at("events/upcoming.ics"), "SUMMARY:Annual conference\r\n"));
+  CHECK_FALSE(contains(tree.at("events/upcoming.ics"), "Webinar"));
+  const auto& index = tree.at("search/index.json");
+  CHECK(contains(index, "\"url\" : \"meetings/2020-03-18/b1-csa-update/\""));
+  CHECK(contains(index, "The agreement is refreshed each year."));
+  const auto& search = tree.at("search/index.html");
+  CHECK(contains(search, "<noscript>"));
+  CHECK(contains(search, "<li><a href=\"../meetings/\">Meetings</a></li>"));
+  const auto& agreement = tree.at("agreements/2020-04/index.html");
+  CHECK(contains(agreement, "<svg class=\"chart\""));
+  CHECK(contains(agreement, "role=\"img\" aria-labelledby=\"assessments-chart-title assessments-chart-desc\""));
+  CHECK(contains(agreement, "<text class=\"chart-label\"><tspan x=\"0\" y=\"17\">Domestic Abuse</tspan></text>"));
+}
