@@ -1,6 +1,7 @@
 #include "build.h"
 
 #include "checks.h"
+#include "email.h"
 #include "git_history.h"
 #include "output.h"
 #include "outputs.h"
@@ -65,6 +66,7 @@ BuildResult run_build(const BuildOptions& options) {
   auto pages = render_pages(*site, history, *theme, options.jobs);
   result.pages = pages.size();
   for (auto& extra : render_outputs(*site, pages)) files.push_back({extra.path, std::move(extra.content), {}});
+  for (auto& copy : render_bulletin_copies(*site, *theme)) files.push_back({copy.path, std::move(copy.content), {}});
   for (auto& page : pages) files.push_back({page.path, std::move(page.content), {}});
   for (const auto& asset : site->assets) {
     if (asset.published) files.push_back({asset.url.substr(1), {}, options.source / asset.path});

@@ -104,7 +104,8 @@ void check_meetings(const Site& site, Diagnostics& diags) {
         diags.error(d.path, p->item->pos, "unknown-item",
                     "item \"" + p->item->value + "\" is not on the agenda in " + agenda,
                     did_you_mean(p->item->value, codes, "use the code of an agenda item, e.g. \"B1\""));
-      if (!named_papers.count(d.path))
+      // A draft paper may wait for its place on the agenda.
+      if (!named_papers.count(d.path) && !d.draft)
         diags.warning(d.path, {1, 1}, "orphan-paper", "no agenda item of " + agenda + " names this paper",
                       "add `paper = \"" + d.slug + ".md\"` to its agenda item");
     } else {

@@ -96,19 +96,8 @@ void add_header_scopes(std::string& html) {
   }
 }
 
-}  // namespace
-
-void markdown_init() {
-  // cmark-gfm's registration is not thread-safe: a race leaves some parsers
-  // without extensions, so it runs exactly once.
-  static std::once_flag once;
-  std::call_once(once, [] { cmark_gfm_core_extensions_ensure_registered(); });
-}
-
-RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOptions& options) {
-  markdown_init();
-  int cmark_options = CMARK_OPT_DEFAULT;
-  if (options.allow_raw_html) cmark_options |= CMARK_OPT_UNSAFE;
+// Parses Markdown with the GFM extensions.
+std::pair<ParserPtr, NodePtr> parse(std::string_view markdown, int cmark_options) {
   ParserPtr parser;
   NodePtr doc;
   {
@@ -126,6 +115,23 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
     doc.reset(cmark_parser_finish(parser.get()));
   }
 
+  return {std::move(parser), std::move(doc)};
+}
+
+}  // namespace
+
+void markdown_init() {
+  // cmark-gfm's registration is not thread-safe: a race leaves some parsers
+  // without extensions, so it runs exactly once.
+  static std::once_flag once;
+  std::call_once(once, [] { cmark_gfm_core_extensions_ensure_registered(); });
+}
+
+RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOptions& options) {
+  markdown_init();
+  int cmark_options = CMARK_OPT_DEFAULT;
+  if (options.allow_raw_html) cmark_options |= CMARK_OPT_UNSAFE;
+  auto [parser, doc] = parse(markdown, cmark_options);
   // Collect first, then change the tree: editing under a live iterator is unsafe.
   std::vector<cmark_node*> raw_html, links, headings;
   // For each table, in document order, the heading before it (or null).
@@ -172,7 +178,9 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
       std::optional<std::string> target_url;
       if (options.resolve) target_url = options.resolve(link.target_path);
       link.resolved = target_url.has_value();
-      std::string href = target_url ? text::relative_url(options.page_url, *target_url) : std::string("#");
+      std::string href = !target_url                      ? std::string("#")
+                         : !options.absolute_base.empty() ? options.absolute_base + target_url->substr(1)
+                                                          : text::relative_url(options.page_url, *target_url);
       if (target_url && !link.anchor.empty()) href += "#" + link.anchor;
       cmark_node_set_url(n, href.c_str());
     } else if (options.allow_raw_html && dangerous_url(link.url, link.image)) {
@@ -225,6 +233,42 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
     }
   }
   return out;
+}
+
+}  // namespace portal
+
+namespace portal {
+
+std::string render_plain_text(std::string_view markdown, const MarkdownOptions& options, int width) {
+  markdown_init();
+  auto [parser, doc] = parse(markdown, CMARK_OPT_DEFAULT);
+  std::vector<cmark_node*> links;
+  IterPtr it(cmark_iter_new(doc.get()));
+  for (cmark_event_type ev; (ev = cmark_iter_next(it.get())) != CMARK_EVENT_DONE;) {
+    cmark_node* n = cmark_iter_get_node(it.get());
+    if (ev == CMARK_EVENT_ENTER && (cmark_node_get_type(n) == CMARK_NODE_LINK || cmark_node_get_type(n) == CMARK_NODE_IMAGE))
+      links.push_back(n);
+  }
+  for (cmark_node* n : links) {
+    std::string url = cmark_node_get_url(n) ? cmark_node_get_url(n) : "";
+    if (url.starts_with("@/")) {
+      std::string target = url.substr(2), anchor;
+      if (const auto hash = target.find('#'); hash != std::string::npos) {
+        anchor = target.substr(hash);
+        target.resize(hash);
+      }
+      const auto resolved = options.resolve ? options.resolve("content/" + target) : std::nullopt;
+      url = resolved ? options.absolute_base + resolved->substr(1) + anchor : std::string();
+    }
+    // A link whose text is its address ("www.kent.gov.uk") needs no repeat.
+    const std::string shown = text::trim(plain_text(n));
+    if (url.empty() || shown == url || "http://" + shown == url || "mailto:" + shown == url) continue;
+    cmark_node* suffix = cmark_node_new(CMARK_NODE_TEXT);
+    const std::string literal = " (" + url + ")";
+    cmark_node_set_literal(suffix, literal.c_str());
+    cmark_node_insert_after(n, suffix);
+  }
+  return take_string(cmark_render_plaintext(doc.get(), CMARK_OPT_DEFAULT, width));
 }
 
 }  // namespace portal

@@ -36,6 +36,8 @@ struct MarkdownOptions {
   int first_line = 1;    // file line of the Markdown's first line
   // Maps an `@/` target path ("content/…") to its site URL ("/…/"), or nullopt if unknown.
   std::function<std::optional<std::string>(const std::string&)> resolve;
+  // When set (the site's base_url), `@/` links become absolute: for e-mail and plain text.
+  std::string absolute_base;
 };
 
 struct RenderedMarkdown {
@@ -48,5 +50,9 @@ struct RenderedMarkdown {
 void markdown_init();
 
 RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOptions& options);
+
+// Plain text, wrapped at `width` columns, with each link's address after its
+// text in brackets: the plain-text copy of a bulletin.
+std::string render_plain_text(std::string_view markdown, const MarkdownOptions& options, int width);
 
 }  // namespace portal

@@ -19,7 +19,7 @@ const std::string* Theme::find(const std::string& name) const {
 
 const std::vector<std::string>& required_templates() {
   static const std::vector<std::string> names = {"home",  "page",     "agreement", "meeting", "notes", "paper",
-                                                 "dhr",   "bulletin", "event",     "list",    "404",   "compare", "agreements", "meetings", "events", "priority", "priorities", "plan", "plans", "search"};
+                                                 "dhr",   "bulletin", "event",     "list",    "404",   "compare", "agreements", "meetings", "events", "priority", "priorities", "plan", "plans", "search", "email"};
   return names;
 }
 

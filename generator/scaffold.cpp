@@ -1,0 +1,169 @@
+#include "scaffold.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+#include "text.h"
+
+namespace portal {
+
+namespace fs = std::filesystem;
+
+const std::map<std::string, std::vector<std::string>>& scaffold_options() {
+  static const std::map<std::string, std::vector<std::string>> options = {
+      {"bulletin", {"--date"}},
+      {"meeting", {"--date", "--time"}},
+      {"paper", {"--meeting", "--name", "--item", "--title"}},
+      {"dhr", {"--pseudonym", "--year", "--date"}},
+      {"page", {"--name", "--title"}},
+  };
+  return options;
+}
+
+namespace {
+
+bool is_slug(const std::string& s) {
+  if (s.empty() || s.front() == '-' || s.back() == '-') return false;
+  for (char c : s)
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-'))
+      return false;
+  return true;
+}
+
+std::string toml_string(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string option(const ScaffoldRequest& r, const std::string& name) {
+  const auto it = r.options.find(name);
+  return it == r.options.end() ? std::string() : it->second;
+}
+
+// Writes `text` to source/relative only if no such file exists.
+ScaffoldResult create(const fs::path& source, const fs::path& relative, const std::string& text) {
+  const fs::path target = source / relative;
+  std::error_code ec;
+  if (fs::exists(target, ec))
+    return {{}, relative.generic_string() + " already exists; it was left as it is (choose another date or name)"};
+  fs::create_directories(target.parent_path(), ec);
+  if (ec) return {{}, "cannot create " + target.parent_path().string() + ": " + ec.message()};
+  // "x": fail rather than replace a file that appeared in the meantime.
+  FILE* f = std::fopen(target.c_str(), "wx");
+  if (!f) return {{}, relative.generic_string() + " could not be created; it was left as it is"};
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  const bool closed = std::fclose(f) == 0;
+  if (!ok || !closed) return {{}, "could not write " + relative.generic_string()};
+  return {relative, {}};
+}
+
+std::optional<Date> date_option(const ScaffoldRequest& r, std::string& error) {
+  const std::string value = option(r, "--date");
+  if (value.empty()) return r.today;
+  auto d = parse_iso_date(value);
+  if (!d) error = "--date must be a real date written YYYY-MM-DD, not \"" + value + "\"";
+  return d;
+}
+
+std::string title_from(const std::string& slug) {
+  std::string t = slug;
+  for (auto& c : t)
+    if (c == '-') c = ' ';
+  if (!t.empty()) t[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(t[0])));
+  return t;
+}
+
+const char* kDraftNote =
+    "\nWrite the text here, in Markdown. When it is ready to publish, delete the line\n"
+    "`draft = true` above, run `portal check`, and build.\n";
+
+}  // namespace
+
+ScaffoldResult scaffold(const fs::path& source, const ScaffoldRequest& r) {
+  std::string error;
+  if (r.kind == "bulletin") {
+    const auto date = date_option(r, error);
+    if (!date) return {{}, error};
+    char slug[16];
+    std::snprintf(slug, sizeof slug, "%04d-%02d", date->year, date->month);
+    const std::string title = std::string("E-bulletin: ") + month_name(date->month) + " " + std::to_string(date->year);
+    return create(source, fs::path("content/bulletins") / (std::string(slug) + ".md"),
+                  "+++\ntitle = " + toml_string(title) + "\ndate = " + date->iso() +
+                      "\nsummary = \"\"\npriorities = []          # ids of the agreement in force, e.g. \"domestic-abuse\"\n"
+                      "source = \"\"\ndraft = true\n+++\n" + kDraftNote);
+  }
+  if (r.kind == "meeting") {
+    const auto date = date_option(r, error);
+    if (!date) return {{}, error};
+    std::string time = option(r, "--time");
+    if (time.empty()) time = "10:00";
+    if (time.size() != 5 || time[2] != ':' || !std::isdigit(static_cast<unsigned char>(time[0])) ||
+        !std::isdigit(static_cast<unsigned char>(time[1])) || !std::isdigit(static_cast<unsigned char>(time[3])) ||
+        !std::isdigit(static_cast<unsigned char>(time[4])) || std::stoi(time.substr(0, 2)) > 23 ||
+        std::stoi(time.substr(3)) > 59)
+      return {{}, "--time must be written HH:MM, e.g. 10:00, not \"" + time + "\""};
+    const std::string title = "Kent Community Safety Partnership, " + date->long_form();
+    return create(source, fs::path("content/meetings") / date->iso() / "_index.md",
+                  "+++\ntitle = " + toml_string(title) + "\ndate = " + date->iso() + "T" + time +
+                      ":00\nvenue = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n\n"
+                      "# One [[items]] block for each agenda item, in order:\n"
+                      "# [[items]]\n# code = \"A1\"\n# title = \"Apologies\"\n# pages = \"1-10\"\n"
+                      "# paper = \"a1-paper.md\"          # a paper in this folder\n"
+                      "# minutes_of = \"2020-03-18\"      # for the notes of an earlier meeting\n"
+                      "# restricted = true              # the title is public; its paper never is\n+++\n" +
+                      kDraftNote);
+  }
+  if (r.kind == "paper") {
+    const std::string meeting = option(r, "--meeting");
+    const std::string name = option(r, "--name");
+    if (!parse_iso_date(meeting)) return {{}, "--meeting must name a meeting by its date, YYYY-MM-DD"};
+    if (!fs::exists(source / "content/meetings" / meeting / "_index.md"))
+      return {{}, "there is no meeting " + meeting + "; create it first with: portal new meeting --date " + meeting};
+    if (!is_slug(name) || name == "notes")
+      return {{}, "--name must be the paper's file name in lower case with hyphens, e.g. b1-csa-update"};
+    const std::string item = option(r, "--item");
+    std::string title = option(r, "--title");
+    if (title.empty()) title = title_from(name);
+    return create(source, fs::path("content/meetings") / meeting / (name + ".md"),
+                  "+++\ntitle = " + toml_string(title) + "\n" +
+                      (item.empty() ? std::string("# item = \"B1\"                 # its agenda item's code\n")
+                                    : "item = " + toml_string(item) + "\n") +
+                      "authors = []\nclassification = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\n"
+                      "draft = true\n+++\n" + kDraftNote +
+                      "Name it on the agenda: add `paper = \"" + name + ".md\"` to its item in _index.md.\n");
+  }
+  if (r.kind == "dhr") {
+    const std::string pseudonym = option(r, "--pseudonym");
+    const std::string year = option(r, "--year");
+    if (pseudonym.empty()) return {{}, "--pseudonym is needed: the name the published summary uses"};
+    if (year.size() != 4 || !std::all_of(year.begin(), year.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+      return {{}, "--year is needed: the review's year, e.g. 2020"};
+    const auto date = date_option(r, error);
+    if (!date) return {{}, error};
+    const std::string slug = text::to_lower_ascii(pseudonym) + "-" + year;
+    if (!is_slug(slug)) return {{}, "--pseudonym must be one word of letters, e.g. Diana"};
+    return create(source, fs::path("content/dhr") / (slug + ".md"),
+                  "+++\ntitle = " + toml_string("Domestic Homicide Review: " + pseudonym + " (" + year + ")") +
+                      "\npseudonym = " + toml_string(pseudonym) + "\nyear = " + year + "\npublished = " +
+                      date->iso() + "\nsummary_pdf = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n+++\n" +
+                      kDraftNote);
+  }
+  if (r.kind == "page") {
+    const std::string name = option(r, "--name");
+    if (!is_slug(name)) return {{}, "--name must be the page's address in lower case with hyphens, e.g. privacy"};
+    std::string title = option(r, "--title");
+    if (title.empty()) title = title_from(name);
+    return create(source, fs::path("content") / (name + ".md"),
+                  "+++\ntitle = " + toml_string(title) +
+                      "\nmenu = false\nweight = 0\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n+++\n" +
+                      kDraftNote);
+  }
+  return {{}, "portal new makes a bulletin, meeting, paper, dhr or page, not \"" + r.kind + "\""};
+}
+
+}  // namespace portal

@@ -1,0 +1,31 @@
+// `portal new`: writes a new document with every field its kind takes, as a
+// draft that passes `portal check`. Never overwrites a file.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "date.h"
+
+namespace portal {
+
+struct ScaffoldRequest {
+  std::string kind;                           // bulletin, meeting, paper, dhr, page
+  std::map<std::string, std::string> options;  // --date, --time, --meeting, --name, --item, --title, --pseudonym, --year
+  Date today;
+};
+
+struct ScaffoldResult {
+  std::filesystem::path written;  // relative to the source folder, when written
+  std::string error;              // what went wrong, and how to fix it
+};
+
+// The options each kind takes, for the command line's usage text and checks.
+const std::map<std::string, std::vector<std::string>>& scaffold_options();
+
+ScaffoldResult scaffold(const std::filesystem::path& source, const ScaffoldRequest& request);
+
+}  // namespace portal
