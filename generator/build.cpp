@@ -20,12 +20,15 @@ BuildResult load_and_check(const BuildOptions& options, std::optional<Site>& sit
   LoadOptions load;
   load.drafts = options.drafts;
   load.today = today();
+  load.cache = options.cache;
+  if (options.progress) options.progress("Reading content", 0, 0);
   auto loaded = load_site(options.source, load, options.jobs, result.diagnostics);
   if (loaded.failure == LoadFailure::config || !loaded.site) {
     result.outcome = Outcome::failure;
     result.diagnostics.sort();
     return result;
   }
+  if (options.progress) options.progress("Checking", 0, 0);
   check_site(*loaded.site, result.diagnostics);
   result.diagnostics.sort();
   if (result.diagnostics.has_errors()) result.outcome = Outcome::content_errors;
@@ -40,18 +43,11 @@ BuildResult run_check(const BuildOptions& options) {
   return load_and_check(options, site);
 }
 
-BuildResult run_build(const BuildOptions& options) {
+BuildResult render_site(const BuildOptions& options, std::vector<OutputFile>& files) {
   std::optional<Site> site;
   BuildResult result = load_and_check(options, site);
   if (result.outcome != Outcome::ok) return result;
-
-  const fs::path output = options.output ? *options.output : options.source / site->config.output_dir;
-  result.output = output;
-  if (auto problem = validate_output_folder(options.source, output); !problem.empty()) {
-    result.outcome = Outcome::failure;
-    result.error = problem;
-    return result;
-  }
+  result.output = options.output ? *options.output : options.source / site->config.output_dir;
   std::string theme_error;
   const auto theme = load_theme(options.source, site->config.theme, theme_error);
   if (!theme) {
@@ -59,12 +55,15 @@ BuildResult run_build(const BuildOptions& options) {
     result.error = theme_error;
     return result;
   }
-
-  std::vector<OutputFile> files;
+  if (options.progress) options.progress("Reading history", 0, 0);
   const History history = read_history(options.source);
   if (!history.available) result.history_note = history.unavailable_because;
-  auto pages = render_pages(*site, history, *theme, options.jobs);
+  if (options.progress) options.progress("Rendering pages", 0, 0);
+  auto pages = render_pages(*site, history, *theme, options.jobs, [&](std::size_t done, std::size_t total) {
+    if (options.progress) options.progress("Rendering pages", done, total);
+  });
   result.pages = pages.size();
+  files.clear();
   for (auto& extra : render_outputs(*site, pages)) files.push_back({extra.path, std::move(extra.content), {}});
   for (auto& copy : render_bulletin_copies(*site, *theme)) files.push_back({copy.path, std::move(copy.content), {}});
   for (auto& page : pages) files.push_back({page.path, std::move(page.content), {}});
@@ -73,7 +72,22 @@ BuildResult run_build(const BuildOptions& options) {
   }
   for (const auto& name : theme->static_files) files.push_back({"assets/" + name, {}, theme->static_dir / name});
   result.files = files.size();
-  if (auto err = publish(output, std::move(files)); !err.empty()) {
+  return result;
+}
+
+BuildResult run_build(const BuildOptions& options) {
+  std::vector<OutputFile> files;
+  BuildResult result = render_site(options, files);
+  if (result.outcome != Outcome::ok) return result;
+  if (auto problem = validate_output_folder(options.source, result.output); !problem.empty()) {
+    result.outcome = Outcome::failure;
+    result.error = problem;
+    return result;
+  }
+  if (auto err = publish(result.output, std::move(files), [&](std::size_t done, std::size_t total) {
+        if (options.progress) options.progress("Writing files", done, total);
+      });
+      !err.empty()) {
     result.outcome = Outcome::failure;
     result.error = err;
   }

@@ -2,19 +2,28 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "diagnostics.h"
+#include "output.h"
 #include "site.h"
 
 namespace portal {
+
+// Told where a build has got to: a phase, and how far through it (total 0:
+// no count). Called from one thread at a time.
+using Progress = std::function<void(const std::string& phase, std::size_t done, std::size_t total)>;
 
 struct BuildOptions {
   std::filesystem::path source = ".";
   std::optional<std::filesystem::path> output;  // default: output_dir of site.toml, under the source
   Drafts drafts = Drafts::hide;
   int jobs = 1;
+  Progress progress;
+  SiteCache* cache = nullptr;  // for rebuilds that parse only what changed
 };
 
 enum class Outcome { ok, content_errors, failure };
@@ -31,6 +40,9 @@ struct BuildResult {
 
 // Loads and checks the site; writes nothing.
 BuildResult run_check(const BuildOptions& options);
+// Checks, then renders every file into `files` unless there are errors;
+// writes nothing (`portal serve` keeps the files in memory).
+BuildResult render_site(const BuildOptions& options, std::vector<OutputFile>& files);
 // Checks, then renders and publishes unless there are errors.
 BuildResult run_build(const BuildOptions& options);
 

@@ -1,10 +1,18 @@
 #include "cli.h"
 
+#include <unistd.h>
+
+#include <atomic>
 #include <charconv>
+#include <csignal>
+#include <iostream>
+#include <map>
 #include <optional>
 
 #include "build.h"
 #include "parallel.h"
+#include "scaffold.h"
+#include "serve.h"
 #include "text.h"
 
 #ifndef PORTAL_VERSION
@@ -23,12 +31,22 @@ const char* const kUsageText =
     "Usage:\n"
     "  portal build  [--source DIR] [--output DIR] [--drafts] [--jobs N] [--quiet]\n"
     "  portal check  [--source DIR] [--format text|json] [--drafts]\n"
+    "  portal serve  [--source DIR] [--host 127.0.0.1] [--port 1313]\n"
+    "  portal new    bulletin [--date YYYY-MM-DD]\n"
+    "                meeting --date YYYY-MM-DD [--time HH:MM]\n"
+    "                paper --meeting YYYY-MM-DD --name FILE-NAME [--item CODE] [--title TEXT]\n"
+    "                dhr --pseudonym NAME --year YYYY [--date YYYY-MM-DD]\n"
+    "                page --name ADDRESS [--title TEXT]\n"
+    "                (each also takes [--source DIR])\n"
     "  portal --help | --version\n"
     "\n"
     "  build   check the content, then write the site to the output folder\n"
     "          (output_dir in site.toml, else public/); nothing is written when\n"
     "          the content has errors\n"
     "  check   report every problem in the content, writing nothing\n"
+    "  serve   preview the site, drafts included, at http://127.0.0.1:1313/;\n"
+    "          pages rebuild and reload by themselves when a file is saved\n"
+    "  new     start a new document as a draft, without overwriting anything\n"
     "\n"
     "  --source DIR   the folder holding site.toml and content/ (default: .)\n"
     "  --output DIR   where to write the site\n"
@@ -44,6 +62,10 @@ struct Options {
   BuildOptions build;
   bool quiet = false;
   bool json = false;
+  std::string host = "127.0.0.1";
+  int port = 1313;
+  std::string new_kind;
+  std::map<std::string, std::string> new_options;
 };
 
 struct UsageError {
@@ -55,10 +77,23 @@ std::optional<UsageError> parse(const std::vector<std::string>& args, Options& o
   o.build.jobs = default_jobs();
   const bool is_build = o.command == "build";
   const bool is_check = o.command == "check";
-  std::vector<std::string> flags = {"--source", "--drafts"};
+  std::vector<std::string> flags = {"--source"};
+  if (is_build || is_check) flags.push_back("--drafts");
   if (is_build) flags.insert(flags.end(), {"--output", "--jobs", "--quiet"});
   if (is_check) flags.insert(flags.end(), {"--format"});
-  for (std::size_t i = 1; i < args.size(); ++i) {
+  if (o.command == "serve") flags.insert(flags.end(), {"--host", "--port"});
+  std::size_t first = 1;
+  if (o.command == "new") {
+    if (args.size() < 2 || args[1].starts_with("--"))
+      return UsageError{"say what to make: portal new bulletin, meeting, paper, dhr or page"};
+    o.new_kind = args[1];
+    const auto known = scaffold_options().find(o.new_kind);
+    if (known == scaffold_options().end())
+      return UsageError{"portal new makes a bulletin, meeting, paper, dhr or page, not \"" + o.new_kind + "\""};
+    flags.insert(flags.end(), known->second.begin(), known->second.end());
+    first = 2;
+  }
+  for (std::size_t i = first; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> std::optional<std::string> {
       if (i + 1 >= args.size()) return std::nullopt;
@@ -89,6 +124,16 @@ std::optional<UsageError> parse(const std::vector<std::string>& args, Options& o
       } else if (a == "--format") {
         if (*v != "text" && *v != "json") return UsageError{"--format must be text or json, not \"" + *v + "\""};
         o.json = *v == "json";
+      } else if (a == "--host") {
+        o.host = *v;
+      } else if (a == "--port") {
+        int n = 0;
+        const auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+        if (ec != std::errc() || ptr != v->data() + v->size() || n < 0 || n > 65535)
+          return UsageError{"--port needs a port number from 0 to 65535, not \"" + *v + "\""};
+        o.port = n;
+      } else {
+        o.new_options[a] = *v;
       }
     }
   }
@@ -111,8 +156,42 @@ int check(const Options& o, std::ostream& out, std::ostream& err) {
   return r.diagnostics.has_errors() ? kContentErrors : kOk;
 }
 
+// Shows a build's phase and count on one terminal line, redrawn in place.
+class ProgressLine {
+ public:
+  explicit ProgressLine(std::ostream& err) : err_(err) {}
+  ~ProgressLine() { clear(); }
+  ProgressLine(const ProgressLine&) = delete;
+  ProgressLine& operator=(const ProgressLine&) = delete;
+  void show(const std::string& phase, std::size_t done, std::size_t total) {
+    std::string line = phase + (total ? " " + std::to_string(done) + " of " + std::to_string(total) : "...");
+    const std::size_t width = std::max(shown_, line.size());
+    line.resize(width, ' ');
+    err_ << '\r' << line << std::flush;
+    shown_ = width;
+  }
+  void clear() {
+    if (shown_) err_ << '\r' << std::string(shown_, ' ') << '\r' << std::flush;
+    shown_ = 0;
+  }
+
+ private:
+  std::ostream& err_;
+  std::size_t shown_ = 0;
+};
+
 int build(const Options& o, std::ostream& out, std::ostream& err) {
-  const BuildResult r = run_build(o.build);
+  std::optional<ProgressLine> line;
+  BuildOptions options = o.build;
+  // Progress only for a person watching: not with --quiet, nor into a file or pipe.
+  if (!o.quiet && &err == &std::cerr && isatty(STDERR_FILENO)) {
+    line.emplace(err);
+    options.progress = [&line](const std::string& phase, std::size_t done, std::size_t total) {
+      line->show(phase, done, total);
+    };
+  }
+  const BuildResult r = run_build(options);
+  if (line) line->clear();
   if (r.outcome == Outcome::failure) return report_failure(r, err);
   err << format_text(r.diagnostics);
   if (!r.history_note.empty() && r.outcome == Outcome::ok)
@@ -122,6 +201,55 @@ int build(const Options& o, std::ostream& out, std::ostream& err) {
     return kContentErrors;
   }
   if (!o.quiet) out << "Built " << r.pages << " pages (" << r.files << " files) into " << r.output.string() << '\n';
+  return kOk;
+}
+
+int make_new(const Options& o, std::ostream& out, std::ostream& err) {
+  ScaffoldRequest request;
+  request.kind = o.new_kind;
+  request.options = o.new_options;
+  request.today = today();
+  const ScaffoldResult r = scaffold(o.build.source, request);
+  if (!r.error.empty()) {
+    err << "portal: " << r.error << '\n';
+    return kUsage;
+  }
+  out << (o.build.source / r.written).lexically_normal().string() << '\n';
+  return kOk;
+}
+
+std::atomic<bool> interrupted{false};
+
+int serve(const Options& o, std::ostream& out, std::ostream& err) {
+  ServeOptions options;
+  options.source = o.build.source;
+  options.host = o.host;
+  options.port = o.port;
+  options.jobs = o.build.jobs;
+  PreviewServer server(options);
+  std::string error;
+  if (!server.start(error)) {
+    err << "portal: " << error << (error.ends_with('\n') ? "" : "\n");
+    return kUsage;
+  }
+  out << "Previewing the site, drafts included, at http://" << o.host << ":" << server.port()
+      << "/ (press Ctrl+C to stop)" << std::endl;
+  if (const auto problems = server.problems(); !problems.empty()) err << problems;
+  // Wait for Ctrl+C or a stop signal, reporting each rebuild's problems.
+  std::signal(SIGINT, [](int) { interrupted = true; });
+  std::signal(SIGTERM, [](int) { interrupted = true; });
+  std::uint64_t seen = server.wait_for_change(0, std::chrono::milliseconds(0));
+  while (!interrupted) {
+    const auto now = server.wait_for_change(seen, std::chrono::milliseconds(200));
+    if (now != seen) {
+      seen = now;
+      const auto problems = server.problems();
+      if (problems.empty()) out << "Rebuilt." << std::endl;
+      else err << problems;
+    }
+  }
+  server.stop();
+  out << "Stopped." << std::endl;
   return kOk;
 }
 
@@ -141,8 +269,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     out << "portal " << PORTAL_VERSION << '\n';
     return kOk;
   }
-  if (command != "build" && command != "check") {
-    const auto guess = text::closest(command, {"build", "check"});
+  if (command != "build" && command != "check" && command != "serve" && command != "new") {
+    const auto guess = text::closest(command, {"build", "check", "serve", "new"});
     err << "portal: unknown command \"" << command << "\""
         << (guess.empty() ? std::string() : "; did you mean " + guess + "?") << "\n\n"
         << kUsageText;
@@ -154,6 +282,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     return kUsage;
   }
   try {
+    if (command == "new") return make_new(o, out, err);
+    if (command == "serve") return serve(o, out, err);
     return command == "build" ? build(o, out, err) : check(o, out, err);
   } catch (const std::exception& e) {
     // Library code reports problems as values; this is the last line of defence.

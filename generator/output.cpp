@@ -20,9 +20,12 @@ bool is_within(const fs::path& inner, const fs::path& outer) {
   return !rel.empty() && *rel.begin() != "..";
 }
 
-std::string write_all(const fs::path& staging, const std::vector<OutputFile>& files) {
+std::string write_all(const fs::path& staging, const std::vector<OutputFile>& files,
+                      const std::function<void(std::size_t, std::size_t)>& progress) {
   std::error_code ec;
+  std::size_t written = 0;
   for (const auto& f : files) {
+    if (progress && (++written % 256 == 0 || written == files.size())) progress(written, files.size());
     const fs::path target = staging / fs::path(f.path);
     if (!is_within(absolute_normal(target), absolute_normal(staging)))
       return "refusing to write " + f.path + " outside the output folder";
@@ -67,7 +70,8 @@ std::string validate_output_folder(const fs::path& source, const fs::path& outpu
   return {};
 }
 
-std::string publish(const fs::path& output, std::vector<OutputFile> files) {
+std::string publish(const fs::path& output, std::vector<OutputFile> files,
+                    const std::function<void(std::size_t, std::size_t)>& progress) {
   std::sort(files.begin(), files.end(), [](const OutputFile& a, const OutputFile& b) { return a.path < b.path; });
   const fs::path out = absolute_normal(output);
   const fs::path parent = out.parent_path();
@@ -79,7 +83,7 @@ std::string publish(const fs::path& output, std::vector<OutputFile> files) {
   if (ec) return "cannot create " + parent.string() + ": " + ec.message();
   fs::remove_all(staging, ec);
   fs::remove_all(previous, ec);
-  if (auto err = write_all(staging, files); !err.empty()) {
+  if (auto err = write_all(staging, files, progress); !err.empty()) {
     fs::remove_all(staging, ec);
     return err;
   }

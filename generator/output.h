@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,8 @@ std::string validate_output_folder(const std::filesystem::path& source, const st
 
 // Writes `files` (sorted by path first) and swaps them in. Returns an empty
 // string on success, else what went wrong; the previous output is then intact.
-std::string publish(const std::filesystem::path& output, std::vector<OutputFile> files);
+// `progress` (optional) hears how many files are written.
+std::string publish(const std::filesystem::path& output, std::vector<OutputFile> files,
+                    const std::function<void(std::size_t done, std::size_t total)>& progress = {});
 
 }  // namespace portal

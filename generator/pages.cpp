@@ -1,6 +1,8 @@
 #include "pages.h"
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
 
 #include "chart.h"
 #include "compare.h"
@@ -408,17 +410,27 @@ std::string output_path(const std::string& url) {
 
 }  // namespace
 
-std::vector<RenderedFile> render_pages(const Site& site, const History& history, const Theme& theme, int jobs) {
+std::vector<RenderedFile> render_pages(const Site& site, const History& history, const Theme& theme, int jobs,
+                                       const std::function<void(std::size_t, std::size_t)>& progress) {
   // mstch's own escaping also encodes '/', which makes every URL unreadable in
   // the source; HTML needs only these five characters escaped.
   mstch::config::escape = [](const std::string& s) { return text::html_escape(s); };
   detail::PageBuilder builder(site, history);
   const auto page_jobs = builder.jobs();
   std::vector<RenderedFile> out(page_jobs.size());
+  std::atomic<std::size_t> done{0};
+  std::mutex report;
   parallel_for(page_jobs.size(), jobs, [&](std::size_t i) {
     const detail::PageJob& job = page_jobs[i];
     out[i].path = detail::output_path(job.url);
     out[i].content = mstch::render(*theme.find(job.template_name), job.context(), theme.templates);
+    if (progress) {
+      const std::size_t n = ++done;
+      if (n % 64 == 0 || n == page_jobs.size()) {
+        const std::lock_guard lock(report);
+        progress(n, page_jobs.size());
+      }
+    }
   });
   return out;
 }

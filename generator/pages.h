@@ -2,6 +2,7 @@
 // theme's template for its kind, in parallel, in a fixed order.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,8 @@ struct RenderedFile {
 };
 
 // Every published page of the site, with its history, rendered with `theme`.
-std::vector<RenderedFile> render_pages(const Site& site, const History& history, const Theme& theme, int jobs);
+// `progress` (optional) hears how many pages are done, from one thread at a time.
+std::vector<RenderedFile> render_pages(const Site& site, const History& history, const Theme& theme, int jobs,
+                                       const std::function<void(std::size_t done, std::size_t total)>& progress = {});
 
 }  // namespace portal

@@ -4,6 +4,11 @@
 #include <cctype>
 #include <cstdio>
 
+#include <fstream>
+#include <sstream>
+
+#include "front_matter.h"
+#include "model.h"
 #include "text.h"
 
 namespace portal {
@@ -78,6 +83,24 @@ std::string title_from(const std::string& slug) {
   return t;
 }
 
+// The codes of a meeting's agenda, read as the site loader reads them.
+std::vector<std::string> agenda_codes(const fs::path& source, const std::string& meeting) {
+  const std::string path = "content/meetings/" + meeting + "/_index.md";
+  std::ifstream in(source / path, std::ios::binary);
+  std::ostringstream raw;
+  raw << in.rdbuf();
+  Diagnostics ignored;
+  std::vector<std::string> codes;
+  const auto text = normalise_source(raw.str(), path, "front-matter", ignored);
+  if (!text) return codes;
+  const auto fm = parse_front_matter(*text, path, ignored);
+  if (!fm) return codes;
+  const Document d = read_document(Kind::meeting, fm->table, fm->table_first_line, path, ignored);
+  for (const auto& item : d.as<MeetingData>()->items)
+    if (item.code) codes.push_back(item.code->value);
+  return codes;
+}
+
 const char* kDraftNote =
     "\nWrite the text here, in Markdown. When it is ready to publish, delete the line\n"
     "`draft = true` above, run `portal check`, and build.\n";
@@ -127,6 +150,15 @@ ScaffoldResult scaffold(const fs::path& source, const ScaffoldRequest& r) {
     if (!is_slug(name) || name == "notes")
       return {{}, "--name must be the paper's file name in lower case with hyphens, e.g. b1-csa-update"};
     const std::string item = option(r, "--item");
+    if (!item.empty()) {
+      const auto codes = agenda_codes(source, meeting);
+      if (std::find(codes.begin(), codes.end(), item) == codes.end()) {
+        std::string known;
+        for (const auto& c : codes) known += (known.empty() ? "" : ", ") + c;
+        return {{}, "item " + item + " is not on the agenda of " + meeting +
+                        (known.empty() ? "; add it to the meeting's _index.md first" : " (its items: " + known + ")")};
+      }
+    }
     std::string title = option(r, "--title");
     if (title.empty()) title = title_from(name);
     return create(source, fs::path("content/meetings") / meeting / (name + ".md"),

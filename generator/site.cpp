@@ -188,10 +188,27 @@ LoadResult load_site(const fs::path& root, const LoadOptions& options, int jobs,
   }
 
   // Read and parse every document; each thread reports into its own slot.
+  // With a cache, a file whose time and size are unchanged is not read again.
+  SiteCache* cache = options.cache;
   std::vector<std::optional<Document>> parsed(docs.size());
   std::vector<Diagnostics> local(docs.size());
+  std::vector<char> reused(docs.size(), 0);
+  std::vector<fs::file_time_type> mtimes(docs.size());
+  std::vector<std::uintmax_t> sizes(docs.size(), 0);
   parallel_for(docs.size(), jobs, [&](std::size_t i) {
     const ContentEntry& e = *docs[i];
+    std::error_code ec;
+    mtimes[i] = fs::last_write_time(root / e.path, ec);
+    sizes[i] = fs::file_size(root / e.path, ec);
+    if (cache) {
+      const auto it = cache->files.find(e.path);
+      if (it != cache->files.end() && it->second.mtime == mtimes[i] && it->second.size == sizes[i]) {
+        parsed[i] = it->second.document;
+        local[i] = it->second.diagnostics;
+        reused[i] = 1;
+        return;
+      }
+    }
     const auto raw = read_file(root / e.path);
     if (!raw) {
       local[i].error(e.path, {}, "front-matter", "cannot read the file");
@@ -209,9 +226,23 @@ LoadResult load_site(const fs::path& root, const LoadOptions& options, int jobs,
     d.body_first_line = fm->body_first_line;
     parsed[i] = std::move(d);
   });
+  std::vector<char> reused_documents;
   for (std::size_t i = 0; i < docs.size(); ++i) {
+    if (cache && !reused[i]) {
+      auto& slot = cache->files[docs[i]->path];
+      slot = {mtimes[i], sizes[i], parsed[i], local[i], std::nullopt};
+    }
     diags.append(local[i]);
-    if (parsed[i]) site.documents.push_back(std::move(*parsed[i]));
+    if (parsed[i]) {
+      site.documents.push_back(std::move(*parsed[i]));
+      reused_documents.push_back(reused[i]);
+    }
+  }
+  if (cache) {
+    cache->parsed = static_cast<std::size_t>(std::count(reused.begin(), reused.end(), 0));
+    std::erase_if(cache->files, [&](const auto& f) {
+      return std::none_of(docs.begin(), docs.end(), [&](const ContentEntry* e) { return e->path == f.first; });
+    });
   }
   for (std::size_t i = 0; i < site.documents.size(); ++i) {
     const Document& d = site.documents[i];
@@ -242,18 +273,40 @@ LoadResult load_site(const fs::path& root, const LoadOptions& options, int jobs,
   }
   decide_publication(site, options);
 
+  // Links resolve against the set of files: while it is unchanged, a cached
+  // file's rendered Markdown is still right.
+  std::vector<std::string> paths;
+  for (const auto& d : site.documents) paths.push_back(d.path);
+  for (const auto& a : site.assets) paths.push_back(a.path);
+  const bool same_files = cache && cache->paths == paths;
   site.bodies.resize(site.documents.size());
+  std::vector<char> rendered(site.documents.size(), 0);
   parallel_for(site.documents.size(), jobs, [&](std::size_t i) {
     const Document& d = site.documents[i];
+    if (same_files && reused_documents[i]) {
+      const auto& cached = cache->files.at(d.path).body;
+      if (cached) {
+        site.bodies[i] = *cached;
+        return;
+      }
+    }
     MarkdownOptions mo;
     mo.allow_raw_html = site.config.allow_raw_html;
     mo.page_url = d.url;
     mo.first_line = d.body_first_line;
     mo.resolve = [&site](const std::string& path) { return site.url_of(path); };
     site.bodies[i] = render_markdown(d.body, mo);
-    // Unpublished text is not kept where a renderer could reach it.
-    if (!site.published[i]) site.bodies[i].html.clear();
+    rendered[i] = 1;
   });
+  if (cache) {
+    cache->paths = std::move(paths);
+    cache->rendered = static_cast<std::size_t>(std::count(rendered.begin(), rendered.end(), 1));
+    for (std::size_t i = 0; i < site.documents.size(); ++i)
+      if (rendered[i]) cache->files[site.documents[i].path].body = site.bodies[i];
+  }
+  // Unpublished text is not kept where a renderer could reach it.
+  for (std::size_t i = 0; i < site.documents.size(); ++i)
+    if (!site.published[i]) site.bodies[i].html.clear();
   decide_asset_publication(site);
   result.site = std::move(site);
   return result;

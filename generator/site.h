@@ -32,9 +32,27 @@ struct Asset {
 
 enum class Drafts { hide, show };
 
+// What a previous load parsed, so a reload parses only the files that changed
+// (`portal serve`). Markdown is rendered again only for changed files, unless a
+// file was added or removed, since links resolve against the set of files.
+struct SiteCache {
+  struct File {
+    std::filesystem::file_time_type mtime;
+    std::uintmax_t size = 0;
+    std::optional<Document> document;
+    Diagnostics diagnostics;
+    std::optional<RenderedMarkdown> body;
+  };
+  std::map<std::string, File> files;  // by path
+  std::vector<std::string> paths;     // every document and asset of the last load
+  std::size_t parsed = 0;             // files the last load parsed
+  std::size_t rendered = 0;           // bodies the last load rendered
+};
+
 struct LoadOptions {
   Drafts drafts = Drafts::hide;
   Date today;
+  SiteCache* cache = nullptr;
 };
 
 struct Site {

@@ -33,7 +33,8 @@ TEST_CASE("every published document of the every-kind site gets its page", "[sit
   const std::vector<std::string> expected = {
       ".portal-output", "404.html", "about/index.html", "agreements/2019-04/index.html",
       "agreements/2020-04/changes/index.html", "agreements/2020-04/index.html", "agreements/index.html",
-      "assets/portal.css", "assets/search.js", "bulletins/2024-06/index.html", "bulletins/index.html",
+      "assets/portal.css", "assets/search.js", "bulletins/2024-06/bulletin.txt", "bulletins/2024-06/email.html",
+      "bulletins/2024-06/index.html", "bulletins/index.html",
       "contact/index.html", "dhr/diana-2020/index.html", "dhr/index.html",
       "events/annual-conference-2999/event.ics", "events/annual-conference-2999/index.html", "events/index.html",
       "events/information-session/event.ics", "events/information-session/index.html", "events/upcoming.ics",

@@ -1,0 +1,76 @@
+// `portal serve`: builds the site (drafts included) into memory, serves it on
+// loopback, watches the source with inotify, rebuilds what changed, and makes
+// open pages reload themselves. A build with errors shows its diagnostics on
+// every page while the last good pages keep serving.
+#pragma once
+
+#include <condition_variable>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "build.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace portal {
+
+struct ServeOptions {
+  std::filesystem::path source = ".";
+  std::string host = "127.0.0.1";
+  int port = 1313;  // 0: any free port
+  int jobs = 1;
+};
+
+class PreviewServer {
+ public:
+  explicit PreviewServer(ServeOptions options);
+  ~PreviewServer();
+  PreviewServer(const PreviewServer&) = delete;
+  PreviewServer& operator=(const PreviewServer&) = delete;
+
+  // Builds, binds and starts serving and watching. False, with `error`, when
+  // the address cannot be bound or site.toml is unusable.
+  bool start(std::string& error);
+  void stop();
+  [[nodiscard]] int port() const { return port_; }
+
+  // Rebuilds now (the watcher calls it after a change); returns the new version.
+  std::uint64_t rebuild();
+  // The text of the last build's problems, empty when it had none.
+  [[nodiscard]] std::string problems() const;
+  // How many content files the last rebuild had to parse (the rest came from its cache).
+  [[nodiscard]] std::size_t files_parsed() const;
+  // Waits until the version passes `seen` or `timeout` passes; returns the version.
+  std::uint64_t wait_for_change(std::uint64_t seen, std::chrono::milliseconds timeout);
+
+ private:
+  struct Served {
+    std::string content;
+    std::filesystem::path copy_from;
+  };
+  void watch();
+  std::string respond(const std::string& path, std::string& type, int& status);
+
+  ServeOptions options_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread http_thread_, watch_thread_;
+  int port_ = 0;
+  int stop_pipe_[2] = {-1, -1};
+  SiteCache cache_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::map<std::string, Served> files_;  // the last good build, by output path
+  std::string problems_;                 // of the last build
+  std::uint64_t version_ = 0;
+  bool have_site_ = false;
+  std::size_t parsed_ = 0;
+};
+
+}  // namespace portal
