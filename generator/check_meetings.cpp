@@ -62,7 +62,12 @@ void check_meetings(const Site& site, Diagnostics& diags) {
     for (const auto& item : m->items) {
       if (item.paper) {
         named_papers.insert(folder + item.paper->value);
-        if (!site.find(folder + item.paper->value)) {
+        const std::string& file = item.paper->value;
+        if (file.find('/') != std::string::npos || file.find('\\') != std::string::npos || file.starts_with(".")) {
+          diags.error(d.path, item.paper->pos, "missing-paper",
+                      "`paper` must name a file in this meeting's folder, not \"" + file + "\"",
+                      "move the paper into " + folder + " and write only its file name");
+        } else if (!site.find(folder + item.paper->value)) {
           std::vector<std::string> papers;
           for (const auto& other : site.documents)
             if (other.kind == Kind::paper && other.meeting == d.meeting) papers.push_back(other.slug + ".md");

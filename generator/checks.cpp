@@ -105,6 +105,11 @@ void check_links(const Site& site, std::size_t index, Diagnostics& diags) {
   const bool published = site.published[index];
   for (const auto& link : site.bodies[index].links) {
     if (!link.internal) continue;
+    if (!link.target_path.starts_with("content/")) {
+      diags.error(d.path, link.pos, "broken-link", "the link " + link.url + " climbs out of the content folder",
+                  "link only to files under content/, written after @/, e.g. @/agreements/2020-04.md");
+      continue;
+    }
     if (!link.resolved) {
       std::vector<std::string> candidates;
       for (const auto& [path, i] : site.by_path) candidates.push_back(path.substr(8));

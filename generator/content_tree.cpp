@@ -90,15 +90,23 @@ std::vector<ContentEntry> walk_content(const fs::path& source, Diagnostics& diag
   for (; !ec && it != end; it.increment(ec)) {
     const auto& entry = *it;
     const std::string name = entry.path().filename().string();
-    const std::string relative = fs::relative(entry.path(), content, ec).generic_string();
+    // Lexically: fs::relative would follow a symbolic link to where it leads.
+    const std::string relative = entry.path().lexically_relative(content).generic_string();
     if (name.starts_with('.') || name.ends_with('~')) {
       if (entry.is_directory(ec)) it.disable_recursion_pending();
       continue;
     }
     if (entry.is_symlink(ec)) {
+      // Never followed: a link could publish any file of the machine.
+      const auto target = fs::read_symlink(entry.path(), ec);
+      const auto resolved = fs::weakly_canonical(entry.path().parent_path() / target, ec);
+      const auto within = fs::weakly_canonical(source, ec);
+      const auto rel = resolved.lexically_relative(within);
+      const bool outside = rel.empty() || rel.begin()->string() == "..";
       diags.error("content/" + relative, {}, "front-matter",
-                  "symbolic links are not followed, so this file would be missing from the site",
-                  "replace the link with the file itself");
+                  std::string("this is a symbolic link") + (outside ? " that leads out of the source folder" : "") +
+                      " (to " + target.string() + "); links are never followed",
+                  "put the file itself in content/ instead of a link to it");
       continue;
     }
     if (!entry.is_regular_file(ec)) continue;

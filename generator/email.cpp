@@ -59,7 +59,7 @@ std::vector<RenderedFile> render_bulletin_copies(const Site& site, const Theme& 
   for (std::size_t i = 0; i < site.documents.size(); ++i) {
     const Document& d = site.documents[i];
     if (d.kind != Kind::bulletin || !site.published[i]) continue;
-    const std::string web = site.config.base_url + d.url.substr(1);
+    const std::string web = site.config.base_url + text::encode_url_path(d.url.substr(1));
     MarkdownOptions mo;
     mo.allow_raw_html = site.config.allow_raw_html;
     mo.page_url = d.url;

@@ -1,5 +1,6 @@
 #include "markdown.h"
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -174,12 +175,14 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
         link.anchor = target.substr(hash + 1);
         target.resize(hash);
       }
-      link.target_path = "content/" + target;
+      // "@/../x" must not reach outside content/: normalise, and an address
+      // that climbs out keeps its ".." so it matches no file and is reported.
+      link.target_path = std::filesystem::path("content/" + target).lexically_normal().generic_string();
       std::optional<std::string> target_url;
       if (options.resolve) target_url = options.resolve(link.target_path);
       link.resolved = target_url.has_value();
       std::string href = !target_url                      ? std::string("#")
-                         : !options.absolute_base.empty() ? options.absolute_base + target_url->substr(1)
+                         : !options.absolute_base.empty() ? options.absolute_base + text::encode_url_path(target_url->substr(1))
                                                           : text::relative_url(options.page_url, *target_url);
       if (target_url && !link.anchor.empty()) href += "#" + link.anchor;
       cmark_node_set_url(n, href.c_str());
@@ -258,7 +261,7 @@ std::string render_plain_text(std::string_view markdown, const MarkdownOptions& 
         target.resize(hash);
       }
       const auto resolved = options.resolve ? options.resolve("content/" + target) : std::nullopt;
-      url = resolved ? options.absolute_base + resolved->substr(1) + anchor : std::string();
+      url = resolved ? options.absolute_base + text::encode_url_path(resolved->substr(1)) + anchor : std::string();
     }
     // A link whose text is its address ("www.kent.gov.uk") needs no repeat.
     const std::string shown = text::trim(plain_text(n));

@@ -13,7 +13,9 @@ namespace {
 
 std::string xml_escape(const std::string& s) { return text::html_escape(s); }
 
-std::string absolute(const Site& site, const std::string& url) { return site.config.base_url + url.substr(1); }
+std::string absolute(const Site& site, const std::string& url) {
+  return site.config.base_url + text::encode_url_path(url.substr(1));
+}
 
 std::vector<const Document*> published(const Site& site, Kind kind) {
   std::vector<const Document*> out;
@@ -170,7 +172,7 @@ RenderedFile search_index(const Site& site) {
       auto cut = body.rfind(' ', kIndexedText);
       body.resize(cut == std::string::npos ? kIndexedText : cut);
     }
-    entries.push_back(toml::table{{"url", d.url.substr(1)},
+    entries.push_back(toml::table{{"url", text::encode_url_path(d.url.substr(1))},
                                   {"title", d.title.value},
                                   {"kind", kind_name(d.kind)},
                                   {"date", d.date ? d.date->long_form() : std::string()},

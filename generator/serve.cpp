@@ -73,7 +73,7 @@ std::uint64_t PreviewServer::rebuild() {
   if (!r.error.empty()) problems += "portal: error: " + r.error + "\n";
   if (r.outcome != Outcome::ok && problems.empty()) problems = "portal: the site could not be built\n";
   const std::lock_guard lock(mutex_);
-  parsed_ = cache_.parsed;
+  if (started_) parsed_ += cache_.parsed;
   if (r.outcome == Outcome::ok) {
     files_.clear();
     for (auto& f : files) files_[f.path] = {std::move(f.content), std::move(f.copy_from)};
@@ -140,6 +140,10 @@ std::string PreviewServer::respond(const std::string& request_path, std::string&
 
 bool PreviewServer::start(std::string& error) {
   rebuild();
+  {
+    const std::lock_guard lock(mutex_);
+    started_ = true;
+  }
   if (!have_site_ && problems_.find("error[config]") != std::string::npos) {
     error = problems_;
     return false;

@@ -44,7 +44,8 @@ class PreviewServer {
   std::uint64_t rebuild();
   // The text of the last build's problems, empty when it had none.
   [[nodiscard]] std::string problems() const;
-  // How many content files the last rebuild had to parse (the rest came from its cache).
+  // How many content files the rebuilds since start() had to parse, in all
+  // (the rest came from the cache); one edit may cause more than one rebuild.
   [[nodiscard]] std::size_t files_parsed() const;
   // Waits until the version passes `seen` or `timeout` passes; returns the version.
   std::uint64_t wait_for_change(std::uint64_t seen, std::chrono::milliseconds timeout);
@@ -71,6 +72,7 @@ class PreviewServer {
   std::uint64_t version_ = 0;
   bool have_site_ = false;
   std::size_t parsed_ = 0;
+  bool started_ = false;
 };
 
 }  // namespace portal

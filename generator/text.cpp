@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <cstdint>
 
 namespace portal::text {
@@ -177,6 +178,23 @@ bool starts_with_ci(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && to_lower_ascii(s.substr(0, prefix.size())) == to_lower_ascii(prefix);
 }
 
+std::string encode_url_path(std::string_view path) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(path.size());
+  for (const char ch : path) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || std::strchr("-._~/!$&'()*+,;=:@", c) != nullptr) {
+      out += ch;
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
 std::string relative_url(std::string_view from, std::string_view to) {
   // Folder of `from`: everything up to its last '/'.
   const auto from_dir = from.substr(0, from.rfind('/') + 1);
@@ -191,7 +209,7 @@ std::string relative_url(std::string_view from, std::string_view to) {
     if (from_dir[i] == '/') out += "../";
   out += to.substr(last_slash);
   if (out.empty()) out = "./";
-  return out;
+  return encode_url_path(out);
 }
 
 }  // namespace portal::text

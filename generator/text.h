@@ -31,7 +31,12 @@ std::string trim(std::string_view s);
 bool starts_with_ci(std::string_view s, std::string_view prefix);
 std::string to_lower_ascii(std::string_view s);
 
-// Relative URL from the folder of page URL `from` ("/a/b/") to `to` ("/c/" or "/c/x.pdf").
+// Relative URL from the folder of page URL `from` ("/a/b/") to `to` ("/c/" or "/c/x.pdf"),
+// percent-encoded so that names with spaces or non-ASCII letters work.
 std::string relative_url(std::string_view from, std::string_view to);
+
+// Percent-encodes every byte of a URL path that is not safe in an address as
+// written ("/a page é/" → "/a%20page%20%C3%A9/"); '/' stays.
+std::string encode_url_path(std::string_view path);
 
 }  // namespace portal::text

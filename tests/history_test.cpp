@@ -142,6 +142,16 @@ TEST_CASE("commits to restricted or draft files appear in no history", "[history
   // The public change still shows, without the message it shares with the draft.
   const auto& about = tree.at("about/index.html");
   CHECK(contains(about, "<tr><td><time datetime=\"2024-03-01\">1 March 2024</time></td><td>Updated</td></tr>"));
+
+  // A --drafts preview shows drafts and their commits, never restricted ones.
+  REQUIRE(run({"build", "--source", site.string(), "--output", (tmp.path() / "drafts").string(), "--drafts", "--quiet"})
+              .status == 0);
+  for (const auto& [path, content] : read_tree(tmp.path() / "drafts")) {
+    INFO(path);
+    CHECK_FALSE(contains(content, "LEAKTOKEN-COMMIT-RESTRICTED-ONLY"));
+    CHECK_FALSE(contains(content, only_restricted));
+    CHECK_FALSE(contains(content, "LEAKTOKEN-RESTRICTED"));
+  }
 }
 
 TEST_CASE("renamed files keep their history; uncommitted changes are marked", "[history]") {

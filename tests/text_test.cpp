@@ -26,6 +26,9 @@ TEST_CASE("relative URLs work under any sub-path", "[text]") {
   CHECK(text::relative_url("/about/", "/") == "../");
   CHECK(text::relative_url("/", "/") == "./");
   CHECK(text::relative_url("/404.html", "/assets/portal.css") == "assets/portal.css");
+  // Names with spaces and non-ASCII letters are percent-encoded.
+  CHECK(text::relative_url("/", "/a page é/") == "a%20page%20%C3%A9/");
+  CHECK(text::encode_url_path("/meetings/2020-03-18/pack (final).pdf") == "/meetings/2020-03-18/pack%20(final).pdf");
 }
 
 TEST_CASE("invalid UTF-8 is found at its byte", "[text]") {
