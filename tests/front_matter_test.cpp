@@ -56,7 +56,7 @@ TEST_CASE("missing, unterminated and YAML front matter are explained", "[front-m
         "`title = \"...\"`)\n1 error, 0 warnings\n");
 }
 
-TEST_CASE("invalid UTF-8 and NUL bytes are refused; a BOM and CRLF are accepted", "[front-matter]") {
+TEST_CASE("invalid UTF-8 and NUL bytes are refused, a BOM and CRLF are accepted", "[front-matter]") {
   CHECK(problems("+++\ntitle = \"caf\xE9\"\n+++\n") ==
         "content/x.md:2:13: error[front-matter]: the file is not valid UTF-8 text (hint: save the file as UTF-8 in "
         "your editor (\"Save with encoding: UTF-8\"))\n1 error, 0 warnings\n");

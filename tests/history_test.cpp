@@ -72,7 +72,7 @@ TEST_CASE("each page lists the commits that changed it, newest first", "[history
   CHECK_FALSE(contains(older, "Correct the April 2020 agreement"));
 }
 
-TEST_CASE("authors are shown only when show_authors is set; dates and none modes", "[history]") {
+TEST_CASE("authors are shown only when show_authors is set, dates and none modes", "[history]") {
   TempDir tmp;
   const auto site = copy_fixture("every-kind", tmp.path());
   only_published(site);
@@ -154,7 +154,7 @@ TEST_CASE("commits to restricted or draft files appear in no history", "[history
   }
 }
 
-TEST_CASE("renamed files keep their history; uncommitted changes are marked", "[history]") {
+TEST_CASE("renamed files keep their history, uncommitted changes are marked", "[history]") {
   TempDir tmp;
   const auto site = copy_fixture("every-kind", tmp.path());
   only_published(site);

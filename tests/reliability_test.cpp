@@ -78,7 +78,7 @@ TEST_CASE("a symbolic link is never followed, and one leading out of the source 
   CHECK_FALSE(fs::exists(tmp.path() / "out"));
 }
 
-TEST_CASE("CRLF, a byte-order mark, very long lines and deep nesting are accepted; raw HTML is escaped", "[reliability]") {
+TEST_CASE("CRLF, a byte-order mark, very long lines and deep nesting are accepted, raw HTML is escaped", "[reliability]") {
   TempDir tmp;
   const auto site = copy_fixture("every-kind", tmp.path());
   write_file(site / "content/windows.md", "\xEF\xBB\xBF+++\r\ntitle = \"Written on Windows\"\r\n+++\r\n\r\nA paragraph.\r\n");

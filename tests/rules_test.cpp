@@ -94,7 +94,7 @@ TEST_CASE("every problem is reported in one run, sorted, with a count", "[rules]
   }
 }
 
-TEST_CASE("errors make check exit 1 and build refuse; warnings alone do not", "[rules]") {
+TEST_CASE("errors make check exit 1 and build refuse, warnings alone do not", "[rules]") {
   TempDir tmp;
   const auto warned = overlay({"weekday-mismatch", "link-text"}, tmp.path() / "warned");
   CHECK(run({"check", "--source", warned.string()}).status == 0);

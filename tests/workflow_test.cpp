@@ -141,7 +141,7 @@ TEST_CASE("serve shows an edit within seconds, and a broken edit's problems whil
   server.stop();
 }
 
-TEST_CASE("a bulletin's e-mail copy is one self-contained file with absolute links; its text copy too", "[workflow]") {
+TEST_CASE("a bulletin's e-mail copy is one self-contained file with absolute links, and so is its text copy", "[workflow]") {
   TempDir tmp;
   const auto site = copy_fixture("every-kind", tmp.path());
   write_file(site / "content/bulletins/2024-06.md",
