@@ -423,7 +423,7 @@ std::vector<RenderedFile> render_pages(const Site& site, const History& history,
   parallel_for(page_jobs.size(), jobs, [&](std::size_t i) {
     const detail::PageJob& job = page_jobs[i];
     out[i].path = detail::output_path(job.url);
-    out[i].content = mstch::render(*theme.find(job.template_name), job.context(), theme.templates);
+    out[i].content = mstch::render(*theme.find(job.template_name), job.context(), theme.partials_of.at(job.template_name));
     if (progress) {
       const std::size_t n = ++done;
       if (n % 64 == 0 || n == page_jobs.size()) {

@@ -47,6 +47,27 @@ std::optional<Theme> load_theme(const fs::path& root, const std::string& name, s
       return std::nullopt;
     }
   }
+  for (const auto& [template_name, text] : theme.templates) {
+    auto& partials = theme.partials_of[template_name];
+    std::vector<std::string> pending = {template_name};
+    while (!pending.empty()) {
+      const std::string current = pending.back();
+      pending.pop_back();
+      const std::string* body = theme.find(current);
+      if (!body) continue;
+      for (auto at = body->find("{{>"); at != std::string::npos; at = body->find("{{>", at + 3)) {
+        const auto end = body->find("}}", at);
+        if (end == std::string::npos) break;
+        std::string partial = body->substr(at + 3, end - at - 3);
+        partial.erase(0, partial.find_first_not_of(' '));
+        partial.erase(partial.find_last_not_of(' ') + 1);
+        if (const std::string* p = theme.find(partial); p && !partials.count(partial)) {
+          partials[partial] = *p;
+          pending.push_back(partial);
+        }
+      }
+    }
+  }
   theme.static_dir = dir / "static";
   if (fs::is_directory(theme.static_dir, ec)) {
     for (fs::recursive_directory_iterator it(theme.static_dir, ec), end; !ec && it != end; it.increment(ec)) {

@@ -15,6 +15,10 @@ struct Theme {
   std::vector<std::string> static_files;          // relative to static/, '/'-separated
   std::filesystem::path static_dir;
 
+  // The partials a template uses ({{> name}}), transitively: mstch parses every
+  // partial it is given on every render, so each page gets only its own.
+  std::map<std::string, std::map<std::string, std::string>> partials_of;
+
   [[nodiscard]] const std::string* find(const std::string& name) const;
 };
 
