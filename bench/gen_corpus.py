@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 """Writes a deterministic portal site of about N pages for benchmarks.
 
-Usage: gen_corpus.py N OUT_DIR
+Usage: gen_corpus.py N OUT_DIR [--hugo HUGO_DIR] [--commits C]
+
+With --hugo, the same pages are also written as a Hugo site (same Markdown and
+TOML front matter, minimal layouts). With --commits, each site becomes a git
+repository: one commit adding everything, then C-1 commits each changing five
+random pages.
 
 Each meeting contributes six pages (agenda, four papers, notes); papers carry
 headings, lists, a table, internal links and priorities valid for their date,
@@ -51,20 +56,93 @@ def agreement(slug, version, effective, priorities, formerly=None, supersedes=No
 
 
 def paper_body(rng, meeting, code, previous):
-    parts = [f"## 1.0 Background", "", paragraph(rng), "",
-             "## 2.0 Update", "", paragraph(rng, 6), "",
+    parts = [f"## 1.0 Background", "", paragraph(rng), "", paragraph(rng), "", paragraph(rng), "",
+             "## 2.0 Update", "", paragraph(rng, 6), "", paragraph(rng, 6), "",
              "- " + sentence(rng, 8), "- " + sentence(rng, 8), "- " + sentence(rng, 8), "",
              "| Measure | Value |", "|---|---|"]
     parts += [f"| {rng.choice(WORDS)} | {rng.randint(1, 999)} |" for _ in range(6)]
     parts += ["", "## 3.0 Links", "",
               "See [the agreement's leads](@/agreements/2020-04.md#leads)"
               + (f" and [the previous meeting's paper](@/meetings/{previous}/b1-paper.md#20-update)." if previous else "."),
-              "", "### 3.1 Detail", "", paragraph(rng, 8), ""]
+              "", "### 3.1 Detail", "", paragraph(rng, 8), "", paragraph(rng, 8), "",
+              "### 3.2 Next steps", "", paragraph(rng, 8), "", "1. " + sentence(rng), "2. " + sentence(rng), ""]
     return "\n".join(parts)
 
 
+HUGO_CONFIG = """baseURL = "https://example.org/"
+title = "Bench"
+disableKinds = ["taxonomy", "term", "RSS"]
+[markup.goldmark.renderer]
+unsafe = false
+"""
+HUGO_BASEOF = """<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
+<body><header><a href="{{ "/" | relURL }}">{{ .Site.Title }}</a></header><main>{{ block "main" . }}{{ end }}</main>
+{{ with .GitInfo }}<p>Last updated {{ .AuthorDate.Format "2 January 2006" }}: {{ .Subject }}</p>{{ end }}</body></html>
+"""
+HUGO_SINGLE = """{{ define "main" }}<h1>{{ .Title }}</h1>{{ with .Params.priorities }}<ul>{{ range . }}<li>{{ . }}</li>{{ end }}</ul>{{ end }}{{ .Content }}{{ end }}
+"""
+HUGO_LIST = """{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Date.Format "2 January 2006" }}</li>{{ end }}</ul>{{ end }}
+"""
+
+
+def hugo_copy(portal_dir, hugo_dir):
+    """The same pages as a Hugo site: Hugo reads TOML front matter between +++."""
+    write(f"{hugo_dir}/config.toml", HUGO_CONFIG)
+    write(f"{hugo_dir}/layouts/_default/baseof.html", HUGO_BASEOF)
+    write(f"{hugo_dir}/layouts/_default/single.html", HUGO_SINGLE)
+    write(f"{hugo_dir}/layouts/_default/list.html", HUGO_LIST)
+    for folder, _, files in os.walk(f"{portal_dir}/content"):
+        for name in files:
+            if not name.endswith(".md"):
+                continue
+            src = os.path.join(folder, name)
+            rel = os.path.relpath(src, portal_dir)
+            with open(src, encoding="utf-8") as f:
+                text = f.read()
+            # Hugo dates pages by `date`; its own keys must not clash with ours.
+            text = text.replace("\n[[items]]", "\n[[agenda]]", ).replace("[[priorities]]", "[[priority]]")
+            write(os.path.join(hugo_dir, rel), text)
+
+
+def git_history(site, commits, seed):
+    """Makes `site` a git repository: everything, then commits changing five pages each."""
+    import subprocess
+    rng = random.Random(seed)
+    pages = sorted(os.path.join(d, f) for d, _, fs in os.walk(os.path.join(site, "content")) for f in fs
+                   if f.endswith(".md") and "meetings" in d and f != "_index.md" and f != "notes.md")
+    subprocess.run(["git", "init", "-q", "-b", "main", site], check=True)
+    env = dict(os.environ, GIT_AUTHOR_NAME="Bench", GIT_AUTHOR_EMAIL="b@example.org",
+               GIT_COMMITTER_NAME="Bench", GIT_COMMITTER_EMAIL="b@example.org")
+    subprocess.run(["git", "-C", site, "add", "-A"], check=True, env=env)
+    subprocess.run(["git", "-C", site, "commit", "-q", "-m", "Publish the record"], check=True, env=env)
+    # The rest through fast-import: thousands of commits in a second or two.
+    stream = []
+    t = 1_600_000_000
+    for n in range(1, commits):
+        t += 3600
+        ops = []
+        for _ in range(5):
+            path = rng.choice(pages)
+            with open(path, "a", encoding="utf-8") as f:
+                f.write(f"\nRevision {n}.\n")
+            with open(path, "rb") as f:
+                data = f.read()
+            rel = os.path.relpath(path, site).encode()
+            ops.append(b"M 100644 inline " + rel + b"\ndata %d\n" % len(data) + data + b"\n")
+        msg = f"Update {n}".encode()
+        stream.append(b"commit refs/heads/main\ncommitter Bench <b@example.org> %d +0000\ndata %d\n%s\n" % (t, len(msg), msg))
+        if n == 1:
+            stream.append(b"from refs/heads/main^0\n")
+        stream.extend(ops)
+    subprocess.run(["git", "-C", site, "fast-import", "--quiet", "--force"], input=b"".join(stream) + b"done\n", check=True)
+    subprocess.run(["git", "-C", site, "reset", "-q", "--hard", "main"], check=True)
+
+
 def main():
-    n, out = int(sys.argv[1]), sys.argv[2]
+    args = sys.argv[1:]
+    hugo = args[args.index("--hugo") + 1] if "--hugo" in args else None
+    commits = int(args[args.index("--commits") + 1]) if "--commits" in args else 0
+    n, out = int(args[0]), args[1]
     rng = random.Random(n)
     write(f"{out}/site.toml", 'title = "Bench"\npartnership = "Bench Partnership"\nbase_url = "https://example.org/"\n')
     write(f"{out}/content/_index.md", '+++\ntitle = "Bench"\n+++\n\nHome.\n')
@@ -100,6 +178,12 @@ def main():
               f'+++\ntitle = "Notes of {folder}"\npresent = ["Chair", "Member"]\n+++\n\n'
               f"## {i * 5}. Apologies (Item A1)\n\nNone.\n\n{minutes}\n")
         previous = folder
+    if hugo:
+        hugo_copy(out, hugo)
+    if commits:
+        git_history(out, commits, n)
+        if hugo:
+            git_history(hugo, commits, n)
 
 
 if __name__ == "__main__":

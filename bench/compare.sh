@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Builds the same corpus with the portal and with Hugo, alternately, and reports
+# medians of wall time, CPU time and peak memory, and the ratios portal/Hugo
+# measured in the same run; also the CPU time of the cmark-gfm command alone on
+# the same Markdown bodies.
+#
+# Usage: bench/compare.sh PAGES [COMMITS] [RUNS]
+#   PAGES    size of the corpus (bench/gen_corpus.py)
+#   COMMITS  0 (default): no history; else a git repository of that many
+#            commits, and Hugo runs with --enableGitInfo
+#   RUNS     runs of each, at least 5 (default 5)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pages=${1:?pages}
+commits=${2:-0}
+runs=${3:-5}
+((runs >= 5)) || { echo "at least 5 runs" >&2; exit 2; }
+portal=$(realpath build/portal)
+command -v hugo >/dev/null || { echo "install Debian's hugo first: apt-get install hugo" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+gen_args=("$pages" "$work/portal" --hugo "$work/hugo")
+((commits > 0)) && gen_args+=(--commits "$commits")
+python3 bench/gen_corpus.py "${gen_args[@]}"
+hugo_args=(--quiet -s "$work/hugo" -d "$work/hugo-out")
+((commits > 0)) && hugo_args+=(--enableGitInfo)
+
+measure() {  # prints "wall cpu peak_kb"
+  /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" > /dev/null 2>&1
+  awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$work/time"
+}
+median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+
+: > "$work/portal.txt"
+: > "$work/hugo.txt"
+for ((r = 1; r <= runs; r++)); do
+  rm -rf "$work/portal-out" "$work/hugo-out"
+  measure "$portal" build --source "$work/portal" --output "$work/portal-out" --quiet >> "$work/portal.txt"
+  measure hugo "${hugo_args[@]}" >> "$work/hugo.txt"
+done
+# The Markdown alone, as one input: every body without its front matter.
+python3 - "$work/portal/content" > "$work/bodies.md" <<'PY'
+import os, sys
+for d, _, fs in sorted(os.walk(sys.argv[1])):
+    for f in sorted(fs):
+        if f.endswith(".md"):
+            t = open(os.path.join(d, f), encoding="utf-8").read()
+            print(t.split("+++", 2)[2] if t.startswith("+++") else t)
+PY
+cmark_cpu=""
+if command -v cmark-gfm >/dev/null; then
+  : > "$work/cmark.txt"
+  for ((r = 1; r <= runs; r++)); do
+    measure cmark-gfm -e table -e strikethrough -e autolink -e tagfilter "$work/bodies.md" >> "$work/cmark.txt"
+  done
+  cmark_cpu=$(cut -d' ' -f2 "$work/cmark.txt" | median)
+fi
+
+pw=$(cut -d' ' -f1 "$work/portal.txt" | median); hw=$(cut -d' ' -f1 "$work/hugo.txt" | median)
+pc=$(cut -d' ' -f2 "$work/portal.txt" | median); hc=$(cut -d' ' -f2 "$work/hugo.txt" | median)
+pm=$(cut -d' ' -f3 "$work/portal.txt" | median); hm=$(cut -d' ' -f3 "$work/hugo.txt" | median)
+files=$(find "$work/portal/content" -name '*.md' | wc -l)
+mb=$(find "$work/portal/content" -name '*.md' -printf '%s\n' | awk '{s+=$1} END {printf "%.1f", s/1e6}')
+echo "corpus: $files pages, $mb MB of Markdown, $commits commits; $runs runs each, medians"
+printf '| | wall (s) | CPU (s) | peak memory (MB) |\n|---|---:|---:|---:|\n'
+printf '| portal | %.2f | %.2f | %.0f |\n' "$pw" "$pc" "$(echo "$pm / 1024" | bc -l)"
+printf '| Hugo %s | %.2f | %.2f | %.0f |\n' "$(hugo version | awk '{print $2}' | cut -d+ -f1)" "$hw" "$hc" "$(echo "$hm / 1024" | bc -l)"
+printf '| portal / Hugo | %.2f | %.2f | %.2f |\n' "$(echo "$pw / $hw" | bc -l)" "$(echo "$pc / $hc" | bc -l)" "$(echo "$pm / $hm" | bc -l)"
+if [ -n "$cmark_cpu" ]; then
+  printf '\ncmark-gfm alone on the same bodies: %.2f s CPU; portal CPU / cmark-gfm CPU: %.2f\n' "$cmark_cpu" "$(echo "$pc / $cmark_cpu" | bc -l)"
+fi
