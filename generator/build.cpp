@@ -84,7 +84,7 @@ BuildResult run_build(const BuildOptions& options) {
     result.error = problem;
     return result;
   }
-  if (auto err = publish(result.output, std::move(files), [&](std::size_t done, std::size_t total) {
+  if (auto err = publish(result.output, std::move(files), options.jobs, [&](std::size_t done, std::size_t total) {
         if (options.progress) options.progress("Writing files", done, total);
       });
       !err.empty()) {

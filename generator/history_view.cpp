@@ -41,7 +41,14 @@ std::string commit_link(const Site& site, const Commit& c) {
 
 }  // namespace
 
-void add_history(map& ctx, const Site& site, const History& history, const Document& d) {
+std::vector<char> private_commits(const Site& site, const History& history) {
+  std::vector<char> out(history.commits.size(), 0);
+  for (std::size_t i = 0; i < history.commits.size(); ++i) out[i] = touched_unpublished(site, history.commits[i]);
+  return out;
+}
+
+void add_history(map& ctx, const Site& site, const History& history, const std::vector<char>& private_commit,
+                 const Document& d) {
   const HistoryMode mode = history_mode(site, d);
   if (mode == HistoryMode::none || !history.available) return;
   const auto* commits = history.of(d.path);
@@ -63,7 +70,7 @@ void add_history(map& ctx, const Site& site, const History& history, const Docum
   array rows;
   for (const auto index : *commits) {
     const Commit& c = history.commits[index];
-    const bool private_change = touched_unpublished(site, c);
+    const bool private_change = private_commit[index] != 0;
     map row{{"date", c.date.long_form()},
             {"date_iso", c.date.iso()},
             {"summary", private_change ? std::string() : c.summary},

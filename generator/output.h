@@ -26,7 +26,7 @@ std::string validate_output_folder(const std::filesystem::path& source, const st
 // Writes `files` (sorted by path first) and swaps them in. Returns an empty
 // string on success, else what went wrong; the previous output is then intact.
 // `progress` (optional) hears how many files are written.
-std::string publish(const std::filesystem::path& output, std::vector<OutputFile> files,
+std::string publish(const std::filesystem::path& output, std::vector<OutputFile> files, int jobs = 1,
                     const std::function<void(std::size_t done, std::size_t total)>& progress = {});
 
 }  // namespace portal

@@ -83,6 +83,7 @@ class PageBuilder {
 
   const Site& site_;
   const History& history_;
+  std::vector<char> private_commit_;
   std::vector<PriorityStory> stories_;
   std::map<std::string, std::size_t> story_of_;  // any priority or theme id → its story
 };

@@ -24,7 +24,8 @@ std::string date_text(const Date& d) { return d.long_form(); }
 
 bool is_url(const std::string& s) { return s.starts_with("https://") || s.starts_with("http://"); }
 
-PageBuilder::PageBuilder(const Site& site, const History& history) : site_(site), history_(history) {
+PageBuilder::PageBuilder(const Site& site, const History& history)
+    : site_(site), history_(history), private_commit_(private_commits(site, history)) {
   build_stories();
 }
 
@@ -147,7 +148,7 @@ map PageBuilder::document_context(const Document& d, std::size_t index) {
   ctx["priorities"] = prios;
   ctx["has_priorities"] = !prios.empty();
   add_kind_fields(ctx, d);
-  add_history(ctx, site_, history_, d);
+  add_history(ctx, site_, history_, private_commit_, d);
   if (d.kind == Kind::home) add_home_fields(ctx, d.url);
   if (d.kind == Kind::meeting) add_meeting_neighbours(ctx, d);
   return ctx;
