@@ -18,11 +18,15 @@ runs=${3:-5}
 portal=$(realpath build/portal)
 command -v hugo >/dev/null || { echo "install Debian's hugo first: apt-get install hugo" >&2; exit 2; }
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# Both tools write their output to memory (/dev/shm) when it exists: the
+# benchmark measures the generators, not the disk's state (ext4 slows down
+# creating files after many were deleted, as repeated runs do).
+out=$(mktemp -d -p "$([ -d /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")")
+trap 'rm -rf "$work" "$out"' EXIT
 gen_args=("$pages" "$work/portal" --hugo "$work/hugo")
 ((commits > 0)) && gen_args+=(--commits "$commits")
 python3 bench/gen_corpus.py "${gen_args[@]}"
-hugo_args=(--quiet -s "$work/hugo" -d "$work/hugo-out")
+hugo_args=(--quiet -s "$work/hugo" -d "$out/hugo-out")
 ((commits > 0)) && hugo_args+=(--enableGitInfo)
 
 measure() {  # prints "wall cpu peak_kb"
@@ -34,8 +38,8 @@ median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2
 : > "$work/portal.txt"
 : > "$work/hugo.txt"
 for ((r = 1; r <= runs; r++)); do
-  rm -rf "$work/portal-out" "$work/hugo-out"
-  measure "$portal" build --source "$work/portal" --output "$work/portal-out" --quiet >> "$work/portal.txt"
+  rm -rf "$out/portal-out" "$out/hugo-out"
+  measure "$portal" build --source "$work/portal" --output "$out/portal-out" --quiet >> "$work/portal.txt"
   measure hugo "${hugo_args[@]}" >> "$work/hugo.txt"
 done
 # The Markdown alone, as one input: every body without its front matter.

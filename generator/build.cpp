@@ -1,5 +1,7 @@
 #include "build.h"
 
+#include <future>
+
 #include "checks.h"
 #include "email.h"
 #include "git_history.h"
@@ -44,6 +46,8 @@ BuildResult run_check(const BuildOptions& options) {
 }
 
 BuildResult render_site(const BuildOptions& options, std::vector<OutputFile>& files) {
+  // The history walk needs nothing from the content: it runs beside loading and checking.
+  auto history_walk = std::async(std::launch::async, [&] { return read_history(options.source); });
   std::optional<Site> site;
   BuildResult result = load_and_check(options, site);
   if (result.outcome != Outcome::ok) return result;
@@ -56,7 +60,7 @@ BuildResult render_site(const BuildOptions& options, std::vector<OutputFile>& fi
     return result;
   }
   if (options.progress) options.progress("Reading history", 0, 0);
-  const History history = read_history(options.source);
+  const History history = history_walk.get();
   if (!history.available) result.history_note = history.unavailable_because;
   if (options.progress) options.progress("Rendering pages", 0, 0);
   auto pages = render_pages(*site, history, *theme, options.jobs, [&](std::size_t done, std::size_t total) {

@@ -84,6 +84,8 @@ class PageBuilder {
   const Site& site_;
   const History& history_;
   std::vector<char> private_commit_;
+  std::vector<std::size_t> meetings_;     // published meetings, in date order
+  std::vector<const Document*> menu_;     // published menu pages, by weight
   std::vector<PriorityStory> stories_;
   std::map<std::string, std::size_t> story_of_;  // any priority or theme id → its story
 };

@@ -141,7 +141,7 @@ void PageBuilder::add_home_fields(map& ctx, const std::string& url) {
 }
 
 void PageBuilder::add_meeting_neighbours(map& ctx, const Document& d) {
-  const auto meetings = published_of(Kind::meeting);  // by path: folders are dates, so in date order
+  const auto& meetings = meetings_;  // by path: folders are dates, so in date order
   const auto here = std::find_if(meetings.begin(), meetings.end(),
                                  [&](std::size_t i) { return &site_.documents[i] == &d; });
   if (here == meetings.end()) return;

@@ -25,21 +25,23 @@ std::string date_text(const Date& d) { return d.long_form(); }
 bool is_url(const std::string& s) { return s.starts_with("https://") || s.starts_with("http://"); }
 
 PageBuilder::PageBuilder(const Site& site, const History& history)
-    : site_(site), history_(history), private_commit_(private_commits(site, history)) {
+    : site_(site), history_(history), private_commit_(private_commits(site, history)),
+      meetings_(published_of(Kind::meeting)) {
   build_stories();
+  // The menu pages, once: every page's navigation lists them.
+  for (std::size_t i = 0; i < site_.documents.size(); ++i) {
+    const Document& d = site_.documents[i];
+    if (d.kind == Kind::page && site_.published[i] && d.as<PageData>()->menu) menu_.push_back(&d);
+  }
+  std::stable_sort(menu_.begin(), menu_.end(), [](const Document* a, const Document* b) {
+    return a->as<PageData>()->weight < b->as<PageData>()->weight;
+  });
 }
 
 map PageBuilder::base(const std::string& url, const std::string& title, Crumbs crumbs) {
   const auto& c = site_.config;
   array nav;
-  std::vector<const Document*> menu;
-  for (std::size_t i = 0; i < site_.documents.size(); ++i) {
-    const Document& d = site_.documents[i];
-    if (d.kind == Kind::page && site_.published[i] && d.as<PageData>()->menu) menu.push_back(&d);
-  }
-  std::stable_sort(menu.begin(), menu.end(), [](const Document* a, const Document* b) {
-    return a->as<PageData>()->weight < b->as<PageData>()->weight;
-  });
+  const auto& menu = menu_;
   const std::vector<std::pair<std::string, std::string>> sections = {{"Agreements", "/agreements/"},
                                                                      {"Meetings", "/meetings/"},
                                                                      {"Domestic Homicide Reviews", "/dhr/"},
