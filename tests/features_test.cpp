@@ -19,10 +19,6 @@ std::map<std::string, std::string> built_fixture(const TempDir& tmp) {
   return read_tree(tmp.path() / "out");
 }
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 // Every relative href and src of every HTML file must name a file of the
 // output, and a #fragment must name an id in that file.
 void check_links(const std::map<std::string, std::string>& tree) {

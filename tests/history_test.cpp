@@ -14,10 +14,6 @@ CliRun build(const fs::path& site, const fs::path& out) {
   return run({"build", "--source", site.string(), "--output", out.string(), "--quiet"});
 }
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 void append(const fs::path& file, const std::string& text) { write_file(file, read_file(file) + text); }
 
 // Removes the fixture's unpublished files: a commit that touches them shows

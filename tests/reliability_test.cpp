@@ -11,10 +11,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 struct BadInput {
   const char* name;
   std::string path;     // under the site

@@ -30,6 +30,10 @@ std::filesystem::path copy_fixture(const std::string& name, const std::filesyste
 void write_file(const std::filesystem::path& p, const std::string& content);
 std::string read_file(const std::filesystem::path& p);
 
+inline bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
 // Every regular file under `root` (relative path → bytes).
 std::map<std::string, std::string> read_tree(const std::filesystem::path& root);
 

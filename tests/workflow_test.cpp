@@ -16,10 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 void replace_in(const fs::path& file, const std::string& from, const std::string& to) {
   std::string text = read_file(file);
   const auto at = text.find(from);
