@@ -234,6 +234,9 @@ int serve(const Options& o, std::ostream& out, std::ostream& err) {
   }
   out << "Previewing the site, drafts included, at http://" << o.host << ":" << server.port()
       << "/ (press Ctrl+C to stop)" << std::endl;
+  if (o.host != "127.0.0.1" && o.host != "localhost" && o.host != "::1" && !o.host.starts_with("127."))
+    err << "portal: warning: " << o.host << " is not this computer's own address: anyone who can reach it sees the "
+        << "drafts in this preview\n";
   if (const auto problems = server.problems(); !problems.empty()) err << problems;
   // Wait for Ctrl+C or a stop signal, reporting each rebuild's problems.
   std::signal(SIGINT, [](int) { interrupted = true; });
