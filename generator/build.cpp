@@ -45,7 +45,7 @@ BuildResult run_check(const BuildOptions& options) {
   return load_and_check(options, site);
 }
 
-BuildResult render_site(const BuildOptions& options, std::vector<OutputFile>& files) {
+BuildResult render_site(const BuildOptions& options, std::vector<OutputFile>& files, BuiltSite* keep) {
   // The history walk needs nothing from the content: it runs beside loading and checking.
   auto history_walk = std::async(std::launch::async, [&] { return read_history(options.source); });
   std::optional<Site> site;
@@ -76,6 +76,11 @@ BuildResult render_site(const BuildOptions& options, std::vector<OutputFile>& fi
   }
   for (const auto& name : theme->static_files) files.push_back({"assets/" + name, {}, theme->static_dir / name});
   result.files = files.size();
+  if (keep) {
+    keep->site = std::move(site);
+    keep->history = history;
+    keep->theme = theme;
+  }
   return result;
 }
 

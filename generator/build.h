@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "diagnostics.h"
+#include "git_history.h"
+#include "theme.h"
 #include "output.h"
 #include "site.h"
 
@@ -40,9 +42,17 @@ struct BuildResult {
 
 // Loads and checks the site; writes nothing.
 BuildResult run_check(const BuildOptions& options);
+// What a build made, kept by `portal serve` to rebuild a change of text alone.
+struct BuiltSite {
+  std::optional<Site> site;
+  History history;
+  std::optional<Theme> theme;
+};
+
 // Checks, then renders every file into `files` unless there are errors;
-// writes nothing (`portal serve` keeps the files in memory).
-BuildResult render_site(const BuildOptions& options, std::vector<OutputFile>& files);
+// writes nothing (`portal serve` keeps the files in memory). With `keep`, a
+// successful build leaves its site, history and theme there.
+BuildResult render_site(const BuildOptions& options, std::vector<OutputFile>& files, BuiltSite* keep = nullptr);
 // Checks, then renders and publishes unless there are errors.
 BuildResult run_build(const BuildOptions& options);
 

@@ -114,15 +114,22 @@ void check_meetings(const Site& site, Diagnostics& diags) {
         diags.warning(d.path, {1, 1}, "orphan-paper", "no agenda item of " + agenda + " names this paper",
                       "add `paper = \"" + d.slug + ".md\"` to its agenda item");
     } else {
-      const auto index = site.by_path.at(d.path);
-      for (const auto& h : site.bodies[index].headings) {
-        const auto ref = item_reference(d, h);
-        if (!ref || std::find(codes.begin(), codes.end(), ref->code) != codes.end()) continue;
-        diags.error(d.path, {h.pos.line, ref->column}, "unknown-item",
-                    "the minute refers to item " + ref->code + ", which is not on the agenda in " + agenda,
-                    did_you_mean(ref->code, codes, "correct the item reference, or add the item to the agenda"));
-      }
+      check_minutes(site, site.by_path.at(d.path), diags);
     }
+  }
+}
+
+void check_minutes(const Site& site, std::size_t index, Diagnostics& diags) {
+  const Document& d = site.documents[index];
+  const Document* meeting = site.meeting_of(d);
+  if (d.kind != Kind::notes || !meeting) return;
+  const auto codes = codes_of(*meeting->as<MeetingData>());
+  for (const auto& h : site.bodies[index].headings) {
+    const auto ref = item_reference(d, h);
+    if (!ref || std::find(codes.begin(), codes.end(), ref->code) != codes.end()) continue;
+    diags.error(d.path, {h.pos.line, ref->column}, "unknown-item",
+                "the minute refers to item " + ref->code + ", which is not on the agenda in " + meeting->path,
+                did_you_mean(ref->code, codes, "correct the item reference, or add the item to the agenda"));
   }
 }
 

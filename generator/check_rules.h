@@ -22,5 +22,9 @@ void check_dhrs(const Site& site, Diagnostics& diags);
 
 // image-alt, link-text, heading-order, weekday-mismatch.
 void check_text(const Site& site, Diagnostics& diags);
+void check_document_text(const Site& site, std::size_t index, Diagnostics& diags);
+
+// unknown-item for the `(Item X)` references of one notes document's minutes.
+void check_minutes(const Site& site, std::size_t index, Diagnostics& diags);
 
 }  // namespace portal

@@ -130,7 +130,11 @@ bool says_nothing(const std::string& link_text) {
 }  // namespace
 
 void check_text(const Site& site, Diagnostics& diags) {
-  for (std::size_t i = 0; i < site.documents.size(); ++i) {
+  for (std::size_t i = 0; i < site.documents.size(); ++i) check_document_text(site, i, diags);
+}
+
+void check_document_text(const Site& site, std::size_t i, Diagnostics& diags) {
+  {
     const Document& d = site.documents[i];
     const RenderedMarkdown& body = site.bodies[i];
     for (const auto& link : body.links) {

@@ -150,6 +150,18 @@ void check_links(const Site& site, std::size_t index, Diagnostics& diags) {
 
 }  // namespace
 
+void check_document_body(const Site& site, std::size_t index, Diagnostics& diags) {
+  check_links(site, index, diags);
+  check_document_text(site, index, diags);
+  check_minutes(site, index, diags);
+}
+
+bool is_body_rule(const std::string& rule, Kind kind) {
+  for (const char* r : {"broken-link", "restricted-link", "image-alt", "link-text", "heading-order", "weekday-mismatch"})
+    if (rule == r) return true;
+  return rule == "unknown-item" && kind == Kind::notes;
+}
+
 void check_site(const Site& site, Diagnostics& diags) {
   check_duplicate_urls(site, diags);
   check_plan_ids(site, diags);

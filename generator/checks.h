@@ -20,4 +20,10 @@ std::vector<std::string> generated_urls();
 
 void check_site(const Site& site, Diagnostics& diags);
 
+// The rules that read one document's text: links, images, headings, weekdays,
+// and the item references of minutes. For rebuilding after a change of text only.
+void check_document_body(const Site& site, std::size_t index, Diagnostics& diags);
+// Whether a diagnostic of `rule` on a document of `kind` comes from its text.
+bool is_body_rule(const std::string& rule, Kind kind);
+
 }  // namespace portal

@@ -162,7 +162,9 @@ std::string strip_tags(const std::string& html) {
 // A document's text in the index is cut at a word boundary after this many bytes.
 constexpr std::size_t kIndexedText = 20000;
 
-RenderedFile search_index(const Site& site) {
+}  // namespace
+
+RenderedFile render_search_index(const Site& site) {
   toml::array entries;
   for (std::size_t i = 0; i < site.documents.size(); ++i) {
     if (!site.published[i]) continue;
@@ -185,8 +187,6 @@ RenderedFile search_index(const Site& site) {
   return {"search/index.json", out.str()};
 }
 
-}  // namespace
-
 std::string event_calendar_url(const Document& event) { return event.url + "event.ics"; }
 
 std::vector<RenderedFile> render_outputs(const Site& site, const std::vector<RenderedFile>& pages) {
@@ -194,7 +194,7 @@ std::vector<RenderedFile> render_outputs(const Site& site, const std::vector<Ren
   out.push_back(bulletin_feed(site));
   out.push_back(sitemap(site, pages));
   out.push_back({"robots.txt", "User-agent: *\nAllow: /\n\nSitemap: " + site.config.base_url + "sitemap.xml\n"});
-  out.push_back(search_index(site));
+  out.push_back(render_search_index(site));
   auto events = published(site, Kind::event);
   std::vector<const Document*> upcoming;
   for (const Document* e : events) {

@@ -413,6 +413,18 @@ std::string output_path(const std::string& url) {
 
 }  // namespace
 
+std::optional<RenderedFile> render_page(const Site& site, const History& history, const Theme& theme,
+                                        const std::string& url) {
+  mstch::config::escape = [](const std::string& s) { return text::html_escape(s); };
+  detail::PageBuilder builder(site, history);
+  for (const auto& job : builder.jobs()) {
+    if (job.url != url) continue;
+    return RenderedFile{detail::output_path(job.url),
+                        mstch::render(*theme.find(job.template_name), job.context(), theme.partials_of.at(job.template_name))};
+  }
+  return std::nullopt;
+}
+
 std::vector<RenderedFile> render_pages(const Site& site, const History& history, const Theme& theme, int jobs,
                                        const std::function<void(std::size_t, std::size_t)>& progress) {
   // mstch's own escaping also encodes '/', which makes every URL unreadable in

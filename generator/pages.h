@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,10 @@ struct RenderedFile {
 };
 
 // Every published page of the site, with its history, rendered with `theme`.
+// The one page at `url`, or nullopt when there is none.
+std::optional<RenderedFile> render_page(const Site& site, const History& history, const Theme& theme,
+                                        const std::string& url);
+
 // `progress` (optional) hears how many pages are done, from one thread at a time.
 std::vector<RenderedFile> render_pages(const Site& site, const History& history, const Theme& theme, int jobs,
                                        const std::function<void(std::size_t done, std::size_t total)>& progress = {});

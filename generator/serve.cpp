@@ -11,6 +11,12 @@
 
 #include <httplib.h>
 
+#include "checks.h"
+#include "email.h"
+#include "front_matter.h"
+#include "markdown.h"
+#include "outputs.h"
+#include "pages.h"
 #include "text.h"
 
 namespace portal {
@@ -61,26 +67,35 @@ PreviewServer::PreviewServer(ServeOptions options) : options_(std::move(options)
 
 PreviewServer::~PreviewServer() { stop(); }
 
-std::uint64_t PreviewServer::rebuild() {
+std::uint64_t PreviewServer::rebuild(const std::vector<std::string>& changed) {
+  if (changed.size() == 1 && rebuild_text_of(changed.front())) {
+    const std::lock_guard lock(mutex_);
+    return version_;
+  }
   BuildOptions build;
   build.source = options_.source;
   build.drafts = Drafts::show;
   build.jobs = options_.jobs;
   build.cache = &cache_;
   std::vector<OutputFile> files;
-  const BuildResult r = render_site(build, files);
+  BuiltSite kept;
+  const BuildResult r = render_site(build, files, &kept);
   std::string problems = format_text(r.diagnostics);
   if (!r.error.empty()) problems += "portal: error: " + r.error + "\n";
   if (r.outcome != Outcome::ok && problems.empty()) problems = "portal: the site could not be built\n";
   const std::lock_guard lock(mutex_);
   if (started_) parsed_ += cache_.parsed;
   if (r.outcome == Outcome::ok) {
+    built_ = std::move(kept);
+    diagnostics_ = r.diagnostics;
+    search_stale_ = false;
     files_.clear();
     for (auto& f : files) files_[f.path] = {std::move(f.content), std::move(f.copy_from)};
     have_site_ = true;
     // Warnings alone do not stop a build; they are not shown as an error.
     problems_.clear();
   } else {
+    built_.reset();  // the next change rebuilds in full
     problems_ = problems;
   }
   ++version_;
@@ -88,9 +103,87 @@ std::uint64_t PreviewServer::rebuild() {
   return version_;
 }
 
+bool PreviewServer::rebuild_text_of(const std::string& path) {
+  std::unique_lock lock(mutex_);
+  if (!built_ || !built_->site || !built_->theme) return false;
+  Site& site = *built_->site;
+  const auto found = site.by_path.find(path);
+  const auto cached = cache_.files.find(path);
+  if (found == site.by_path.end() || cached == cache_.files.end()) return false;
+  const std::size_t i = found->second;
+  Document& d = site.documents[i];
+  // An agreement's text also shows in the comparisons of versions: rebuild in full.
+  if (d.kind == Kind::agreement) return false;
+
+  std::error_code ec;
+  const fs::path file = options_.source / path;
+  const auto mtime = fs::last_write_time(file, ec);
+  const auto size = fs::file_size(file, ec);
+  if (ec) return false;
+  Diagnostics ignored;
+  const auto text = normalise_source(read_all(file), path, "front-matter", ignored);
+  if (!text) return false;
+  auto fm = parse_front_matter(*text, path, ignored);
+  if (!fm || text->substr(0, text->size() - fm->body.size()) != cached->second.front_matter) return false;
+
+  MarkdownOptions mo;
+  mo.allow_raw_html = site.config.allow_raw_html;
+  mo.page_url = d.url;
+  mo.first_line = fm->body_first_line;
+  mo.resolve = [&site](const std::string& target) { return site.url_of(target); };
+  RenderedMarkdown body = render_markdown(fm->body, mo);
+  // Other documents may link to its headings: new ids mean a full check.
+  const auto& old_headings = site.bodies[i].headings;
+  if (body.headings.size() != old_headings.size() ||
+      !std::equal(body.headings.begin(), body.headings.end(), old_headings.begin(),
+                  [](const Heading& a, const Heading& b) { return a.id == b.id; }))
+    return false;
+
+  d.body = std::move(fm->body);
+  d.body_first_line = fm->body_first_line;
+  site.bodies[i] = body;
+  ++text_rebuilds_;
+  auto& entry = cache_.files[path];
+  entry.mtime = mtime;
+  entry.size = size;
+  entry.document = d;
+  entry.body = std::move(body);
+  if (started_) ++parsed_;
+
+  // The text's own rules again; every other diagnostic stands.
+  Diagnostics diags;
+  for (const auto& diag : diagnostics_.items())
+    if (diag.file != path || !is_body_rule(diag.rule, d.kind)) diags.add(diag);
+  check_document_body(site, i, diags);
+  diags.sort();
+  diagnostics_ = diags;
+  if (diags.has_errors()) {
+    problems_ = format_text(diags);
+  } else {
+    problems_.clear();
+    built_->history.uncommitted.insert(path);
+    if (site.published[i]) {
+      if (auto page = render_page(site, built_->history, *built_->theme, d.url)) files_[page->path] = {page->content, {}};
+      if (d.kind == Kind::bulletin)
+        for (auto& copy : render_bulletin_copies(site, *built_->theme))
+          if (copy.path.starts_with(d.url.substr(1))) files_[copy.path] = {std::move(copy.content), {}};
+      search_stale_ = true;
+    }
+  }
+  ++version_;
+  lock.unlock();
+  changed_.notify_all();
+  return true;
+}
+
 std::size_t PreviewServer::files_parsed() const {
   const std::lock_guard lock(mutex_);
   return parsed_;
+}
+
+std::size_t PreviewServer::text_rebuilds() const {
+  const std::lock_guard lock(mutex_);
+  return text_rebuilds_;
 }
 
 std::string PreviewServer::problems() const {
@@ -109,6 +202,10 @@ std::string PreviewServer::respond(const std::string& request_path, std::string&
   if (path.ends_with('/')) path += "index.html";
   path = path.substr(1);
   const std::lock_guard lock(mutex_);
+  if (path == "search/index.json" && search_stale_ && built_ && built_->site) {
+    files_[path] = {render_search_index(*built_->site).content, {}};
+    search_stale_ = false;
+  }
   auto it = files_.find(path);
   if (it == files_.end() && files_.count(path + "/index.html")) {
     status = 301;  // a folder without its slash
@@ -233,6 +330,7 @@ void PreviewServer::watch() {
     if (poll(fds, 2, -1) < 0) break;
     if (fds[1].revents) break;
     bool relevant = false;
+    std::set<std::string> changed;  // relative to the source folder
     // Gather the burst of events an editor's save makes, then build once.
     do {
       const ssize_t n = read(fd, buffer, sizeof buffer);
@@ -245,12 +343,13 @@ void PreviewServer::watch() {
         // Only the source folder's own site.toml counts; its output folder does not.
         if (dir->second == options_.source && name != "site.toml" && name != "content" && name != "themes") continue;
         relevant = true;
+        changed.insert((dir->second / name).lexically_relative(options_.source).generic_string());
         if ((e->mask & IN_ISDIR) && (e->mask & (IN_CREATE | IN_MOVED_TO))) add_tree(dir->second / name);
       }
       pollfd again = {fd, POLLIN, 0};
       if (poll(&again, 1, 60) <= 0) break;
     } while (true);
-    if (relevant) rebuild();
+    if (relevant) rebuild(std::vector<std::string>(changed.begin(), changed.end()));
   }
   close(fd);
 }

@@ -10,7 +10,9 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include "build.h"
 
@@ -40,13 +42,18 @@ class PreviewServer {
   void stop();
   [[nodiscard]] int port() const { return port_; }
 
-  // Rebuilds now (the watcher calls it after a change); returns the new version.
-  std::uint64_t rebuild();
+  // Rebuilds now; returns the new version. The watcher passes the files that
+  // changed: when one document's text alone changed (its front matter and its
+  // headings' ids are as before), only its page and what shows its text are
+  // made again.
+  std::uint64_t rebuild(const std::vector<std::string>& changed = {});
   // The text of the last build's problems, empty when it had none.
   [[nodiscard]] std::string problems() const;
   // How many content files the rebuilds since start() had to parse, in all
   // (the rest came from the cache); one edit may cause more than one rebuild.
   [[nodiscard]] std::size_t files_parsed() const;
+  // How many rebuilds since start() were of one document's text alone.
+  [[nodiscard]] std::size_t text_rebuilds() const;
   // Waits until the version passes `seen` or `timeout` passes; returns the version.
   std::uint64_t wait_for_change(std::uint64_t seen, std::chrono::milliseconds timeout);
 
@@ -56,6 +63,7 @@ class PreviewServer {
     std::filesystem::path copy_from;
   };
   void watch();
+  bool rebuild_text_of(const std::string& path);  // the fast path; false: rebuild in full
   std::string respond(const std::string& path, std::string& type, int& status);
 
   ServeOptions options_;
@@ -73,6 +81,10 @@ class PreviewServer {
   bool have_site_ = false;
   std::size_t parsed_ = 0;
   bool started_ = false;
+  std::optional<BuiltSite> built_;  // the last good build, for the fast path
+  Diagnostics diagnostics_;         // of the last good build and the edits since
+  bool search_stale_ = false;       // the search index is made again when asked for
+  std::size_t text_rebuilds_ = 0;
 };
 
 }  // namespace portal

@@ -195,6 +195,7 @@ LoadResult load_site(const fs::path& root, const LoadOptions& options, int jobs,
   std::vector<char> reused(docs.size(), 0);
   std::vector<fs::file_time_type> mtimes(docs.size());
   std::vector<std::uintmax_t> sizes(docs.size(), 0);
+  std::vector<std::string> front_matters(docs.size());
   parallel_for(docs.size(), jobs, [&](std::size_t i) {
     const ContentEntry& e = *docs[i];
     std::error_code ec;
@@ -222,6 +223,7 @@ LoadResult load_site(const fs::path& root, const LoadOptions& options, int jobs,
     d.slug = e.slug;
     d.meeting = e.meeting;
     d.url = url_for(e);
+    front_matters[i] = text->substr(0, text->size() - fm->body.size());
     d.body = std::move(fm->body);
     d.body_first_line = fm->body_first_line;
     parsed[i] = std::move(d);
@@ -230,7 +232,7 @@ LoadResult load_site(const fs::path& root, const LoadOptions& options, int jobs,
   for (std::size_t i = 0; i < docs.size(); ++i) {
     if (cache && !reused[i]) {
       auto& slot = cache->files[docs[i]->path];
-      slot = {mtimes[i], sizes[i], parsed[i], local[i], std::nullopt};
+      slot = {mtimes[i], sizes[i], parsed[i], local[i], std::nullopt, std::move(front_matters[i])};
     }
     diags.append(local[i]);
     if (parsed[i]) {

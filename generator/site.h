@@ -42,6 +42,7 @@ struct SiteCache {
     std::optional<Document> document;
     Diagnostics diagnostics;
     std::optional<RenderedMarkdown> body;
+    std::string front_matter;  // the file's text up to its body
   };
   std::map<std::string, File> files;  // by path
   std::vector<std::string> paths;     // every document and asset of the last load

@@ -119,6 +119,27 @@ TEST_CASE("serve shows an edit within seconds, and a broken edit's problems whil
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
   CHECK(server.files_parsed() == 1);  // only the edited file was read again
 
+  // A change of text alone: only that page is made again.
+  replace_in(bulletin, "An information session is planned.", "An information session is planned for July.");
+  const auto text_edit = fetch_until(client, "/bulletins/2024-06/", [](const std::string& b) {
+    return contains(b, "An information session is planned for July.");
+  }, std::chrono::seconds(5));
+  CHECK(contains(text_edit, "<p>An information session is planned for July.</p>"));
+  CHECK(server.text_rebuilds() >= 1);
+  auto index = client.Get("/search/index.json");
+  REQUIRE(index);
+  CHECK(contains(index->body, "An information session is planned for July."));  // the index follows
+  replace_in(bulletin, "planned for July.", "planned for July, see [the notes](@/meetings/2020-03-18/nowhere.md).");
+  const auto bad_link = fetch_until(client, "/bulletins/2024-06/", [](const std::string& b) {
+    return contains(b, "The site was not rebuilt");
+  }, std::chrono::seconds(5));
+  CHECK(contains(bad_link, "error[broken-link]"));
+  replace_in(bulletin, ", see [the notes](@/meetings/2020-03-18/nowhere.md).", ".");
+  const auto repaired = fetch_until(client, "/bulletins/2024-06/", [](const std::string& b) {
+    return !contains(b, "The site was not rebuilt");
+  }, std::chrono::seconds(5));
+  CHECK_FALSE(contains(repaired, "The site was not rebuilt"));
+
   replace_in(bulletin, "priorities = [\"domestic-abuse\"]", "priorities = [\"domestic-abus\"]");
   const auto broken = fetch_until(client, "/bulletins/2024-06/", [](const std::string& b) {
     return contains(b, "The site was not rebuilt");
