@@ -4,9 +4,8 @@
 #include <cctype>
 #include <cstdio>
 
-#include <fstream>
-#include <sstream>
 
+#include "files.h"
 #include "front_matter.h"
 #include "model.h"
 #include "text.h"
@@ -86,12 +85,11 @@ std::string title_from(const std::string& slug) {
 // The codes of a meeting's agenda, read as the site loader reads them.
 std::vector<std::string> agenda_codes(const fs::path& source, const std::string& meeting) {
   const std::string path = "content/meetings/" + meeting + "/_index.md";
-  std::ifstream in(source / path, std::ios::binary);
-  std::ostringstream raw;
-  raw << in.rdbuf();
   Diagnostics ignored;
   std::vector<std::string> codes;
-  const auto text = normalise_source(raw.str(), path, "front-matter", ignored);
+  const auto raw = read_file(source / path);
+  if (!raw) return codes;
+  const auto text = normalise_source(*raw, path, "front-matter", ignored);
   if (!text) return codes;
   const auto fm = parse_front_matter(*text, path, ignored);
   if (!fm) return codes;

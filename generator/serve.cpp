@@ -5,14 +5,13 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include <httplib.h>
 
 #include "checks.h"
 #include "email.h"
+#include "files.h"
 #include "front_matter.h"
 #include "markdown.h"
 #include "outputs.h"
@@ -54,12 +53,6 @@ std::string problems_panel(const std::string& problems) {
          text::html_escape(problems) + "</pre></div>";
 }
 
-std::string read_all(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 }  // namespace
 
@@ -121,7 +114,9 @@ bool PreviewServer::rebuild_text_of(const std::string& path) {
   const auto size = fs::file_size(file, ec);
   if (ec) return false;
   Diagnostics ignored;
-  const auto text = normalise_source(read_all(file), path, "front-matter", ignored);
+  const auto raw = read_file(file);
+  if (!raw) return false;
+  const auto text = normalise_source(*raw, path, "front-matter", ignored);
   if (!text) return false;
   auto fm = parse_front_matter(*text, path, ignored);
   if (!fm || text->substr(0, text->size() - fm->body.size()) != cached->second.front_matter) return false;
@@ -223,7 +218,8 @@ std::string PreviewServer::respond(const std::string& request_path, std::string&
            "</body></html>";
   }
   type = content_type(it->first);
-  std::string body = it->second.copy_from.empty() ? it->second.content : read_all(it->second.copy_from);
+  std::string body = it->second.copy_from.empty() ? it->second.content
+                                                    : read_file(it->second.copy_from).value_or(std::string());
   if (type.starts_with("text/html")) {
     if (!problems_.empty()) {
       const auto open = body.find("<body>");

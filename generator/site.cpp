@@ -1,11 +1,10 @@
 #include "site.h"
 
 #include <algorithm>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "fields.h"
+#include "files.h"
 #include "front_matter.h"
 #include "parallel.h"
 
@@ -64,14 +63,6 @@ std::string url_for(const ContentEntry& e) {
 }
 
 namespace {
-
-std::optional<std::string> read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::vector<Plan> read_plans(const fs::path& root, const std::string& path, Diagnostics& diags) {
   std::vector<Plan> plans;

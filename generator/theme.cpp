@@ -1,8 +1,8 @@
 #include "theme.h"
 
+#include "files.h"
+
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #ifndef PORTAL_THEMES_DIR
 #define PORTAL_THEMES_DIR "themes"
@@ -36,10 +36,7 @@ std::optional<Theme> load_theme(const fs::path& root, const std::string& name, s
   Theme theme;
   for (const auto& entry : fs::directory_iterator(dir / "templates", ec)) {
     if (entry.path().extension() != ".mustache") continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    theme.templates[entry.path().stem().string()] = ss.str();
+    theme.templates[entry.path().stem().string()] = read_file(entry.path()).value_or(std::string());
   }
   for (const auto& required : required_templates()) {
     if (!theme.find(required)) {
