@@ -60,7 +60,6 @@ class PageBuilder {
   map link_to(const std::string& from, const Document& d);
   array priorities_of(const Document& d);
   std::string priority_name(const std::string& id) const;
-  std::vector<std::size_t> published_of(Kind kind) const;
   map section_list(const std::string& url, const std::string& title, const std::string& intro, Kind kind,
                    bool newest_first);
   const Document* superseded(const Document& d) const;

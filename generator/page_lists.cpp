@@ -154,7 +154,7 @@ map PageBuilder::agreements_index() {
   const std::string url = "/agreements/";
   map ctx = base(url, "Community Safety Agreements", {});
   const Document* in_force = site_.agreement_in_force(site_.today, Site::Scope::published);
-  auto indices = published_of(Kind::agreement);
+  auto indices = site_.published_of(Kind::agreement);
   std::stable_sort(indices.begin(), indices.end(), [&](std::size_t a, std::size_t b) {
     return day_of(site_.documents[b]) < day_of(site_.documents[a]);
   });
@@ -174,7 +174,7 @@ map PageBuilder::agreements_index() {
 map PageBuilder::meetings_index() {
   const std::string url = "/meetings/";
   map ctx = base(url, "Meetings", {});
-  auto indices = published_of(Kind::meeting);
+  auto indices = meetings_;  // gathered once a build
   std::reverse(indices.begin(), indices.end());  // newest first
   array years;
   int current = -1;
@@ -205,7 +205,7 @@ map PageBuilder::events_index() {
   const std::string url = "/events/";
   map ctx = base(url, "Events", {});
   std::vector<const Document*> upcoming, past;
-  for (std::size_t i : published_of(Kind::event)) {
+  for (std::size_t i : site_.published_of(Kind::event)) {
     const Document& d = site_.documents[i];
     (d.date && site_.today <= *d.date ? upcoming : past).push_back(&d);
   }

@@ -26,7 +26,7 @@ bool is_url(const std::string& s) { return s.starts_with("https://") || s.starts
 
 PageBuilder::PageBuilder(const Site& site, const History& history)
     : site_(site), history_(history), private_commit_(private_commits(site, history)),
-      meetings_(published_of(Kind::meeting)) {
+      meetings_(site_.published_of(Kind::meeting)) {
   build_stories();
   // The menu pages, once: every page's navigation lists them.
   for (std::size_t i = 0; i < site_.documents.size(); ++i) {
@@ -78,13 +78,6 @@ map PageBuilder::base(const std::string& url, const std::string& title, Crumbs c
 
 map PageBuilder::link_to(const std::string& from, const Document& d) {
   return map{{"title", d.title.value}, {"url", rel(from, d.url)}};
-}
-
-std::vector<std::size_t> PageBuilder::published_of(Kind kind) const {
-  std::vector<std::size_t> out;
-  for (std::size_t i = 0; i < site_.documents.size(); ++i)
-    if (site_.documents[i].kind == kind && site_.published[i]) out.push_back(i);
-  return out;
 }
 
 std::string PageBuilder::priority_name(const std::string& id) const {
@@ -349,7 +342,7 @@ void PageBuilder::add_kind_fields(map& ctx, const Document& d) {
 map PageBuilder::section_list(const std::string& url, const std::string& title, const std::string& intro, Kind kind,
                               bool newest_first) {
   map ctx = base(url, title, {});
-  auto indices = published_of(kind);
+  auto indices = site_.published_of(kind);
   std::stable_sort(indices.begin(), indices.end(), [&](std::size_t a, std::size_t b) {
     const auto& da = site_.documents[a];
     const auto& db = site_.documents[b];

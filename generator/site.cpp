@@ -23,6 +23,13 @@ const Document* Site::meeting_of(const Document& d) const {
   return it == meeting_by_folder.end() ? nullptr : &documents[it->second];
 }
 
+std::vector<std::size_t> Site::published_of(Kind kind) const {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < documents.size(); ++i)
+    if (documents[i].kind == kind && published[i]) out.push_back(i);
+  return out;
+}
+
 bool Site::is_published(const Document& d) const {
   const auto it = by_path.find(d.path);
   return it != by_path.end() && published[it->second];
