@@ -25,12 +25,12 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 
   '.xml': 'application/xml', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
   '.pdf': 'application/pdf', '.ics': 'text/calendar', '.txt': 'text/plain; charset=utf-8' };
 
-function htmlFiles(dir) {
+function filesEnding(dir, suffix) {
   const out = [];
   for (const name of readdirSync(dir).sort()) {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...htmlFiles(path));
-    else if (name.endsWith('.html')) out.push(path);
+    if (statSync(path).isDirectory()) out.push(...filesEnding(path, suffix));
+    else if (name.endsWith(suffix)) out.push(path);
   }
   return out;
 }
@@ -105,16 +105,6 @@ async function takeScreenshots(browser, site, out) {
   server.close();
 }
 
-function filesEnding(dir, suffix) {
-  const out = [];
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...filesEnding(path, suffix));
-    else if (name.endsWith(suffix)) out.push(path);
-  }
-  return out;
-}
-
 // Feeds and sitemaps must be well-formed XML: the browser's own parser decides.
 async function xmlCheck(browser, site) {
   const page = await browser.newPage();
@@ -155,7 +145,7 @@ const browser = await chromium.launch({
 let failures = 0;
 try {
   for (const site of sites) {
-    const pages = htmlFiles(site);
+    const pages = filesEnding(site, '.html');
     const axeViolations = await axeCheck(browser, site, pages);
     const vnuErrors = vnuCheck(site);
     const xmlErrors = await xmlCheck(browser, site);
