@@ -27,7 +27,16 @@ using StatusList = Handle<git_status_list, git_status_list_free>;
 
 // Keeps libgit2 initialised while a history is read.
 struct Library {
-  Library() { git_libgit2_init(); }
+  Library() {
+    git_libgit2_init();
+    // Read objects as git itself does: without hashing each again to verify
+    // it (git leaves that to fsck), and keeping trees of any size in the
+    // cache, since each tree is met twice (as a commit's, then as its
+    // child's parent's). A content folder of a thousand meetings is a tree
+    // of some 60 KB, above libgit2's default limit of 4 KB.
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, static_cast<std::size_t>(1) << 20);
+  }
   ~Library() { git_libgit2_shutdown(); }
   Library(const Library&) = delete;
   Library& operator=(const Library&) = delete;
@@ -94,9 +103,23 @@ void all_files(git_repository* repo, const git_tree* tree, const std::string& ba
   }
 }
 
-// Compares two trees as git does, skipping every subtree whose id is the same
-// on both sides: libgit2's own tree diff visits every file of both trees, which
-// costs a whole walk of the content for each commit.
+// Git orders a tree's entries by name, a folder's name compared as if it
+// ended in '/'. Returns <0, 0, >0 as `a` sorts before, with, after `b`.
+int tree_order(const git_tree_entry* a, const git_tree_entry* b) {
+  const std::string_view x = git_tree_entry_name(a), y = git_tree_entry_name(b);
+  const std::size_t n = std::min(x.size(), y.size());
+  if (const int c = x.substr(0, n).compare(y.substr(0, n)); c != 0) return c;
+  auto next = [n](std::string_view s, const git_tree_entry* e) -> int {
+    if (s.size() > n) return static_cast<unsigned char>(s[n]);
+    return git_tree_entry_type(e) == GIT_OBJECT_TREE ? '/' : 0;
+  };
+  return next(x, a) - next(y, b);
+}
+
+// Compares two trees as git does: both entry lists in one ordered pass,
+// skipping every entry (a whole subtree included) whose id is the same on both
+// sides. libgit2's own tree diff visits every file of both trees, which costs
+// a whole walk of the content for each commit.
 void diff_trees(git_repository* repo, const git_tree* old_tree, const git_tree* new_tree, const std::string& base,
                 std::vector<Change>& out) {
   auto subtree = [&](const git_tree_entry* e) {
@@ -105,41 +128,51 @@ void diff_trees(git_repository* repo, const git_tree* old_tree, const git_tree* 
       return Tree();
     return Tree(raw);
   };
-  for (std::size_t i = 0, n = new_tree ? git_tree_entrycount(new_tree) : 0; i < n; ++i) {
-    const git_tree_entry* ne = git_tree_entry_byindex(new_tree, i);
-    const char* name = git_tree_entry_name(ne);
-    const git_tree_entry* oe = old_tree ? git_tree_entry_byname(old_tree, name) : nullptr;
-    const std::string path = base + name;
-    const bool new_is_tree = git_tree_entry_type(ne) == GIT_OBJECT_TREE;
-    if (oe && git_oid_equal(git_tree_entry_id(oe), git_tree_entry_id(ne))) continue;
-    const bool old_is_tree = oe && git_tree_entry_type(oe) == GIT_OBJECT_TREE;
-    if (new_is_tree) {
-      Tree ns = subtree(ne);
-      if (old_is_tree) {
-        Tree os = subtree(oe);
-        diff_trees(repo, os.get(), ns.get(), path + "/", out);
-      } else {
-        if (oe) out.push_back({path, {}, GIT_DELTA_DELETED});
-        if (ns) all_files(repo, ns.get(), path + "/", GIT_DELTA_ADDED, out);
-      }
-    } else if (old_is_tree) {
-      Tree os = subtree(oe);
-      if (os) all_files(repo, os.get(), path + "/", GIT_DELTA_DELETED, out);
-      out.push_back({path, {}, GIT_DELTA_ADDED});
-    } else {
-      out.push_back({path, {}, oe ? GIT_DELTA_MODIFIED : GIT_DELTA_ADDED});
-    }
-  }
-  for (std::size_t i = 0, n = old_tree ? git_tree_entrycount(old_tree) : 0; i < n; ++i) {
-    const git_tree_entry* oe = git_tree_entry_byindex(old_tree, i);
-    const char* name = git_tree_entry_name(oe);
-    if (new_tree && git_tree_entry_byname(new_tree, name)) continue;
-    const std::string path = base + name;
+  auto removed = [&](const git_tree_entry* oe, const std::string& path) {
     if (git_tree_entry_type(oe) == GIT_OBJECT_TREE) {
-      Tree os = subtree(oe);
-      if (os) all_files(repo, os.get(), path + "/", GIT_DELTA_DELETED, out);
+      if (Tree os = subtree(oe)) all_files(repo, os.get(), path + "/", GIT_DELTA_DELETED, out);
     } else {
       out.push_back({path, {}, GIT_DELTA_DELETED});
+    }
+  };
+  auto added = [&](const git_tree_entry* ne, const std::string& path) {
+    if (git_tree_entry_type(ne) == GIT_OBJECT_TREE) {
+      if (Tree ns = subtree(ne)) all_files(repo, ns.get(), path + "/", GIT_DELTA_ADDED, out);
+    } else {
+      out.push_back({path, {}, GIT_DELTA_ADDED});
+    }
+  };
+  const std::size_t old_count = old_tree ? git_tree_entrycount(old_tree) : 0;
+  const std::size_t new_count = new_tree ? git_tree_entrycount(new_tree) : 0;
+  std::size_t i = 0, j = 0;
+  while (i < old_count || j < new_count) {
+    const git_tree_entry* oe = i < old_count ? git_tree_entry_byindex(old_tree, i) : nullptr;
+    const git_tree_entry* ne = j < new_count ? git_tree_entry_byindex(new_tree, j) : nullptr;
+    const int order = !oe ? 1 : !ne ? -1 : tree_order(oe, ne);
+    if (order < 0) {
+      removed(oe, base + git_tree_entry_name(oe));
+      ++i;
+      continue;
+    }
+    if (order > 0) {
+      added(ne, base + git_tree_entry_name(ne));
+      ++j;
+      continue;
+    }
+    ++i;
+    ++j;
+    if (git_oid_equal(git_tree_entry_id(oe), git_tree_entry_id(ne))) continue;
+    const std::string path = base + git_tree_entry_name(ne);
+    const bool old_is_tree = git_tree_entry_type(oe) == GIT_OBJECT_TREE;
+    const bool new_is_tree = git_tree_entry_type(ne) == GIT_OBJECT_TREE;
+    if (old_is_tree && new_is_tree) {
+      Tree os = subtree(oe), ns = subtree(ne);
+      diff_trees(repo, os.get(), ns.get(), path + "/", out);
+    } else if (!old_is_tree && !new_is_tree) {
+      out.push_back({path, {}, GIT_DELTA_MODIFIED});
+    } else {  // a file became a folder of the same name, or the reverse (git orders them apart, but be safe)
+      removed(oe, path);
+      added(ne, path);
     }
   }
 }
