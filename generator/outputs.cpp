@@ -1,7 +1,9 @@
 #include "outputs.h"
 
 #include <algorithm>
+#include <cctype>
 #include <sstream>
+#include <unordered_set>
 
 #include <toml++/toml.h>
 
@@ -133,52 +135,51 @@ std::string calendar(const Site& site, const std::vector<const Document*>& event
   return out + ics_line("END:VCALENDAR");
 }
 
-std::string strip_tags(const std::string& html) {
-  std::string out;
-  bool in_tag = false;
-  for (char c : html) {
-    if (c == '<') in_tag = true;
-    else if (c == '>') {
-      in_tag = false;
-      out += ' ';
-    } else if (!in_tag) out += c;
-  }
-  // Entities the renderer writes.
-  for (const auto& [entity, plain] : std::vector<std::pair<std::string, std::string>>{
-           {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&amp;", "&"}}) {
-    for (auto at = out.find(entity); at != std::string::npos; at = out.find(entity, at + plain.size()))
-      out.replace(at, entity.size(), plain);
-  }
-  std::string squeezed;
-  for (char c : out) {
-    const bool space = c == ' ' || c == '\n' || c == '\t';
-    if (space && (squeezed.empty() || squeezed.back() == ' ')) continue;
-    squeezed += space ? ' ' : c;
-  }
-  return text::trim(squeezed);
-}
-
-// A document's text in the index is cut at a word boundary after this many bytes.
-constexpr std::size_t kIndexedText = 20000;
-
 }  // namespace
+
+std::string search_words(std::string_view html) {
+  // A word: a run of ASCII letters and digits and of any non-ASCII bytes (so
+  // "Café" stays whole); tags and the entities the renderer writes (all for
+  // ASCII punctuation) separate words.
+  auto word_byte = [](unsigned char c) { return c >= 0x80 || std::isalnum(c) != 0; };
+  std::unordered_set<std::string_view> seen;
+  std::string lowered = text::to_lower_ascii(html);
+  std::string out;
+  std::size_t i = 0;
+  const std::size_t n = lowered.size();
+  while (i < n) {
+    const char c = lowered[i];
+    if (c == '<') {
+      const auto close = lowered.find('>', i);
+      i = close == std::string::npos ? n : close + 1;
+    } else if (c == '&') {
+      const auto semi = lowered.find(';', i);
+      i = semi == std::string::npos || semi - i > 8 ? i + 1 : semi + 1;
+    } else if (!word_byte(static_cast<unsigned char>(c))) {
+      ++i;
+    } else {
+      const std::size_t start = i;
+      while (i < n && word_byte(static_cast<unsigned char>(lowered[i]))) ++i;
+      const std::string_view word(lowered.data() + start, i - start);
+      if (!seen.insert(word).second) continue;
+      if (!out.empty()) out += ' ';
+      out += word;
+    }
+  }
+  return out;
+}
 
 RenderedFile render_search_index(const Site& site) {
   toml::array entries;
   for (std::size_t i = 0; i < site.documents.size(); ++i) {
     if (!site.published[i]) continue;
     const Document& d = site.documents[i];
-    std::string body = strip_tags(site.bodies[i].html);
-    if (body.size() > kIndexedText) {
-      auto cut = body.rfind(' ', kIndexedText);
-      body.resize(cut == std::string::npos ? kIndexedText : cut);
-    }
     entries.push_back(toml::table{{"url", text::encode_url_path(d.url.substr(1))},
                                   {"title", d.title.value},
                                   {"kind", kind_name(d.kind)},
                                   {"date", d.date ? d.date->long_form() : std::string()},
                                   {"summary", d.summary},
-                                  {"text", body}});
+                                  {"words", search_words(site.bodies[i].html)}});
   }
   toml::table root{{"documents", std::move(entries)}};
   std::ostringstream out;

@@ -2,6 +2,8 @@
 // robots.txt, calendars of events, and the search index.
 #pragma once
 
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "pages.h"
@@ -11,6 +13,12 @@ namespace portal {
 
 // `pages` are the rendered pages, for the sitemap.
 std::vector<RenderedFile> render_outputs(const Site& site, const std::vector<RenderedFile>& pages);
+
+// The words of a rendered body for the search index: each distinct word once,
+// in the order first met, lower-cased (ASCII letters), separated by spaces.
+// The search page looks for each typed word inside these words, as it would
+// in the whole text, at a fraction of the size.
+std::string search_words(std::string_view html);
 
 // The search index alone (search/index.json).
 RenderedFile render_search_index(const Site& site);

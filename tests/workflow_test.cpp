@@ -128,7 +128,7 @@ TEST_CASE("serve shows an edit within seconds, and a broken edit's problems whil
   CHECK(server.text_rebuilds() >= 1);
   auto index = client.Get("/search/index.json");
   REQUIRE(index);
-  CHECK(contains(index->body, "An information session is planned for July."));  // the index follows
+  CHECK(contains(index->body, " july"));  // the index follows: a word the bulletin had not used
   replace_in(bulletin, "planned for July.", "planned for July, see [the notes](@/meetings/2020-03-18/nowhere.md).");
   const auto bad_link = fetch_until(client, "/bulletins/2024-06/", [](const std::string& b) {
     return contains(b, "The site was not rebuilt");

@@ -1,5 +1,5 @@
 // Searches the portal's index in the browser: every word typed must appear in
-// a document's title, summary or text. No framework, no network but the index.
+// a document's title, summary or words (each word of its text, once). No framework, no network but the index.
 (function () {
   'use strict';
   var script = document.currentScript;
@@ -18,7 +18,7 @@
     results.textContent = '';
     if (wanted.length === 0) return;
     var found = documents.filter(function (d) {
-      var haystack = (d.title + ' ' + d.summary + ' ' + d.text).toLowerCase();
+      var haystack = (d.title + ' ' + d.summary + ' ' + d.words).toLowerCase();
       return wanted.every(function (w) { return haystack.indexOf(w) !== -1; });
     });
     var heading = document.createElement('h2');
