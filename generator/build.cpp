@@ -1,6 +1,9 @@
 #include "build.h"
 
+#include <algorithm>
+#include <atomic>
 #include <future>
+#include <mutex>
 
 #include "checks.h"
 #include "email.h"
@@ -45,58 +48,93 @@ BuildResult run_check(const BuildOptions& options) {
   return load_and_check(options, site);
 }
 
-BuildResult render_site(const BuildOptions& options, std::vector<OutputFile>& files, BuiltSite* keep) {
+namespace {
+
+// Loads and checks the site, reads its history (beside loading) and its
+// theme: everything a build renders from, kept in `built`.
+BuildResult prepare(const BuildOptions& options, BuiltSite& built) {
   // The history walk needs nothing from the content: it runs beside loading and checking.
   auto history_walk = std::async(std::launch::async, [&] { return read_history(options.source); });
-  std::optional<Site> site;
-  BuildResult result = load_and_check(options, site);
+  BuildResult result = load_and_check(options, built.site);
   if (result.outcome != Outcome::ok) return result;
-  result.output = options.output ? *options.output : options.source / site->config.output_dir;
+  result.output = options.output ? *options.output : options.source / built.site->config.output_dir;
   std::string theme_error;
-  const auto theme = load_theme(options.source, site->config.theme, theme_error);
-  if (!theme) {
+  built.theme = load_theme(options.source, built.site->config.theme, theme_error);
+  if (!built.theme) {
     result.outcome = Outcome::failure;
     result.error = theme_error;
     return result;
   }
   if (options.progress) options.progress("Reading history", 0, 0);
-  const History history = history_walk.get();
-  if (!history.available) result.history_note = history.unavailable_because;
+  built.history = history_walk.get();
+  if (!built.history.available) result.history_note = built.history.unavailable_because;
+  return result;
+}
+
+// Renders every file of a prepared site into `sink`, pages as they are made.
+void render_files(const BuildOptions& options, const BuiltSite& built, const FileSink& sink, BuildResult& result) {
+  const Site& site = *built.site;
+  const Theme& theme = *built.theme;
   if (options.progress) options.progress("Rendering pages", 0, 0);
-  auto pages = render_pages(*site, history, *theme, options.jobs, [&](std::size_t done, std::size_t total) {
+  std::atomic<std::size_t> files{0};
+  const auto page_paths = render_pages(site, built.history, theme, options.jobs, [&](RenderedFile&& page) {
+    sink({std::move(page.path), std::move(page.content), {}});
+    ++files;
+  }, [&](std::size_t done, std::size_t total) {
     if (options.progress) options.progress("Rendering pages", done, total);
   });
-  result.pages = pages.size();
+  result.pages = page_paths.size();
+  if (options.progress) options.progress("Writing files", 0, 0);  // the pages are written; the rest follows
+  auto emit = [&](OutputFile&& file) {
+    sink(std::move(file));
+    ++files;
+  };
+  for (auto& extra : render_outputs(site, page_paths, options.jobs)) emit({extra.path, std::move(extra.content), {}});
+  for (auto& copy : render_bulletin_copies(site, theme)) emit({copy.path, std::move(copy.content), {}});
+  for (const auto& asset : site.assets) {
+    if (asset.published) emit({asset.url.substr(1), {}, options.source / asset.path});
+  }
+  for (const auto& name : theme.static_files) emit({"assets/" + name, {}, theme.static_dir / name});
+  result.files = files;
+}
+
+}  // namespace
+
+BuildResult render_site(const BuildOptions& options, std::vector<OutputFile>& files, BuiltSite* keep) {
+  BuiltSite built;
+  BuildResult result = prepare(options, built);
+  if (result.outcome != Outcome::ok) return result;
   files.clear();
-  for (auto& extra : render_outputs(*site, pages)) files.push_back({extra.path, std::move(extra.content), {}});
-  for (auto& copy : render_bulletin_copies(*site, *theme)) files.push_back({copy.path, std::move(copy.content), {}});
-  for (auto& page : pages) files.push_back({page.path, std::move(page.content), {}});
-  for (const auto& asset : site->assets) {
-    if (asset.published) files.push_back({asset.url.substr(1), {}, options.source / asset.path});
-  }
-  for (const auto& name : theme->static_files) files.push_back({"assets/" + name, {}, theme->static_dir / name});
-  result.files = files.size();
-  if (keep) {
-    keep->site = std::move(site);
-    keep->history = history;
-    keep->theme = theme;
-  }
+  std::mutex mutex;
+  render_files(options, built, [&](OutputFile&& file) {
+    const std::lock_guard lock(mutex);
+    files.push_back(std::move(file));
+  }, result);
+  std::sort(files.begin(), files.end(), [](const OutputFile& a, const OutputFile& b) { return a.path < b.path; });
+  if (keep) *keep = std::move(built);
   return result;
 }
 
 BuildResult run_build(const BuildOptions& options) {
-  std::vector<OutputFile> files;
-  BuildResult result = render_site(options, files);
+  BuiltSite built;
+  BuildResult result = prepare(options, built);
   if (result.outcome != Outcome::ok) return result;
   if (auto problem = validate_output_folder(options.source, result.output); !problem.empty()) {
     result.outcome = Outcome::failure;
     result.error = problem;
     return result;
   }
-  if (auto err = publish(result.output, std::move(files), options.jobs, [&](std::size_t done, std::size_t total) {
-        if (options.progress) options.progress("Writing files", done, total);
-      });
-      !err.empty()) {
+  // Checked and about to render: only the pages that compare agreements and
+  // the copies of bulletins still read a document's Markdown.
+  for (auto& d : built.site->documents) {
+    if (d.kind != Kind::agreement && d.kind != Kind::bulletin) std::string().swap(d.body);
+  }
+  StagedOutput staged(result.output);
+  render_files(options, built, [&](OutputFile&& file) {
+    if (file.copy_from.empty()) staged.write(file.path, file.content);
+    else staged.copy(file.path, file.copy_from);
+  }, result);
+  if (auto err = staged.commit(); !err.empty()) {
     result.outcome = Outcome::failure;
     result.error = err;
   }

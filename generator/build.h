@@ -49,7 +49,10 @@ struct BuiltSite {
   std::optional<Theme> theme;
 };
 
-// Checks, then renders every file into `files` unless there are errors;
+// Where a build's files go, from several threads at once.
+using FileSink = std::function<void(OutputFile&&)>;
+
+// Checks, then renders every file into `files` (sorted by path) unless there are errors;
 // writes nothing (`portal serve` keeps the files in memory). With `keep`, a
 // successful build leaves its site, history and theme there.
 BuildResult render_site(const BuildOptions& options, std::vector<OutputFile>& files, BuiltSite* keep = nullptr);

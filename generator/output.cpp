@@ -33,63 +33,6 @@ bool safe_relative(const std::string& path) {
   return std::none_of(p.begin(), p.end(), [](const fs::path& part) { return part == ".." || part == "."; });
 }
 
-// Writes every file: folders first, level by level, then the files, each step
-// on `jobs` threads — creating ten thousand folders and files one after
-// another leaves the build waiting on the file system.
-std::string write_all(const fs::path& staging, const std::vector<OutputFile>& files, int jobs,
-                      const std::function<void(std::size_t, std::size_t)>& progress) {
-  std::set<fs::path> folders;
-  for (const auto& f : files) {
-    if (!safe_relative(f.path)) return "refusing to write " + f.path + " outside the output folder";
-    for (fs::path dir = fs::path(f.path).parent_path(); !dir.empty(); dir = dir.parent_path()) folders.insert(dir);
-  }
-  std::error_code ec;
-  fs::create_directories(staging, ec);
-  if (ec) return "cannot create " + staging.string() + ": " + ec.message();
-  std::map<std::size_t, std::vector<fs::path>> by_depth;
-  for (const auto& dir : folders)
-    by_depth[static_cast<std::size_t>(std::distance(dir.begin(), dir.end()))].push_back(dir);
-  std::mutex failure_mutex;
-  std::string failure;
-  auto fail = [&](std::string message) {
-    const std::lock_guard lock(failure_mutex);
-    if (failure.empty()) failure = std::move(message);
-  };
-  for (const auto& [depth, dirs] : by_depth) {
-    parallel_for(dirs.size(), jobs, [&](std::size_t i) {
-      std::error_code dir_ec;
-      fs::create_directory(staging / dirs[i], dir_ec);
-      if (dir_ec) fail("cannot create " + (staging / dirs[i]).string() + ": " + dir_ec.message());
-    });
-    if (!failure.empty()) return failure;
-  }
-  std::atomic<std::size_t> written{0};
-  std::mutex report;
-  parallel_for(files.size(), jobs, [&](std::size_t i) {
-    const auto& f = files[i];
-    const fs::path target = staging / fs::path(f.path);
-    if (!f.copy_from.empty()) {
-      std::error_code copy_ec;
-      fs::copy_file(f.copy_from, target, fs::copy_options::overwrite_existing, copy_ec);
-      if (copy_ec) fail("cannot copy " + f.copy_from.string() + ": " + copy_ec.message());
-    } else {
-      std::ofstream out(target, std::ios::binary | std::ios::trunc);
-      out.write(f.content.data(), static_cast<std::streamsize>(f.content.size()));
-      out.close();
-      if (!out) fail("cannot write " + target.string());
-    }
-    const std::size_t n = ++written;
-    if (progress && (n % 256 == 0 || n == files.size())) {
-      const std::lock_guard lock(report);
-      progress(n, files.size());
-    }
-  });
-  if (!failure.empty()) return failure;
-  std::ofstream marker(staging / kOutputMarker, std::ios::binary | std::ios::trunc);
-  marker << "This folder is made by `portal build`; it is replaced whole by each build.\n";
-  return marker ? "" : "cannot write " + (staging / kOutputMarker).string();
-}
-
 }  // namespace
 
 std::string validate_output_folder(const fs::path& source, const fs::path& output) {
@@ -114,39 +57,135 @@ std::string validate_output_folder(const fs::path& source, const fs::path& outpu
   return {};
 }
 
-std::string publish(const fs::path& output, std::vector<OutputFile> files, int jobs,
-                    const std::function<void(std::size_t, std::size_t)>& progress) {
-  std::sort(files.begin(), files.end(), [](const OutputFile& a, const OutputFile& b) { return a.path < b.path; });
-  const fs::path out = absolute_normal(output);
-  const fs::path parent = out.parent_path();
-  const std::string name = out.filename().string();
-  const fs::path staging = parent / ("." + name + ".staging");
-  const fs::path previous = parent / ("." + name + ".previous");
+StagedOutput::StagedOutput(const fs::path& output) {
+  output_ = absolute_normal(output);
+  const fs::path parent = output_.parent_path();
+  const std::string name = output_.filename().string();
+  staging_ = parent / ("." + name + ".staging");
+  previous_ = parent / ("." + name + ".previous");
   std::error_code ec;
   fs::create_directories(parent, ec);
-  if (ec) return "cannot create " + parent.string() + ": " + ec.message();
-  fs::remove_all(staging, ec);
-  fs::remove_all(previous, ec);
-  if (auto err = write_all(staging, files, jobs, progress); !err.empty()) {
-    fs::remove_all(staging, ec);
-    return err;
+  if (ec) {
+    fail("cannot create " + parent.string() + ": " + ec.message());
+    return;
   }
-  const bool had_output = fs::exists(out, ec);
-  if (had_output) {
-    fs::rename(out, previous, ec);
+  fs::remove_all(staging_, ec);
+  fs::remove_all(previous_, ec);
+  fs::create_directory(staging_, ec);
+  if (ec) fail("cannot create " + staging_.string() + ": " + ec.message());
+}
+
+StagedOutput::~StagedOutput() {
+  std::error_code ec;
+  if (!committed_) fs::remove_all(staging_, ec);
+}
+
+void StagedOutput::fail(std::string message) {
+  const std::lock_guard lock(mutex_);
+  if (failure_.empty()) failure_ = std::move(message);
+}
+
+std::size_t StagedOutput::files() const {
+  const std::lock_guard lock(mutex_);
+  return paths_.size();
+}
+
+// Checks the path, makes its folders, and gives where to write it; false
+// (with the failure kept) when it must not be written.
+bool StagedOutput::prepare(const std::string& path, fs::path& target) {
+  if (!safe_relative(path)) {
+    fail("refusing to write " + path + " outside the output folder");
+    return false;
+  }
+  const fs::path relative(path);
+  std::vector<fs::path> missing;
+  {
+    const std::lock_guard lock(mutex_);
+    if (!failure_.empty()) return false;
+    if (!paths_.insert(path).second) {
+      failure_ = "two files of the build have the same path: " + path;
+      return false;
+    }
+    for (fs::path dir = relative.parent_path(); !dir.empty() && !folders_.contains(dir); dir = dir.parent_path())
+      missing.push_back(dir);
+  }
+  // Parents first. Another thread may be making the same folder: that is fine.
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    std::error_code ec;
+    fs::create_directory(staging_ / *it, ec);
     if (ec) {
-      fs::remove_all(staging, ec);
-      return "cannot move the previous output aside: " + ec.message();
+      fail("cannot create " + (staging_ / *it).string() + ": " + ec.message());
+      return false;
     }
   }
-  fs::rename(staging, out, ec);
+  if (!missing.empty()) {
+    const std::lock_guard lock(mutex_);
+    folders_.insert(missing.begin(), missing.end());
+  }
+  target = staging_ / relative;
+  return true;
+}
+
+void StagedOutput::write(const std::string& path, std::string_view content) {
+  fs::path target;
+  if (!prepare(path, target)) return;
+  std::ofstream out(target, std::ios::binary | std::ios::trunc);
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  out.close();
+  if (!out) fail("cannot write " + target.string());
+}
+
+void StagedOutput::copy(const std::string& path, const fs::path& from) {
+  fs::path target;
+  if (!prepare(path, target)) return;
+  std::error_code ec;
+  fs::copy_file(from, target, fs::copy_options::overwrite_existing, ec);
+  if (ec) fail("cannot copy " + from.string() + ": " + ec.message());
+}
+
+std::string StagedOutput::commit() {
+  {
+    const std::lock_guard lock(mutex_);
+    if (!failure_.empty()) return failure_;
+  }
+  {
+    std::ofstream marker(staging_ / kOutputMarker, std::ios::binary | std::ios::trunc);
+    marker << "This folder is made by `portal build`; it is replaced whole by each build.\n";
+    if (!marker) return "cannot write " + (staging_ / kOutputMarker).string();
+  }
+  std::error_code ec;
+  const bool had_output = fs::exists(output_, ec);
+  if (had_output) {
+    fs::rename(output_, previous_, ec);
+    if (ec) return "cannot move the previous output aside: " + ec.message();
+  }
+  fs::rename(staging_, output_, ec);
   if (ec) {
     const std::string err = "cannot move the new output into place: " + ec.message();
-    if (had_output) fs::rename(previous, out, ec);
+    if (had_output) fs::rename(previous_, output_, ec);
     return err;
   }
-  fs::remove_all(previous, ec);
+  committed_ = true;
+  fs::remove_all(previous_, ec);
   return {};
+}
+
+std::string publish(const fs::path& output, std::vector<OutputFile> files, int jobs,
+                    const std::function<void(std::size_t, std::size_t)>& progress) {
+  StagedOutput staged(output);
+  std::atomic<std::size_t> written{0};
+  std::mutex report;
+  parallel_for(files.size(), jobs, [&](std::size_t i) {
+    const auto& f = files[i];
+    if (f.copy_from.empty()) staged.write(f.path, f.content);
+    else staged.copy(f.path, f.copy_from);
+    const std::size_t n = ++written;
+    if (progress && (n % 256 == 0 || n == files.size())) {
+      const std::lock_guard lock(report);
+      progress(n, files.size());
+    }
+  });
+  return staged.commit();
 }
 
 }  // namespace portal

@@ -4,7 +4,10 @@
 
 #include <filesystem>
 #include <functional>
+#include <mutex>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace portal {
@@ -23,7 +26,39 @@ inline constexpr const char* kOutputMarker = ".portal-output";
 // that no build made. Returns an empty string when the folder is fine.
 std::string validate_output_folder(const std::filesystem::path& source, const std::filesystem::path& output);
 
-// Writes `files` (sorted by path first) and swaps them in. Returns an empty
+// A build's files written one by one, from any thread, into a staging folder
+// beside the output folder, and swapped in by commit(): pages go to the disk
+// as they are made, never all held in memory. Until commit() succeeds the
+// previous output is untouched; a staging folder not committed is removed.
+class StagedOutput {
+ public:
+  explicit StagedOutput(const std::filesystem::path& output);
+  ~StagedOutput();
+  StagedOutput(const StagedOutput&) = delete;
+  StagedOutput& operator=(const StagedOutput&) = delete;
+
+  // Both are safe to call from several threads at once; a failure is kept
+  // (the first one) and reported by commit().
+  void write(const std::string& path, std::string_view content);
+  void copy(const std::string& path, const std::filesystem::path& from);
+  // Marks the folder as a build's and swaps it in. Returns an empty string on
+  // success, else what went wrong (the previous output is then intact).
+  std::string commit();
+  std::size_t files() const;
+
+ private:
+  bool prepare(const std::string& path, std::filesystem::path& target);
+  void fail(std::string message);
+
+  std::filesystem::path output_, staging_, previous_;
+  mutable std::mutex mutex_;
+  std::set<std::filesystem::path> folders_;  // made so far, relative to staging_
+  std::set<std::string> paths_;              // written so far: each at most once
+  std::string failure_;
+  bool committed_ = false;
+};
+
+// Writes `files` and swaps them in. Returns an empty
 // string on success, else what went wrong; the previous output is then intact.
 // `progress` (optional) hears how many files are written.
 std::string publish(const std::filesystem::path& output, std::vector<OutputFile> files, int jobs = 1,

@@ -7,6 +7,7 @@
 
 #include <toml++/toml.h>
 
+#include "parallel.h"
 #include "text.h"
 
 namespace portal {
@@ -55,11 +56,11 @@ RenderedFile bulletin_feed(const Site& site) {
   return {"feeds/bulletins.xml", xml};
 }
 
-RenderedFile sitemap(const Site& site, const std::vector<RenderedFile>& pages) {
+RenderedFile sitemap(const Site& site, const std::vector<std::string>& page_paths) {
   std::string xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
-  for (const auto& page : pages) {
-    if (page.path == "404.html") continue;
-    std::string url = "/" + page.path;
+  for (const auto& path : page_paths) {
+    if (path == "404.html") continue;
+    std::string url = "/" + path;
     if (url.ends_with("index.html")) url.resize(url.size() - 10);
     xml += "  <url><loc>" + xml_escape(absolute(site, url)) + "</loc></url>\n";
   }
@@ -169,7 +170,11 @@ std::string search_words(std::string_view html) {
   return out;
 }
 
-RenderedFile render_search_index(const Site& site) {
+RenderedFile render_search_index(const Site& site, int jobs) {
+  std::vector<std::string> words(site.documents.size());
+  parallel_for(site.documents.size(), jobs, [&](std::size_t i) {
+    if (site.published[i]) words[i] = search_words(site.bodies[i].html);
+  });
   toml::array entries;
   for (std::size_t i = 0; i < site.documents.size(); ++i) {
     if (!site.published[i]) continue;
@@ -179,7 +184,7 @@ RenderedFile render_search_index(const Site& site) {
                                   {"kind", kind_name(d.kind)},
                                   {"date", d.date ? d.date->long_form() : std::string()},
                                   {"summary", d.summary},
-                                  {"words", search_words(site.bodies[i].html)}});
+                                  {"words", std::move(words[i])}});
   }
   toml::table root{{"documents", std::move(entries)}};
   std::ostringstream out;
@@ -189,12 +194,12 @@ RenderedFile render_search_index(const Site& site) {
 
 std::string event_calendar_url(const Document& event) { return event.url + "event.ics"; }
 
-std::vector<RenderedFile> render_outputs(const Site& site, const std::vector<RenderedFile>& pages) {
+std::vector<RenderedFile> render_outputs(const Site& site, const std::vector<std::string>& page_paths, int jobs) {
   std::vector<RenderedFile> out;
   out.push_back(bulletin_feed(site));
-  out.push_back(sitemap(site, pages));
+  out.push_back(sitemap(site, page_paths));
   out.push_back({"robots.txt", "User-agent: *\nAllow: /\n\nSitemap: " + site.config.base_url + "sitemap.xml\n"});
-  out.push_back(render_search_index(site));
+  out.push_back(render_search_index(site, jobs));
   auto events = published(site, Kind::event);
   std::vector<const Document*> upcoming;
   for (const Document* e : events) {

@@ -11,8 +11,9 @@
 
 namespace portal {
 
-// `pages` are the rendered pages, for the sitemap.
-std::vector<RenderedFile> render_outputs(const Site& site, const std::vector<RenderedFile>& pages);
+// `page_paths` are the output paths of the rendered pages, for the sitemap;
+// `jobs` threads gather the words of the search index.
+std::vector<RenderedFile> render_outputs(const Site& site, const std::vector<std::string>& page_paths, int jobs);
 
 // The words of a rendered body for the search index: each distinct word once,
 // in the order first met, lower-cased (ASCII letters), separated by spaces.
@@ -21,7 +22,7 @@ std::vector<RenderedFile> render_outputs(const Site& site, const std::vector<Ren
 std::string search_words(std::string_view html);
 
 // The search index alone (search/index.json).
-RenderedFile render_search_index(const Site& site);
+RenderedFile render_search_index(const Site& site, int jobs = 1);
 
 // URL of an event's calendar file.
 std::string event_calendar_url(const Document& event);

@@ -418,20 +418,21 @@ std::optional<RenderedFile> render_page(const Site& site, const History& history
   return std::nullopt;
 }
 
-std::vector<RenderedFile> render_pages(const Site& site, const History& history, const Theme& theme, int jobs,
-                                       const std::function<void(std::size_t, std::size_t)>& progress) {
+std::vector<std::string> render_pages(const Site& site, const History& history, const Theme& theme, int jobs,
+                                      const std::function<void(RenderedFile&&)>& sink, const PageProgress& progress) {
   // mstch's own escaping also encodes '/', which makes every URL unreadable in
   // the source; HTML needs only these five characters escaped.
   mstch::config::escape = [](const std::string& s) { return text::html_escape(s); };
   detail::PageBuilder builder(site, history);
   const auto page_jobs = builder.jobs();
-  std::vector<RenderedFile> out(page_jobs.size());
+  std::vector<std::string> paths;
+  paths.reserve(page_jobs.size());
+  for (const auto& job : page_jobs) paths.push_back(detail::output_path(job.url));
   std::atomic<std::size_t> done{0};
   std::mutex report;
   parallel_for(page_jobs.size(), jobs, [&](std::size_t i) {
     const detail::PageJob& job = page_jobs[i];
-    out[i].path = detail::output_path(job.url);
-    out[i].content = mstch::render(*theme.find(job.template_name), job.context(), theme.partials_of.at(job.template_name));
+    sink({paths[i], mstch::render(*theme.find(job.template_name), job.context(), theme.partials_of.at(job.template_name))});
     if (progress) {
       const std::size_t n = ++done;
       if (n % 64 == 0 || n == page_jobs.size()) {
@@ -440,7 +441,7 @@ std::vector<RenderedFile> render_pages(const Site& site, const History& history,
       }
     }
   });
-  return out;
+  return paths;
 }
 
 }  // namespace portal

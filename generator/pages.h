@@ -23,8 +23,15 @@ struct RenderedFile {
 std::optional<RenderedFile> render_page(const Site& site, const History& history, const Theme& theme,
                                         const std::string& url);
 
-// `progress` (optional) hears how many pages are done, from one thread at a time.
-std::vector<RenderedFile> render_pages(const Site& site, const History& history, const Theme& theme, int jobs,
-                                       const std::function<void(std::size_t done, std::size_t total)>& progress = {});
+using PageProgress = std::function<void(std::size_t done, std::size_t total)>;
+
+// Hands each page to `sink` as soon as it is rendered, from up to `jobs`
+// threads at once (so `sink` must be safe to call from several), and returns
+// the output paths of all pages in order. `progress` (optional) hears how
+// many pages are done, from one thread at a time.
+std::vector<std::string> render_pages(const Site& site, const History& history, const Theme& theme, int jobs,
+                                      const std::function<void(RenderedFile&&)>& sink,
+                                      const PageProgress& progress = {});
+
 
 }  // namespace portal
