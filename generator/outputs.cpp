@@ -1,9 +1,8 @@
 #include "outputs.h"
 
 #include <algorithm>
-#include <cctype>
+#include <cstdint>
 #include <sstream>
-#include <unordered_set>
 
 #include <toml++/toml.h>
 
@@ -141,30 +140,76 @@ std::string calendar(const Site& site, const std::vector<const Document*>& event
 std::string search_words(std::string_view html) {
   // A word: a run of ASCII letters and digits and of any non-ASCII bytes (so
   // "Café" stays whole); tags and the entities the renderer writes (all for
-  // ASCII punctuation) separate words.
-  auto word_byte = [](unsigned char c) { return c >= 0x80 || std::isalnum(c) != 0; };
-  std::unordered_set<std::string_view> seen;
-  std::string lowered = text::to_lower_ascii(html);
+  // ASCII punctuation) separate words. A document holds thousands of words
+  // and few distinct ones, so each is looked up in an open-addressed table
+  // of the words kept so far (offsets into `out`), with FNV-1a hashes.
+  auto word_byte = [](unsigned char c) {
+    return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  };
   std::string out;
+  out.reserve(html.size());
+  struct Slot {
+    std::uint32_t offset = 0, size = 0;  // size 0: empty
+    std::uint64_t hash = 0;
+  };
+  std::vector<Slot> table(256);
+  std::size_t kept = 0;
+  auto place = [](std::vector<Slot>& t, const Slot& slot) {
+    for (std::size_t at = slot.hash & (t.size() - 1);; at = (at + 1) & (t.size() - 1)) {
+      if (t[at].size == 0) {
+        t[at] = slot;
+        return;
+      }
+    }
+  };
   std::size_t i = 0;
-  const std::size_t n = lowered.size();
+  const std::size_t n = html.size();
   while (i < n) {
-    const char c = lowered[i];
+    const char c = html[i];
     if (c == '<') {
-      const auto close = lowered.find('>', i);
-      i = close == std::string::npos ? n : close + 1;
-    } else if (c == '&') {
-      const auto semi = lowered.find(';', i);
-      i = semi == std::string::npos || semi - i > 8 ? i + 1 : semi + 1;
-    } else if (!word_byte(static_cast<unsigned char>(c))) {
+      const auto close = html.find('>', i);
+      i = close == std::string_view::npos ? n : close + 1;
+      continue;
+    }
+    if (c == '&') {
+      const auto semi = html.find(';', i);
+      i = semi == std::string_view::npos || semi - i > 8 ? i + 1 : semi + 1;
+      continue;
+    }
+    if (!word_byte(static_cast<unsigned char>(c))) {
       ++i;
-    } else {
-      const std::size_t start = i;
-      while (i < n && word_byte(static_cast<unsigned char>(lowered[i]))) ++i;
-      const std::string_view word(lowered.data() + start, i - start);
-      if (!seen.insert(word).second) continue;
-      if (!out.empty()) out += ' ';
-      out += word;
+      continue;
+    }
+    // Append the word, lower-cased, after a space; keep it if it is new.
+    const std::size_t mark = out.size();
+    if (!out.empty()) out += ' ';
+    const std::size_t start = out.size();
+    std::uint64_t hash = 14695981039346656037ull;
+    for (; i < n && word_byte(static_cast<unsigned char>(html[i])); ++i) {
+      char b = html[i];
+      if (b >= 'A' && b <= 'Z') b = static_cast<char>(b - 'A' + 'a');
+      out += b;
+      hash = (hash ^ static_cast<unsigned char>(b)) * 1099511628211ull;
+    }
+    const std::string_view word(out.data() + start, out.size() - start);
+    bool seen = false;
+    for (std::size_t at = hash & (table.size() - 1); table[at].size != 0; at = (at + 1) & (table.size() - 1)) {
+      const Slot& s = table[at];
+      if (s.hash == hash && std::string_view(out.data() + s.offset, s.size) == word) {
+        seen = true;
+        break;
+      }
+    }
+    if (seen) {
+      out.resize(mark);
+      continue;
+    }
+    place(table, {static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(word.size()), hash});
+    if (++kept * 2 > table.size()) {
+      std::vector<Slot> larger(table.size() * 2);
+      for (const Slot& s : table)
+        if (s.size != 0) place(larger, s);
+      table.swap(larger);
     }
   }
   return out;
