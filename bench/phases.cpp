@@ -1,12 +1,27 @@
 // Builds a site once and prints when each phase of the build began and how
-// long it took (wall time): where a build's time goes.
+// long it took (wall time), and the memory in use when it ended (resident,
+// and the peak so far): where a build's time and memory go.
 // Usage: phases SOURCE OUTPUT [JOBS]
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <string>
 
 #include "build.h"
 #include "parallel.h"
+
+namespace {
+
+// "VmRSS" or "VmHWM" from /proc/self/status, in MB (0 where there is none).
+double memory_mb(const std::string& field) {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.starts_with(field + ":")) return std::stod(line.substr(field.size() + 1)) / 1024.0;
+  }
+  return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   if (argc != 3 && argc != 4) {
@@ -19,7 +34,9 @@ int main(int argc, char** argv) {
   std::string phase;
   Clock::time_point began = start;
   auto report = [&](Clock::time_point now) {
-    if (!phase.empty()) std::printf("%-16s %6.3f s  (from %.3f s)\n", phase.c_str(), since(now) - since(began), since(began));
+    if (phase.empty()) return;
+    std::printf("%-16s %6.3f s  (from %.3f s)  memory %4.0f MB, peak %4.0f MB\n", phase.c_str(),
+                since(now) - since(began), since(began), memory_mb("VmRSS"), memory_mb("VmHWM"));
   };
   portal::BuildOptions options;
   options.source = argv[1];

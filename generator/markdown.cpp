@@ -235,6 +235,7 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
       at += 6;
     }
   }
+  out.html.shrink_to_fit();  // the insertions above may have doubled its room; it is kept until the build ends
   return out;
 }
 

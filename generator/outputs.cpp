@@ -212,6 +212,7 @@ std::string search_words(std::string_view html) {
       table.swap(larger);
     }
   }
+  out.shrink_to_fit();  // it was given room for the whole page
   return out;
 }
 
