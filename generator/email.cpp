@@ -55,7 +55,6 @@ std::string inline_email_styles(std::string html) {
 
 std::vector<RenderedFile> render_bulletin_copies(const Site& site, const Theme& theme) {
   std::vector<RenderedFile> out;
-  const std::string* email_template = theme.find("email");
   for (std::size_t i = 0; i < site.documents.size(); ++i) {
     const Document& d = site.documents[i];
     if (d.kind != Kind::bulletin || !site.published[i]) continue;
@@ -79,7 +78,7 @@ std::vector<RenderedFile> render_bulletin_copies(const Site& site, const Theme& 
                    {"site_url", site.config.base_url},
                    {"contact_email", site.config.contact_email},
                    {"contact_phone", site.config.contact_phone}};
-    out.push_back({d.url.substr(1) + "email.html", mstch::render(*email_template, ctx)});
+    out.push_back({d.url.substr(1) + "email.html", theme.render("email", ctx)});
 
     std::string txt = d.title.value + "\n" + std::string(d.title.value.size(), '=') + "\n\n";
     if (d.date) txt += d.date->long_form() + "\n\n";

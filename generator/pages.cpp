@@ -408,21 +408,16 @@ std::string output_path(const std::string& url) {
 
 std::optional<RenderedFile> render_page(const Site& site, const History& history, const Theme& theme,
                                         const std::string& url) {
-  mstch::config::escape = [](const std::string& s) { return text::html_escape(s); };
   detail::PageBuilder builder(site, history);
   for (const auto& job : builder.jobs()) {
     if (job.url != url) continue;
-    return RenderedFile{detail::output_path(job.url),
-                        mstch::render(*theme.find(job.template_name), job.context(), theme.partials_of.at(job.template_name))};
+    return RenderedFile{detail::output_path(job.url), theme.render(job.template_name, job.context())};
   }
   return std::nullopt;
 }
 
 std::vector<std::string> render_pages(const Site& site, const History& history, const Theme& theme, int jobs,
                                       const std::function<void(RenderedFile&&)>& sink, const PageProgress& progress) {
-  // mstch's own escaping also encodes '/', which makes every URL unreadable in
-  // the source; HTML needs only these five characters escaped.
-  mstch::config::escape = [](const std::string& s) { return text::html_escape(s); };
   detail::PageBuilder builder(site, history);
   const auto page_jobs = builder.jobs();
   std::vector<std::string> paths;
@@ -432,7 +427,7 @@ std::vector<std::string> render_pages(const Site& site, const History& history, 
   std::mutex report;
   parallel_for(page_jobs.size(), jobs, [&](std::size_t i) {
     const detail::PageJob& job = page_jobs[i];
-    sink({paths[i], mstch::render(*theme.find(job.template_name), job.context(), theme.partials_of.at(job.template_name))});
+    sink({paths[i], theme.render(job.template_name, job.context())});
     if (progress) {
       const std::size_t n = ++done;
       if (n % 64 == 0 || n == page_jobs.size()) {

@@ -1,8 +1,10 @@
 #include "theme.h"
 
 #include "files.h"
+#include "text.h"
 
 #include <algorithm>
+#include <mutex>
 
 #ifndef PORTAL_THEMES_DIR
 #define PORTAL_THEMES_DIR "themes"
@@ -15,6 +17,17 @@ namespace fs = std::filesystem;
 const std::string* Theme::find(const std::string& name) const {
   const auto it = templates.find(name);
   return it == templates.end() ? nullptr : &it->second;
+}
+
+std::string Theme::render(const std::string& name, const mstch::node& context) const {
+  // mstch's own escaping also encodes '/', which makes every URL unreadable in
+  // the source; HTML needs only these five characters escaped. mstch keeps it
+  // in a global: it is set once, before the first render of any thread.
+  static std::once_flag once;
+  std::call_once(once, [] { mstch::config::escape = [](const std::string& s) { return text::html_escape(s); }; });
+  static const std::map<std::string, std::string> no_partials;
+  const auto partials = partials_of.find(name);
+  return mstch::render(templates.at(name), context, partials == partials_of.end() ? no_partials : partials->second);
 }
 
 const std::vector<std::string>& required_templates() {

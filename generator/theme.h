@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <mstch/mstch.hpp>
+
 namespace portal {
 
 struct Theme {
@@ -20,6 +22,9 @@ struct Theme {
   std::map<std::string, std::map<std::string, std::string>> partials_of;
 
   [[nodiscard]] const std::string* find(const std::string& name) const;
+  // Template `name` (which must exist) rendered with `context`, escaping for
+  // HTML. Safe to call from several threads at once.
+  [[nodiscard]] std::string render(const std::string& name, const mstch::node& context) const;
 };
 
 // Templates every theme must have: one per kind, the section list and the 404 page.
