@@ -97,8 +97,7 @@ bool StagedOutput::prepare(const std::string& path, fs::path& target) {
     fail("refusing to write " + path + " outside the output folder");
     return false;
   }
-  const fs::path relative(path);
-  std::vector<fs::path> missing;
+  std::vector<std::string_view> missing;  // folders to make, deepest first
   {
     const std::lock_guard lock(mutex_);
     if (!failure_.empty()) return false;
@@ -106,23 +105,27 @@ bool StagedOutput::prepare(const std::string& path, fs::path& target) {
       failure_ = "two files of the build have the same path: " + path;
       return false;
     }
-    for (fs::path dir = relative.parent_path(); !dir.empty() && !folders_.contains(dir); dir = dir.parent_path())
+    for (auto slash = path.rfind('/'); slash != std::string::npos && slash > 0; slash = path.rfind('/', slash - 1)) {
+      const std::string_view dir(path.data(), slash);
+      if (folders_.contains(dir)) break;
       missing.push_back(dir);
+    }
   }
   // Parents first. Another thread may be making the same folder: that is fine.
   for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
     std::error_code ec;
-    fs::create_directory(staging_ / *it, ec);
+    const fs::path dir = staging_ / fs::path(*it);
+    fs::create_directory(dir, ec);
     if (ec) {
-      fail("cannot create " + (staging_ / *it).string() + ": " + ec.message());
+      fail("cannot create " + dir.string() + ": " + ec.message());
       return false;
     }
   }
   if (!missing.empty()) {
     const std::lock_guard lock(mutex_);
-    folders_.insert(missing.begin(), missing.end());
+    for (const auto dir : missing) folders_.emplace(dir);
   }
-  target = staging_ / relative;
+  target = staging_ / fs::path(path);
   return true;
 }
 

@@ -52,7 +52,7 @@ class StagedOutput {
 
   std::filesystem::path output_, staging_, previous_;
   mutable std::mutex mutex_;
-  std::set<std::filesystem::path> folders_;  // made so far, relative to staging_
+  std::set<std::string, std::less<>> folders_;  // made so far, relative to staging_, '/'-separated
   std::set<std::string> paths_;              // written so far: each at most once
   std::string failure_;
   bool committed_ = false;
