@@ -1,5 +1,6 @@
 #include "front_matter.h"
 
+#include "files.h"
 #include "text.h"
 
 namespace portal {
@@ -97,6 +98,19 @@ std::optional<FrontMatter> parse_front_matter(std::string_view text, const std::
   diags.error(path, {1, 1}, rule, "the front matter opened by `+++` on line 1 is never closed",
               "add a line holding only `+++` after the last front-matter field");
   return std::nullopt;
+}
+
+std::optional<SourceFile> read_source(const std::filesystem::path& file, const std::string& path, Diagnostics& diags) {
+  const auto raw = read_file(file);
+  if (!raw) {
+    diags.error(path, {}, "front-matter", "cannot read the file");
+    return std::nullopt;
+  }
+  auto text = normalise_source(*raw, path, "front-matter", diags);
+  if (!text) return std::nullopt;
+  auto fm = parse_front_matter(*text, path, diags);
+  if (!fm) return std::nullopt;
+  return SourceFile{std::move(*text), std::move(*fm)};
 }
 
 }  // namespace portal

@@ -2,6 +2,7 @@
 // and its Markdown body, keeping source positions for diagnostics.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,5 +32,18 @@ std::optional<FrontMatter> parse_front_matter(std::string_view text, const std::
 // Parses TOML, turning a syntax error into a diagnostic at file line `first_line + error line - 1`.
 std::optional<toml::table> parse_toml(std::string_view toml_text, const std::string& path, int first_line,
                                       const char* rule, Diagnostics& diags);
+
+// A content file as the loader, the preview and `portal new` all read it:
+// normalised, and split into front matter and body.
+struct SourceFile {
+  std::string text;  // normalised: valid UTF-8, LF line endings
+  FrontMatter front_matter;
+  // The text up to the body: the front matter with its fences.
+  [[nodiscard]] std::string head() const { return text.substr(0, text.size() - front_matter.body.size()); }
+};
+
+// Reads `file` (shown as `path`), normalises and splits it; nullopt, with
+// the problem reported to `diags`, when it cannot be read or split.
+std::optional<SourceFile> read_source(const std::filesystem::path& file, const std::string& path, Diagnostics& diags);
 
 }  // namespace portal

@@ -114,19 +114,16 @@ bool PreviewServer::rebuild_text_of(const std::string& path) {
   const auto size = fs::file_size(file, ec);
   if (ec) return false;
   Diagnostics ignored;
-  const auto raw = read_file(file);
-  if (!raw) return false;
-  const auto text = normalise_source(*raw, path, "front-matter", ignored);
-  if (!text) return false;
-  auto fm = parse_front_matter(*text, path, ignored);
-  if (!fm || text->substr(0, text->size() - fm->body.size()) != cached->second.front_matter) return false;
+  auto source = read_source(file, path, ignored);
+  if (!source || source->head() != cached->second.front_matter) return false;
+  FrontMatter& fm = source->front_matter;
 
   MarkdownOptions mo;
   mo.allow_raw_html = site.config.allow_raw_html;
   mo.page_url = d.url;
-  mo.first_line = fm->body_first_line;
+  mo.first_line = fm.body_first_line;
   mo.resolve = [&site](const std::string& target) { return site.url_of(target); };
-  RenderedMarkdown body = render_markdown(fm->body, mo);
+  RenderedMarkdown body = render_markdown(fm.body, mo);
   // Other documents may link to its headings: new ids mean a full check.
   const auto& old_headings = site.bodies[i].headings;
   if (body.headings.size() != old_headings.size() ||
@@ -134,8 +131,8 @@ bool PreviewServer::rebuild_text_of(const std::string& path) {
                   [](const Heading& a, const Heading& b) { return a.id == b.id; }))
     return false;
 
-  d.body = std::move(fm->body);
-  d.body_first_line = fm->body_first_line;
+  d.body = std::move(fm.body);
+  d.body_first_line = fm.body_first_line;
   site.bodies[i] = body;
   ++text_rebuilds_;
   auto& entry = cache_.files[path];

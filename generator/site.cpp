@@ -208,22 +208,16 @@ LoadResult load_site(const fs::path& root, const LoadOptions& options, int jobs,
         return;
       }
     }
-    const auto raw = read_file(root / e.path);
-    if (!raw) {
-      local[i].error(e.path, {}, "front-matter", "cannot read the file");
-      return;
-    }
-    auto text = normalise_source(*raw, e.path, "front-matter", local[i]);
-    if (!text) return;
-    auto fm = parse_front_matter(*text, e.path, local[i]);
-    if (!fm) return;
-    Document d = read_document(e.kind, fm->table, fm->table_first_line, e.path, local[i]);
+    auto source = read_source(root / e.path, e.path, local[i]);
+    if (!source) return;
+    FrontMatter& fm = source->front_matter;
+    Document d = read_document(e.kind, fm.table, fm.table_first_line, e.path, local[i]);
     d.slug = e.slug;
     d.meeting = e.meeting;
     d.url = url_for(e);
-    front_matters[i] = text->substr(0, text->size() - fm->body.size());
-    d.body = std::move(fm->body);
-    d.body_first_line = fm->body_first_line;
+    if (cache) front_matters[i] = source->head();
+    d.body = std::move(fm.body);
+    d.body_first_line = fm.body_first_line;
     parsed[i] = std::move(d);
   });
   std::vector<char> reused_documents;
