@@ -5,7 +5,6 @@
 #include <cstdio>
 
 
-#include "files.h"
 #include "front_matter.h"
 #include "model.h"
 #include "text.h"
