@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <mutex>
 
 #include "chart.h"
@@ -423,17 +424,31 @@ std::vector<std::string> render_pages(const Site& site, const History& history, 
   std::vector<std::string> paths;
   paths.reserve(page_jobs.size());
   for (const auto& job : page_jobs) paths.push_back(detail::output_path(job.url));
+  // Pages of one template are rendered in batches (see Theme::render_each):
+  // the template is parsed once a batch, not once a page.
+  constexpr std::size_t kBatch = 16;
+  std::map<std::string, std::vector<std::size_t>> by_template;
+  for (std::size_t i = 0; i < page_jobs.size(); ++i) by_template[page_jobs[i].template_name].push_back(i);
+  std::vector<std::vector<std::size_t>> batches;
+  for (const auto& [name, indexes] : by_template) {
+    for (std::size_t from = 0; from < indexes.size(); from += kBatch)
+      batches.emplace_back(indexes.begin() + static_cast<std::ptrdiff_t>(from),
+                           indexes.begin() + static_cast<std::ptrdiff_t>(std::min(from + kBatch, indexes.size())));
+  }
   std::atomic<std::size_t> done{0};
   std::mutex report;
-  parallel_for(page_jobs.size(), jobs, [&](std::size_t i) {
-    const detail::PageJob& job = page_jobs[i];
-    sink({paths[i], theme.render(job.template_name, job.context())});
+  parallel_for(batches.size(), jobs, [&](std::size_t b) {
+    const auto& batch = batches[b];
+    mstch::array contexts;
+    contexts.reserve(batch.size());
+    for (const std::size_t i : batch) contexts.emplace_back(page_jobs[i].context());
+    auto rendered = theme.render_each(page_jobs[batch.front()].template_name, contexts);
+    contexts.clear();
+    for (std::size_t k = 0; k < batch.size(); ++k) sink({paths[batch[k]], std::move(rendered[k])});
     if (progress) {
-      const std::size_t n = ++done;
-      if (n % 64 == 0 || n == page_jobs.size()) {
-        const std::lock_guard lock(report);
-        progress(n, page_jobs.size());
-      }
+      const std::size_t n = done += batch.size();
+      const std::lock_guard lock(report);
+      progress(n, page_jobs.size());
     }
   });
   return paths;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <random>
 
 #ifndef PORTAL_THEMES_DIR
 #define PORTAL_THEMES_DIR "themes"
@@ -19,15 +20,64 @@ const std::string* Theme::find(const std::string& name) const {
   return it == templates.end() ? nullptr : &it->second;
 }
 
-std::string Theme::render(const std::string& name, const mstch::node& context) const {
-  // mstch's own escaping also encodes '/', which makes every URL unreadable in
-  // the source; HTML needs only these five characters escaped. mstch keeps it
-  // in a global: it is set once, before the first render of any thread.
+namespace {
+
+// mstch's own escaping also encodes '/', which makes every URL unreadable in
+// the source; HTML needs only these five characters escaped. mstch keeps it
+// in a global: it is set once, before the first render of any thread.
+void use_html_escaping() {
   static std::once_flag once;
   std::call_once(once, [] { mstch::config::escape = [](const std::string& s) { return text::html_escape(s); }; });
+}
+
+// Text that no rendered page can hold: control characters around 128
+// random bits, new for each process.
+const std::string& page_separator() {
+  static const std::string separator = [] {
+    std::random_device random;
+    std::string s = "\x1f";
+    for (int i = 0; i < 4; ++i) s += std::to_string(random()) + "-";
+    return s + "\x1f";
+  }();
+  return separator;
+}
+
+}  // namespace
+
+std::string Theme::render(const std::string& name, const mstch::node& context) const {
+  use_html_escaping();
   static const std::map<std::string, std::string> no_partials;
   const auto partials = partials_of.find(name);
   return mstch::render(templates.at(name), context, partials == partials_of.end() ? no_partials : partials->second);
+}
+
+std::vector<std::string> Theme::render_each(const std::string& name, const mstch::array& contexts) const {
+  // mstch parses a template and every partial it is given on each call, and
+  // has no way to keep them parsed. So one call renders the whole batch: a
+  // template that renders the page template, given as a partial, for each
+  // context of a list, each page followed by a separator, and the output is
+  // cut at the separators. A partial tag that is not alone on its line
+  // renders the partial exactly as a call of its own would. Names with
+  // spaces are no theme's file name and no context's key.
+  use_html_escaping();
+  const std::string& separator = page_separator();
+  const std::string batch = "{{#portal batch pages}}{{> portal batch page}}" + separator + "{{/portal batch pages}}";
+  std::map<std::string, std::string> partials;
+  if (const auto used = partials_of.find(name); used != partials_of.end()) partials = used->second;
+  partials["portal batch page"] = templates.at(name);
+  const std::string all = mstch::render(batch, mstch::map{{"portal batch pages", contexts}}, partials);
+  std::vector<std::string> pages;
+  pages.reserve(contexts.size());
+  std::size_t start = 0;
+  for (auto end = all.find(separator); end != std::string::npos; end = all.find(separator, start)) {
+    pages.emplace_back(all, start, end - start);
+    start = end + separator.size();
+  }
+  if (pages.size() == contexts.size() && start == all.size()) return pages;
+  // Not one page per context (which no content can cause): render each alone.
+  pages.clear();
+  for (const auto& context : contexts) pages.push_back(render(name, context));
+  return pages;
 }
 
 const std::vector<std::string>& required_templates() {
