@@ -133,7 +133,7 @@ map PageBuilder::document_context(const Document& d, std::size_t index) {
   map ctx = base(d.url, d.title.value, crumbs);
   ctx["kind"] = str(kind_name(d.kind));
   ctx["body"] = site_.bodies[index].html;
-  ctx["has_body"] = !text::trim(site_.bodies[index].html).empty();
+  ctx["has_body"] = site_.bodies[index].html.find_first_not_of(" \t\r\n") != std::string::npos;
   ctx["summary"] = d.summary;
   ctx["source"] = d.source;
   ctx["source_is_url"] = is_url(d.source);
@@ -442,8 +442,7 @@ std::vector<std::string> render_pages(const Site& site, const History& history, 
     mstch::array contexts;
     contexts.reserve(batch.size());
     for (const std::size_t i : batch) contexts.emplace_back(page_jobs[i].context());
-    auto rendered = theme.render_each(page_jobs[batch.front()].template_name, contexts);
-    contexts.clear();
+    auto rendered = theme.render_each(page_jobs[batch.front()].template_name, std::move(contexts));
     for (std::size_t k = 0; k < batch.size(); ++k) sink({paths[batch[k]], std::move(rendered[k])});
     if (progress) {
       const std::size_t n = done += batch.size();

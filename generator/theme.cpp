@@ -51,7 +51,7 @@ std::string Theme::render(const std::string& name, const mstch::node& context) c
   return mstch::render(templates.at(name), context, partials == partials_of.end() ? no_partials : partials->second);
 }
 
-std::vector<std::string> Theme::render_each(const std::string& name, const mstch::array& contexts) const {
+std::vector<std::string> Theme::render_each(const std::string& name, mstch::array contexts) const {
   // mstch parses a template and every partial it is given on each call, and
   // has no way to keep them parsed. So one call renders the whole batch: a
   // template that renders the page template, given as a partial, for each
@@ -65,18 +65,21 @@ std::vector<std::string> Theme::render_each(const std::string& name, const mstch
   std::map<std::string, std::string> partials;
   if (const auto used = partials_of.find(name); used != partials_of.end()) partials = used->second;
   partials["portal batch page"] = templates.at(name);
-  const std::string all = mstch::render(batch, mstch::map{{"portal batch pages", contexts}}, partials);
+  const std::size_t count = contexts.size();
+  mstch::map root;
+  root.emplace("portal batch pages", std::move(contexts));  // mstch copies the root once more itself
+  const std::string all = mstch::render(batch, root, partials);
   std::vector<std::string> pages;
-  pages.reserve(contexts.size());
+  pages.reserve(count);
   std::size_t start = 0;
   for (auto end = all.find(separator); end != std::string::npos; end = all.find(separator, start)) {
     pages.emplace_back(all, start, end - start);
     start = end + separator.size();
   }
-  if (pages.size() == contexts.size() && start == all.size()) return pages;
+  if (pages.size() == count && start == all.size()) return pages;
   // Not one page per context (which no content can cause): render each alone.
   pages.clear();
-  for (const auto& context : contexts) pages.push_back(render(name, context));
+  for (const auto& context : boost::get<mstch::array>(root.at("portal batch pages"))) pages.push_back(render(name, context));
   return pages;
 }
 

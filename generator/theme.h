@@ -27,7 +27,7 @@ struct Theme {
   [[nodiscard]] std::string render(const std::string& name, const mstch::node& context) const;
   // The same template rendered for each of `contexts`, in order, parsing the
   // template and its partials once for all of them rather than once each.
-  [[nodiscard]] std::vector<std::string> render_each(const std::string& name, const mstch::array& contexts) const;
+  [[nodiscard]] std::vector<std::string> render_each(const std::string& name, mstch::array contexts) const;
 };
 
 // Templates every theme must have: one per kind, the section list and the 404 page.

@@ -28,7 +28,7 @@ TEST_CASE("a batch of pages renders as each page alone", "[theme]") {
   const mstch::array contexts{page("One <b>", "<p>Text</p>\n"), page("Two", ""),
                               page("Three \x1f" "1-2-3-4-\x1f", "<p>{{not a tag}}</p>"),
                               mstch::map{{"title", std::string("Bare")}}};
-  const auto batch = theme.render_each("page", contexts);
+  const auto batch = theme.render_each("page", contexts);  // a copy: the contexts are used again below
   REQUIRE(batch.size() == contexts.size());
   for (std::size_t i = 0; i < contexts.size(); ++i) {
     INFO("page " << i);
