@@ -109,11 +109,14 @@ void all_files(git_repository* repo, const git_tree* tree, const std::string& ba
 // Git orders a tree's entries by name, a folder's name compared as if it
 // ended in '/'. Returns <0, 0, >0 as `a` sorts before, with, after `b`.
 int tree_order(const git_tree_entry* a, const git_tree_entry* b) {
-  const std::string_view x = git_tree_entry_name(a), y = git_tree_entry_name(b);
-  const std::size_t n = std::min(x.size(), y.size());
-  if (const int c = x.substr(0, n).compare(y.substr(0, n)); c != 0) return c;
-  auto next = [n](std::string_view s, const git_tree_entry* e) -> int {
-    if (s.size() > n) return static_cast<unsigned char>(s[n]);
+  const char* x = git_tree_entry_name(a);
+  const char* y = git_tree_entry_name(b);
+  while (*x != '\0' && *x == *y) {
+    ++x;
+    ++y;
+  }
+  auto next = [](const char* rest, const git_tree_entry* e) -> int {
+    if (*rest != '\0') return static_cast<unsigned char>(*rest);
     return git_tree_entry_type(e) == GIT_OBJECT_TREE ? '/' : 0;
   };
   return next(x, a) - next(y, b);
