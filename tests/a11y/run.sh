@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the portal's own content and the every-kind fixture site (as published,
 # and as a --drafts preview), then checks every page with axe-core in headless
-# Chromium and with the Nu HTML Checker.
+# Chromium and with the Nu HTML Checker, and uses the search page as a reader would.
 # Usage: tests/a11y/run.sh PATH_TO_PORTAL   (PORTAL_SCREENSHOTS=DIR also saves screenshots)
 set -euo pipefail
 portal=$(realpath "$1")
