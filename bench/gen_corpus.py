@@ -4,7 +4,12 @@
 Usage: gen_corpus.py N OUT_DIR [--hugo HUGO_DIR] [--commits C]
 
 With --hugo, the same pages are also written as a Hugo site (same Markdown and
-TOML front matter, minimal layouts). With --commits, each site becomes a git
+TOML front matter), with two sets of layouts: minimal ones (config.toml,
+layouts/), and in matched/ a configuration and layouts that make the pages the
+portal makes (menu, breadcrumbs, a paper's facts, priorities as taxonomy pages
+listing their papers, a feed, a search index of every page's text, the last
+change from git); run them with `--config matched/config.toml --layoutDir
+matched/layouts`. With --commits, each site becomes a git
 repository: one commit adding everything, then C-1 commits each changing five
 random pages.
 
@@ -85,12 +90,95 @@ HUGO_LIST = """{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ rang
 """
 
 
+# The portal's work, as Hugo does it: what every page of the portal shows,
+# priorities as a taxonomy (a page per priority listing its papers), a feed,
+# and a search index (each page's plain text, the usual form for Hugo sites,
+# written in one linear pass).
+MATCHED_CONFIG = """baseURL = "https://example.org/"
+title = "Bench"
+languageCode = "en-GB"
+rssLimit = 20
+[taxonomies]
+priority = "priorities"
+[outputs]
+home = ["HTML", "RSS", "JSON"]
+section = ["HTML"]
+taxonomy = ["HTML"]
+term = ["HTML"]
+[markup.goldmark.renderer]
+unsafe = false
+"""
+MATCHED_BASEOF = """<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ .Title }} – {{ .Site.Title }}</title>
+<link rel="stylesheet" href="{{ "assets/portal.css" | relURL }}">
+</head>
+<body>
+<a class="skip-link" href="#main-content">Skip to main content</a>
+<header class="site-header">
+<p class="site-name"><a href="{{ "/" | relURL }}">{{ .Site.Title }}</a></p>
+<p class="header-search"><a href="{{ "search/" | relURL }}">Search</a></p>
+<nav class="site-nav" aria-label="Main">
+<ul>
+{{ $page := . }}{{ range .Site.Sections }}<li><a href="{{ .RelPermalink }}"{{ if or (eq $page .) ($page.IsDescendant .) }} aria-current="page"{{ end }}>{{ .Title }}</a></li>
+{{ end }}<li><a href="{{ "priorities/" | relURL }}">Priorities</a></li>
+</ul>
+</nav>
+</header>
+{{ with .Ancestors }}<nav class="breadcrumbs" aria-label="Breadcrumb">
+<ol>
+{{ range .Reverse }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>
+{{ end }}</ol>
+</nav>{{ end }}
+<main id="main-content">
+{{ block "main" . }}{{ end }}
+{{ with .GitInfo }}<section id="history" class="history" aria-labelledby="history-heading">
+<h2 id="history-heading">History</h2>
+<dl class="facts"><dt>Last updated</dt><dd><time datetime="{{ .AuthorDate.Format "2006-01-02" }}">{{ .AuthorDate.Format "2 January 2006" }}</time>: {{ .Subject }}</dd></dl>
+</section>{{ end }}
+</main>
+<footer class="site-footer"><p>{{ .Site.Title }}</p><p><a href="{{ "index.xml" | relURL }}">Feed</a></p></footer>
+</body>
+</html>
+"""
+MATCHED_SINGLE = """{{ define "main" }}<h1>{{ .Title }}</h1>
+<dl class="facts">
+{{ with .Parent }}<dt>Meeting</dt><dd><a href="{{ .RelPermalink }}">{{ .Title }}</a></dd>{{ end }}
+{{ with .Params.item }}<dt>Agenda item</dt><dd>{{ . }}</dd>{{ end }}
+{{ with .Params.authors }}<dt>By</dt><dd><ul class="plain">{{ range . }}<li>{{ . }}</li>{{ end }}</ul></dd>{{ end }}
+{{ with .Params.classification }}<dt>Classification</dt><dd>{{ . }}</dd>{{ end }}
+</dl>
+{{ with .GetTerms "priorities" }}<h2>Priorities</h2><ul>{{ range . }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul>{{ end }}
+<div id="content" class="prose">
+{{ .Content }}
+</div>
+{{ end }}
+"""
+MATCHED_LIST = """{{ define "main" }}<h1>{{ .Title }}</h1>
+{{ .Content }}
+<ul class="entries">
+{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ with .Date }} ({{ .Format "2 January 2006" }}){{ end }}</li>
+{{ end }}</ul>
+{{ end }}
+"""
+MATCHED_INDEX_JSON = """{"documents":[{{ range $i, $p := .Site.RegularPages }}{{ if $i }},{{ end }}{{ dict "url" .RelPermalink "title" .Title "date" (.Date.Format "2 January 2006") "summary" .Params.summary "text" .Plain | jsonify }}{{ end }}]}
+"""
+
+
 def hugo_copy(portal_dir, hugo_dir):
     """The same pages as a Hugo site: Hugo reads TOML front matter between +++."""
     write(f"{hugo_dir}/config.toml", HUGO_CONFIG)
     write(f"{hugo_dir}/layouts/_default/baseof.html", HUGO_BASEOF)
     write(f"{hugo_dir}/layouts/_default/single.html", HUGO_SINGLE)
     write(f"{hugo_dir}/layouts/_default/list.html", HUGO_LIST)
+    write(f"{hugo_dir}/matched/config.toml", MATCHED_CONFIG)
+    write(f"{hugo_dir}/matched/layouts/_default/baseof.html", MATCHED_BASEOF)
+    write(f"{hugo_dir}/matched/layouts/_default/single.html", MATCHED_SINGLE)
+    write(f"{hugo_dir}/matched/layouts/_default/list.html", MATCHED_LIST)
+    write(f"{hugo_dir}/matched/layouts/index.json", MATCHED_INDEX_JSON)
     for folder, _, files in os.walk(f"{portal_dir}/content"):
         for name in files:
             if not name.endswith(".md"):

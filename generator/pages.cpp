@@ -439,10 +439,8 @@ std::vector<std::string> render_pages(const Site& site, const History& history, 
   std::mutex report;
   parallel_for(batches.size(), jobs, [&](std::size_t b) {
     const auto& batch = batches[b];
-    mstch::array contexts;
-    contexts.reserve(batch.size());
-    for (const std::size_t i : batch) contexts.emplace_back(page_jobs[i].context());
-    auto rendered = theme.render_each(page_jobs[batch.front()].template_name, std::move(contexts));
+    auto rendered = theme.render_each(page_jobs[batch.front()].template_name, batch.size(),
+                                      [&](std::size_t k) -> mstch::node { return page_jobs[batch[k]].context(); });
     for (std::size_t k = 0; k < batch.size(); ++k) sink({paths[batch[k]], std::move(rendered[k])});
     if (progress) {
       const std::size_t n = done += batch.size();

@@ -51,7 +51,34 @@ std::string Theme::render(const std::string& name, const mstch::node& context) c
   return mstch::render(templates.at(name), context, partials == partials_of.end() ? no_partials : partials->second);
 }
 
-std::vector<std::string> Theme::render_each(const std::string& name, mstch::array contexts) const {
+namespace {
+
+// The list of a batch's page contexts, made when mstch first asks for it.
+// mstch copies the node it renders from, and every node it enters: as an
+// object (held by a shared pointer) the list costs nothing to copy, so each
+// page's context is copied once, when mstch enters it, not three times.
+class BatchPages : public mstch::object {
+ public:
+  BatchPages(std::size_t count, const std::function<mstch::node(std::size_t)>& context)
+      : count_(count), context_(context) {
+    register_methods(this, {{"portal batch pages", &BatchPages::pages}});
+  }
+
+ private:
+  mstch::node pages() {
+    mstch::array all;
+    all.reserve(count_);
+    for (std::size_t i = 0; i < count_; ++i) all.push_back(context_(i));
+    return all;
+  }
+  std::size_t count_;
+  const std::function<mstch::node(std::size_t)>& context_;
+};
+
+}  // namespace
+
+std::vector<std::string> Theme::render_each(const std::string& name, std::size_t count,
+                                            const std::function<mstch::node(std::size_t)>& context) const {
   // mstch parses a template and every partial it is given on each call, and
   // has no way to keep them parsed. So one call renders the whole batch: a
   // template that renders the page template, given as a partial, for each
@@ -65,10 +92,7 @@ std::vector<std::string> Theme::render_each(const std::string& name, mstch::arra
   std::map<std::string, std::string> partials;
   if (const auto used = partials_of.find(name); used != partials_of.end()) partials = used->second;
   partials["portal batch page"] = templates.at(name);
-  const std::size_t count = contexts.size();
-  mstch::map root;
-  root.emplace("portal batch pages", std::move(contexts));  // mstch copies the root once more itself
-  const std::string all = mstch::render(batch, root, partials);
+  const std::string all = mstch::render(batch, std::make_shared<BatchPages>(count, context), partials);
   std::vector<std::string> pages;
   pages.reserve(count);
   std::size_t start = 0;
@@ -79,7 +103,7 @@ std::vector<std::string> Theme::render_each(const std::string& name, mstch::arra
   if (pages.size() == count && start == all.size()) return pages;
   // Not one page per context (which no content can cause): render each alone.
   pages.clear();
-  for (const auto& context : boost::get<mstch::array>(root.at("portal batch pages"))) pages.push_back(render(name, context));
+  for (std::size_t i = 0; i < count; ++i) pages.push_back(render(name, context(i)));
   return pages;
 }
 

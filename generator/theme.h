@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -25,9 +26,11 @@ struct Theme {
   // Template `name` (which must exist) rendered with `context`, escaping for
   // HTML. Safe to call from several threads at once.
   [[nodiscard]] std::string render(const std::string& name, const mstch::node& context) const;
-  // The same template rendered for each of `contexts`, in order, parsing the
-  // template and its partials once for all of them rather than once each.
-  [[nodiscard]] std::vector<std::string> render_each(const std::string& name, mstch::array contexts) const;
+  // The same template rendered for `count` contexts, made by `context(i)`,
+  // in order, parsing the template and its partials once for all of them
+  // rather than once each.
+  [[nodiscard]] std::vector<std::string> render_each(const std::string& name, std::size_t count,
+                                                     const std::function<mstch::node(std::size_t)>& context) const;
 };
 
 // Templates every theme must have: one per kind, the section list and the 404 page.
