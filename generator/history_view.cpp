@@ -78,10 +78,10 @@ void add_history(map& ctx, const Site& site, const History& history, const std::
             {"url", private_change ? std::string() : commit_link(site, c)},
             {"short_hash", c.hash.substr(0, 7)}};
     if (site.config.show_authors) row["author"] = c.author;
-    rows.push_back(row);
+    rows.push_back(std::move(row));
   }
   ctx["history_full"] = true;
-  ctx["history"] = rows;
+  ctx["history"] = std::move(rows);
 }
 
 std::string comparison_url(const Document& newer) { return newer.url + "changes/"; }

@@ -43,7 +43,7 @@ map PageBuilder::base(const std::string& url, const std::string& title, Crumbs c
   const auto& c = site_.config;
   array nav;
   const auto& menu = menu_;
-  const std::vector<std::pair<std::string, std::string>> sections = {{"Agreements", "/agreements/"},
+  static const std::vector<std::pair<std::string, std::string>> sections = {{"Agreements", "/agreements/"},
                                                                      {"Meetings", "/meetings/"},
                                                                      {"Domestic Homicide Reviews", "/dhr/"},
                                                                      {"E-bulletins", "/bulletins/"},
@@ -61,20 +61,22 @@ map PageBuilder::base(const std::string& url, const std::string& title, Crumbs c
     breadcrumbs.push_back(map{{"title", str("Home")}, {"url", rel(url, "/")}});
     for (const auto& [label, target] : crumbs) breadcrumbs.push_back(map{{"title", label}, {"url", rel(url, target)}});
   }
-  return map{{"site_title", c.title},
-             {"partnership", c.partnership},
-             {"lang", c.language},
-             {"title", title},
-             {"head_title", title == c.title ? title : title + " – " + c.title},
-             {"url", url},
-             {"root", rel(url, "/")},
-             {"stylesheet", rel(url, "/assets/portal.css")},
-             {"nav", nav},
-             {"breadcrumbs", breadcrumbs},
-             {"has_breadcrumbs", !breadcrumbs.empty()},
-             {"contact_email", c.contact_email},
-             {"contact_phone", c.contact_phone},
-             {"has_contact", !c.contact_email.empty() || !c.contact_phone.empty()}};
+  const bool has_breadcrumbs = !breadcrumbs.empty();
+  map ctx{{"site_title", c.title},
+          {"partnership", c.partnership},
+          {"lang", c.language},
+          {"title", title},
+          {"head_title", title == c.title ? title : title + " – " + c.title},
+          {"url", url},
+          {"root", rel(url, "/")},
+          {"stylesheet", rel(url, "/assets/portal.css")},
+          {"has_breadcrumbs", has_breadcrumbs},
+          {"contact_email", c.contact_email},
+          {"contact_phone", c.contact_phone},
+          {"has_contact", !c.contact_email.empty() || !c.contact_phone.empty()}};
+  ctx.emplace("nav", std::move(nav));
+  ctx.emplace("breadcrumbs", std::move(breadcrumbs));
+  return ctx;
 }
 
 map PageBuilder::link_to(const std::string& from, const Document& d) {
@@ -130,7 +132,7 @@ map PageBuilder::document_context(const Document& d, std::size_t index) {
     case Kind::event: crumbs.push_back({"Events", "/events/"}); break;
     default: break;
   }
-  map ctx = base(d.url, d.title.value, crumbs);
+  map ctx = base(d.url, d.title.value, std::move(crumbs));
   ctx["kind"] = str(kind_name(d.kind));
   ctx["body"] = site_.bodies[index].html;
   ctx["has_body"] = site_.bodies[index].html.find_first_not_of(" \t\r\n") != std::string::npos;
@@ -140,9 +142,9 @@ map PageBuilder::document_context(const Document& d, std::size_t index) {
   ctx["draft"] = d.draft;
   ctx["date"] = d.date ? date_text(*d.date) : std::string();
   ctx["date_iso"] = d.date ? d.date->iso() : std::string();
-  const auto prios = priorities_of(d);
-  ctx["priorities"] = prios;
+  auto prios = priorities_of(d);
   ctx["has_priorities"] = !prios.empty();
+  ctx["priorities"] = std::move(prios);
   add_kind_fields(ctx, d);
   add_history(ctx, site_, history_, private_commit_, d);
   if (d.kind == Kind::home) add_home_fields(ctx, d.url);
