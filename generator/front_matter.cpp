@@ -33,12 +33,15 @@ std::optional<std::string> normalise_source(std::string_view raw, const std::str
                 "remove the character, or keep binary files out of Markdown");
     return std::nullopt;
   }
+  // CRLF line endings become LF; a lone CR stays.
   std::string out;
   out.reserve(raw.size());
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n') continue;
-    out += raw[i];
+  std::size_t from = 0;
+  for (auto cr = raw.find("\r\n"); cr != std::string_view::npos; cr = raw.find("\r\n", from)) {
+    out.append(raw, from, cr - from);
+    from = cr + 1;  // the '\n' is copied with the next run
   }
+  out.append(raw, from);
   return out;
 }
 

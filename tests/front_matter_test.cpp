@@ -64,6 +64,9 @@ TEST_CASE("invalid UTF-8 and NUL bytes are refused, a BOM and CRLF are accepted"
         "content/x.md:4:2: error[front-matter]: the file contains a NUL byte, so it is not a text file (hint: remove "
         "the character, or keep binary files out of Markdown)\n1 error, 0 warnings\n");
   CHECK(problems("\xEF\xBB\xBF+++\r\ntitle = \"A\"\r\n+++\r\nBody\r\n").empty());
+  Diagnostics diags;
+  CHECK(portal::normalise_source("a\r\nb\rc\r\n\r\nd\r", "content/x.md", "front-matter", diags) ==
+        std::optional<std::string>("a\nb\rc\n\nd\r"));  // CRLF becomes LF; a lone CR stays
 }
 
 TEST_CASE("required keys, types and unknown keys", "[front-matter]") {

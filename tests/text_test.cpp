@@ -38,6 +38,11 @@ TEST_CASE("invalid UTF-8 is found at its byte", "[text]") {
   CHECK(text::invalid_utf8_offset("ab\xC3") == 2);             // truncated sequence
   CHECK(text::invalid_utf8_offset("\xC0\xAF") == 0);           // overlong '/'
   CHECK(text::invalid_utf8_offset("x\xED\xA0\x80") == 1);      // surrogate
+  // Long runs of ASCII are read eight bytes at a time: a fault after, inside or at the end of one.
+  CHECK(text::invalid_utf8_offset("0123456789abcdefg\xFF") == 17);
+  CHECK(text::invalid_utf8_offset("0123\xFF" "56789abcdefg") == 4);
+  CHECK(text::invalid_utf8_offset("01234567\xC3\xA9" "89abcdef\xC3") == 18);
+  CHECK(text::invalid_utf8_offset("01234567" "89abcdef") == std::string_view::npos);
   const auto lc = text::line_col_at("one\ntwo\xC3\xA9x", 9);
   CHECK(lc.line == 2);
   CHECK(lc.column == 5);
