@@ -196,10 +196,10 @@ LoadResult load_site(const fs::path& root, const LoadOptions& options, int jobs,
   std::vector<std::string> front_matters(docs.size());
   parallel_for(docs.size(), jobs, [&](std::size_t i) {
     const ContentEntry& e = *docs[i];
-    std::error_code ec;
-    mtimes[i] = fs::last_write_time(root / e.path, ec);
-    sizes[i] = fs::file_size(root / e.path, ec);
     if (cache) {
+      std::error_code ec;
+      mtimes[i] = fs::last_write_time(root / e.path, ec);
+      sizes[i] = fs::file_size(root / e.path, ec);
       const auto it = cache->files.find(e.path);
       if (it != cache->files.end() && it->second.mtime == mtimes[i] && it->second.size == sizes[i]) {
         parsed[i] = it->second.document;
