@@ -2,10 +2,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "parallel.h"
 
@@ -132,10 +137,24 @@ bool StagedOutput::prepare(const std::string& path, fs::path& target) {
 void StagedOutput::write(const std::string& path, std::string_view content) {
   fs::path target;
   if (!prepare(path, target)) return;
-  std::ofstream out(target, std::ios::binary | std::ios::trunc);
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-  out.close();
-  if (!out) fail("cannot write " + target.string());
+  const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    fail("cannot write " + target.string() + ": " + std::strerror(errno));
+    return;
+  }
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  const int error = done < content.size() ? errno : 0;
+  if (::close(fd) != 0 && done == content.size()) {
+    fail("cannot write " + target.string() + ": " + std::strerror(errno));
+  } else if (done < content.size()) {
+    fail("cannot write " + target.string() + ": " + std::strerror(error));
+  }
 }
 
 void StagedOutput::copy(const std::string& path, const fs::path& from) {
