@@ -1,18 +1,15 @@
 #include "output.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <map>
 #include <mutex>
 #include <set>
+#include <vector>
 
 #include <fcntl.h>
 #include <unistd.h>
-
-#include "parallel.h"
 
 namespace portal {
 
@@ -88,11 +85,6 @@ StagedOutput::~StagedOutput() {
 void StagedOutput::fail(std::string message) {
   const std::lock_guard lock(mutex_);
   if (failure_.empty()) failure_ = std::move(message);
-}
-
-std::size_t StagedOutput::files() const {
-  const std::lock_guard lock(mutex_);
-  return paths_.size();
 }
 
 // Checks the path, makes its folders, and gives where to write it; false
@@ -190,24 +182,6 @@ std::string StagedOutput::commit() {
   committed_ = true;
   fs::remove_all(previous_, ec);
   return {};
-}
-
-std::string publish(const fs::path& output, std::vector<OutputFile> files, int jobs,
-                    const std::function<void(std::size_t, std::size_t)>& progress) {
-  StagedOutput staged(output);
-  std::atomic<std::size_t> written{0};
-  std::mutex report;
-  parallel_for(files.size(), jobs, [&](std::size_t i) {
-    const auto& f = files[i];
-    if (f.copy_from.empty()) staged.write(f.path, f.content);
-    else staged.copy(f.path, f.copy_from);
-    const std::size_t n = ++written;
-    if (progress && (n % 256 == 0 || n == files.size())) {
-      const std::lock_guard lock(report);
-      progress(n, files.size());
-    }
-  });
-  return staged.commit();
 }
 
 }  // namespace portal

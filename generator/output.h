@@ -3,12 +3,10 @@
 #pragma once
 
 #include <filesystem>
-#include <functional>
 #include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace portal {
 
@@ -44,7 +42,6 @@ class StagedOutput {
   // Marks the folder as a build's and swaps it in. Returns an empty string on
   // success, else what went wrong (the previous output is then intact).
   std::string commit();
-  std::size_t files() const;
 
  private:
   bool prepare(const std::string& path, std::filesystem::path& target);
@@ -57,11 +54,5 @@ class StagedOutput {
   std::string failure_;
   bool committed_ = false;
 };
-
-// Writes `files` and swaps them in. Returns an empty
-// string on success, else what went wrong; the previous output is then intact.
-// `progress` (optional) hears how many files are written.
-std::string publish(const std::filesystem::path& output, std::vector<OutputFile> files, int jobs = 1,
-                    const std::function<void(std::size_t done, std::size_t total)>& progress = {});
 
 }  // namespace portal
