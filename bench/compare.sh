@@ -32,7 +32,7 @@ matched_args=(--quiet -s "$work/hugo" --config matched/config.toml --layoutDir m
 ((commits > 0)) && hugo_args+=(--enableGitInfo) && matched_args+=(--enableGitInfo)
 
 measure() {  # prints "wall cpu peak_kb"
-  /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" > "$work/log" 2>&1 || {
+  /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" > /dev/null 2> "$work/log" || {
     echo "failed: $*" >&2
     cat "$work/log" >&2
     exit 1
@@ -44,12 +44,7 @@ median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2
 : > "$work/portal.txt"
 : > "$work/hugo.txt"
 : > "$work/matched.txt"
-for ((r = 1; r <= runs; r++)); do
-  rm -rf "$out/portal-out" "$out/hugo-out" "$out/matched-out"
-  measure "$portal" build --source "$work/portal" --output "$out/portal-out" --quiet >> "$work/portal.txt"
-  measure hugo "${hugo_args[@]}" >> "$work/hugo.txt"
-  measure hugo "${matched_args[@]}" >> "$work/matched.txt"
-done
+: > "$work/cmark.txt"
 # The Markdown alone, as one input: every body without its front matter.
 python3 - "$work/portal/content" > "$work/bodies.md" <<'PY'
 import os, sys
@@ -59,14 +54,20 @@ for d, _, fs in sorted(os.walk(sys.argv[1])):
             t = open(os.path.join(d, f), encoding="utf-8").read()
             print(t.split("+++", 2)[2] if t.startswith("+++") else t)
 PY
-cmark_cpu=""
-if command -v cmark-gfm >/dev/null; then
-  : > "$work/cmark.txt"
-  for ((r = 1; r <= runs; r++)); do
+have_cmark=$(command -v cmark-gfm || true)
+# Each round builds with each tool in turn (and runs cmark-gfm), so that a
+# slower spell of the machine falls on all of them alike.
+for ((r = 1; r <= runs; r++)); do
+  rm -rf "$out/portal-out" "$out/hugo-out" "$out/matched-out"
+  measure "$portal" build --source "$work/portal" --output "$out/portal-out" --quiet >> "$work/portal.txt"
+  measure hugo "${hugo_args[@]}" >> "$work/hugo.txt"
+  measure hugo "${matched_args[@]}" >> "$work/matched.txt"
+  if [ -n "$have_cmark" ]; then
     measure cmark-gfm -e table -e strikethrough -e autolink -e tagfilter "$work/bodies.md" >> "$work/cmark.txt"
-  done
-  cmark_cpu=$(cut -d' ' -f2 "$work/cmark.txt" | median)
-fi
+  fi
+done
+cmark_cpu=""
+[ -n "$have_cmark" ] && cmark_cpu=$(cut -d' ' -f2 "$work/cmark.txt" | median)
 
 col() { cut -d' ' -f"$2" "$work/$1.txt" | median; }
 ratio() { echo "$1 / $2" | bc -l; }
