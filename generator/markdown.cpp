@@ -99,19 +99,19 @@ void add_header_scopes(std::string& html) {
 
 // Parses Markdown with the GFM extensions.
 std::pair<ParserPtr, NodePtr> parse(std::string_view markdown, int cmark_options) {
-  ParserPtr parser;
+  ParserPtr parser(cmark_parser_new(cmark_options));
+  for (const char* name : {"table", "strikethrough", "autolink", "tagfilter"}) {
+    if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name))
+      cmark_parser_attach_syntax_extension(parser.get(), ext);
+  }
   NodePtr doc;
   {
     // cmark-gfm 0.29 keeps the inline parser's special-character tables in
-    // globals that each parse edits, so parses must not overlap. Everything
-    // after parsing (our tree edits, rendering) runs in parallel.
+    // globals that each parse edits (tables while their rows are read, every
+    // document while its inlines are), so parses must not overlap. Making
+    // the parser, our tree edits and rendering run in parallel.
     static std::mutex parse_mutex;
     const std::lock_guard lock(parse_mutex);
-    parser.reset(cmark_parser_new(cmark_options));
-    for (const char* name : {"table", "strikethrough", "autolink", "tagfilter"}) {
-      if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name))
-        cmark_parser_attach_syntax_extension(parser.get(), ext);
-    }
     cmark_parser_feed(parser.get(), markdown.data(), markdown.size());
     doc.reset(cmark_parser_finish(parser.get()));
   }
