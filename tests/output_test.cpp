@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "build.h"
 #include "output.h"
 #include "support.h"
 
@@ -69,5 +70,29 @@ TEST_CASE("a file that cannot be written, a path outside the output or written t
     }
     CHECK(read_tree(out) == std::map<std::string, std::string>{{"index.html", "old"}, {portal::kOutputMarker, ""}});
     CHECK(leftovers(tmp) == std::vector<std::string>{"site"});  // no staging folder left behind
+  }
+}
+
+TEST_CASE("the preview's files in memory are the files a build writes", "[output]") {
+  // A build streams pages to the disk and lets go of Markdown no page needs
+  // any more; the preview keeps everything: both must make the same site.
+  TempDir tmp;
+  for (const auto drafts : {portal::Drafts::hide, portal::Drafts::show}) {
+    portal::BuildOptions options;
+    options.source = fixture("every-kind");
+    options.output = tmp.path() / "out";
+    options.drafts = drafts;
+    options.jobs = 2;
+    REQUIRE(portal::run_build(options).outcome == portal::Outcome::ok);
+    auto built = read_tree(tmp.path() / "out");
+    built.erase(portal::kOutputMarker);
+    std::vector<portal::OutputFile> files;
+    REQUIRE(portal::render_site(options, files).outcome == portal::Outcome::ok);
+    std::map<std::string, std::string> previewed;
+    for (const auto& f : files) {
+      previewed[f.path] = f.copy_from.empty() ? f.content : read_tree(f.copy_from.parent_path()).at(f.copy_from.filename().string());
+    }
+    CHECK(previewed.size() == built.size());
+    CHECK(previewed == built);
   }
 }
