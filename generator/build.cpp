@@ -26,6 +26,7 @@ BuildResult load_and_check(const BuildOptions& options, std::optional<Site>& sit
   load.drafts = options.drafts;
   load.today = today();
   load.cache = options.cache;
+  load.fork_bodies_from = options.fork_bodies_from;
   if (options.progress) options.progress("Reading content", 0, 0);
   auto loaded = load_site(options.source, load, options.jobs, result.diagnostics);
   if (loaded.failure == LoadFailure::config || !loaded.site) {

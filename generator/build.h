@@ -26,6 +26,10 @@ struct BuildOptions {
   int jobs = 1;
   Progress progress;
   SiteCache* cache = nullptr;  // for rebuilds that parse only what changed
+  // Render Markdown in jobs - 1 worker processes besides this one when at
+  // least this many bodies need it (0: threads only). The command line sets
+  // it; the preview, which serves requests on threads of its own, does not.
+  std::size_t fork_bodies_from = 0;
 };
 
 enum class Outcome { ok, content_errors, failure };

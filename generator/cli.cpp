@@ -51,7 +51,7 @@ const char* const kUsageText =
     "  --source DIR   the folder holding site.toml and content/ (default: .)\n"
     "  --output DIR   where to write the site\n"
     "  --drafts       include drafts, for a local preview only\n"
-    "  --jobs N       threads to use (default: every core)\n"
+    "  --jobs N       threads (and, for a large site, processes) to use (default: every core)\n"
     "  --quiet        print nothing but problems\n"
     "  --format F     text (default) or json\n"
     "\n"
@@ -77,6 +77,9 @@ std::optional<UsageError> parse(const std::vector<std::string>& args, Options& o
   o.build.jobs = default_jobs();
   const bool is_build = o.command == "build";
   const bool is_check = o.command == "check";
+  // A large site's Markdown is rendered in worker processes too: cmark-gfm
+  // lets only one parse run at a time in a process.
+  if (is_build || is_check) o.build.fork_bodies_from = 256;
   std::vector<std::string> flags = {"--source"};
   if (is_build || is_check) flags.push_back("--drafts");
   if (is_build) flags.insert(flags.end(), {"--output", "--jobs", "--quiet"});

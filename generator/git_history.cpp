@@ -34,11 +34,11 @@ struct Library {
     // cache, since each tree is met twice (as a commit's, then as its
     // child's parent's). A content folder of a thousand meetings is a tree
     // of some 60 KB, above libgit2's default limit of 4 KB. The cache is
-    // kept to 16 MB: only the trees of the last commits are met again, and
+    // kept to 4 MB: only the trees of the last commits are met again, and
     // libgit2's default of 256 MB would hold every tree of the history.
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
     git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, static_cast<std::size_t>(1) << 20);
-    git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(16) << 20);
+    git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(4) << 20);
   }
   ~Library() { git_libgit2_shutdown(); }
   Library(const Library&) = delete;

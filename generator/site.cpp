@@ -6,6 +6,7 @@
 #include "fields.h"
 #include "files.h"
 #include "front_matter.h"
+#include "markdown_workers.h"
 #include "parallel.h"
 
 namespace portal {
@@ -275,23 +276,26 @@ LoadResult load_site(const fs::path& root, const LoadOptions& options, int jobs,
   const bool same_files = cache && cache->paths == paths;
   site.bodies.resize(site.documents.size());
   std::vector<char> rendered(site.documents.size(), 0);
-  parallel_for(site.documents.size(), jobs, [&](std::size_t i) {
-    const Document& d = site.documents[i];
+  std::vector<std::size_t> to_render;
+  for (std::size_t i = 0; i < site.documents.size(); ++i) {
     if (same_files && reused_documents[i]) {
-      const auto& cached = cache->files.at(d.path).body;
-      if (cached) {
+      if (const auto& cached = cache->files.at(site.documents[i].path).body) {
         site.bodies[i] = *cached;
-        return;
+        continue;
       }
     }
+    to_render.push_back(i);
+    rendered[i] = 1;
+  }
+  render_bodies(to_render, {jobs, options.fork_bodies_from}, [&site](std::size_t i) {
+    const Document& d = site.documents[i];
     MarkdownOptions mo;
     mo.allow_raw_html = site.config.allow_raw_html;
     mo.page_url = d.url;
     mo.first_line = d.body_first_line;
     mo.resolve = [&site](const std::string& path) { return site.url_of(path); };
-    site.bodies[i] = render_markdown(d.body, mo);
-    rendered[i] = 1;
-  });
+    return render_markdown(d.body, mo);
+  }, site.bodies);
   if (cache) {
     cache->paths = std::move(paths);
     cache->rendered = static_cast<std::size_t>(std::count(rendered.begin(), rendered.end(), 1));

@@ -54,6 +54,9 @@ struct LoadOptions {
   Drafts drafts = Drafts::hide;
   Date today;
   SiteCache* cache = nullptr;
+  // Render Markdown in worker processes when at least this many bodies need
+  // it (0: only threads; see markdown_workers.h).
+  std::size_t fork_bodies_from = 0;
 };
 
 struct Site {

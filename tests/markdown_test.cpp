@@ -1,6 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <stdexcept>
+
+#include <unistd.h>
+
 #include "markdown.h"
+#include "markdown_workers.h"
 
 using namespace portal;
 
@@ -80,4 +85,66 @@ TEST_CASE("images are recorded with their alt text", "[markdown]") {
   CHECK(r.links[0].image);
   CHECK(r.links[0].text == "Bar chart of priorities");
   CHECK(r.links[1].text.empty());
+}
+
+namespace {
+
+// Everything a rendering holds, as text, to compare two renderings whole.
+std::string dump(const RenderedMarkdown& r) {
+  std::string s = r.html + "\n--\n";
+  for (const auto& h : r.headings)
+    s += std::to_string(h.level) + "|" + h.text + "|" + h.id + "|" + std::to_string(h.pos.line) + ":" +
+         std::to_string(h.pos.column) + "\n";
+  for (const auto& l : r.links)
+    s += l.url + "|" + l.target_path + "|" + l.anchor + "|" + l.text + "|" + std::to_string(l.image) +
+         std::to_string(l.internal) + std::to_string(l.resolved) + "|" + std::to_string(l.pos.line) + ":" +
+         std::to_string(l.pos.column) + "\n";
+  return s;
+}
+
+std::vector<std::string> many_bodies() {
+  std::vector<std::string> bodies;
+  for (int i = 0; i < 60; ++i) {
+    bodies.push_back("## Part " + std::to_string(i) + "\n\nSee [the leads](@/agreements/2020-04.md#leads) and [nothing](@/none.md), " +
+                     "~~struck~~ <b>raw</b> www.kent.gov.uk.\n\n| A | B |\n|---|---|\n| " + std::to_string(i) +
+                     " | ![chart](@/meetings/2020-03-18/pack.pdf) |\n\n### Part " + std::to_string(i) + "\n\n" +
+                     std::string(static_cast<std::size_t>(i) * 40, 'x') + "\n");
+  }
+  return bodies;
+}
+
+}  // namespace
+
+TEST_CASE("Markdown rendered in worker processes is what this process renders", "[markdown]") {
+  const auto bodies = many_bodies();
+  auto render = [&](std::size_t i) { return md(bodies[i], i % 7 == 0); };
+  std::vector<std::size_t> which;
+  for (std::size_t i = 0; i < bodies.size(); i += 1 + i % 2) which.push_back(i);  // not every body
+  std::vector<RenderedMarkdown> here(bodies.size()), forked(bodies.size());
+  render_bodies(which, {2, 0}, render, here);
+  render_bodies(which, {3, 1}, render, forked);
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    INFO("body " << i);
+    CHECK(dump(forked[i]) == dump(here[i]));
+  }
+  CHECK(here[which.back()].headings.size() == 2);
+  CHECK(here[2].html.empty());  // not asked for
+  CHECK(forked[2].html.empty());
+}
+
+TEST_CASE("what a failing worker process leaves is rendered in this process", "[markdown]") {
+  const auto bodies = many_bodies();
+  const pid_t parent = getpid();
+  auto render = [&](std::size_t i) {
+    if (getpid() != parent && i > 20) throw std::runtime_error("a worker fails part-way");
+    return md(bodies[i]);
+  };
+  std::vector<std::size_t> which(bodies.size());
+  for (std::size_t i = 0; i < which.size(); ++i) which[i] = i;
+  std::vector<RenderedMarkdown> out(bodies.size());
+  render_bodies(which, {2, 1}, render, out);
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    INFO("body " << i);
+    CHECK(dump(out[i]) == dump(md(bodies[i])));
+  }
 }

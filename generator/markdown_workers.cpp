@@ -1,0 +1,260 @@
+#include "markdown_workers.h"
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "parallel.h"
+
+namespace portal {
+
+namespace {
+
+// What a worker sends back: for each body, its index and its rendering, as
+// lengths and bytes in the machine's own order (the reader is its parent).
+class Writer {
+ public:
+  void number(std::uint64_t n) { bytes_.append(reinterpret_cast<const char*>(&n), sizeof n); }
+  void text(const std::string& s) {
+    number(s.size());
+    bytes_ += s;
+  }
+  void pos(const Pos& p) {
+    number(static_cast<std::uint64_t>(static_cast<std::uint32_t>(p.line)));
+    number(static_cast<std::uint64_t>(static_cast<std::uint32_t>(p.column)));
+  }
+  void body(std::size_t index, const RenderedMarkdown& r) {
+    number(index);
+    text(r.html);
+    number(r.headings.size());
+    for (const auto& h : r.headings) {
+      number(static_cast<std::uint64_t>(h.level));
+      text(h.text);
+      text(h.id);
+      pos(h.pos);
+    }
+    number(r.links.size());
+    for (const auto& l : r.links) {
+      text(l.url);
+      text(l.target_path);
+      text(l.anchor);
+      text(l.text);
+      number((l.image ? 1u : 0u) | (l.internal ? 2u : 0u) | (l.resolved ? 4u : 0u));
+      pos(l.pos);
+    }
+  }
+  std::string& bytes() { return bytes_; }
+
+ private:
+  std::string bytes_;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view bytes) : bytes_(bytes) {}
+  std::size_t position() const { return at_; }
+  std::optional<std::uint64_t> number() {
+    std::uint64_t n = 0;
+    if (bytes_.size() - at_ < sizeof n) return std::nullopt;
+    std::memcpy(&n, bytes_.data() + at_, sizeof n);
+    at_ += sizeof n;
+    return n;
+  }
+  bool text(std::string& s) {
+    const auto size = number();
+    if (!size || bytes_.size() - at_ < *size) return false;
+    s.assign(bytes_.data() + at_, static_cast<std::size_t>(*size));
+    at_ += static_cast<std::size_t>(*size);
+    return true;
+  }
+  bool pos(Pos& p) {
+    const auto line = number(), column = number();
+    if (!line || !column) return false;
+    p = {static_cast<int>(static_cast<std::uint32_t>(*line)), static_cast<int>(static_cast<std::uint32_t>(*column))};
+    return true;
+  }
+  // One body; false when the bytes end early or make no sense.
+  bool body(std::size_t& index, RenderedMarkdown& r, std::size_t limit) {
+    const auto i = number();
+    if (!i || *i >= limit || !text(r.html)) return false;
+    index = static_cast<std::size_t>(*i);
+    const auto headings = number();
+    if (!headings || *headings > bytes_.size()) return false;
+    r.headings.resize(static_cast<std::size_t>(*headings));
+    for (auto& h : r.headings) {
+      const auto level = number();
+      if (!level || !text(h.text) || !text(h.id) || !pos(h.pos)) return false;
+      h.level = static_cast<int>(*level);
+    }
+    const auto links = number();
+    if (!links || *links > bytes_.size()) return false;
+    r.links.resize(static_cast<std::size_t>(*links));
+    for (auto& l : r.links) {
+      if (!text(l.url) || !text(l.target_path) || !text(l.anchor) || !text(l.text)) return false;
+      const auto flags = number();
+      if (!flags || !pos(l.pos)) return false;
+      l.image = (*flags & 1u) != 0;
+      l.internal = (*flags & 2u) != 0;
+      l.resolved = (*flags & 4u) != 0;
+    }
+    return true;
+  }
+
+ private:
+  std::string_view bytes_;
+  std::size_t at_ = 0;
+};
+
+bool write_all(int fd, const std::string& bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// In the worker: render the share, send it, leave without running anything
+// of the parent's (no destructors, no atexit handlers, no buffered output).
+[[noreturn]] void work(int fd, const std::vector<std::size_t>& share,
+                       const std::function<RenderedMarkdown(std::size_t)>& render) {
+  bool ok = true;
+  try {
+    Writer w;
+    for (const std::size_t i : share) {
+      w.body(i, render(i));
+      if (w.bytes().size() >= (1u << 20)) {
+        ok = write_all(fd, w.bytes());
+        w.bytes().clear();
+        if (!ok) break;
+      }
+    }
+    ok = ok && write_all(fd, w.bytes());
+  } catch (...) {
+    ok = false;
+  }
+  ::close(fd);
+  ::_exit(ok ? 0 : 1);
+}
+
+struct Worker {
+  pid_t pid = -1;
+  int fd = -1;
+  std::vector<std::size_t> share;
+  std::vector<std::size_t> received;  // the bodies taken whole, in the order they came
+  bool trailing = false;              // bytes left over that made no whole body
+  std::thread reader;
+};
+
+// Takes the bodies a worker sends as they come (never holding all it sends),
+// into `out`; only those of its own share, so no two threads write one slot.
+void receive(Worker& worker, std::size_t number, const std::vector<int>& owner, std::vector<RenderedMarkdown>& out) {
+  std::string pending;
+  char buffer[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(worker.fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    pending.append(buffer, static_cast<std::size_t>(n));
+    Reader reader(pending);
+    std::size_t taken = 0;
+    for (;;) {
+      std::size_t index = 0;
+      RenderedMarkdown body;
+      if (!reader.body(index, body, out.size())) break;  // not whole yet
+      taken = reader.position();
+      if (owner[index] != static_cast<int>(number)) continue;
+      out[index] = std::move(body);
+      worker.received.push_back(index);
+    }
+    pending.erase(0, taken);
+  }
+  worker.trailing = !pending.empty();
+}
+
+}  // namespace
+
+void render_bodies(const std::vector<std::size_t>& which, const BodyRendering& how,
+                   const std::function<RenderedMarkdown(std::size_t)>& render, std::vector<RenderedMarkdown>& out) {
+  auto in_process = [&](const std::vector<std::size_t>& share, int threads) {
+    parallel_for(share.size(), threads, [&](std::size_t k) { out[share[k]] = render(share[k]); });
+  };
+  if (how.jobs <= 1 || how.fork_from == 0 || which.size() < how.fork_from) {
+    in_process(which, how.jobs);
+    return;
+  }
+  // Shares dealt in turn, so that each gets documents of every kind and size.
+  const auto parts = static_cast<std::size_t>(how.jobs);
+  std::vector<std::vector<std::size_t>> shares(parts);
+  for (std::size_t k = 0; k < which.size(); ++k) shares[k % parts].push_back(which[k]);
+
+  std::vector<Worker> workers(parts - 1);
+  std::vector<int> owner(out.size(), -1);
+  std::vector<std::size_t> left_here = shares[0];
+  for (std::size_t w = 0; w < workers.size(); ++w) {
+    Worker& worker = workers[w];
+    worker.share = std::move(shares[w + 1]);
+    for (const std::size_t i : worker.share) owner[i] = static_cast<int>(w);
+    int fds[2];
+    if (::pipe(fds) != 0) continue;  // rendered here below
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      ::close(fds[0]);
+      for (std::size_t earlier = 0; earlier < w; ++earlier)
+        if (workers[earlier].fd >= 0) ::close(workers[earlier].fd);
+      work(fds[1], worker.share, render);
+    }
+    ::close(fds[1]);
+    if (pid < 0) {
+      ::close(fds[0]);
+      continue;
+    }
+    worker.pid = pid;
+    worker.fd = fds[0];
+    // Drained from the start, so that a worker never waits on a full pipe.
+    worker.reader = std::thread([&worker, w, &owner, &out] { receive(worker, w, owner, out); });
+  }
+  // The workers are waited for even if rendering here fails.
+  std::exception_ptr failure;
+  try {
+    in_process(left_here, 1);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  std::vector<char> ok(workers.size(), 0);
+  for (std::size_t w = 0; w < workers.size(); ++w) {
+    Worker& worker = workers[w];
+    if (worker.pid <= 0) continue;
+    worker.reader.join();
+    ::close(worker.fd);
+    int status = 0;
+    while (::waitpid(worker.pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    ok[w] = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  }
+  if (failure) std::rethrow_exception(failure);
+
+  for (std::size_t w = 0; w < workers.size(); ++w) {
+    Worker& worker = workers[w];
+    // Whatever a worker did not send whole is rendered here.
+    std::vector<char> got(out.size(), 0);
+    if (ok[w] && !worker.trailing)
+      for (const std::size_t i : worker.received) got[i] = 1;
+    std::vector<std::size_t> missing;
+    for (const std::size_t i : worker.share)
+      if (!got[i]) missing.push_back(i);
+    in_process(missing, how.jobs);
+  }
+}
+
+}  // namespace portal
