@@ -7,8 +7,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 
+#include <fcntl.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -149,24 +150,34 @@ bool write_all(int fd, const std::string& bytes) {
 
 struct Worker {
   pid_t pid = -1;
-  int fd = -1;
+  int fd = -1;  // the pipe's end to read, non-blocking
+  bool open = false;  // until the worker's end is closed
   std::vector<std::size_t> share;
   std::vector<std::size_t> received;  // the bodies taken whole, in the order they came
-  bool trailing = false;              // bytes left over that made no whole body
-  std::thread reader;
+  std::string pending;                // bytes of a body not yet whole
 };
 
-// Takes the bodies a worker sends as they come (never holding all it sends),
-// into `out`; only those of its own share, so no two threads write one slot.
-void receive(Worker& worker, std::size_t number, const std::vector<int>& owner, std::vector<RenderedMarkdown>& out) {
-  std::string pending;
+// Takes what a worker has sent so far (all it will send, with `wait`), into
+// `out`, a body at a time as each becomes whole: never all it sends at once.
+// Only bodies of the worker's own share are taken.
+void receive(Worker& worker, std::size_t number, const std::vector<int>& owner, std::vector<RenderedMarkdown>& out,
+             bool wait) {
   char buffer[1 << 16];
-  for (;;) {
+  while (worker.open) {
     const ssize_t n = ::read(worker.fd, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    pending.append(buffer, static_cast<std::size_t>(n));
-    Reader reader(pending);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (!wait) return;
+      pollfd ready{worker.fd, POLLIN, 0};
+      ::poll(&ready, 1, -1);
+      continue;
+    }
+    if (n <= 0) {
+      worker.open = false;
+      break;
+    }
+    worker.pending.append(buffer, static_cast<std::size_t>(n));
+    Reader reader(worker.pending);
     std::size_t taken = 0;
     for (;;) {
       std::size_t index = 0;
@@ -177,9 +188,8 @@ void receive(Worker& worker, std::size_t number, const std::vector<int>& owner, 
       out[index] = std::move(body);
       worker.received.push_back(index);
     }
-    pending.erase(0, taken);
+    worker.pending.erase(0, taken);
   }
-  worker.trailing = !pending.empty();
 }
 
 }  // namespace
@@ -207,6 +217,7 @@ void render_bodies(const std::vector<std::size_t>& which, const BodyRendering& h
     for (const std::size_t i : worker.share) owner[i] = static_cast<int>(w);
     int fds[2];
     if (::pipe(fds) != 0) continue;  // rendered here below
+    ::fcntl(fds[1], F_SETPIPE_SZ, 1 << 20);  // room for many bodies; the default (64 KB) will do otherwise
     const pid_t pid = ::fork();
     if (pid == 0) {
       ::close(fds[0]);
@@ -221,21 +232,26 @@ void render_bodies(const std::vector<std::size_t>& which, const BodyRendering& h
     }
     worker.pid = pid;
     worker.fd = fds[0];
-    // Drained from the start, so that a worker never waits on a full pipe.
-    worker.reader = std::thread([&worker, w, &owner, &out] { receive(worker, w, owner, out); });
+    worker.open = true;
+    ::fcntl(worker.fd, F_SETFL, ::fcntl(worker.fd, F_GETFL) | O_NONBLOCK);
   }
-  // The workers are waited for even if rendering here fails.
+  // This process renders its share, taking in what the workers have sent
+  // after each body, so that no worker waits long on a full pipe; then the
+  // rest. Workers are waited for even if rendering here fails.
   std::exception_ptr failure;
   try {
-    in_process(left_here, 1);
+    for (const std::size_t i : left_here) {
+      out[i] = render(i);
+      for (std::size_t w = 0; w < workers.size(); ++w) receive(workers[w], w, owner, out, false);
+    }
   } catch (...) {
     failure = std::current_exception();
   }
+  for (std::size_t w = 0; w < workers.size(); ++w) receive(workers[w], w, owner, out, true);
   std::vector<char> ok(workers.size(), 0);
   for (std::size_t w = 0; w < workers.size(); ++w) {
     Worker& worker = workers[w];
     if (worker.pid <= 0) continue;
-    worker.reader.join();
     ::close(worker.fd);
     int status = 0;
     while (::waitpid(worker.pid, &status, 0) < 0 && errno == EINTR) {
@@ -248,7 +264,7 @@ void render_bodies(const std::vector<std::size_t>& which, const BodyRendering& h
     Worker& worker = workers[w];
     // Whatever a worker did not send whole is rendered here.
     std::vector<char> got(out.size(), 0);
-    if (ok[w] && !worker.trailing)
+    if (ok[w] && worker.pending.empty())
       for (const std::size_t i : worker.received) got[i] = 1;
     std::vector<std::size_t> missing;
     for (const std::size_t i : worker.share)
