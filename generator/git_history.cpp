@@ -134,18 +134,12 @@ void diff_trees(git_repository* repo, const git_tree* old_tree, const git_tree* 
       return Tree();
     return Tree(raw);
   };
-  auto removed = [&](const git_tree_entry* oe, const std::string& path) {
-    if (git_tree_entry_type(oe) == GIT_OBJECT_TREE) {
-      if (Tree os = subtree(oe)) all_files(repo, os.get(), path + "/", GIT_DELTA_DELETED, out);
+  // A file, or every file of a folder, added or deleted whole.
+  auto whole = [&](const git_tree_entry* e, const std::string& path, git_delta_t status) {
+    if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+      if (Tree t = subtree(e)) all_files(repo, t.get(), path + "/", status, out);
     } else {
-      out.push_back({path, {}, GIT_DELTA_DELETED});
-    }
-  };
-  auto added = [&](const git_tree_entry* ne, const std::string& path) {
-    if (git_tree_entry_type(ne) == GIT_OBJECT_TREE) {
-      if (Tree ns = subtree(ne)) all_files(repo, ns.get(), path + "/", GIT_DELTA_ADDED, out);
-    } else {
-      out.push_back({path, {}, GIT_DELTA_ADDED});
+      out.push_back({path, {}, status});
     }
   };
   const std::size_t old_count = old_tree ? git_tree_entrycount(old_tree) : 0;
@@ -156,29 +150,25 @@ void diff_trees(git_repository* repo, const git_tree* old_tree, const git_tree* 
     const git_tree_entry* ne = j < new_count ? git_tree_entry_byindex(new_tree, j) : nullptr;
     const int order = !oe ? 1 : !ne ? -1 : tree_order(oe, ne);
     if (order < 0) {
-      removed(oe, base + git_tree_entry_name(oe));
+      whole(oe, base + git_tree_entry_name(oe), GIT_DELTA_DELETED);
       ++i;
       continue;
     }
     if (order > 0) {
-      added(ne, base + git_tree_entry_name(ne));
+      whole(ne, base + git_tree_entry_name(ne), GIT_DELTA_ADDED);
       ++j;
       continue;
     }
     ++i;
     ++j;
     if (git_oid_equal(git_tree_entry_id(oe), git_tree_entry_id(ne))) continue;
+    // The same place in git's order: the same name, and both folders or neither.
     const std::string path = base + git_tree_entry_name(ne);
-    const bool old_is_tree = git_tree_entry_type(oe) == GIT_OBJECT_TREE;
-    const bool new_is_tree = git_tree_entry_type(ne) == GIT_OBJECT_TREE;
-    if (old_is_tree && new_is_tree) {
+    if (git_tree_entry_type(ne) == GIT_OBJECT_TREE) {
       Tree os = subtree(oe), ns = subtree(ne);
       diff_trees(repo, os.get(), ns.get(), path + "/", out);
-    } else if (!old_is_tree && !new_is_tree) {
+    } else {
       out.push_back({path, {}, GIT_DELTA_MODIFIED});
-    } else {  // a file became a folder of the same name, or the reverse (git orders them apart, but be safe)
-      removed(oe, path);
-      added(ne, path);
     }
   }
 }
