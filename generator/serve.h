@@ -62,7 +62,9 @@ class PreviewServer {
     std::string content;
     std::filesystem::path copy_from;
   };
-  void watch();
+  void watch_source();                                // sets up the watches, before the first build
+  void add_watches(const std::filesystem::path& dir);  // `dir` and every folder in it
+  void watch();                                       // the watcher thread: rebuilds on each burst of changes
   bool rebuild_text_of(const std::string& path);  // the fast path; false: rebuild in full
   std::string respond(const std::string& path, std::string& type, int& status);
 
@@ -71,6 +73,8 @@ class PreviewServer {
   std::thread http_thread_, watch_thread_;
   int port_ = 0;
   int stop_pipe_[2] = {-1, -1};
+  int inotify_ = -1;
+  std::map<int, std::filesystem::path> watched_;  // by watch descriptor; the watcher thread's alone once started
   SiteCache cache_;
 
   mutable std::mutex mutex_;
