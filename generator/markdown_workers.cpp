@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "parallel.h"
 
 namespace portal {
@@ -113,17 +114,6 @@ class Reader {
   std::string_view bytes_;
   std::size_t at_ = 0;
 };
-
-bool write_all(int fd, const std::string& bytes) {
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
 
 // In the worker: render the share, send it, leave without running anything
 // of the parent's (no destructors, no atexit handlers, no buffered output).

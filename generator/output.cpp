@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <mutex>
 #include <set>
 #include <vector>
 
 #include <fcntl.h>
 #include <unistd.h>
+
+#include "files.h"
 
 namespace portal {
 
@@ -134,19 +135,9 @@ void StagedOutput::write(const std::string& path, std::string_view content) {
     fail("cannot write " + target.string() + ": " + std::strerror(errno));
     return;
   }
-  std::size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) break;
-    done += static_cast<std::size_t>(n);
-  }
-  const int error = done < content.size() ? errno : 0;
-  if (::close(fd) != 0 && done == content.size()) {
-    fail("cannot write " + target.string() + ": " + std::strerror(errno));
-  } else if (done < content.size()) {
-    fail("cannot write " + target.string() + ": " + std::strerror(error));
-  }
+  const bool written = write_all(fd, content);
+  const int error = errno;
+  if (::close(fd) != 0 || !written) fail("cannot write " + target.string() + ": " + std::strerror(written ? errno : error));
 }
 
 void StagedOutput::copy(const std::string& path, const fs::path& from) {
@@ -158,14 +149,10 @@ void StagedOutput::copy(const std::string& path, const fs::path& from) {
 }
 
 std::string StagedOutput::commit() {
+  write(kOutputMarker, "This folder is made by `portal build`; it is replaced whole by each build.\n");
   {
     const std::lock_guard lock(mutex_);
     if (!failure_.empty()) return failure_;
-  }
-  {
-    std::ofstream marker(staging_ / kOutputMarker, std::ios::binary | std::ios::trunc);
-    marker << "This folder is made by `portal build`; it is replaced whole by each build.\n";
-    if (!marker) return "cannot write " + (staging_ / kOutputMarker).string();
   }
   std::error_code ec;
   const bool had_output = fs::exists(output_, ec);
