@@ -137,7 +137,7 @@ void check_dhrs(const Site& site, Diagnostics& diags) {
   for (const Document& d : site.documents) {
     const auto* dhr = d.as<DhrData>();
     if (!dhr) continue;
-    if (text::trim(dhr->pseudonym).empty())
+    if (text::is_blank(dhr->pseudonym))
       diags.error(d.path, {1, 1}, "dhr-metadata", "the review has no `pseudonym`",
                   "add pseudonym = \"...\" as the published summary names the victim");
     if (!dhr->published) {

@@ -11,7 +11,7 @@ namespace portal {
 
 std::vector<std::string> theme_anchors(const Document& d) {
   std::vector<std::string> out;
-  if (!text::trim(d.body).empty()) out.push_back("content");
+  if (!text::is_blank(d.body)) out.push_back("content");
   if (const auto* a = d.as<AgreementData>()) {
     if (!a->priorities.empty()) out.push_back("priorities");
     if (!a->themes.empty()) out.push_back("themes");

@@ -21,7 +21,7 @@ std::vector<std::string> paragraphs(const std::string& markdown) {
   while (start <= markdown.size()) {
     const auto end = markdown.find('\n', start);
     const std::string line = markdown.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    if (text::trim(line).empty()) {
+    if (text::is_blank(line)) {
       if (!current.empty()) out.push_back(current);
       current.clear();
     } else {

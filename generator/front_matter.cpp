@@ -61,7 +61,7 @@ std::optional<toml::table> parse_toml(std::string_view toml_text, const std::str
 
 std::optional<FrontMatter> parse_front_matter(std::string_view text, const std::string& path, Diagnostics& diags) {
   const char* rule = "front-matter";
-  if (text::trim(text).empty()) {
+  if (text::is_blank(text)) {
     diags.error(path, {1, 1}, rule, "the file is empty",
                 "start it with a `+++` line, `title = \"...\"`, and a closing `+++` line");
     return std::nullopt;

@@ -135,7 +135,7 @@ map PageBuilder::document_context(const Document& d, std::size_t index) {
   map ctx = base(d.url, d.title.value, std::move(crumbs));
   ctx["kind"] = str(kind_name(d.kind));
   ctx["body"] = site_.bodies[index].html;
-  ctx["has_body"] = site_.bodies[index].html.find_first_not_of(" \t\r\n") != std::string::npos;
+  ctx["has_body"] = !text::is_blank(site_.bodies[index].html);
   ctx["summary"] = d.summary;
   ctx["source"] = d.source;
   ctx["source_is_url"] = is_url(d.source);

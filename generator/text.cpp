@@ -169,10 +169,16 @@ std::string html_escape(std::string_view s) {
   return out;
 }
 
+namespace {
+constexpr std::string_view kBlank = " \t\r\n";
+}  // namespace
+
+bool is_blank(std::string_view s) { return s.find_first_not_of(kBlank) == std::string_view::npos; }
+
 std::string trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
+  const auto first = s.find_first_not_of(kBlank);
   if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n");
+  const auto last = s.find_last_not_of(kBlank);
   return std::string(s.substr(first, last - first + 1));
 }
 

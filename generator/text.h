@@ -28,6 +28,8 @@ std::string heading_id(std::string_view heading_text);
 
 std::string html_escape(std::string_view s);
 std::string trim(std::string_view s);
+// True when `s` holds only spaces, tabs and line ends (or nothing): what trim() would empty.
+bool is_blank(std::string_view s);
 bool starts_with_ci(std::string_view s, std::string_view prefix);
 std::string to_lower_ascii(std::string_view s);
 

@@ -69,3 +69,12 @@ TEST_CASE("dates read as the partnership writes them", "[date]") {
   CHECK_FALSE(parse_iso_date("2020-3-18").has_value());
   CHECK(from_day_number(Date{2020, 3, 18, std::nullopt}.day_number()).iso() == "2020-03-18");
 }
+
+TEST_CASE("blank text is what trimming empties", "[text]") {
+  for (const std::string s : {"", " ", "\t\r\n \n", " x ", "\u00a0", "x"}) {
+    INFO("\"" << s << "\"");
+    CHECK(text::is_blank(s) == text::trim(s).empty());
+  }
+  CHECK(text::is_blank(" \t\r\n"));
+  CHECK_FALSE(text::is_blank(" . "));
+}
