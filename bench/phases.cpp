@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   options.source = argv[1];
   options.output = argv[2];
   options.jobs = argc == 4 ? std::stoi(argv[3]) : portal::default_jobs();
-  options.fork_bodies_from = 256;  // as `portal build` does
+  options.fork_bodies_from = portal::kForkBodiesFrom;  // as `portal build` does
   options.progress = [&](const std::string& name, std::size_t, std::size_t) {
     if (name == phase) return;
     const auto now = Clock::now();

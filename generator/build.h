@@ -28,9 +28,14 @@ struct BuildOptions {
   SiteCache* cache = nullptr;  // for rebuilds that parse only what changed
   // Render Markdown in jobs - 1 worker processes besides this one when at
   // least this many bodies need it (0: threads only). The command line sets
-  // it; the preview, which serves requests on threads of its own, does not.
+  // it to kForkBodiesFrom; the preview, which serves requests on threads of
+  // its own, does not.
   std::size_t fork_bodies_from = 0;
 };
+
+// From how many Markdown bodies `portal build` and `portal check` render in
+// worker processes: below it, starting them costs more than they save.
+inline constexpr std::size_t kForkBodiesFrom = 256;
 
 enum class Outcome { ok, content_errors, failure };
 

@@ -79,7 +79,7 @@ std::optional<UsageError> parse(const std::vector<std::string>& args, Options& o
   const bool is_check = o.command == "check";
   // A large site's Markdown is rendered in worker processes too: cmark-gfm
   // lets only one parse run at a time in a process.
-  if (is_build || is_check) o.build.fork_bodies_from = 256;
+  if (is_build || is_check) o.build.fork_bodies_from = kForkBodiesFrom;
   std::vector<std::string> flags = {"--source"};
   if (is_build || is_check) flags.push_back("--drafts");
   if (is_build) flags.insert(flags.end(), {"--output", "--jobs", "--quiet"});
