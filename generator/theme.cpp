@@ -42,21 +42,10 @@ const std::string& page_separator() {
   return separator;
 }
 
-}  // namespace
-
-std::string Theme::render(const std::string& name, const mstch::node& context) const {
-  use_html_escaping();
-  static const std::map<std::string, std::string> no_partials;
-  const auto partials = partials_of.find(name);
-  return mstch::render(templates.at(name), context, partials == partials_of.end() ? no_partials : partials->second);
-}
-
-namespace {
-
 // The list of a batch's page contexts, made when mstch first asks for it.
 // mstch copies the node it renders from, and every node it enters: as an
 // object (held by a shared pointer) the list costs nothing to copy, so each
-// page's context is copied once, when mstch enters it, not three times.
+// page's context is copied only when mstch enters it.
 class BatchPages : public mstch::object {
  public:
   BatchPages(std::size_t count, const std::function<mstch::node(std::size_t)>& context)
@@ -76,6 +65,13 @@ class BatchPages : public mstch::object {
 };
 
 }  // namespace
+
+std::string Theme::render(const std::string& name, const mstch::node& context) const {
+  use_html_escaping();
+  static const std::map<std::string, std::string> no_partials;
+  const auto partials = partials_of.find(name);
+  return mstch::render(templates.at(name), context, partials == partials_of.end() ? no_partials : partials->second);
+}
 
 std::vector<std::string> Theme::render_each(const std::string& name, std::size_t count,
                                             const std::function<mstch::node(std::size_t)>& context) const {
