@@ -428,7 +428,7 @@ std::vector<std::string> render_pages(const Site& site, const History& history, 
   for (const auto& job : page_jobs) paths.push_back(detail::output_path(job.url));
   // Pages of one template are rendered in batches (see Theme::render_each):
   // the template is parsed once a batch, not once a page.
-  constexpr std::size_t kBatch = 16;
+  constexpr std::size_t kBatch = 64;
   std::map<std::string, std::vector<std::size_t>> by_template;
   for (std::size_t i = 0; i < page_jobs.size(); ++i) by_template[page_jobs[i].template_name].push_back(i);
   std::vector<std::vector<std::size_t>> batches;
