@@ -9,24 +9,6 @@
 
 namespace portal {
 
-std::vector<std::string> theme_anchors(const Document& d) {
-  std::vector<std::string> out;
-  if (!text::is_blank(d.body)) out.push_back("content");
-  if (const auto* a = d.as<AgreementData>()) {
-    if (!a->priorities.empty()) out.push_back("priorities");
-    if (!a->themes.empty()) out.push_back("themes");
-    if (!a->leads.empty()) out.push_back("leads");
-    if (!a->plans.empty()) out.push_back("plans");
-    if (!a->changes.empty()) out.push_back("version-control");
-    if (!a->assessments.empty()) out.push_back("assessments");
-  } else if (const auto* m = d.as<MeetingData>()) {
-    if (!m->items.empty()) out.push_back("agenda");
-  } else if (const auto* n = d.as<NotesData>()) {
-    if (!n->present.empty()) out.push_back("attendance");
-  }
-  return out;
-}
-
 std::vector<std::string> generated_urls() {
   return {"/agreements/",   "/meetings/",           "/dhr/",          "/bulletins/",         "/events/",
           "/priorities/",   "/plans/",              "/search/",       "/search/index.json",  "/feeds/bulletins.xml",
@@ -103,7 +85,7 @@ std::vector<std::string> anchors_of(const Site& site, std::size_t index) {
 void check_links(const Site& site, std::size_t index, Diagnostics& diags) {
   const Document& d = site.documents[index];
   const bool published = site.published[index];
-  for (const auto& link : site.bodies[index].links) {
+  for (const auto& link : site.links_of(index)) {
     if (!link.internal) continue;
     if (!link.target_path.starts_with("content/")) {
       diags.error(d.path, link.pos, "broken-link", "the link " + link.url + " climbs out of the content folder",

@@ -10,11 +10,6 @@
 
 namespace portal {
 
-// Ids the theme gives the sections of a document's page, so `@/` links may
-// point at them (e.g. `@/agreements/2020-04.md#leads`). Only sections the page
-// shows are listed.
-std::vector<std::string> theme_anchors(const Document& d);
-
 // URLs the generator writes itself; no content file may take them.
 std::vector<std::string> generated_urls();
 

@@ -25,8 +25,12 @@ std::optional<SiteConfig> parse_config(std::string_view raw, const std::string& 
   c.partnership = req("partnership");
   if (auto v = r.string("base_url", Required::yes)) {
     c.base_url = v->value;
-    if (!(c.base_url.starts_with("https://") || c.base_url.starts_with("http://"))) {
-      local.error(path, v->pos, rule, "`base_url` must be an absolute URL starting with https:// or http://",
+    const auto problem = url_problem(c.base_url, "base_url", UrlAlso::nothing);
+    if (problem || c.base_url.empty()) {
+      local.error(path, v->pos, rule, problem ? problem->message : "`base_url` is empty",
+                  "write it like base_url = \"https://example.org/portal/\"");
+    } else if (c.base_url.find_first_of("?#") != std::string::npos) {
+      local.error(path, v->pos, rule, "`base_url` must be the address of a folder, without ? or #",
                   "write it like base_url = \"https://example.org/portal/\"");
     }
     if (!c.base_url.ends_with('/')) c.base_url += '/';
@@ -45,13 +49,16 @@ std::optional<SiteConfig> parse_config(std::string_view raw, const std::string& 
       else local.error(path, m->pos, rule, "`mode` must be \"full\", \"dates\" or \"none\", not \"" + m->value + "\"",
                        "write mode = \"full\"");
     }
-    if (auto u = hr.string("commit_url")) c.commit_url = u->value;
+    if (auto u = hr.url("commit_url")) c.commit_url = u->value;
     c.show_authors = hr.boolean("show_authors");
     hr.finish();
   }
   if (const auto* t = r.table("contact")) {
     FieldReader cr(*t, path, 1, rule, local, "the [contact] table");
-    if (auto e = cr.string("email")) c.contact_email = e->value;
+    if (auto e = cr.string("email")) {
+      if (const auto problem = email_problem(e->value, "email")) local.error(path, e->pos, rule, problem->message, problem->hint);
+      else c.contact_email = e->value;
+    }
     if (auto p = cr.string("phone")) c.contact_phone = p->value;
     cr.finish();
   }

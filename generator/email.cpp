@@ -59,12 +59,8 @@ std::vector<RenderedFile> render_bulletin_copies(const Site& site, const Theme& 
     const Document& d = site.documents[i];
     if (d.kind != Kind::bulletin || !site.published[i]) continue;
     const std::string web = site.config.base_url + text::encode_url_path(d.url.substr(1));
-    MarkdownOptions mo;
-    mo.allow_raw_html = site.config.allow_raw_html;
-    mo.page_url = d.url;
-    mo.first_line = d.body_first_line;
+    MarkdownOptions mo = site.markdown_options(d);
     mo.absolute_base = site.config.base_url;
-    mo.resolve = [&site](const std::string& path) { return site.url_of(path); };
     const std::string body = inline_email_styles(render_markdown(d.body, mo).html);
 
     mstch::map ctx{{"lang", site.config.language},

@@ -60,9 +60,32 @@ std::optional<Located<std::string>> FieldReader::string(const std::string& key, 
                     context_ + " has no `" + key + "`", "add `" + key + " = \"...\"`");
     return std::nullopt;
   }
-  if (const auto* s = node->as_string()) return Located<std::string>{s->get(), key_pos(key)};
+  if (const auto* s = node->as_string()) {
+    if (!printable(key, s->get(), key_pos(key))) return std::nullopt;
+    return Located<std::string>{s->get(), key_pos(key)};
+  }
   wrong_type(key, "a string in quotes", key + " = \"...\"");
   return std::nullopt;
+}
+
+bool FieldReader::printable(const std::string& key, const std::string& value, Pos pos) {
+  const auto bad = text::find_code_point(
+      value, [](std::uint32_t cp) { return text::is_control(cp) && cp != '\t' && cp != '\n'; });
+  if (!bad) return true;
+  diags_->error(path_, pos, rule_,
+                "`" + key + "` holds " + text::describe_code_point(bad->code_point) + ", which no page can show",
+                "remove it: look for an escape such as \\r or \\u0007 in the quotes");
+  return false;
+}
+
+std::optional<Located<std::string>> FieldReader::url(const std::string& key, UrlAlso also) {
+  auto value = string(key);
+  if (!value) return std::nullopt;
+  if (const auto problem = url_problem(value->value, key, also)) {
+    diags_->error(path_, value->pos, rule_, problem->message, problem->hint);
+    return std::nullopt;
+  }
+  return value;
 }
 
 bool FieldReader::boolean(const std::string& key, bool absent) {
@@ -126,7 +149,7 @@ std::vector<Located<std::string>> FieldReader::strings(const std::string& key) {
   const auto* node = take(key);
   if (!node) return out;
   if (const auto* s = node->as_string()) {
-    out.push_back({s->get(), key_pos(key)});
+    if (printable(key, s->get(), key_pos(key))) out.push_back({s->get(), key_pos(key)});
     return out;
   }
   const auto* arr = node->as_array();
@@ -137,7 +160,7 @@ std::vector<Located<std::string>> FieldReader::strings(const std::string& key) {
   for (const auto& element : *arr) {
     if (const auto* s = element.as_string()) {
       const Pos p = position_of(element);
-      out.push_back({s->get(), p.line ? p : key_pos(key)});
+      if (printable(key, s->get(), p.line ? p : key_pos(key))) out.push_back({s->get(), p.line ? p : key_pos(key)});
     } else {
       diags_->error(path_, position_of(element).line ? position_of(element) : key_pos(key), rule_,
                     "every entry of `" + key + "` must be a string, not " + type_name(element),

@@ -12,6 +12,7 @@
 
 #include "date.h"
 #include "diagnostics.h"
+#include "urls.h"
 
 namespace portal {
 
@@ -30,7 +31,11 @@ class FieldReader {
   FieldReader(const toml::table& table, std::string path, int first_line, const char* rule, Diagnostics& diags,
               std::string context = "the front matter");
 
+  // Strings never hold control characters other than tab and line feed.
   std::optional<Located<std::string>> string(const std::string& key, Required required = Required::no);
+  // A string that becomes a link: an https:// or http:// address, or where
+  // `also` allows an `@/` link (urls.h); anything else is reported, and absent.
+  std::optional<Located<std::string>> url(const std::string& key, UrlAlso also = UrlAlso::nothing);
   bool boolean(const std::string& key, bool absent = false);
   std::optional<Located<std::int64_t>> integer(const std::string& key);
   std::optional<Located<Date>> date(const std::string& key, TimeOfDay time, Required required = Required::no);
@@ -52,6 +57,8 @@ class FieldReader {
  private:
   const toml::node* take(const std::string& key);
   void wrong_type(const std::string& key, const char* wanted, const std::string& example);
+  // False, with the problem reported, when a string holds a control character.
+  bool printable(const std::string& key, const std::string& value, Pos pos);
 
   const toml::table* table_;
   std::string path_;

@@ -1,6 +1,5 @@
 #include "markdown.h"
 
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -9,6 +8,7 @@
 #include <cmark-gfm.h>
 
 #include "text.h"
+#include "urls.h"
 
 namespace portal {
 
@@ -76,14 +76,18 @@ void escape_raw_html(cmark_node* n) {
   cmark_node_free(n);
 }
 
+// The schemes cmark-gfm drops when raw HTML is not allowed, found as a
+// browser finds them (after spaces, tabs and line breaks are removed).
 bool dangerous_url(std::string_view url, bool image) {
-  const auto lower = text::to_lower_ascii(url.substr(0, 16));
-  if (lower.starts_with("javascript:") || lower.starts_with("vbscript:") || lower.starts_with("file:")) return true;
-  if (lower.starts_with("data:")) {
-    return !(image && (lower.starts_with("data:image/png") || lower.starts_with("data:image/gif") ||
-                       lower.starts_with("data:image/jpeg") || lower.starts_with("data:image/webp")));
-  }
-  return false;
+  const std::string scheme = effective_scheme(url);
+  if (scheme == "javascript" || scheme == "vbscript" || scheme == "file") return true;
+  if (scheme != "data") return false;
+  std::string cleaned;
+  for (const char c : url)
+    if (static_cast<unsigned char>(c) > 0x20) cleaned += c;
+  const auto lower = text::to_lower_ascii(cleaned.substr(0, 16));
+  return !(image && (lower.starts_with("data:image/png") || lower.starts_with("data:image/gif") ||
+                     lower.starts_with("data:image/jpeg") || lower.starts_with("data:image/webp")));
 }
 
 // cmark-gfm writes a table's header cells as <th> or <th align="…">; each is a
@@ -170,14 +174,9 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
     link.pos = node_pos(n, options.first_line);
     if (link.url.starts_with("@/")) {
       link.internal = true;
-      std::string target = link.url.substr(2);
-      if (const auto hash = target.find('#'); hash != std::string::npos) {
-        link.anchor = target.substr(hash + 1);
-        target.resize(hash);
-      }
-      // "@/../x" must not reach outside content/: normalise, and an address
-      // that climbs out keeps its ".." so it matches no file and is reported.
-      link.target_path = std::filesystem::path("content/" + target).lexically_normal().generic_string();
+      auto [target_path, anchor] = split_content_link(link.url);
+      link.target_path = std::move(target_path);
+      link.anchor = std::move(anchor);
       std::optional<std::string> target_url;
       if (options.resolve) target_url = options.resolve(link.target_path);
       link.resolved = target_url.has_value();
@@ -198,7 +197,7 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
 
   // Headings get GitHub-style ids; the heading is replaced by a custom block
   // holding its rendered HTML, since cmark-gfm has no attribute hook.
-  std::map<std::string, int> seen;
+  text::Slugger slugger(options.taken_ids);
   std::map<cmark_node*, std::string> heading_ids;
   cmark_llist* extensions = cmark_parser_get_syntax_extensions(parser.get());
   for (cmark_node* n : headings) {
@@ -206,10 +205,7 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
     h.level = cmark_node_get_heading_level(n);
     h.text = text::trim(plain_text(n));
     h.pos = node_pos(n, options.first_line);
-    std::string id = text::heading_id(h.text);
-    auto& count = seen[id];
-    h.id = count == 0 ? id : id + "-" + std::to_string(count);
-    ++count;
+    h.id = slugger.unique(h.text);
     heading_ids[n] = h.id;
     // "<h2>inner</h2>\n" → "<h2 id=\"…\">inner</h2>\n"
     std::string html = take_string(cmark_render_html(n, cmark_options, extensions));
@@ -256,13 +252,11 @@ std::string render_plain_text(std::string_view markdown, const MarkdownOptions& 
   for (cmark_node* n : links) {
     std::string url = cmark_node_get_url(n) ? cmark_node_get_url(n) : "";
     if (url.starts_with("@/")) {
-      std::string target = url.substr(2), anchor;
-      if (const auto hash = target.find('#'); hash != std::string::npos) {
-        anchor = target.substr(hash);
-        target.resize(hash);
-      }
-      const auto resolved = options.resolve ? options.resolve("content/" + target) : std::nullopt;
-      url = resolved ? options.absolute_base + text::encode_url_path(resolved->substr(1)) + anchor : std::string();
+      const auto link = split_content_link(url);
+      const auto resolved = options.resolve ? options.resolve(link.target_path) : std::nullopt;
+      url = resolved ? options.absolute_base + text::encode_url_path(resolved->substr(1)) +
+                           (link.anchor.empty() ? "" : "#" + link.anchor)
+                     : std::string();
     }
     // A link whose text is its address ("www.kent.gov.uk") needs no repeat.
     const std::string shown = text::trim(plain_text(n));

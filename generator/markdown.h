@@ -38,6 +38,8 @@ struct MarkdownOptions {
   std::function<std::optional<std::string>(const std::string&)> resolve;
   // When set (the site's base_url), `@/` links become absolute: for e-mail and plain text.
   std::string absolute_base;
+  // Ids the page already uses: a heading whose id would be one of them gets a suffix.
+  std::vector<std::string> taken_ids;
 };
 
 struct RenderedMarkdown {

@@ -1,5 +1,8 @@
 #include "model.h"
 
+#include "text.h"
+#include "urls.h"
+
 namespace portal {
 
 const char* kind_name(Kind k) {
@@ -110,7 +113,21 @@ Document read_document(Kind kind, const toml::table& front_matter, int first_lin
   // In an agreement `[[priorities]]` defines priorities rather than tagging the document.
   if (kind != Kind::agreement) doc.priorities = r.strings("priorities");
   doc.summary = text_or_empty(r.string("summary"));
-  doc.source = text_or_empty(r.string("source"));
+  if (auto source = r.string("source")) {
+    // One word that reads as an address is one: it must be a safe one.
+    if (looks_like_url(source->value)) {
+      if (const auto problem = url_problem(text::trim(source->value), "source", UrlAlso::content_links)) {
+        diags.error(path, source->pos, "front-matter", problem->message, problem->hint);
+        source.reset();
+      } else {
+        source->value = text::trim(source->value);
+      }
+    }
+    if (source) {
+      if (source->value.starts_with("@/")) doc.field_links.push_back({"source", source->value, source->pos});
+      doc.source = source->value;
+    }
+  }
 
   switch (kind) {
     case Kind::home: break;
@@ -153,7 +170,10 @@ Document read_document(Kind kind, const toml::table& front_matter, int first_lin
       d.pseudonym = text_or_empty(r.string("pseudonym"));
       if (auto y = r.integer("year")) d.year = y->value;
       d.published = r.date("published", TimeOfDay::forbidden);
-      d.summary_pdf = text_or_empty(r.string("summary_pdf"));
+      if (auto pdf = r.url("summary_pdf", UrlAlso::content_links)) {
+        if (pdf->value.starts_with("@/")) doc.field_links.push_back({"summary_pdf", pdf->value, pdf->pos});
+        d.summary_pdf = pdf->value;
+      }
       if (d.published) doc.date = d.published->value;
       doc.data = std::move(d);
       break;

@@ -122,7 +122,15 @@ struct Document {
   bool restricted = false;
   std::vector<Located<std::string>> priorities;
   std::string summary;
-  std::string source;
+  std::string source;       // text, or an address (urls.h looks_like_url)
+  // Front-matter fields whose value is an `@/` link to a file under content/
+  // (`source`, a review's `summary_pdf`): checked like the links of the text.
+  struct FieldLink {
+    std::string key;
+    std::string url;
+    Pos pos;
+  };
+  std::vector<FieldLink> field_links;
   std::string body;         // Markdown
   int body_first_line = 1;
   KindData data;

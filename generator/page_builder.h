@@ -58,6 +58,8 @@ class PageBuilder {
   void add_kind_fields(map& ctx, const Document& d);
   std::string rel(const std::string& from, const std::string& to) const { return text::relative_url(from, to); }
   map link_to(const std::string& from, const Document& d);
+  // The href of a front-matter address: an `@/` link becomes the relative URL of its file.
+  std::string field_href(const std::string& from, const std::string& value) const;
   array priorities_of(const Document& d);
   std::string priority_name(const std::string& id) const;
   map section_list(const std::string& url, const std::string& title, const std::string& intro, Kind kind,

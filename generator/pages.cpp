@@ -11,6 +11,7 @@
 #include "outputs.h"
 #include "page_builder.h"
 #include "parallel.h"
+#include "urls.h"
 
 namespace portal {
 
@@ -79,6 +80,15 @@ map PageBuilder::base(const std::string& url, const std::string& title, Crumbs c
   return ctx;
 }
 
+std::string PageBuilder::field_href(const std::string& from, const std::string& value) const {
+  if (!value.starts_with("@/")) return value;
+  // Checked before rendering: the file exists and is published.
+  const auto link = split_content_link(value);
+  const auto target = site_.url_of(link.target_path);
+  if (!target) return {};
+  return rel(from, *target) + (link.anchor.empty() ? "" : "#" + link.anchor);
+}
+
 map PageBuilder::link_to(const std::string& from, const Document& d) {
   return map{{"title", d.title.value}, {"url", rel(from, d.url)}};
 }
@@ -138,7 +148,8 @@ map PageBuilder::document_context(const Document& d, std::size_t index) {
   ctx["has_body"] = !text::is_blank(site_.bodies[index].html);
   ctx["summary"] = d.summary;
   ctx["source"] = d.source;
-  ctx["source_is_url"] = is_url(d.source);
+  ctx["source_is_url"] = is_url(d.source) || d.source.starts_with("@/");
+  ctx["source_url"] = field_href(d.url, d.source);
   ctx["draft"] = d.draft;
   ctx["date"] = d.date ? date_text(*d.date) : std::string();
   ctx["date_iso"] = d.date ? d.date->iso() : std::string();
@@ -324,7 +335,7 @@ void PageBuilder::add_kind_fields(map& ctx, const Document& d) {
     ctx["year"] = dhr->year ? std::to_string(*dhr->year) : std::string();
     ctx["published"] = dhr->published ? date_text(dhr->published->value) : std::string();
     ctx["published_iso"] = dhr->published ? dhr->published->value.iso() : std::string();
-    ctx["summary_pdf"] = dhr->summary_pdf;
+    ctx["summary_pdf"] = field_href(url, dhr->summary_pdf);
   } else if (const auto* e = d.as<EventData>()) {
     ctx["start"] = date_text(e->start.value);
     ctx["start_time"] = e->start.value.time_of_day();

@@ -118,11 +118,10 @@ bool PreviewServer::rebuild_text_of(const std::string& path) {
   if (!source || source->head() != cached->second.front_matter) return false;
   FrontMatter& fm = source->front_matter;
 
-  MarkdownOptions mo;
-  mo.allow_raw_html = site.config.allow_raw_html;
-  mo.page_url = d.url;
+  // A text that becomes empty, or stops being empty, adds or drops the page's #content.
+  if (text::is_blank(fm.body) != text::is_blank(d.body)) return false;
+  MarkdownOptions mo = site.markdown_options(d);
   mo.first_line = fm.body_first_line;
-  mo.resolve = [&site](const std::string& target) { return site.url_of(target); };
   RenderedMarkdown body = render_markdown(fm.body, mo);
   // Other documents may link to its headings: new ids mean a full check.
   const auto& old_headings = site.bodies[i].headings;

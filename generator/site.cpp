@@ -8,6 +8,8 @@
 #include "front_matter.h"
 #include "markdown_workers.h"
 #include "parallel.h"
+#include "text.h"
+#include "urls.h"
 
 namespace portal {
 
@@ -42,6 +44,32 @@ std::optional<std::string> Site::url_of(const std::string& path) const {
   return std::nullopt;
 }
 
+std::vector<Link> Site::links_of(std::size_t index) const {
+  std::vector<Link> links = bodies[index].links;
+  for (const auto& field : documents[index].field_links) {
+    Link link;
+    link.url = field.url;
+    link.internal = true;
+    auto [target_path, anchor] = split_content_link(field.url);
+    link.target_path = std::move(target_path);
+    link.anchor = std::move(anchor);
+    link.resolved = url_of(link.target_path).has_value();
+    link.pos = field.pos;
+    links.push_back(std::move(link));
+  }
+  return links;
+}
+
+MarkdownOptions Site::markdown_options(const Document& d) const {
+  MarkdownOptions mo;
+  mo.allow_raw_html = config.allow_raw_html;
+  mo.page_url = d.url;
+  mo.first_line = d.body_first_line;
+  mo.resolve = [this](const std::string& path) { return url_of(path); };
+  mo.taken_ids = page_ids(d);
+  return mo;
+}
+
 const Document* Site::agreement_in_force(const Date& date, Scope scope) const {
   // `agreements` is sorted by effective date: walk back from the last one on or before `date`.
   auto it = std::upper_bound(agreements.begin(), agreements.end(), date, [&](const Date& d, std::size_t i) {
@@ -52,6 +80,31 @@ const Document* Site::agreement_in_force(const Date& date, Scope scope) const {
     if (scope == Scope::non_draft || published[*it]) return &documents[*it];
   }
   return nullptr;
+}
+
+std::vector<std::string> theme_anchors(const Document& d) {
+  std::vector<std::string> out;
+  if (!text::is_blank(d.body)) out.push_back("content");
+  if (const auto* a = d.as<AgreementData>()) {
+    if (!a->priorities.empty()) out.push_back("priorities");
+    if (!a->themes.empty()) out.push_back("themes");
+    if (!a->leads.empty()) out.push_back("leads");
+    if (!a->plans.empty()) out.push_back("plans");
+    if (!a->changes.empty()) out.push_back("version-control");
+    if (!a->assessments.empty()) out.push_back("assessments");
+  } else if (const auto* m = d.as<MeetingData>()) {
+    if (!m->items.empty()) out.push_back("agenda");
+  } else if (const auto* n = d.as<NotesData>()) {
+    if (!n->present.empty()) out.push_back("attendance");
+  }
+  return out;
+}
+
+std::vector<std::string> page_ids(const Document& d) {
+  std::vector<std::string> ids = theme_anchors(d);
+  for (std::size_t i = 0, n = ids.size(); i < n; ++i) ids.push_back(ids[i] + "-heading");
+  for (const char* id : {"main-content", "history", "history-heading", "tags-heading"}) ids.emplace_back(id);
+  return ids;
 }
 
 std::string url_for(const ContentEntry& e) {
@@ -89,7 +142,7 @@ std::vector<Plan> read_plans(const fs::path& root, const std::string& path, Diag
     if (auto id = t.string("id", Required::yes)) p.id = *id;
     if (auto v = t.string("title", Required::yes)) p.title = v->value;
     if (auto v = t.string("owner", Required::yes)) p.owner = v->value;
-    if (auto v = t.string("url")) p.url = v->value;
+    if (auto v = t.url("url")) p.url = v->value;
     if (auto v = t.string("period")) p.period = v->value;
     t.finish();
     plans.push_back(std::move(p));
@@ -143,7 +196,7 @@ void decide_asset_publication(Site& site) {
   std::set<std::string> withheld;
   for (std::size_t i = 0; i < site.documents.size(); ++i) {
     if (site.published[i]) continue;
-    for (const auto& link : site.bodies[i].links)
+    for (const auto& link : site.links_of(i))
       if (link.internal) withheld.insert(link.target_path);
   }
   for (auto& a : site.assets) {
@@ -289,12 +342,7 @@ LoadResult load_site(const fs::path& root, const LoadOptions& options, int jobs,
   }
   render_bodies(to_render, {jobs, options.fork_bodies_from}, [&site](std::size_t i) {
     const Document& d = site.documents[i];
-    MarkdownOptions mo;
-    mo.allow_raw_html = site.config.allow_raw_html;
-    mo.page_url = d.url;
-    mo.first_line = d.body_first_line;
-    mo.resolve = [&site](const std::string& path) { return site.url_of(path); };
-    return render_markdown(d.body, mo);
+    return render_markdown(d.body, site.markdown_options(d));
   }, site.bodies);
   if (cache) {
     cache->paths = std::move(paths);

@@ -87,6 +87,12 @@ struct Site {
   [[nodiscard]] std::vector<std::size_t> published_of(Kind kind) const;
   // The URL of a document or asset by its source path, when it exists.
   [[nodiscard]] std::optional<std::string> url_of(const std::string& path) const;
+  // Every link a document makes: those of its text, then the `@/` links of
+  // its front matter (Document::field_links), resolved the same way.
+  [[nodiscard]] std::vector<Link> links_of(std::size_t index) const;
+  // How a document's Markdown is rendered for its page: its address, its
+  // first line, the site's links and the ids its page already uses.
+  [[nodiscard]] MarkdownOptions markdown_options(const Document& d) const;
 };
 
 // Why loading stopped short of a site that can be checked.
@@ -100,6 +106,14 @@ struct LoadResult {
 // Reads site.toml and the whole content tree, parses every document and its
 // Markdown (on `jobs` threads), assigns URLs and decides what is published.
 LoadResult load_site(const std::filesystem::path& root, const LoadOptions& options, int jobs, Diagnostics& diags);
+
+// Ids the theme gives the sections of a document's page, so `@/` links may
+// point at them (e.g. `@/agreements/2020-04.md#leads`). Only sections the page
+// shows are listed.
+std::vector<std::string> theme_anchors(const Document& d);
+// Every id the theme puts on a document's page besides its text's headings:
+// a heading of the text never takes one of them (it gets a suffix instead).
+std::vector<std::string> page_ids(const Document& d);
 
 // URL of a document from its place in the tree (spec §5).
 std::string url_for(const ContentEntry& e);

@@ -2,8 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <cwctype>
+
+#include <locale.h>
+#include <wctype.h>
 
 namespace portal::text {
 
@@ -122,41 +127,180 @@ void append_utf8(std::string& out, std::uint32_t cp) {
   }
 }
 
-// Non-ASCII code points that are punctuation, symbols or spaces rather than
-// letters or digits: Latin-1 punctuation and signs, general punctuation
-// (dashes, curly quotes), currency, letter-like symbols to arrows and boxes,
-// CJK punctuation, and emoji.
-bool is_non_ascii_punctuation(std::uint32_t cp) {
-  return (cp >= 0x80 && cp <= 0xBF) || cp == 0xD7 || cp == 0xF7 || (cp >= 0x2000 && cp <= 0x2BFF) ||
-         (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF0F) ||
-         (cp >= 0x1F000 && cp <= 0x1FAFF);
+// Letters, marks and digits of every script, and lower case, as Unicode
+// gives them: glibc's C.UTF-8 locale holds the whole character database.
+locale_t unicode_ctype() {
+  static const locale_t locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+  return locale;
+}
+
+// What github-slugger keeps of a heading: letters, marks, numbers and
+// connector punctuation (Unicode categories L, M, N and Pc), spaces and
+// hyphens. glibc counts marks as punctuation, but knows them as "combining".
+bool kept_in_id(std::uint32_t cp) {
+  if (cp < 0x80) return std::isalnum(static_cast<int>(cp)) || cp == '-' || cp == '_' || cp == ' ';
+  const locale_t locale = unicode_ctype();
+  if (!locale) return true;
+  static const wctype_t combining = wctype_l("combining", locale);
+  const auto c = static_cast<wint_t>(cp);
+  const bool connector = cp == 0x203F || cp == 0x2040 || cp == 0x2054 || cp == 0xFE33 || cp == 0xFE34 ||
+                         (cp >= 0xFE4D && cp <= 0xFE4F) || cp == 0xFF3F;
+  return iswalnum_l(c, locale) || (combining && iswctype_l(c, combining, locale)) || connector;
+}
+
+bool is_letter(std::uint32_t cp) {
+  const locale_t locale = unicode_ctype();
+  return locale ? iswalpha_l(static_cast<wint_t>(cp), locale) != 0 : std::isalpha(static_cast<int>(cp & 0x7F)) != 0;
+}
+
+// JavaScript's toLowerCase(), which github-slugger applies first: simple
+// lower case, with the two mappings that depend on more than one character.
+void append_lower(std::string& out, std::uint32_t cp, bool after_letter, bool before_letter) {
+  if (cp < 0x80) {
+    out += static_cast<char>(std::tolower(static_cast<int>(cp)));
+    return;
+  }
+  if (cp == 0x130) {  // İ becomes i and a combining dot
+    out += "i\xCC\x87";
+    return;
+  }
+  if (cp == 0x3A3 && after_letter && !before_letter) {  // Σ at the end of a word is ς
+    append_utf8(out, 0x3C2);
+    return;
+  }
+  const locale_t locale = unicode_ctype();
+  append_utf8(out, locale ? static_cast<std::uint32_t>(towlower_l(static_cast<wint_t>(cp), locale)) : cp);
 }
 
 }  // namespace
 
 std::string heading_id(std::string_view heading_text) {
+  // Lower-cased first, as a whole, then every character that is not kept is dropped.
+  std::vector<std::uint32_t> points;
+  for (std::size_t i = 0; i < heading_text.size();) points.push_back(next_code_point(heading_text, i));
+  std::string lower;
+  for (std::size_t k = 0; k < points.size(); ++k) {
+    const bool after = k > 0 && is_letter(points[k - 1]);
+    const bool before = k + 1 < points.size() && is_letter(points[k + 1]);
+    append_lower(lower, points[k], after, before);
+  }
   std::string id;
-  for (std::size_t i = 0; i < heading_text.size();) {
-    const auto c = static_cast<unsigned char>(heading_text[i]);
-    if (c < 0x80) {
-      if (std::isalnum(c) || c == '-' || c == '_') id += static_cast<char>(std::tolower(c));
-      else if (c == ' ') id += '-';
-      ++i;
-      continue;
-    }
-    std::uint32_t cp = next_code_point(heading_text, i);
-    if (is_non_ascii_punctuation(cp)) continue;
-    // Latin-1 capitals (À-Þ) lower-case like ASCII ones do.
-    if (cp >= 0xC0 && cp <= 0xDE) cp += 0x20;
-    append_utf8(id, cp);
+  for (std::size_t i = 0; i < lower.size();) {
+    const std::size_t from = i;
+    const std::uint32_t cp = next_code_point(lower, i);
+    if (!kept_in_id(cp)) continue;
+    if (cp == ' ') id += '-';
+    else id.append(lower, from, i - from);
   }
   return id;
+}
+
+Slugger::Slugger(const std::vector<std::string>& taken) {
+  for (const auto& id : taken) occurrences_.emplace(id, 0);
+}
+
+std::string Slugger::unique(std::string_view heading_text) {
+  // github-slugger's rule: an id already taken gets the next free suffix.
+  const std::string original = heading_id(heading_text);
+  std::string id = original;
+  while (occurrences_.count(id)) id = original + "-" + std::to_string(++occurrences_[original]);
+  occurrences_.emplace(id, 0);
+  return id;
+}
+
+bool is_control(std::uint32_t cp) {
+  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0xFFFE || cp == 0xFFFF;
+}
+
+bool is_invisible(std::uint32_t cp) {
+  return cp == 0xAD || cp == 0x61C || cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) || cp == 0xFEFF ||
+         (cp >= 0xFFF9 && cp <= 0xFFFB);
+}
+
+bool is_space(std::uint32_t cp) {
+  return cp == ' ' || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||
+         cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+std::uint32_t decode_at(std::string_view s, std::size_t& offset) { return next_code_point(s, offset); }
+
+std::string describe_code_point(std::uint32_t cp) {
+  static const std::map<std::uint32_t, const char*> names = {
+      {0x00, "NUL"},          {0x07, "bell"},          {0x08, "backspace"},         {0x09, "tab"},
+      {0x0A, "line feed"},    {0x0B, "vertical tab, which Word writes for a line break"},
+      {0x0C, "form feed"},    {0x0D, "carriage return"}, {0x1B, "escape"},          {0x7F, "delete"},
+      {0x85, "next line"},    {0xA0, "no-break space"}, {0xAD, "soft hyphen"},      {0x200B, "zero-width space"},
+      {0x200E, "left-to-right mark"}, {0x200F, "right-to-left mark"}, {0x2028, "line separator"},
+      {0x2029, "paragraph separator"}, {0x202E, "right-to-left override"}, {0xFEFF, "zero-width no-break space"}};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(cp));
+  std::string out = buf;
+  if (const auto it = names.find(cp); it != names.end()) out += std::string(" (") + it->second + ")";
+  else if (is_control(cp)) out += " (a control character)";
+  else if (is_invisible(cp)) out += " (an invisible formatting character)";
+  return out;
+}
+
+std::string escape_controls(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t from = i;
+    const std::uint32_t cp = next_code_point(s, i);
+    if (is_control(cp) || cp == 0x2028 || cp == 0x2029) {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "\\u{%04X}", static_cast<unsigned>(cp));
+      out += buf;
+    } else {
+      out.append(s, from, i - from);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// The length of the character at s[i] that strip_controls() drops, or 0.
+std::size_t dropped_at(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x20) return c == '\t' || c == '\n' ? 0 : 1;
+  if (c == 0x7F) return 1;
+  if (c == 0xC2 && i + 1 < s.size()) {
+    const auto next = static_cast<unsigned char>(s[i + 1]);
+    return next >= 0x80 && next <= 0x9F ? 2 : 0;
+  }
+  if (c == 0xEF && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xBF) {
+    const auto last = static_cast<unsigned char>(s[i + 2]);
+    return last == 0xBE || last == 0xBF ? 3 : 0;
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string strip_controls(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    if (const std::size_t n = dropped_at(s, i)) {
+      i += n;
+      continue;
+    }
+    out += s[i++];
+  }
+  return out;
 }
 
 std::string html_escape(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (char c : s) {
+  for (std::size_t i = 0; i < s.size();) {
+    if (const std::size_t n = dropped_at(s, i)) {
+      i += n;
+      continue;
+    }
+    const char c = s[i++];
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;

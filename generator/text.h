@@ -2,6 +2,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,10 +26,47 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // The candidate closest to `word`, if it is close enough to be a likely typo.
 std::string closest(std::string_view word, const std::vector<std::string>& candidates);
 
-// GitHub's heading id rule (spec §3), before de-duplication.
+// GitHub's heading id rule (spec §3), as github-slugger applies it, before
+// de-duplication: lower case; every character but letters, marks, digits,
+// connector punctuation, spaces and hyphens dropped; spaces become hyphens.
 std::string heading_id(std::string_view heading_text);
 
+// Gives each heading of a page its id, as github-slugger does: an id
+// already taken (by an earlier heading or by the page itself) gets the next
+// free suffix, so "Leads", "Leads", "Leads-1" become leads, leads-1, leads-1-1.
+class Slugger {
+ public:
+  explicit Slugger(const std::vector<std::string>& taken = {});
+  std::string unique(std::string_view heading_text);
+
+ private:
+  std::map<std::string, int> occurrences_;
+};
+
+// The text of `s` with every character no published file may hold dropped:
+// C0 and C1 control characters but tab and line feed, DEL, and the
+// noncharacters U+FFFE and U+FFFF (XML 1.0 forbids them; in HTML they are
+// errors). `s` must be valid UTF-8.
+std::string strip_controls(std::string_view s);
+// HTML (and XML) escaping of text and attribute values; drops what strip_controls() drops.
 std::string html_escape(std::string_view s);
+
+// Kinds of characters that a name, an address or a text may refuse.
+bool is_control(std::uint32_t code_point);    // C0 (tab and line feed included), DEL, C1, U+FFFE, U+FFFF
+bool is_invisible(std::uint32_t code_point);  // format characters: zero-width, bidirectional controls, BOM
+bool is_space(std::uint32_t code_point);      // every Unicode space separator, and line and paragraph separators
+// The first code point of `s` (valid UTF-8) that `unwanted` picks, or nullopt.
+struct CodePointAt {
+  std::size_t offset;
+  std::uint32_t code_point;
+};
+template <class Pred>
+std::optional<CodePointAt> find_code_point(std::string_view s, Pred unwanted);
+std::uint32_t decode_at(std::string_view s, std::size_t& offset);  // advances past the code point
+// "U+000D (carriage return)", for messages.
+std::string describe_code_point(std::uint32_t code_point);
+// `s` on one line of a terminal: each control character written as \u{XXXX}.
+std::string escape_controls(std::string_view s);
 std::string trim(std::string_view s);
 // True when `s` holds only spaces, tabs and line ends (or nothing): what trim() would empty.
 bool is_blank(std::string_view s);
@@ -40,5 +80,15 @@ std::string relative_url(std::string_view from, std::string_view to);
 // Percent-encodes every byte of a URL path that is not safe in an address as
 // written ("/a page é/" → "/a%20page%20%C3%A9/"); '/' stays.
 std::string encode_url_path(std::string_view path);
+
+template <class Pred>
+std::optional<CodePointAt> find_code_point(std::string_view s, Pred unwanted) {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t at = i;
+    const std::uint32_t cp = decode_at(s, i);
+    if (unwanted(cp)) return CodePointAt{at, cp};
+  }
+  return std::nullopt;
+}
 
 }  // namespace portal::text

@@ -78,3 +78,25 @@ TEST_CASE("blank text is what trimming empties", "[text]") {
   CHECK(text::is_blank(" \t\r\n"));
   CHECK_FALSE(text::is_blank(" . "));
 }
+
+TEST_CASE("a repeated heading id takes the next free suffix, as github-slugger gives it", "[text]") {
+  // Regression: "Leads", "Leads", "Leads-1" gave two id="leads-1".
+  text::Slugger slugger;
+  CHECK(slugger.unique("Leads") == "leads");
+  CHECK(slugger.unique("Leads") == "leads-1");
+  CHECK(slugger.unique("Leads-1") == "leads-1-1");
+  CHECK(slugger.unique("Leads") == "leads-2");
+  // Ids the page itself uses are taken before the first heading.
+  text::Slugger page({"leads", "main-content"});
+  CHECK(page.unique("Leads") == "leads-1");
+  CHECK(page.unique("Main content") == "main-content-1");
+}
+
+TEST_CASE("heading ids lower-case every script and keep letters, marks and digits", "[text]") {
+  CHECK(text::heading_id("ΑΒΓ Σοφία ΟΔΟΣ") == "αβγ-σοφία-οδος");
+  CHECK(text::heading_id("Ünïcödé Ŀ Ħ") == "ünïcödé-ŀ-ħ");
+  CHECK(text::heading_id("Cafe\xCC\x81") == "cafe\xCC\x81");  // a combining accent is kept
+  CHECK(text::heading_id("🎉 Party 🎉") == "-party-");
+  CHECK(text::heading_id("² ª ‿ x") == "-ª-‿-x");  // ² is dropped, as github-slugger drops it
+  CHECK(text::heading_id("İstanbul") == "i\xCC\x87stanbul");
+}

@@ -1,0 +1,161 @@
+// Attacks a hostile author or visitor would make, each named after what
+// broke: every value from a file is hostile until checked.
+#include <catch2/catch.hpp>
+
+#include <regex>
+
+#include "markdown.h"
+#include "support.h"
+#include "text.h"
+
+using namespace portal::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Replaces the first `from` in the file (which must hold it) with `to`.
+void edit(const fs::path& file, const std::string& from, const std::string& to) {
+  std::string text = read_file(file);
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, from.size(), to);
+  write_file(file, text);
+}
+
+// The scheme a browser reads from an href, worked out here on its own
+// (WHATWG URL: leading and trailing C0 and spaces dropped, tabs and line
+// breaks removed, then letters up to ':'), after HTML's character references.
+std::string browser_scheme(std::string href) {
+  for (const auto& [entity, text] : std::vector<std::pair<std::string, std::string>>{
+           {"&amp;", "&"}, {"&#x27;", "'"}, {"&#39;", "'"}, {"&quot;", "\""}, {"&lt;", "<"}, {"&gt;", ">"}}) {
+    for (auto at = href.find(entity); at != std::string::npos; at = href.find(entity, at + text.size()))
+      href.replace(at, entity.size(), text);
+  }
+  std::string s;
+  for (char c : href)
+    if (c != '\t' && c != '\n' && c != '\r') s += c;
+  while (!s.empty() && static_cast<unsigned char>(s.front()) <= 0x20) s.erase(0, 1);
+  std::smatch m;
+  if (!std::regex_search(s, m, std::regex("^([A-Za-z][A-Za-z0-9+.-]*):"))) return {};
+  std::string scheme = m[1];
+  for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return scheme;
+}
+
+std::vector<std::string> attribute_values(const std::string& html, const std::string& attribute) {
+  std::vector<std::string> out;
+  const std::regex re(" " + attribute + "=\"([^\"]*)\"");
+  for (std::sregex_iterator it(html.begin(), html.end(), re), end; it != end; ++it) out.push_back((*it)[1]);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a javascript: URL in front matter is refused at its key, in every URL field", "[hardening]") {
+  struct Case {
+    const char* name;
+    std::string file, from, to, expected;
+  };
+  const std::vector<Case> cases = {
+      {"summary_pdf", "content/dhr/diana-2020.md", "summary_pdf = \"https://example.org/dhr/diana-summary.pdf\"",
+       "summary_pdf = \"javascript:alert(7)\"",
+       "content/dhr/diana-2020.md:6:1: error[front-matter]: `summary_pdf` is a javascript: address, which the portal "
+       "never links to; only https: and http: addresses are allowed, and @/ links"},
+      {"summary_pdf in mixed case with a tab", "content/dhr/diana-2020.md",
+       "summary_pdf = \"https://example.org/dhr/diana-summary.pdf\"", "summary_pdf = \"JaVa\\tScRiPt:alert(7)\"",
+       "content/dhr/diana-2020.md:6:1: error[front-matter]: `summary_pdf` holds U+0009 (tab)"},
+      {"a plan's url", "content/plans.toml", "url = \"https://example.org/safer-in-kent\"",
+       "url = \"javascript:alert(7)\"",
+       "content/plans.toml:5:1: error[front-matter]: `url` is a javascript: address, which the portal never links to"},
+      {"a plan's url as a file link", "content/plans.toml", "url = \"https://example.org/safer-in-kent\"",
+       "url = \"@/about.md\"",
+       "content/plans.toml:5:1: error[front-matter]: `url` must be a web address, not a link to a file under content/"},
+      {"source as a data: URL", "content/about.md", "source = \"https://example.org/about.pdf\"",
+       "source = \"data:text/html,<script>alert(7)</script>\"",
+       "content/about.md:5:1: error[front-matter]: `source` is a data: address, which the portal never links to"},
+      {"source as a protocol-relative URL", "content/about.md", "source = \"https://example.org/about.pdf\"",
+       "source = \"//evil.example/x\"",
+       "content/about.md:5:1: error[front-matter]: `source` starts with //, which leads to whatever host follows"},
+      {"base_url", "site.toml", "base_url = \"https://example.org/fixture/\"", "base_url = \"javascript:alert(7)//\"",
+       "site.toml:3:1: error[config]: `base_url` is a javascript: address"},
+      {"commit_url", "site.toml", "commit_url = \"https://git.example.org/fixture/commit/{hash}\"",
+       "commit_url = \"vbscript:msgbox({hash})\"",
+       "site.toml:10:1: error[config]: `commit_url` is a vbscript: address"},
+      {"the contact e-mail", "site.toml", "email = \"team@example.org\"", "email = \"team@example.org?subject=x\"",
+       "site.toml:14:1: error[config]: `email` is not an e-mail address"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.name);
+    TempDir tmp;
+    const auto site = copy_fixture("every-kind", tmp.path());
+    edit(site / c.file, c.from, c.to);
+    const auto r = run({"build", "--source", site.string(), "--output", (tmp.path() / "out").string()});
+    INFO(r.err);
+    CHECK(r.status != 0);
+    CHECK(contains(r.err, c.expected));
+    CHECK_FALSE(fs::exists(tmp.path() / "out"));
+  }
+}
+
+TEST_CASE("a source that is text stays text, and @/ links in front matter are checked like links", "[hardening]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  // A description with a colon in it is not an address.
+  edit(site / "content/about.md", "source = \"https://example.org/about.pdf\"",
+       "source = \"Note: javascript:alert(7) was never published\"");
+  write_file(site / "content/dhr/diana-summary.pdf", "%PDF-1.4 summary\n");
+  edit(site / "content/dhr/diana-2020.md", "summary_pdf = \"https://example.org/dhr/diana-summary.pdf\"",
+       "summary_pdf = \"@/dhr/diana-summary.pdf\"");
+  auto r = run({"build", "--source", site.string(), "--output", (tmp.path() / "out").string(), "--quiet"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const auto tree = read_tree(tmp.path() / "out");
+  CHECK(contains(tree.at("about/index.html"), "Source:\n\nNote: javascript:alert(7) was never published</p>"));
+  CHECK(contains(tree.at("dhr/diana-2020/index.html"), "<a href=\"../diana-summary.pdf\">"));
+  CHECK(tree.count("dhr/diana-summary.pdf") == 1);
+
+  edit(site / "content/dhr/diana-2020.md", "summary_pdf = \"@/dhr/diana-summary.pdf\"",
+       "summary_pdf = \"@/dhr/diana-sumary.pdf\"");
+  r = run({"check", "--source", site.string()});
+  CHECK(contains(r.out, "content/dhr/diana-2020.md:6:1: error[broken-link]: the link @/dhr/diana-sumary.pdf points at a "
+                        "file that does not exist (hint: did you mean @/dhr/diana-summary.pdf?)"));
+  edit(site / "content/dhr/diana-2020.md", "summary_pdf = \"@/dhr/diana-sumary.pdf\"",
+       "summary_pdf = \"@/meetings/2020-03-18/e1-annex.pdf\"");
+  r = run({"check", "--source", site.string()});
+  CHECK(contains(r.out, "content/dhr/diana-2020.md:6:1: error[restricted-link]: the link "
+                        "@/meetings/2020-03-18/e1-annex.pdf points at a file that is not published"));
+}
+
+TEST_CASE("Markdown links and images keep cmark-gfm's safe filtering, however the scheme is disguised", "[hardening]") {
+  const std::vector<std::string> disguises = {
+      "javascript:alert(1)", "JaVaScRiPt:alert(1)", "jav&#x61;script:alert(1)", "&#106;avascript:alert(1)",
+      "<java\tscript:alert(1)>", "<java&#9;script:alert(1)>", "<java&#10;script:alert(1)>",
+      "<&#1;javascript:alert(1)>", "< javascript:alert(1)>", "<&#x20;javascript:alert(1)>",
+      "vbscript:msgbox(1)", "VBScript:msgbox(1)", "data:text/html;base64,PHNjcmlwdD4=",
+      "DaTa:text/html,<script>alert(1)</script>", "<data&#58;text/html,x>", "file:///etc/passwd",
+      "javascript&#58;alert(1)", "javascript&colon;alert(1)", "java%0ascript:alert(1)"};
+  std::string markdown;
+  for (const auto& d : disguises) markdown += "[link](" + d + ") ![image](" + d + ")\n\n";
+  for (const char* d : {"javascript:alert(1)", "JAVASCRIPT:alert(1)", "vbscript:x", "data:text/html,x"})
+    markdown += std::string("<") + d + ">\n\n";  // autolinks
+  markdown += "[ref]\n\n[ref]: javascript:alert(1)\n";
+  for (const bool raw : {false, true}) {
+    INFO("allow_raw_html = " << raw);
+    portal::MarkdownOptions options;
+    options.allow_raw_html = raw;
+    const auto html = portal::render_markdown(markdown, options).html;
+    std::size_t links = 0;
+    for (const char* attribute : {"href", "src"}) {
+      for (const auto& value : attribute_values(html, attribute)) {
+        ++links;
+        const std::string scheme = browser_scheme(value);
+        INFO(attribute << "=\"" << value << "\" scheme " << scheme);
+        CHECK(scheme != "javascript");
+        CHECK(scheme != "vbscript");
+        CHECK(scheme != "data");
+        CHECK(scheme != "file");
+      }
+    }
+    CHECK(links >= 2 * disguises.size());  // every link was written, without its address where it was dangerous
+  }
+}
