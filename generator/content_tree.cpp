@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "date.h"
+#include "text.h"
 
 namespace portal {
 
@@ -23,6 +24,19 @@ std::vector<std::string> split(const std::string& s) {
 }
 
 std::string stem(const std::string& name) { return name.substr(0, name.rfind('.')); }
+
+// Why a file or folder name cannot be part of an address, or "" when it can.
+// Spaces and letters of any script are fine (they are percent-encoded);
+// control and invisible characters, backslashes and broken UTF-8 are not.
+std::string name_problem(const std::string& name) {
+  if (text::invalid_utf8_offset(name) != std::string::npos) return "is not valid UTF-8";
+  const auto bad = text::find_code_point(name, [](std::uint32_t cp) {
+    return text::is_control(cp) || text::is_invisible(cp) || cp == 0x2028 || cp == 0x2029;
+  });
+  if (bad) return "holds " + text::describe_code_point(bad->code_point);
+  if (name.find('\\') != std::string::npos) return "holds a backslash, which browsers read as a slash";
+  return {};
+}
 
 }  // namespace
 
@@ -94,6 +108,15 @@ std::vector<ContentEntry> walk_content(const fs::path& source, Diagnostics& diag
     const std::string relative = entry.path().lexically_relative(content).generic_string();
     if (name.starts_with('.') || name.ends_with('~')) {
       if (entry.is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (const auto problem = name_problem(name); !problem.empty()) {
+      const bool folder = entry.is_directory(ec);
+      if (folder) it.disable_recursion_pending();
+      diags.error("content/" + relative, {}, "file-name",
+                  std::string(folder ? "this folder's" : "this file's") + " name " + problem +
+                      ", so it cannot be part of a web address" + (folder ? "; nothing in it is read" : ""),
+                  "rename it with letters, digits, spaces and hyphens only");
       continue;
     }
     if (entry.is_symlink(ec)) {

@@ -6,6 +6,9 @@
 
 #include <toml++/toml.h>
 
+#include "json.h"
+#include "text.h"
+
 namespace portal {
 
 void Diagnostics::error(std::string file, Pos pos, std::string rule, std::string message, std::string hint) {
@@ -43,15 +46,16 @@ void Diagnostics::sort() {
 static const char* severity_name(Severity s) { return s == Severity::error ? "error" : "warning"; }
 
 std::string format_text(const Diagnostic& d) {
-  std::string out = d.file;
+  // One line a diagnostic, whatever a file name or a quoted text holds.
+  std::string out = text::escape_controls(d.file);
   if (d.pos.line > 0) {
     out += ':' + std::to_string(d.pos.line);
     if (d.pos.column > 0) out += ':' + std::to_string(d.pos.column);
   }
   out += ": ";
   out += severity_name(d.severity);
-  out += '[' + d.rule + "]: " + d.message;
-  if (!d.hint.empty()) out += " (hint: " + d.hint + ")";
+  out += '[' + d.rule + "]: " + text::escape_controls(d.message);
+  if (!d.hint.empty()) out += " (hint: " + text::escape_controls(d.hint) + ")";
   return out;
 }
 
@@ -79,9 +83,7 @@ std::string format_json(const Diagnostics& ds) {
                                {"hint", d.hint}});
   }
   toml::table root{{"errors", ds.errors()}, {"warnings", ds.warnings()}, {"diagnostics", std::move(list)}};
-  std::ostringstream out;
-  out << toml::json_formatter{root} << '\n';
-  return out.str();
+  return to_json(root, JsonLayout::indented);
 }
 
 }  // namespace portal

@@ -84,7 +84,7 @@ std::vector<RenderedFile> render_bulletin_copies(const Site& site, const Theme& 
     txt += "\nRead this bulletin online: " + web + "\n";
     txt += site.config.partnership + ": " + site.config.base_url + "\n";
     if (!site.config.contact_email.empty()) txt += "Contact: " + site.config.contact_email + "\n";
-    out.push_back({d.url.substr(1) + "bulletin.txt", txt});
+    out.push_back({d.url.substr(1) + "bulletin.txt", text::strip_controls(txt)});
   }
   return out;
 }

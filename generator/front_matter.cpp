@@ -33,6 +33,14 @@ std::optional<std::string> normalise_source(std::string_view raw, const std::str
                 "remove the character, or keep binary files out of Markdown");
     return std::nullopt;
   }
+  // Tab and line breaks are the only control characters a text file needs.
+  if (auto control = text::first_control(raw); control != std::string_view::npos) {
+    const auto lc = text::line_col_at(raw, control);
+    diags.error(path, {lc.line, lc.column}, rule,
+                "the file holds " + text::describe_code_point(text::decode_at(raw, control)) + ", which no page can show",
+                "delete it (it is invisible in most editors: move to the column and delete the character there)");
+    return std::nullopt;
+  }
   // CRLF line endings become LF; a lone CR stays.
   std::string out;
   out.reserve(raw.size());

@@ -170,7 +170,7 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
     link.image = cmark_node_get_type(n) == CMARK_NODE_IMAGE;
     const char* url = cmark_node_get_url(n);
     link.url = url ? url : "";
-    link.text = text::trim(plain_text(n));
+    link.text = text::strip_controls(text::trim(plain_text(n)));
     link.pos = node_pos(n, options.first_line);
     if (link.url.starts_with("@/")) {
       link.internal = true;
@@ -203,7 +203,7 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
   for (cmark_node* n : headings) {
     Heading h;
     h.level = cmark_node_get_heading_level(n);
-    h.text = text::trim(plain_text(n));
+    h.text = text::strip_controls(text::trim(plain_text(n)));
     h.pos = node_pos(n, options.first_line);
     h.id = slugger.unique(h.text);
     heading_ids[n] = h.id;
@@ -231,6 +231,8 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
       at += 6;
     }
   }
+  // Character references such as &#11; become characters no page may hold.
+  text::strip_controls_in_place(out.html);
   out.html.shrink_to_fit();  // the insertions above may have doubled its room; it is kept until the build ends
   return out;
 }

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <sstream>
 
 #include <toml++/toml.h>
 
+#include "json.h"
 #include "parallel.h"
 #include "text.h"
 
@@ -67,10 +67,21 @@ RenderedFile sitemap(const Site& site, const std::vector<std::string>& page_path
   return {"sitemap.xml", xml};
 }
 
-// iCalendar text: escape, and fold lines at 75 octets (RFC 5545).
+// iCalendar TEXT (RFC 5545 §3.3.11): every line break becomes \n, a tab a
+// space, and no other control character is written; backslash, semicolon
+// and comma are escaped.
 std::string ics_text(const std::string& s) {
+  std::string plain;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\r') {
+      plain += '\n';
+      if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
+    } else {
+      plain += s[i] == '\t' ? ' ' : s[i];
+    }
+  }
   std::string out;
-  for (char c : s) {
+  for (const char c : text::strip_controls(plain)) {
     if (c == '\\' || c == ';' || c == ',') out += '\\';
     if (c == '\n') {
       out += "\\n";
@@ -107,7 +118,7 @@ std::string vevent(const Site& site, const Document& e) {
   const auto& data = *e.as<EventData>();
   const std::string host = site.config.base_url.substr(site.config.base_url.find("//") + 2);
   std::string out = ics_line("BEGIN:VEVENT");
-  out += ics_line("UID:" + e.slug + "@" + host.substr(0, host.find('/')));
+  out += ics_line("UID:" + ics_text(e.slug + "@" + host.substr(0, host.find('/'))));
   // DTSTAMP is required; the event's own start keeps the file the same from build to build.
   std::string stamp = data.start.value.iso();
   stamp.erase(std::remove(stamp.begin(), stamp.end(), '-'), stamp.end());
@@ -233,9 +244,7 @@ RenderedFile render_search_index(const Site& site, int jobs) {
                                   {"words", std::move(words[i])}});
   }
   toml::table root{{"documents", std::move(entries)}};
-  std::ostringstream out;
-  out << toml::json_formatter{root, toml::format_flags::none} << '\n';
-  return {"search/index.json", out.str()};
+  return {"search/index.json", to_json(root, JsonLayout::compact)};
 }
 
 std::string event_calendar_url(const Document& event) { return event.url + "event.ics"; }

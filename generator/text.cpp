@@ -225,6 +225,35 @@ bool is_space(std::uint32_t cp) {
 
 std::uint32_t decode_at(std::string_view s, std::size_t& offset) { return next_code_point(s, offset); }
 
+std::size_t first_control(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  std::size_t i = 0;
+  while (i < n) {
+    if (i + 8 <= n) {
+      std::uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      const std::uint64_t below_space = (w - 0x20 * ones) & ~w & highs;
+      const std::uint64_t del = ((w ^ (0x7F * ones)) - ones) & ~(w ^ (0x7F * ones)) & highs;
+      if ((below_space | del | (w & highs)) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return i;
+      ++i;
+      continue;
+    }
+    std::size_t at = i;
+    if (is_control(next_code_point(s, at))) return i;
+    i = at;
+  }
+  return std::string_view::npos;
+}
+
 std::string describe_code_point(std::uint32_t cp) {
   static const std::map<std::uint32_t, const char*> names = {
       {0x00, "NUL"},          {0x07, "bell"},          {0x08, "backspace"},         {0x09, "tab"},
@@ -290,6 +319,21 @@ std::string strip_controls(std::string_view s) {
     out += s[i++];
   }
   return out;
+}
+
+void strip_controls_in_place(std::string& s) {
+  std::size_t i = 0;
+  while (i < s.size() && dropped_at(s, i) == 0) ++i;
+  if (i == s.size()) return;
+  std::size_t out = i;
+  while (i < s.size()) {
+    if (const std::size_t n = dropped_at(s, i)) {
+      i += n;
+      continue;
+    }
+    s[out++] = s[i++];
+  }
+  s.resize(out);
 }
 
 std::string html_escape(std::string_view s) {

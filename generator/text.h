@@ -48,6 +48,8 @@ class Slugger {
 // noncharacters U+FFFE and U+FFFF (XML 1.0 forbids them; in HTML they are
 // errors). `s` must be valid UTF-8.
 std::string strip_controls(std::string_view s);
+// The same, in place; a text without such characters is left untouched.
+void strip_controls_in_place(std::string& s);
 // HTML (and XML) escaping of text and attribute values; drops what strip_controls() drops.
 std::string html_escape(std::string_view s);
 
@@ -63,6 +65,9 @@ struct CodePointAt {
 template <class Pred>
 std::optional<CodePointAt> find_code_point(std::string_view s, Pred unwanted);
 std::uint32_t decode_at(std::string_view s, std::size_t& offset);  // advances past the code point
+// Offset of the first control character of `s` (valid UTF-8) other than
+// tab, line feed and carriage return, or npos: ASCII eight bytes at a time.
+std::size_t first_control(std::string_view s);
 // "U+000D (carriage return)", for messages.
 std::string describe_code_point(std::uint32_t code_point);
 // `s` on one line of a terminal: each control character written as \u{XXXX}.

@@ -4,7 +4,12 @@
 
 #include <regex>
 
+#include "email.h"
 #include "markdown.h"
+#include "outputs.h"
+#include "pages.h"
+#include "site.h"
+#include "theme.h"
 #include "support.h"
 #include "text.h"
 
@@ -158,4 +163,135 @@ TEST_CASE("Markdown links and images keep cmark-gfm's safe filtering, however th
     }
     CHECK(links >= 2 * disguises.size());  // every link was written, without its address where it was dangerous
   }
+}
+
+namespace {
+
+// Bytes no output file may hold: C0 controls but tab and line feed (and CR
+// where a format ends its lines with CRLF), DEL, C1 controls, U+FFFE/U+FFFF.
+std::string forbidden_in(const std::string& bytes, bool crlf_lines) {
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    const bool line_end = crlf_lines && c == '\r' && i + 1 < bytes.size() && bytes[i + 1] == '\n';
+    if ((c < 0x20 && c != '\t' && c != '\n' && !line_end) || c == 0x7F) return "byte " + std::to_string(c) + " at " + std::to_string(i);
+    if (c == 0xC2 && i + 1 < bytes.size() && static_cast<unsigned char>(bytes[i + 1]) >= 0x80 &&
+        static_cast<unsigned char>(bytes[i + 1]) <= 0x9F)
+      return "a C1 control at " + std::to_string(i);
+    if (c == 0xEF && bytes.compare(i, 3, "\xEF\xBF\xBE") == 0) return "U+FFFE at " + std::to_string(i);
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("a content file named with a line break is refused, and writes no line into a calendar", "[hardening]") {
+  // Regression: content/events/ev⏎ATTENDEE:evil.md wrote "ATTENDEE:evil" as a line of its own in event.ics.
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  write_file(site / "content/events/ev\nATTENDEE:evil.md", "+++\ntitle = \"Evil\"\nstart = 2024-09-10T14:00:00\n+++\n");
+  fs::create_directories(site / "content/meetings/2020-03-18\x1b[31m");
+  write_file(site / "content/bidi\xE2\x80\xAEgpj.md", "+++\ntitle = \"Spoof\"\n+++\n");
+  const auto r = run({"build", "--source", site.string(), "--output", (tmp.path() / "out").string()});
+  CHECK(r.status == 1);
+  CHECK(contains(r.err, "content/events/ev\\u{000A}ATTENDEE:evil.md: error[file-name]: this file's name holds U+000A "
+                        "(line feed), so it cannot be part of a web address (hint: rename it with letters, digits, "
+                        "spaces and hyphens only)\n"));
+  CHECK(contains(r.err, "content/meetings/2020-03-18\\u{001B}[31m: error[file-name]: this folder's name holds U+001B "
+                        "(escape), so it cannot be part of a web address; nothing in it is read"));
+  CHECK(contains(r.err, "content/bidi\xE2\x80\xAEgpj.md: error[file-name]: this file's name holds U+202E "
+                        "(right-to-left override)"));
+  CHECK_FALSE(fs::exists(tmp.path() / "out"));
+  // Every line of the report is one diagnostic: no file name breaks it.
+  std::size_t lines = 0;
+  for (const char c : r.err) lines += c == '\n';
+  CHECK(lines == 5);  // three diagnostics, the count, and "nothing was published"
+}
+
+TEST_CASE("a control character in a front-matter string or in the text is refused where it is", "[hardening]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  // Regression: a bare CR in a title passed into SUMMARY of the calendar.
+  edit(site / "content/events/webinar.md", "title = \"Webinar\"", "title = \"Web\\rinar\"");
+  edit(site / "content/about.md", "+++\n\n", "+++\n\nA line from Word\x0B with a vertical tab.\n\n");
+  const auto r = run({"check", "--source", site.string()});
+  CHECK(r.status == 1);
+  CHECK(contains(r.out, "content/events/webinar.md:2:1: error[front-matter]: `title` holds U+000D (carriage return), "
+                        "which no page can show (hint: remove it: look for an escape such as \\r or \\u0007 in the quotes)"));
+  CHECK(contains(r.out, "error[front-matter]: the file holds U+000B (vertical tab, which Word writes for a line break), "
+                        "which no page can show"));
+}
+
+TEST_CASE("every writer drops control characters and escapes for its format, whatever reaches it", "[hardening]") {
+  // The loader refuses these characters; the writers must not depend on it.
+  portal::Diagnostics diags;
+  portal::LoadOptions load;
+  load.today = portal::Date{2026, 12, 1, std::nullopt};
+  auto loaded = portal::load_site(fixture("every-kind"), load, 1, diags);
+  REQUIRE(loaded.site);
+  portal::Site& site = *loaded.site;
+  const std::string hostile = "Evil\r\nATTENDEE:x\x07\x1b[31m <b>&amp;</b> \xC2\x85 \xEF\xBF\xBE;,\\end";
+  for (auto& d : site.documents) {
+    d.title.value = hostile;
+    d.summary = hostile;
+    if (auto* e = d.as<portal::EventData>()) e->location = hostile;
+    if (d.kind == portal::Kind::event) d.slug = "ev\nATTENDEE:evil";
+  }
+  // Character references in Markdown become characters: the renderer drops the forbidden ones.
+  for (auto& b : site.bodies) b.html += portal::render_markdown("x&#11;y&#x85;z&#xFFFE;", {}).html;
+  std::string theme_error;
+  const auto theme = portal::load_theme(fixture("every-kind"), "default", theme_error);
+  REQUIRE(theme);
+  const auto outputs = portal::render_outputs(site, {"index.html"}, 1);
+  std::size_t calendars = 0;
+  for (const auto& file : outputs) {
+    INFO(file.path);
+    const bool ics = file.path.ends_with(".ics");
+    CHECK(forbidden_in(file.content, ics).empty());
+    if (ics) {
+      ++calendars;
+      // Every line is a property or a folded continuation: no line of the attacker's own.
+      for (std::size_t start = 0; start < file.content.size();) {
+        const auto end = file.content.find("\r\n", start);
+        REQUIRE(end != std::string::npos);
+        const std::string line = file.content.substr(start, end - start);
+        CHECK_FALSE(line.starts_with("ATTENDEE"));
+        CHECK(line.find('\n') == std::string::npos);
+        start = end + 2;
+      }
+      std::string unfolded = file.content;
+      for (auto at = unfolded.find("\r\n "); at != std::string::npos; at = unfolded.find("\r\n ", at)) unfolded.erase(at, 3);
+      if (contains(unfolded, "SUMMARY:"))
+        CHECK(contains(unfolded, "SUMMARY:Evil\\nATTENDEE:x[31m <b>&amp\\;</b>  \\;\\,\\\\end"));
+      if (contains(unfolded, "UID:ev")) CHECK(contains(unfolded, "UID:ev\\nATTENDEE:evil@example.org"));
+    }
+    if (file.path == "search/index.json") {
+      CHECK_FALSE(contains(file.content, "<"));
+      CHECK_FALSE(contains(file.content, ">"));
+      CHECK_FALSE(contains(file.content, "&"));
+      CHECK(contains(file.content, "\\u003cb\\u003e\\u0026amp;\\u003c/b\\u003e"));
+    }
+    if (file.path == "feeds/bulletins.xml") CHECK(contains(file.content, "&lt;b&gt;&amp;amp;&lt;/b&gt;"));
+  }
+  CHECK(calendars >= 2);
+  for (const auto& copy : portal::render_bulletin_copies(site, *theme)) {
+    INFO(copy.path);
+    CHECK(forbidden_in(copy.content, false).empty());
+    if (copy.path.ends_with(".html")) CHECK_FALSE(contains(copy.content, "<b>&amp;</b>"));
+  }
+  portal::History no_history;
+  const auto page = portal::render_page(site, no_history, *theme, "/about/");
+  REQUIRE(page);
+  CHECK(forbidden_in(page->content, false).empty());
+  CHECK(contains(page->content, "<title>Evil\nATTENDEE:x[31m &lt;b&gt;&amp;amp;&lt;/b&gt;"));
+}
+
+TEST_CASE("check --format json holds no markup, and its text report one line a problem", "[hardening]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  edit(site / "content/about.md", "+++\n\n", "+++\n\n[x](@/</script><script>alert(1)</script>.md)\n\n");
+  const auto json = run({"check", "--source", site.string(), "--format", "json"});
+  CHECK(json.status == 1);
+  CHECK(contains(json.out, "\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"));
+  CHECK_FALSE(contains(json.out, "<"));
+  CHECK_FALSE(contains(json.out, ">"));
 }
