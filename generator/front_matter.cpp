@@ -1,6 +1,9 @@
 #include "front_matter.h"
 
+#include <cstdio>
+
 #include "files.h"
+#include "markdown_limits.h"
 #include "text.h"
 
 namespace portal {
@@ -112,6 +115,16 @@ std::optional<FrontMatter> parse_front_matter(std::string_view text, const std::
 }
 
 std::optional<SourceFile> read_source(const std::filesystem::path& file, const std::string& path, Diagnostics& diags) {
+  std::error_code ec;
+  if (const auto size = std::filesystem::file_size(file, ec); !ec && size > kMaxDocumentBytes) {
+    char shown[32];
+    std::snprintf(shown, sizeof shown, "%.1f MB", static_cast<double>(size) / 1e6);
+    diags.error(path, {}, "limit",
+                std::string("the file is ") + shown + "; a content document may be at most " +
+                    std::to_string(kMaxDocumentBytes / (1024 * 1024)) + " MB",
+                "split it into several documents, or publish the full text as a PDF beside a shorter page");
+    return std::nullopt;
+  }
   const auto raw = read_file(file);
   if (!raw) {
     diags.error(path, {}, "front-matter", "cannot read the file");
@@ -121,6 +134,10 @@ std::optional<SourceFile> read_source(const std::filesystem::path& file, const s
   if (!text) return std::nullopt;
   auto fm = parse_front_matter(*text, path, diags);
   if (!fm) return std::nullopt;
+  // A text beyond the limits is never given to the Markdown parser.
+  const auto problems = markdown_limit_problems(fm->body, fm->body_first_line);
+  for (const auto& p : problems) diags.error(path, p.pos, "limit", p.message, p.hint);
+  if (!problems.empty()) fm->body.clear();
   return SourceFile{std::move(*text), std::move(*fm)};
 }
 

@@ -295,3 +295,48 @@ TEST_CASE("check --format json holds no markup, and its text report one line a p
   CHECK_FALSE(contains(json.out, "<"));
   CHECK_FALSE(contains(json.out, ">"));
 }
+
+TEST_CASE("a document beyond the limits is refused at the line, before the Markdown parser sees it", "[hardening]") {
+  // Regression: a 5,000-column by 200-row table was killed (exit 137, no message) after about 3 seconds:
+  // cmark-gfm's time grows with the square of the columns, its memory by some 500 bytes a cell.
+  auto row = [](std::size_t cells, const std::string& cell) {
+    std::string line = "|";
+    for (std::size_t i = 0; i < cells; ++i) line += cell + "|";
+    return line + "\n";
+  };
+  std::string wide = row(5000, "h") + row(5000, "-");
+  for (int r = 0; r < 200; ++r) wide += row(5000, "c");
+  std::string long_table = row(10, "h") + row(10, "---");
+  for (int r = 0; r < 6000; ++r) long_table += row(10, "c");
+  std::string lazy = std::string(50000, '>') + "a\n";
+  for (int r = 0; r < 25000; ++r) lazy += "a\n";
+  struct Case {
+    const char* name;
+    std::string body, expected;
+  };
+  const std::vector<Case> cases = {
+      {"5,000 columns", wide,
+       "content/limit.md:6:1: error[limit]: this table has 5,000 columns; a table may have at most 100 (hint: split it "
+       "into narrower tables, or publish the data as a spreadsheet beside the page)"},
+      {"60,010 cells", long_table,
+       "content/limit.md:5:1: error[limit]: this table has 6,001 rows of 10 columns (60,010 cells); a table may have at "
+       "most 50,000 cells"},
+      {"nesting 50,000 deep", lazy,
+       "content/limit.md:5:1: error[limit]: this line is nested about 50,000 levels deep in quotes, lists and "
+       "indentation; at most 100 levels are allowed"},
+      {"a table inside a quote", "> " + row(200, "h") + "> " + row(200, "-"),
+       "content/limit.md:6:1: error[limit]: this table has 200 columns"},
+      {"a file of 3 MB", std::string(3'000'000, 'x'),
+       "content/limit.md: error[limit]: the file is 3.0 MB; a content document may be at most 2 MB (hint: split it into "
+       "several documents, or publish the full text as a PDF beside a shorter page)"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.name);
+    TempDir tmp;
+    const auto site = copy_fixture("every-kind", tmp.path());
+    write_file(site / "content/limit.md", "+++\ntitle = \"Limit\"\n+++\n\n" + c.body);
+    const auto r = run({"check", "--source", site.string()});
+    CHECK(r.status == 1);
+    CHECK(contains(r.out, c.expected));
+  }
+}
