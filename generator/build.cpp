@@ -7,6 +7,7 @@
 
 #include "checks.h"
 #include "email.h"
+#include "interrupt.h"
 #include "git_history.h"
 #include "output.h"
 #include "outputs.h"
@@ -119,10 +120,30 @@ BuildResult render_site(const BuildOptions& options, std::vector<OutputFile>& fi
 BuildResult run_build(const BuildOptions& options) {
   BuiltSite built;
   BuildResult result = prepare(options, built);
-  if (result.outcome != Outcome::ok) return result;
-  if (auto problem = validate_output_folder(options.source, result.output); !problem.empty()) {
+  if (result.outcome == Outcome::failure || !built.site) return result;
+  result.output = options.output ? *options.output : options.source / built.site->config.output_dir;
+  auto fail = [&](std::string error) {
     result.outcome = Outcome::failure;
-    result.error = problem;
+    result.error = std::move(error);
+    return result;
+  };
+  if (auto problem = validate_output_folder(options.source, result.output); !problem.empty()) {
+    if (result.outcome == Outcome::content_errors) return result;  // nothing is touched
+    return fail(problem);
+  }
+  // Even a build that will publish nothing puts right what an interrupted
+  // one left, so that the last good output is never lost.
+  std::string error;
+  const auto lock = OutputLock::acquire(result.output, options.notice, error);
+  if (!lock) {
+    if (stop_requested()) result.outcome = Outcome::stopped;
+    else return fail(error);
+    return result;
+  }
+  if (auto problem = recover_output(result.output); !problem.empty()) return fail(problem);
+  if (result.outcome != Outcome::ok) return result;
+  if (stop_requested()) {
+    result.outcome = Outcome::stopped;
     return result;
   }
   // Checked and about to render: only the pages that compare agreements and
@@ -136,7 +157,7 @@ BuildResult run_build(const BuildOptions& options) {
     else staged.copy(file.path, file.copy_from);
   }, result);
   if (auto err = staged.commit(); !err.empty()) {
-    result.outcome = Outcome::failure;
+    result.outcome = stop_requested() ? Outcome::stopped : Outcome::failure;
     result.error = err;
   }
   return result;

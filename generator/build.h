@@ -31,13 +31,16 @@ struct BuildOptions {
   // it to kForkBodiesFrom; the preview, which serves requests on threads of
   // its own, does not.
   std::size_t fork_bodies_from = 0;
+  // Told what a build is waiting for (another build writing the same output).
+  std::function<void(const std::string&)> notice;
 };
 
 // From how many Markdown bodies `portal build` and `portal check` render in
 // worker processes: below it, starting them costs more than they save.
 inline constexpr std::size_t kForkBodiesFrom = 256;
 
-enum class Outcome { ok, content_errors, failure };
+// `stopped`: a stop signal came (interrupt.h); the previous output is as it was.
+enum class Outcome { ok, content_errors, failure, stopped };
 
 struct BuildResult {
   Outcome outcome = Outcome::ok;

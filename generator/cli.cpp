@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "build.h"
+#include "interrupt.h"
 #include "parallel.h"
 #include "scaffold.h"
 #include "serve.h"
@@ -184,8 +185,14 @@ class ProgressLine {
 };
 
 int build(const Options& o, std::ostream& out, std::ostream& err) {
+  // Ctrl+C or a stop signal: the build stops between files and removes what it staged.
+  const StopOnSignals stop_on_signals;
   std::optional<ProgressLine> line;
   BuildOptions options = o.build;
+  options.notice = [&](const std::string& what) {
+    if (line) line->clear();
+    err << "portal: " << what << std::endl;
+  };
   // Progress only for a person watching: not with --quiet, nor into a file or pipe.
   if (!o.quiet && &err == &std::cerr && isatty(STDERR_FILENO)) {
     line.emplace(err);
@@ -195,6 +202,12 @@ int build(const Options& o, std::ostream& out, std::ostream& err) {
   }
   const BuildResult r = run_build(options);
   if (line) line->clear();
+  if (r.outcome == Outcome::stopped) {
+    const int signal = stop_signal();
+    err << "portal: stopped by " << (signal == SIGINT ? "Ctrl+C (SIGINT)" : signal == SIGTERM ? "SIGTERM" : "a signal")
+        << "; the output folder is as it was before this build\n";
+    return 128 + signal;
+  }
   if (r.outcome == Outcome::failure) return report_failure(r, err);
   err << format_text(r.diagnostics);
   if (!r.history_note.empty() && r.outcome == Outcome::ok)
@@ -221,8 +234,6 @@ int make_new(const Options& o, std::ostream& out, std::ostream& err) {
   return kOk;
 }
 
-std::atomic<bool> interrupted{false};
-
 int serve(const Options& o, std::ostream& out, std::ostream& err) {
   ServeOptions options;
   options.source = o.build.source;
@@ -242,10 +253,9 @@ int serve(const Options& o, std::ostream& out, std::ostream& err) {
         << "drafts in this preview\n";
   if (const auto problems = server.problems(); !problems.empty()) err << problems;
   // Wait for Ctrl+C or a stop signal, reporting each rebuild's problems.
-  std::signal(SIGINT, [](int) { interrupted = true; });
-  std::signal(SIGTERM, [](int) { interrupted = true; });
+  const StopOnSignals stop_on_signals;
   std::uint64_t seen = server.wait_for_change(0, std::chrono::milliseconds(0));
-  while (!interrupted) {
+  while (!stop_requested()) {
     const auto now = server.wait_for_change(seen, std::chrono::milliseconds(200));
     if (now != seen) {
       seen = now;

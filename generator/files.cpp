@@ -37,6 +37,31 @@ std::optional<std::string> read_file(const std::filesystem::path& path) {
   return bytes;
 }
 
+CopyFailure copy_into(const std::filesystem::path& from, int fd) {
+  const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return CopyFailure::read;
+  char buffer[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(in, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int error = errno;
+      ::close(in);
+      errno = error;
+      return CopyFailure::read;
+    }
+    if (n == 0) break;
+    if (!write_all(fd, std::string_view(buffer, static_cast<std::size_t>(n)))) {
+      const int error = errno;
+      ::close(in);
+      errno = error;
+      return CopyFailure::write;
+    }
+  }
+  ::close(in);
+  return CopyFailure::none;
+}
+
 bool write_all(int fd, std::string_view bytes) {
   std::size_t done = 0;
   while (done < bytes.size()) {

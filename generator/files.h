@@ -15,4 +15,10 @@ std::optional<std::string> read_file(const std::filesystem::path& path);
 // false (with errno set) when it cannot.
 bool write_all(int fd, std::string_view bytes);
 
+// Copies the bytes of the file `from` to the open descriptor `fd`. On
+// failure, which side failed, with errno of the failed call itself (a full
+// disk is ENOSPC, "No space left on device", not whatever a library made of it).
+enum class CopyFailure { none, read, write };
+CopyFailure copy_into(const std::filesystem::path& from, int fd);
+
 }  // namespace portal

@@ -10,10 +10,12 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <csignal>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "files.h"
+#include "interrupt.h"
 #include "parallel.h"
 
 namespace portal {
@@ -158,8 +160,13 @@ void receive(Worker& worker, std::size_t number, const std::vector<int>& owner, 
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
       if (!wait) return;
+      if (stop_requested()) {  // the build is being stopped: the worker's share is not wanted
+        ::kill(worker.pid, SIGTERM);
+        worker.open = false;
+        return;
+      }
       pollfd ready{worker.fd, POLLIN, 0};
-      ::poll(&ready, 1, -1);
+      ::poll(&ready, 1, 200);
       continue;
     }
     if (n <= 0) {
@@ -210,6 +217,9 @@ void render_bodies(const std::vector<std::size_t>& which, const BodyRendering& h
     ::fcntl(fds[1], F_SETPIPE_SZ, 1 << 20);  // room for many bodies; the default (64 KB) will do otherwise
     const pid_t pid = ::fork();
     if (pid == 0) {
+      // A stop signal ends a worker at once; its parent decides what happens next.
+      ::signal(SIGINT, SIG_DFL);
+      ::signal(SIGTERM, SIG_DFL);
       ::close(fds[0]);
       for (std::size_t earlier = 0; earlier < w; ++earlier)
         if (workers[earlier].fd >= 0) ::close(workers[earlier].fd);
@@ -250,6 +260,7 @@ void render_bodies(const std::vector<std::size_t>& which, const BodyRendering& h
   }
   if (failure) std::rethrow_exception(failure);
 
+  if (stop_requested()) return;
   for (std::size_t w = 0; w < workers.size(); ++w) {
     Worker& worker = workers[w];
     // Whatever a worker did not send whole is rendered here.

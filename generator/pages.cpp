@@ -8,6 +8,7 @@
 #include "chart.h"
 #include "compare.h"
 #include "history_view.h"
+#include "interrupt.h"
 #include "outputs.h"
 #include "page_builder.h"
 #include "parallel.h"
@@ -451,6 +452,7 @@ std::vector<std::string> render_pages(const Site& site, const History& history, 
   std::atomic<std::size_t> done{0};
   std::mutex report;
   parallel_for(batches.size(), jobs, [&](std::size_t b) {
+    if (stop_requested()) return;  // the build is being stopped: nothing more is made
     const auto& batch = batches[b];
     auto rendered = theme.render_each(page_jobs[batch.front()].template_name, batch.size(),
                                       [&](std::size_t k) -> mstch::node { return page_jobs[batch[k]].context(); });
