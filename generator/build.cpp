@@ -38,6 +38,7 @@ BuildResult load_and_check(const BuildOptions& options, std::optional<Site>& sit
   if (options.progress) options.progress("Checking", 0, 0);
   check_site(*loaded.site, result.diagnostics);
   result.diagnostics.sort();
+  result.restricted_files = restricted_files(*loaded.site, result.diagnostics);
   if (result.diagnostics.has_errors()) result.outcome = Outcome::content_errors;
   site = std::move(loaded.site);
   return result;

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,8 @@ struct BuildResult {
   std::size_t files = 0;
   std::filesystem::path output;
   std::string history_note;  // why the build has no history, when it has none
+  // Files whose diagnostics may quote restricted text (site.h restricted_files).
+  std::set<std::string> restricted_files;
 };
 
 // Loads and checks the site; writes nothing.

@@ -257,6 +257,12 @@ int serve(const Options& o, std::ostream& out, std::ostream& err) {
   std::uint64_t seen = server.wait_for_change(0, std::chrono::milliseconds(0));
   while (!stop_requested()) {
     const auto now = server.wait_for_change(seen, std::chrono::milliseconds(200));
+    for (const auto& problem : server.take_errors()) err << "portal: error: " << problem << std::endl;
+    if (const auto failure = server.failure(); !failure.empty()) {
+      server.stop();
+      err << "portal: error: " << failure << "; the preview has stopped" << std::endl;
+      return kUsage;
+    }
     if (now != seen) {
       seen = now;
       const auto problems = server.problems();

@@ -2,9 +2,11 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <set>
 
 #include <httplib.h>
@@ -38,11 +40,12 @@ const char* content_type(const std::string& path) {
 }
 
 // Reloads the page when the site is rebuilt. Only `portal serve` adds it.
+// A refused poll (the preview is busy, or stopped) is tried again later.
 std::string reload_script(std::uint64_t version) {
   return "<script>(function(){var v='" + std::to_string(version) +
-         "';function poll(){fetch('/__portal/wait?since='+v).then(function(r){return r.text()})"
+         "';function poll(){fetch('/__portal/wait?since='+v).then(function(r){if(!r.ok)throw r;return r.text()})"
          ".then(function(t){if(t!==v){location.reload()}else{poll()}})"
-         ".catch(function(){setTimeout(poll,1000)})}poll()})();</script>";
+         ".catch(function(){setTimeout(poll,2000)})}poll()})();</script>";
 }
 
 std::string problems_panel(const std::string& problems) {
@@ -60,6 +63,46 @@ PreviewServer::PreviewServer(ServeOptions options) : options_(std::move(options)
 
 PreviewServer::~PreviewServer() { stop(); }
 
+void PreviewServer::changed_locked() {
+  ++version_;
+  if (gate_) gate_->set_version(version_);
+  changed_.notify_all();
+}
+
+void PreviewServer::report(std::string error) {
+  const std::lock_guard lock(mutex_);
+  errors_.push_back(std::move(error));
+  changed_.notify_all();
+}
+
+std::vector<std::string> PreviewServer::take_errors() {
+  const std::lock_guard lock(mutex_);
+  return std::exchange(errors_, {});
+}
+
+std::string PreviewServer::failure() const {
+  const std::lock_guard lock(mutex_);
+  return failure_;
+}
+
+std::string PreviewServer::panel_text() const {
+  // A restricted file's message may quote it: pages name the file, line and rule only.
+  std::string out;
+  for (const auto& d : problems_.items()) {
+    if (!restricted_files_.count(d.file)) {
+      out += format_text(d) + "\n";
+      continue;
+    }
+    Diagnostic named = d;
+    named.message = "(this file is restricted: its message is shown only in the terminal running portal serve)";
+    named.hint.clear();
+    out += format_text(named) + "\n";
+  }
+  if (!problems_.items().empty())
+    out += std::to_string(problems_.errors()) + " errors, " + std::to_string(problems_.warnings()) + " warnings\n";
+  return out + problem_error_;
+}
+
 std::uint64_t PreviewServer::rebuild(const std::vector<std::string>& changed) {
   if (changed.size() == 1 && rebuild_text_of(changed.front())) {
     const std::lock_guard lock(mutex_);
@@ -73,9 +116,10 @@ std::uint64_t PreviewServer::rebuild(const std::vector<std::string>& changed) {
   std::vector<OutputFile> files;
   BuiltSite kept;
   const BuildResult r = render_site(build, files, &kept);
-  std::string problems = format_text(r.diagnostics);
-  if (!r.error.empty()) problems += "portal: error: " + r.error + "\n";
-  if (r.outcome != Outcome::ok && problems.empty()) problems = "portal: the site could not be built\n";
+  std::string error;
+  if (!r.error.empty()) error = "portal: error: " + r.error + "\n";
+  if (r.outcome != Outcome::ok && error.empty() && r.diagnostics.items().empty())
+    error = "portal: the site could not be built\n";
   const std::lock_guard lock(mutex_);
   if (started_) parsed_ += cache_.parsed;
   if (r.outcome == Outcome::ok) {
@@ -86,13 +130,15 @@ std::uint64_t PreviewServer::rebuild(const std::vector<std::string>& changed) {
     for (auto& f : files) files_[f.path] = {std::move(f.content), std::move(f.copy_from)};
     have_site_ = true;
     // Warnings alone do not stop a build; they are not shown as an error.
-    problems_.clear();
+    problems_ = {};
+    problem_error_.clear();
   } else {
     built_.reset();  // the next change rebuilds in full
-    problems_ = problems;
+    problems_ = r.diagnostics;
+    problem_error_ = error;
+    restricted_files_ = r.restricted_files;
   }
-  ++version_;
-  changed_.notify_all();
+  changed_locked();
   return version_;
 }
 
@@ -148,10 +194,13 @@ bool PreviewServer::rebuild_text_of(const std::string& path) {
   check_document_body(site, i, diags);
   diags.sort();
   diagnostics_ = diags;
+  if (site.withheld_because[i].find("restricted") != std::string::npos) restricted_files_.insert(path);
   if (diags.has_errors()) {
-    problems_ = format_text(diags);
+    problems_ = diags;
+    problem_error_.clear();
   } else {
-    problems_.clear();
+    problems_ = {};
+    problem_error_.clear();
     built_->history.uncommitted.insert(path);
     if (site.published[i]) {
       if (auto page = render_page(site, built_->history, *built_->theme, d.url)) files_[page->path] = {page->content, {}};
@@ -161,9 +210,7 @@ bool PreviewServer::rebuild_text_of(const std::string& path) {
       search_stale_ = true;
     }
   }
-  ++version_;
-  lock.unlock();
-  changed_.notify_all();
+  changed_locked();
   return true;
 }
 
@@ -179,7 +226,8 @@ std::size_t PreviewServer::text_rebuilds() const {
 
 std::string PreviewServer::problems() const {
   const std::lock_guard lock(mutex_);
-  return problems_;
+  if (problems_.items().empty()) return problem_error_;
+  return format_text(problems_) + problem_error_;
 }
 
 std::uint64_t PreviewServer::wait_for_change(std::uint64_t seen, std::chrono::milliseconds timeout) {
@@ -207,19 +255,19 @@ std::string PreviewServer::respond(const std::string& request_path, std::string&
     status = 404;
     it = files_.find("404.html");
   }
+  const std::string panel = panel_text();
   if (!have_site_ || it == files_.end()) {
     type = "text/html; charset=utf-8";
     return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Preview</title></head><body>" +
-           problems_panel(problems_.empty() ? "No page here.\n" : problems_) + reload_script(version_) +
-           "</body></html>";
+           problems_panel(panel.empty() ? "No page here.\n" : panel) + reload_script(version_) + "</body></html>";
   }
   type = content_type(it->first);
   std::string body = it->second.copy_from.empty() ? it->second.content
                                                     : read_file(it->second.copy_from).value_or(std::string());
   if (type.starts_with("text/html")) {
-    if (!problems_.empty()) {
+    if (!panel.empty()) {
       const auto open = body.find("<body>");
-      if (open != std::string::npos) body.insert(open + 6, problems_panel(problems_));
+      if (open != std::string::npos) body.insert(open + 6, problems_panel(panel));
     }
     const auto close = body.rfind("</body>");
     body.insert(close == std::string::npos ? body.size() : close, reload_script(version_));
@@ -234,19 +282,27 @@ bool PreviewServer::start(std::string& error) {
   {
     const std::lock_guard lock(mutex_);
     started_ = true;
+    if (!have_site_ && format_text(problems_).find("error[config]") != std::string::npos) {
+      error = format_text(problems_) + problem_error_;
+      return false;
+    }
   }
-  if (!have_site_ && problems_.find("error[config]") != std::string::npos) {
-    error = problems_;
+  // Room for many connections: each open tab keeps one waiting.
+  rlimit files{};
+  if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = std::min<rlim_t>(files.rlim_max, 65536);
+    ::setrlimit(RLIMIT_NOFILE, &files);
+  }
+  // httplib listens on a Unix socket in a folder only this process can enter;
+  // the gate is the only one that connects to it.
+  std::string folder = (fs::temp_directory_path() / "portal-preview-XXXXXX").string();
+  if (!::mkdtemp(folder.data())) {
+    error = std::string("cannot make a private folder for the preview: ") + std::strerror(errno);
     return false;
   }
+  socket_dir_ = folder;
+  const std::string socket_path = (socket_dir_ / "http.sock").string();
   server_ = std::make_unique<httplib::Server>();
-  server_->Get("/__portal/wait", [this](const httplib::Request& req, httplib::Response& res) {
-    std::uint64_t since = 0;
-    if (req.has_param("since")) since = std::strtoull(req.get_param_value("since").c_str(), nullptr, 10);
-    const auto version = wait_for_change(since, std::chrono::seconds(25));
-    res.set_header("Cache-Control", "no-store");
-    res.set_content(std::to_string(version), "text/plain");
-  });
   server_->Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
     std::string type;
     int status = 200;
@@ -259,24 +315,54 @@ bool PreviewServer::start(std::string& error) {
     }
     res.set_content(std::move(body), type.c_str());
   });
-  port_ = options_.port == 0 ? server_->bind_to_any_port(options_.host.c_str())
-                             : (server_->bind_to_port(options_.host.c_str(), options_.port) ? options_.port : -1);
-  if (port_ < 0) {
-    error = "cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
-            " (is another preview running? try --port 1314)";
-    server_.reset();
+  server_->set_exception_handler([this](const httplib::Request& req, httplib::Response& res, std::exception_ptr e) {
+    std::string what = "an unknown error";
+    try {
+      if (e) std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      what = x.what();
+    } catch (...) {
+    }
+    report("the answer to " + req.method + " " + text::escape_controls(req.path) + " failed: " + what);
+    res.status = 500;
+    res.set_content("The preview could not answer this request; the terminal running portal serve says why.\n",
+                    "text/plain; charset=utf-8");
+  });
+  server_->set_address_family(AF_UNIX);
+  if (!server_->bind_to_port(socket_path.c_str(), 80)) {
+    error = "cannot open the preview's socket " + socket_path;
     return false;
+  }
+  gate_ = std::make_unique<PreviewGate>(GateRoutes{socket_path});
+  if (!gate_->bind(options_.host, options_.port, error)) return false;
+  port_ = gate_->port();
+  {
+    const std::lock_guard lock(mutex_);
+    gate_->set_version(version_);
   }
   if (pipe(stop_pipe_) != 0) {
     error = "cannot create the watcher's stop signal";
     return false;
   }
-  http_thread_ = std::thread([this] { server_->listen_after_bind(); });
+  auto fail = [this](const std::string& why) {
+    const std::lock_guard lock(mutex_);
+    if (!stopping_ && failure_.empty()) failure_ = why;
+    changed_.notify_all();
+  };
+  http_thread_ = std::thread([this, fail] {
+    if (!server_->listen_after_bind()) fail("the preview's server stopped accepting requests");
+  });
+  gate_->start([fail](const std::string& why) { fail(why); });
   watch_thread_ = std::thread([this] { watch(); });
   return true;
 }
 
 void PreviewServer::stop() {
+  {
+    const std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  if (gate_) gate_->stop();
   if (server_) server_->stop();
   if (stop_pipe_[1] >= 0) {
     const char byte = 0;
@@ -284,8 +370,7 @@ void PreviewServer::stop() {
   }
   {
     const std::lock_guard lock(mutex_);
-    ++version_;  // wakes long polls so the server can stop
-    changed_.notify_all();
+    changed_locked();
   }
   if (http_thread_.joinable()) http_thread_.join();
   if (watch_thread_.joinable()) watch_thread_.join();
@@ -295,7 +380,13 @@ void PreviewServer::stop() {
   }
   if (inotify_ >= 0) close(inotify_);
   inotify_ = -1;
+  gate_.reset();
   server_.reset();
+  if (!socket_dir_.empty()) {
+    std::error_code ec;
+    fs::remove_all(socket_dir_, ec);
+    socket_dir_.clear();
+  }
 }
 
 namespace {
@@ -353,7 +444,13 @@ void PreviewServer::watch() {
       pollfd again = {fd, POLLIN, 0};
       if (poll(&again, 1, 60) <= 0) break;
     } while (true);
-    if (relevant) rebuild(std::vector<std::string>(changed.begin(), changed.end()));
+    if (!relevant) continue;
+    try {
+      rebuild(std::vector<std::string>(changed.begin(), changed.end()));
+    } catch (const std::exception& e) {
+      // Reported, and the last good pages keep serving; the next save tries again.
+      report(std::string("the rebuild failed: ") + e.what());
+    }
   }
 }
 

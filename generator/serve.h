@@ -1,7 +1,8 @@
 // `portal serve`: builds the site (drafts included) into memory, serves it on
 // loopback, watches the source with inotify, rebuilds what changed, and makes
 // open pages reload themselves. A build with errors shows its diagnostics on
-// every page while the last good pages keep serving.
+// every page while the last good pages keep serving. Connections are taken by
+// the gate (preview_gate.h), which hands cpp-httplib whole requests only.
 #pragma once
 
 #include <condition_variable>
@@ -11,6 +12,7 @@
 #include <mutex>
 #include <string>
 #include <optional>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -19,6 +21,8 @@
 namespace httplib {
 class Server;
 }
+
+#include "preview_gate.h"
 
 namespace portal {
 
@@ -47,8 +51,14 @@ class PreviewServer {
   // headings' ids are as before), only its page and what shows its text are
   // made again.
   std::uint64_t rebuild(const std::vector<std::string>& changed = {});
-  // The text of the last build's problems, empty when it had none.
+  // The text of the last build's problems, empty when it had none: in full,
+  // for the terminal. Pages show them without the messages of restricted files.
   [[nodiscard]] std::string problems() const;
+  // What went wrong in the server itself since the last call (a request
+  // whose handler failed, a rebuild that threw), for the terminal.
+  [[nodiscard]] std::vector<std::string> take_errors();
+  // Why the preview cannot go on serving, once it cannot; empty while it can.
+  [[nodiscard]] std::string failure() const;
   // How many content files the rebuilds since start() had to parse, in all
   // (the rest came from the cache); one edit may cause more than one rebuild.
   [[nodiscard]] std::size_t files_parsed() const;
@@ -67,9 +77,14 @@ class PreviewServer {
   void watch();                                       // the watcher thread: rebuilds on each burst of changes
   bool rebuild_text_of(const std::string& path);  // the fast path; false: rebuild in full
   std::string respond(const std::string& path, std::string& type, int& status);
+  std::string panel_text() const;  // the problems as pages show them; with mutex_ held
+  void changed_locked();           // a new version: wakes waiters; with mutex_ held
+  void report(std::string error);  // for take_errors()
 
   ServeOptions options_;
   std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<PreviewGate> gate_;
+  std::filesystem::path socket_dir_;  // private: holds httplib's Unix socket
   std::thread http_thread_, watch_thread_;
   int port_ = 0;
   int stop_pipe_[2] = {-1, -1};
@@ -80,7 +95,12 @@ class PreviewServer {
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::map<std::string, Served> files_;  // the last good build, by output path
-  std::string problems_;                 // of the last build
+  Diagnostics problems_;                 // of the last build, when it had errors
+  std::string problem_error_;            // what stopped the last build, besides its diagnostics
+  std::set<std::string> restricted_files_;  // whose messages pages do not show
+  std::vector<std::string> errors_;      // for take_errors()
+  std::string failure_;
+  bool stopping_ = false;
   std::uint64_t version_ = 0;
   bool have_site_ = false;
   std::size_t parsed_ = 0;

@@ -107,6 +107,26 @@ std::vector<std::string> page_ids(const Document& d) {
   return ids;
 }
 
+std::set<std::string> restricted_files(const Site& site, const Diagnostics& diags) {
+  std::set<std::string> out;
+  std::set<std::string> meetings;  // folders of restricted meetings
+  for (std::size_t i = 0; i < site.documents.size(); ++i) {
+    if (site.withheld_because[i].find("restricted") == std::string::npos) continue;
+    out.insert(site.documents[i].path);
+    if (site.documents[i].kind == Kind::meeting) meetings.insert("content/meetings/" + site.documents[i].meeting + "/");
+  }
+  for (const auto& d : diags.items()) {
+    if (!d.file.starts_with("content/") || out.count(d.file) || site.by_path.count(d.file)) continue;
+    const bool in_restricted_meeting = std::any_of(meetings.begin(), meetings.end(),
+                                                   [&](const std::string& folder) { return d.file.starts_with(folder); });
+    // A file that did not load: what it says of itself cannot be read, so a mention is enough.
+    const auto text = read_file(site.root / d.file);
+    if (in_restricted_meeting || (text && text::to_lower_ascii(text->substr(0, 1 << 20)).find("restricted") != std::string::npos))
+      out.insert(d.file);
+  }
+  return out;
+}
+
 std::string url_for(const ContentEntry& e) {
   if (e.type != EntryType::document) return "/" + e.path.substr(std::string("content/").size());
   switch (e.kind) {

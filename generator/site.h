@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -106,6 +107,13 @@ struct LoadResult {
 // Reads site.toml and the whole content tree, parses every document and its
 // Markdown (on `jobs` threads), assigns URLs and decides what is published.
 LoadResult load_site(const std::filesystem::path& root, const LoadOptions& options, int jobs, Diagnostics& diags);
+
+// Content files whose problems must not be quoted where a person other than
+// the terminal's reader could see them (the preview's problem panel): their
+// messages may hold restricted text. Restricted documents, the papers and
+// notes of restricted meetings and agenda items, and any content file that
+// could not be read as a document but mentions "restricted".
+std::set<std::string> restricted_files(const Site& site, const Diagnostics& diags);
 
 // Ids the theme gives the sections of a document's page, so `@/` links may
 // point at them (e.g. `@/agreements/2020-04.md#leads`). Only sections the page

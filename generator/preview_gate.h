@@ -1,0 +1,74 @@
+// The preview's front door. cpp-httplib as Debian ships it (0.11.4) reads a
+// request line or header of any length into memory, gives each connection a
+// thread of a fixed pool for as long as the connection lives (so a client
+// that waits for a reload, trickles its request or idles holds one), and
+// answers a request for thousands of ranges with every one of them.
+//
+// The gate takes every connection on one thread of its own (epoll): it reads
+// each request's head and body within limits and a deadline, answers the
+// reload long-polls itself, refuses what the preview never needs, and hands
+// httplib whole requests only, one to a connection, over a Unix socket that
+// only the gate knows. A connection that waits or is slow costs a few
+// hundred bytes and a descriptor, never a thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <thread>
+
+namespace portal {
+
+struct GateLimits {
+  std::size_t request_line = 8 * 1024;    // 414 beyond
+  std::size_t head = 16 * 1024;           // request line and headers: 431 beyond
+  std::size_t headers = 100;              // header lines: 431 beyond
+  std::size_t body = 8 * 1024 * 1024;     // 413 beyond
+  std::size_t connections = 1000;         // open at once: 503 beyond
+  std::size_t waiting = 500;              // reload polls held at once: 503 beyond
+  std::size_t forwarding = 16;            // requests with httplib at once; the rest queue
+  std::chrono::milliseconds request_time{10'000};  // to send a whole request: 408 beyond
+  std::chrono::milliseconds wait_time{25'000};     // a reload poll is answered by then
+  std::chrono::milliseconds stalled{30'000};       // an answer nobody reads is dropped
+};
+
+// Where the gate sends a whole request, and the path it reloads from.
+struct GateRoutes {
+  std::string upstream_socket;              // httplib's Unix socket
+  std::string wait_path = "/__portal/wait";  // ?since=VERSION: answered when the version changes
+};
+
+class PreviewGate {
+ public:
+  PreviewGate(GateRoutes routes, GateLimits limits = {});
+  ~PreviewGate();
+  PreviewGate(const PreviewGate&) = delete;
+  PreviewGate& operator=(const PreviewGate&) = delete;
+
+  // Binds the listening socket (port 0: any free port); false with `error`.
+  bool bind(const std::string& host, int port, std::string& error);
+  [[nodiscard]] int port() const { return port_; }
+  // Runs the loop on a thread of its own until stop(). `on_error` hears
+  // what went wrong if the loop cannot go on; the gate then stops.
+  void start(std::function<void(const std::string&)> on_error);
+  void stop();
+  // The site's version changed: every waiting reload poll is answered.
+  void set_version(std::uint64_t version);
+
+ private:
+  void run();
+
+  GateRoutes routes_;
+  GateLimits limits_;
+  int listen_fd_ = -1;
+  int wake_fd_ = -1;  // an eventfd: a new version, or stop
+  int port_ = 0;
+  std::atomic<std::uint64_t> version_{0};
+  std::atomic<bool> stopping_{false};
+  std::function<void(const std::string&)> on_error_;
+  std::thread thread_;
+};
+
+}  // namespace portal
