@@ -69,6 +69,13 @@ async function axeCheck(browser, site, pages) {
       violations++;
       continue;
     }
+    // Every link leads to a web page or an e-mail address, as the browser reads it: never to script or data.
+    const unsafe = await page.evaluate(() => [...document.querySelectorAll('a[href], area[href], img[src], iframe[src], form[action]')]
+      .map((e) => e.href || e.src || e.action).filter((u) => !/^(https?:|mailto:)/.test(u)));
+    for (const u of unsafe) {
+      violations++;
+      console.error(`links: ${relative(site, file)}: a link or image leads to ${u}`);
+    }
     await page.addScriptTag({ content: axeSource });
     const result = await page.evaluate(async (tags) => {
       // eslint-disable-next-line no-undef

@@ -15,7 +15,7 @@ cd "$root/tests/a11y"
 [ -d node_modules ] || npm ci --ignore-scripts --no-audit --no-fund
 # The checkers must catch a page with known faults, or a clean report means nothing.
 mkdir -p "$out/faulty"
-printf '<!DOCTYPE html>\n<html><head><title>Faulty</title></head><body><img src="x.png"><p id="a">One</p><p id="a">Two</p></body></html>\n' > "$out/faulty/index.html"
+printf '<!DOCTYPE html>\n<html><head><title>Faulty</title></head><body><img src="x.png"><p id="a">One</p><p id="a">Two</p><p><a href="JaVa&#9;ScRiPt:alert(1)">Run</a></p></body></html>\n' > "$out/faulty/index.html"
 printf '<?xml version="1.0"?>\n<feed><entry></feed>\n' > "$out/faulty/feed.xml"
 if node check.mjs "$out/faulty" > "$out/faulty.log" 2>&1; then
   echo "the accessibility checks passed a page with known faults:" >&2
@@ -23,6 +23,7 @@ if node check.mjs "$out/faulty" > "$out/faulty.log" 2>&1; then
   exit 1
 fi
 grep -q "axe: index.html: image-alt" "$out/faulty.log" && grep -q "vnu: " "$out/faulty.log" &&
+  grep -q "links: index.html: a link or image leads to javascript:alert(1)" "$out/faulty.log" &&
   grep -q "xml: feed.xml: not well-formed" "$out/faulty.log" || {
   echo "the accessibility checks did not report the faulty page's missing alt text and duplicate id:" >&2
   cat "$out/faulty.log" >&2
