@@ -309,15 +309,8 @@ std::size_t dropped_at(std::string_view s, std::size_t i) {
 }  // namespace
 
 std::string strip_controls(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    if (const std::size_t n = dropped_at(s, i)) {
-      i += n;
-      continue;
-    }
-    out += s[i++];
-  }
+  std::string out(s);
+  strip_controls_in_place(out);
   return out;
 }
 

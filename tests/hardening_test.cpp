@@ -18,15 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Replaces the first `from` in the file (which must hold it) with `to`.
-void edit(const fs::path& file, const std::string& from, const std::string& to) {
-  std::string text = read_file(file);
-  const auto at = text.find(from);
-  REQUIRE(at != std::string::npos);
-  text.replace(at, from.size(), to);
-  write_file(file, text);
-}
-
 // The scheme a browser reads from an href, worked out here on its own
 // (WHATWG URL: leading and trailing C0 and spaces dropped, tabs and line
 // breaks removed, then letters up to ':'), after HTML's character references.
@@ -93,7 +84,7 @@ TEST_CASE("a javascript: URL in front matter is refused at its key, in every URL
     INFO(c.name);
     TempDir tmp;
     const auto site = copy_fixture("every-kind", tmp.path());
-    edit(site / c.file, c.from, c.to);
+    replace_in(site / c.file, c.from, c.to);
     const auto r = run({"build", "--source", site.string(), "--output", (tmp.path() / "out").string()});
     INFO(r.err);
     CHECK(r.status != 0);
@@ -106,10 +97,10 @@ TEST_CASE("a source that is text stays text, and @/ links in front matter are ch
   TempDir tmp;
   const auto site = copy_fixture("every-kind", tmp.path());
   // A description with a colon in it is not an address.
-  edit(site / "content/about.md", "source = \"https://example.org/about.pdf\"",
+  replace_in(site / "content/about.md", "source = \"https://example.org/about.pdf\"",
        "source = \"Note: javascript:alert(7) was never published\"");
   write_file(site / "content/dhr/diana-summary.pdf", "%PDF-1.4 summary\n");
-  edit(site / "content/dhr/diana-2020.md", "summary_pdf = \"https://example.org/dhr/diana-summary.pdf\"",
+  replace_in(site / "content/dhr/diana-2020.md", "summary_pdf = \"https://example.org/dhr/diana-summary.pdf\"",
        "summary_pdf = \"@/dhr/diana-summary.pdf\"");
   auto r = run({"build", "--source", site.string(), "--output", (tmp.path() / "out").string(), "--quiet"});
   INFO(r.err);
@@ -119,12 +110,12 @@ TEST_CASE("a source that is text stays text, and @/ links in front matter are ch
   CHECK(contains(tree.at("dhr/diana-2020/index.html"), "<a href=\"../diana-summary.pdf\">"));
   CHECK(tree.count("dhr/diana-summary.pdf") == 1);
 
-  edit(site / "content/dhr/diana-2020.md", "summary_pdf = \"@/dhr/diana-summary.pdf\"",
+  replace_in(site / "content/dhr/diana-2020.md", "summary_pdf = \"@/dhr/diana-summary.pdf\"",
        "summary_pdf = \"@/dhr/diana-sumary.pdf\"");
   r = run({"check", "--source", site.string()});
   CHECK(contains(r.out, "content/dhr/diana-2020.md:6:1: error[broken-link]: the link @/dhr/diana-sumary.pdf points at a "
                         "file that does not exist (hint: did you mean @/dhr/diana-summary.pdf?)"));
-  edit(site / "content/dhr/diana-2020.md", "summary_pdf = \"@/dhr/diana-sumary.pdf\"",
+  replace_in(site / "content/dhr/diana-2020.md", "summary_pdf = \"@/dhr/diana-sumary.pdf\"",
        "summary_pdf = \"@/meetings/2020-03-18/e1-annex.pdf\"");
   r = run({"check", "--source", site.string()});
   CHECK(contains(r.out, "content/dhr/diana-2020.md:6:1: error[restricted-link]: the link "
@@ -211,8 +202,8 @@ TEST_CASE("a control character in a front-matter string or in the text is refuse
   TempDir tmp;
   const auto site = copy_fixture("every-kind", tmp.path());
   // Regression: a bare CR in a title passed into SUMMARY of the calendar.
-  edit(site / "content/events/webinar.md", "title = \"Webinar\"", "title = \"Web\\rinar\"");
-  edit(site / "content/about.md", "+++\n\n", "+++\n\nA line from Word\x0B with a vertical tab.\n\n");
+  replace_in(site / "content/events/webinar.md", "title = \"Webinar\"", "title = \"Web\\rinar\"");
+  replace_in(site / "content/about.md", "+++\n\n", "+++\n\nA line from Word\x0B with a vertical tab.\n\n");
   const auto r = run({"check", "--source", site.string()});
   CHECK(r.status == 1);
   CHECK(contains(r.out, "content/events/webinar.md:2:1: error[front-matter]: `title` holds U+000D (carriage return), "
@@ -288,7 +279,7 @@ TEST_CASE("every writer drops control characters and escapes for its format, wha
 TEST_CASE("check --format json holds no markup, and its text report one line a problem", "[hardening]") {
   TempDir tmp;
   const auto site = copy_fixture("every-kind", tmp.path());
-  edit(site / "content/about.md", "+++\n\n", "+++\n\n[x](@/</script><script>alert(1)</script>.md)\n\n");
+  replace_in(site / "content/about.md", "+++\n\n", "+++\n\n[x](@/</script><script>alert(1)</script>.md)\n\n");
   const auto json = run({"check", "--source", site.string(), "--format", "json"});
   CHECK(json.status == 1);
   CHECK(contains(json.out, "\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"));

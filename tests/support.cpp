@@ -5,6 +5,8 @@
 #include <random>
 #include <sstream>
 
+#include <catch2/catch.hpp>
+
 #include "cli.h"
 
 namespace portal::test {
@@ -38,6 +40,14 @@ void write_file(const fs::path& p, const std::string& content) {
   fs::create_directories(p.parent_path());
   std::ofstream out(p, std::ios::binary | std::ios::trunc);
   out << content;
+}
+
+void replace_in(const fs::path& file, const std::string& from, const std::string& to) {
+  std::string text = read_file(file);
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, from.size(), to);
+  write_file(file, text);
 }
 
 std::string read_file(const fs::path& p) {

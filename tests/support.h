@@ -28,6 +28,8 @@ std::filesystem::path repo_root();
 std::filesystem::path copy_fixture(const std::string& name, const std::filesystem::path& dir);
 
 void write_file(const std::filesystem::path& p, const std::string& content);
+// Replaces the first `from` in the file (which must hold it) with `to`.
+void replace_in(const std::filesystem::path& file, const std::string& from, const std::string& to);
 std::string read_file(const std::filesystem::path& p);
 
 inline bool contains(const std::string& haystack, const std::string& needle) {

@@ -16,13 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void replace_in(const fs::path& file, const std::string& from, const std::string& to) {
-  std::string text = read_file(file);
-  const auto at = text.find(from);
-  REQUIRE(at != std::string::npos);
-  text.replace(at, from.size(), to);
-  write_file(file, text);
-}
 
 // Fetches `path` until `predicate` holds on the body or `limit` passes.
 std::string fetch_until(httplib::Client& client, const std::string& path, const std::function<bool(const std::string&)>& predicate,
