@@ -28,6 +28,7 @@ BuildResult load_and_check(const BuildOptions& options, std::optional<Site>& sit
   load.today = today();
   load.cache = options.cache;
   load.fork_bodies_from = options.fork_bodies_from;
+  load.root_path = options.root_path;
   if (options.progress) options.progress("Reading content", 0, 0);
   auto loaded = load_site(options.source, load, options.jobs, result.diagnostics);
   if (loaded.failure == LoadFailure::config || !loaded.site) {
@@ -98,6 +99,7 @@ void render_files(const BuildOptions& options, const BuiltSite& built, const Fil
     if (asset.published) emit({asset.url.substr(1), {}, options.source / asset.path});
   }
   for (const auto& name : theme.static_files) emit({"assets/" + name, {}, theme.static_dir / name});
+  for (const auto& name : theme.root_files) emit({name, {}, theme.root_dir / name});
   result.files = files;
 }
 

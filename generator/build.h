@@ -32,6 +32,8 @@ struct BuildOptions {
   // it to kForkBodiesFrom; the preview, which serves requests on threads of
   // its own, does not.
   std::size_t fork_bodies_from = 0;
+  // The path the site is served under, when not base_url's (the preview serves at "/").
+  std::optional<std::string> root_path;
   // Told what a build is waiting for (another build writing the same output).
   std::function<void(const std::string&)> notice;
 };

@@ -13,7 +13,7 @@ std::vector<std::string> generated_urls() {
   return {"/agreements/",   "/meetings/",           "/dhr/",          "/bulletins/",         "/events/",
           "/priorities/",   "/plans/",              "/search/",       "/search/index.json",  "/feeds/bulletins.xml",
           "/sitemap.xml",   "/robots.txt",          "/404.html",      "/events/upcoming.ics", "/assets/portal.css",
-          "/assets/search.js"};
+          "/assets/search.js", "/favicon.ico"};
 }
 
 namespace {

@@ -19,7 +19,7 @@ const std::vector<std::pair<std::string, std::string>>& email_styles() {
       {"ul", "font-family:Arial,Helvetica,sans-serif;font-size:19px;line-height:1.5;color:#0b0c0c;margin:0 0 20px;padding-left:25px"},
       {"ol", "font-family:Arial,Helvetica,sans-serif;font-size:19px;line-height:1.5;color:#0b0c0c;margin:0 0 20px;padding-left:25px"},
       {"li", "margin:0 0 5px"},
-      {"a", "color:#1d70b8;text-decoration:underline"},
+      {"a", "color:#1d70b8;text-decoration:underline;overflow-wrap:anywhere;word-break:break-word"},
       {"table", "border-collapse:collapse;width:100%;margin:0 0 20px;font-family:Arial,Helvetica,sans-serif;font-size:16px"},
       {"th", "text-align:left;border-bottom:2px solid #b1b4b6;padding:8px 10px 8px 0"},
       {"td", "text-align:left;border-bottom:1px solid #b1b4b6;padding:8px 10px 8px 0;vertical-align:top"},
@@ -76,9 +76,18 @@ std::vector<RenderedFile> render_bulletin_copies(const Site& site, const Theme& 
                    {"contact_phone", site.config.contact_phone}};
     out.push_back({d.url.substr(1) + "email.html", theme.render("email", ctx)});
 
-    std::string txt = d.title.value + "\n" + std::string(d.title.value.size(), '=') + "\n\n";
+    // Every line of the text copy wraps at 72 columns, as the body does.
+    const std::string title = text::wrap(d.title.value, 72);
+    std::size_t longest = 0;
+    for (std::size_t start = 0; start <= title.size();) {
+      const auto end = title.find('\n', start);
+      longest = std::max(longest, text::display_width(title.substr(start, end == std::string::npos ? end : end - start)));
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+    std::string txt = title + "\n" + std::string(longest, '=') + "\n\n";
     if (d.date) txt += d.date->long_form() + "\n\n";
-    if (!d.summary.empty()) txt += d.summary + "\n\n";
+    if (!d.summary.empty()) txt += text::wrap(d.summary, 72) + "\n\n";
     txt += render_plain_text(d.body, mo, 72);
     if (!txt.ends_with('\n')) txt += '\n';
     txt += "\nRead this bulletin online: " + web + "\n";

@@ -134,7 +134,8 @@ void markdown_init() {
 
 RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOptions& options) {
   markdown_init();
-  int cmark_options = CMARK_OPT_DEFAULT;
+  // A column's alignment as a style, not the obsolete align attribute.
+  int cmark_options = CMARK_OPT_DEFAULT | CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES;
   if (options.allow_raw_html) cmark_options |= CMARK_OPT_UNSAFE;
   auto [parser, doc] = parse(markdown, cmark_options);
   // Collect first, then change the tree: editing under a live iterator is unsafe.
@@ -220,15 +221,24 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
 
   out.html = take_string(cmark_render_html(doc.get(), cmark_options, extensions));
   add_header_scopes(out.html);
-  // Name each table by the heading of its section. Raw HTML, when allowed,
-  // may hold tables of its own, so the count of tables could not be trusted.
+  // Each table sits in a region of its own, named by the heading of its
+  // section, which scrolls when the table is wider than the page and which
+  // the keyboard can reach. Raw HTML, when allowed, may hold tables of its
+  // own, so the count of tables could not be trusted.
   if (!options.allow_raw_html) {
     std::size_t at = 0;
     for (cmark_node* heading : table_headings) {
       at = out.html.find("<table>", at);
       if (at == std::string::npos) break;
-      if (heading) out.html.insert(at + 6, " aria-labelledby=\"" + text::html_escape(heading_ids[heading]) + "\"");
-      at += 6;
+      const auto end = out.html.find("</table>", at);
+      if (end == std::string::npos) break;
+      const std::string name = heading ? " aria-labelledby=\"" + text::html_escape(heading_ids[heading]) + "\""
+                                       : std::string(" aria-label=\"Table\"");
+      out.html.insert(end + 8, "\n</div>");
+      if (heading) out.html.insert(at + 6, name);
+      const std::string region = "<div class=\"table-region\" role=\"region\"" + name + " tabindex=\"0\">\n";
+      out.html.insert(at, region);
+      at = out.html.find("</table>", at) + 8;
     }
   }
   // Character references such as &#11; become characters no page may hold.

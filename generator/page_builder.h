@@ -21,6 +21,8 @@ using mstch::map;
 
 inline std::string str(std::string s) { return s; }
 
+inline const std::string kNotFound = "/404.html";
+
 // One page to render: its URL, template, and the function that builds its context.
 struct PageJob {
   std::string url;
@@ -56,7 +58,13 @@ class PageBuilder {
   map base(const std::string& url, const std::string& title, Crumbs crumbs);
   map document_context(const Document& d, std::size_t index);
   void add_kind_fields(map& ctx, const Document& d);
-  std::string rel(const std::string& from, const std::string& to) const { return text::relative_url(from, to); }
+  // The address of `to` as written on the page at `from`: relative, so that
+  // the site works under any path; on the 404 page, which is served at
+  // whatever address was not found, from the site's root path instead.
+  std::string rel(const std::string& from, const std::string& to) const {
+    if (from == kNotFound) return text::encode_url_path(site_.root_path + to.substr(1));
+    return text::relative_url(from, to);
+  }
   map link_to(const std::string& from, const Document& d);
   // The href of a front-matter address: an `@/` link becomes the relative URL of its file.
   std::string field_href(const std::string& from, const std::string& value) const;

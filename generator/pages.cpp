@@ -65,6 +65,7 @@ map PageBuilder::base(const std::string& url, const std::string& title, Crumbs c
   }
   const bool has_breadcrumbs = !breadcrumbs.empty();
   map ctx{{"site_title", c.title},
+          {"description", std::string()},
           {"partnership", c.partnership},
           {"lang", c.language},
           {"title", title},
@@ -148,6 +149,7 @@ map PageBuilder::document_context(const Document& d, std::size_t index) {
   ctx["body"] = site_.bodies[index].html;
   ctx["has_body"] = !text::is_blank(site_.bodies[index].html);
   ctx["summary"] = d.summary;
+  ctx["description"] = d.summary;
   ctx["source"] = d.source;
   ctx["source_is_url"] = is_url(d.source) || d.source.starts_with("@/");
   ctx["source_url"] = field_href(d.url, d.source);
@@ -375,6 +377,7 @@ map PageBuilder::section_list(const std::string& url, const std::string& title, 
     entries.push_back(entry);
   }
   ctx["intro"] = intro;
+  ctx["description"] = intro;
   ctx["entries"] = entries;
   ctx["has_entries"] = !entries.empty();
   return ctx;
@@ -408,8 +411,45 @@ std::vector<PageJob> PageBuilder::jobs() {
     out.push_back({"/plans/" + plan.id.value + "/", "plan", [this, &plan] { return plan_page(plan); }});
   out.push_back({"/plans/", "plans", [this] { return plans_index(); }});
   out.push_back({"/search/", "search", [this] { return search_page(); }});
-  out.push_back({"/404.html", "404", [this] { return base("/404.html", "Page not found", {}); }});
+  out.push_back({kNotFound, "404", [this] {
+                   map ctx = base(kNotFound, "Page not found", {});
+                   ctx["noindex"] = true;
+                   return ctx;
+                 }});
   std::sort(out.begin(), out.end(), [](const PageJob& a, const PageJob& b) { return a.url < b.url; });
+  return out;
+}
+
+// Each link to a page of the site, written relative to this one, also
+// carries its full address (data-url), which the theme's print style shows
+// after the link: on paper a relative address leads nowhere.
+std::string add_print_addresses(std::string html, const std::string& page_url, const std::string& base_url) {
+  static const std::string open = "<a href=\"";
+  if (html.find(open) == std::string::npos) return html;
+  std::string out;
+  out.reserve(html.size() + html.size() / 8);
+  std::size_t from = 0;
+  for (auto at = html.find(open); at != std::string::npos; at = html.find(open, from)) {
+    const std::size_t start = at + open.size();
+    const auto end = html.find('"', start);
+    if (end == std::string::npos) break;
+    out.append(html, from, end + 1 - from);
+    from = end + 1;
+    std::string href = html.substr(start, end - start);
+    for (auto amp = href.find("&amp;"); amp != std::string::npos; amp = href.find("&amp;", amp + 1)) href.erase(amp + 1, 4);
+    const auto colon = href.find(':');
+    const bool has_scheme = colon != std::string::npos && colon < href.find_first_of("/?#");
+    if (href.empty() || href[0] == '#' || href.starts_with("//") || has_scheme) continue;
+    std::string address;
+    if (href[0] == '/') {  // from the host's root (the 404 page)
+      const auto host = base_url.find("//");
+      address = base_url.substr(0, base_url.find('/', host == std::string::npos ? 0 : host + 2)) + href;
+    } else {
+      address = base_url + text::resolve_relative(page_url, href).substr(1);
+    }
+    out += " data-url=\"" + text::html_escape(address) + "\"";
+  }
+  out.append(html, from);
   return out;
 }
 
@@ -426,7 +466,9 @@ std::optional<RenderedFile> render_page(const Site& site, const History& history
   detail::PageBuilder builder(site, history);
   for (const auto& job : builder.jobs()) {
     if (job.url != url) continue;
-    return RenderedFile{detail::output_path(job.url), theme.render(job.template_name, job.context())};
+    return RenderedFile{detail::output_path(job.url),
+                        detail::add_print_addresses(theme.render(job.template_name, job.context()), job.url,
+                                                    site.config.base_url)};
   }
   return std::nullopt;
 }
@@ -456,7 +498,10 @@ std::vector<std::string> render_pages(const Site& site, const History& history, 
     const auto& batch = batches[b];
     auto rendered = theme.render_each(page_jobs[batch.front()].template_name, batch.size(),
                                       [&](std::size_t k) -> mstch::node { return page_jobs[batch[k]].context(); });
-    for (std::size_t k = 0; k < batch.size(); ++k) sink({paths[batch[k]], std::move(rendered[k])});
+    for (std::size_t k = 0; k < batch.size(); ++k) {
+      const auto& job = page_jobs[batch[k]];
+      sink({paths[batch[k]], detail::add_print_addresses(std::move(rendered[k]), job.url, site.config.base_url)});
+    }
     if (progress) {
       const std::size_t n = done += batch.size();
       const std::lock_guard lock(report);

@@ -113,6 +113,7 @@ std::uint64_t PreviewServer::rebuild(const std::vector<std::string>& changed) {
   build.drafts = Drafts::show;
   build.jobs = options_.jobs;
   build.cache = &cache_;
+  build.root_path = "/";  // the preview serves the site at its root
   std::vector<OutputFile> files;
   BuiltSite kept;
   const BuildResult r = render_site(build, files, &kept);

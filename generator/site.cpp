@@ -103,7 +103,9 @@ std::vector<std::string> theme_anchors(const Document& d) {
 std::vector<std::string> page_ids(const Document& d) {
   std::vector<std::string> ids = theme_anchors(d);
   for (std::size_t i = 0, n = ids.size(); i < n; ++i) ids.push_back(ids[i] + "-heading");
-  for (const char* id : {"main-content", "history", "history-heading", "tags-heading"}) ids.emplace_back(id);
+  for (const char* id : {"main-content", "history", "history-heading", "tags-heading", "history-caption",
+                         "agenda-caption", "leads-caption", "assessments-caption", "version-control-caption"})
+    ids.emplace_back(id);
   return ids;
 }
 
@@ -319,6 +321,13 @@ LoadResult load_site(const fs::path& root, const LoadOptions& options, int jobs,
   }
   for (std::size_t i = 0; i < site.assets.size(); ++i) site.asset_by_path[site.assets[i].path] = i;
   site.today = options.today;
+  if (options.root_path) {
+    site.root_path = *options.root_path;
+  } else {
+    const auto host = site.config.base_url.find("//");
+    const auto path = host == std::string::npos ? std::string::npos : site.config.base_url.find('/', host + 2);
+    site.root_path = path == std::string::npos ? "/" : site.config.base_url.substr(path);
+  }
   for (std::size_t i = 0; i < site.documents.size(); ++i) {
     const Document& d = site.documents[i];
     if (d.kind == Kind::agreement && !d.draft && d.as<AgreementData>()->effective.value.valid())

@@ -58,6 +58,8 @@ struct LoadOptions {
   // Render Markdown in worker processes when at least this many bodies need
   // it (0: only threads; see markdown_workers.h).
   std::size_t fork_bodies_from = 0;
+  // The path the site is served under, when not base_url's (the preview's "/").
+  std::optional<std::string> root_path;
 };
 
 struct Site {
@@ -74,6 +76,10 @@ struct Site {
   std::map<std::string, std::size_t> asset_by_path;      // "content/…" → asset index
   std::vector<std::size_t> agreements;  // non-draft agreements, by effective date
   Date today;
+  // The path the site is served under ("/portal/" for base_url
+  // https://example.org/portal/; "/" for the preview): the 404 page, served
+  // at any depth, finds everything from it.
+  std::string root_path = "/";
 
   // The agreement in force on `date` (spec §4): the non-draft agreement with the
   // latest effective date on or before it; with Published::only, the latest

@@ -390,6 +390,74 @@ std::string encode_url_path(std::string_view path) {
   return out;
 }
 
+std::size_t display_width(std::string_view s) {
+  std::size_t n = 0;
+  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+std::string wrap(std::string_view s, std::size_t width) {
+  std::string out, line;
+  std::size_t line_width = 0;
+  for (std::size_t at = 0; at < s.size();) {
+    while (at < s.size() && (s[at] == ' ' || s[at] == '\n' || s[at] == '\t')) ++at;
+    if (at >= s.size()) break;
+    const auto end = s.find_first_of(" \n\t", at);
+    const std::string_view word = s.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
+    at = end == std::string_view::npos ? s.size() : end;
+    const std::size_t w = display_width(word);
+    if (!line.empty() && line_width + 1 + w > width) {
+      out += line + "\n";
+      line.clear();
+      line_width = 0;
+    }
+    if (!line.empty()) {
+      line += ' ';
+      ++line_width;
+    }
+    line += word;
+    line_width += w;
+  }
+  return out + line;
+}
+
+std::string resolve_relative(std::string_view from, std::string_view href) {
+  const auto suffix_at = href.find_first_of("?#");
+  const std::string_view path = href.substr(0, suffix_at);
+  const std::string_view suffix = suffix_at == std::string_view::npos ? std::string_view() : href.substr(suffix_at);
+  std::vector<std::string_view> parts;
+  auto push = [&](std::string_view segment, bool last) {
+    if (segment == "..") {
+      if (!parts.empty()) parts.pop_back();
+      if (last) parts.emplace_back();
+    } else if (segment == ".") {
+      if (last) parts.emplace_back();
+    } else if (!segment.empty() || last) {
+      parts.push_back(segment);
+    }
+  };
+  const std::string_view folder = from.substr(0, from.rfind('/') + 1);
+  for (std::size_t at = 1; at < folder.size();) {
+    const auto slash = folder.find('/', at);
+    push(folder.substr(at, slash - at), false);
+    at = slash + 1;
+  }
+  for (std::size_t at = 0; at <= path.size();) {
+    const auto slash = path.find('/', at);
+    const bool last = slash == std::string_view::npos;
+    push(path.substr(at, last ? std::string_view::npos : slash - at), last);
+    if (last) break;
+    at = slash + 1;
+  }
+  std::string out;
+  for (const auto part : parts) {
+    out += '/';
+    out += part;
+  }
+  if (out.empty()) out = "/";
+  return out + std::string(suffix);
+}
+
 std::string relative_url(std::string_view from, std::string_view to) {
   // Folder of `from`: everything up to its last '/'.
   const auto from_dir = from.substr(0, from.rfind('/') + 1);

@@ -78,9 +78,21 @@ bool is_blank(std::string_view s);
 bool starts_with_ci(std::string_view s, std::string_view prefix);
 std::string to_lower_ascii(std::string_view s);
 
+// The number of characters of `s` (valid UTF-8), as a terminal or a plain-text
+// reader counts columns for the letters the portal writes.
+std::size_t display_width(std::string_view s);
+// `s` wrapped at spaces into lines of at most `width` characters; a word
+// longer than a line stands on a line of its own.
+std::string wrap(std::string_view s, std::size_t width);
+
 // Relative URL from the folder of page URL `from` ("/a/b/") to `to` ("/c/" or "/c/x.pdf"),
 // percent-encoded so that names with spaces or non-ASCII letters work.
 std::string relative_url(std::string_view from, std::string_view to);
+
+// The site path a relative address written on the page at `from` leads to:
+// "../../agreements/2020-04/#leads" from "/meetings/2020-03-18/" is
+// "/agreements/2020-04/#leads". The inverse of relative_url().
+std::string resolve_relative(std::string_view from, std::string_view href);
 
 // Percent-encodes every byte of a URL path that is not safe in an address as
 // written ("/a page é/" → "/a%20page%20%C3%A9/"); '/' stays.

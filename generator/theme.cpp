@@ -151,6 +151,12 @@ std::optional<Theme> load_theme(const fs::path& root, const std::string& name, s
       }
     }
   }
+  theme.root_dir = dir / "root";
+  if (fs::is_directory(theme.root_dir, ec)) {
+    for (const auto& entry : fs::directory_iterator(theme.root_dir, ec))
+      if (entry.is_regular_file(ec)) theme.root_files.push_back(entry.path().filename().string());
+    std::sort(theme.root_files.begin(), theme.root_files.end());
+  }
   theme.static_dir = dir / "static";
   if (fs::is_directory(theme.static_dir, ec)) {
     for (fs::recursive_directory_iterator it(theme.static_dir, ec), end; !ec && it != end; it.increment(ec)) {

@@ -17,6 +17,9 @@ struct Theme {
   std::map<std::string, std::string> templates;  // "agreement" → template text; also the partials
   std::vector<std::string> static_files;          // relative to static/, '/'-separated
   std::filesystem::path static_dir;
+  // Files published at the site's root (themes/<name>/root/, e.g. favicon.ico).
+  std::vector<std::string> root_files;
+  std::filesystem::path root_dir;
 
   // The partials a template uses ({{> name}}), transitively: mstch parses every
   // partial it is given on every render, so each page gets only its own.

@@ -17,12 +17,13 @@ std::map<std::string, std::string> built_fixture(const TempDir& tmp) {
   const auto r = run({"build", "--source", fixture("every-kind").string(), "--output", (tmp.path() / "out").string(),
                       "--quiet"});
   REQUIRE(r.status == 0);
-  return read_tree(tmp.path() / "out");
+  return read_pages(tmp.path() / "out");
 }
 
 // Every relative href and src of every HTML file must name a file of the
-// output, and a #fragment must name an id in that file.
-void check_links(const std::map<std::string, std::string>& tree) {
+// output, and a #fragment must name an id in that file. The 404 page, served
+// at any address, links from the site's root path (`root`, from base_url).
+void check_links(const std::map<std::string, std::string>& tree, const std::string& root) {
   static const std::regex attribute(R"re((?:href|src)="([^"]*)")re");
   static const std::regex id_attribute(R"re(\bid="([^"]*)")re");
   std::map<std::string, std::set<std::string>> ids;
@@ -39,7 +40,15 @@ void check_links(const std::map<std::string, std::string>& tree) {
       std::string link = (*it)[1];
       if (link.starts_with("http://") || link.starts_with("https://") || link.starts_with("mailto:")) continue;
       INFO(path << " links to \"" << link << "\"");
-      CHECK_FALSE(link.starts_with("/"));  // relative, so the site works under any sub-path
+      fs::path from = dir;
+      if (path == "404.html" && !link.starts_with("#")) {
+        CHECK(link.starts_with(root));
+        if (link.starts_with(root)) link = link.substr(root.size());
+        from = "";
+        if (link.empty()) link = "./";
+      } else {
+        CHECK_FALSE(link.starts_with("/"));  // relative, so the site works under any sub-path
+      }
       std::string fragment;
       if (const auto hash = link.find('#'); hash != std::string::npos) {
         fragment = link.substr(hash + 1);
@@ -47,7 +56,7 @@ void check_links(const std::map<std::string, std::string>& tree) {
       }
       std::string target = path;
       if (!link.empty()) {
-        target = (dir / link).lexically_normal().generic_string();
+        target = (from / link).lexically_normal().generic_string();
         if (target.empty() || target == "." || target.ends_with("/")) target += "index.html";
         if (target == "./index.html" || target == ".index.html") target = "index.html";
       }
@@ -63,11 +72,11 @@ void check_links(const std::map<std::string, std::string>& tree) {
 
 TEST_CASE("every internal link and asset reference in the output is relative and resolves", "[features]") {
   TempDir tmp;
-  check_links(built_fixture(tmp));
+  check_links(built_fixture(tmp), "/fixture/");
   TempDir portal;
   REQUIRE(run({"build", "--source", repo_root().string(), "--output", (portal.path() / "out").string(), "--quiet"})
               .status == 0);
-  check_links(read_tree(portal.path() / "out"));
+  check_links(read_pages(portal.path() / "out"), "/portal/");
 }
 
 TEST_CASE("the home page shows the agreement in force, the latest bulletin, meetings and upcoming events", "[features]") {

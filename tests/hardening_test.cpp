@@ -105,7 +105,7 @@ TEST_CASE("a source that is text stays text, and @/ links in front matter are ch
   auto r = run({"build", "--source", site.string(), "--output", (tmp.path() / "out").string(), "--quiet"});
   INFO(r.err);
   REQUIRE(r.status == 0);
-  const auto tree = read_tree(tmp.path() / "out");
+  const auto tree = read_pages(tmp.path() / "out");
   CHECK(contains(tree.at("about/index.html"), "Source:\n\nNote: javascript:alert(7) was never published</p>"));
   CHECK(contains(tree.at("dhr/diana-2020/index.html"), "<a href=\"../diana-summary.pdf\">"));
   CHECK(tree.count("dhr/diana-summary.pdf") == 1);

@@ -104,7 +104,7 @@ TEST_CASE("a DHR shows only when it was published and updated, never a commit or
   const auto hash = repo.commit_all("Redact DHR-COMMIT-MESSAGE before publication", at_noon(2024, 2, 1));
 
   REQUIRE(build(site, tmp.path() / "out").status == 0);
-  const auto tree = read_tree(tmp.path() / "out");
+  const auto tree = read_pages(tmp.path() / "out");
   const auto& page = tree.at("dhr/diana-2020/index.html");
   CHECK(contains(page, "<dt>First published</dt><dd><time datetime=\"2024-01-01\">1 January 2024</time></dd>"));
   CHECK(contains(page, "<dt>Last updated</dt><dd><time datetime=\"2024-02-01\">1 February 2024</time></dd>"));
@@ -193,7 +193,7 @@ TEST_CASE("an agreement's comparison names renamed, added and removed priorities
   TempDir tmp;
   const auto site = copy_fixture("every-kind", tmp.path());
   REQUIRE(build(site, tmp.path() / "out").status == 0);
-  const auto tree = read_tree(tmp.path() / "out");
+  const auto tree = read_pages(tmp.path() / "out");
   const auto& page = tree.at("agreements/2020-04/changes/index.html");
   CHECK(contains(page, "<h1>What changed in version 4.0</h1>"));
   CHECK(contains(page, "<li><del>Serious and Organised Crime</del> is now <ins>Serious Violence and Organised Crime</ins></li>"));
@@ -203,8 +203,8 @@ TEST_CASE("an agreement's comparison names renamed, added and removed priorities
   CHECK(contains(page, "<tr><th scope=\"row\">4.0</th><td>April 2020</td><td>Ch.6 - minor change to one priority</td></tr>"));
   CHECK_FALSE(contains(page, "Effective date changed to April 2019"));  // a row both versions have
   // The text, paragraph by paragraph.
-  CHECK(contains(page, "<del class=\"para\"><span class=\"visually-hidden\">Removed paragraph: </span><h2 id=\"introduction\">Introduction</h2>"));
-  CHECK(contains(page, "<ins class=\"para\"><span class=\"visually-hidden\">Added paragraph: </span><p>1.1. The agreement sets out the county's priorities.</p>"));
+  CHECK(contains(page, "<div class=\"para removed\"><p class=\"change-label\">Removed<span class=\"visually-hidden\"> paragraph:</span></p><del><h2 id=\"introduction\">Introduction</h2>"));
+  CHECK(contains(page, "<div class=\"para added\"><p class=\"change-label\">Added<span class=\"visually-hidden\"> paragraph:</span></p><ins><p>1.1. The agreement sets out the county's priorities.</p>"));
   // Linked from both versions.
   CHECK(contains(tree.at("agreements/2020-04/index.html"), "<a href=\"changes/\">What changed from version 3.0</a>"));
   CHECK(contains(tree.at("agreements/2019-04/index.html"), "<a href=\"../2020-04/changes/\">What changed in version 4.0</a>"));

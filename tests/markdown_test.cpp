@@ -6,8 +6,10 @@
 
 #include "markdown.h"
 #include "markdown_workers.h"
+#include "support.h"
 
 using namespace portal;
+using portal::test::contains;
 
 namespace {
 
@@ -67,16 +69,25 @@ TEST_CASE("@/ links resolve to relative URLs and are recorded with their lines",
 
 TEST_CASE("GFM tables, strikethrough and autolinks", "[markdown]") {
   CHECK(md("| a | b |\n|---|---|\n| 1 | 2 |\n").html ==
-        "<table>\n<thead>\n<tr>\n<th scope=\"col\">a</th>\n<th scope=\"col\">b</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>1</td>\n<td>2</td>\n"
-        "</tr>\n</tbody>\n</table>\n");
+        "<div class=\"table-region\" role=\"region\" aria-label=\"Table\" tabindex=\"0\">\n<table>\n<thead>\n<tr>\n"
+        "<th scope=\"col\">a</th>\n<th scope=\"col\">b</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>1</td>\n<td>2</td>\n"
+        "</tr>\n</tbody>\n</table>\n</div>\n");
+  // Regression: alignment was written as the obsolete align attribute (HTML_CodeSniffer: 20 errors on one paper).
+  const auto aligned = md("| a | b |\n|:-:|--:|\n| 1 | 2 |\n").html;
+  CHECK(contains(aligned, "<th scope=\"col\" style=\"text-align: center\">a</th>"));
+  CHECK(contains(aligned, "<td style=\"text-align: right\">2</td>"));
+  CHECK_FALSE(contains(aligned, "align="));
   CHECK(md("~~old~~ www.kent.gov.uk\n").html ==
         "<p><del>old</del> <a href=\"http://www.kent.gov.uk\">www.kent.gov.uk</a></p>\n");
 }
 
 TEST_CASE("a table is named by the heading of its section", "[markdown]") {
   const auto r = md("## 7. Leads\n\n| Priority | Lead |\n|---|---|\n| A | B |\n");
-  CHECK(r.html.find("<table aria-labelledby=\"7-leads\">") != std::string::npos);
-  CHECK(md("| a |\n|---|\n| 1 |\n").html.starts_with("<table>\n"));  // no heading: no name
+  // In a region of its own that scrolls and that the keyboard reaches, both named by the heading.
+  CHECK(contains(r.html, "<div class=\"table-region\" role=\"region\" aria-labelledby=\"7-leads\" tabindex=\"0\">\n"
+                         "<table aria-labelledby=\"7-leads\">"));
+  CHECK(md("| a |\n|---|\n| 1 |\n").html.starts_with(
+      "<div class=\"table-region\" role=\"region\" aria-label=\"Table\" tabindex=\"0\">\n<table>\n"));  // no heading
 }
 
 TEST_CASE("images are recorded with their alt text", "[markdown]") {

@@ -86,7 +86,7 @@ TEST_CASE("CRLF, a byte-order mark, very long lines and nesting within the limit
   const auto r = run({"build", "--source", site.string(), "--output", (tmp.path() / "out").string(), "--quiet"});
   INFO(r.err);
   REQUIRE(r.status == 0);
-  const auto tree = read_tree(tmp.path() / "out");
+  const auto tree = read_pages(tmp.path() / "out");
   CHECK(contains(tree.at("windows/index.html"), "<h1>Written on Windows</h1>"));
   CHECK(contains(tree.at("windows/index.html"), "<p>A paragraph.</p>"));
   CHECK(tree.at("long/index.html").size() > 2'000'000);
@@ -106,7 +106,7 @@ TEST_CASE("file names with spaces and non-ASCII letters are published with worki
   const auto r = run({"build", "--source", site.string(), "--output", (tmp.path() / "out").string(), "--quiet"});
   INFO(r.err);
   REQUIRE(r.status == 0);
-  const auto tree = read_tree(tmp.path() / "out");
+  const auto tree = read_pages(tmp.path() / "out");
   REQUIRE(tree.count("café notes/index.html") == 1);
   CHECK(contains(tree.at("café notes/index.html"), "<a href=\"../meetings/2020-03-18/pack%20(final).pdf\">the pack</a>"));
   CHECK(contains(tree.at("links/index.html"), "<a href=\"../caf%C3%A9%20notes/\">the café notes</a>"));

@@ -29,7 +29,7 @@ TEST_CASE("every published document of the every-kind site gets its page", "[sit
   const auto r = build(fixture("every-kind"), tmp.path() / "out");
   INFO(r.err);
   REQUIRE(r.status == 0);
-  const auto tree = read_tree(tmp.path() / "out");
+  const auto tree = read_pages(tmp.path() / "out");
   const std::vector<std::string> expected = {
       ".portal-output", "404.html", "about/index.html", "agreements/2019-04/index.html",
       "agreements/2020-04/changes/index.html", "agreements/2020-04/index.html", "agreements/index.html",
@@ -38,7 +38,7 @@ TEST_CASE("every published document of the every-kind site gets its page", "[sit
       "contact/index.html", "dhr/diana-2020/index.html", "dhr/index.html",
       "events/annual-conference-2999/event.ics", "events/annual-conference-2999/index.html", "events/index.html",
       "events/information-session/event.ics", "events/information-session/index.html", "events/upcoming.ics",
-      "events/webinar/event.ics", "events/webinar/index.html", "feeds/bulletins.xml", "index.html",
+      "events/webinar/event.ics", "events/webinar/index.html", "favicon.ico", "feeds/bulletins.xml", "index.html",
       "meetings/2019-10-08/index.html", "meetings/2020-03-18/agenda-pack.pdf",
       "meetings/2020-03-18/b1-csa-update/index.html", "meetings/2020-03-18/index.html",
       "meetings/2020-03-18/notes/index.html", "meetings/2999-01-13/index.html", "meetings/index.html",
@@ -70,8 +70,8 @@ TEST_CASE("every published document of the every-kind site gets its page", "[sit
   const std::string& meeting = tree.at("meetings/2020-03-18/index.html");
   CHECK(meeting.find("Wednesday 18 March 2020, 10.00am") != std::string::npos);
   CHECK(meeting.find("Medway Room, Sessions House, County Hall, Maidstone") != std::string::npos);
-  CHECK(meeting.find("<td><a href=\"b1-csa-update/\">Kent Community Safety Agreement Update</a></td>") != std::string::npos);
-  CHECK(meeting.find("<tr class=\"restricted\">\n<th scope=\"row\">E1</th>\n<td>Domestic Homicide Reviews (DHRs) update</td>") !=
+  CHECK(meeting.find("<td><span class=\"cell-label\">Paper: </span><a href=\"b1-csa-update/\">Kent Community Safety Agreement Update</a></td>") != std::string::npos);
+  CHECK(meeting.find("<tr class=\"restricted\">\n<th scope=\"row\"><span class=\"cell-label\">Item </span>E1</th>\n<td>Domestic Homicide Reviews (DHRs) update</td>") !=
         std::string::npos);
   CHECK(meeting.find("<strong>Restricted</strong>: not for publication") != std::string::npos);
   CHECK(meeting.find("e1-dhr-update") == std::string::npos);
@@ -252,7 +252,7 @@ TEST_CASE("the repository's own content checks clean and builds", "[site][conten
   CHECK(r.out.empty());
   TempDir tmp;
   REQUIRE(build(repo_root(), tmp.path() / "public").status == 0);
-  const auto tree = read_tree(tmp.path() / "public");
+  const auto tree = read_pages(tmp.path() / "public");
   CHECK(tree.count("index.html") == 1);
   // The partnership's record: 4 agreements, 7 meetings, at least 10 papers,
   // 2 DHRs, at least one bulletin, 4 events.

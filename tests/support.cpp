@@ -65,6 +65,21 @@ std::map<std::string, std::string> read_tree(const fs::path& root) {
   return out;
 }
 
+std::string without_print_addresses(std::string html) {
+  for (auto at = html.find(" data-url=\""); at != std::string::npos; at = html.find(" data-url=\"", at)) {
+    const auto end = html.find('"', at + 11);
+    html.erase(at, end + 1 - at);
+  }
+  return html;
+}
+
+std::map<std::string, std::string> read_pages(const fs::path& root) {
+  auto tree = read_tree(root);
+  for (auto& [path, content] : tree)
+    if (path.ends_with(".html")) content = without_print_addresses(std::move(content));
+  return tree;
+}
+
 CliRun run(const std::vector<std::string>& args) {
   std::ostringstream out, err;
   const int status = run_cli(args, out, err);

@@ -38,6 +38,11 @@ inline bool contains(const std::string& haystack, const std::string& needle) {
 
 // Every regular file under `root` (relative path → bytes).
 std::map<std::string, std::string> read_tree(const std::filesystem::path& root);
+// `html` without the full addresses each link carries for print (data-url):
+// for tests about what a link says and where it leads on screen.
+std::string without_print_addresses(std::string html);
+// read_tree(), each HTML file without_print_addresses().
+std::map<std::string, std::string> read_pages(const std::filesystem::path& root);
 
 // Runs the command line, capturing both streams.
 struct CliRun {

@@ -4,11 +4,11 @@
 //
 // Usage: node check.mjs SITE_DIR... [--screenshots OUT_DIR]
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:http';
-import { readFileSync, readdirSync, statSync, mkdirSync, existsSync } from 'node:fs';
-import { join, extname, relative, dirname } from 'node:path';
+import { readFileSync, mkdirSync, existsSync } from 'node:fs';
+import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { serve, filesEnding } from './serve.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -21,42 +21,10 @@ if (sites.length === 0) {
 }
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
-  '.xml': 'application/xml', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
-  '.pdf': 'application/pdf', '.ics': 'text/calendar', '.txt': 'text/plain; charset=utf-8' };
-
-function filesEnding(dir, suffix) {
-  const out = [];
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...filesEnding(path, suffix));
-    else if (name.endsWith(suffix)) out.push(path);
-  }
-  return out;
-}
-
-// Serves a folder on loopback, as a static host would.
-function serve(root) {
-  return new Promise((resolve) => {
-    const server = createServer((req, res) => {
-      let path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-      if (path.endsWith('/')) path += 'index.html';
-      const file = join(root, path);
-      if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) {
-        res.writeHead(404, { 'content-type': 'text/plain' });
-        res.end('not found');
-        return;
-      }
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(readFileSync(file));
-    });
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
 
 async function axeCheck(browser, site, pages) {
   const server = await serve(site);
-  const base = `http://127.0.0.1:${server.address().port}/`;
+  const base = server.base;
   const axeSource = readFileSync(join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
   const context = await browser.newContext({ javaScriptEnabled: true });
   const page = await context.newPage();
@@ -95,7 +63,7 @@ async function axeCheck(browser, site, pages) {
 
 async function takeScreenshots(browser, site, out) {
   const server = await serve(site);
-  const base = `http://127.0.0.1:${server.address().port}/`;
+  const base = server.base;
   mkdirSync(out, { recursive: true });
   const wanted = ['', 'agreements/2020-04/', 'meetings/2020-03-18/', 'meetings/2020-03-18/b1-csa-update/'];
   for (const width of [320, 1280]) {
@@ -141,7 +109,7 @@ async function searchCheck(browser, site) {
   if (!wanted) return 0;
   const word = wanted.words.split(' ').pop();
   const server = await serve(site);
-  const base = `http://127.0.0.1:${server.address().port}/`;
+  const base = server.base;
   const page = await browser.newPage();
   let errors = 0;
   const results = async (query) => {
