@@ -93,7 +93,7 @@ void render_files(const BuildOptions& options, const BuiltSite& built, const Fil
     sink(std::move(file));
     ++files;
   };
-  for (auto& extra : render_outputs(site, page_paths, options.jobs)) emit({extra.path, std::move(extra.content), {}});
+  for (auto& extra : render_outputs(site, built.history, page_paths, options.jobs)) emit({extra.path, std::move(extra.content), {}});
   for (auto& copy : render_bulletin_copies(site, theme)) emit({copy.path, std::move(copy.content), {}});
   for (const auto& asset : site.assets) {
     if (asset.published) emit({asset.url.substr(1), {}, options.source / asset.path});

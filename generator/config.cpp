@@ -39,6 +39,17 @@ std::optional<SiteConfig> parse_config(std::string_view raw, const std::string& 
   if (auto v = r.string("theme")) c.theme = v->value;
   if (auto v = r.string("output_dir")) c.output_dir = v->value;
   c.allow_raw_html = r.boolean("allow_raw_html");
+  {
+    const auto zone = r.string("timezone");
+    std::string problem;
+    if (auto loaded = load_time_zone(zone ? zone->value : "Europe/London", problem)) {
+      c.time_zone = std::move(*loaded);
+    } else {
+      local.error(path, zone ? zone->pos : Pos{}, rule, problem,
+                  zone ? "write the zone's IANA name, e.g. timezone = \"Europe/London\""
+                       : "install the system's time zone data (Debian: apt-get install tzdata)");
+    }
+  }
 
   if (const auto* h = r.table("history")) {
     FieldReader hr(*h, path, 1, rule, local, "the [history] table");

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "diagnostics.h"
+#include "timezone.h"
 
 namespace portal {
 
@@ -23,6 +24,7 @@ struct SiteConfig {
   bool show_authors = false;
   std::string contact_email;
   std::string contact_phone;
+  TimeZone time_zone;  // of every local date-time (calendars); Europe/London unless `timezone` says
 };
 
 // Parses site.toml's text; problems are `config` diagnostics against `path`.

@@ -296,6 +296,7 @@ History read_history(const fs::path& source) {
     c.summary = summary ? summary : "";
     if (const git_signature* author = git_commit_author(commit.get())) c.author = author->name ? author->name : "";
     c.date = local_date(git_commit_time(commit.get()), git_commit_time_offset(commit.get()));
+    c.time = static_cast<std::int64_t>(git_commit_time(commit.get()));
     std::sort(changes.begin(), changes.end(), [](const Change& x, const Change& y) { return x.path < y.path; });
     for (const auto& change : changes) {
       const std::string head_path = renames.resolve(paths.to_site(change.path));

@@ -19,6 +19,7 @@ struct Commit {
   std::string summary;  // first line of the message
   std::string author;
   Date date;            // the committer's local date
+  std::int64_t time = 0;  // the commit's time, in seconds since 1970 (UTC)
   std::vector<std::string> paths;  // content files it changed, as "content/…" at HEAD
 };
 

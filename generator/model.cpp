@@ -189,6 +189,21 @@ Document read_document(Kind kind, const toml::table& front_matter, int first_lin
       EventData e;
       if (auto d = r.date("start", TimeOfDay::allowed, Required::yes)) e.start = *d;
       e.end = r.date("end", TimeOfDay::allowed);
+      // A calendar's start and end are both days, or both times of day; the end comes after the start.
+      if (e.end && e.start.value.valid()) {
+        if (e.end->value.minutes.has_value() != e.start.value.minutes.has_value()) {
+          diags.error(path, e.end->pos, "front-matter",
+                      "`end` must be written like `start`: both dates, or both dates with a time of day",
+                      e.start.value.minutes ? "write it like end = " + e.start.value.iso() + "T16:00:00"
+                                            : "write it like end = " + e.start.value.iso());
+          e.end.reset();
+        } else if (e.end->value < e.start.value ||
+                   (e.end->value == e.start.value && e.end->value.minutes && *e.end->value.minutes < *e.start.value.minutes)) {
+          diags.error(path, e.end->pos, "front-matter", "`end` is before `start`",
+                      "check both against the original announcement");
+          e.end.reset();
+        }
+      }
       e.location = text_or_empty(r.string("location"));
       e.online = r.boolean("online");
       doc.date = e.start.value;

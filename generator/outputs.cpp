@@ -105,29 +105,52 @@ std::string ics_line(const std::string& line) {
   return out + line.substr(start) + "\r\n";
 }
 
-std::string ics_time(const Date& d) {
+std::string ics_digits(const Date& d) {
   std::string digits = d.iso();
   digits.erase(std::remove(digits.begin(), digits.end(), '-'), digits.end());
-  if (!d.minutes) return ";VALUE=DATE:" + digits;
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "T%02d%02d00", *d.minutes / 60, *d.minutes % 60);
-  return ":" + digits + buf;
+  return digits;
 }
 
-std::string vevent(const Site& site, const Document& e) {
+// A day is a DATE, floating as days are; a time is the site's local time,
+// named by its time zone, whose rules each calendar carries (VTIMEZONE).
+std::string ics_time(const Site& site, const Date& d) {
+  if (!d.minutes) return ";VALUE=DATE:" + ics_digits(d);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "T%02d%02d00", *d.minutes / 60, *d.minutes % 60);
+  return ";TZID=" + ics_text(site.config.time_zone.name) + ":" + ics_digits(d) + buf;
+}
+
+// When the event's entry was last revised: the last commit of its file (UTC),
+// or, for a file never committed, the first moment of its day. The same
+// content and history give the same calendar.
+std::string ics_stamp(const History& history, const Document& e) {
+  const auto* commits = history.available ? history.of(e.path) : nullptr;
+  if (!commits || commits->empty()) return ics_digits(*e.date) + "T000000Z";
+  const std::int64_t t = history.commits[commits->front()].time;
+  std::int64_t days = t / 86400, seconds = t % 86400;
+  if (seconds < 0) {
+    seconds += 86400;
+    --days;
+  }
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "T%02d%02d%02dZ", static_cast<int>(seconds / 3600), static_cast<int>(seconds / 60 % 60),
+                static_cast<int>(seconds % 60));
+  return ics_digits(from_day_number(static_cast<int>(days))) + buf;
+}
+
+std::string vevent(const Site& site, const History& history, const Document& e) {
   const auto& data = *e.as<EventData>();
   const std::string host = site.config.base_url.substr(site.config.base_url.find("//") + 2);
   std::string out = ics_line("BEGIN:VEVENT");
   out += ics_line("UID:" + ics_text(e.slug + "@" + host.substr(0, host.find('/'))));
-  // DTSTAMP is required; the event's own start keeps the file the same from build to build.
-  std::string stamp = data.start.value.iso();
-  stamp.erase(std::remove(stamp.begin(), stamp.end(), '-'), stamp.end());
-  out += ics_line("DTSTAMP:" + stamp + "T000000Z");
-  out += ics_line("DTSTART" + ics_time(data.start.value));
+  out += ics_line("DTSTAMP:" + ics_stamp(history, e));
+  out += ics_line("DTSTART" + ics_time(site, data.start.value));
+  // A day's end is the next day (DTEND is exclusive); a time's end is that time.
   if (data.end) {
-    out += ics_line("DTEND" + ics_time(data.end->value));
+    const Date& end = data.end->value;
+    out += ics_line("DTEND" + ics_time(site, end.minutes ? end : from_day_number(end.day_number() + 1)));
   } else if (!data.start.value.minutes) {
-    out += ics_line("DTEND" + ics_time(from_day_number(data.start.value.day_number() + 1)));
+    out += ics_line("DTEND" + ics_time(site, from_day_number(data.start.value.day_number() + 1)));
   }
   out += ics_line("SUMMARY:" + ics_text(e.title.value));
   if (!data.location.empty()) out += ics_line("LOCATION:" + ics_text(data.location));
@@ -138,11 +161,19 @@ std::string vevent(const Site& site, const Document& e) {
   return out;
 }
 
-std::string calendar(const Site& site, const std::vector<const Document*>& events, const std::string& name) {
+enum class Subscription { none, refreshed };
+
+std::string calendar(const Site& site, const History& history, const std::vector<const Document*>& events,
+                     const std::string& name, Subscription subscription) {
   std::string out = ics_line("BEGIN:VCALENDAR") + ics_line("VERSION:2.0") +
                     ics_line("PRODID:-//" + ics_text(site.config.partnership) + "//" + ics_text(site.config.title) + "//EN") +
                     ics_line("CALSCALE:GREGORIAN") + ics_line("X-WR-CALNAME:" + ics_text(name));
-  for (const Document* e : events) out += vevent(site, *e);
+  // A calendar people subscribe to says how often to look again.
+  if (subscription == Subscription::refreshed)
+    out += ics_line("REFRESH-INTERVAL;VALUE=DURATION:PT12H") + ics_line("X-PUBLISHED-TTL:PT12H");
+  // The zone's rules, always: they make a calendar with no event a valid one too (RFC 5545 §3.6).
+  for (const auto& line : site.config.time_zone.lines) out += ics_line(line);
+  for (const Document* e : events) out += vevent(site, history, *e);
   return out + ics_line("END:VCALENDAR");
 }
 
@@ -249,7 +280,8 @@ RenderedFile render_search_index(const Site& site, int jobs) {
 
 std::string event_calendar_url(const Document& event) { return event.url + "event.ics"; }
 
-std::vector<RenderedFile> render_outputs(const Site& site, const std::vector<std::string>& page_paths, int jobs) {
+std::vector<RenderedFile> render_outputs(const Site& site, const History& history,
+                                         const std::vector<std::string>& page_paths, int jobs) {
   std::vector<RenderedFile> out;
   out.push_back(bulletin_feed(site));
   out.push_back(sitemap(site, page_paths));
@@ -258,11 +290,12 @@ std::vector<RenderedFile> render_outputs(const Site& site, const std::vector<std
   auto events = published(site, Kind::event);
   std::vector<const Document*> upcoming;
   for (const Document* e : events) {
-    out.push_back({event_calendar_url(*e).substr(1), calendar(site, {e}, e->title.value)});
+    out.push_back({event_calendar_url(*e).substr(1), calendar(site, history, {e}, e->title.value, Subscription::none)});
     if (site.today <= *e->date) upcoming.push_back(e);
   }
   std::stable_sort(upcoming.begin(), upcoming.end(), [](const Document* a, const Document* b) { return *a->date < *b->date; });
-  out.push_back({"events/upcoming.ics", calendar(site, upcoming, site.config.partnership + " events")});
+  out.push_back({"events/upcoming.ics",
+                 calendar(site, history, upcoming, site.config.partnership + " events", Subscription::refreshed)});
   return out;
 }
 

@@ -6,14 +6,17 @@
 #include <string_view>
 #include <vector>
 
+#include "git_history.h"
 #include "pages.h"
 #include "site.h"
 
 namespace portal {
 
 // `page_paths` are the output paths of the rendered pages, for the sitemap;
-// `jobs` threads gather the words of the search index.
-std::vector<RenderedFile> render_outputs(const Site& site, const std::vector<std::string>& page_paths, int jobs);
+// `jobs` threads gather the words of the search index; `history` dates each
+// event in the calendars (DTSTAMP: the last commit of its file).
+std::vector<RenderedFile> render_outputs(const Site& site, const History& history,
+                                         const std::vector<std::string>& page_paths, int jobs);
 
 // The words of a rendered body for the search index: each distinct word once,
 // in the order first met, lower-cased (ASCII letters), separated by spaces.

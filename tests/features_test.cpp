@@ -141,7 +141,22 @@ TEST_CASE("feeds, sitemap, robots.txt, calendars, search index and chart", "[fea
   CHECK(tree.at("robots.txt") == "User-agent: *\nAllow: /\n\nSitemap: https://example.org/fixture/sitemap.xml\n");
   const auto& ics = tree.at("events/information-session/event.ics");
   CHECK(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
-  CHECK(contains(ics, "DTSTART:20240724T100000\r\nDTEND:20240724T123000\r\n"));
+  // Regression: times were floating, so a calendar elsewhere showed 10:00 in its own zone.
+  CHECK(contains(ics, "DTSTART;TZID=Europe/London:20240724T100000\r\nDTEND;TZID=Europe/London:20240724T123000\r\n"));
+  CHECK(contains(ics, "BEGIN:VTIMEZONE\r\nTZID:Europe/London\r\nBEGIN:DAYLIGHT\r\nDTSTART:19700329T010000\r\n"
+                      "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nTZOFFSETFROM:+0000\r\nTZOFFSETTO:+0100\r\nTZNAME:BST\r\n"));
+  // Regression: DTSTAMP was the event's day at midnight. It is the last commit of the event's file (UTC)...
+  static const std::regex stamp("DTSTAMP:(\\d{8}T\\d{6}Z)\r\n");
+  std::smatch found;
+  REQUIRE(std::regex_search(ics, found, stamp));
+  CHECK(found[1] != "20240724T000000Z");
+  // ...and, outside a repository, the event's day at midnight: the same each build.
+  TempDir bare;
+  const auto copy = copy_fixture("every-kind", bare.path());
+  REQUIRE(run({"build", "--source", copy.string(), "--output", (bare.path() / "out").string(), "--quiet"}).status == 0);
+  CHECK(contains(read_file(bare.path() / "out/events/information-session/event.ics"), "DTSTAMP:20240724T000000Z\r\n"));
+  // Regression: with no upcoming event the calendar held no component at all (RFC 5545 §3.6).
+  CHECK(contains(tree.at("events/upcoming.ics"), "BEGIN:VTIMEZONE\r\n"));
   CHECK(contains(ics, "LOCATION:Oakwood House\\, Maidstone\r\n"));
   CHECK(contains(tree.at("events/upcoming.ics"), "SUMMARY:Annual conference\r\n"));
   CHECK_FALSE(contains(tree.at("events/upcoming.ics"), "Webinar"));

@@ -232,7 +232,7 @@ TEST_CASE("every writer drops control characters and escapes for its format, wha
   std::string theme_error;
   const auto theme = portal::load_theme(fixture("every-kind"), "default", theme_error);
   REQUIRE(theme);
-  const auto outputs = portal::render_outputs(site, {"index.html"}, 1);
+  const auto outputs = portal::render_outputs(site, portal::History{}, {"index.html"}, 1);
   std::size_t calendars = 0;
   for (const auto& file : outputs) {
     INFO(file.path);

@@ -49,6 +49,12 @@ TEST_CASE("bad input is refused with a diagnostic naming the file", "[reliabilit
       {"a paper outside its folder", "content/meetings/2020-03-18/_index.md",
        "+++\ntitle = \"M\"\ndate = 2020-03-18\n\n[[items]]\ncode = \"B1\"\ntitle = \"Paper\"\npaper = \"../2019-10-08/_index.md\"\n+++\n",
        "content/meetings/2020-03-18/_index.md:8:1: error[missing-paper]: `paper` must name a file in this meeting's folder"},
+      {"an event that ends before it starts", "content/events/late.md",
+       "+++\ntitle = \"Late\"\nstart = 2024-09-10T14:00:00\nend = 2024-09-10T13:00:00\n+++\n",
+       "content/events/late.md:4:1: error[front-matter]: `end` is before `start`"},
+      {"an event whose end is a day but whose start is a time", "content/events/mixed.md",
+       "+++\ntitle = \"Mixed\"\nstart = 2024-09-10T14:00:00\nend = 2024-09-11\n+++\n",
+       "content/events/mixed.md:4:1: error[front-matter]: `end` must be written like `start`: both dates, or both dates with a time of day"},
       {"a link climbing out of content/", "content/escape.md", "+++\ntitle = \"E\"\n+++\n\n[secrets](@/../../site.toml)\n",
        "content/escape.md:5:1: error[broken-link]: the link @/../../site.toml climbs out of the content folder"},
   };

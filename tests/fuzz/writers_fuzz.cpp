@@ -109,7 +109,7 @@ void check_outputs(const std::vector<std::string>& fields) {
     if (auto* e = d.as<portal::EventData>()) e->location = field(k++);
     if (d.kind == portal::Kind::event) d.slug = field(k++);
   }
-  for (const auto& file : portal::render_outputs(s, {"index.html"}, 1)) {
+  for (const auto& file : portal::render_outputs(s, portal::History{}, {"index.html"}, 1)) {
     const bool ics = file.path.ends_with(".ics");
     require(!has_control(file.content, ics));
     if (file.path.ends_with(".json")) require(file.content.find_first_of("<>&") == std::string::npos);

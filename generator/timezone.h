@@ -1,0 +1,30 @@
+// The site's time zone (site.toml `timezone`), as calendars need it: every
+// timed event is written in that zone's local time with its TZID, and each
+// calendar carries the zone's rules as a VTIMEZONE (RFC 5545 §3.6.5), made
+// from the system's time zone database (tzdata).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace portal {
+
+struct TimeZone {
+  std::string name;                 // "Europe/London"
+  std::vector<std::string> lines;   // BEGIN:VTIMEZONE … END:VTIMEZONE, unfolded
+};
+
+// Reads the zone `name` from `zoneinfo` (the tzdata folder) and turns its
+// current rule into a VTIMEZONE; nullopt, with `error`, when the name is no
+// zone there or its rule cannot be written for calendars.
+std::optional<TimeZone> load_time_zone(const std::string& name, std::string& error,
+                                       const std::string& zoneinfo = "/usr/share/zoneinfo");
+
+// The VTIMEZONE of a POSIX TZ rule ("GMT0BST,M3.5.0/1,M10.5.0"), the form
+// tzdata ends each zone's file with; nullopt, with `error`, when the rule is
+// not one it can write.
+std::optional<std::vector<std::string>> vtimezone_of(const std::string& name, const std::string& rule,
+                                                     std::string& error);
+
+}  // namespace portal
