@@ -28,11 +28,10 @@ struct ItemReference {
 };
 
 std::optional<ItemReference> item_reference(const Document& notes, const Heading& h) {
-  const std::string marker = "(Item ";
-  const auto open = h.text.rfind(marker);
-  if (open == std::string::npos || !h.text.ends_with(")")) return std::nullopt;
+  const auto minute = minute_heading(h.text);
+  if (!minute) return std::nullopt;
   ItemReference ref;
-  ref.code = text::trim(h.text.substr(open + marker.size(), h.text.size() - 1 - open - marker.size()));
+  ref.code = minute->code;
   // Point at "(Item" in the source line when it can be found there.
   ref.column = h.pos.column;
   const int index = h.pos.line - notes.body_first_line;

@@ -79,6 +79,7 @@ void check_plan_ids(const Site& site, Diagnostics& diags) {
 std::vector<std::string> anchors_of(const Site& site, std::size_t index) {
   std::vector<std::string> out = theme_anchors(site.documents[index]);
   for (const auto& h : site.bodies[index].headings) out.push_back(h.id);
+  for (const auto& id : site.bodies[index].paragraph_ids) out.push_back(id);
   return out;
 }
 
@@ -122,7 +123,7 @@ void check_links(const Site& site, std::size_t index, Diagnostics& diags) {
       if (std::find(anchors.begin(), anchors.end(), link.anchor) == anchors.end()) {
         const auto guess = text::closest(link.anchor, anchors);
         diags.error(d.path, link.pos, "broken-link",
-                    "the link " + link.url + " points at #" + link.anchor + ", which is not a heading of " + t.path,
+                    "the link " + link.url + " points at #" + link.anchor + ", which is not a heading or numbered paragraph of " + t.path,
                     guess.empty() ? "link to one of the target's headings, written in lower case with hyphens"
                                   : "did you mean #" + guess + "?");
       }

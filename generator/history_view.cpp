@@ -136,6 +136,7 @@ map comparison_fields(const Site& site, const AgreementComparison& c, const std:
   mo.allow_raw_html = site.config.allow_raw_html;
   mo.page_url = url;
   mo.resolve = [&site](const std::string& path) { return site.url_of(path); };
+  mo.anchors = false;
   bool any_text_change = false;
   for (const auto& t : c.text) {
     if (t.kind == TextChange::Kind::kept) {

@@ -1,8 +1,11 @@
 #include "markdown.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
@@ -78,6 +81,28 @@ void escape_raw_html(cmark_node* n) {
 
 // The schemes cmark-gfm drops when raw HTML is not allowed, found as a
 // browser finds them (after spaces, tabs and line breaks are removed).
+// The section number a paragraph begins with ("3.5", "1.1."), without its
+// last dot, when it has one of two or more parts followed by a space.
+std::optional<std::string> paragraph_number(std::string_view t) {
+  std::size_t i = 0, parts = 0;
+  while (i < t.size()) {
+    const std::size_t from = i;
+    while (i < t.size() && i - from < 4 && t[i] >= '0' && t[i] <= '9') ++i;
+    if (i == from) return std::nullopt;
+    ++parts;
+    if (i < t.size() && t[i] == '.') {
+      ++i;
+      if (i < t.size() && t[i] == ' ') break;
+      continue;
+    }
+    break;
+  }
+  if (parts < 2 || i >= t.size() || t[i] != ' ') return std::nullopt;
+  std::string number(t.substr(0, i));
+  if (number.ends_with('.')) number.pop_back();
+  return number;
+}
+
 bool dangerous_url(std::string_view url, bool image) {
   const std::string scheme = effective_scheme(url);
   if (scheme == "javascript" || scheme == "vbscript" || scheme == "file") return true;
@@ -139,7 +164,7 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
   if (options.allow_raw_html) cmark_options |= CMARK_OPT_UNSAFE;
   auto [parser, doc] = parse(markdown, cmark_options);
   // Collect first, then change the tree: editing under a live iterator is unsafe.
-  std::vector<cmark_node*> raw_html, links, headings;
+  std::vector<cmark_node*> raw_html, links, headings, paragraphs, lists;
   // For each table, in document order, the heading before it (or null).
   std::vector<cmark_node*> table_headings;
   cmark_node* last_heading = nullptr;
@@ -157,6 +182,10 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
         case CMARK_NODE_HEADING:
           headings.push_back(n);
           last_heading = n;
+          break;
+        case CMARK_NODE_PARAGRAPH: paragraphs.push_back(n); break;
+        case CMARK_NODE_LIST:
+          if (cmark_node_get_list_type(n) == CMARK_ORDERED_LIST) lists.push_back(n);
           break;
         default:
           if (std::string_view(cmark_node_get_type_string(n)) == "table") table_headings.push_back(last_heading);
@@ -196,9 +225,47 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
     for (cmark_node* n : raw_html) escape_raw_html(n);
   }
 
+  text::Slugger slugger(options.taken_ids);
+  // Numbered paragraphs get ids of their own: an empty span at the start of
+  // the paragraph carries it (cmark-gfm has no attribute hook, and a list may
+  // hold only items).
+  std::set<std::string> paragraph_ids;
+  auto anchor = [&](cmark_node* paragraph, const std::string& number) {
+    if (!options.anchors) return;
+    std::string id = "para-" + number;
+    std::replace(id.begin(), id.end(), '.', '-');
+    if (!paragraph_ids.insert(id).second) return;
+    slugger.take(id);
+    cmark_node* span = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+    const std::string html = "<span id=\"" + id + "\"></span>";
+    cmark_node_set_on_enter(span, html.c_str());
+    cmark_node_set_on_exit(span, "");
+    cmark_node_prepend_child(paragraph, span);
+    out.paragraph_ids.push_back(id);
+  };
+  for (cmark_node* p : paragraphs) {
+    // "3.5 The KCST …", "1.1. The agreement …": a paragraph that begins with its section's number.
+    cmark_node* first = cmark_node_first_child(p);
+    if (!first || cmark_node_get_type(first) != CMARK_NODE_TEXT) continue;
+    const std::string_view t = cmark_node_get_literal(first) ? cmark_node_get_literal(first) : "";
+    if (const auto number = paragraph_number(t)) anchor(p, *number);
+  }
+  for (cmark_node* list : lists) {
+    // The numbered paragraphs of a minute: a numbered list under "## 239. Title (Item B1)".
+    cmark_node* before = cmark_node_previous(list);
+    if (!before || cmark_node_get_type(before) != CMARK_NODE_HEADING) continue;
+    const std::string heading = text::trim(plain_text(before));
+    const auto dot = heading.find('.');
+    if (dot == 0 || dot == std::string::npos || heading.find_first_not_of("0123456789") != dot) continue;
+    int k = cmark_node_get_list_start(list);
+    for (cmark_node* item = cmark_node_first_child(list); item; item = cmark_node_next(item), ++k) {
+      cmark_node* first = cmark_node_first_child(item);
+      if (first && cmark_node_get_type(first) == CMARK_NODE_PARAGRAPH) anchor(first, heading.substr(0, dot) + "." + std::to_string(k));
+    }
+  }
+
   // Headings get GitHub-style ids; the heading is replaced by a custom block
   // holding its rendered HTML, since cmark-gfm has no attribute hook.
-  text::Slugger slugger(options.taken_ids);
   std::map<cmark_node*, std::string> heading_ids;
   cmark_llist* extensions = cmark_parser_get_syntax_extensions(parser.get());
   for (cmark_node* n : headings) {
@@ -208,6 +275,10 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
     h.pos = node_pos(n, options.first_line);
     h.id = slugger.unique(h.text);
     heading_ids[n] = h.id;
+    if (!options.anchors) {
+      out.headings.push_back(std::move(h));
+      continue;
+    }
     // "<h2>inner</h2>\n" → "<h2 id=\"…\">inner</h2>\n"
     std::string html = take_string(cmark_render_html(n, cmark_options, extensions));
     html.insert(3, " id=\"" + text::html_escape(h.id) + "\"");
@@ -232,10 +303,11 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
       if (at == std::string::npos) break;
       const auto end = out.html.find("</table>", at);
       if (end == std::string::npos) break;
-      const std::string name = heading ? " aria-labelledby=\"" + text::html_escape(heading_ids[heading]) + "\""
-                                       : std::string(" aria-label=\"Table\"");
+      const bool named = heading && options.anchors;  // by a heading that has its id
+      const std::string name = named ? " aria-labelledby=\"" + text::html_escape(heading_ids[heading]) + "\""
+                                     : std::string(" aria-label=\"Table\"");
       out.html.insert(end + 8, "\n</div>");
-      if (heading) out.html.insert(at + 6, name);
+      if (named) out.html.insert(at + 6, name);
       const std::string region = "<div class=\"table-region\" role=\"region\"" + name + " tabindex=\"0\">\n";
       out.html.insert(at, region);
       at = out.html.find("</table>", at) + 8;

@@ -40,12 +40,19 @@ struct MarkdownOptions {
   std::string absolute_base;
   // Ids the page already uses: a heading whose id would be one of them gets a suffix.
   std::vector<std::string> taken_ids;
+  // Whether headings and numbered paragraphs get ids: not where pieces of
+  // several texts share a page (an agreement's comparison), which would repeat them.
+  bool anchors = true;
 };
 
 struct RenderedMarkdown {
   std::string html;
   std::vector<Heading> headings;
   std::vector<Link> links;
+  // Ids of numbered paragraphs ("3.5 The KCST …" is #para-3-5; the items of a
+  // numbered list under minute 239 are #para-239-1, #para-239-2 …), so that a
+  // reader can link to the paragraph they cite.
+  std::vector<std::string> paragraph_ids;
 };
 
 // Registers cmark-gfm's extensions, once; render_markdown calls it itself.

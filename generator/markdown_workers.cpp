@@ -54,6 +54,8 @@ class Writer {
       number((l.image ? 1u : 0u) | (l.internal ? 2u : 0u) | (l.resolved ? 4u : 0u));
       pos(l.pos);
     }
+    number(r.paragraph_ids.size());
+    for (const auto& id : r.paragraph_ids) text(id);
   }
   std::string& bytes() { return bytes_; }
 
@@ -109,6 +111,11 @@ class Reader {
       l.internal = (*flags & 2u) != 0;
       l.resolved = (*flags & 4u) != 0;
     }
+    const auto ids = number();
+    if (!ids || *ids > bytes_.size()) return false;
+    r.paragraph_ids.resize(static_cast<std::size_t>(*ids));
+    for (auto& id : r.paragraph_ids)
+      if (!text(id)) return false;
     return true;
   }
 

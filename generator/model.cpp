@@ -20,6 +20,17 @@ const char* kind_name(Kind k) {
   return "?";
 }
 
+std::optional<MinuteHeading> minute_heading(std::string_view text) {
+  const std::string_view marker = "(Item ";
+  const auto open = text.rfind(marker);
+  if (open == std::string_view::npos || !text.ends_with(")")) return std::nullopt;
+  MinuteHeading m;
+  m.code = text::trim(text.substr(open + marker.size(), text.size() - 1 - open - marker.size()));
+  const auto digits = text.find_first_not_of("0123456789");
+  if (digits != std::string_view::npos && digits > 0 && text[digits] == '.') m.number = std::string(text.substr(0, digits));
+  return m;
+}
+
 namespace {
 
 std::string text_or_empty(const std::optional<Located<std::string>>& v) { return v ? v->value : std::string(); }

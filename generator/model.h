@@ -145,6 +145,14 @@ struct Document {
   [[nodiscard]] T* as() { return std::get_if<T>(&data); }
 };
 
+// A minute of a meeting's notes, as real minutes write its heading:
+// "239. Kent Community Safety Agreement Update (Item B1)".
+struct MinuteHeading {
+  std::string number;  // "239", or empty when the heading has none
+  std::string code;    // "B1"
+};
+std::optional<MinuteHeading> minute_heading(std::string_view heading_text);
+
 // Reads the front matter of a document whose kind the path has already decided.
 // Diagnostics use the `front-matter` rule. Never fails: a partly read document
 // comes back with what could be read, and the errors stop the build.

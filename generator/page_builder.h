@@ -66,6 +66,7 @@ class PageBuilder {
     return text::relative_url(from, to);
   }
   map link_to(const std::string& from, const Document& d);
+  std::string with_minute_papers(const Document& notes, const Document& meeting, const RenderedMarkdown& body) const;
   // The href of a front-matter address: an `@/` link becomes the relative URL of its file.
   std::string field_href(const std::string& from, const std::string& value) const;
   array priorities_of(const Document& d);

@@ -82,6 +82,32 @@ map PageBuilder::base(const std::string& url, const std::string& title, Crumbs c
   return ctx;
 }
 
+// The notes' text with, after each minute's heading, a link to the paper of
+// the agenda item it records, where that paper is published.
+std::string PageBuilder::with_minute_papers(const Document& notes, const Document& meeting,
+                                            const RenderedMarkdown& body) const {
+  std::string html = body.html;
+  const auto* agenda = meeting.as<MeetingData>();
+  for (const auto& h : body.headings) {
+    const auto minute = minute_heading(h.text);
+    if (!minute) continue;
+    const Document* paper = nullptr;
+    for (const auto& item : agenda->items) {
+      if (!item.code || item.code->value != minute->code || !item.paper || item.restricted) continue;
+      paper = site_.find("content/meetings/" + meeting.meeting + "/" + item.paper->value);
+    }
+    if (!paper || !site_.is_published(*paper)) continue;
+    const std::string open = "<h" + std::to_string(h.level) + " id=\"" + text::html_escape(h.id) + "\">";
+    const auto at = html.find(open);
+    const auto close = at == std::string::npos ? at : html.find("</h" + std::to_string(h.level) + ">", at);
+    if (close == std::string::npos) continue;
+    html.insert(close + 5, "\n<p class=\"minute-paper\">Paper for item " + text::html_escape(minute->code) +
+                               ": <a href=\"" + rel(notes.url, paper->url) + "\">" + text::html_escape(paper->title.value) +
+                               "</a></p>");
+  }
+  return html;
+}
+
 std::string PageBuilder::field_href(const std::string& from, const std::string& value) const {
   if (!value.starts_with("@/")) return value;
   // Checked before rendering: the file exists and is published.
@@ -281,6 +307,18 @@ void PageBuilder::add_kind_fields(map& ctx, const Document& d) {
     ctx["time"] = m->date.value.time_of_day();
     ctx["datetime"] = m->date.value.iso_datetime();
     ctx["venue"] = m->venue;
+    // The minute that records each item, in this meeting's notes.
+    const Document* notes = site_.find("content/meetings/" + d.meeting + "/notes.md");
+    if (notes && !site_.is_published(*notes)) notes = nullptr;
+    std::map<std::string, map> minutes;  // by item code
+    if (notes) {
+      for (const auto& h : site_.bodies[site_.by_path.at(notes->path)].headings) {
+        const auto minute = minute_heading(h.text);
+        if (!minute || minutes.count(minute->code)) continue;
+        minutes[minute->code] = map{{"url", rel(url, notes->url) + "#" + h.id},
+                                    {"label", minute->number.empty() ? "Its minute" : "Minute " + minute->number}};
+      }
+    }
     array items;
     for (const auto& item : m->items) {
       map row{{"code", item.code ? item.code->value : std::string()},
@@ -296,13 +334,12 @@ void PageBuilder::add_kind_fields(map& ctx, const Document& d) {
             earlier && site_.is_published(*earlier))
           row["minutes_of"] = link_to(url, *earlier);
       }
+      if (item.code && minutes.count(item.code->value)) row["minute"] = minutes[item.code->value];
       items.push_back(row);
     }
     ctx["items"] = items;
     ctx["has_items"] = !items.empty();
-    if (const Document* notes = site_.find("content/meetings/" + d.meeting + "/notes.md");
-        notes && site_.is_published(*notes))
-      ctx["notes"] = link_to(url, *notes);
+    if (notes) ctx["notes"] = link_to(url, *notes);
   } else if (const auto* n = d.as<NotesData>()) {
     array present, attendance;
     for (const auto& p : n->present) present.push_back(p);
@@ -311,7 +348,10 @@ void PageBuilder::add_kind_fields(map& ctx, const Document& d) {
     ctx["has_present"] = !present.empty();
     ctx["in_attendance"] = attendance;
     ctx["has_in_attendance"] = !attendance.empty();
-    if (const Document* meeting = site_.meeting_of(d)) ctx["meeting"] = link_to(url, *meeting);
+    if (const Document* meeting = site_.meeting_of(d)) {
+      ctx["meeting"] = link_to(url, *meeting);
+      ctx["body"] = with_minute_papers(d, *meeting, site_.bodies[site_.by_path.at(d.path)]);
+    }
   } else if (const auto* p = d.as<PaperData>()) {
     if (const Document* meeting = site_.meeting_of(d)) {
       ctx["meeting"] = link_to(url, *meeting);

@@ -170,9 +170,9 @@ bool PreviewServer::rebuild_text_of(const std::string& path) {
   MarkdownOptions mo = site.markdown_options(d);
   mo.first_line = fm.body_first_line;
   RenderedMarkdown body = render_markdown(fm.body, mo);
-  // Other documents may link to its headings: new ids mean a full check.
+  // Other documents may link to its headings and paragraphs: new ids mean a full check.
   const auto& old_headings = site.bodies[i].headings;
-  if (body.headings.size() != old_headings.size() ||
+  if (body.headings.size() != old_headings.size() || body.paragraph_ids != site.bodies[i].paragraph_ids ||
       !std::equal(body.headings.begin(), body.headings.end(), old_headings.begin(),
                   [](const Heading& a, const Heading& b) { return a.id == b.id; }))
     return false;

@@ -38,6 +38,8 @@ class Slugger {
  public:
   explicit Slugger(const std::vector<std::string>& taken = {});
   std::string unique(std::string_view heading_text);
+  // Marks `id` as taken (by a paragraph's anchor, say).
+  void take(const std::string& id) { occurrences_.emplace(id, 0); }
 
  private:
   std::map<std::string, int> occurrences_;

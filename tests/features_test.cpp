@@ -180,3 +180,33 @@ TEST_CASE("the search index holds each distinct word of a text once, lower-cased
   CHECK(portal::search_words("<p>&#39;quoted&#39; &lt;b&gt;</p>") == "quoted b");
   CHECK(portal::search_words("<p>unclosed &amp") == "unclosed amp");
 }
+
+TEST_CASE("agenda items and minutes link each other, and numbered paragraphs have anchors a link may cite", "[features]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  write_file(site / "content/about.md", read_file(site / "content/about.md") +
+                                            "\nSee [paragraph 1.1](@/meetings/2020-03-18/b1-csa-update.md#para-1-1) and "
+                                            "[the minute's first point](@/meetings/2020-03-18/notes.md#para-2-1).\n");
+  auto r = run({"build", "--source", site.string(), "--output", (tmp.path() / "out").string(), "--quiet"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const auto tree = read_pages(tmp.path() / "out");
+  // The agenda names each item's minute; the minute names its item's paper.
+  CHECK(contains(tree.at("meetings/2020-03-18/index.html"),
+                 "<br><a href=\"notes/#2-kent-community-safety-agreement-update-item-b1\">Minute 2</a>"));
+  CHECK(contains(tree.at("meetings/2020-03-18/notes/index.html"),
+                 "<h2 id=\"2-kent-community-safety-agreement-update-item-b1\">2. Kent Community Safety Agreement Update "
+                 "(Item B1)</h2>\n<p class=\"minute-paper\">Paper for item B1: <a href=\"../b1-csa-update/\">Kent "
+                 "Community Safety Agreement Update</a></p>"));
+  // "1.1 The agreement …" is #para-1-1; the first point of minute 2 is #para-2-1.
+  CHECK(contains(tree.at("meetings/2020-03-18/b1-csa-update/index.html"),
+                 "<p><span id=\"para-1-1\"></span>1.1 The agreement is refreshed each year.</p>"));
+  CHECK(contains(tree.at("meetings/2020-03-18/notes/index.html"),
+                 "<li><span id=\"para-2-1\"></span>The partnership noted the update.</li>"));
+  // And the checker knows those anchors.
+  replace_in(site / "content/about.md", "#para-2-1)", "#para-2-9)");
+  r = run({"check", "--source", site.string()});
+  CHECK(contains(r.out, "error[broken-link]: the link @/meetings/2020-03-18/notes.md#para-2-9 points at #para-2-9, "
+                        "which is not a heading or numbered paragraph of content/meetings/2020-03-18/notes.md (hint: did you mean #para-2-1?)"));
+  CHECK_FALSE(contains(r.out, "#para-1-1"));
+}

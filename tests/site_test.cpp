@@ -189,7 +189,7 @@ TEST_CASE("broken and restricted @/ links are reported where they are written", 
   CHECK(r.status == 1);
   CHECK(r.out ==
         "content/_index.md:5:5: error[broken-link]: the link @/agreements/2020-04.md#lead points at #lead, which is "
-        "not a heading of content/agreements/2020-04.md (hint: did you mean #leads?)\n"
+        "not a heading or numbered paragraph of content/agreements/2020-04.md (hint: did you mean #leads?)\n"
         "content/_index.md:5:55: error[broken-link]: the link @/agreements/2019-4.md points at a file that does not "
         "exist (hint: did you mean @/agreements/2019-04.md?)\n"
         "content/_index.md:7:6: error[restricted-link]: the link @/secret.md points at content/secret.md, which is "
