@@ -116,8 +116,8 @@ TEST_CASE("a renamed priority is one story, and lists papers filed under its for
                            "priorities/serious-organised-crime/index.html"}) {
     INFO(page);
     const auto& p = tree.at(page);
-    CHECK(contains(p, "<td>Serious and Organised Crime</td><td>Head of Serious Crime, Fixture Police</td>"));
-    CHECK(contains(p, "<td>Serious Violence and Organised Crime</td>"));
+    CHECK(contains(p, "<td><span class=\"cell-label\">Name: </span>Serious and Organised Crime</td><td><span class=\"cell-label\">Lead: </span>Head of Serious Crime, Fixture Police</td>"));
+    CHECK(contains(p, "<td><span class=\"cell-label\">Name: </span>Serious Violence and Organised Crime</td>"));
     CHECK(contains(p, "<a href=\"../../meetings/2020-03-18/b1-csa-update/\">Kent Community Safety Agreement Update</a>"));
     CHECK(contains(p, "filed as “serious-organised-crime”"));
   }

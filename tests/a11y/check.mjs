@@ -2,21 +2,18 @@
 // them: axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA) in headless Chromium,
 // and the Nu HTML Checker. Any violation or error fails the run.
 //
-// Usage: node check.mjs SITE_DIR... [--screenshots OUT_DIR]
+// Usage: node check.mjs SITE_DIR...
 import { spawnSync } from 'node:child_process';
-import { readFileSync, mkdirSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve, filesEnding } from './serve.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const shotsAt = args.indexOf('--screenshots');
-const screenshots = shotsAt >= 0 ? args.splice(shotsAt, 2)[1] : null;
-const sites = args;
+const sites = process.argv.slice(2);
 if (sites.length === 0) {
-  console.error('usage: node check.mjs SITE_DIR... [--screenshots OUT_DIR]');
+  console.error('usage: node check.mjs SITE_DIR...');
   process.exit(2);
 }
 
@@ -59,25 +56,6 @@ async function axeCheck(browser, site, pages) {
   await context.close();
   server.close();
   return violations;
-}
-
-async function takeScreenshots(browser, site, out) {
-  const server = await serve(site);
-  const base = server.base;
-  mkdirSync(out, { recursive: true });
-  const wanted = ['', 'agreements/2020-04/', 'meetings/2020-03-18/', 'meetings/2020-03-18/b1-csa-update/'];
-  for (const width of [320, 1280]) {
-    const context = await browser.newContext({ viewport: { width, height: 900 } });
-    const page = await context.newPage();
-    for (const path of wanted) {
-      if (!existsSync(join(site, path, 'index.html'))) continue;
-      await page.goto(base + path);
-      const name = (path.replace(/\/$/, '').split('/').join('_') || 'home') + `-${width}.png`;
-      await page.screenshot({ path: join(out, name), fullPage: false });
-    }
-    await context.close();
-  }
-  server.close();
 }
 
 // Feeds and sitemaps must be well-formed XML: the browser's own parser decides.
@@ -160,7 +138,6 @@ try {
     const searchErrors = await searchCheck(browser, site);
     console.log(`${site}: ${pages.length} pages; axe (${TAGS.join(', ')}): ${axeViolations} violations; Nu HTML Checker: ${vnuErrors} errors; XML files not well-formed: ${xmlErrors}; search failures: ${searchErrors}`);
     failures += axeViolations + vnuErrors + xmlErrors + searchErrors;
-    if (screenshots) await takeScreenshots(browser, site, join(screenshots, site.split('/').filter(Boolean).pop()));
   }
 } finally {
   await browser.close();
