@@ -90,6 +90,8 @@ TEST_CASE("the home page shows the agreement in force, the latest bulletin, meet
   CHECK(contains(home, "<a href=\"bulletins/2024-06/\">E-bulletin June 2024</a>"));
   CHECK(contains(home, "<li><a href=\"events/annual-conference-2999/\">Annual conference</a>"));
   CHECK_FALSE(contains(home, "events/webinar/"));  // past events are not upcoming
+  // Regression: the footer read "team@example.org , telephone".
+  CHECK(contains(home, "<a href=\"mailto:team@example.org\">team@example.org</a>, telephone 01234 567890</p>"));
 }
 
 TEST_CASE("section indexes: agreements newest first, meetings by year with neighbours, events upcoming then past", "[features]") {
