@@ -163,6 +163,7 @@ BuildResult run_build(const BuildOptions& options) {
     result.outcome = stop_requested() ? Outcome::stopped : Outcome::failure;
     result.error = err;
   }
+  result.written = staged.counts();
   return result;
 }
 

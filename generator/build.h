@@ -51,6 +51,7 @@ struct BuildResult {
   std::string error;  // for Outcome::failure: what stopped the run (configuration or I/O)
   std::size_t pages = 0;
   std::size_t files = 0;
+  OutputCounts written;  // of the files: written, unchanged, removed
   std::filesystem::path output;
   std::string history_note;  // why the build has no history, when it has none
   // Files whose diagnostics may quote restricted text (site.h restricted_files).

@@ -216,7 +216,12 @@ int build(const Options& o, std::ostream& out, std::ostream& err) {
     err << "portal: nothing was published: fix the errors above and build again\n";
     return kContentErrors;
   }
-  if (!o.quiet) out << "Built " << r.pages << " pages (" << r.files << " files) into " << r.output.string() << '\n';
+  if (!o.quiet) {
+    out << "Built " << r.pages << " pages (" << r.files << " files: " << r.written.written << " written, "
+        << r.written.unchanged << " unchanged";
+    if (r.written.removed) out << ", " << r.written.removed << " removed";
+    out << ") into " << r.output.string() << '\n';
+  }
   return kOk;
 }
 

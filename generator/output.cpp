@@ -2,15 +2,14 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
-#include <mutex>
-#include <set>
-#include <vector>
-
+#include <cinttypes>
 #include <cstdio>
+#include <cstring>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "files.h"
@@ -40,7 +39,96 @@ bool safe_relative(const std::string& path) {
   return std::none_of(p.begin(), p.end(), [](const fs::path& part) { return part == ".." || part == "."; });
 }
 
+std::int64_t mtime_of(const struct stat& st) {
+  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+}
+
+StagedOutput::Entry entry_of(const struct stat& st, std::uint64_t hash) {
+  return {hash, static_cast<std::uint64_t>(st.st_size), mtime_of(st), static_cast<std::uint64_t>(st.st_ino)};
+}
+
+// Whether the file at `path` is still the one `e` records (nobody changed it since).
+bool still(const fs::path& path, const StagedOutput::Entry& e, struct stat& st) {
+  return ::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_ino) == e.inode &&
+         static_cast<std::uint64_t>(st.st_size) == e.size && mtime_of(st) == e.mtime_ns;
+}
+
+constexpr const char* kMarkerText = "This folder is made by `portal build`; each build brings it up to date.\n";
+constexpr const char* kWhole = "portal generation 1";
+
+// Where what the generation folder `dir` holds is recorded: by the folder's
+// inode, which the folder keeps when the two generations change names.
+fs::path record_of(const OutputPaths& paths, const fs::path& dir) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) return {};
+  return paths.state / std::to_string(static_cast<std::uint64_t>(st.st_ino));
+}
+
+// Reads a generation's record; false when it has none (its last build did not finish).
+bool read_manifest(const fs::path& record, StagedOutput::Manifest& out) {
+  if (record.empty()) return false;
+  const auto text = read_file(record);
+  if (!text) return false;
+  const auto status_end = text->find('\n');
+  if (status_end == std::string::npos || text->compare(0, status_end, kWhole) != 0) return false;
+  for (std::size_t at = status_end + 1; at < text->size();) {
+    const auto end = text->find('\n', at);
+    if (end == std::string::npos) return false;
+    const std::string line = text->substr(at, end - at);
+    at = end + 1;
+    StagedOutput::Entry e;
+    unsigned long long hash = 0, size = 0, inode = 0;
+    long long mtime = 0;
+    int consumed = 0;
+    if (std::sscanf(line.c_str(), "%llx %llu %lld %llu %n", &hash, &size, &mtime, &inode, &consumed) != 4 || consumed <= 0)
+      return false;
+    e.hash = hash;
+    e.size = size;
+    e.mtime_ns = mtime;
+    e.inode = inode;
+    out.emplace(line.substr(static_cast<std::size_t>(consumed)), e);
+  }
+  return true;
+}
+
+// Writes `text` to `path` whole or not at all (a temporary file renamed over it).
+bool replace_file(const fs::path& path, const std::string& text) {
+  const fs::path temp = path.string() + ".portal-tmp";
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return false;
+  const bool written = write_all(fd, text);
+  const bool closed = ::close(fd) == 0;
+  return written && closed && ::rename(temp.c_str(), path.c_str()) == 0;
+}
+
 }  // namespace
+
+std::uint64_t content_hash(std::string_view bytes) {
+  // MurmurHash64A's mixing, eight bytes at a time.
+  constexpr std::uint64_t m = 0xc6a4a7935bd1e995ull;
+  std::uint64_t h = 0x9e3779b97f4a7c15ull ^ (bytes.size() * m);
+  const char* p = bytes.data();
+  std::size_t n = bytes.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t k;
+    std::memcpy(&k, p, 8);
+    k *= m;
+    k ^= k >> 47;
+    k *= m;
+    h ^= k;
+    h *= m;
+  }
+  std::uint64_t tail = 0;
+  std::memcpy(&tail, p, n);
+  if (n > 0) {
+    h ^= tail;
+    h *= m;
+  }
+  h ^= h >> 47;
+  h *= m;
+  h ^= h >> 47;
+  return h;
+}
 
 std::string validate_output_folder(const fs::path& source, const fs::path& output) {
   const fs::path src = absolute_normal(source);
@@ -67,8 +155,9 @@ std::string validate_output_folder(const fs::path& source, const fs::path& outpu
 OutputPaths::OutputPaths(const fs::path& out) : output(absolute_normal(out)) {
   const fs::path parent = output.parent_path();
   const std::string name = output.filename().string();
-  staging = parent / ("." + name + ".staging");
+  next = parent / ("." + name + ".next");
   previous = parent / ("." + name + ".previous");
+  state = parent / ("." + name + ".state");
   lock = parent / ("." + name + ".lock");
 }
 
@@ -115,52 +204,79 @@ OutputLock::~OutputLock() {
 std::string recover_output(const fs::path& output) {
   const OutputPaths paths(output);
   std::error_code ec;
-  // Stopped between moving the last output aside and moving the new one in:
-  // the last good output comes back (the new one, unfinished or not, goes).
+  // Stopped between moving the live generation aside and moving the new one
+  // in: the last good output comes back.
   if (!fs::exists(paths.output, ec) && fs::exists(paths.previous / kOutputMarker, ec)) {
     fs::rename(paths.previous, paths.output, ec);
     if (ec) return "cannot restore " + paths.output.string() + " from " + paths.previous.string() + ": " + ec.message();
   }
-  fs::remove_all(paths.staging, ec);
-  if (ec) return "cannot remove " + paths.staging.string() + ", left by an earlier build: " + ec.message();
-  fs::remove_all(paths.previous, ec);
-  if (ec) return "cannot remove " + paths.previous.string() + ", left by an earlier build: " + ec.message();
+  // Stopped after the new generation was in place: the previous one is the other generation again.
+  if (fs::exists(paths.previous, ec)) {
+    if (!fs::exists(paths.next, ec)) fs::rename(paths.previous, paths.next, ec);
+    else fs::remove_all(paths.previous, ec);
+    if (ec) return "cannot put back " + paths.previous.string() + ", left by an earlier build: " + ec.message();
+  }
+  // The staging folder of portal versions before generations.
+  fs::remove_all(paths.output.parent_path() / ("." + paths.output.filename().string() + ".staging"), ec);
   return {};
 }
 
-StagedOutput::StagedOutput(const fs::path& output) : paths_of_(output) {
-  output_ = paths_of_.output;
-  staging_ = paths_of_.staging;
-  previous_ = paths_of_.previous;
+StagedOutput::StagedOutput(const fs::path& output) : paths_(output) {
   std::error_code ec;
-  fs::create_directories(output_.parent_path(), ec);
+  fs::create_directories(paths_.output.parent_path(), ec);
   if (ec) {
-    fail("cannot create " + output_.parent_path().string() + ": " + ec.message());
+    fail("cannot create " + paths_.output.parent_path().string() + ": " + ec.message());
     return;
   }
-  fs::remove_all(staging_, ec);
-  fs::create_directory(staging_, ec);
-  if (ec) fail("cannot create " + staging_.string() + ": " + ec.message());
+  fs::create_directories(paths_.state, ec);
+  if (!read_manifest(record_of(paths_, paths_.output), live_)) live_.clear();
+  if (fs::is_directory(paths_.next, ec)) {
+    next_known_ = read_manifest(record_of(paths_, paths_.next), next_);
+    if (!next_known_) {
+      // An unfinished or unknown generation: every file in it is of unknown
+      // content, to be replaced or removed.
+      next_.clear();
+      for (fs::recursive_directory_iterator it(paths_.next, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string rel = it->path().lexically_relative(paths_.next).generic_string();
+        if (it->is_directory(ec)) folders_.insert(rel);
+        else next_.emplace(rel, Entry{0, ~std::uint64_t{0}, 0, 0});
+      }
+    } else {
+      for (const auto& [path, e] : next_)
+        for (auto slash = path.rfind('/'); slash != std::string::npos && slash > 0; slash = path.rfind('/', slash - 1))
+          folders_.emplace(path.substr(0, slash));
+    }
+  } else {
+    fs::create_directory(paths_.next, ec);
+    if (ec) {
+      fail("cannot create " + paths_.next.string() + ": " + ec.message());
+      return;
+    }
+  }
+  // Until this build finishes, the generation has no record: a stop leaves it unknown.
+  ::unlink(record_of(paths_, paths_.next).c_str());
 }
 
-StagedOutput::~StagedOutput() {
-  std::error_code ec;
-  if (!committed_) fs::remove_all(staging_, ec);
-}
+StagedOutput::~StagedOutput() = default;
 
 void StagedOutput::fail(std::string message) {
   const std::lock_guard lock(mutex_);
   if (failure_.empty()) failure_ = std::move(message);
 }
 
-// Checks the path, makes its folders, and gives where to write it; false
-// (with the failure kept) when it must not be written.
+OutputCounts StagedOutput::counts() const {
+  const std::lock_guard lock(mutex_);
+  return counts_;
+}
+
+// Checks the path, makes its folders in the generation, and gives where to
+// put it; false (with the failure kept) when it must not be put.
 bool StagedOutput::prepare(const std::string& path, fs::path& target) {
   if (stop_requested()) {
     fail("stopped by a signal");
     return false;
   }
-  if (!safe_relative(path)) {
+  if (!safe_relative(path) || path == kOutputMarker) {
     fail("refusing to write " + path + " outside the output folder");
     return false;
   }
@@ -168,10 +284,11 @@ bool StagedOutput::prepare(const std::string& path, fs::path& target) {
   {
     const std::lock_guard lock(mutex_);
     if (!failure_.empty()) return false;
-    if (!paths_.insert(path).second) {
+    if (made_.count(path)) {
       failure_ = "two files of the build have the same path: " + path;
       return false;
     }
+    made_.emplace(path, Entry{});  // claimed
     for (auto slash = path.rfind('/'); slash != std::string::npos && slash > 0; slash = path.rfind('/', slash - 1)) {
       const std::string_view dir(path.data(), slash);
       if (folders_.contains(dir)) break;
@@ -180,11 +297,9 @@ bool StagedOutput::prepare(const std::string& path, fs::path& target) {
   }
   // Parents first. Another thread may be making the same folder: that is fine.
   for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
-    std::error_code ec;
-    const fs::path dir = staging_ / fs::path(*it);
-    fs::create_directory(dir, ec);
-    if (ec) {
-      fail("cannot create " + dir.string() + ": " + ec.message());
+    const fs::path dir = paths_.next / fs::path(*it);
+    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+      fail("cannot create " + dir.string() + ": " + std::strerror(errno));
       return false;
     }
   }
@@ -192,79 +307,195 @@ bool StagedOutput::prepare(const std::string& path, fs::path& target) {
     const std::lock_guard lock(mutex_);
     for (const auto dir : missing) folders_.emplace(dir);
   }
-  target = staging_ / fs::path(path);
+  target = paths_.next / fs::path(path);
   return true;
 }
 
-void StagedOutput::write_file(const std::string& path, const fs::path& target,
-                              const std::function<std::string(int, const std::string&)>& fill) {
-  const std::string cannot = "cannot write " + path + " of the new build in " + staging_.string() + ": ";
-  const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+void StagedOutput::record(const std::string& path, const Entry& entry) {
+  const std::lock_guard lock(mutex_);
+  made_[path] = entry;
+}
+
+bool StagedOutput::write_new(const std::string& path, const fs::path& target, std::string_view bytes, Entry& entry) {
+  const std::string cannot = "cannot write " + path + " of the new build in " + paths_.next.string() + ": ";
+  // A file already there may be a hard link to the live generation's: it is
+  // replaced, never written into.
+  struct stat st {};
+  const bool exists = ::lstat(target.c_str(), &st) == 0;
+  const fs::path where = exists ? fs::path(target.string() + ".portal-tmp-" + std::to_string(temp_counter_++)) : target;
+  const int fd = ::open(where.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
     fail(cannot + std::strerror(errno));
-    return;
+    return false;
   }
-  if (std::string problem = fill(fd, cannot); !problem.empty()) {
-    ::close(fd);
-    fail(std::move(problem));
-    return;
-  }
+  const bool written = write_all(fd, bytes);
+  const int write_error = errno;
   // A full disk may show only when the file is closed.
-  if (::close(fd) != 0) fail(cannot + std::strerror(errno));
+  const bool stat_ok = written && ::fstat(fd, &st) == 0;
+  if (::close(fd) != 0 || !written || !stat_ok) {
+    fail(cannot + std::strerror(written ? errno : write_error));
+    if (exists) ::unlink(where.c_str());
+    return false;
+  }
+  if (exists && ::rename(where.c_str(), target.c_str()) != 0) {
+    fail(cannot + std::strerror(errno));
+    ::unlink(where.c_str());
+    return false;
+  }
+  entry = entry_of(st, content_hash(bytes));
+  return true;
+}
+
+void StagedOutput::place(const std::string& path, std::string_view bytes) {
+  const fs::path target = paths_.next / fs::path(path);
+  const fs::path live_path = paths_.output / fs::path(path);
+  const std::uint64_t hash = content_hash(bytes);
+  struct stat st {};
+  // The live generation holds the same bytes: the generation shares its file
+  // (the same inode, so the same modification time), and nothing is written.
+  const auto live = live_.find(path);
+  if (live != live_.end() && live->second.size == bytes.size() && live->second.hash == hash &&
+      still(live_path, live->second, st)) {
+    const auto next = next_.find(path);
+    struct stat there {};
+    const bool shared = next != next_.end() && next->second.inode == live->second.inode && still(target, next->second, there);
+    bool linked = shared;
+    if (!linked) {
+      const bool exists = ::lstat(target.c_str(), &there) == 0;
+      const fs::path where = exists ? fs::path(target.string() + ".portal-tmp-" + std::to_string(temp_counter_++)) : target;
+      linked = ::link(live_path.c_str(), where.c_str()) == 0 && (!exists || ::rename(where.c_str(), target.c_str()) == 0);
+      if (!linked && exists) ::unlink(where.c_str());
+    }
+    if (linked) {
+      record(path, live->second);
+      const std::lock_guard lock(mutex_);
+      ++counts_.unchanged;
+      return;
+    }
+    // No hard links here (another file system, or too many): a copy, with the live file's time.
+    Entry e;
+    if (!write_new(path, target, bytes, e)) return;
+    const timespec times[2] = {{0, UTIME_OMIT}, st.st_mtim};
+    ::utimensat(AT_FDCWD, target.c_str(), times, 0);
+    if (::lstat(target.c_str(), &st) == 0) e = entry_of(st, hash);
+    record(path, e);
+    const std::lock_guard lock(mutex_);
+    ++counts_.unchanged;
+    return;
+  }
+  // The generation already holds these bytes from an earlier build, but the
+  // live one does not: the file changes for readers, so it is new now.
+  const auto next = next_.find(path);
+  if (next != next_.end() && next->second.size == bytes.size() && next->second.hash == hash && still(target, next->second, st) &&
+      (live == live_.end() || live->second.inode != next->second.inode)) {
+    const timespec now[2] = {{0, UTIME_OMIT}, {0, UTIME_NOW}};
+    if (::utimensat(AT_FDCWD, target.c_str(), now, 0) == 0 && ::lstat(target.c_str(), &st) == 0) {
+      record(path, entry_of(st, hash));
+      const std::lock_guard lock(mutex_);
+      ++counts_.written;
+      return;
+    }
+  }
+  Entry e;
+  if (!write_new(path, target, bytes, e)) return;
+  record(path, e);
+  const std::lock_guard lock(mutex_);
+  ++counts_.written;
 }
 
 void StagedOutput::write(const std::string& path, std::string_view content) {
   fs::path target;
   if (!prepare(path, target)) return;
-  write_file(path, target, [&](int fd, const std::string& cannot) {
-    return write_all(fd, content) ? std::string() : cannot + std::strerror(errno);
-  });
+  place(path, content);
 }
 
 void StagedOutput::copy(const std::string& path, const fs::path& from) {
   fs::path target;
   if (!prepare(path, target)) return;
-  write_file(path, target, [&](int fd, const std::string& cannot) {
-    switch (copy_into(from, fd)) {
-      case CopyFailure::none: return std::string();
-      case CopyFailure::read: return "cannot read " + from.string() + ": " + std::strerror(errno);
-      case CopyFailure::write: break;
-    }
-    return cannot + std::strerror(errno);
-  });
+  const auto bytes = read_file(from);
+  if (!bytes) {
+    fail("cannot read " + from.string() + ": " + std::strerror(errno));
+    return;
+  }
+  place(path, *bytes);
 }
 
 std::string StagedOutput::commit() {
-  write(kOutputMarker, "This folder is made by `portal build`; it is replaced whole by each build.\n");
   {
     const std::lock_guard lock(mutex_);
     if (!failure_.empty()) return failure_;
   }
   if (stop_requested()) return "stopped by a signal";
+  // The marker, which says whose folder this is, is a file like the others, the same in every build.
+  {
+    const std::lock_guard lock(mutex_);
+    made_.emplace(kOutputMarker, Entry{});
+  }
+  // What the build no longer makes goes, and the folders it leaves empty.
+  std::set<std::string> emptied;
+  for (const auto& [path, e] : next_) {
+    if (made_.count(path)) continue;
+    if (::unlink((paths_.next / fs::path(path)).c_str()) == 0) ++counts_.removed;
+    for (auto slash = path.rfind('/'); slash != std::string::npos && slash > 0; slash = path.rfind('/', slash - 1))
+      emptied.insert(path.substr(0, slash));
+  }
+  for (auto it = emptied.rbegin(); it != emptied.rend(); ++it) ::rmdir((paths_.next / fs::path(*it)).c_str());
+  // Leftovers of a stopped build's temporary files are no file of the build.
+  if (!next_known_) {
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(paths_.next, ec), end; !ec && it != end; it.increment(ec))
+      if (it->path().filename().string().find(".portal-tmp") != std::string::npos) fs::remove(it->path(), ec);
+  }
+  const OutputCounts files = counts();
+  place(kOutputMarker, kMarkerText);
+  {
+    const std::lock_guard lock(mutex_);
+    counts_ = files;  // the marker is no file of the site
+    if (!failure_.empty()) return failure_;
+  }
+  std::string record = std::string(kWhole) + "\n";
+  {
+    std::vector<std::pair<std::string, Entry>> sorted(made_.begin(), made_.end());
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    char line[96];
+    for (const auto& [path, e] : sorted) {
+      std::snprintf(line, sizeof line, "%016" PRIx64 " %" PRIu64 " %" PRId64 " %" PRIu64 " ", e.hash, e.size, e.mtime_ns,
+                    e.inode);
+      record += line + path + "\n";
+    }
+  }
+  const fs::path record_path = record_of(paths_, paths_.next);
+  if (!replace_file(record_path, record)) return "cannot write " + record_path.string() + ": " + std::strerror(errno);
+  // Only the two generations' records are kept.
   std::error_code ec;
-  const bool had_output = fs::exists(output_, ec);
-  if (had_output) {
-    // One atomic step where the file system has it: the new build and the
-    // previous one change places, and the output folder never goes missing.
-    if (::renameat2(AT_FDCWD, staging_.c_str(), AT_FDCWD, output_.c_str(), RENAME_EXCHANGE) == 0) {
+  const fs::path live_record = record_of(paths_, paths_.output);
+  for (const auto& entry : fs::directory_iterator(paths_.state, ec))
+    if (entry.path() != record_path && entry.path() != live_record) fs::remove(entry.path(), ec);
+  if (fs::exists(paths_.output, ec)) {
+    // One atomic step where the file system has it: the two generations
+    // change places, and the output folder never goes missing.
+    if (::renameat2(AT_FDCWD, paths_.next.c_str(), AT_FDCWD, paths_.output.c_str(), RENAME_EXCHANGE) == 0) {
       committed_ = true;
-      fs::remove_all(staging_, ec);  // now the previous build
       return {};
     }
     if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
       return "cannot move the new output into place: " + std::string(std::strerror(errno));
-    // Elsewhere, two renames; recover_output() mends a stop between them.
-    fs::rename(output_, previous_, ec);
+    // Elsewhere, three renames; recover_output() mends a stop between them.
+    fs::rename(paths_.output, paths_.previous, ec);
     if (ec) return "cannot move the previous output aside: " + ec.message();
+    fs::rename(paths_.next, paths_.output, ec);
+    if (ec) {
+      const std::string err = "cannot move the new output into place: " + ec.message();
+      fs::rename(paths_.previous, paths_.output, ec);
+      return err;
+    }
+    fs::rename(paths_.previous, paths_.next, ec);
+    committed_ = true;
+    return {};
   }
-  fs::rename(staging_, output_, ec);
-  if (ec) {
-    const std::string err = "cannot move the new output into place: " + ec.message();
-    if (had_output) fs::rename(previous_, output_, ec);
-    return err;
-  }
+  fs::rename(paths_.next, paths_.output, ec);
+  if (ec) return "cannot move the new output into place: " + ec.message();
   committed_ = true;
-  fs::remove_all(previous_, ec);
   return {};
 }
 

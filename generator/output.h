@@ -1,7 +1,22 @@
-// Writes a build into a staging folder beside the output folder, then swaps it
-// in, so a failed build never leaves a half-written site.
+// Writes a build into the output folder's other generation and swaps the two
+// in one step, so a failed or stopped build never shows half a site, and a
+// rebuild writes only the files whose bytes changed.
+//
+// Beside the output folder `public` live `.public.next`, the generation
+// before the live one, and `.public.lock`. A build brings `.public.next` up
+// to date: a file whose bytes are those of the live generation becomes a hard
+// link to the live file (one inode, the same bytes and modification time in
+// both), a changed or new file is written (to a temporary name, then renamed
+// over), a file the build no longer makes is removed. Then the two folders
+// change places at once (renameat2 RENAME_EXCHANGE): readers of `public` see
+// the whole previous build or the whole new one. `.public.state/` records
+// what each generation holds (a hash, size, time and inode a file), by the
+// generation folder's own inode, so that nothing unchanged is read again and
+// the output itself holds only the build's files and its marker.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <mutex>
@@ -9,6 +24,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace portal {
 
@@ -18,7 +34,7 @@ struct OutputFile {
   std::filesystem::path copy_from;   // a file copied byte for byte
 };
 
-// Name of the marker file that tells a folder was made by a build.
+// Name of the file that tells a folder was made by a build, and records what it holds.
 inline constexpr const char* kOutputMarker = ".portal-output";
 
 // Refuses an output folder that would overwrite the source: the source folder
@@ -26,12 +42,13 @@ inline constexpr const char* kOutputMarker = ".portal-output";
 // that no build made. Returns an empty string when the folder is fine.
 std::string validate_output_folder(const std::filesystem::path& source, const std::filesystem::path& output);
 
-// The folders a build uses beside its output folder `public`: `.public.staging`
-// (the new build, until it is swapped in), `.public.previous` (the build it
-// replaces, for the moment of the swap) and `.public.lock`.
+// The folders beside the output folder `public`: `.public.next` (the other
+// generation), `.public.previous` (for the moment of a swap on a file system
+// that cannot exchange two folders in one step), `.public.state` and
+// `.public.lock`.
 struct OutputPaths {
   explicit OutputPaths(const std::filesystem::path& output);
-  std::filesystem::path output, staging, previous, lock;
+  std::filesystem::path output, next, previous, state, lock;
 };
 
 // The output folder held for one build: a second build into the same folder
@@ -55,16 +72,24 @@ class OutputLock {
   int fd_;
 };
 
-// Puts right what a build stopped at any moment left (under the lock): the
-// output folder, if it is missing, is restored from `.previous`; a staging
-// folder and a previous folder that is no longer needed are removed.
+// Puts right what a build stopped between the renames of a swap left (under
+// the lock): a missing output folder comes back from `.previous`, and a
+// `.previous` left after the new build was in place becomes `.next` again.
 // Returns an empty string, or what could not be done.
 std::string recover_output(const std::filesystem::path& output);
 
-// A build's files written one by one, from any thread, into a staging folder
-// beside the output folder, and swapped in by commit(): pages go to the disk
-// as they are made, never all held in memory. Until commit() succeeds the
-// previous output is untouched; a staging folder not committed is removed.
+// What a commit did to the files, for the person who ran the build.
+struct OutputCounts {
+  std::size_t written = 0;    // new or changed bytes
+  std::size_t unchanged = 0;  // the live generation's file, shared
+  std::size_t removed = 0;    // no longer made
+};
+
+// A build's files handed over one by one, from any thread, and brought into
+// the other generation as they come: pages go to the disk as they are made,
+// never all held in memory. Until commit() succeeds the live output is
+// untouched; a generation not committed is left for the next build, marked
+// unfinished.
 class StagedOutput {
  public:
   explicit StagedOutput(const std::filesystem::path& output);
@@ -76,25 +101,44 @@ class StagedOutput {
   // (the first one) and reported by commit().
   void write(const std::string& path, std::string_view content);
   void copy(const std::string& path, const std::filesystem::path& from);
-  // Marks the folder as a build's and swaps it in. Returns an empty string on
-  // success, else what went wrong (the previous output is then intact).
+  // Removes what the build no longer makes, records the generation and swaps
+  // it in. Returns an empty string on success, else what went wrong (the live
+  // output is then intact).
   std::string commit();
+  [[nodiscard]] OutputCounts counts() const;
+
+  struct Entry {
+    std::uint64_t hash = 0;
+    std::uint64_t size = 0;
+    std::int64_t mtime_ns = 0;
+    std::uint64_t inode = 0;
+  };
+  using Manifest = std::unordered_map<std::string, Entry>;
 
  private:
   bool prepare(const std::string& path, std::filesystem::path& target);
   void fail(std::string message);
-  // Opens `target`, lets `fill` write into it (returning what went wrong,
-  // given how to begin saying it), closes it; a failure names the file.
-  void write_file(const std::string& path, const std::filesystem::path& target,
-                  const std::function<std::string(int, const std::string&)>& fill);
+  void place(const std::string& path, std::string_view bytes);
+  // The bytes of `path` as given, into the generation under a temporary name
+  // then renamed over; a failure names the file.
+  bool write_new(const std::string& path, const std::filesystem::path& target, std::string_view bytes, Entry& entry);
+  void record(const std::string& path, const Entry& entry);
 
-  OutputPaths paths_of_;
-  std::filesystem::path output_, staging_, previous_;
+  OutputPaths paths_;
+  Manifest live_;        // what the live generation holds (empty when not known)
+  Manifest next_;        // what the other generation held when this build began
+  bool next_known_ = false;  // whether next_ lists every file of that generation
   mutable std::mutex mutex_;
-  std::set<std::string, std::less<>> folders_;  // made so far, relative to staging_, '/'-separated
-  std::set<std::string> paths_;              // written so far: each at most once
+  Manifest made_;        // what this build has brought into the generation
+  std::set<std::string, std::less<>> folders_;  // that exist in the generation, '/'-separated
   std::string failure_;
   bool committed_ = false;
+  std::atomic<std::uint64_t> temp_counter_{0};
+  OutputCounts counts_;
 };
+
+// A 64-bit hash of a file's bytes, to tell without reading it again whether
+// a file changed.
+std::uint64_t content_hash(std::string_view bytes);
 
 }  // namespace portal

@@ -63,17 +63,29 @@ int wait_for(const Child& child) {
   return status;
 }
 
-// Waits until the build has begun writing its staging folder.
-bool wait_for_staging(const fs::path& output, const Child& child) {
+// Waits until the build has begun writing its generation: its home page says `word`.
+bool wait_for_writing(const fs::path& output, const Child& child, const std::string& word) {
   const portal::OutputPaths paths(output);
   for (int i = 0; i < 20000; ++i) {
     std::error_code ec;
-    if (fs::exists(paths.staging / "index.html", ec)) return true;
+    if (fs::exists(paths.next / "index.html", ec) && contains(read_file(paths.next / "index.html"), "Home " + word))
+      return true;
     int status = 0;
     if (waitpid(child.pid, &status, WNOHANG) == child.pid) return false;
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
   return false;
+}
+
+// Only what the output's scheme keeps beside it: the live generation, the other one, their records, the lock.
+bool tidy(const fs::path& output) {
+  std::error_code ec;
+  if (!fs::is_directory(output, ec)) return false;
+  for (const auto& e : fs::directory_iterator(output.parent_path()))
+    if (e.path().filename() != "public" && e.path().filename() != ".public.next" && e.path().filename() != ".public.state" &&
+        e.path().filename() != ".public.lock")
+      return false;
+  return true;
 }
 
 std::vector<std::string> beside(const fs::path& output) {
@@ -87,7 +99,8 @@ std::vector<std::string> beside(const fs::path& output) {
 
 TEST_CASE("Ctrl+C or SIGTERM in the middle of a build removes its staging folder and keeps the previous output",
           "[interrupt]") {
-  // Regression: SIGTERM left .public.staging behind.
+  // Regression: SIGTERM left .public.staging behind. The other generation,
+  // .public.next, stays (marked unfinished); the next build puts it right.
   for (const int signal : {SIGINT, SIGTERM}) {
     INFO("signal " << signal);
     TempDir tmp;
@@ -97,7 +110,7 @@ TEST_CASE("Ctrl+C or SIGTERM in the middle of a build removes its staging folder
     const auto before = read_tree(out);
     big_site(site, 3000, "after");
     const auto child = start_build(site, out, tmp.path() / "err.txt");
-    REQUIRE(wait_for_staging(out, child));
+    REQUIRE(wait_for_writing(out, child, "after"));
     kill(child.pid, signal);
     const int status = wait_for(child);
     INFO(read_file(child.err_file));
@@ -105,7 +118,11 @@ TEST_CASE("Ctrl+C or SIGTERM in the middle of a build removes its staging folder
     if (WIFSIGNALED(status)) CHECK(WTERMSIG(status) == signal);
     CHECK(contains(read_file(child.err_file), "; the output folder is as it was before this build"));
     CHECK(read_tree(out) == before);
-    CHECK(beside(out) == std::vector<std::string>{".public.lock", "public"});
+    CHECK(beside(out) == std::vector<std::string>{".public.lock", ".public.next", ".public.state", "public"});
+    // And the next build makes the whole new site.
+    REQUIRE(run({"build", "--source", site.string(), "--output", (tmp.path() / "fresh").string(), "--quiet"}).status == 0);
+    REQUIRE(run({"build", "--source", site.string(), "--output", out.string(), "--quiet"}).status == 0);
+    CHECK(read_tree(out) == read_tree(tmp.path() / "fresh"));
   }
 }
 
@@ -139,7 +156,7 @@ TEST_CASE("after a SIGKILL at any moment the next build restores the last good o
     fs::remove(site / "content/broken.md");
     const auto after = read_tree(out);
     CHECK((after == one || after == two));
-    CHECK(beside(out) == std::vector<std::string>{".public.lock", "public"});
+    CHECK(tidy(out));
   }
   CHECK(killed_mid_build);
   // And the next good build is whole.
@@ -147,9 +164,9 @@ TEST_CASE("after a SIGKILL at any moment the next build restores the last good o
   CHECK(read_tree(out) == one);
 }
 
-TEST_CASE("a build stopped between the two renames of the swap leaves the last output restored by the next", "[interrupt]") {
+TEST_CASE("a build stopped between the renames of the swap leaves the last output restored by the next", "[interrupt]") {
   // Where the file system cannot exchange two folders in one step, the swap is
-  // two renames; a SIGKILL between them leaves no output folder at all.
+  // three renames; a SIGKILL between the first two leaves no output folder at all.
   TempDir tmp;
   const auto site = copy_fixture("every-kind", tmp.path());
   const fs::path out = tmp.path() / "public";
@@ -157,13 +174,20 @@ TEST_CASE("a build stopped between the two renames of the swap leaves the last o
   const auto before = read_tree(out);
   const portal::OutputPaths paths(out);
   fs::rename(out, paths.previous);
-  write_file(paths.staging / "index.html", "half of a new build");
+  write_file(paths.next / "index.html", "half of a new build");
   write_file(site / "content/broken.md", "no front matter\n");
   const auto r = run({"build", "--source", site.string(), "--output", out.string()});
   CHECK(r.status == 1);
   CHECK(read_tree(out) == before);
   CHECK_FALSE(fs::exists(paths.previous));
-  CHECK_FALSE(fs::exists(paths.staging));
+  // A stop between the last two: the new output is in place; the previous one becomes the other generation.
+  fs::remove_all(paths.next);
+  fs::rename(out, paths.previous);
+  fs::copy(paths.previous, out, fs::copy_options::recursive);
+  CHECK(run({"build", "--source", site.string(), "--output", out.string()}).status == 1);
+  CHECK(read_tree(out) == before);
+  CHECK_FALSE(fs::exists(paths.previous));
+  CHECK(fs::exists(paths.next / portal::kOutputMarker));
 }
 
 TEST_CASE("two builds into one output folder at once: the second waits, and the output is one whole build",
@@ -178,7 +202,7 @@ TEST_CASE("two builds into one output folder at once: the second waits, and the 
   const auto b = read_tree(tmp.path() / "b");
   const fs::path out = tmp.path() / "out" / "public";
   const auto one = start_build(first, out, tmp.path() / "one.txt");
-  REQUIRE(wait_for_staging(out, one));
+  REQUIRE(wait_for_writing(out, one, "first"));
   const auto two = start_build(second, out, tmp.path() / "two.txt");
   const int s1 = wait_for(one), s2 = wait_for(two);
   INFO(read_file(one.err_file) << read_file(two.err_file));
@@ -186,7 +210,7 @@ TEST_CASE("two builds into one output folder at once: the second waits, and the 
   CHECK((WIFEXITED(s2) && WEXITSTATUS(s2) == 0));
   CHECK(contains(read_file(two.err_file), "is writing " + fs::weakly_canonical(out).string() + "; waiting for it to finish"));
   CHECK(read_tree(out) == b);  // the second, whole, after the first
-  CHECK(beside(out) == std::vector<std::string>{".public.lock", "public"});
+  CHECK(beside(out) == std::vector<std::string>{".public.lock", ".public.next", ".public.state", "public"});
   (void)a;
 }
 
@@ -207,6 +231,6 @@ TEST_CASE("a full disk keeps the previous output and says No space left on devic
   INFO(said);
   REQUIRE_FALSE(contains(said, "mount:"));  // the test needs to mount a small file system (root, as in CI)
   CHECK(contains(said, "portal: error: cannot write big.pdf of the new build in " + disk.string() +
-                           "/.public.staging: No space left on device"));
+                           "/.public.next: No space left on device"));
   CHECK(contains(said, "exit 2"));
 }

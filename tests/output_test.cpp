@@ -2,7 +2,10 @@
 // and a failed build leaves the previous output as it was.
 #include <catch2/catch.hpp>
 
+#include <set>
 #include <thread>
+
+#include <sys/stat.h>
 
 #include "build.h"
 #include "output.h"
@@ -49,12 +52,12 @@ TEST_CASE("files written from two threads are swapped in together, replacing the
   CHECK(tree.at("index.html") == "new");
   CHECK(tree.at("a/199/index.html") == "page 199");
   CHECK(tree.count(portal::kOutputMarker) == 1);
-  CHECK(leftovers(tmp) == std::vector<std::string>{"site"});
+  CHECK(leftovers(tmp) == std::vector<std::string>{".site.next", ".site.state", "site"});  // the other generation stays
 }
 
 TEST_CASE("a file that cannot be written, a path outside the output or written twice keeps the previous build", "[output]") {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
-      {{"x", "x/y.html"}, "cannot create"},              // a folder where a file already is
+      {{"x", "x/y.html"}, "cannot write x/y.html of the new build"},  // a folder where a file already is
       {{"../escape.html"}, "refusing to write ../escape.html outside the output folder"},
       {{"a.html", "a.html"}, "two files of the build have the same path: a.html"},
   };
@@ -69,7 +72,9 @@ TEST_CASE("a file that cannot be written, a path outside the output or written t
       CHECK(problem.find(error) != std::string::npos);
     }
     CHECK(read_tree(out) == std::map<std::string, std::string>{{"index.html", "old"}, {portal::kOutputMarker, ""}});
-    CHECK(leftovers(tmp) == std::vector<std::string>{"site"});  // no staging folder left behind
+    // The other generation is left unfinished, with no record: the next build replaces what it holds.
+    CHECK(leftovers(tmp) == std::vector<std::string>{".site.next", ".site.state", "site"});
+    CHECK(fs::is_empty(tmp.path() / ".site.state"));
   }
 }
 
@@ -95,4 +100,99 @@ TEST_CASE("the preview's files in memory are the files a build writes", "[output
     CHECK(previewed.size() == built.size());
     CHECK(previewed == built);
   }
+}
+
+namespace {
+
+struct Seen {
+  std::uint64_t inode;
+  std::int64_t mtime_ns;
+  std::string bytes;
+  bool operator==(const Seen&) const = default;
+};
+
+// Every file of the output with its inode and modification time.
+std::map<std::string, Seen> look(const fs::path& root) {
+  std::map<std::string, Seen> out;
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    if (!e.is_regular_file()) continue;
+    struct stat st {};
+    ::stat(e.path().c_str(), &st);
+    out[fs::relative(e.path(), root).generic_string()] = {
+        static_cast<std::uint64_t>(st.st_ino),
+        static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec, read_file(e.path())};
+  }
+  return out;
+}
+
+std::set<std::string> touched(const std::map<std::string, Seen>& before, const std::map<std::string, Seen>& after) {
+  std::set<std::string> out;
+  for (const auto& [path, seen] : after) {
+    const auto it = before.find(path);
+    if (it == before.end() || it->second.mtime_ns != seen.mtime_ns || it->second.inode != seen.inode) out.insert(path);
+  }
+  return out;
+}
+
+std::set<std::string> different(const std::map<std::string, Seen>& before, const std::map<std::string, Seen>& after) {
+  std::set<std::string> out;
+  for (const auto& [path, seen] : after)
+    if (!before.count(path) || before.at(path).bytes != seen.bytes) out.insert(path);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a rebuild writes only the files whose bytes changed, and the rest keep their inode and time", "[output]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  const fs::path out = tmp.path() / "public";
+  auto build = [&] { return run({"build", "--source", site.string(), "--output", out.string()}); };
+  REQUIRE(build().status == 0);
+  const auto first = look(out);
+  // Nothing changed: nothing is written, and every file is the one it was.
+  auto r = build();
+  CHECK(contains(r.out, "files: 0 written, 45 unchanged) into"));
+  const auto second = look(out);
+  CHECK(second == first);
+  // One page's text: that page and the search index change, nothing else is touched.
+  replace_in(site / "content/about.md", "The partnership meets three times a year.", "The partnership meets four times a year.");
+  r = build();
+  INFO(r.out);
+  CHECK(contains(r.out, "files: 2 written, 43 unchanged) into"));
+  const auto third = look(out);
+  CHECK(different(second, third) == std::set<std::string>{"about/index.html", "search/index.json"});
+  CHECK(touched(second, third) == different(second, third));
+  // Back to the old text: the bytes of two builds ago, but a change for anyone who read the last one.
+  replace_in(site / "content/about.md", "The partnership meets four times a year.", "The partnership meets three times a year.");
+  REQUIRE(build().status == 0);
+  const auto fourth = look(out);
+  CHECK(fourth.at("about/index.html").bytes == second.at("about/index.html").bytes);
+  CHECK(fourth.at("about/index.html").mtime_ns > third.at("about/index.html").mtime_ns);
+  CHECK(touched(third, fourth) == std::set<std::string>{"about/index.html", "search/index.json"});
+  // A document deleted: its files disappear.
+  fs::remove(site / "content/events/webinar.md");
+  r = build();
+  CHECK(contains(r.out, " removed) into"));
+  const auto fifth = look(out);
+  CHECK_FALSE(fifth.count("events/webinar/index.html"));
+  CHECK_FALSE(fifth.count("events/webinar/event.ics"));
+  CHECK_FALSE(fs::exists(out / "events/webinar"));
+  // Whatever happened, the output is what a build from nothing makes.
+  REQUIRE(run({"build", "--source", site.string(), "--output", (tmp.path() / "fresh").string(), "--quiet"}).status == 0);
+  CHECK(read_tree(out) == read_tree(tmp.path() / "fresh"));
+}
+
+TEST_CASE("a failing rebuild leaves the output exactly as it was, inodes and times included", "[output]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  const fs::path out = tmp.path() / "public";
+  REQUIRE(run({"build", "--source", site.string(), "--output", out.string(), "--quiet"}).status == 0);
+  REQUIRE(run({"build", "--source", site.string(), "--output", out.string(), "--quiet"}).status == 0);
+  const auto before = look(out);
+  const auto other = look(tmp.path() / ".public.next");
+  replace_in(site / "content/about.md", "+++\n\n", "+++\n\n[broken](@/nowhere.md)\n\n");
+  CHECK(run({"build", "--source", site.string(), "--output", out.string(), "--quiet"}).status == 1);
+  CHECK(look(out) == before);
+  CHECK(look(tmp.path() / ".public.next") == other);
 }

@@ -155,7 +155,7 @@ TEST_CASE("a TOML syntax error stops the build and leaves the previous output un
         "`key = value` form on this line)\n1 error, 0 warnings\n"
         "portal: nothing was published: fix the errors above and build again\n");
   CHECK(read_tree(output) == before);
-  CHECK_FALSE(fs::exists(site / ".public.staging"));
+  CHECK_FALSE(fs::exists(site / ".public.next"));  // nothing was begun
 }
 
 TEST_CASE("check reports every duplicate id, in order, as text and as JSON", "[check]") {
