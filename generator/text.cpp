@@ -315,7 +315,18 @@ std::string strip_controls(std::string_view s) {
 }
 
 void strip_controls_in_place(std::string& s) {
+  // Printable ASCII, which nearly all text is, eight bytes at a time.
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
   std::size_t i = 0;
+  while (i + 8 <= s.size()) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    const std::uint64_t below_space = (w - 0x20 * ones) & ~w & highs;
+    const std::uint64_t del = ((w ^ (0x7F * ones)) - ones) & ~(w ^ (0x7F * ones)) & highs;
+    if ((below_space | del | (w & highs)) != 0) break;
+    i += 8;
+  }
   while (i < s.size() && dropped_at(s, i) == 0) ++i;
   if (i == s.size()) return;
   std::size_t out = i;
@@ -422,6 +433,28 @@ std::string wrap(std::string_view s, std::size_t width) {
 }
 
 std::string resolve_relative(std::string_view from, std::string_view href) {
+  // The form relative_url() writes: some "../", then a path without dot segments.
+  {
+    std::string_view rest = href;
+    std::size_t up = 0;
+    while (rest.starts_with("../")) {
+      rest.remove_prefix(3);
+      ++up;
+    }
+    if (rest.starts_with("./")) rest.remove_prefix(2);
+    const std::string_view path = rest.substr(0, rest.find_first_of("?#"));
+    const bool plain = path.find("/./") == std::string_view::npos && path.find("/../") == std::string_view::npos &&
+                       path != "." && path != ".." && !path.starts_with("../") && !path.ends_with("/.") &&
+                       !path.ends_with("/..");
+    std::string_view folder = from.substr(0, from.rfind('/') + 1);  // "/a/b/"
+    std::size_t k = 0;
+    while (plain && k < up && folder.size() > 1) {
+      folder.remove_suffix(1);
+      folder = folder.substr(0, folder.rfind('/') + 1);
+      ++k;
+    }
+    if (plain && k == up) return std::string(folder) + std::string(rest);
+  }
   const auto suffix_at = href.find_first_of("?#");
   const std::string_view path = href.substr(0, suffix_at);
   const std::string_view suffix = suffix_at == std::string_view::npos ? std::string_view() : href.substr(suffix_at);

@@ -133,3 +133,15 @@ TEST_CASE("a time zone's rule becomes the VTIMEZONE calendars carry", "[text]") 
   REQUIRE(system);
   CHECK(system->lines == *london);
 }
+
+TEST_CASE("a relative address resolves to the site path it leads to, the inverse of relative_url", "[text]") {
+  CHECK(text::resolve_relative("/meetings/2020-03-18/", "../../agreements/2020-04/#leads") == "/agreements/2020-04/#leads");
+  CHECK(text::resolve_relative("/meetings/2020-03-18/b1/", "../") == "/meetings/2020-03-18/");
+  CHECK(text::resolve_relative("/", "./") == "/");
+  CHECK(text::resolve_relative("/a/b/", "c/./d/../e.pdf?x=1") == "/a/b/c/e.pdf?x=1");
+  CHECK(text::resolve_relative("/a/", "../../../x/") == "/x/");
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"/", "/agreements/2020-04/"}, {"/meetings/2020-03-18/", "/agreements/"}, {"/a/b/c/", "/a/x.pdf"},
+           {"/404.html", "/assets/portal.css"}, {"/a/", "/a/"}})
+    CHECK(text::resolve_relative(from, text::relative_url(from, to)) == to);
+}
