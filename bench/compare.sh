@@ -1,35 +1,39 @@
 #!/usr/bin/env bash
-# Builds the same corpus with the portal and with Hugo, alternately, and reports
-# medians of wall time, CPU time and peak memory, and the ratios portal/Hugo
-# measured in the same run; also the CPU time of the cmark-gfm command alone on
-# the same Markdown bodies. Hugo builds the corpus twice: with minimal layouts,
-# and with layouts that make the pages the portal makes (bench/gen_corpus.py).
+# Builds the same corpus with the portal and with Hugo, alternately, as an
+# author does: a first build into an empty folder, then rebuilds into the same
+# folder with nothing changed, with one page's text changed, and with a
+# hundred pages' text changed. Reports medians of wall time, CPU time (user
+# and system) and peak memory, the files each rebuild wrote (new inode or
+# modification time), and the ratios portal/Hugo measured in the same run; also
+# the CPU time of the cmark-gfm command alone on the same Markdown bodies.
+#
+# Outputs go to the project's own file system first (where people build),
+# then to memory (/dev/shm) as a second table. Hugo builds the corpus twice
+# each round: with minimal layouts, and with layouts that make the pages the
+# portal makes (bench/gen_corpus.py).
 #
 # Usage: bench/compare.sh PAGES [COMMITS] [RUNS]
 #   PAGES    size of the corpus (bench/gen_corpus.py)
 #   COMMITS  0 (default): no history; else a git repository of that many
 #            commits, and Hugo runs with --enableGitInfo
-#   RUNS     runs of each, at least 5 (default 5)
+#   RUNS     runs of each case, at least 3 (default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pages=${1:?pages}
 commits=${2:-0}
 runs=${3:-5}
-((runs >= 5)) || { echo "at least 5 runs" >&2; exit 2; }
+((runs >= 3)) || { echo "at least 3 runs" >&2; exit 2; }
 portal=$(realpath build/portal)
 command -v hugo >/dev/null || { echo "install Debian's hugo first: apt-get install hugo" >&2; exit 2; }
-work=$(mktemp -d)
-# Both tools write their output to memory (/dev/shm) when it exists: the
-# benchmark measures the generators, not the disk's state (ext4 slows down
-# creating files after many were deleted, as repeated runs do).
-out=$(mktemp -d -p "$([ -d /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")")
-trap 'rm -rf "$work" "$out"' EXIT
+# The corpus and the first outputs on the project's own file system.
+work=$(mktemp -d -p "$PWD/bench" work.XXXXXX)
+shm=$(mktemp -d -p "$([ -d /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")")
+trap 'rm -rf "$work" "$shm"' EXIT
 gen_args=("$pages" "$work/portal" --hugo "$work/hugo")
 ((commits > 0)) && gen_args+=(--commits "$commits")
 python3 bench/gen_corpus.py "${gen_args[@]}"
-hugo_args=(--quiet -s "$work/hugo" -d "$out/hugo-out")
-matched_args=(--quiet -s "$work/hugo" --config matched/config.toml --layoutDir matched/layouts -d "$out/matched-out")
-((commits > 0)) && hugo_args+=(--enableGitInfo) && matched_args+=(--enableGitInfo)
+git_info=()
+((commits > 0)) && git_info=(--enableGitInfo)
 
 measure() {  # prints "wall cpu peak_kb"
   /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" > /dev/null 2> "$work/log" || {
@@ -40,11 +44,72 @@ measure() {  # prints "wall cpu peak_kb"
   awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$work/time"
 }
 median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+# Each file of a folder with its inode and modification time: a file written
+# by a build has a new one of either.
+snapshot() { if [ -d "$1" ]; then find "$1" -type f -printf '%i %T@ %P\n' | sort; fi; }
+written() { comm -13 "$1" "$2" | wc -l; }
 
-: > "$work/portal.txt"
-: > "$work/hugo.txt"
-: > "$work/matched.txt"
-: > "$work/cmark.txt"
+# The papers whose text the rebuilds change: the same files in both corpora.
+mapfile -t papers < <(cd "$work/portal" && find content/meetings -name 'b2-paper.md' | sort)
+edit() {  # edit ROUND COUNT: a sentence more at the end of COUNT papers' text, in both corpora
+  local k
+  for ((k = 0; k < $2 && k < ${#papers[@]}; k++)); do
+    for corpus in portal hugo; do
+      printf '\nEdited in round %s of the benchmark.\n' "$1" >> "$work/$corpus/${papers[$k]}"
+    done
+  done
+}
+
+tools=(portal hugo matched)
+run_tool() {  # run_tool TOOL OUT
+  case $1 in
+    portal) measure "$portal" build --source "$work/portal" --output "$2/portal/public" --quiet ;;
+    hugo) measure hugo --quiet -s "$work/hugo" -d "$2/hugo" "${git_info[@]}" ;;
+    matched) measure hugo --quiet -s "$work/hugo" --config matched/config.toml --layoutDir matched/layouts \
+               -d "$2/matched" "${git_info[@]}" ;;
+  esac
+}
+live_of() { case $1 in portal) echo "$2/portal/public" ;; *) echo "$2/$1" ;; esac; }
+
+cases=(first unchanged one hundred)
+declare -A label=([first]="first build, empty folder" [unchanged]="rebuild, nothing changed"
+                  [one]="rebuild, one page's text changed" [hundred]="rebuild, 100 pages' text changed")
+
+bench_on() {  # bench_on NAME OUT
+  local name=$1 out=$2 c r t
+  rm -rf "$out"/*
+  for c in "${cases[@]}"; do
+    for t in "${tools[@]}"; do : > "$work/$name.$c.$t"; done
+    for ((r = 1; r <= runs; r++)); do
+      case $c in
+        one) edit "$name-$r" 1 ;;
+        hundred) edit "$name-$r" 100 ;;
+      esac
+      # Each round builds with each tool in turn, so that a slower spell of
+      # the machine falls on all of them alike.
+      for t in "${tools[@]}"; do
+        [ "$c" = first ] && rm -rf "$out/$t"
+        snapshot "$(live_of "$t" "$out")" > "$work/before"
+        local m
+        m=$(run_tool "$t" "$out")
+        snapshot "$(live_of "$t" "$out")" > "$work/after"
+        echo "$m $(written "$work/before" "$work/after")" >> "$work/$name.$c.$t"
+      done
+      if [ "$c" = first ] && ((r == runs)); then
+        # The portal's first rebuild after a build into an empty folder makes
+        # its second generation (a hard link a file): measured, shown apart.
+        snapshot "$out/portal/public" > "$work/before"
+        m=$(run_tool portal "$out")
+        snapshot "$out/portal/public" > "$work/after"
+        echo "$m $(written "$work/before" "$work/after")" > "$work/$name.second"
+      fi
+    done
+  done
+}
+
+bench_on disk "$work/out"
+bench_on tmpfs "$shm"
+
 # The Markdown alone, as one input: every body without its front matter.
 python3 - "$work/portal/content" > "$work/bodies.md" <<'PY'
 import os, sys
@@ -54,36 +119,46 @@ for d, _, fs in sorted(os.walk(sys.argv[1])):
             t = open(os.path.join(d, f), encoding="utf-8").read()
             print(t.split("+++", 2)[2] if t.startswith("+++") else t)
 PY
-have_cmark=$(command -v cmark-gfm || true)
-# Each round builds with each tool in turn (and runs cmark-gfm), so that a
-# slower spell of the machine falls on all of them alike.
-for ((r = 1; r <= runs; r++)); do
-  rm -rf "$out/portal-out" "$out/hugo-out" "$out/matched-out"
-  measure "$portal" build --source "$work/portal" --output "$out/portal-out" --quiet >> "$work/portal.txt"
-  measure hugo "${hugo_args[@]}" >> "$work/hugo.txt"
-  measure hugo "${matched_args[@]}" >> "$work/matched.txt"
-  if [ -n "$have_cmark" ]; then
-    measure cmark-gfm -e table -e strikethrough -e autolink -e tagfilter "$work/bodies.md" >> "$work/cmark.txt"
-  fi
-done
 cmark_cpu=""
-[ -n "$have_cmark" ] && cmark_cpu=$(cut -d' ' -f2 "$work/cmark.txt" | median)
+if command -v cmark-gfm > /dev/null; then
+  : > "$work/cmark.txt"
+  for ((r = 1; r <= runs; r++)); do
+    measure cmark-gfm -e table -e strikethrough -e autolink -e tagfilter "$work/bodies.md" >> "$work/cmark.txt"
+  done
+  cmark_cpu=$(cut -d' ' -f2 "$work/cmark.txt" | median)
+fi
 
-col() { cut -d' ' -f"$2" "$work/$1.txt" | median; }
+col() { cut -d' ' -f"$2" "$work/$1" | median; }
 ratio() { echo "$1 / $2" | bc -l; }
-pw=$(col portal 1); pc=$(col portal 2); pm=$(col portal 3)
-hw=$(col hugo 1); hc=$(col hugo 2); hm=$(col hugo 3)
-mw=$(col matched 1); mc=$(col matched 2); mm=$(col matched 3)
 version=$(hugo version | awk '{print $2}' | cut -d+ -f1)
 files=$(find "$work/portal/content" -name '*.md' | wc -l)
 mb=$(find "$work/portal/content" -name '*.md' -printf '%s\n' | awk '{s+=$1} END {printf "%.1f", s/1e6}')
-echo "corpus: $files pages, $mb MB of Markdown, $commits commits; $runs runs each, medians"
-printf '| | wall (s) | CPU (s) | peak memory (MB) |\n|---|---:|---:|---:|\n'
-printf '| portal | %.2f | %.2f | %.0f |\n' "$pw" "$pc" "$(echo "$pm / 1024" | bc -l)"
-printf '| Hugo %s, minimal layouts | %.2f | %.2f | %.0f |\n' "$version" "$hw" "$hc" "$(echo "$hm / 1024" | bc -l)"
-printf '| Hugo %s, the portal'"'"'s pages | %.2f | %.2f | %.0f |\n' "$version" "$mw" "$mc" "$(echo "$mm / 1024" | bc -l)"
-printf '| portal / Hugo, minimal layouts | %.2f | %.2f | %.2f |\n' "$(ratio "$pw" "$hw")" "$(ratio "$pc" "$hc")" "$(ratio "$pm" "$hm")"
-printf '| portal / Hugo, the portal'"'"'s pages | %.2f | %.2f | %.2f |\n' "$(ratio "$pw" "$mw")" "$(ratio "$pc" "$mc")" "$(ratio "$pm" "$mm")"
+echo "corpus: $files pages, $mb MB of Markdown, $commits commits; $runs runs of each case, medians; Hugo $version"
+declare -A where=([disk]="the project's file system ($(df --output=fstype "$work" | tail -1 | tr -d ' '), $work)"
+                  [tmpfs]="memory ($(df --output=fstype "$shm" | tail -1 | tr -d ' '))")
+for name in disk tmpfs; do
+  printf '\n### Outputs on %s\n\n' "${where[$name]}"
+  printf '| case | tool | wall (s) | CPU (s) | peak memory (MB) | files written |\n|---|---|---:|---:|---:|---:|\n'
+  for c in "${cases[@]}"; do
+    for t in "${tools[@]}"; do
+      f="$name.$c.$t"
+      case $t in portal) tn=portal ;; hugo) tn="Hugo, minimal layouts" ;; matched) tn="Hugo, the portal's pages" ;; esac
+      printf '| %s | %s | %.2f | %.2f | %.0f | %s |\n' "${label[$c]}" "$tn" "$(col "$f" 1)" "$(col "$f" 2)" \
+        "$(echo "$(col "$f" 3) / 1024" | bc -l)" "$([ "$c" = first ] && echo "all" || col "$f" 4)"
+    done
+  done
+  printf '\n| case | wall portal/Hugo (minimal · the portal'"'"'s pages) | CPU portal/Hugo (minimal · the portal'"'"'s pages) | memory portal/Hugo (minimal · the portal'"'"'s pages) |\n|---|---:|---:|---:|\n'
+  for c in "${cases[@]}"; do
+    p="$name.$c.portal" h="$name.$c.hugo" m="$name.$c.matched"
+    printf '| %s | %.2f · %.2f | %.2f · %.2f | %.2f · %.2f |\n' "${label[$c]}" \
+      "$(ratio "$(col "$p" 1)" "$(col "$h" 1)")" "$(ratio "$(col "$p" 1)" "$(col "$m" 1)")" \
+      "$(ratio "$(col "$p" 2)" "$(col "$h" 2)")" "$(ratio "$(col "$p" 2)" "$(col "$m" 2)")" \
+      "$(ratio "$(col "$p" 3)" "$(col "$h" 3)")" "$(ratio "$(col "$p" 3)" "$(col "$m" 3)")"
+  done
+  read -r sw sc sm sf < "$work/$name.second"
+  printf '\nThe portal'"'"'s first rebuild after a build into an empty folder, which makes its second generation: %.2f s wall, %.2f s CPU, %s files written.\n' "$sw" "$sc" "$sf"
+done
 if [ -n "$cmark_cpu" ]; then
-  printf '\ncmark-gfm alone on the same bodies: %.2f s CPU; portal CPU / cmark-gfm CPU: %.2f\n' "$cmark_cpu" "$(ratio "$pc" "$cmark_cpu")"
+  printf '\ncmark-gfm alone on the same bodies: %.2f s CPU; the portal'"'"'s CPU for a first build into memory / cmark-gfm'"'"'s: %.2f\n' \
+    "$cmark_cpu" "$(ratio "$(col tmpfs.first.portal 2)" "$cmark_cpu")"
 fi
