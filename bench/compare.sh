@@ -134,10 +134,10 @@ version=$(hugo version | awk '{print $2}' | cut -d+ -f1)
 files=$(find "$work/portal/content" -name '*.md' | wc -l)
 mb=$(find "$work/portal/content" -name '*.md' -printf '%s\n' | awk '{s+=$1} END {printf "%.1f", s/1e6}')
 echo "corpus: $files pages, $mb MB of Markdown, $commits commits; $runs runs of each case, medians; Hugo $version"
-declare -A where=([disk]="the project's file system ($(df --output=fstype "$work" | tail -1 | tr -d ' '), $work)"
-                  [tmpfs]="memory ($(df --output=fstype "$shm" | tail -1 | tr -d ' '))")
+declare -A where=([disk]="on the project's file system ($(df --output=fstype "$work" | tail -1 | tr -d ' '), $work)"
+                  [tmpfs]="in memory ($(df --output=fstype "$shm" | tail -1 | tr -d ' '))")
 for name in disk tmpfs; do
-  printf '\n### Outputs on %s\n\n' "${where[$name]}"
+  printf '\n### Outputs %s\n\n' "${where[$name]}"
   printf '| case | tool | wall (s) | CPU (s) | peak memory (MB) | files written |\n|---|---|---:|---:|---:|---:|\n'
   for c in "${cases[@]}"; do
     for t in "${tools[@]}"; do
