@@ -12,6 +12,7 @@
 #include "output.h"
 #include "outputs.h"
 #include "pages.h"
+#include "search_index.h"
 #include "theme.h"
 
 namespace portal {
@@ -88,12 +89,14 @@ void render_files(const BuildOptions& options, const BuiltSite& built, const Fil
     if (options.progress) options.progress("Rendering pages", done, total);
   });
   result.pages = page_paths.size();
-  if (options.progress) options.progress("Writing files", 0, 0);  // the pages are written; the rest follows
   auto emit = [&](OutputFile&& file) {
     sink(std::move(file));
     ++files;
   };
-  for (auto& extra : render_outputs(site, built.history, page_paths, options.jobs)) emit({extra.path, std::move(extra.content), {}});
+  if (options.progress) options.progress("Indexing for search", 0, 0);
+  for (auto& piece : render_search_index(site, options.jobs)) emit({piece.path, std::move(piece.content), {}});
+  if (options.progress) options.progress("Writing files", 0, 0);  // the pages are written; the rest follows
+  for (auto& extra : render_outputs(site, built.history, page_paths)) emit({extra.path, std::move(extra.content), {}});
   for (auto& copy : render_bulletin_copies(site, theme)) emit({copy.path, std::move(copy.content), {}});
   for (const auto& asset : site.assets) {
     if (asset.published) emit({asset.url.substr(1), {}, options.source / asset.path});

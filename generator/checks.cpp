@@ -11,7 +11,7 @@ namespace portal {
 
 std::vector<std::string> generated_urls() {
   return {"/agreements/",   "/meetings/",           "/dhr/",          "/bulletins/",         "/events/",
-          "/priorities/",   "/plans/",              "/search/",       "/search/index.json",  "/feeds/bulletins.xml",
+          "/priorities/",   "/plans/",              "/search/",       "/search/meta.json",  "/feeds/bulletins.xml",
           "/sitemap.xml",   "/robots.txt",          "/404.html",      "/events/upcoming.ics", "/assets/portal.css",
           "/assets/search.js", "/favicon.ico"};
 }

@@ -86,6 +86,11 @@ void add_history(map& ctx, const Site& site, const History& history, const std::
 
 std::string comparison_url(const Document& newer) { return newer.url + "changes/"; }
 
+std::string comparison_title(const Document& newer) {
+  const auto* a = newer.as<AgreementData>();
+  return "What changed in version " + (a ? a->version : std::string());
+}
+
 namespace {
 
 array named_changes(const std::vector<NamedChange>& changes) {

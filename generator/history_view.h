@@ -30,5 +30,7 @@ mstch::map comparison_fields(const Site& site, const AgreementComparison& c, con
 
 // URL of the page comparing an agreement with the version it supersedes.
 std::string comparison_url(const Document& newer);
+// Its title: "What changed in version 4.0".
+std::string comparison_title(const Document& newer);
 
 }  // namespace portal

@@ -6,7 +6,6 @@
 #include <toml++/toml.h>
 
 #include "json.h"
-#include "parallel.h"
 #include "text.h"
 
 namespace portal {
@@ -179,114 +178,14 @@ std::string calendar(const Site& site, const History& history, const std::vector
 
 }  // namespace
 
-std::string search_words(std::string_view html) {
-  // A word: a run of ASCII letters and digits and of any non-ASCII bytes (so
-  // "Café" stays whole); tags and the entities the renderer writes (all for
-  // ASCII punctuation) separate words. A document holds thousands of words
-  // and few distinct ones, so each is looked up in an open-addressed table
-  // of the words kept so far (offsets into `out`), with FNV-1a hashes.
-  auto word_byte = [](unsigned char c) {
-    return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-  };
-  std::string out;
-  out.reserve(html.size());
-  struct Slot {
-    std::uint32_t offset = 0, size = 0;  // size 0: empty
-    std::uint64_t hash = 0;
-  };
-  std::vector<Slot> table(256);
-  std::size_t kept = 0;
-  auto place = [](std::vector<Slot>& t, const Slot& slot) {
-    for (std::size_t at = slot.hash & (t.size() - 1);; at = (at + 1) & (t.size() - 1)) {
-      if (t[at].size == 0) {
-        t[at] = slot;
-        return;
-      }
-    }
-  };
-  std::size_t i = 0;
-  const std::size_t n = html.size();
-  while (i < n) {
-    const char c = html[i];
-    if (c == '<') {
-      const auto close = html.find('>', i);
-      i = close == std::string_view::npos ? n : close + 1;
-      continue;
-    }
-    if (c == '&') {
-      const auto semi = html.find(';', i);
-      i = semi == std::string_view::npos || semi - i > 8 ? i + 1 : semi + 1;
-      continue;
-    }
-    if (!word_byte(static_cast<unsigned char>(c))) {
-      ++i;
-      continue;
-    }
-    // Append the word, lower-cased, after a space; keep it if it is new.
-    const std::size_t mark = out.size();
-    if (!out.empty()) out += ' ';
-    const std::size_t start = out.size();
-    std::uint64_t hash = 14695981039346656037ull;
-    for (; i < n && word_byte(static_cast<unsigned char>(html[i])); ++i) {
-      char b = html[i];
-      if (b >= 'A' && b <= 'Z') b = static_cast<char>(b - 'A' + 'a');
-      out += b;
-      hash = (hash ^ static_cast<unsigned char>(b)) * 1099511628211ull;
-    }
-    const std::string_view word(out.data() + start, out.size() - start);
-    bool seen = false;
-    for (std::size_t at = hash & (table.size() - 1); table[at].size != 0; at = (at + 1) & (table.size() - 1)) {
-      const Slot& s = table[at];
-      if (s.hash == hash && std::string_view(out.data() + s.offset, s.size) == word) {
-        seen = true;
-        break;
-      }
-    }
-    if (seen) {
-      out.resize(mark);
-      continue;
-    }
-    place(table, {static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(word.size()), hash});
-    if (++kept * 2 > table.size()) {
-      std::vector<Slot> larger(table.size() * 2);
-      for (const Slot& s : table)
-        if (s.size != 0) place(larger, s);
-      table.swap(larger);
-    }
-  }
-  out.shrink_to_fit();  // it was given room for the whole page
-  return out;
-}
-
-RenderedFile render_search_index(const Site& site, int jobs) {
-  std::vector<std::string> words(site.documents.size());
-  parallel_for(site.documents.size(), jobs, [&](std::size_t i) {
-    if (site.published[i]) words[i] = search_words(site.bodies[i].html);
-  });
-  toml::array entries;
-  for (std::size_t i = 0; i < site.documents.size(); ++i) {
-    if (!site.published[i]) continue;
-    const Document& d = site.documents[i];
-    entries.push_back(toml::table{{"url", text::encode_url_path(d.url.substr(1))},
-                                  {"title", d.title.value},
-                                  {"kind", kind_name(d.kind)},
-                                  {"date", d.date ? d.date->long_form() : std::string()},
-                                  {"summary", d.summary},
-                                  {"words", std::move(words[i])}});
-  }
-  toml::table root{{"documents", std::move(entries)}};
-  return {"search/index.json", to_json(root, JsonLayout::compact)};
-}
-
 std::string event_calendar_url(const Document& event) { return event.url + "event.ics"; }
 
 std::vector<RenderedFile> render_outputs(const Site& site, const History& history,
-                                         const std::vector<std::string>& page_paths, int jobs) {
+                                         const std::vector<std::string>& page_paths) {
   std::vector<RenderedFile> out;
   out.push_back(bulletin_feed(site));
   out.push_back(sitemap(site, page_paths));
   out.push_back({"robots.txt", "User-agent: *\nAllow: /\n\nSitemap: " + site.config.base_url + "sitemap.xml\n"});
-  out.push_back(render_search_index(site, jobs));
   auto events = published(site, Kind::event);
   std::vector<const Document*> upcoming;
   for (const Document* e : events) {

@@ -11,6 +11,7 @@
 #include <mstch/mstch.hpp>
 
 #include "git_history.h"
+#include "priority_stories.h"
 #include "site.h"
 #include "text.h"
 
@@ -28,23 +29,6 @@ struct PageJob {
   std::string url;
   std::string template_name;
   std::function<map()> context;
-};
-
-// Every priority id that names one priority over time (through `formerly`), the
-// versions it appears in, and the published documents filed under any of its ids.
-struct PriorityStory {
-  struct Version {
-    const Document* agreement;
-    std::string id;
-    std::string name;
-    std::string lead;
-    bool theme = false;
-  };
-  std::vector<std::string> ids;         // every id, oldest first
-  std::vector<Version> versions;        // by effective date
-  std::vector<std::size_t> documents;   // published documents, newest first
-  [[nodiscard]] const std::string& latest_name() const { return versions.back().name; }
-  [[nodiscard]] bool theme() const { return versions.back().theme; }
 };
 
 class PageBuilder {
@@ -77,7 +61,6 @@ class PageBuilder {
   map comparison_page(const Document& newer, const Document& older);
 
   // page_lists.cpp: the home page's lists, section indexes, priorities, plans, search.
-  void build_stories();
   void add_home_fields(map& ctx, const std::string& url);
   void add_meeting_neighbours(map& ctx, const Document& d);
   map meetings_index();
@@ -96,8 +79,7 @@ class PageBuilder {
   std::vector<char> private_commit_;
   std::vector<std::size_t> meetings_;     // published meetings, in date order
   std::vector<const Document*> menu_;     // published menu pages, by weight
-  std::vector<PriorityStory> stories_;
-  std::map<std::string, std::size_t> story_of_;  // any priority or theme id → its story
+  PriorityStories told_;  // every priority and theme, following renames
 };
 
 const Document* find_meeting(const Site& site, const std::string& folder);

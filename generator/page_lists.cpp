@@ -6,88 +6,16 @@
 
 #include "chart.h"
 #include "page_builder.h"
+#include "search_entries.h"
+#include "sections.h"
 
 namespace portal::detail {
 
 namespace {
 
-// Union-find over priority ids, so that renamed ids tell one story.
-class IdGroups {
- public:
-  std::string find(const std::string& id) {
-    auto it = parent_.find(id);
-    if (it == parent_.end()) {
-      parent_[id] = id;
-      return id;
-    }
-    if (it->second == id) return id;
-    const std::string root = find(it->second);
-    parent_[id] = root;
-    return root;
-  }
-  void join(const std::string& a, const std::string& b) {
-    const auto ra = find(a), rb = find(b);
-    if (ra != rb) parent_[rb] = ra;
-  }
-
- private:
-  std::map<std::string, std::string> parent_;
-};
-
 int day_of(const Document& d) { return d.date ? d.date->day_number() : 0; }
 
 }  // namespace
-
-void PageBuilder::build_stories() {
-  // Published agreements, oldest first.
-  std::vector<std::size_t> agreements;
-  for (std::size_t i : site_.agreements)
-    if (site_.published[i]) agreements.push_back(i);
-  IdGroups groups;
-  for (std::size_t i : agreements) {
-    const auto& a = *site_.documents[i].as<AgreementData>();
-    for (const auto& p : a.priorities) {
-      groups.find(p.id.value);
-      for (const auto& f : p.formerly) groups.join(p.id.value, f.value);
-    }
-    for (const auto& t : a.themes) groups.find(t.id.value);
-  }
-  std::map<std::string, std::size_t> story_of_root;
-  auto story_for = [&](const std::string& id) -> PriorityStory& {
-    const auto root = groups.find(id);
-    auto [it, inserted] = story_of_root.emplace(root, stories_.size());
-    if (inserted) stories_.emplace_back();
-    PriorityStory& story = stories_[it->second];
-    if (std::find(story.ids.begin(), story.ids.end(), id) == story.ids.end()) story.ids.push_back(id);
-    story_of_[id] = it->second;
-    return story;
-  };
-  for (std::size_t i : agreements) {
-    const Document& doc = site_.documents[i];
-    const auto& a = *doc.as<AgreementData>();
-    for (const auto& p : a.priorities) {
-      for (const auto& f : p.formerly) story_for(f.value);
-      std::string lead;
-      for (const auto& l : a.leads)
-        if (l.priority.value == p.id.value) lead = l.lead;
-      story_for(p.id.value).versions.push_back({&doc, p.id.value, p.name, lead, false});
-    }
-    for (const auto& t : a.themes) story_for(t.id.value).versions.push_back({&doc, t.id.value, t.name, {}, true});
-  }
-  for (std::size_t i = 0; i < site_.documents.size(); ++i) {
-    const Document& d = site_.documents[i];
-    if (!site_.published[i]) continue;
-    std::set<std::size_t> filed;
-    for (const auto& p : d.priorities)
-      if (const auto it = story_of_.find(p.value); it != story_of_.end()) filed.insert(it->second);
-    for (std::size_t s : filed) stories_[s].documents.push_back(i);
-  }
-  for (auto& story : stories_) {
-    std::stable_sort(story.documents.begin(), story.documents.end(), [&](std::size_t a, std::size_t b) {
-      return day_of(site_.documents[b]) < day_of(site_.documents[a]);
-    });
-  }
-}
 
 map PageBuilder::entry(const std::string& from, const Document& d) {
   map e = link_to(from, d);
@@ -152,7 +80,7 @@ void PageBuilder::add_meeting_neighbours(map& ctx, const Document& d) {
 
 map PageBuilder::agreements_index() {
   const std::string url = "/agreements/";
-  map ctx = base(url, "Community Safety Agreements", {});
+  map ctx = base(url, section_title(url), {});
   const Document* in_force = site_.agreement_in_force(site_.today, Site::Scope::published);
   auto indices = site_.published_of(Kind::agreement);
   std::stable_sort(indices.begin(), indices.end(), [&](std::size_t a, std::size_t b) {
@@ -173,7 +101,7 @@ map PageBuilder::agreements_index() {
 
 map PageBuilder::meetings_index() {
   const std::string url = "/meetings/";
-  map ctx = base(url, "Meetings", {});
+  map ctx = base(url, section_title(url), {});
   auto indices = meetings_;  // gathered once a build
   std::reverse(indices.begin(), indices.end());  // newest first
   array years;
@@ -203,7 +131,7 @@ map PageBuilder::meetings_index() {
 
 map PageBuilder::events_index() {
   const std::string url = "/events/";
-  map ctx = base(url, "Events", {});
+  map ctx = base(url, section_title(url), {});
   std::vector<const Document*> upcoming, past;
   for (std::size_t i : site_.published_of(Kind::event)) {
     const Document& d = site_.documents[i];
@@ -224,7 +152,7 @@ map PageBuilder::events_index() {
 
 map PageBuilder::priority_page(const PriorityStory& story, const std::string& id) {
   const std::string url = priority_url(id);
-  map ctx = base(url, story.latest_name(), {{"Priorities and themes", "/priorities/"}});
+  map ctx = base(url, story.latest_name(), {{section_title("/priorities/"), "/priorities/"}});
   ctx["is_theme"] = story.theme();
   // Renamed ids: say what it was and what it became.
   std::vector<std::string> names;
@@ -265,14 +193,14 @@ map PageBuilder::priority_page(const PriorityStory& story, const std::string& id
 
 map PageBuilder::priorities_index() {
   const std::string url = "/priorities/";
-  map ctx = base(url, "Priorities and themes", {});
+  map ctx = base(url, section_title(url), {});
   array priorities, themes;
-  std::vector<std::size_t> order(stories_.size());
+  std::vector<std::size_t> order(told_.stories.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return stories_[a].latest_name() < stories_[b].latest_name(); });
+                   [&](std::size_t a, std::size_t b) { return told_.stories[a].latest_name() < told_.stories[b].latest_name(); });
   for (std::size_t s : order) {
-    const auto& story = stories_[s];
+    const auto& story = told_.stories[s];
     const auto& latest = story.versions.back();
     map row{{"name", story.latest_name()},
             {"url", rel(url, priority_url(latest.id))},
@@ -287,7 +215,7 @@ map PageBuilder::priorities_index() {
 
 map PageBuilder::plan_page(const Plan& plan) {
   const std::string url = "/plans/" + plan.id.value + "/";
-  map ctx = base(url, plan.title, {{"Plans", "/plans/"}});
+  map ctx = base(url, plan.title, {{section_title("/plans/"), "/plans/"}});
   ctx["owner"] = plan.owner;
   ctx["period"] = plan.period;
   ctx["plan_url"] = plan.url;
@@ -305,7 +233,7 @@ map PageBuilder::plan_page(const Plan& plan) {
 
 map PageBuilder::plans_index() {
   const std::string url = "/plans/";
-  map ctx = base(url, "Plans", {});
+  map ctx = base(url, section_title(url), {});
   std::vector<const Plan*> plans;
   for (const auto& p : site_.plans) plans.push_back(&p);
   std::stable_sort(plans.begin(), plans.end(), [](const Plan* a, const Plan* b) { return a->title < b->title; });
@@ -319,8 +247,26 @@ map PageBuilder::plans_index() {
 map PageBuilder::search_page() {
   const std::string url = "/search/";
   map ctx = base(url, "Search", {});
-  ctx["index_url"] = rel(url, "/search/index.json");
+  ctx["meta_url"] = rel(url, "/search/meta.json");
+  ctx["root_url"] = rel(url, "/");
   ctx["script_url"] = rel(url, "/assets/search.js");
+  // The filters' values, as the index has them (search_entries.h).
+  array kinds, priorities, years;
+  for (const auto& k : search::kinds()) kinds.push_back(map{{"id", str(k.id)}, {"label", str(k.label)}});
+  std::vector<const PriorityStory*> stories;
+  for (const auto& story : told_.stories) stories.push_back(&story);
+  std::stable_sort(stories.begin(), stories.end(),
+                   [](const PriorityStory* a, const PriorityStory* b) { return a->latest_name() < b->latest_name(); });
+  for (const PriorityStory* story : stories)
+    priorities.push_back(map{{"id", story->current_id()}, {"name", story->latest_name()}});
+  std::set<int, std::greater<>> dated;
+  for (std::size_t i = 0; i < site_.documents.size(); ++i)
+    if (site_.released[i] && site_.documents[i].kind != Kind::home && site_.documents[i].date)
+      dated.insert(site_.documents[i].date->year);
+  for (int year : dated) years.push_back(std::to_string(year));
+  ctx["search_kinds"] = kinds;
+  ctx["search_priorities"] = priorities;
+  ctx["search_years"] = years;
   return ctx;
 }
 

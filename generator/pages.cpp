@@ -12,6 +12,7 @@
 #include "outputs.h"
 #include "page_builder.h"
 #include "parallel.h"
+#include "sections.h"
 #include "urls.h"
 
 namespace portal {
@@ -30,7 +31,7 @@ bool is_url(const std::string& s) { return s.starts_with("https://") || s.starts
 PageBuilder::PageBuilder(const Site& site, const History& history)
     : site_(site), history_(history), private_commit_(private_commits(site, history)),
       meetings_(site_.published_of(Kind::meeting)) {
-  build_stories();
+  told_ = priority_stories(site_);
   // The menu pages, once: every page's navigation lists them.
   for (std::size_t i = 0; i < site_.documents.size(); ++i) {
     const Document& d = site_.documents[i];
@@ -149,7 +150,7 @@ array PageBuilder::priorities_of(const Document& d) {
         if (th.id.value == p.value) name = th.name;
     }
     map tag{{"id", p.value}, {"name", name}};
-    if (story_of_.count(p.value)) tag["url"] = rel(d.url, priority_url(p.value));
+    if (told_.story_of.count(p.value)) tag["url"] = rel(d.url, priority_url(p.value));
     out.push_back(tag);
   }
   return out;
@@ -204,7 +205,7 @@ map PageBuilder::comparison_page(const Document& newer, const Document& older) {
   const std::string url = comparison_url(newer);
   const auto& n = *newer.as<AgreementData>();
   const auto& o = *older.as<AgreementData>();
-  map ctx = base(url, "What changed in version " + n.version,
+  map ctx = base(url, comparison_title(newer),
                  {{"Agreements", "/agreements/"}, {newer.title.value, newer.url}});
   for (auto& [key, value] : comparison_fields(site_, compare_agreements(older, newer), url)) ctx[key] = value;
   ctx["older"] = link_to(url, older);
@@ -435,15 +436,13 @@ std::vector<PageJob> PageBuilder::jobs() {
   out.push_back({"/agreements/", "agreements", [this] { return agreements_index(); }});
   out.push_back({"/meetings/", "meetings", [this] { return meetings_index(); }});
   out.push_back({"/events/", "events", [this] { return events_index(); }});
-  out.push_back({"/dhr/", "list", [this] {
-                   return section_list("/dhr/", "Domestic Homicide Reviews",
-                                       "Published executive summaries of Domestic Homicide Reviews.", Kind::dhr, true);
-                 }});
-  out.push_back({"/bulletins/", "list", [this] {
-                   return section_list("/bulletins/", "E-bulletins", "The partnership's monthly e-bulletins.",
-                                       Kind::bulletin, true);
-                 }});
-  for (const auto& story : stories_)
+  for (const char* url : {"/dhr/", "/bulletins/"}) {
+    const Kind kind = std::string_view(url) == "/dhr/" ? Kind::dhr : Kind::bulletin;
+    out.push_back({url, "list", [this, url, kind] {
+                     return section_list(url, section_title(url), section_intro(url), kind, true);
+                   }});
+  }
+  for (const auto& story : told_.stories)
     for (const auto& id : story.ids)
       out.push_back({priority_url(id), "priority", [this, &story, id] { return priority_page(story, id); }});
   out.push_back({"/priorities/", "priorities", [this] { return priorities_index(); }});

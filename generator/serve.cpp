@@ -18,6 +18,7 @@
 #include "markdown.h"
 #include "outputs.h"
 #include "pages.h"
+#include "search_index.h"
 #include "text.h"
 
 namespace portal {
@@ -242,8 +243,11 @@ std::string PreviewServer::respond(const std::string& request_path, std::string&
   if (path.ends_with('/')) path += "index.html";
   path = path.substr(1);
   const std::lock_guard lock(mutex_);
-  if (path == "search/index.json" && search_stale_ && built_ && built_->site) {
-    files_[path] = {render_search_index(*built_->site).content, {}};
+  // The index is made again, whole, when a search begins after a change:
+  // meta.json first, and the pieces it names with it.
+  if (path == "search/meta.json" && search_stale_ && built_ && built_->site) {
+    std::erase_if(files_, [](const auto& file) { return file.first.starts_with("search/") && file.first != "search/index.html"; });
+    for (auto& f : render_search_index(*built_->site, options_.jobs)) files_[f.path] = {std::move(f.content), {}};
     search_stale_ = false;
   }
   auto it = files_.find(path);

@@ -178,10 +178,11 @@ std::vector<Plan> read_plans(const fs::path& root, const std::string& path, Diag
 // filed under) a restricted agenda item is never published.
 void decide_publication(Site& site, const LoadOptions& options) {
   site.published.assign(site.documents.size(), false);
+  site.released.assign(site.documents.size(), false);
   site.withheld_because.assign(site.documents.size(), std::string());
-  auto own = [&](const Document& d) -> std::string {
+  auto own = [&](const Document& d, Drafts drafts) -> std::string {
     if (d.restricted) return "restricted";
-    if (d.draft && options.drafts == Drafts::hide) return "a draft";
+    if (d.draft && drafts == Drafts::hide) return "a draft";
     // Events and meetings are dated by when they take place, and are announced
     // beforehand; every other date says when a document is released.
     const bool announced = d.kind == Kind::event || d.kind == Kind::meeting;
@@ -189,13 +190,12 @@ void decide_publication(Site& site, const LoadOptions& options) {
       return "dated in the future (" + d.date->long_form() + ")";
     return {};
   };
-  for (std::size_t i = 0; i < site.documents.size(); ++i) {
-    const Document& d = site.documents[i];
-    std::string why = own(d);
+  auto withheld = [&](const Document& d, Drafts drafts) {
+    std::string why = own(d, drafts);
     if (why.empty() && (d.kind == Kind::notes || d.kind == Kind::paper)) {
       const Document* meeting = site.meeting_of(d);
       if (!meeting) why = "in a meeting folder without _index.md";
-      else if (const auto meeting_why = own(*meeting); !meeting_why.empty()) why = "part of a meeting that is " + meeting_why;
+      else if (const auto meeting_why = own(*meeting, drafts); !meeting_why.empty()) why = "part of a meeting that is " + meeting_why;
       if (why.empty() && d.kind == Kind::paper) {
         const auto* m = meeting->as<MeetingData>();
         const auto* p = d.as<PaperData>();
@@ -207,8 +207,13 @@ void decide_publication(Site& site, const LoadOptions& options) {
         }
       }
     }
+    return why;
+  };
+  for (std::size_t i = 0; i < site.documents.size(); ++i) {
+    const std::string why = withheld(site.documents[i], options.drafts);
     site.published[i] = why.empty();
     site.withheld_because[i] = why;
+    site.released[i] = why.empty() && (options.drafts == Drafts::hide || withheld(site.documents[i], Drafts::hide).empty());
   }
 }
 

@@ -67,6 +67,10 @@ struct Site {
   SiteConfig config;
   std::vector<Document> documents;  // sorted by path
   std::vector<bool> published;      // parallel to documents
+  // Parallel to documents: published by a build without --drafts. What a
+  // --drafts preview shows only as a draft is not released (the search
+  // index holds released documents alone).
+  std::vector<bool> released;
   std::vector<std::string> withheld_because;  // parallel to documents; empty when published
   std::vector<RenderedMarkdown> bodies;  // parallel to documents; empty for unpublished ones
   std::vector<Plan> plans;

@@ -162,10 +162,6 @@ TEST_CASE("feeds, sitemap, robots.txt, calendars, search index and chart", "[fea
   CHECK(contains(ics, "LOCATION:Oakwood House\\, Maidstone\r\n"));
   CHECK(contains(tree.at("events/upcoming.ics"), "SUMMARY:Annual conference\r\n"));
   CHECK_FALSE(contains(tree.at("events/upcoming.ics"), "Webinar"));
-  const auto& index = tree.at("search/index.json");
-  CHECK(contains(index, "\"url\" : \"meetings/2020-03-18/b1-csa-update/\""));
-  CHECK(contains(index, "\"words\" : \"1 0 background the agreement is refreshed each year\""));
-  CHECK_FALSE(contains(index, "<p>"));
   const auto& search = tree.at("search/index.html");
   CHECK(contains(search, "<noscript>"));
   CHECK(contains(search, "<li><a href=\"../meetings/\">Meetings</a></li>"));
@@ -173,14 +169,6 @@ TEST_CASE("feeds, sitemap, robots.txt, calendars, search index and chart", "[fea
   CHECK(contains(agreement, "<svg class=\"chart\""));
   CHECK(contains(agreement, "role=\"img\" aria-labelledby=\"assessments-chart-title assessments-chart-desc\""));
   CHECK(contains(agreement, "<text class=\"chart-label\"><tspan x=\"0\" y=\"17\">Domestic Abuse</tspan></text>"));
-}
-
-TEST_CASE("the search index holds each distinct word of a text once, lower-cased, without markup", "[features]") {
-  CHECK(portal::search_words("<h2 id=\"a\">Road Safety</h2>\n<p>Road &amp; rail: <em>Safety</em> first, caf\xc3\xa9 R&amp;D 2024.</p>") ==
-        "road safety rail first caf\xc3\xa9 r d 2024");
-  CHECK(portal::search_words("") == "");
-  CHECK(portal::search_words("<p>&#39;quoted&#39; &lt;b&gt;</p>") == "quoted b");
-  CHECK(portal::search_words("<p>unclosed &amp") == "unclosed amp");
 }
 
 TEST_CASE("agenda items and minutes link each other, and numbered paragraphs have anchors a link may cite", "[features]") {

@@ -8,6 +8,7 @@
 #include "markdown.h"
 #include "outputs.h"
 #include "pages.h"
+#include "search_index.h"
 #include "site.h"
 #include "theme.h"
 #include "support.h"
@@ -232,8 +233,9 @@ TEST_CASE("every writer drops control characters and escapes for its format, wha
   std::string theme_error;
   const auto theme = portal::load_theme(fixture("every-kind"), "default", theme_error);
   REQUIRE(theme);
-  const auto outputs = portal::render_outputs(site, portal::History{}, {"index.html"}, 1);
-  std::size_t calendars = 0;
+  auto outputs = portal::render_outputs(site, portal::History{}, {"index.html"});
+  for (auto& file : portal::render_search_index(site)) outputs.push_back(std::move(file));
+  std::size_t calendars = 0, search_docs = 0;
   for (const auto& file : outputs) {
     INFO(file.path);
     const bool ics = file.path.ends_with(".ics");
@@ -255,15 +257,18 @@ TEST_CASE("every writer drops control characters and escapes for its format, wha
         CHECK(contains(unfolded, "SUMMARY:Evil\\nATTENDEE:x[31m <b>&amp\\;</b>  \\;\\,\\\\end"));
       if (contains(unfolded, "UID:ev")) CHECK(contains(unfolded, "UID:ev\\nATTENDEE:evil@example.org"));
     }
-    if (file.path == "search/index.json") {
+    if (file.path.starts_with("search/docs/") && file.path.ends_with(".json")) {
+      ++search_docs;
       CHECK_FALSE(contains(file.content, "<"));
       CHECK_FALSE(contains(file.content, ">"));
       CHECK_FALSE(contains(file.content, "&"));
-      CHECK(contains(file.content, "\\u003cb\\u003e\\u0026amp;\\u003c/b\\u003e"));
+      CHECK_FALSE(contains(file.content, "\r"));
+      CHECK(contains(file.content, "\"title\":\"Evil\\nATTENDEE:x[31m \\u003cb\\u003e\\u0026amp;\\u003c/b\\u003e"));
     }
     if (file.path == "feeds/bulletins.xml") CHECK(contains(file.content, "&lt;b&gt;&amp;amp;&lt;/b&gt;"));
   }
   CHECK(calendars >= 2);
+  CHECK(search_docs >= 1);
   for (const auto& copy : portal::render_bulletin_copies(site, *theme)) {
     INFO(copy.path);
     CHECK(forbidden_in(copy.content, false).empty());

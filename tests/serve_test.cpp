@@ -215,7 +215,7 @@ TEST_CASE("200 connections of 50 requests each are all served while the author s
   });
   std::vector<std::thread> clients;
   const std::vector<std::string> paths = {"/", "/bulletins/2024-06/", "/agreements/2020-04/", "/assets/portal.css",
-                                          "/search/index.json", "/nowhere/"};
+                                          "/search/meta.json", "/nowhere/"};
   for (int c = 0; c < 200; ++c) {
     clients.emplace_back([&, c] {
       for (int r = 0; r < 50; ++r) {

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <regex>
 
 #include "support.h"
 
@@ -45,11 +46,18 @@ TEST_CASE("every published document of the every-kind site gets its page", "[sit
       "plans/drug-strategy/index.html", "plans/index.html", "plans/safer-in-kent/index.html",
       "priorities/domestic-abuse/index.html", "priorities/early-intervention/index.html", "priorities/index.html",
       "priorities/serious-organised-crime/index.html", "priorities/serious-violence-organised-crime/index.html",
-      "robots.txt", "search/index.html", "search/index.json", "sitemap.xml"};
-  // Exactly these: no page, list entry or file for restricted, draft or future-dated material.
+      "robots.txt", "search/index.html", "search/meta.json", "sitemap.xml"};
+  // Exactly these: no page, list entry or file for restricted, draft or future-dated material...
   std::vector<std::string> actual;
-  for (const auto& [path, content] : tree) actual.push_back(path);
+  std::map<std::string, int> pieces;
+  static const std::regex piece("search/(words|stems|places|docs)/[0-9]+-[0-9a-f]{8}\\.(json|txt)");
+  for (const auto& [path, content] : tree) {
+    if (std::regex_match(path, piece)) ++pieces[path.substr(7, path.find('/', 7) - 7)];
+    else actual.push_back(path);
+  }
   CHECK(actual == expected);
+  // ...and the search index's pieces, named by their content: one of each at this size (a page's texts in .txt).
+  CHECK(pieces == std::map<std::string, int>{{"docs", 2}, {"places", 1}, {"stems", 1}, {"words", 1}});
   CHECK(tree.count(".portal-output") == 1);
 
   const std::string& agreement = tree.at("agreements/2020-04/index.html");
@@ -123,6 +131,23 @@ TEST_CASE("restricted, draft and future content reaches no output file", "[site]
     INFO(token);
     CHECK_FALSE(any_file_contains(preview, token));
   }
+  // The search index holds words lower-cased and cut at hyphens: no piece of any leak token, draft or not,
+  // in either build; drafts are never indexed, not even for a preview.
+  for (const auto* build : {&tree, &preview}) {
+    std::size_t searched = 0;
+    for (const auto& [path, content] : *build) {
+      if (!path.starts_with("search/") || path == "search/index.html") continue;
+      INFO(path);
+      ++searched;
+      std::string lower = content;
+      std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+      for (const char* token : {"leaktoken", "secret-page", "draft-page", "e1-annex", "e1-dhr-update", "bulletins/2999-01"})
+        CHECK(lower.find(token) == std::string::npos);
+    }
+    CHECK(searched >= 5);
+  }
+  CHECK(contains(preview.at("search/meta.json"), "\"documents\":" + std::to_string(28)));
+  CHECK(contains(tree.at("search/meta.json"), "\"documents\":" + std::to_string(28)));
 }
 
 TEST_CASE("the same input gives the same bytes, on one thread or two", "[site]") {

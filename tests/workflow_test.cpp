@@ -113,16 +113,22 @@ TEST_CASE("serve shows an edit within seconds, and a broken edit's problems whil
   CHECK(server.files_parsed() == 1);  // only the edited file was read again
 
   // A change of text alone: only that page is made again.
-  replace_in(bulletin, "An information session is planned.", "An information session is planned for July.");
+  replace_in(bulletin, "An information session is planned.", "An information session is planned for Midsummer.");
   const auto text_edit = fetch_until(client, "/bulletins/2024-06/", [](const std::string& b) {
-    return contains(b, "An information session is planned for July.");
+    return contains(b, "An information session is planned for Midsummer.");
   }, std::chrono::seconds(5));
-  CHECK(contains(text_edit, "<p>An information session is planned for July.</p>"));
+  CHECK(contains(text_edit, "<p>An information session is planned for Midsummer.</p>"));
   CHECK(server.text_rebuilds() >= 1);
-  auto index = client.Get("/search/index.json");
-  REQUIRE(index);
-  CHECK(contains(index->body, " july"));  // the index follows: a word the bulletin had not used
-  replace_in(bulletin, "planned for July.", "planned for July, see [the notes](@/meetings/2020-03-18/nowhere.md).");
+  // The index follows: a word the bulletin had not used is in the vocabulary meta.json now names.
+  auto meta = client.Get("/search/meta.json");
+  REQUIRE(meta);
+  std::smatch piece;
+  REQUIRE(std::regex_search(meta->body, piece, std::regex("\"words\":\\[\\[\"\",\"([0-9]+-[0-9a-f]{8})\"\\]")));
+  auto words = client.Get("/search/words/" + piece[1].str() + ".json");
+  REQUIRE(words);
+  CHECK(words->status == 200);
+  CHECK(contains(words->body, "\"midsummer\""));
+  replace_in(bulletin, "planned for Midsummer.", "planned for Midsummer, see [the notes](@/meetings/2020-03-18/nowhere.md).");
   const auto bad_link = fetch_until(client, "/bulletins/2024-06/", [](const std::string& b) {
     return contains(b, "The site was not rebuilt");
   }, std::chrono::seconds(5));
@@ -213,7 +219,7 @@ TEST_CASE("a build reports its phases and counts to whoever asks, and the comman
     most = std::max(most, done);
   };
   REQUIRE(portal::run_build(options).outcome == portal::Outcome::ok);
-  CHECK(phases == std::vector<std::string>{"Reading content", "Checking", "Reading history", "Rendering pages", "Writing files"});
+  CHECK(phases == std::vector<std::string>{"Reading content", "Checking", "Reading history", "Rendering pages", "Indexing for search", "Writing files"});
   CHECK(most > 0);
   const auto quiet = run({"build", "--source", fixture("every-kind").string(), "--output", (tmp.path() / "again").string()});
   CHECK(quiet.status == 0);

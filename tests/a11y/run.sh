@@ -4,7 +4,8 @@
 # meet it: axe-core in headless Chromium and the Nu HTML Checker (check.mjs);
 # a phone, 400 % zoom, text spacing, the keyboard, print, forced colours and the
 # 404 page at a nested address (person.mjs); HTML_CodeSniffer through pa11y
-# (codesniffer.mjs). Each checker must first fail on pages with known faults.
+# (codesniffer.mjs); the search page, its results clicked and its keyboard journey
+# (search.mjs). Each checker must first fail on pages with known faults.
 # Usage: tests/a11y/run.sh PATH_TO_PORTAL   (PORTAL_SCREENSHOTS=DIR also saves screenshots)
 set -euo pipefail
 portal=$(realpath "$1")
@@ -71,7 +72,23 @@ expect "$out/faulty-person.log" \
 must_fail "$out/faulty-codesniffer.log" node codesniffer.mjs "$faulty"
 expect "$out/faulty-codesniffer.log" "htmlcs: index.html: WCAG2AA.Principle1.Guideline1_1.1_1_1.H37"
 
+# The search page with the faults readers met: result links under search/index.json (all 404), the whole
+# list inside a live region, focus left on the button for more; and a word the browser cuts unlike the index.
+cp -r "$out/portal" "$out/faulty-search"
+sed -i -e "s|new URL(info.url + |new URL('index.json' + info.url + |" \
+  -e "s|items\[0\].querySelector('a').focus();||" \
+  -e "s|var list = document.createElement('ol');|var list = document.createElement('ol'); results.setAttribute('aria-live', 'polite');|" \
+  -e "s|var LONGEST_WORD = 64;|var LONGEST_WORD = 12;|" "$out/faulty-search/assets/search.js"
+must_fail "$out/faulty-search.log" node search.mjs "$out/faulty-search" --queries "$root/bench/search/queries.json" --count 2
+expect "$out/faulty-search.log" "\"road safety\": the first result opened http://" "/index.jsonpriorities/road-safety/: 404" \
+  "a live region holds" "after \"more\", focus is on result 0, not the first new one (11)" \
+  "which the browser reads in no page"
+
 # The sites themselves.
 node check.mjs "$out/portal" "$out/fixture" "$out/fixture-drafts"
 node person.mjs "$out/portal" "$out/fixture" "$out/fixture-drafts" ${PORTAL_SCREENSHOTS:+--screenshots "$PORTAL_SCREENSHOTS"}
 node codesniffer.mjs "$out/portal" "$out/fixture" "$out/fixture-drafts"
+node search.mjs "$out/portal" --queries "$root/bench/search/queries.json" --count 10
+node search.mjs "$out/fixture" --common agreement \
+  --renamed serious-organised-crime,serious-violence-organised-crime,refreshed,meetings/2020-03-18/b1-csa-update/
+node search.mjs "$out/fixture-drafts" --common agreement

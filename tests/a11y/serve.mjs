@@ -43,8 +43,23 @@ export function serve(root) {
       if (path.endsWith('/')) path += 'index.html';
       const file = join(root, path);
       if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) return notFound();
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(readFileSync(file));
+      const type = TYPES[extname(file)] ?? 'application/octet-stream';
+      const body = readFileSync(file);
+      // One byte range, as static hosts answer it (the search page reads
+      // passages of its texts this way).
+      const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+      if (range) {
+        const from = Number(range[1]);
+        const to = Math.min(range[2] === '' ? body.length - 1 : Number(range[2]), body.length - 1);
+        if (from > to) {
+          res.writeHead(416, { 'content-range': `bytes */${body.length}` });
+          return res.end();
+        }
+        res.writeHead(206, { 'content-type': type, 'accept-ranges': 'bytes', 'content-range': `bytes ${from}-${to}/${body.length}` });
+        return res.end(body.subarray(from, to + 1));
+      }
+      res.writeHead(200, { 'content-type': type, 'accept-ranges': 'bytes' });
+      res.end(body);
     });
     server.listen(0, '127.0.0.1', () => {
       server.base = `http://127.0.0.1:${server.address().port}${prefix}`;

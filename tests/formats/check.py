@@ -116,6 +116,42 @@ def check_json(path):
             problem(path, f"holds {markup!r}, which a mislabelled answer could read as markup")
 
 
+def check_search(site):
+    """The search index as the search page reads it: meta.json names every piece, each piece is there,
+    each stem's pages are pages of the index, and each page's text lies inside its texts file."""
+    folder = os.path.join(site, "search")
+    try:
+        meta = json.load(open(os.path.join(folder, "meta.json"), encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        problem(folder, f"no readable meta.json: {e}")
+        return
+    missing = [k for k in ("documents", "per_piece", "words", "stems", "docs", "kinds", "groups") if k not in meta]
+    if missing:
+        problem(folder, f"meta.json lacks {', '.join(missing)}")
+        return
+    named = {"index.html", "meta.json"}
+    named.update(f"words/{p[1]}.json" for p in meta["words"])
+    named.update(f"stems/{p[1]}.json" for p in meta["stems"])
+    named.update(f"places/{p[2]}.json" for p in meta["stems"])
+    named.update(f"docs/{p[0]}.json" for p in meta["docs"])
+    named.update(f"docs/{p[1]}.txt" for p in meta["docs"])
+    present = {os.path.relpath(os.path.join(d, f), folder) for d, _, fs in os.walk(folder) for f in fs}
+    for path in sorted(named - present):
+        problem(folder, f"meta.json names {path}, which is not there")
+    for path in sorted(present - named):
+        problem(folder, f"{path} is named by no meta.json entry")
+    pages = 0
+    for piece in meta["docs"]:
+        docs = json.load(open(os.path.join(folder, f"docs/{piece[0]}.json"), encoding="utf-8"))["docs"]
+        size = os.path.getsize(os.path.join(folder, f"docs/{piece[1]}.txt"))
+        for d in docs:
+            pages += 1
+            if d["text"][0] + d["text"][1] > size:
+                problem(folder, f"the text of {d['url']} runs past the end of docs/{piece[1]}.txt")
+    if pages != meta["documents"]:
+        problem(folder, f"meta.json counts {meta['documents']} pages, the docs pieces hold {pages}")
+
+
 def main(sites):
     if not sites:
         print(__doc__, file=sys.stderr)
@@ -137,6 +173,8 @@ def main(sites):
                 elif name.endswith(".json"):
                     check_json(path)
                     counts["json"] += 1
+        if os.path.isdir(os.path.join(site, "search")):
+            check_search(site)
         print(f"{site}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
     for p in problems:
         print(p, file=sys.stderr)

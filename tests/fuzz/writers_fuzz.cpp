@@ -19,6 +19,7 @@
 
 #include "diagnostics.h"
 #include "outputs.h"
+#include "search_index.h"
 #include "site.h"
 #include "text.h"
 #include "urls.h"
@@ -109,7 +110,9 @@ void check_outputs(const std::vector<std::string>& fields) {
     if (auto* e = d.as<portal::EventData>()) e->location = field(k++);
     if (d.kind == portal::Kind::event) d.slug = field(k++);
   }
-  for (const auto& file : portal::render_outputs(s, portal::History{}, {"index.html"}, 1)) {
+  auto outputs = portal::render_outputs(s, portal::History{}, {"index.html"});
+  for (auto& file : portal::render_search_index(s)) outputs.push_back(std::move(file));
+  for (const auto& file : outputs) {
     const bool ics = file.path.ends_with(".ics");
     require(!has_control(file.content, ics));
     if (file.path.ends_with(".json")) require(file.content.find_first_of("<>&") == std::string::npos);

@@ -1,0 +1,332 @@
+#include "search_entries.h"
+
+#include <algorithm>
+#include <set>
+
+#include "compare.h"
+#include "history_view.h"
+#include "markdown.h"
+#include "sections.h"
+#include "text.h"
+
+namespace portal::search {
+
+namespace {
+
+enum KindIndex : std::size_t { agreement, changes, meeting, paper, notes, dhr, bulletin, event, priority, plan, other };
+
+std::size_t kind_index(Kind k) {
+  switch (k) {
+    case Kind::agreement: return agreement;
+    case Kind::meeting: return meeting;
+    case Kind::paper: return paper;
+    case Kind::notes: return notes;
+    case Kind::dhr: return dhr;
+    case Kind::bulletin: return bulletin;
+    case Kind::event: return event;
+    case Kind::home:
+    case Kind::page: return other;
+  }
+  return other;
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string out;
+  for (const auto& p : parts) {
+    if (p.empty()) continue;
+    if (!out.empty()) out += separator;
+    out += p;
+  }
+  return out;
+}
+
+// A fact as a page's list of facts shows it: "Venue: Sessions House".
+void fact(TextBuilder& t, std::string_view label, const std::string& value) {
+  if (text::is_blank(value)) return;
+  t.line(std::string(label) + ": " + value);
+}
+
+std::string site_path(const std::string& url) { return text::encode_url_path(url.substr(1)); }
+
+// A story's priority filter value, and those of the documents filed under it.
+std::vector<std::size_t> filed_under(const Document& d, const PriorityStories& stories) {
+  std::set<std::size_t> out;
+  for (const auto& p : d.priorities)
+    if (const auto it = stories.story_of.find(p.value); it != stories.story_of.end()) out.insert(it->second);
+  return {out.begin(), out.end()};
+}
+
+const Document* meeting_of(const Site& site, const Document& d) {
+  const Document* m = site.meeting_of(d);
+  return m && site.is_published(*m) ? m : nullptr;
+}
+
+void agreement_facts(TextBuilder& t, const Site& site, const Document& d, const AgreementData& a) {
+  fact(t, "Version", a.version);
+  fact(t, "Effective from", a.effective.value.long_form());
+  if (!d.summary.empty()) t.line(d.summary);
+  t.end_facts();
+  if (!a.priorities.empty()) {
+    t.heading("County priorities", "priorities");
+    for (const auto& p : a.priorities) {
+      t.heading(p.name, "");  // a heading of the page, without an id of its own
+      if (!p.includes.empty()) t.line("Includes: " + join(p.includes, "; "));
+    }
+  }
+  if (!a.themes.empty()) {
+    t.heading("Cross-cutting themes", "themes");
+    for (const auto& th : a.themes) t.line(th.name);
+  }
+  if (!a.leads.empty()) {
+    t.heading("Leads", "leads");
+    for (const auto& l : a.leads) {
+      std::string name = l.priority.value;
+      for (const auto& p : a.priorities)
+        if (p.id.value == l.priority.value) name = p.name;
+      t.line(name + ": " + l.lead);
+    }
+  }
+  if (!a.plans.empty()) {
+    t.heading("Links to plans", "plans");
+    for (const auto& id : a.plans) {
+      const auto it = std::find_if(site.plans.begin(), site.plans.end(), [&](const Plan& p) { return p.id.value == id.value; });
+      if (it == site.plans.end()) continue;
+      t.line(it->title + " – " + it->owner + (it->period.empty() ? "" : " (" + it->period + ")"));
+    }
+  }
+  if (!a.assessments.empty()) {
+    t.heading("Strategic assessments", "assessments");
+    for (const auto& as : a.assessments) t.line(as.issue + ": " + std::to_string(as.count));
+  }
+  if (!a.changes.empty()) {
+    t.heading("Version control", "version-control");
+    for (const auto& c : a.changes) t.line(join({c.version, c.date, c.change}, " "));
+  }
+}
+
+void meeting_facts(TextBuilder& t, const Document& d, const MeetingData& m) {
+  const auto& date = m.date.value;
+  fact(t, "Date", date.weekday() + " " + date.long_form() + (date.time_of_day().empty() ? "" : ", " + date.time_of_day()));
+  fact(t, "Venue", m.venue);
+  if (!d.summary.empty()) t.line(d.summary);
+  t.end_facts();
+  bool any = false;
+  for (const auto& item : m.items) {
+    // A restricted item's title is on the printed agenda, but nothing else
+    // of it is published: the index keeps nothing of it at all.
+    if (item.restricted) continue;
+    if (!any) t.heading("Agenda", "agenda");
+    any = true;
+    t.line(join({item.code ? item.code->value : std::string(), item.title,
+                 item.pages.empty() ? std::string() : "pages " + item.pages},
+                " "));
+  }
+}
+
+void paper_facts(TextBuilder& t, const Site& site, const Document& d, const PaperData& p) {
+  if (const Document* m = meeting_of(site, d)) {
+    fact(t, "Meeting", m->title.value);
+    const std::string file = d.slug + ".md";
+    for (const auto& item : m->as<MeetingData>()->items) {
+      const bool match = (p.item && item.code && item.code->value == p.item->value) ||
+                         (!p.item && item.paper && item.paper->value == file);
+      if (match)
+        fact(t, "Agenda item", (item.code ? item.code->value + ": " : std::string()) + item.title +
+                                   (item.pages.empty() ? "" : " (pages " + item.pages + ")"));
+    }
+  }
+  fact(t, "By", join(p.authors, "; "));
+  fact(t, "Classification", p.classification);
+}
+
+}  // namespace
+
+const std::vector<KindInfo>& kinds() {
+  static const std::vector<KindInfo> list = {
+      {"agreement", "Community Safety Agreements"},
+      {"changes", "Changes between agreements"},
+      {"meeting", "Meeting agendas"},
+      {"paper", "Meeting papers"},
+      {"notes", "Meeting notes (minutes)"},
+      {"dhr", "Domestic Homicide Reviews"},
+      {"bulletin", "E-bulletins"},
+      {"event", "Events"},
+      {"priority", "Priorities and themes"},
+      {"plan", "Plans"},
+      {"page", "Other pages"},
+  };
+  return list;
+}
+
+std::vector<Entry> entries(const Site& site, const PriorityStories& stories) {
+  std::vector<Entry> out;
+  auto released = [&](const Document* d) {
+    if (!d) return false;
+    const auto it = site.by_path.find(d->path);
+    return it != site.by_path.end() && site.released[it->second];
+  };
+  // Documents.
+  for (std::size_t i = 0; i < site.documents.size(); ++i) {
+    const Document& d = site.documents[i];
+    if (!site.released[i]) continue;
+    Entry e;
+    e.url = site_path(d.url);
+    e.title = d.title.value;
+    e.kind = kind_index(d.kind);
+    if (d.date) {
+      e.year = d.date->year;
+      e.date = d.date->long_form();
+    }
+    e.priorities = filed_under(d, stories);
+    // An agenda lists the titles of papers and minutes, which answer better.
+    if (d.kind == Kind::meeting) e.boost = 0.8;
+    TextBuilder t;
+    if (const auto* a = d.as<AgreementData>()) {
+      agreement_facts(t, site, d, *a);
+    } else {
+      if (const auto* m = d.as<MeetingData>()) {
+        meeting_facts(t, d, *m);
+      } else {
+        if (const auto* p = d.as<PaperData>()) paper_facts(t, site, d, *p);
+        if (d.kind == Kind::notes)
+          if (const Document* held = meeting_of(site, d)) fact(t, "Meeting", held->title.value);
+        if (const auto* r = d.as<DhrData>()) {
+          fact(t, "Pseudonym", r->pseudonym);
+          if (r->year) fact(t, "Year", std::to_string(*r->year));
+          if (r->published) fact(t, "Published", r->published->value.long_form());
+        }
+        if (const auto* ev = d.as<EventData>()) {
+          fact(t, "When", ev->start.value.long_form() +
+                              (ev->start.value.time_of_day().empty() ? "" : ", " + ev->start.value.time_of_day()));
+          fact(t, "Where", ev->location);
+          if (ev->online) t.line("Online: yes, this event is held online");
+        } else if (d.date && d.kind != Kind::paper) {
+          fact(t, "Date", d.date->long_form());
+        }
+        if (!d.summary.empty()) t.line(d.summary);
+        t.end_facts();
+        if (const auto* n = d.as<NotesData>()) {
+          if (!n->present.empty()) {
+            t.heading("Attendance", "attendance");
+            t.line("Present: " + join(n->present, "; "));
+            if (!n->in_attendance.empty()) t.line("In attendance: " + join(n->in_attendance, "; "));
+          }
+        }
+      }
+    }
+    if (!d.priorities.empty()) {
+      std::vector<std::string> names;
+      for (std::size_t s : e.priorities) names.push_back(stories.stories[s].latest_name());
+      if (!names.empty()) t.line("Priorities and themes: " + join(names, "; "));
+    }
+    t.html(site.bodies[i].html);
+    e.facts_end = t.facts_end();
+    e.sections = t.sections();
+    e.text = t.take_text();
+    out.push_back(std::move(e));
+  }
+  // Comparisons of each released agreement with the one it supersedes.
+  for (std::size_t i : site.agreements) {
+    const Document& newer = site.documents[i];
+    const auto& n = *newer.as<AgreementData>();
+    if (!site.released[i] || !n.supersedes) continue;
+    const Document* older = site.find("content/agreements/" + n.supersedes->value + ".md");
+    if (!older || !released(older) || older->kind != Kind::agreement) continue;
+    const auto& o = *older->as<AgreementData>();
+    Entry e;
+    e.url = site_path(comparison_url(newer));
+    e.title = comparison_title(newer);
+    e.kind = changes;
+    e.year = n.effective.value.year;
+    e.date = n.effective.value.long_form();
+    e.boost = 0.7;  // the agreement itself answers most questions better
+    TextBuilder t;
+    t.line("How " + newer.title.value + " (version " + n.version + ", effective " + n.effective.value.long_form() +
+           ") differs from " + older->title.value + " (version " + o.version + ", effective " +
+           o.effective.value.long_form() + ").");
+    t.end_facts();
+    const auto c = compare_agreements(*older, newer);
+    auto named = [&](const char* heading, const std::vector<NamedChange>& list, const char* verb) {
+      if (list.empty()) return;
+      t.heading(heading, "");
+      for (const auto& change : list)
+        t.line(change.before.empty() ? change.after : change.after.empty() ? change.before : change.before + verb + change.after);
+    };
+    named("Priorities renamed", c.priorities_renamed, " is now ");
+    named("Priorities added", c.priorities_added, "");
+    named("Priorities removed", c.priorities_removed, "");
+    named("Cross-cutting themes reworded", c.themes_renamed, " is now ");
+    named("Cross-cutting themes added", c.themes_added, "");
+    named("Cross-cutting themes removed", c.themes_removed, "");
+    if (!c.leads.empty()) {
+      t.heading("Leads", "");
+      for (const auto& l : c.leads)
+        t.line(l.priority + ": " + (l.before.empty() ? "None" : l.before) + " → " + (l.after.empty() ? "None" : l.after));
+    }
+    for (const auto& row : c.version_rows) t.line(join({row.version, row.date, row.change}, " "));
+    MarkdownOptions plain;
+    plain.anchors = false;
+    for (const auto& change : c.text)
+      if (change.kind != TextChange::Kind::kept) t.html(render_markdown(change.markdown, plain).html);
+    e.facts_end = t.facts_end();
+    e.sections = t.sections();
+    e.text = t.take_text();
+    out.push_back(std::move(e));
+  }
+  // The current page of each priority and theme.
+  for (std::size_t s = 0; s < stories.stories.size(); ++s) {
+    const auto& story = stories.stories[s];
+    Entry e;
+    e.url = site_path("/priorities/" + story.current_id() + "/");
+    e.title = story.latest_name();
+    e.kind = priority;
+    e.priorities = {s};
+    TextBuilder t;
+    t.line(story.theme() ? "A cross-cutting theme of the Kent Community Safety Agreement."
+                         : "A priority of the Kent Community Safety Agreement.");
+    t.end_facts();
+    for (const auto& v : story.versions) {
+      const auto& a = *v.agreement->as<AgreementData>();
+      t.line("Version " + a.version + ", effective " + a.effective.value.long_form() + ": " + v.name +
+             (v.theme ? "" : "; lead: " + (v.lead.empty() ? std::string("none") : v.lead)));
+    }
+    e.facts_end = t.facts_end();
+    e.text = t.take_text();
+    out.push_back(std::move(e));
+  }
+  // Plans.
+  for (const auto& p : site.plans) {
+    Entry e;
+    e.url = site_path("/plans/" + p.id.value + "/");
+    e.title = p.title;
+    e.kind = plan;
+    TextBuilder t;
+    fact(t, "Owner", p.owner);
+    fact(t, "Period", p.period);
+    t.end_facts();
+    e.facts_end = t.facts_end();
+    e.text = t.take_text();
+    out.push_back(std::move(e));
+  }
+  // The section lists.
+  for (const auto& list : kSectionLists) {
+    Entry e;
+    e.url = site_path(std::string(list.url));
+    e.title = list.title;
+    e.kind = other;
+    TextBuilder t;
+    if (!list.intro.empty()) t.line(list.intro);
+    t.end_facts();
+    e.facts_end = t.facts_end();
+    e.text = t.take_text();
+    out.push_back(std::move(e));
+  }
+  // Titles and dates come from front matter: the loader refuses control characters, the index does not depend on it.
+  for (auto& e : out) {
+    text::strip_controls_in_place(e.title);
+    text::strip_controls_in_place(e.date);
+  }
+  return out;
+}
+
+}  // namespace portal::search

@@ -1,0 +1,503 @@
+#include "search_index.h"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <numeric>
+#include <thread>
+#include <tuple>
+#include <unordered_map>
+
+#include "json.h"
+#include "output.h"
+#include "parallel.h"
+#include "priority_stories.h"
+#include "search_entries.h"
+#include "search_text.h"
+
+namespace portal {
+
+namespace {
+
+using search::Entry;
+
+// Pieces: what one fetch brings. Sizes are of the uncompressed text.
+constexpr std::size_t kDocsPerPiece = 32;
+constexpr std::size_t kWordsPieceBytes = 8 * 1024;
+constexpr std::size_t kStemsPieceBytes = 16 * 1024;
+
+// BM25F: each field's weight and length normalisation, and k1.
+enum Field : std::size_t { kTitle, kHeading, kFact, kBody, kFields };
+struct FieldWeight {
+  double weight;
+  double b;
+};
+// A heading is judged by itself, not by how many the page has: b = 0.
+constexpr std::array<FieldWeight, kFields> kWeights = {{{6.0, 0.5}, {3.0, 0.0}, {1.5, 0.5}, {1.0, 0.75}}};
+constexpr double kK1 = 1.2;
+// Besides BM25F, each word earns this many times its idf for the share of
+// the title it is: a page whose title is the query ("Meetings", "Road
+// Safety") comes before pages that only use its words often.
+constexpr double kTitleShare = 2.0;
+// And this many for being in the title at all: the more of the query a
+// title holds, the better the page answers it.
+constexpr double kInTitle = 1.0;
+// Impacts are stored as 1–255 on a logarithmic scale spanning this ratio.
+constexpr double kImpactRange = 10000.0;
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using WordStems = std::unordered_map<std::string, std::string, StringHash, std::equal_to<>>;
+
+// One page's words, by stem.
+struct Indexed {
+  std::vector<std::string_view> stems;              // views into a Worker's word→stem table
+  std::vector<std::array<std::uint16_t, kFields>> tf;
+  // Text offset + 1 of its first place in a heading, else in the text; 0: title only.
+  std::vector<std::uint32_t> first;
+  std::vector<std::uint8_t> first_in_heading;
+  std::string places;                               // each stem's positions, as numbers
+  std::vector<std::uint32_t> places_end;
+  std::array<std::uint32_t, kFields> length{};
+};
+
+// What a thread keeps between pages: its stemmer and every word it stemmed.
+struct Worker {
+  search::Stemmer stemmer;
+  WordStems stems;
+  // Scratch, reused page after page.
+  std::unordered_map<std::string_view, std::uint32_t> local;
+  struct Hit {
+    std::uint32_t stem, ordinal;
+  };
+  std::vector<Hit> hits;
+  std::vector<std::uint32_t> count, order;
+};
+
+void index_entry(const Entry& e, Worker& w, Indexed& out) {
+  w.local.clear();
+  w.hits.clear();
+  auto add = [&](std::string_view word, std::uint32_t offset, std::uint32_t ordinal, bool joined, Field field) {
+    if (search::is_stop_word(word)) return;
+    auto it = w.stems.find(word);
+    if (it == w.stems.end()) it = w.stems.emplace(std::string(word), w.stemmer.stem(word)).first;
+    const std::string_view stem = it->second;
+    auto [slot, inserted] = w.local.emplace(stem, static_cast<std::uint32_t>(out.stems.size()));
+    if (inserted) {
+      out.stems.push_back(stem);
+      out.tf.push_back({});
+      out.first.push_back(0);
+      out.first_in_heading.push_back(0);
+    }
+    const std::uint32_t s = slot->second;
+    auto& tf = out.tf[s][field];
+    if (tf < 0xFFFF) ++tf;
+    // The passage shown and the heading linked to: where the word heads a part, if it does.
+    if (field != kTitle && (out.first[s] == 0 || (field == kHeading && !out.first_in_heading[s]))) {
+      out.first[s] = offset + 1;
+      out.first_in_heading[s] = field == kHeading;
+    }
+    if (!joined) ++out.length[field];  // a joined form is a second reading of two words
+    w.hits.push_back({s, ordinal});
+  };
+  std::uint32_t next =
+      search::for_each_word(e.title, 0, [&](std::string_view word, std::uint32_t, std::uint32_t ordinal, bool joined) {
+        add(word, 0, ordinal, joined, kTitle);
+      });
+  std::size_t section = 0;
+  search::for_each_word(e.text, next + search::kLineGap, [&](std::string_view word, std::uint32_t offset,
+                                                             std::uint32_t ordinal, bool joined) {
+    while (section < e.sections.size() && e.sections[section].offset + e.sections[section].size <= offset) ++section;
+    Field field = offset < e.facts_end ? kFact : kBody;
+    if (section < e.sections.size() && offset >= e.sections[section].offset) field = kHeading;
+    add(word, offset, ordinal, joined, field);
+  });
+  // Each stem's positions: the hits grouped by stem, in order (a counting sort).
+  const std::size_t stems = out.stems.size();
+  w.count.assign(stems + 1, 0);
+  for (const auto& h : w.hits) ++w.count[h.stem + 1];
+  for (std::size_t s = 0; s < stems; ++s) w.count[s + 1] += w.count[s];
+  w.order.resize(w.hits.size());
+  {
+    std::vector<std::uint32_t> fill(w.count.begin(), w.count.end() - 1);
+    for (const auto& h : w.hits) w.order[fill[h.stem]++] = h.ordinal;
+  }
+  out.places.reserve(w.hits.size() * 2 + stems);
+  out.places_end.reserve(stems);
+  for (std::size_t s = 0; s < stems; ++s) {
+    const auto begin = w.order.begin() + w.count[s], end = w.order.begin() + w.count[s + 1];
+    if (!std::is_sorted(begin, end)) std::sort(begin, end);
+    search::append_number(out.places, static_cast<std::uint32_t>(end - begin));
+    std::uint32_t previous = 0;
+    for (auto p = begin; p != end; ++p) {
+      search::append_number(out.places, *p - previous);
+      previous = *p;
+    }
+    out.places_end.push_back(static_cast<std::uint32_t>(out.places.size()));
+  }
+}
+
+// Runs index_entry over every entry on `jobs` threads, each with a Worker of its own.
+std::vector<std::unique_ptr<Worker>> index_all(const std::vector<Entry>& entries, std::vector<Indexed>& out, int jobs) {
+  const std::size_t threads = std::max<std::size_t>(1, std::min<std::size_t>(entries.size(), static_cast<std::size_t>(std::max(1, jobs))));
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (std::size_t t = 0; t < threads; ++t) workers.push_back(std::make_unique<Worker>());
+  std::atomic<std::size_t> next{0};
+  auto run = [&](Worker& w) {
+    for (std::size_t i = next++; i < entries.size(); i = next++) index_entry(entries[i], w, out[i]);
+  };
+  {
+    std::vector<std::jthread> pool;
+    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back([&, t] { run(*workers[t]); });
+    run(*workers[0]);
+  }
+  return workers;
+}
+
+std::string hash_name(std::string_view bytes) {
+  char name[9];
+  std::snprintf(name, sizeof name, "%08x", static_cast<unsigned>(content_hash(bytes) >> 32));
+  return name;
+}
+
+void json_key(std::string& out, std::string_view key) {
+  append_json_string(out, key);
+  out += ':';
+}
+
+// The order of pages in the index: by kind, priorities and year, so that the
+// filters' values are runs of consecutive pages (meta.json's "groups").
+void sort_entries(std::vector<Entry>& entries) {
+  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    if (a.kind != b.kind) return a.kind < b.kind;
+    if (a.priorities != b.priorities) return a.priorities < b.priorities;
+    if (a.year != b.year) return a.year < b.year;
+    return a.url < b.url;
+  });
+}
+
+// Cuts `n` items, each of the given size, into pieces of about `target` bytes.
+std::vector<std::size_t> cut(std::size_t n, std::size_t target, const std::function<std::size_t(std::size_t)>& size) {
+  std::vector<std::size_t> starts;
+  std::size_t filled = target;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t s = size(i);
+    if (filled + s > target && filled > 0) {
+      starts.push_back(i);
+      filled = 0;
+    }
+    filled += s;
+  }
+  if (starts.empty()) starts.push_back(0);
+  return starts;
+}
+
+}  // namespace
+
+std::vector<RenderedFile> render_search_index(const Site& site, int jobs) {
+  const PriorityStories stories = priority_stories(site);
+  std::vector<Entry> entries = search::entries(site, stories);
+  // The priority filter's values in the order it lists them: by name.
+  std::vector<std::size_t> by_name(stories.stories.size());
+  std::iota(by_name.begin(), by_name.end(), 0);
+  std::stable_sort(by_name.begin(), by_name.end(), [&](std::size_t a, std::size_t b) {
+    return stories.stories[a].latest_name() < stories.stories[b].latest_name();
+  });
+  std::vector<std::size_t> value_of(by_name.size());
+  for (std::size_t v = 0; v < by_name.size(); ++v) value_of[by_name[v]] = v;
+  for (auto& e : entries) {
+    for (auto& p : e.priorities) p = value_of[p];
+    std::sort(e.priorities.begin(), e.priorities.end());
+  }
+  sort_entries(entries);
+  const std::size_t n = entries.size();
+
+  std::vector<Indexed> indexed(n);
+  const auto workers = index_all(entries, indexed, jobs);
+
+  // Every stem, in alphabetical order, with the pages it is found in.
+  std::unordered_map<std::string_view, std::uint32_t> stem_id;
+  std::vector<std::string_view> stem_names;
+  std::vector<std::vector<std::uint32_t>> ids_of(n);
+  for (std::size_t d = 0; d < n; ++d) {
+    auto& ids = ids_of[d];
+    ids.reserve(indexed[d].stems.size());
+    for (const auto s : indexed[d].stems) {
+      const auto [it, inserted] = stem_id.emplace(s, static_cast<std::uint32_t>(stem_names.size()));
+      if (inserted) stem_names.push_back(s);
+      ids.push_back(it->second);
+    }
+  }
+  const std::size_t stem_count = stem_names.size();
+  std::vector<std::uint32_t> order(stem_count), rank(stem_count);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return stem_names[a] < stem_names[b]; });
+  for (std::uint32_t r = 0; r < stem_count; ++r) rank[order[r]] = r;
+  std::vector<std::uint32_t> df(stem_count, 0);
+  for (auto& ids : ids_of)
+    for (auto& id : ids) {
+      id = rank[id];
+      ++df[id];
+    }
+
+  // BM25F scores, each page's weight for each of its stems.
+  std::array<double, kFields> average{};
+  for (const auto& x : indexed)
+    for (std::size_t f = 0; f < kFields; ++f) average[f] += x.length[f];
+  for (auto& a : average) a = n ? std::max(1.0, a / static_cast<double>(n)) : 1.0;
+  std::vector<std::vector<float>> scores(n);
+  double highest = 0;
+  for (std::size_t d = 0; d < n; ++d) {
+    const auto& x = indexed[d];
+    std::array<double, kFields> norm{};
+    for (std::size_t f = 0; f < kFields; ++f)
+      norm[f] = kWeights[f].weight / (1 - kWeights[f].b + kWeights[f].b * x.length[f] / average[f]);
+    auto& s = scores[d];
+    s.resize(x.stems.size());
+    for (std::size_t k = 0; k < x.stems.size(); ++k) {
+      double tf = 0;
+      for (std::size_t f = 0; f < kFields; ++f) tf += x.tf[k][f] * norm[f];
+      const double dfk = df[ids_of[d][k]];
+      const double idf = std::log(1 + (static_cast<double>(n) - dfk + 0.5) / (dfk + 0.5));
+      const double share = x.length[kTitle] ? std::min(1.0, static_cast<double>(x.tf[k][kTitle]) / x.length[kTitle]) : 0;
+      // A page's prior weighs its text, not its title.
+      s[k] = static_cast<float>(idf * (tf * (kK1 + 1) / (kK1 + tf) * entries[d].boost + kTitleShare * share +
+                                       (share > 0 ? kInTitle : 0)));
+      highest = std::max(highest, static_cast<double>(s[k]));
+    }
+  }
+  auto impact = [&](double score) -> std::uint32_t {
+    if (highest <= 0) return 1;
+    const double relative = std::max(score / highest, 1 / kImpactRange);
+    const double q = 1 + std::round(254 * std::log(relative * kImpactRange) / std::log(kImpactRange));
+    return static_cast<std::uint32_t>(std::clamp(q, 1.0, 255.0));
+  };
+
+  // Postings, stem by stem: pages, impacts, first places; and positions.
+  struct Postings {
+    std::string docs, impacts, offsets, places;
+    std::uint32_t last = 0;
+    bool any = false;
+  };
+  std::vector<Postings> postings(stem_count);
+  for (std::size_t d = 0; d < n; ++d) {
+    const auto& x = indexed[d];
+    for (std::size_t k = 0; k < x.stems.size(); ++k) {
+      auto& p = postings[ids_of[d][k]];
+      const auto doc = static_cast<std::uint32_t>(d);
+      search::append_number(p.docs, p.any ? doc - p.last - 1 : doc);
+      p.last = doc;
+      p.any = true;
+      search::append_number(p.impacts, impact(scores[d][k]) - 1);
+      search::append_number(p.offsets, x.first[k]);
+      const std::uint32_t from = k ? x.places_end[k - 1] : 0;
+      p.places.append(x.places, from, x.places_end[k] - from);
+    }
+    std::vector<float>().swap(scores[d]);
+  }
+
+  // The vocabulary: every word, with its stem.
+  std::vector<std::pair<std::string_view, std::string_view>> words;
+  for (const auto& w : workers)
+    for (const auto& [word, stem] : w->stems) words.emplace_back(word, stem);
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  std::vector<std::vector<std::string_view>> forms(stem_count);
+  for (const auto& [word, stem] : words)
+    if (const auto it = stem_id.find(stem); it != stem_id.end()) forms[rank[it->second]].push_back(word);
+
+  std::vector<RenderedFile> out;
+  std::string meta;
+  // Vocabulary pieces.
+  const auto word_starts = cut(words.size(), kWordsPieceBytes, [&](std::size_t i) {
+    return words[i].first.size() + (words[i].first == words[i].second ? 3 : words[i].second.size() + 8);
+  });
+  std::vector<std::pair<std::string, std::string>> word_pieces;  // first word, name
+  for (std::size_t p = 0; p < word_starts.size(); ++p) {
+    const std::size_t from = word_starts[p], to = p + 1 < word_starts.size() ? word_starts[p + 1] : words.size();
+    std::string body = "{\"words\":[";
+    for (std::size_t i = from; i < to; ++i) {
+      if (i > from) body += ',';
+      if (words[i].first == words[i].second) {
+        append_json_string(body, words[i].first);
+      } else {
+        body += '[';
+        append_json_string(body, words[i].first);
+        body += ',';
+        append_json_string(body, words[i].second);
+        body += ']';
+      }
+    }
+    body += "]}\n";
+    const std::string name = std::to_string(p) + "-" + hash_name(body);
+    word_pieces.emplace_back(p == 0 ? std::string() : std::string(words[from].first), name);
+    out.push_back({"search/words/" + name + ".json", std::move(body)});
+  }
+  // Stem pieces and their positions.
+  const auto stem_starts = cut(stem_count, kStemsPieceBytes, [&](std::size_t r) {
+    const auto& p = postings[r];
+    return stem_names[order[r]].size() + p.docs.size() + p.impacts.size() + p.offsets.size() + 48;
+  });
+  std::vector<std::tuple<std::string, std::string, std::string>> stem_pieces;  // first stem, name, places name
+  std::vector<RenderedFile> stem_files(stem_starts.size() * 2);
+  stem_pieces.resize(stem_starts.size());
+  parallel_for(stem_starts.size(), jobs, [&](std::size_t p) {
+    const std::size_t from = stem_starts[p], to = p + 1 < stem_starts.size() ? stem_starts[p + 1] : stem_count;
+    std::string body = "{\"stems\":{", places = "{\"stems\":{";
+    for (std::size_t r = from; r < to; ++r) {
+      if (r > from) {
+        body += ',';
+        places += ',';
+      }
+      const auto name = stem_names[order[r]];
+      json_key(body, name);
+      body += "{\"forms\":[";
+      for (std::size_t f = 0; f < forms[r].size(); ++f) {
+        if (f) body += ',';
+        append_json_string(body, forms[r][f]);
+      }
+      body += "],\"docs\":\"" + postings[r].docs + "\",\"impacts\":\"" + postings[r].impacts + "\",\"offsets\":\"" +
+              postings[r].offsets + "\"}";
+      json_key(places, name);
+      places += '"';
+      places += postings[r].places;
+      places += '"';
+      std::string().swap(postings[r].places);
+    }
+    body += "}}\n";
+    places += "}}\n";
+    const std::string name = std::to_string(p) + "-" + hash_name(body);
+    const std::string places_name = std::to_string(p) + "-" + hash_name(places);
+    stem_pieces[p] = {from == 0 ? std::string() : std::string(stem_names[order[from]]), name, places_name};
+    stem_files[2 * p] = {"search/stems/" + name + ".json", std::move(body)};
+    stem_files[2 * p + 1] = {"search/places/" + places_name + ".json", std::move(places)};
+  });
+  for (auto& f : stem_files) out.push_back(std::move(f));
+  // Pages: what a result shows, and their texts (fetched a passage at a time).
+  const std::size_t doc_pieces = (n + kDocsPerPiece - 1) / kDocsPerPiece;
+  std::vector<std::pair<std::string, std::string>> doc_names(doc_pieces);
+  std::vector<RenderedFile> doc_files(doc_pieces * 2);
+  parallel_for(doc_pieces, jobs, [&](std::size_t p) {
+    std::string info = "{\"docs\":[", texts;
+    for (std::size_t d = p * kDocsPerPiece; d < std::min(n, (p + 1) * kDocsPerPiece); ++d) {
+      const Entry& e = entries[d];
+      if (d > p * kDocsPerPiece) info += ',';
+      info += "{\"url\":";
+      append_json_string(info, e.url);
+      info += ",\"title\":";
+      append_json_string(info, e.title);
+      info += ",\"kind\":" + std::to_string(e.kind) + ",\"date\":";
+      append_json_string(info, e.date);
+      info += ",\"text\":[" + std::to_string(texts.size()) + "," + std::to_string(e.text.size()) + "],\"sections\":[";
+      for (std::size_t s = 0; s < e.sections.size(); ++s) {
+        if (s) info += ',';
+        info += '[' + std::to_string(e.sections[s].offset) + ',';
+        append_json_string(info, e.sections[s].anchor);
+        info += ',';
+        append_json_string(info, e.sections[s].heading);
+        info += ']';
+      }
+      info += "]}";
+      texts += e.text;
+    }
+    info += "]}\n";
+    doc_names[p] = {std::to_string(p) + "-" + hash_name(info), std::to_string(p) + "-" + hash_name(texts)};
+    doc_files[2 * p] = {"search/docs/" + doc_names[p].first + ".json", std::move(info)};
+    doc_files[2 * p + 1] = {"search/docs/" + doc_names[p].second + ".txt", std::move(texts)};
+  });
+  for (auto& f : doc_files) out.push_back(std::move(f));
+
+  // meta.json: everything a query needs first, and the names of the pieces.
+  meta = "{\"format\":1,\"documents\":" + std::to_string(n) + ",\"per_piece\":" + std::to_string(kDocsPerPiece) +
+         ",\"impact_range\":" + std::to_string(static_cast<int>(kImpactRange)) + ",\"typos\":[4,9],\"stop\":[";
+  for (std::size_t i = 0; i < search::stop_words().size(); ++i) {
+    if (i) meta += ',';
+    append_json_string(meta, search::stop_words()[i]);
+  }
+  meta += "],\"kinds\":[";
+  for (std::size_t k = 0; k < search::kinds().size(); ++k) {
+    if (k) meta += ',';
+    meta += "{\"id\":";
+    append_json_string(meta, search::kinds()[k].id);
+    meta += ",\"label\":";
+    append_json_string(meta, search::kinds()[k].label);
+    meta += '}';
+  }
+  meta += "],\"priorities\":[";
+  for (std::size_t v = 0; v < by_name.size(); ++v) {
+    const auto& story = stories.stories[by_name[v]];
+    if (v) meta += ',';
+    meta += "{\"id\":";
+    append_json_string(meta, story.current_id());
+    meta += ",\"name\":";
+    append_json_string(meta, story.latest_name());
+    meta += ",\"ids\":[";
+    for (std::size_t i = 0; i < story.ids.size(); ++i) {
+      if (i) meta += ',';
+      append_json_string(meta, story.ids[i]);
+    }
+    meta += "]}";
+  }
+  meta += "],\"groups\":[";
+  for (std::size_t d = 0; d < n;) {
+    std::size_t to = d + 1;
+    while (to < n && entries[to].kind == entries[d].kind && entries[to].year == entries[d].year &&
+           entries[to].priorities == entries[d].priorities)
+      ++to;
+    if (d) meta += ',';
+    meta += '[' + std::to_string(entries[d].kind) + ',' + std::to_string(entries[d].year) + ",[";
+    for (std::size_t i = 0; i < entries[d].priorities.size(); ++i) {
+      if (i) meta += ',';
+      meta += std::to_string(entries[d].priorities[i]);
+    }
+    meta += "]," + std::to_string(to - d) + ']';
+    d = to;
+  }
+  auto pieces = [&](const char* key, const auto& list, auto&& write) {
+    meta += ",\"";
+    meta += key;
+    meta += "\":[";
+    bool first = true;
+    for (const auto& item : list) {
+      if (!first) meta += ',';
+      first = false;
+      write(item);
+    }
+    meta += ']';
+  };
+  meta += ']';
+  pieces("words", word_pieces, [&](const auto& w) {
+    meta += '[';
+    append_json_string(meta, w.first);
+    meta += ',';
+    append_json_string(meta, w.second);
+    meta += ']';
+  });
+  pieces("stems", stem_pieces, [&](const auto& s) {
+    meta += '[';
+    append_json_string(meta, std::get<0>(s));
+    meta += ',';
+    append_json_string(meta, std::get<1>(s));
+    meta += ',';
+    append_json_string(meta, std::get<2>(s));
+    meta += ']';
+  });
+  pieces("docs", doc_names, [&](const auto& d) {
+    meta += '[';
+    append_json_string(meta, d.first);
+    meta += ',';
+    append_json_string(meta, d.second);
+    meta += ']';
+  });
+  meta += "}\n";
+  out.push_back({"search/meta.json", std::move(meta)});
+  return out;
+}
+
+}  // namespace portal

@@ -1,0 +1,39 @@
+// The lists the portal makes of each section: their addresses, titles and
+// introductions, shared by the pages and the search index.
+#pragma once
+
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace portal {
+
+struct SectionList {
+  std::string_view url;
+  std::string_view title;
+  std::string_view intro;  // empty when the theme writes its own
+};
+
+inline constexpr std::array<SectionList, 7> kSectionLists = {{
+    {"/agreements/", "Community Safety Agreements", ""},
+    {"/meetings/", "Meetings", ""},
+    {"/events/", "Events", ""},
+    {"/dhr/", "Domestic Homicide Reviews", "Published executive summaries of Domestic Homicide Reviews."},
+    {"/bulletins/", "E-bulletins", "The partnership's monthly e-bulletins."},
+    {"/priorities/", "Priorities and themes", ""},
+    {"/plans/", "Plans", ""},
+}};
+
+// The title of the list at `url` (one of kSectionLists).
+inline std::string section_title(std::string_view url) {
+  for (const auto& s : kSectionLists)
+    if (s.url == url) return std::string(s.title);
+  return {};
+}
+inline std::string section_intro(std::string_view url) {
+  for (const auto& s : kSectionLists)
+    if (s.url == url) return std::string(s.intro);
+  return {};
+}
+
+}  // namespace portal
