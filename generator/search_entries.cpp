@@ -1,11 +1,13 @@
 #include "search_entries.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "compare.h"
 #include "history_view.h"
 #include "markdown.h"
+#include "parallel.h"
 #include "sections.h"
 #include "text.h"
 
@@ -158,17 +160,18 @@ const std::vector<KindInfo>& kinds() {
   return list;
 }
 
-std::vector<Entry> entries(const Site& site, const PriorityStories& stories) {
+std::vector<Entry> entries(const Site& site, const PriorityStories& stories, int jobs) {
   std::vector<Entry> out;
   auto released = [&](const Document* d) {
     if (!d) return false;
     const auto it = site.by_path.find(d->path);
     return it != site.by_path.end() && site.released[it->second];
   };
-  // Documents.
-  for (std::size_t i = 0; i < site.documents.size(); ++i) {
+  // Documents, on `jobs` threads, in order.
+  std::vector<std::optional<Entry>> documents(site.documents.size());
+  parallel_for(site.documents.size(), jobs, [&](std::size_t i) {
     const Document& d = site.documents[i];
-    if (!site.released[i]) continue;
+    if (!site.released[i]) return;
     Entry e;
     e.url = site_path(d.url);
     e.title = d.title.value;
@@ -223,8 +226,11 @@ std::vector<Entry> entries(const Site& site, const PriorityStories& stories) {
     e.facts_end = t.facts_end();
     e.sections = t.sections();
     e.text = t.take_text();
-    out.push_back(std::move(e));
-  }
+    documents[i] = std::move(e);
+  });
+  for (auto& e : documents)
+    if (e) out.push_back(std::move(*e));
+  std::vector<std::optional<Entry>>().swap(documents);
   // Comparisons of each released agreement with the one it supersedes.
   for (std::size_t i : site.agreements) {
     const Document& newer = site.documents[i];

@@ -36,6 +36,6 @@ struct Entry {
 // Every page a reader could want as an answer, in no particular order:
 // released documents, comparisons of released agreements, the current page
 // of each priority and theme, plans, and the section lists.
-std::vector<Entry> entries(const Site& site, const PriorityStories& stories);
+std::vector<Entry> entries(const Site& site, const PriorityStories& stories, int jobs = 1);
 
 }  // namespace portal::search

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <numeric>
@@ -53,11 +54,10 @@ struct StringHash {
   using is_transparent = void;
   std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
-using WordStems = std::unordered_map<std::string, std::string, StringHash, std::equal_to<>>;
-
 // One page's words, by stem.
 struct Indexed {
-  std::vector<std::string_view> stems;              // views into a Worker's word→stem table
+  std::uint32_t worker = 0;                         // the Worker whose stem numbers `stems` holds
+  std::vector<std::uint32_t> stems;                 // that Worker's numbers of the page's stems
   std::vector<std::array<std::uint16_t, kFields>> tf;
   // Text offset + 1 of its first place in a heading, else in the text; 0: title only.
   std::vector<std::uint32_t> first;
@@ -67,35 +67,111 @@ struct Indexed {
   std::array<std::uint32_t, kFields> length{};
 };
 
-// What a thread keeps between pages: its stemmer and every word it stemmed.
+// Words met, each with the number of its stem: open addressing over one
+// array, the words' bytes in one string. Found with one probe, mostly: a
+// word is looked up for every word of every page.
+class WordTable {
+ public:
+  WordTable() : slots_(1 << 16) {}
+  // The stem number of `word`, or `missing` (and `slot` where to add it).
+  std::uint32_t find(std::string_view word, std::uint64_t hash, std::size_t& slot) const {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+      const Slot& s = slots_[i];
+      if (s.length == 0) {
+        slot = i;
+        return kMissing;
+      }
+      if (s.hash == hash && s.length == word.size() && std::memcmp(bytes_.data() + s.offset, word.data(), word.size()) == 0)
+        return s.stem;
+    }
+  }
+  void add(std::size_t slot, std::string_view word, std::uint64_t hash, std::uint32_t stem) {
+    slots_[slot] = {hash, static_cast<std::uint32_t>(bytes_.size()), static_cast<std::uint32_t>(word.size()), stem};
+    bytes_.append(word);
+    if (++used_ * 2 > slots_.size()) grow();
+  }
+  template <class Fn>
+  void each(Fn&& fn) const {
+    for (const auto& s : slots_)
+      if (s.length) fn(std::string_view(bytes_).substr(s.offset, s.length), s.stem);
+  }
+  static std::uint64_t hash(std::string_view word) {
+    std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a
+    for (const char c : word) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+    return h ^ (h >> 29);
+  }
+  static constexpr std::uint32_t kMissing = 0xFFFFFFFF;
+
+ private:
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t offset = 0, length = 0, stem = 0;
+  };
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    const std::size_t mask = slots_.size() - 1;
+    for (const auto& s : old) {
+      if (!s.length) continue;
+      std::size_t i = s.hash & mask;
+      while (slots_[i].length) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
+  }
+  std::vector<Slot> slots_;
+  std::string bytes_;
+  std::size_t used_ = 0;
+};
+
+// What a thread keeps between pages: its stemmer, every word it met with
+// the number of its stem, and those stems. Numbers, not strings, from here on.
 struct Worker {
+  std::uint32_t index = 0;
   search::Stemmer stemmer;
-  WordStems stems;
-  // Scratch, reused page after page.
-  std::unordered_map<std::string_view, std::uint32_t> local;
+  WordTable words;
+  std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> stem_numbers;
+  std::vector<std::string_view> stems;  // by number (views of stem_numbers' keys)
+  // Scratch, reused page after page: each stem's place in the page's lists, valid when its stamp is the page's.
+  std::vector<std::uint32_t> slot, stamp;
+  std::uint32_t page = 0;
   struct Hit {
     std::uint32_t stem, ordinal;
   };
   std::vector<Hit> hits;
   std::vector<std::uint32_t> count, order;
+
+  std::uint32_t stem_of(std::string_view word) {
+    const std::uint64_t hash = WordTable::hash(word);
+    std::size_t free_slot = 0;
+    if (const auto stem = words.find(word, hash, free_slot); stem != WordTable::kMissing) return stem;
+    const auto [at, added] = stem_numbers.emplace(stemmer.stem(word), static_cast<std::uint32_t>(stems.size()));
+    if (added) stems.push_back(at->first);
+    words.add(free_slot, word, hash, at->second);
+    return at->second;
+  }
 };
 
 void index_entry(const Entry& e, Worker& w, Indexed& out) {
-  w.local.clear();
+  out.worker = w.index;
+  ++w.page;
   w.hits.clear();
   auto add = [&](std::string_view word, std::uint32_t offset, std::uint32_t ordinal, bool joined, Field field) {
     if (search::is_stop_word(word)) return;
-    auto it = w.stems.find(word);
-    if (it == w.stems.end()) it = w.stems.emplace(std::string(word), w.stemmer.stem(word)).first;
-    const std::string_view stem = it->second;
-    auto [slot, inserted] = w.local.emplace(stem, static_cast<std::uint32_t>(out.stems.size()));
-    if (inserted) {
+    const std::uint32_t stem = w.stem_of(word);
+    if (stem >= w.stamp.size()) {
+      w.stamp.resize(stem + 1024, 0);
+      w.slot.resize(stem + 1024, 0);
+    }
+    if (w.stamp[stem] != w.page) {
+      w.stamp[stem] = w.page;
+      w.slot[stem] = static_cast<std::uint32_t>(out.stems.size());
       out.stems.push_back(stem);
       out.tf.push_back({});
       out.first.push_back(0);
       out.first_in_heading.push_back(0);
     }
-    const std::uint32_t s = slot->second;
+    const std::uint32_t s = w.slot[stem];
     auto& tf = out.tf[s][field];
     if (tf < 0xFFFF) ++tf;
     // The passage shown and the heading linked to: where the word heads a part, if it does.
@@ -147,7 +223,10 @@ void index_entry(const Entry& e, Worker& w, Indexed& out) {
 std::vector<std::unique_ptr<Worker>> index_all(const std::vector<Entry>& entries, std::vector<Indexed>& out, int jobs) {
   const std::size_t threads = std::max<std::size_t>(1, std::min<std::size_t>(entries.size(), static_cast<std::size_t>(std::max(1, jobs))));
   std::vector<std::unique_ptr<Worker>> workers;
-  for (std::size_t t = 0; t < threads; ++t) workers.push_back(std::make_unique<Worker>());
+  for (std::size_t t = 0; t < threads; ++t) {
+    workers.push_back(std::make_unique<Worker>());
+    workers.back()->index = static_cast<std::uint32_t>(t);
+  }
   std::atomic<std::size_t> next{0};
   auto run = [&](Worker& w) {
     for (std::size_t i = next++; i < entries.size(); i = next++) index_entry(entries[i], w, out[i]);
@@ -202,7 +281,7 @@ std::vector<std::size_t> cut(std::size_t n, std::size_t target, const std::funct
 
 std::vector<RenderedFile> render_search_index(const Site& site, int jobs) {
   const PriorityStories stories = priority_stories(site);
-  std::vector<Entry> entries = search::entries(site, stories);
+  std::vector<Entry> entries = search::entries(site, stories, jobs);
   // The priority filter's values in the order it lists them: by name.
   std::vector<std::size_t> by_name(stories.stories.size());
   std::iota(by_name.begin(), by_name.end(), 0);
@@ -221,17 +300,18 @@ std::vector<RenderedFile> render_search_index(const Site& site, int jobs) {
   std::vector<Indexed> indexed(n);
   const auto workers = index_all(entries, indexed, jobs);
 
-  // Every stem, in alphabetical order, with the pages it is found in.
+  // Every stem, in alphabetical order, with the pages it is found in: each
+  // Worker's numbers mapped to the site's, once a stem, not once a page.
   std::unordered_map<std::string_view, std::uint32_t> stem_id;
   std::vector<std::string_view> stem_names;
-  std::vector<std::vector<std::uint32_t>> ids_of(n);
-  for (std::size_t d = 0; d < n; ++d) {
-    auto& ids = ids_of[d];
-    ids.reserve(indexed[d].stems.size());
-    for (const auto s : indexed[d].stems) {
-      const auto [it, inserted] = stem_id.emplace(s, static_cast<std::uint32_t>(stem_names.size()));
-      if (inserted) stem_names.push_back(s);
-      ids.push_back(it->second);
+  std::vector<std::vector<std::uint32_t>> site_number(workers.size());
+  for (const auto& w : workers) {
+    auto& numbers = site_number[w->index];
+    numbers.reserve(w->stems.size());
+    for (const auto stem : w->stems) {
+      const auto [it, inserted] = stem_id.emplace(stem, static_cast<std::uint32_t>(stem_names.size()));
+      if (inserted) stem_names.push_back(stem);
+      numbers.push_back(it->second);
     }
   }
   const std::size_t stem_count = stem_names.size();
@@ -239,12 +319,18 @@ std::vector<RenderedFile> render_search_index(const Site& site, int jobs) {
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return stem_names[a] < stem_names[b]; });
   for (std::uint32_t r = 0; r < stem_count; ++r) rank[order[r]] = r;
+  for (auto& numbers : site_number)
+    for (auto& id : numbers) id = rank[id];
+  std::vector<std::vector<std::uint32_t>> ids_of(n);
   std::vector<std::uint32_t> df(stem_count, 0);
-  for (auto& ids : ids_of)
-    for (auto& id : ids) {
-      id = rank[id];
-      ++df[id];
-    }
+  parallel_for(n, jobs, [&](std::size_t d) {
+    const auto& numbers = site_number[indexed[d].worker];
+    auto& ids = ids_of[d];
+    ids.reserve(indexed[d].stems.size());
+    for (const auto local : indexed[d].stems) ids.push_back(numbers[local]);
+  });
+  for (const auto& ids : ids_of)
+    for (const auto id : ids) ++df[id];
 
   // BM25F scores, each page's weight for each of its stems.
   std::array<double, kFields> average{};
@@ -286,10 +372,17 @@ std::vector<RenderedFile> render_search_index(const Site& site, int jobs) {
     bool any = false;
   };
   std::vector<Postings> postings(stem_count);
-  for (std::size_t d = 0; d < n; ++d) {
+  // In bands of stems, one a thread: each reads every page, and writes only its own stems' lists.
+  const std::size_t bands = static_cast<std::size_t>(std::max(1, jobs));
+  parallel_for(bands, jobs, [&](std::size_t band) {
+   const auto low = static_cast<std::uint32_t>(stem_count * band / bands);
+   const auto high = static_cast<std::uint32_t>(stem_count * (band + 1) / bands);
+   for (std::size_t d = 0; d < n; ++d) {
     const auto& x = indexed[d];
     for (std::size_t k = 0; k < x.stems.size(); ++k) {
-      auto& p = postings[ids_of[d][k]];
+      const std::uint32_t id = ids_of[d][k];
+      if (id < low || id >= high) continue;
+      auto& p = postings[id];
       const auto doc = static_cast<std::uint32_t>(d);
       search::append_number(p.docs, p.any ? doc - p.last - 1 : doc);
       p.last = doc;
@@ -299,24 +392,25 @@ std::vector<RenderedFile> render_search_index(const Site& site, int jobs) {
       const std::uint32_t from = k ? x.places_end[k - 1] : 0;
       p.places.append(x.places, from, x.places_end[k] - from);
     }
-    std::vector<float>().swap(scores[d]);
-  }
+   }
+  });
+  std::vector<std::vector<float>>().swap(scores);
 
-  // The vocabulary: every word, with its stem.
-  std::vector<std::pair<std::string_view, std::string_view>> words;
+  // The vocabulary: every word, with its stem (by rank).
+  std::vector<std::pair<std::string_view, std::uint32_t>> words;
   for (const auto& w : workers)
-    for (const auto& [word, stem] : w->stems) words.emplace_back(word, stem);
+    w->words.each([&](std::string_view word, std::uint32_t local) { words.emplace_back(word, site_number[w->index][local]); });
   std::sort(words.begin(), words.end());
   words.erase(std::unique(words.begin(), words.end()), words.end());
   std::vector<std::vector<std::string_view>> forms(stem_count);
-  for (const auto& [word, stem] : words)
-    if (const auto it = stem_id.find(stem); it != stem_id.end()) forms[rank[it->second]].push_back(word);
+  for (const auto& [word, r] : words) forms[r].push_back(word);
+  auto stem_at = [&](std::uint32_t r) { return stem_names[order[r]]; };
 
   std::vector<RenderedFile> out;
   std::string meta;
   // Vocabulary pieces.
   const auto word_starts = cut(words.size(), kWordsPieceBytes, [&](std::size_t i) {
-    return words[i].first.size() + (words[i].first == words[i].second ? 3 : words[i].second.size() + 8);
+    return words[i].first.size() + (words[i].first == stem_at(words[i].second) ? 3 : stem_at(words[i].second).size() + 8);
   });
   std::vector<std::pair<std::string, std::string>> word_pieces;  // first word, name
   for (std::size_t p = 0; p < word_starts.size(); ++p) {
@@ -324,13 +418,14 @@ std::vector<RenderedFile> render_search_index(const Site& site, int jobs) {
     std::string body = "{\"words\":[";
     for (std::size_t i = from; i < to; ++i) {
       if (i > from) body += ',';
-      if (words[i].first == words[i].second) {
+      const std::string_view stem = stem_at(words[i].second);
+      if (words[i].first == stem) {
         append_json_string(body, words[i].first);
       } else {
         body += '[';
         append_json_string(body, words[i].first);
         body += ',';
-        append_json_string(body, words[i].second);
+        append_json_string(body, stem);
         body += ']';
       }
     }

@@ -139,7 +139,9 @@ bool read_numbers(std::string_view text, std::vector<std::uint32_t>& out) {
 
 void TextBuilder::append(std::string_view raw) {
   // The loader refuses control characters; the index does not depend on it.
-  const std::string plain = text::strip_controls(raw);
+  std::string stripped;
+  std::string_view plain = raw;
+  if (text::first_control(raw) != std::string_view::npos) plain = stripped = text::strip_controls(raw);
   for (const char c : plain) {
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
       space_pending_ = true;
