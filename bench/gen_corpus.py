@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes a deterministic portal site of about N pages for benchmarks.
 
-Usage: gen_corpus.py N OUT_DIR [--hugo HUGO_DIR] [--commits C]
+Usage: gen_corpus.py N OUT_DIR [--hugo HUGO_DIR] [--commits C] [--vocabulary V]
 
 With --hugo, the same pages are also written as a Hugo site (same Markdown and
 TOML front matter), with two sets of layouts: minimal ones (config.toml,
@@ -17,7 +17,14 @@ Each meeting contributes six pages (agenda, four papers, notes); papers carry
 headings, lists, a table, internal links and priorities valid for their date,
 so every check of the portal has work to do. The same N always gives the same
 bytes.
+
+By default the text draws on 29 words, evenly. With --vocabulary, it draws on
+V words with Zipf's law (the k-th most common word about 1/k as often as the
+first), as real text does: those 29 first, then made-up words of two to four
+syllables. That gives a search index words both common and rare
+(bench/search.sh).
 """
+import bisect
 import datetime
 import os
 import random
@@ -36,8 +43,37 @@ def write(path, text):
         f.write(text)
 
 
+VOCABULARY = None   # with --vocabulary: the words, most common first
+CUMULATIVE = None   # and their cumulative Zipf weights
+
+
+def zipf_vocabulary(size):
+    """WORDS, then made-up words, `size` in all, with Zipf weights (exponent 1)."""
+    global VOCABULARY, CUMULATIVE
+    made = random.Random(size)
+    onsets = "b c d f g h j k l m n p r s t v w z br ch cl dr gr pl sh st th tr".split()
+    vowels = "a e i o u ai ea ou".split()
+    words, seen = list(WORDS), set(WORDS)
+    while len(words) < size:
+        w = "".join(made.choice(onsets) + made.choice(vowels) for _ in range(made.randint(2, 4)))
+        if made.random() < 0.5:
+            w += made.choice("n r s t l".split())
+        if w not in seen:
+            seen.add(w)
+            words.append(w)
+    VOCABULARY = words
+    total, CUMULATIVE = 0.0, []
+    for rank in range(1, size + 1):
+        total += 1.0 / rank
+        CUMULATIVE.append(total)
+
+
 def sentence(rng, n=18):
-    words = [rng.choice(WORDS) for _ in range(n)]
+    if VOCABULARY:
+        top = CUMULATIVE[-1]
+        words = [VOCABULARY[bisect.bisect(CUMULATIVE, rng.random() * top)] for _ in range(n)]
+    else:
+        words = [rng.choice(WORDS) for _ in range(n)]
     return " ".join(words).capitalize() + "."
 
 
@@ -230,6 +266,8 @@ def main():
     args = sys.argv[1:]
     hugo = args[args.index("--hugo") + 1] if "--hugo" in args else None
     commits = int(args[args.index("--commits") + 1]) if "--commits" in args else 0
+    if "--vocabulary" in args:
+        zipf_vocabulary(int(args[args.index("--vocabulary") + 1]))
     n, out = int(args[0]), args[1]
     rng = random.Random(n)
     write(f"{out}/site.toml", 'title = "Bench"\npartnership = "Bench Partnership"\nbase_url = "https://example.org/"\n')

@@ -30,6 +30,8 @@ using search::Entry;
 constexpr std::size_t kDocsPerPiece = 32;
 constexpr std::size_t kWordsPieceBytes = 8 * 1024;
 constexpr std::size_t kStemsPieceBytes = 16 * 1024;
+// Entries of a directory piece (a list of pieces).
+constexpr std::size_t kDirectory = 64;
 
 // BM25F: each field's weight and length normalisation, and k1.
 enum Field : std::size_t { kTitle, kHeading, kFact, kBody, kFields };
@@ -509,7 +511,7 @@ std::vector<RenderedFile> render_search_index(const Site& site, int jobs) {
   for (auto& f : doc_files) out.push_back(std::move(f));
 
   // meta.json: everything a query needs first, and the names of the pieces.
-  meta = "{\"format\":1,\"documents\":" + std::to_string(n) + ",\"per_piece\":" + std::to_string(kDocsPerPiece) +
+  meta = "{\"format\":1,\"documents\":" + std::to_string(n) + ",\"per_piece\":" + std::to_string(kDocsPerPiece) + ",\"per_directory\":" + std::to_string(kDirectory) +
          ",\"impact_range\":" + std::to_string(static_cast<int>(kImpactRange)) + ",\"typos\":[4,9],\"stop\":[";
   for (std::size_t i = 0; i < search::stop_words().size(); ++i) {
     if (i) meta += ',';
@@ -554,42 +556,61 @@ std::vector<RenderedFile> render_search_index(const Site& site, int jobs) {
     meta += "]," + std::to_string(to - d) + ']';
     d = to;
   }
-  auto pieces = [&](const char* key, const auto& list, auto&& write) {
+  meta += ']';
+  // The lists of pieces, kDirectory entries to a directory piece: meta.json
+  // names the directories (with the first word or stem of each, for words
+  // and stems), so that it grows 64 times slower than the index.
+  auto directories = [&](const char* what, const std::vector<std::string>& entries_json,
+                         const std::vector<std::string>* keys) {
     meta += ",\"";
-    meta += key;
+    meta += what;
     meta += "\":[";
-    bool first = true;
-    for (const auto& item : list) {
-      if (!first) meta += ',';
-      first = false;
-      write(item);
+    for (std::size_t from = 0, d = 0; from < entries_json.size(); from += kDirectory, ++d) {
+      std::string body = "{\"entries\":[";
+      for (std::size_t i = from; i < std::min(entries_json.size(), from + kDirectory); ++i) {
+        if (i > from) body += ',';
+        body += entries_json[i];
+      }
+      body += "]}\n";
+      const std::string name = std::string(what) + "-" + std::to_string(d) + "-" + hash_name(body);
+      if (d) meta += ',';
+      if (keys) {
+        meta += '[';
+        append_json_string(meta, (*keys)[from]);
+        meta += ',';
+        append_json_string(meta, name);
+        meta += ']';
+      } else {
+        append_json_string(meta, name);
+      }
+      out.push_back({"search/dirs/" + name + ".json", std::move(body)});
     }
     meta += ']';
   };
-  meta += ']';
-  pieces("words", word_pieces, [&](const auto& w) {
-    meta += '[';
-    append_json_string(meta, w.first);
-    meta += ',';
-    append_json_string(meta, w.second);
-    meta += ']';
-  });
-  pieces("stems", stem_pieces, [&](const auto& s) {
-    meta += '[';
-    append_json_string(meta, std::get<0>(s));
-    meta += ',';
-    append_json_string(meta, std::get<1>(s));
-    meta += ',';
-    append_json_string(meta, std::get<2>(s));
-    meta += ']';
-  });
-  pieces("docs", doc_names, [&](const auto& d) {
-    meta += '[';
-    append_json_string(meta, d.first);
-    meta += ',';
-    append_json_string(meta, d.second);
-    meta += ']';
-  });
+  std::vector<std::string> keys, listed;
+  auto entry = [](std::initializer_list<std::string_view> parts) {
+    std::string e = "[";
+    for (const auto part : parts) {
+      if (e.size() > 1) e += ',';
+      append_json_string(e, part);
+    }
+    return e + "]";
+  };
+  for (const auto& [first, name] : word_pieces) {
+    keys.push_back(first);
+    listed.push_back(entry({first, name}));
+  }
+  directories("words", listed, &keys);
+  keys.clear();
+  listed.clear();
+  for (const auto& [first, name, places] : stem_pieces) {
+    keys.push_back(first);
+    listed.push_back(entry({first, name, places}));
+  }
+  directories("stems", listed, &keys);
+  listed.clear();
+  for (const auto& [info, texts] : doc_names) listed.push_back(entry({info, texts}));
+  directories("docs", listed, nullptr);
   meta += "}\n";
   out.push_back({"search/meta.json", std::move(meta)});
   return out;

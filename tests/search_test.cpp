@@ -140,11 +140,14 @@ TEST_CASE("every page a reader could want is in the index, and each page's text 
   for (const auto& [path, content] : tree) {
     if (!path.starts_with("search/docs/") || !path.ends_with(".json")) continue;
     ++docs_files;
-    // meta.json pairs each docs piece with its texts (each named by its own content).
+    // The directory of docs pieces pairs each with its texts (each named by its own content).
     static const std::regex pair("\\[\"([0-9]+-[0-9a-f]{8})\",\"([0-9]+-[0-9a-f]{8})\"\\]");
-    std::smatch named;
+    static const std::regex in_meta("\"docs\":\\[\"(docs-0-[0-9a-f]{8})\"\\]");
+    std::smatch dir, named;
     const auto& meta = tree.at("search/meta.json");
-    REQUIRE(std::regex_search(meta, named, pair));
+    REQUIRE(std::regex_search(meta, dir, in_meta));
+    const auto& listed = tree.at("search/dirs/" + dir[1].str() + ".json");
+    REQUIRE(std::regex_search(listed, named, pair));
     REQUIRE(path == "search/docs/" + named[1].str() + ".json");
     const std::string text = tree.at("search/docs/" + named[2].str() + ".txt");
     for (std::sregex_iterator it(content.begin(), content.end(), entry), end; it != end; ++it) {

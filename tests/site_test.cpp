@@ -50,14 +50,15 @@ TEST_CASE("every published document of the every-kind site gets its page", "[sit
   // Exactly these: no page, list entry or file for restricted, draft or future-dated material...
   std::vector<std::string> actual;
   std::map<std::string, int> pieces;
-  static const std::regex piece("search/(words|stems|places|docs)/[0-9]+-[0-9a-f]{8}\\.(json|txt)");
+  static const std::regex piece("search/(words|stems|places|docs|dirs)/([a-z]+-)?[0-9]+-[0-9a-f]{8}\\.(json|txt)");
   for (const auto& [path, content] : tree) {
     if (std::regex_match(path, piece)) ++pieces[path.substr(7, path.find('/', 7) - 7)];
     else actual.push_back(path);
   }
   CHECK(actual == expected);
-  // ...and the search index's pieces, named by their content: one of each at this size (a page's texts in .txt).
-  CHECK(pieces == std::map<std::string, int>{{"docs", 2}, {"places", 1}, {"stems", 1}, {"words", 1}});
+  // ...and the search index's pieces, named by their content: one of each at this size (a page's texts in
+  // .txt), and a directory of each list of pieces.
+  CHECK(pieces == std::map<std::string, int>{{"dirs", 3}, {"docs", 2}, {"places", 1}, {"stems", 1}, {"words", 1}});
   CHECK(tree.count(".portal-output") == 1);
 
   const std::string& agreement = tree.at("agreements/2020-04/index.html");

@@ -122,8 +122,11 @@ TEST_CASE("serve shows an edit within seconds, and a broken edit's problems whil
   // The index follows: a word the bulletin had not used is in the vocabulary meta.json now names.
   auto meta = client.Get("/search/meta.json");
   REQUIRE(meta);
-  std::smatch piece;
-  REQUIRE(std::regex_search(meta->body, piece, std::regex("\"words\":\\[\\[\"\",\"([0-9]+-[0-9a-f]{8})\"\\]")));
+  std::smatch dir, piece;
+  REQUIRE(std::regex_search(meta->body, dir, std::regex("\"words\":\\[\\[\"\",\"(words-0-[0-9a-f]{8})\"\\]")));
+  auto listed = client.Get("/search/dirs/" + dir[1].str() + ".json");
+  REQUIRE(listed);
+  REQUIRE(std::regex_search(listed->body, piece, std::regex("\\[\"\",\"([0-9]+-[0-9a-f]{8})\"\\]")));
   auto words = client.Get("/search/words/" + piece[1].str() + ".json");
   REQUIRE(words);
   CHECK(words->status == 200);

@@ -36,13 +36,15 @@ const core = createRequire(import.meta.url)(join(site, 'assets/search.js'));
 const searchDir = join(site, 'search');
 const meta = JSON.parse(readFileSync(join(searchDir, 'meta.json'), 'utf8'));
 const stop = new Set(meta.stop);
+const directory = (name) => JSON.parse(readFileSync(join(searchDir, `dirs/${name}.json`), 'utf8')).entries;
 const vocabulary = new Set();
-for (const [, name] of meta.words)
-  for (const e of JSON.parse(readFileSync(join(searchDir, `words/${name}.json`), 'utf8')).words)
-    vocabulary.add(typeof e === 'string' ? e : e[0]);
+for (const [, dir] of meta.words)
+  for (const [, name] of directory(dir))
+    for (const e of JSON.parse(readFileSync(join(searchDir, `words/${name}.json`), 'utf8')).words)
+      vocabulary.add(typeof e === 'string' ? e : e[0]);
 const seen = new Set();
 const docs = [];
-for (const [json, txt] of meta.docs) {
+for (const [json, txt] of meta.docs.flatMap(directory)) {
   const bytes = readFileSync(join(searchDir, `docs/${txt}.txt`));
   for (const d of JSON.parse(readFileSync(join(searchDir, `docs/${json}.json`), 'utf8')).docs) {
     docs.push(d);

@@ -125,26 +125,41 @@ def check_search(site):
     except (OSError, ValueError) as e:
         problem(folder, f"no readable meta.json: {e}")
         return
-    missing = [k for k in ("documents", "per_piece", "words", "stems", "docs", "kinds", "groups") if k not in meta]
+    missing = [k for k in ("documents", "per_piece", "per_directory", "words", "stems", "docs", "kinds", "groups")
+               if k not in meta]
     if missing:
         problem(folder, f"meta.json lacks {', '.join(missing)}")
         return
     named = {"index.html", "meta.json"}
-    named.update(f"words/{p[1]}.json" for p in meta["words"])
-    named.update(f"stems/{p[1]}.json" for p in meta["stems"])
-    named.update(f"places/{p[2]}.json" for p in meta["stems"])
-    named.update(f"docs/{p[0]}.json" for p in meta["docs"])
-    named.update(f"docs/{p[1]}.txt" for p in meta["docs"])
+    def directory(name):
+        named.add(f"dirs/{name}.json")
+        return json.load(open(os.path.join(folder, f"dirs/{name}.json"), encoding="utf-8"))["entries"]
+    try:
+        words = [e for d in meta["words"] for e in directory(d[1])]
+        stems = [e for d in meta["stems"] for e in directory(d[1])]
+        docs = [e for d in meta["docs"] for e in directory(d)]
+    except (OSError, ValueError, KeyError) as e:
+        problem(folder, f"a directory piece cannot be read: {e}")
+        return
+    for listed, kind in ((words, "words"), (stems, "stems")):
+        keys = [e[0] for e in listed]
+        if keys != sorted(keys) or (keys and keys[0] != ""):
+            problem(folder, f"the {kind} pieces are not listed in order from the first")
+    named.update(f"words/{p[1]}.json" for p in words)
+    named.update(f"stems/{p[1]}.json" for p in stems)
+    named.update(f"places/{p[2]}.json" for p in stems)
+    named.update(f"docs/{p[0]}.json" for p in docs)
+    named.update(f"docs/{p[1]}.txt" for p in docs)
     present = {os.path.relpath(os.path.join(d, f), folder) for d, _, fs in os.walk(folder) for f in fs}
     for path in sorted(named - present):
         problem(folder, f"meta.json names {path}, which is not there")
     for path in sorted(present - named):
         problem(folder, f"{path} is named by no meta.json entry")
     pages = 0
-    for piece in meta["docs"]:
-        docs = json.load(open(os.path.join(folder, f"docs/{piece[0]}.json"), encoding="utf-8"))["docs"]
+    for piece in docs:
+        pages_of = json.load(open(os.path.join(folder, f"docs/{piece[0]}.json"), encoding="utf-8"))["docs"]
         size = os.path.getsize(os.path.join(folder, f"docs/{piece[1]}.txt"))
-        for d in docs:
+        for d in pages_of:
             pages += 1
             if d["text"][0] + d["text"][1] > size:
                 problem(folder, f"the text of {d['url']} runs past the end of docs/{piece[1]}.txt")

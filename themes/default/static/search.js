@@ -1,6 +1,6 @@
 // The portal's search page (docs/search.md). It reads the index the build
-// writes under search/: meta.json first, then only the pieces a query needs —
-// the words typed (vocabulary pieces, which give each word's stem), their
+// writes under search/: meta.json first, then only the pieces a query needs,
+// found through the directories meta.json names — the words typed (vocabulary pieces, which give each word's stem), their
 // pages and weights (stem pieces), positions for phrases (place pieces), the
 // results shown (page pieces) and a passage of each (a byte range of a text).
 // Words are cut as generator/search_text.h cuts them; stems come from the
@@ -256,19 +256,35 @@
     return lo;
   }
 
-  function vocabulary(index) {
-    return fetchJson('words/' + meta.words[index][1] + '.json').then(function (piece) {
+  // The entries of a list of pieces (words or stems) whose pieces may hold
+  // keys from `from` to `to`, both inclusive: from the directories meta.json names.
+  function listed(name, from, to) {
+    var dirs = meta[name], a = pieceOf(dirs, from), b = pieceOf(dirs, to), wanted = [];
+    for (var i = a; i <= b; i++) wanted.push(fetchJson('dirs/' + dirs[i][1] + '.json'));
+    return Promise.all(wanted).then(function (found) {
+      var all = [];
+      found.forEach(function (d) { all = all.concat(d.entries); });
+      return all.slice(pieceOf(all, from), pieceOf(all, to) + 1);
+    });
+  }
+
+  function vocabulary(entry) {
+    return fetchJson('words/' + entry[1] + '.json').then(function (piece) {
       if (!piece.list) piece.list = piece.words.map(function (e) { return typeof e === 'string' ? [e, e] : e; });
       return piece.list;
     });
   }
 
+  // The vocabulary entries of the piece that would hold `word`.
+  function vocabularyOf(word) {
+    return listed('words', word, word).then(function (entries) { return vocabulary(entries[0]); });
+  }
+
   // Every vocabulary entry from `from` (inclusive) to `to` (exclusive).
   function vocabularyRange(from, to) {
-    var first = pieceOf(meta.words, from), last = pieceOf(meta.words, to);
-    var wanted = [];
-    for (var i = first; i <= last; i++) wanted.push(vocabulary(i));
-    return Promise.all(wanted).then(function (lists) {
+    return listed('words', from, to).then(function (entries) {
+      return Promise.all(entries.map(vocabulary));
+    }).then(function (lists) {
       var out = [];
       lists.forEach(function (l) { l.forEach(function (e) { if (e[0] >= from && e[0] < to) out.push(e); }); });
       return out;
@@ -285,8 +301,7 @@
   // word the index does not have, words one or two edits away (0.6, 0.45).
   function expand(clause) {
     var w = clause.word;
-    var piece = pieceOf(meta.words, w);
-    return vocabulary(piece).then(function (list) {
+    return vocabularyOf(w).then(function (list) {
       var found = [];
       var exact = null;
       for (var i = 0; i < list.length; i++) if (list[i][0] === w) { exact = list[i]; break; }
@@ -315,8 +330,9 @@
   }
 
   function stemEntry(stem) {
-    var i = pieceOf(meta.stems, stem);
-    return fetchJson('stems/' + meta.stems[i][1] + '.json').then(function (piece) {
+    return listed('stems', stem, stem).then(function (entries) {
+      return fetchJson('stems/' + entries[0][1] + '.json');
+    }).then(function (piece) {
       var e = piece.stems[stem];
       if (!e) return null;
       if (!e.decoded) {
@@ -329,8 +345,8 @@
   }
 
   function placesOf(stem) {
-    var i = pieceOf(meta.stems, stem);
-    return Promise.all([stemEntry(stem), fetchJson('places/' + meta.stems[i][2] + '.json')]).then(function (both) {
+    var places = listed('stems', stem, stem).then(function (entries) { return fetchJson('places/' + entries[0][2] + '.json'); });
+    return Promise.all([stemEntry(stem), places]).then(function (both) {
       var entry = both[0], piece = both[1];
       if (!entry) return null;
       if (!entry.places) {
@@ -356,7 +372,7 @@
     var forms = {};
     if (clause.phrase) {
       return Promise.all(clause.phrase.map(function (w) {
-        return vocabulary(pieceOf(meta.words, w.word)).then(function (list) {
+        return vocabularyOf(w.word).then(function (list) {
           for (var i = 0; i < list.length; i++) if (list[i][0] === w.word) return placesOf(list[i][1]);
           return null;
         });
@@ -462,10 +478,13 @@
 
   function docInfo(doc) {
     var piece = Math.floor(doc / meta.per_piece);
-    return fetchJson('docs/' + meta.docs[piece][0] + '.json').then(function (p) {
-      var info = p.docs[doc % meta.per_piece];
-      info.textFile = 'docs/' + meta.docs[piece][1] + '.txt';
-      return info;
+    return fetchJson('dirs/' + meta.docs[Math.floor(piece / meta.per_directory)] + '.json').then(function (dir) {
+      var names = dir.entries[piece % meta.per_directory];
+      return fetchJson('docs/' + names[0] + '.json').then(function (p) {
+        var info = p.docs[doc % meta.per_piece];
+        info.textFile = 'docs/' + names[1] + '.txt';
+        return info;
+      });
     });
   }
 
