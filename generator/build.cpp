@@ -77,7 +77,9 @@ BuildResult prepare(const BuildOptions& options, BuiltSite& built) {
 }
 
 // Renders every file of a prepared site into `sink`, pages as they are made.
-void render_files(const BuildOptions& options, const BuiltSite& built, const FileSink& sink, BuildResult& result) {
+// `previous`: the live output of the build being replaced (under its lock), or empty.
+void render_files(const BuildOptions& options, const BuiltSite& built, const FileSink& sink, BuildResult& result,
+                  const fs::path& previous = {}) {
   const Site& site = *built.site;
   const Theme& theme = *built.theme;
   if (options.progress) options.progress("Rendering pages", 0, 0);
@@ -94,7 +96,25 @@ void render_files(const BuildOptions& options, const BuiltSite& built, const Fil
     ++files;
   };
   if (options.progress) options.progress("Indexing for search", 0, 0);
-  for (auto& piece : render_search_index(site, options.jobs)) emit({piece.path, std::move(piece.content), {}});
+  // A rebuild whose pages give the index the last build made keeps that index (copied, so linked when unchanged).
+  bool reused = false;
+  render_search_index(site, options.jobs, [&](RenderedFile&& piece) { emit({piece.path, std::move(piece.content), {}}); },
+                      previous, &reused);
+  if (reused) {
+    std::vector<OutputFile> kept;
+    std::error_code ec;
+    const auto folder = previous / "search";
+    for (fs::recursive_directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+      if (!it->is_regular_file(ec)) continue;
+      std::string path = "search/" + it->path().lexically_relative(folder).generic_string();
+      if (path != "search/index.html") kept.push_back({std::move(path), {}, it->path()});
+    }
+    if (!ec) {
+      for (auto& file : kept) emit(std::move(file));
+    } else {  // the folder could not be read whole: made again
+      render_search_index(site, options.jobs, [&](RenderedFile&& piece) { emit({piece.path, std::move(piece.content), {}}); });
+    }
+  }
   if (options.progress) options.progress("Writing files", 0, 0);  // the pages are written; the rest follows
   for (auto& extra : render_outputs(site, built.history, page_paths)) emit({extra.path, std::move(extra.content), {}});
   for (auto& copy : render_bulletin_copies(site, theme)) emit({copy.path, std::move(copy.content), {}});
@@ -161,7 +181,7 @@ BuildResult run_build(const BuildOptions& options) {
   render_files(options, built, [&](OutputFile&& file) {
     if (file.copy_from.empty()) staged.write(file.path, file.content);
     else staged.copy(file.path, file.copy_from);
-  }, result);
+  }, result, result.output);
   if (auto err = staged.commit(); !err.empty()) {
     result.outcome = stop_requested() ? Outcome::stopped : Outcome::failure;
     result.error = err;

@@ -13,6 +13,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "files.h"
 #include "json.h"
 #include "output.h"
 #include "parallel.h"
@@ -30,6 +31,9 @@ using search::Entry;
 constexpr std::size_t kDocsPerPiece = 32;
 constexpr std::size_t kWordsPieceBytes = 8 * 1024;
 constexpr std::size_t kStemsPieceBytes = 16 * 1024;
+// What a change to how the index is made must change, so that a build never
+// keeps an index made the old way (render_search_index's `previous`).
+constexpr const char* kIndexFormat = "portal search index 1";
 // Entries of a directory piece (a list of pieces).
 constexpr std::size_t kDirectory = 64;
 
@@ -281,7 +285,9 @@ std::vector<std::size_t> cut(std::size_t n, std::size_t target, const std::funct
 
 }  // namespace
 
-std::vector<RenderedFile> render_search_index(const Site& site, int jobs) {
+void render_search_index(const Site& site, int jobs, const std::function<void(RenderedFile&&)>& emit,
+                         const std::filesystem::path& previous, bool* reused) {
+  if (reused) *reused = false;
   const PriorityStories stories = priority_stories(site);
   std::vector<Entry> entries = search::entries(site, stories, jobs);
   // The priority filter's values in the order it lists them: by name.
@@ -298,6 +304,52 @@ std::vector<RenderedFile> render_search_index(const Site& site, int jobs) {
   }
   sort_entries(entries);
   const std::size_t n = entries.size();
+
+  // The priority filter's values, as meta.json lists them.
+  std::string priorities_json = "[";
+  for (std::size_t v = 0; v < by_name.size(); ++v) {
+    const auto& story = stories.stories[by_name[v]];
+    if (v) priorities_json += ',';
+    priorities_json += "{\"id\":";
+    append_json_string(priorities_json, story.current_id());
+    priorities_json += ",\"name\":";
+    append_json_string(priorities_json, story.latest_name());
+    priorities_json += ",\"ids\":[";
+    for (std::size_t i = 0; i < story.ids.size(); ++i) {
+      if (i) priorities_json += ',';
+      append_json_string(priorities_json, story.ids[i]);
+    }
+    priorities_json += "]}";
+  }
+  priorities_json += ']';
+  // Everything the index is made of, in one number: when the index in
+  // `previous` was made of the same, it is the index these pages would get.
+  std::string fingerprint;
+  {
+    std::string made_of = std::string(kIndexFormat) + '\n' + priorities_json;
+    std::vector<std::uint64_t> texts(n);
+    parallel_for(n, jobs, [&](std::size_t d) { texts[d] = content_hash(entries[d].text); });
+    for (std::size_t d = 0; d < n; ++d) {
+      const Entry& e = entries[d];
+      made_of += '\n' + e.url + '\t' + e.title + '\t' + std::to_string(e.kind) + '\t' + std::to_string(e.year) + '\t' +
+                 e.date + '\t' + std::to_string(e.boost) + '\t' + std::to_string(e.facts_end) + '\t' +
+                 std::to_string(texts[d]);
+      for (const auto p : e.priorities) made_of += ',' + std::to_string(p);
+      for (const auto& section : e.sections)
+        made_of += '\t' + std::to_string(section.offset) + ' ' + std::to_string(section.size) + ' ' + section.anchor + ' ' +
+                   section.heading;
+    }
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(content_hash(made_of)));
+    fingerprint = hex;
+  }
+  if (!previous.empty() && reused) {
+    if (const auto before = read_file(previous / "search/meta.json");
+        before && before->find("\"fingerprint\":\"" + fingerprint + "\"") != std::string::npos) {
+      *reused = true;
+      return;
+    }
+  }
 
   std::vector<Indexed> indexed(n);
   const auto workers = index_all(entries, indexed, jobs);
@@ -397,6 +449,8 @@ std::vector<RenderedFile> render_search_index(const Site& site, int jobs) {
    }
   });
   std::vector<std::vector<float>>().swap(scores);
+  std::vector<Indexed>().swap(indexed);
+  std::vector<std::vector<std::uint32_t>>().swap(ids_of);
 
   // The vocabulary: every word, with its stem (by rank).
   std::vector<std::pair<std::string_view, std::uint32_t>> words;
@@ -408,7 +462,6 @@ std::vector<RenderedFile> render_search_index(const Site& site, int jobs) {
   for (const auto& [word, r] : words) forms[r].push_back(word);
   auto stem_at = [&](std::uint32_t r) { return stem_names[order[r]]; };
 
-  std::vector<RenderedFile> out;
   std::string meta;
   // Vocabulary pieces.
   const auto word_starts = cut(words.size(), kWordsPieceBytes, [&](std::size_t i) {
@@ -434,7 +487,7 @@ std::vector<RenderedFile> render_search_index(const Site& site, int jobs) {
     body += "]}\n";
     const std::string name = std::to_string(p) + "-" + hash_name(body);
     word_pieces.emplace_back(p == 0 ? std::string() : std::string(words[from].first), name);
-    out.push_back({"search/words/" + name + ".json", std::move(body)});
+    emit({"search/words/" + name + ".json", std::move(body)});
   }
   // Stem pieces and their positions.
   const auto stem_starts = cut(stem_count, kStemsPieceBytes, [&](std::size_t r) {
@@ -475,15 +528,22 @@ std::vector<RenderedFile> render_search_index(const Site& site, int jobs) {
     stem_files[2 * p] = {"search/stems/" + name + ".json", std::move(body)};
     stem_files[2 * p + 1] = {"search/places/" + places_name + ".json", std::move(places)};
   });
-  for (auto& f : stem_files) out.push_back(std::move(f));
+  for (auto& f : stem_files) emit(std::move(f));
+  std::vector<RenderedFile>().swap(stem_files);
+  std::vector<Postings>().swap(postings);
   // Pages: what a result shows, and their texts (fetched a passage at a time).
   const std::size_t doc_pieces = (n + kDocsPerPiece - 1) / kDocsPerPiece;
   std::vector<std::pair<std::string, std::string>> doc_names(doc_pieces);
-  std::vector<RenderedFile> doc_files(doc_pieces * 2);
-  parallel_for(doc_pieces, jobs, [&](std::size_t p) {
+  // A batch of pieces at a time, each page's text let go once in its piece: the texts are held once, not twice.
+  constexpr std::size_t kBatch = 64;
+  for (std::size_t batch = 0; batch < doc_pieces; batch += kBatch) {
+   const std::size_t batch_end = std::min(doc_pieces, batch + kBatch);
+   std::vector<RenderedFile> doc_files((batch_end - batch) * 2);
+   parallel_for(batch_end - batch, jobs, [&](std::size_t k) {
+    const std::size_t p = batch + k;
     std::string info = "{\"docs\":[", texts;
     for (std::size_t d = p * kDocsPerPiece; d < std::min(n, (p + 1) * kDocsPerPiece); ++d) {
-      const Entry& e = entries[d];
+      Entry& e = entries[d];
       if (d > p * kDocsPerPiece) info += ',';
       info += "{\"url\":";
       append_json_string(info, e.url);
@@ -502,16 +562,18 @@ std::vector<RenderedFile> render_search_index(const Site& site, int jobs) {
       }
       info += "]}";
       texts += e.text;
+      std::string().swap(e.text);
     }
     info += "]}\n";
     doc_names[p] = {std::to_string(p) + "-" + hash_name(info), std::to_string(p) + "-" + hash_name(texts)};
-    doc_files[2 * p] = {"search/docs/" + doc_names[p].first + ".json", std::move(info)};
-    doc_files[2 * p + 1] = {"search/docs/" + doc_names[p].second + ".txt", std::move(texts)};
-  });
-  for (auto& f : doc_files) out.push_back(std::move(f));
+    doc_files[2 * k] = {"search/docs/" + doc_names[p].first + ".json", std::move(info)};
+    doc_files[2 * k + 1] = {"search/docs/" + doc_names[p].second + ".txt", std::move(texts)};
+   });
+   for (auto& f : doc_files) emit(std::move(f));
+  }
 
   // meta.json: everything a query needs first, and the names of the pieces.
-  meta = "{\"format\":1,\"documents\":" + std::to_string(n) + ",\"per_piece\":" + std::to_string(kDocsPerPiece) + ",\"per_directory\":" + std::to_string(kDirectory) +
+  meta = "{\"format\":1,\"fingerprint\":\"" + fingerprint + "\",\"documents\":" + std::to_string(n) + ",\"per_piece\":" + std::to_string(kDocsPerPiece) + ",\"per_directory\":" + std::to_string(kDirectory) +
          ",\"impact_range\":" + std::to_string(static_cast<int>(kImpactRange)) + ",\"typos\":[4,9],\"stop\":[";
   for (std::size_t i = 0; i < search::stop_words().size(); ++i) {
     if (i) meta += ',';
@@ -526,22 +588,8 @@ std::vector<RenderedFile> render_search_index(const Site& site, int jobs) {
     append_json_string(meta, search::kinds()[k].label);
     meta += '}';
   }
-  meta += "],\"priorities\":[";
-  for (std::size_t v = 0; v < by_name.size(); ++v) {
-    const auto& story = stories.stories[by_name[v]];
-    if (v) meta += ',';
-    meta += "{\"id\":";
-    append_json_string(meta, story.current_id());
-    meta += ",\"name\":";
-    append_json_string(meta, story.latest_name());
-    meta += ",\"ids\":[";
-    for (std::size_t i = 0; i < story.ids.size(); ++i) {
-      if (i) meta += ',';
-      append_json_string(meta, story.ids[i]);
-    }
-    meta += "]}";
-  }
-  meta += "],\"groups\":[";
+  meta += "],\"priorities\":" + priorities_json;
+  meta += ",\"groups\":[";
   for (std::size_t d = 0; d < n;) {
     std::size_t to = d + 1;
     while (to < n && entries[to].kind == entries[d].kind && entries[to].year == entries[d].year &&
@@ -583,7 +631,7 @@ std::vector<RenderedFile> render_search_index(const Site& site, int jobs) {
       } else {
         append_json_string(meta, name);
       }
-      out.push_back({"search/dirs/" + name + ".json", std::move(body)});
+      emit({"search/dirs/" + name + ".json", std::move(body)});
     }
     meta += ']';
   };
@@ -612,7 +660,12 @@ std::vector<RenderedFile> render_search_index(const Site& site, int jobs) {
   for (const auto& [info, texts] : doc_names) listed.push_back(entry({info, texts}));
   directories("docs", listed, nullptr);
   meta += "}\n";
-  out.push_back({"search/meta.json", std::move(meta)});
+  emit({"search/meta.json", std::move(meta)});
+}
+
+std::vector<RenderedFile> render_search_index(const Site& site, int jobs) {
+  std::vector<RenderedFile> out;
+  render_search_index(site, jobs, [&](RenderedFile&& file) { out.push_back(std::move(file)); });
   return out;
 }
 

@@ -3,6 +3,8 @@
 // fetches only the pieces a query needs.
 #pragma once
 
+#include <filesystem>
+#include <functional>
 #include <vector>
 
 #include "pages.h"
@@ -10,7 +12,15 @@
 
 namespace portal {
 
-// The index of the released pages of `site`, its words read on `jobs` threads.
+// The index of the released pages of `site`, its words read on `jobs`
+// threads, each file given to `emit` (from the calling thread) as soon as it
+// is made. With `previous` (the output folder of an earlier build) and
+// `reused`: when the index there was made of the same pages by the same
+// format (meta.json's fingerprint), nothing is made, `*reused` is set, and
+// the files under previous/search/ are this build's index as they are.
+void render_search_index(const Site& site, int jobs, const std::function<void(RenderedFile&&)>& emit,
+                         const std::filesystem::path& previous = {}, bool* reused = nullptr);
+// The same, every file at once.
 std::vector<RenderedFile> render_search_index(const Site& site, int jobs = 1);
 
 }  // namespace portal

@@ -177,3 +177,31 @@ TEST_CASE("every page a reader could want is in the index, and each page's text 
       CHECK(content.find('<') == std::string::npos);
     }
 }
+
+TEST_CASE("a rebuild keeps the index only when every page gives it the same, and makes it again otherwise", "[search]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  const auto out = tmp.path() / "public";
+  auto build = [&] {
+    const auto r = run({"build", "--source", site.string(), "--output", out.string(), "--quiet"});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    std::map<std::string, std::string> index;
+    for (auto& [path, content] : read_tree(out))
+      if (path.starts_with("search/")) index.emplace(path, std::move(content));
+    return index;
+  };
+  const auto first = build();
+  REQUIRE(first.size() >= 8);
+  CHECK(build() == first);  // kept whole: every piece, no more and no fewer
+  // A title is in the index though no text changed: the index is made again.
+  replace_in(site / "content/about.md", "title = \"About the partnership\"", "title = \"About the Kent partnership\"");
+  const auto retitled = build();
+  CHECK(retitled != first);
+  CHECK(std::any_of(retitled.begin(), retitled.end(),
+                    [](const auto& f) { return f.first.starts_with("search/docs/") && contains(f.second, "About the Kent partnership"); }));
+  CHECK_FALSE(std::any_of(retitled.begin(), retitled.end(),
+                          [](const auto& f) { return contains(f.second, "\"About the partnership\""); }));
+  replace_in(site / "content/about.md", "title = \"About the Kent partnership\"", "title = \"About the partnership\"");
+  CHECK(build() == first);
+}
