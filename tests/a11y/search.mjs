@@ -59,6 +59,23 @@ for (const [json, txt] of meta.docs.flatMap(directory)) {
 for (const w of vocabulary) if (!seen.has(w)) fail(`the index holds "${w}", which the browser reads in no page`);
 if (docs.length !== meta.documents) fail(`meta.json counts ${meta.documents} pages, the pieces hold ${docs.length}`);
 
+// ---- What a reader types -------------------------------------------------------
+const expectQuery = (query, want) => {
+  const got = JSON.stringify(core.parseQuery(query, { in: true, the: true }));
+  if (got !== JSON.stringify(want)) fail(`parseQuery(${JSON.stringify(query)}) = ${got}`);
+};
+expectQuery('"Safer in Kent" road saf', [{ phrase: [{ word: 'safer', gap: 0 }, { word: 'kent', gap: 2 }], text: 'Safer in Kent' },
+  { word: 'road', prefix: false, stopWord: false, optional: false }, { word: 'saf', prefix: true, stopWord: false, optional: false }]);
+expectQuery('the road ', [{ word: 'road', prefix: false, stopWord: false, optional: false }]);
+expectQuery('road the', [{ word: 'road', prefix: false, stopWord: false, optional: false },
+  { word: 'the', prefix: true, stopWord: true, optional: true }]);
+expectQuery('"unclosed quote', [{ word: 'unclosed', prefix: false, stopWord: false, optional: false },
+  { word: 'quote', prefix: true, stopWord: false, optional: false }]);
+if (core.parseQuery('a b c d e f g h i j k l m n o p ', {}).length !== 12) fail('a long query is not cut at twelve words');
+for (const [a, b, limit, want] of [['domestik', 'domestic', 2, 1], ['violance', 'violence', 1, 1], ['abcd', 'bacd', 1, 1],
+                                   ['behavior', 'behaviour', 1, 1], ['road', 'rail', 1, 2], ['kent', 'kent', 1, 0]])
+  if (core.distance(a, b, limit) !== want) fail(`distance(${a}, ${b}) = ${core.distance(a, b, limit)}, not ${want}`);
+
 // ---- In the browser -----------------------------------------------------------
 const server = await serve(site);
 const base = server.base;
@@ -115,6 +132,12 @@ try {
         fail(`"${q.query}": ${path}${landed.hash}: the page has no such heading`);
     }
     if (notFound.length) fail(`requests that failed: ${notFound.join(', ')}`);
+    // Every query of the set: results, and the page it names among the first three.
+    for (const q of queries) {
+      const shown = await open(`search/?q=${encodeURIComponent(q.query)}`);
+      const pages = shown.items.slice(0, 3).map((i) => decodeURIComponent(new URL(i.href, page.url()).pathname.slice(new URL(base).pathname.length)));
+      if (!pages.includes(q.page)) fail(`"${q.query}": ${q.page} is not among the first three (${pages.join(', ') || 'no results'})`);
+    }
   }
 
   // The keyboard alone: to the box, a query, Enter, to the button for more, and on.

@@ -12,6 +12,7 @@
 
   var LONGEST_WORD = 64;  // bytes of UTF-8
   var LINE_GAP = 3;
+  var MAX_CLAUSES = 12;
 
   function asciiWord(c) { return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122); }
   function within(cp, lo, hi) { return cp >= lo && cp <= hi; }
@@ -179,8 +180,9 @@
       }
     }
     // A stop word typed last is kept only as the start of a longer word,
-    // which a page need not have.
-    return clauses;
+    // which a page need not have. A query of more than MAX_CLAUSES words is
+    // searched for its first ones: a pasted paragraph fetches no more.
+    return clauses.slice(0, MAX_CLAUSES);
   }
 
   var core = { words: words, readNumbers: readNumbers, distance: distance, parseQuery: parseQuery };
