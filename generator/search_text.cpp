@@ -48,28 +48,6 @@ std::uint32_t lower(std::uint32_t cp) {
   return cp;
 }
 
-namespace detail {
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-}  // namespace detail
-
 const std::vector<std::string_view>& stop_words() {
   // Sorted: is_stop_word() searches it.
   static const std::vector<std::string_view> words = {
@@ -236,7 +214,7 @@ std::string entity(std::string_view s, std::size_t& i) {
     // Control characters and what is not a character are dropped.
     if (ok && cp >= 0x20 && cp != 0x7F && !(cp >= 0x80 && cp < 0xA0) && cp <= 0x10FFFF && !(cp >= 0xD800 && cp < 0xE000) &&
         cp != 0xFFFE && cp != 0xFFFF)
-      detail::append_utf8(out, cp);
+      text::append_utf8(out, cp);
     else if (!ok) {
       ++i;
       return "&";

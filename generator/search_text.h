@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "text.h"
+
 struct sb_stemmer;
 
 namespace portal::search {
@@ -121,7 +123,6 @@ inline std::uint32_t next_code_point(std::string_view s, std::size_t& i) {
   i += k;
   return cp;
 }
-void append_utf8(std::string& out, std::uint32_t cp);
 inline bool ascii_word(unsigned char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
@@ -175,7 +176,7 @@ std::uint32_t for_each_word(std::string_view text, std::uint32_t first_ordinal, 
         current_letter = false;
       }
       current_letter = true;
-      detail::append_utf8(current, lower(cp));
+      text::append_utf8(current, lower(cp));
       continue;
     }
     const bool apostrophe = cp == '\'' || cp == 0x2019 || cp == 0x02BC;

@@ -67,6 +67,7 @@ struct CodePointAt {
 template <class Pred>
 std::optional<CodePointAt> find_code_point(std::string_view s, Pred unwanted);
 std::uint32_t decode_at(std::string_view s, std::size_t& offset);  // advances past the code point
+void append_utf8(std::string& out, std::uint32_t code_point);      // its UTF-8 bytes
 // Offset of the first control character of `s` (valid UTF-8) other than
 // tab, line feed and carriage return, or npos: ASCII eight bytes at a time.
 std::size_t first_control(std::string_view s);
