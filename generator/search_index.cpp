@@ -108,6 +108,7 @@ class WordTable {
     return h ^ (h >> 29);
   }
   static constexpr std::uint32_t kMissing = 0xFFFFFFFF;
+  static constexpr std::uint32_t kStop = 0xFFFFFFFE;  // a stop word: in the table, in no index
 
  private:
   struct Slot {
@@ -147,10 +148,15 @@ struct Worker {
   std::vector<Hit> hits;
   std::vector<std::uint32_t> count, order;
 
+  // The number of the stem of `word`, or WordTable::kStop for a stop word.
   std::uint32_t stem_of(std::string_view word) {
     const std::uint64_t hash = WordTable::hash(word);
     std::size_t free_slot = 0;
     if (const auto stem = words.find(word, hash, free_slot); stem != WordTable::kMissing) return stem;
+    if (search::is_stop_word(word)) {  // remembered as such: looked up once a word, not once a place
+      words.add(free_slot, word, hash, WordTable::kStop);
+      return WordTable::kStop;
+    }
     const auto [at, added] = stem_numbers.emplace(stemmer.stem(word), static_cast<std::uint32_t>(stems.size()));
     if (added) stems.push_back(at->first);
     words.add(free_slot, word, hash, at->second);
@@ -163,8 +169,8 @@ void index_entry(const Entry& e, Worker& w, Indexed& out) {
   ++w.page;
   w.hits.clear();
   auto add = [&](std::string_view word, std::uint32_t offset, std::uint32_t ordinal, bool joined, Field field) {
-    if (search::is_stop_word(word)) return;
     const std::uint32_t stem = w.stem_of(word);
+    if (stem == WordTable::kStop) return;
     if (stem >= w.stamp.size()) {
       w.stamp.resize(stem + 1024, 0);
       w.slot.resize(stem + 1024, 0);
@@ -455,7 +461,9 @@ void render_search_index(const Site& site, int jobs, const std::function<void(Re
   // The vocabulary: every word, with its stem (by rank).
   std::vector<std::pair<std::string_view, std::uint32_t>> words;
   for (const auto& w : workers)
-    w->words.each([&](std::string_view word, std::uint32_t local) { words.emplace_back(word, site_number[w->index][local]); });
+    w->words.each([&](std::string_view word, std::uint32_t local) {
+      if (local != WordTable::kStop) words.emplace_back(word, site_number[w->index][local]);
+    });
   std::sort(words.begin(), words.end());
   words.erase(std::unique(words.begin(), words.end()), words.end());
   std::vector<std::vector<std::string_view>> forms(stem_count);

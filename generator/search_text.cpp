@@ -120,14 +120,19 @@ void TextBuilder::append(std::string_view raw) {
   std::string stripped;
   std::string_view plain = raw;
   if (text::first_control(raw) != std::string_view::npos) plain = stripped = text::strip_controls(raw);
-  for (const char c : plain) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  for (std::size_t i = 0, n = plain.size(); i < n;) {
+    if (space(plain[i])) {
       space_pending_ = true;
+      ++i;
       continue;
     }
+    std::size_t end = i + 1;
+    while (end < n && !space(plain[end])) ++end;
     if (space_pending_ && !text_.empty() && text_.back() != '\n') text_ += ' ';
     space_pending_ = false;
-    text_ += c;
+    text_.append(plain, i, end - i);  // a run of characters at once
+    i = end;
   }
 }
 

@@ -161,10 +161,18 @@ std::uint32_t for_each_word(std::string_view text, std::uint32_t first_ordinal, 
         start = i;
         current_letter = false;
       }
-      const bool letter = b > '9';
-      current_letter = current_letter || letter;
-      current += static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b);
-      ++i;
+      // The run of ASCII letters and digits, at once.
+      std::size_t end = i + 1;
+      while (end < n && static_cast<unsigned char>(text[end]) < 0x80 && detail::ascii_word(static_cast<unsigned char>(text[end])))
+        ++end;
+      const std::size_t had = current.size();
+      current.resize(had + (end - i));
+      for (std::size_t k = i; k < end; ++k) {
+        const auto c = static_cast<unsigned char>(text[k]);
+        current_letter = current_letter || c > '9';
+        current[had + (k - i)] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      }
+      i = end;
       continue;
     }
     const std::size_t at = i;
