@@ -88,8 +88,7 @@ class WordTable {
         slot = i;
         return kMissing;
       }
-      if (s.hash == hash && s.length == word.size() && std::memcmp(bytes_.data() + s.offset, word.data(), word.size()) == 0)
-        return s.stem;
+      if (s.hash == hash && s.length == word.size() && same(bytes_.data() + s.offset, word)) return s.stem;
     }
   }
   void add(std::size_t slot, std::string_view word, std::uint64_t hash, std::uint32_t stem) {
@@ -111,6 +110,12 @@ class WordTable {
   static constexpr std::uint32_t kStop = 0xFFFFFFFE;  // a stop word: in the table, in no index
 
  private:
+  // Words are short: compared here rather than by a call to memcmp.
+  static bool same(const char* bytes, std::string_view word) {
+    for (std::size_t i = 0; i < word.size(); ++i)
+      if (bytes[i] != word[i]) return false;
+    return true;
+  }
   struct Slot {
     std::uint64_t hash = 0;
     std::uint32_t offset = 0, length = 0, stem = 0;

@@ -161,13 +161,13 @@ namespace {
 
 // Elements whose end (and start) ends a line of the text.
 bool is_block(std::string_view name) {
-  static constexpr std::array<std::string_view, 27> blocks = {
-      "address", "article", "aside", "blockquote", "caption", "dd",    "details", "div",   "dl",
-      "dt",      "figcaption", "figure", "footer", "h1",      "h2",    "h3",      "h4",    "h5",
-      "h6",      "header",  "hr",     "li",     "ol",      "p",     "pre",     "section", "summary"};
-  static constexpr std::array<std::string_view, 6> table = {"table", "tbody", "td", "th", "thead", "tr"};
-  return std::find(blocks.begin(), blocks.end(), name) != blocks.end() ||
-         std::find(table.begin(), table.end(), name) != table.end() || name == "ul";
+  // Sorted, for a binary search: a page has a tag every few words.
+  static constexpr std::array<std::string_view, 34> blocks = {
+      "address", "article", "aside", "blockquote", "caption", "dd",     "details", "div",   "dl",    "dt",
+      "figcaption", "figure", "footer", "h1",     "h2",      "h3",     "h4",      "h5",    "h6",    "header",
+      "hr",      "li",      "ol",     "p",        "pre",     "section", "summary", "table", "tbody", "td",
+      "th",      "thead",   "tr",     "ul"};
+  return std::binary_search(blocks.begin(), blocks.end(), name);
 }
 
 // The value of attribute `name` in a tag's text (`<h2 id="x" …>`), when quoted.
