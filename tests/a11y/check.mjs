@@ -4,7 +4,7 @@
 //
 // Usage: node check.mjs SITE_DIR...
 import { spawnSync } from 'node:child_process';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -77,39 +77,6 @@ async function xmlCheck(browser, site) {
   return errors;
 }
 
-// The search page, as a reader uses it: a word found in one document's
-// index entry must list that document; a word in none, none.
-async function searchCheck(browser, site) {
-  const indexFile = join(site, 'search/index.json');
-  if (!existsSync(indexFile)) return 0;
-  const documents = JSON.parse(readFileSync(indexFile, 'utf8')).documents;
-  const wanted = documents.find((d) => d.words.split(' ').length > 3);
-  if (!wanted) return 0;
-  const word = wanted.words.split(' ').pop();
-  const server = await serve(site);
-  const base = server.base;
-  const page = await browser.newPage();
-  let errors = 0;
-  const results = async (query) => {
-    await page.goto(`${base}search/?q=${encodeURIComponent(query)}`);
-    await page.waitForSelector('#search-results h2');
-    return page.$$eval('#search-results li a', (links) => links.map((a) => a.textContent));
-  };
-  const found = await results(word.toUpperCase());
-  if (!found.includes(wanted.title)) {
-    errors++;
-    console.error(`search: "${word}" did not find "${wanted.title}" (found: ${found.join('; ')})`);
-  }
-  const none = await results('qqqzzzx');
-  if (none.length !== 0) {
-    errors++;
-    console.error(`search: a word in no document found ${none.length}`);
-  }
-  await page.close();
-  server.close();
-  return errors;
-}
-
 function vnuCheck(site) {
   const jar = join(here, 'node_modules/vnu-jar/build/dist/vnu.jar');
   const result = spawnSync('java', ['-jar', jar, '--errors-only', '--format', 'gnu', '--skip-non-html', site],
@@ -135,9 +102,8 @@ try {
     const axeViolations = await axeCheck(browser, site, pages);
     const vnuErrors = vnuCheck(site);
     const xmlErrors = await xmlCheck(browser, site);
-    const searchErrors = await searchCheck(browser, site);
-    console.log(`${site}: ${pages.length} pages; axe (${TAGS.join(', ')}): ${axeViolations} violations; Nu HTML Checker: ${vnuErrors} errors; XML files not well-formed: ${xmlErrors}; search failures: ${searchErrors}`);
-    failures += axeViolations + vnuErrors + xmlErrors + searchErrors;
+    console.log(`${site}: ${pages.length} pages; axe (${TAGS.join(', ')}): ${axeViolations} violations; Nu HTML Checker: ${vnuErrors} errors; XML files not well-formed: ${xmlErrors}`);
+    failures += axeViolations + vnuErrors + xmlErrors;
   }
 } finally {
   await browser.close();
