@@ -73,16 +73,19 @@ must_fail "$out/faulty-codesniffer.log" node codesniffer.mjs "$faulty"
 expect "$out/faulty-codesniffer.log" "htmlcs: index.html: WCAG2AA.Principle1.Guideline1_1.1_1_1.H37"
 
 # The search page with the faults readers met: result links under search/index.json (all 404), the whole
-# list inside a live region, focus left on the button for more; and a word the browser cuts unlike the index.
+# list inside a live region, focus left on the button for more, passages wider than a phone; and a word the
+# browser cuts unlike the index.
 cp -r "$out/portal" "$out/faulty-search"
 sed -i -e "s|new URL(info.url + |new URL('index.json' + info.url + |" \
   -e "s|items\[0\].querySelector('a').focus();||" \
   -e "s|var list = document.createElement('ol');|var list = document.createElement('ol'); results.setAttribute('aria-live', 'polite');|" \
-  -e "s|var LONGEST_WORD = 64;|var LONGEST_WORD = 12;|" "$out/faulty-search/assets/search.js"
+  -e "s|var LONGEST_WORD = 64;|var LONGEST_WORD = 12;|" \
+  -e "s|p.className = 'search-result-passage';|p.className = 'search-result-passage'; p.style.whiteSpace = 'nowrap';|" \
+  "$out/faulty-search/assets/search.js"
 must_fail "$out/faulty-search.log" node search.mjs "$out/faulty-search" --queries "$root/bench/search/queries.json" --count 2
 expect "$out/faulty-search.log" "\"road safety\": the first result opened http://" "/index.jsonpriorities/road-safety/: 404" \
   "a live region holds" "after \"more\", focus is on result 0, not the first new one (11)" \
-  "which the browser reads in no page"
+  "which the browser reads in no page" "at 320 px the results page is"
 
 # The sites themselves.
 node check.mjs "$out/portal" "$out/fixture" "$out/fixture-drafts"

@@ -187,6 +187,12 @@ try {
     if (!/^Showing \d+ of \d+ results$/.test(focus.status)) fail(`after "more" the status says "${focus.status}"`);
   }
 
+  // On a phone: the results, their passages and the button fit 320 px without scrolling sideways.
+  await page.setViewportSize({ width: 320, height: 800 });
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  if (wide > 320) fail(`at 320 px the results page is ${wide} px wide: it scrolls sideways`);
+  await page.setViewportSize({ width: 1024, height: 800 });
+
   // The results page itself: axe and the Nu HTML Checker, as rendered.
   const axeSource = readFileSync(join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
   await page.addScriptTag({ content: axeSource });
