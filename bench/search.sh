@@ -9,7 +9,7 @@
 #    bytes, gzip bytes as served); and for a rare word (in 3 pages) and a
 #    common query, what a reader's browser downloads from a cold cache (gzip
 #    level 6, as a static host serves) and the time to the first result in
-#    headless Chromium;
+#    headless Chromium; and the same for a query with a typo;
 #  - the portal's own content: relevance on bench/search/queries.json (each
 #    query names the page that must come first): top-1, top-3, and queries
 #    without results.
@@ -58,7 +58,9 @@ print(min((w for w, n in pages.items() if n == 3), default=min(pages, key=pages.
 PY
 )
 common="domestic abuse"
-(cd bench/search && node measure.mjs "$work/out" --query "$rare" --query "$common" --runs "$runs") > "$work/corpus.json"
+typo="domestik abuse"
+(cd bench/search && node measure.mjs "$work/out" --query "$rare" --query "$common" --query "$typo" --runs "$runs") \
+  > "$work/corpus.json"
 
 # The portal's own content, for relevance.
 "$portal" build --source "$root" --output "$work/site" --quiet
@@ -82,7 +84,7 @@ print(f"{'index bytes (as written)':44} {kb(ip['raw']):>14} {kb(ig['raw']):>14} 
 print(f"{'index bytes (gzip, as served)':44} {kb(ip['gz']):>14} {kb(ig['gz']):>14} {ratio(ip['gz'], ig['gz']):>16}")
 for q in corpus["queries"]:
     p, g = q["portal"], q["pagefind"]
-    name = "rare" if q["query"] == rare else "common"
+    name = "rare" if q["query"] == rare else "typo" if q["query"] == "domestik abuse" else "common"
     print(f"{'cold bytes, ' + name + ' query ' + repr(q['query']):44} {kb(p['bytes']):>14} {kb(g['bytes']):>14} {ratio(p['bytes'], g['bytes']):>16}")
     print(f"{'  requests':44} {p['requests']:>14} {g['requests']:>14} {'':>16}")
     print(f"{'  time to first result (ms)':44} {p['ms']:>14.0f} {g['ms']:>14.0f} {ratio(p['ms'], g['ms']):>16}")

@@ -76,19 +76,24 @@ const browser = await chromium.launch({
 });
 
 const engines = {
-  portal: { page: (q) => `search/?q=${encodeURIComponent(q)}`, first: '#search-results li a',
+  portal: { page: (q) => `search/?q=${encodeURIComponent(q)}`, first: '#search-results li a', none: '#search-results h2',
             mine: (p) => p.startsWith(prefix + 'search/') && p !== prefix + 'search/index.html' || p === prefix + 'assets/search.js' },
   pagefind: { page: (q) => `pagefind-search.html?q=${encodeURIComponent(q)}`, first: '.pagefind-ui__result-link',
+              none: '.pagefind-ui__message',
               mine: (p) => p.startsWith(prefix + 'pagefind/') },
 };
 
-// A query from a cold cache: bytes of the engine's files, requests, ms to the first result.
+// A query from a cold cache: bytes of the engine's files, requests, ms to the first result (or to
+// the engine's word that there is none).
 async function cold(engine, q) {
   const context = await browser.newContext();
   const page = await context.newPage();
   log = [];
   await page.goto(base + engines[engine].page(q));
-  await page.waitForSelector(engines[engine].first, { timeout: 60000 });
+  // The first result, or the engine's word that there is none.
+  await page.waitForFunction(([first, none]) => document.querySelector(first) ||
+    (document.querySelector(none) && /^No /.test(document.querySelector(none).textContent.trim())),
+    [engines[engine].first, engines[engine].none], { timeout: 60000 });
   const ms = await page.evaluate(() => performance.now());
   await page.waitForLoadState('networkidle');
   await page.waitForTimeout(300);
