@@ -312,7 +312,8 @@ bool PreviewServer::start(std::string& error) {
     std::string type;
     int status = 200;
     std::string body = respond(req.path, type, status);
-    res.status = status;
+    // A 200 is left to the library, which answers a byte range with 206 (the search page reads passages so).
+    if (status != 200) res.status = status;
     res.set_header("Cache-Control", "no-store");
     if (status == 301) {
       res.set_redirect(body);

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <regex>
 #include <thread>
 
 #include <arpa/inet.h>
@@ -144,6 +145,26 @@ TEST_CASE("40 clients sending a byte at a time leave the preview to everyone els
     for (auto& s : slow) s->send_all("E");
     CHECK(get_status(preview.port(), "/", std::chrono::milliseconds(1000)) == 200);
   }
+}
+
+TEST_CASE("a byte range of a search text is answered 206 with those bytes, as the search page reads passages", "[serve]") {
+  // Regression: the preview answered a range with its bytes under 200, which the page takes for the whole file.
+  Preview preview;
+  std::string meta, dir, whole, part;
+  REQUIRE(get_status(preview.port(), "/search/meta.json", std::chrono::seconds(5), &meta) == 200);
+  std::smatch found;
+  REQUIRE(std::regex_search(meta, found, std::regex("\"docs\":\\[\"(docs-0-[0-9a-f]{8})\"")));
+  REQUIRE(get_status(preview.port(), "/search/dirs/" + found[1].str() + ".json", std::chrono::seconds(5), &dir) == 200);
+  REQUIRE(std::regex_search(dir, found, std::regex("\\[\"[0-9]+-[0-9a-f]{8}\",\"([0-9]+-[0-9a-f]{8})\"\\]")));
+  const std::string texts = "/search/docs/" + found[1].str() + ".txt";
+  REQUIRE(get_status(preview.port(), texts, std::chrono::seconds(5), &whole) == 200);
+  Socket s(preview.port());
+  REQUIRE(s.send_all(get_request(texts, "Range: bytes=10-40\r\n")));
+  part = s.receive(std::chrono::seconds(5));
+  CHECK(status_of(part) == 206);
+  const auto body = part.substr(part.find("\r\n\r\n") + 4);
+  CHECK(body == whole.substr(whole.find("\r\n\r\n") + 4 + 10, 31));
+  CHECK(contains(part, "Content-Range: bytes 10-40/"));
 }
 
 TEST_CASE("a request with thousands of Range parts gets no multipart answer", "[serve]") {
