@@ -60,7 +60,7 @@ std::vector<std::size_t> filed_under(const Document& d, const PriorityStories& s
 
 const Document* meeting_of(const Site& site, const Document& d) {
   const Document* m = site.meeting_of(d);
-  return m && site.is_published(*m) ? m : nullptr;
+  return m && site.is_released(*m) ? m : nullptr;  // released, as the index holds: never a draft
 }
 
 void agreement_facts(TextBuilder& t, const Site& site, const Document& d, const AgreementData& a) {
@@ -162,11 +162,6 @@ const std::vector<KindInfo>& kinds() {
 
 std::vector<Entry> entries(const Site& site, const PriorityStories& stories, int jobs) {
   std::vector<Entry> out;
-  auto released = [&](const Document* d) {
-    if (!d) return false;
-    const auto it = site.by_path.find(d->path);
-    return it != site.by_path.end() && site.released[it->second];
-  };
   // Documents, on `jobs` threads, in order.
   std::vector<std::optional<Entry>> documents(site.documents.size());
   parallel_for(site.documents.size(), jobs, [&](std::size_t i) {
@@ -237,7 +232,7 @@ std::vector<Entry> entries(const Site& site, const PriorityStories& stories, int
     const auto& n = *newer.as<AgreementData>();
     if (!site.released[i] || !n.supersedes) continue;
     const Document* older = site.find("content/agreements/" + n.supersedes->value + ".md");
-    if (!older || !released(older) || older->kind != Kind::agreement) continue;
+    if (!older || !site.is_released(*older) || older->kind != Kind::agreement) continue;
     const auto& o = *older->as<AgreementData>();
     Entry e;
     e.url = site_path(comparison_url(newer));

@@ -56,10 +56,6 @@ constexpr double kInTitle = 1.0;
 // Impacts are stored as 1–255 on a logarithmic scale spanning this ratio.
 constexpr double kImpactRange = 10000.0;
 
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
 // One page's words, by stem.
 struct Indexed {
   std::uint32_t worker = 0;                         // the Worker whose stem numbers `stems` holds
@@ -142,7 +138,7 @@ struct Worker {
   std::uint32_t index = 0;
   search::Stemmer stemmer;
   WordTable words;
-  std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> stem_numbers;
+  std::unordered_map<std::string, std::uint32_t> stem_numbers;
   std::vector<std::string_view> stems;  // by number (views of stem_numbers' keys)
   // Scratch, reused page after page: each stem's place in the page's lists, valid when its stamp is the page's.
   std::vector<std::uint32_t> slot, stamp;

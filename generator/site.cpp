@@ -38,6 +38,11 @@ bool Site::is_published(const Document& d) const {
   return it != by_path.end() && published[it->second];
 }
 
+bool Site::is_released(const Document& d) const {
+  const auto it = by_path.find(d.path);
+  return it != by_path.end() && released[it->second];
+}
+
 std::optional<std::string> Site::url_of(const std::string& path) const {
   if (const Document* d = find(path)) return d->url;
   if (const auto it = asset_by_path.find(path); it != asset_by_path.end()) return assets[it->second].url;

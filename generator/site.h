@@ -94,6 +94,7 @@ struct Site {
   [[nodiscard]] const Document* find(const std::string& path) const;
   [[nodiscard]] const Document* meeting_of(const Document& d) const;
   [[nodiscard]] bool is_published(const Document& d) const;
+  [[nodiscard]] bool is_released(const Document& d) const;  // published by a build without --drafts
   // The published documents of one kind, as indices in path order.
   [[nodiscard]] std::vector<std::size_t> published_of(Kind kind) const;
   // The URL of a document or asset by its source path, when it exists.

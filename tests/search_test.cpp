@@ -205,3 +205,35 @@ TEST_CASE("a rebuild keeps the index only when every page gives it the same, and
   replace_in(site / "content/about.md", "title = \"About the Kent partnership\"", "title = \"About the partnership\"");
   CHECK(build() == first);
 }
+
+TEST_CASE("a --drafts preview's index is the published index, even with a draft agreement and its priorities", "[search][leak]") {
+  // A draft agreement's priorities (names, leads) have pages of their own in no build; nor a place in any index.
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  write_file(site / "content/agreements/2021-04.md",
+             "+++\ntitle = \"Community Safety Agreement (April 2021)\"\nversion = \"5.0\"\neffective = 2021-04-01\n"
+             "supersedes = \"2020-04\"\ndraft = true\n\n[[priorities]]\nid = \"leaktoken-priority\"\n"
+             "name = \"Leaktoken Draft Priority\"\n\n[[priorities]]\nid = \"domestic-abuse\"\nname = \"Leaktoken Renamed\"\n\n"
+             "[[leads]]\npriority = \"leaktoken-priority\"\nlead = \"Leaktoken Draft Lead\"\n\n"
+             "[[leads]]\npriority = \"domestic-abuse\"\nlead = \"Leaktoken Other Lead\"\n+++\n\nThe draft.\n");
+  auto index_of = [&](const std::string& out, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"build", "--source", site.string(), "--output", (tmp.path() / out).string(), "--quiet"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto r = run(args);
+    INFO(r.out << r.err);
+    REQUIRE(r.status == 0);
+    std::map<std::string, std::string> index;
+    for (auto& [path, content] : read_tree(tmp.path() / out))
+      if (path.starts_with("search/")) index.emplace(path, std::move(content));
+    return index;
+  };
+  const auto published = index_of("published", {});
+  const auto preview = index_of("preview", {"--drafts"});
+  CHECK(preview == published);
+  for (const auto& [path, content] : preview) {
+    INFO(path);
+    std::string lower = content;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    CHECK(lower.find("leaktoken") == std::string::npos);
+  }
+}
