@@ -108,21 +108,6 @@ class TextBuilder {
 // ---------------------------------------------------------------------------
 
 namespace detail {
-// Decodes the UTF-8 sequence at `i` (valid UTF-8), advancing `i`.
-inline std::uint32_t next_code_point(std::string_view s, std::size_t& i) {
-  const auto b = static_cast<unsigned char>(s[i]);
-  if (b < 0x80) {
-    ++i;
-    return b;
-  }
-  const int n = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
-  std::uint32_t cp = n == 4 ? b & 0x07u : n == 3 ? b & 0x0Fu : n == 2 ? b & 0x1Fu : 0xFFFDu;
-  std::size_t k = 1;
-  for (; k < static_cast<std::size_t>(n) && i + k < s.size(); ++k)
-    cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
-  i += k;
-  return cp;
-}
 inline bool ascii_word(unsigned char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
@@ -141,7 +126,7 @@ std::uint32_t for_each_word(std::string_view text, std::uint32_t first_ordinal, 
   auto peek_word = [&](std::size_t at) {
     if (at >= n) return false;
     std::size_t j = at;
-    return is_word_code_point(detail::next_code_point(text, j));
+    return is_word_code_point(text::decode_at(text, j));
   };
   auto finish = [&] {
     if (current.empty()) return;
@@ -176,7 +161,7 @@ std::uint32_t for_each_word(std::string_view text, std::uint32_t first_ordinal, 
       continue;
     }
     const std::size_t at = i;
-    const std::uint32_t cp = b < 0x80 ? (++i, b) : detail::next_code_point(text, i);
+    const std::uint32_t cp = b < 0x80 ? (++i, b) : text::decode_at(text, i);
     if (b >= 0x80 && is_ignorable(cp)) continue;
     if (b >= 0x80 && is_word_code_point(cp)) {
       if (current.empty()) {
