@@ -45,6 +45,18 @@ const toml::node* FieldReader::take(const std::string& key) {
   return table_->get(key);
 }
 
+void FieldReader::note(const std::string& key, FieldType type, bool required) {
+  if (!schema_) return;
+  // A url is read as a string first: the later, narrower read says what it is.
+  for (auto& spec : *schema_)
+    if (spec.key == key) {
+      spec.type = type;
+      spec.required = spec.required || required;
+      return;
+    }
+  schema_->push_back({key, type, required});
+}
+
 void FieldReader::wrong_type(const std::string& key, const char* wanted, const std::string& example) {
   const auto* node = table_->get(key);
   diags_->error(path_, key_pos(key), rule_,
@@ -53,6 +65,7 @@ void FieldReader::wrong_type(const std::string& key, const char* wanted, const s
 }
 
 std::optional<Located<std::string>> FieldReader::string(const std::string& key, Required required) {
+  note(key, FieldType::string, required == Required::yes);
   const auto* node = take(key);
   if (!node) {
     if (required == Required::yes)
@@ -80,6 +93,7 @@ bool FieldReader::printable(const std::string& key, const std::string& value, Po
 
 std::optional<Located<std::string>> FieldReader::url(const std::string& key, UrlAlso also) {
   auto value = string(key);
+  note(key, FieldType::url, false);
   if (!value) return std::nullopt;
   if (const auto problem = url_problem(value->value, key, also)) {
     diags_->error(path_, value->pos, rule_, problem->message, problem->hint);
@@ -89,6 +103,7 @@ std::optional<Located<std::string>> FieldReader::url(const std::string& key, Url
 }
 
 bool FieldReader::boolean(const std::string& key, bool absent) {
+  note(key, FieldType::boolean, false);
   const auto* node = take(key);
   if (!node) return absent;
   if (const auto* b = node->as_boolean()) return b->get();
@@ -97,6 +112,7 @@ bool FieldReader::boolean(const std::string& key, bool absent) {
 }
 
 std::optional<Located<std::int64_t>> FieldReader::integer(const std::string& key) {
+  note(key, FieldType::integer, false);
   const auto* node = take(key);
   if (!node) return std::nullopt;
   if (const auto* i = node->as_integer()) return Located<std::int64_t>{i->get(), key_pos(key)};
@@ -105,6 +121,7 @@ std::optional<Located<std::int64_t>> FieldReader::integer(const std::string& key
 }
 
 std::optional<Located<Date>> FieldReader::date(const std::string& key, TimeOfDay time, Required required) {
+  note(key, time == TimeOfDay::allowed ? FieldType::date_time : FieldType::date, required == Required::yes);
   const auto* node = take(key);
   const std::string example = key + (time == TimeOfDay::allowed ? " = 2020-03-18T10:00:00" : " = 2020-03-18");
   if (!node) {
@@ -145,6 +162,7 @@ std::optional<Located<Date>> FieldReader::date(const std::string& key, TimeOfDay
 }
 
 std::vector<Located<std::string>> FieldReader::strings(const std::string& key) {
+  note(key, FieldType::strings, false);
   std::vector<Located<std::string>> out;
   const auto* node = take(key);
   if (!node) return out;
@@ -171,6 +189,7 @@ std::vector<Located<std::string>> FieldReader::strings(const std::string& key) {
 }
 
 const toml::table* FieldReader::table(const std::string& key) {
+  note(key, FieldType::table, false);
   const auto* node = take(key);
   if (!node) return nullptr;
   if (const auto* t = node->as_table()) return t;
@@ -179,6 +198,7 @@ const toml::table* FieldReader::table(const std::string& key) {
 }
 
 std::vector<FieldReader> FieldReader::tables(const std::string& key) {
+  note(key, FieldType::tables, false);
   std::vector<FieldReader> out;
   const auto* node = take(key);
   if (!node) return out;

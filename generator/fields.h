@@ -25,6 +25,16 @@ struct Located {
 enum class Required { no, yes };
 enum class TimeOfDay { forbidden, allowed };
 
+// What a reader asked for, in the order it asked: the fields a kind of
+// document takes, as the loader reads them (the editor's forms are made from it).
+enum class FieldType { string, url, boolean, integer, date, date_time, strings, table, tables };
+struct FieldSpec {
+  std::string key;
+  FieldType type = FieldType::string;
+  bool required = false;
+};
+using FieldSchema = std::vector<FieldSpec>;
+
 class FieldReader {
  public:
   // `context` names the table in messages ("the front matter", "this [[items]] entry").
@@ -49,6 +59,9 @@ class FieldReader {
   // Reports every key that no read asked for.
   void finish();
 
+  // From now on, every read also notes its key and type in `schema`.
+  void describe_into(FieldSchema* schema) { schema_ = schema; }
+
   [[nodiscard]] Pos position_of(const toml::node& node) const;
   [[nodiscard]] Pos key_pos(const std::string& key) const;
   [[nodiscard]] Pos table_pos() const { return position_of(*table_); }
@@ -56,6 +69,7 @@ class FieldReader {
 
  private:
   const toml::node* take(const std::string& key);
+  void note(const std::string& key, FieldType type, bool required);
   void wrong_type(const std::string& key, const char* wanted, const std::string& example);
   // False, with the problem reported, when a string holds a control character.
   bool printable(const std::string& key, const std::string& value, Pos pos);
@@ -67,6 +81,7 @@ class FieldReader {
   Diagnostics* diags_;
   std::string context_;
   std::set<std::string> known_;
+  FieldSchema* schema_ = nullptr;
 };
 
 }  // namespace portal

@@ -113,11 +113,12 @@ MeetingData read_meeting(FieldReader& r) {
 }  // namespace
 
 Document read_document(Kind kind, const toml::table& front_matter, int first_line, const std::string& path,
-                       Diagnostics& diags) {
+                       Diagnostics& diags, FieldSchema* schema) {
   Document doc;
   doc.kind = kind;
   doc.path = path;
   FieldReader r(front_matter, path, first_line, "front-matter", diags);
+  r.describe_into(schema);
   if (auto t = r.string("title", Required::yes)) doc.title = *t;
   doc.draft = r.boolean("draft");
   doc.restricted = r.boolean("restricted");
@@ -226,6 +227,13 @@ Document read_document(Kind kind, const toml::table& front_matter, int first_lin
   // A required date that failed to read leaves a zero date; it must not count as a date.
   if (doc.date && !doc.date->valid()) doc.date.reset();
   return doc;
+}
+
+FieldSchema fields_of(Kind kind) {
+  FieldSchema schema;
+  Diagnostics ignored;  // an empty table lacks what is required
+  read_document(kind, toml::table{}, 1, "", ignored, &schema);
+  return schema;
 }
 
 }  // namespace portal

@@ -156,7 +156,12 @@ std::optional<MinuteHeading> minute_heading(std::string_view heading_text);
 // Reads the front matter of a document whose kind the path has already decided.
 // Diagnostics use the `front-matter` rule. Never fails: a partly read document
 // comes back with what could be read, and the errors stop the build.
+// With `schema`, every field it reads is noted there too.
 Document read_document(Kind kind, const toml::table& front_matter, int first_line, const std::string& path,
-                       Diagnostics& diags);
+                       Diagnostics& diags, FieldSchema* schema = nullptr);
+
+// The fields a document of `kind` takes, in the order the loader reads them:
+// read_document() itself, noting what it asks for.
+FieldSchema fields_of(Kind kind);
 
 }  // namespace portal
