@@ -139,6 +139,21 @@ void check_document_body(const Site& site, std::size_t index, Diagnostics& diags
   check_minutes(site, index, diags);
 }
 
+void check_document(const Site& site, std::size_t index, Diagnostics& diags) {
+  const Document& d = site.documents[index];
+  check_agreement_ids(d, diags);
+  check_agenda_codes(d, diags);
+  check_document_body(site, index, diags);
+  // The families that read across documents, kept to what they say of this one.
+  Diagnostics across;
+  check_document_priorities(site, across);
+  if (d.kind == Kind::agreement) check_agreements(site, across);
+  if (d.kind == Kind::meeting || d.kind == Kind::notes || d.kind == Kind::paper) check_meetings(site, across);
+  if (d.kind == Kind::dhr) check_dhrs(site, across);
+  for (const auto& diag : across.items())
+    if (diag.file == d.path) diags.add(diag);
+}
+
 bool is_body_rule(const std::string& rule, Kind kind) {
   for (const char* r : {"broken-link", "restricted-link", "image-alt", "link-text", "heading-order", "weekday-mismatch"})
     if (rule == r) return true;

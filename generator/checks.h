@@ -18,6 +18,10 @@ void check_site(const Site& site, Diagnostics& diags);
 // The rules that read one document's text: links, images, headings, weekdays,
 // and the item references of minutes. For rebuilding after a change of text only.
 void check_document_body(const Site& site, std::size_t index, Diagnostics& diags);
+// Every rule's diagnostics about one document (the editor checks one as it is
+// typed): those of check_site() whose file is the document's, but for
+// duplicate addresses, which its path alone decides.
+void check_document(const Site& site, std::size_t index, Diagnostics& diags);
 // Whether a diagnostic of `rule` on a document of `kind` comes from its text.
 bool is_body_rule(const std::string& rule, Kind kind);
 

@@ -178,47 +178,51 @@ std::vector<Plan> read_plans(const fs::path& root, const std::string& path, Diag
   return plans;
 }
 
+}  // namespace
+
+std::string withheld_because(const Site& site, const Document& d, Drafts drafts) {
+  auto own = [&](const Document& doc) -> std::string {
+    if (doc.restricted) return "restricted";
+    if (doc.draft && drafts == Drafts::hide) return "a draft";
+    // Events and meetings are dated by when they take place, and are announced
+    // beforehand; every other date says when a document is released.
+    const bool announced = doc.kind == Kind::event || doc.kind == Kind::meeting;
+    if (!announced && doc.date && site.today < *doc.date) return "dated in the future (" + doc.date->long_form() + ")";
+    return {};
+  };
+  std::string why = own(d);
+  if (why.empty() && (d.kind == Kind::notes || d.kind == Kind::paper)) {
+    const Document* meeting = site.meeting_of(d);
+    if (!meeting) why = "in a meeting folder without _index.md";
+    else if (const auto meeting_why = own(*meeting); !meeting_why.empty()) why = "part of a meeting that is " + meeting_why;
+    if (why.empty() && d.kind == Kind::paper) {
+      const auto* m = meeting->as<MeetingData>();
+      const auto* p = d.as<PaperData>();
+      const std::string file = d.slug + ".md";
+      for (const auto& item : m->items) {
+        const bool names_it = item.paper && item.paper->value == file;
+        const bool filed_under = p && p->item && item.code && item.code->value == p->item->value;
+        if (item.restricted && (names_it || filed_under)) why = "the paper of a restricted agenda item";
+      }
+    }
+  }
+  return why;
+}
+
+namespace {
+
 // Decides publication (spec §5) and records why each unpublished document is
-// withheld. A notes or paper file follows its meeting, and a paper named by (or
-// filed under) a restricted agenda item is never published.
+// withheld.
 void decide_publication(Site& site, const LoadOptions& options) {
   site.published.assign(site.documents.size(), false);
   site.released.assign(site.documents.size(), false);
   site.withheld_because.assign(site.documents.size(), std::string());
-  auto own = [&](const Document& d, Drafts drafts) -> std::string {
-    if (d.restricted) return "restricted";
-    if (d.draft && drafts == Drafts::hide) return "a draft";
-    // Events and meetings are dated by when they take place, and are announced
-    // beforehand; every other date says when a document is released.
-    const bool announced = d.kind == Kind::event || d.kind == Kind::meeting;
-    if (!announced && d.date && options.today < *d.date)
-      return "dated in the future (" + d.date->long_form() + ")";
-    return {};
-  };
-  auto withheld = [&](const Document& d, Drafts drafts) {
-    std::string why = own(d, drafts);
-    if (why.empty() && (d.kind == Kind::notes || d.kind == Kind::paper)) {
-      const Document* meeting = site.meeting_of(d);
-      if (!meeting) why = "in a meeting folder without _index.md";
-      else if (const auto meeting_why = own(*meeting, drafts); !meeting_why.empty()) why = "part of a meeting that is " + meeting_why;
-      if (why.empty() && d.kind == Kind::paper) {
-        const auto* m = meeting->as<MeetingData>();
-        const auto* p = d.as<PaperData>();
-        const std::string file = d.slug + ".md";
-        for (const auto& item : m->items) {
-          const bool names_it = item.paper && item.paper->value == file;
-          const bool filed_under = p && p->item && item.code && item.code->value == p->item->value;
-          if (item.restricted && (names_it || filed_under)) why = "the paper of a restricted agenda item";
-        }
-      }
-    }
-    return why;
-  };
   for (std::size_t i = 0; i < site.documents.size(); ++i) {
-    const std::string why = withheld(site.documents[i], options.drafts);
+    const std::string why = withheld_because(site, site.documents[i], options.drafts);
     site.published[i] = why.empty();
     site.withheld_because[i] = why;
-    site.released[i] = why.empty() && (options.drafts == Drafts::hide || withheld(site.documents[i], Drafts::hide).empty());
+    site.released[i] =
+        why.empty() && (options.drafts == Drafts::hide || withheld_because(site, site.documents[i], Drafts::hide).empty());
   }
 }
 

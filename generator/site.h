@@ -107,6 +107,11 @@ struct Site {
   [[nodiscard]] MarkdownOptions markdown_options(const Document& d) const;
 };
 
+// Why `d` is not published by a build with `drafts` ("restricted", "a draft",
+// "dated in the future (…)", …); empty when it is. A notes or paper file
+// follows its meeting, and a restricted agenda item's paper is never published.
+std::string withheld_because(const Site& site, const Document& d, Drafts drafts);
+
 // Why loading stopped short of a site that can be checked.
 enum class LoadFailure { none, config };
 
