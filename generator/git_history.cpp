@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <memory>
 
-#include <git2.h>
+#include "git_handles.h"
 
 namespace portal {
 
@@ -11,19 +11,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// libgit2 handles, freed by their own functions.
-template <class T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-template <class T, void (*Free)(T*)>
-using Handle = std::unique_ptr<T, Deleter<T, Free>>;
-using Repository = Handle<git_repository, git_repository_free>;
-using Revwalk = Handle<git_revwalk, git_revwalk_free>;
-using CommitHandle = Handle<git_commit, git_commit_free>;
-using Tree = Handle<git_tree, git_tree_free>;
-using Diff = Handle<git_diff, git_diff_free>;
-using StatusList = Handle<git_status_list, git_status_list_free>;
+using git::CommitHandle;
+using git::Diff;
+using git::Repository;
+using git::Revwalk;
+using git::StatusList;
+using git::Tree;
 
 // Keeps libgit2 initialised while a history is read.
 struct Library {
@@ -81,7 +74,7 @@ class Renames {
 };
 
 
-using TreeEntry = Handle<git_tree_entry, git_tree_entry_free>;
+using TreeEntry = git::Handle<git_tree_entry, git_tree_entry_free>;
 
 // A change between two trees: a file path (relative to the work tree) and how.
 struct Change {

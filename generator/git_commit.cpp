@@ -1,0 +1,108 @@
+#include "git_commit.h"
+
+#include "git_handles.h"
+
+namespace portal {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Library {
+  Library() { git_libgit2_init(); }
+  ~Library() { git_libgit2_shutdown(); }
+  Library(const Library&) = delete;
+  Library& operator=(const Library&) = delete;
+};
+
+std::string last_error(const std::string& what) {
+  const git_error* e = git_error_last();
+  return what + (e && e->message ? std::string(": ") + e->message : std::string());
+}
+
+std::string hex(const git_oid& oid) {
+  char out[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(out, sizeof out, &oid);
+  return out;
+}
+
+}  // namespace
+
+std::string blob_id(std::string_view bytes) {
+  git_oid oid;
+  if (git_odb_hash(&oid, bytes.data(), bytes.size(), GIT_OBJECT_BLOB) != 0) return {};
+  return hex(oid);
+}
+
+CommitResult commit_files(const fs::path& source, const std::vector<std::string>& paths, const std::string& message) {
+  Library library;
+  std::error_code ec;
+  const fs::path absolute = fs::weakly_canonical(fs::absolute(source, ec), ec);
+  git_repository* raw = nullptr;
+  if (git_repository_open_ext(&raw, absolute.c_str(), 0, nullptr) != 0)
+    return {{}, "the portal's folder is not a git repository, so nothing can be committed"};
+  git::Repository repo(raw);
+  const char* workdir = git_repository_workdir(repo.get());
+  if (!workdir) return {{}, "the repository has no working folder"};
+  const auto prefix = absolute.lexically_relative(fs::weakly_canonical(workdir, ec)).generic_string();
+  auto in_repo = [&](const std::string& path) { return prefix == "." ? path : prefix + "/" + path; };
+
+  git_signature* sig_raw = nullptr;
+  if (git_signature_default(&sig_raw, repo.get()) != 0)
+    return {{}, "git does not know who you are: run git config --global user.name \"Your Name\" and "
+                "git config --global user.email \"you@example.org\" in a terminal once, then publish again"};
+  git::Signature signature(sig_raw);
+
+  // The parent, unless the branch has no commit yet.
+  git_commit* parent_raw = nullptr;
+  git_oid head_oid;
+  const bool has_parent = git_reference_name_to_id(&head_oid, repo.get(), "HEAD") == 0;
+  if (has_parent && git_commit_lookup(&parent_raw, repo.get(), &head_oid) != 0) return {{}, last_error("cannot read HEAD")};
+  git::CommitHandle parent(parent_raw);
+
+  git_index* index_raw = nullptr;
+  if (git_index_new(&index_raw) != 0) return {{}, last_error("cannot make an index")};
+  git::Index index(index_raw);
+  if (parent) {
+    git_tree* tree_raw = nullptr;
+    if (git_commit_tree(&tree_raw, parent.get()) != 0) return {{}, last_error("cannot read the last commit's files")};
+    git::Tree tree(tree_raw);
+    if (git_index_read_tree(index.get(), tree.get()) != 0) return {{}, last_error("cannot read the last commit's files")};
+  }
+  for (const auto& path : paths) {
+    const std::string repo_path = in_repo(path);
+    git_index_entry entry{};
+    if (git_blob_create_from_workdir(&entry.id, repo.get(), repo_path.c_str()) != 0)
+      return {{}, last_error("cannot read " + path)};
+    entry.mode = GIT_FILEMODE_BLOB;
+    entry.path = repo_path.c_str();
+    if (git_index_add(index.get(), &entry) != 0) return {{}, last_error("cannot add " + path)};
+  }
+  git_oid tree_oid;
+  if (git_index_write_tree_to(&tree_oid, index.get(), repo.get()) != 0) return {{}, last_error("cannot write the files")};
+  git_tree* new_tree_raw = nullptr;
+  if (git_tree_lookup(&new_tree_raw, repo.get(), &tree_oid) != 0) return {{}, last_error("cannot write the files")};
+  git::Tree new_tree(new_tree_raw);
+
+  git_buf pretty = GIT_BUF_INIT;
+  if (git_message_prettify(&pretty, message.c_str(), 0, '#') != 0) return {{}, last_error("the message cannot be used")};
+  const std::string text(pretty.ptr, pretty.size);
+  git_buf_dispose(&pretty);
+
+  const git_commit* parents[] = {parent.get()};
+  git_oid commit_oid;
+  if (git_commit_create(&commit_oid, repo.get(), "HEAD", signature.get(), signature.get(), nullptr, text.c_str(),
+                        new_tree.get(), parent ? 1 : 0, parents) != 0)
+    return {{}, last_error("the commit could not be made")};
+
+  // `git status` then shows these files as committed, whatever else is staged.
+  git_index* repo_index_raw = nullptr;
+  if (git_repository_index(&repo_index_raw, repo.get()) == 0) {
+    git::Index repo_index(repo_index_raw);
+    for (const auto& path : paths) git_index_add_bypath(repo_index.get(), in_repo(path).c_str());
+    git_index_write(repo_index.get());
+  }
+  return {hex(commit_oid), {}};
+}
+
+}  // namespace portal

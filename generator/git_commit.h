@@ -1,0 +1,27 @@
+// What the editor writes to git: one commit of named files, and the id git
+// gives a file's bytes (so a form knows whether its file changed on disk).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace portal {
+
+// The id `git hash-object` gives these bytes (40 hex digits).
+std::string blob_id(std::string_view bytes);
+
+struct CommitResult {
+  std::string id;     // the new commit, when made
+  std::string error;  // what went wrong, and how to put it right
+};
+
+// Commits `paths` (relative to `source`, which is in a git work tree) as they
+// are in the work tree, and nothing else: the new commit's tree is its
+// parent's with those files alone changed, whatever else is changed or staged.
+// The index records them as committed. Never pushes.
+CommitResult commit_files(const std::filesystem::path& source, const std::vector<std::string>& paths,
+                          const std::string& message);
+
+}  // namespace portal
