@@ -19,6 +19,7 @@ const std::map<std::string, std::vector<std::string>>& scaffold_options() {
       {"meeting", {"--date", "--time"}},
       {"paper", {"--meeting", "--name", "--item", "--title"}},
       {"dhr", {"--pseudonym", "--year", "--date"}},
+      {"event", {"--title", "--date", "--time", "--name"}},
       {"page", {"--name", "--title"}},
   };
   return options;
@@ -73,6 +74,25 @@ std::optional<Date> date_option(const ScaffoldRequest& r, std::string& error) {
   return d;
 }
 
+bool is_time(const std::string& time) {
+  return time.size() == 5 && time[2] == ':' && std::isdigit(static_cast<unsigned char>(time[0])) &&
+         std::isdigit(static_cast<unsigned char>(time[1])) && std::isdigit(static_cast<unsigned char>(time[3])) &&
+         std::isdigit(static_cast<unsigned char>(time[4])) && std::stoi(time.substr(0, 2)) <= 23 &&
+         std::stoi(time.substr(3)) <= 59;
+}
+
+// A file name from a title: its letters and digits in lower case, the rest hyphens.
+std::string slug_from(const std::string& title) {
+  std::string slug;
+  for (const char ch : title) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c)) slug += static_cast<char>(std::tolower(c));
+    else if (!slug.empty() && slug.back() != '-') slug += '-';
+  }
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  return slug.substr(0, 60);
+}
+
 std::string title_from(const std::string& slug) {
   std::string t = slug;
   for (auto& c : t)
@@ -119,11 +139,7 @@ ScaffoldResult scaffold(const fs::path& source, const ScaffoldRequest& r) {
     if (!date) return {{}, error};
     std::string time = option(r, "--time");
     if (time.empty()) time = "10:00";
-    if (time.size() != 5 || time[2] != ':' || !std::isdigit(static_cast<unsigned char>(time[0])) ||
-        !std::isdigit(static_cast<unsigned char>(time[1])) || !std::isdigit(static_cast<unsigned char>(time[3])) ||
-        !std::isdigit(static_cast<unsigned char>(time[4])) || std::stoi(time.substr(0, 2)) > 23 ||
-        std::stoi(time.substr(3)) > 59)
-      return {{}, "--time must be written HH:MM, e.g. 10:00, not \"" + time + "\""};
+    if (!is_time(time)) return {{}, "--time must be written HH:MM, e.g. 10:00, not \"" + time + "\""};
     const std::string title = "Kent Community Safety Partnership, " + date->long_form();
     return create(source, fs::path("content/meetings") / date->iso() / "_index.md",
                   "+++\ntitle = " + toml_string(title) + "\ndate = " + date->iso() + "T" + time +
@@ -179,6 +195,21 @@ ScaffoldResult scaffold(const fs::path& source, const ScaffoldRequest& r) {
                       date->iso() + "\nsummary_pdf = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n+++\n" +
                       kDraftNote);
   }
+  if (r.kind == "event") {
+    const auto date = date_option(r, error);
+    if (!date) return {{}, error};
+    const std::string title = text::trim(option(r, "--title"));
+    if (title.empty()) return {{}, "--title is needed: the event's name as it is announced"};
+    std::string name = option(r, "--name");
+    if (name.empty()) name = slug_from(title);
+    while (name.size() > 1 && name.back() == '-') name.pop_back();
+    if (!is_slug(name)) return {{}, "--name must be the event's file name in lower case with hyphens, e.g. dhr-learning-webinar"};
+    const std::string time = option(r, "--time");
+    if (!time.empty() && !is_time(time)) return {{}, "--time must be written HH:MM, e.g. 10:00, not \"" + time + "\""};
+    return create(source, fs::path("content/events") / (date->iso() + "-" + name + ".md"),
+                  "+++\ntitle = " + toml_string(title) + "\nstart = " + date->iso() + (time.empty() ? "" : "T" + time + ":00") +
+                      "\nlocation = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n+++\n" + kDraftNote);
+  }
   if (r.kind == "page") {
     const std::string name = option(r, "--name");
     if (!is_slug(name)) return {{}, "--name must be the page's address in lower case with hyphens, e.g. privacy"};
@@ -189,7 +220,7 @@ ScaffoldResult scaffold(const fs::path& source, const ScaffoldRequest& r) {
                       "\nmenu = false\nweight = 0\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n+++\n" +
                       kDraftNote);
   }
-  return {{}, "portal new makes a bulletin, meeting, paper, dhr or page, not \"" + r.kind + "\""};
+  return {{}, "portal new makes a bulletin, event, meeting, paper, dhr or page, not \"" + r.kind + "\""};
 }
 
 }  // namespace portal

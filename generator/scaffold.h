@@ -13,7 +13,7 @@
 namespace portal {
 
 struct ScaffoldRequest {
-  std::string kind;                           // bulletin, meeting, paper, dhr, page
+  std::string kind;                           // bulletin, event, meeting, paper, dhr, page
   std::map<std::string, std::string> options;  // --date, --time, --meeting, --name, --item, --title, --pseudonym, --year
   Date today;
 };
