@@ -1,0 +1,277 @@
+#include "editor_text.h"
+
+#include <algorithm>
+#include <sstream>
+#include <vector>
+
+#include "front_matter.h"
+#include "text.h"
+
+namespace portal {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Where the front matter's TOML lies in a file's text.
+struct Parts {
+  std::size_t toml_begin = 0, toml_end = 0, body_begin = 0;
+  toml::table table;
+};
+
+std::optional<Parts> split(std::string_view text, std::string& error) {
+  Diagnostics diags;
+  auto fm = parse_front_matter(text, "", diags);
+  if (!fm) {
+    error = diags.items().empty() ? "the front matter cannot be read" : diags.items().front().message;
+    return std::nullopt;
+  }
+  Parts p;
+  p.table = std::move(fm->table);
+  p.body_begin = text.size() - fm->body.size();
+  p.toml_begin = text.find('\n') + 1;
+  // The closing fence is the last line before the body.
+  std::string_view head = text.substr(0, p.body_begin);
+  if (head.ends_with('\n')) head.remove_suffix(1);
+  const auto fence = head.rfind('\n');
+  p.toml_end = fence == std::string_view::npos ? p.toml_begin : fence + 1;
+  return p;
+}
+
+// The byte offset in `toml` of (line, column), both counted from 1, columns in code points.
+std::size_t offset_of(std::string_view toml, std::size_t line, std::size_t column) {
+  std::size_t at = 0;
+  for (std::size_t l = 1; l < line && at < toml.size(); ++l) {
+    const auto nl = toml.find('\n', at);
+    at = nl == std::string_view::npos ? toml.size() : nl + 1;
+  }
+  for (std::size_t c = 1; c < column && at < toml.size() && toml[at] != '\n';) {
+    ++at;
+    while (at < toml.size() && (static_cast<unsigned char>(toml[at]) & 0xC0) == 0x80) ++at;
+    ++c;
+  }
+  return at;
+}
+
+bool is_plain_table(const toml::node& n) { return n.is_table() || n.is_array_of_tables(); }
+
+std::optional<Date> read_date(std::string_view value, bool time_allowed) {
+  const auto t = value.find('T');
+  auto day = parse_iso_date(std::string(value.substr(0, t)));
+  if (!day) return std::nullopt;
+  if (t == std::string_view::npos) return day;
+  if (!time_allowed) return std::nullopt;
+  const std::string_view time = value.substr(t + 1);
+  if (time.size() < 5 || time[2] != ':') return std::nullopt;
+  for (std::size_t i : {0U, 1U, 3U, 4U})
+    if (time[i] < '0' || time[i] > '9') return std::nullopt;
+  const int h = (time[0] - '0') * 10 + (time[1] - '0'), m = (time[3] - '0') * 10 + (time[4] - '0');
+  if (h > 23 || m > 59) return std::nullopt;
+  day->minutes = h * 60 + m;
+  return day;
+}
+
+std::vector<std::string> lines_of(std::string_view value) {
+  std::vector<std::string> out;
+  for (std::size_t at = 0; at <= value.size();) {
+    const auto nl = value.find('\n', at);
+    std::string line = text::trim(value.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at));
+    if (!line.empty()) out.push_back(std::move(line));
+    if (nl == std::string_view::npos) break;
+    at = nl + 1;
+  }
+  return out;
+}
+
+// The value of a node as the form shows it.
+std::string form_value(const toml::node& n, FieldType type) {
+  if (const auto* s = n.as_string()) return s->get();
+  if (const auto* b = n.as_boolean()) return b->get() ? "true" : "";
+  if (const auto* i = n.as_integer()) return std::to_string(i->get());
+  if (const auto* d = n.as_date()) {
+    const auto v = d->get();
+    return Date{static_cast<int>(v.year), static_cast<int>(v.month), static_cast<int>(v.day), std::nullopt}.iso();
+  }
+  if (const auto* dt = n.as_date_time()) {
+    const auto v = dt->get();
+    // The form's time of day has no seconds.
+    const Date d{static_cast<int>(v.date.year), static_cast<int>(v.date.month), static_cast<int>(v.date.day),
+                 static_cast<int>(v.time.hour) * 60 + static_cast<int>(v.time.minute)};
+    return d.iso_datetime().substr(0, 16);
+  }
+  if (const auto* a = n.as_array()) {
+    std::string out;
+    for (const auto& e : *a)
+      if (const auto* s = e.as_string()) out += (out.empty() ? "" : "\n") + s->get();
+    return out;
+  }
+  (void)type;
+  std::ostringstream o;
+  o << toml::toml_formatter{n, toml::format_flags::allow_unicode_strings};
+  return o.str();
+}
+
+// The form's value as TOML for a field of `type`.
+std::string literal(std::string_view value, FieldType type) {
+  switch (type) {
+    case FieldType::boolean: return value == "true" ? "true" : "false";
+    case FieldType::integer: {
+      const std::string v = text::trim(value);
+      const bool digits = !v.empty() && std::all_of(v.begin() + (v.front() == '-' ? 1 : 0), v.end(),
+                                                    [](char c) { return c >= '0' && c <= '9'; }) &&
+                          v != "-" && v.size() < 18;
+      return digits ? v : toml_quoted(value);
+    }
+    case FieldType::date:
+    case FieldType::date_time: {
+      const auto d = read_date(text::trim(value), type == FieldType::date_time);
+      return d ? d->iso_datetime() : toml_quoted(value);
+    }
+    case FieldType::strings: {
+      std::string out = "[";
+      for (const auto& line : lines_of(value)) out += (out.size() > 1 ? ", " : "") + toml_quoted(line);
+      return out + "]";
+    }
+    default: return toml_quoted(value);
+  }
+}
+
+}  // namespace
+
+std::string toml_quoted(std::string_view value) {
+  std::ostringstream o;
+  o << toml::toml_formatter{toml::value<std::string>(std::string(value)), toml::format_flags::allow_unicode_strings};
+  return o.str();
+}
+
+std::string form_refusal(Kind kind, std::string_view text) {
+  for (const auto& spec : fields_of(kind))
+    if (spec.type == FieldType::tables)
+      return std::string("A ") + (kind == Kind::agreement ? "Community Safety Agreement" : kind_name(kind)) +
+             " holds lists of entries (its `" + spec.key + "`), which a form cannot show: it is edited as text, with the same checks.";
+  std::string error;
+  const auto parts = split(text, error);
+  if (!parts) return "Its front matter cannot be read (" + error + "), so it is edited as text: the checks say what to fix.";
+  for (const auto& [key, value] : parts->table)
+    if (is_plain_table(value))
+      return "Its front matter holds a table (`" + std::string(key.str()) +
+             "`), which a form cannot show: it is edited as text, with the same checks.";
+  return {};
+}
+
+FormValues form_values(Kind kind, std::string_view text) {
+  FormValues out;
+  std::string error;
+  const auto parts = split(text, error);
+  if (!parts) return out;
+  for (const auto& spec : fields_of(kind))
+    if (const auto* n = parts->table.get(spec.key)) out[spec.key] = form_value(*n, spec.type);
+  return out;
+}
+
+FrontMatterEdits form_edits(Kind kind, std::string_view text, const FormValues& values) {
+  FrontMatterEdits edits;
+  std::string error;
+  const auto parts = split(text, error);
+  if (!parts) return edits;
+  for (const auto& spec : fields_of(kind)) {
+    const auto v = values.find(spec.key);
+    if (v == values.end()) continue;  // the form does not show it: left as it is
+    const auto* n = parts->table.get(spec.key);
+    if (n && form_value(*n, spec.type) == v->second) continue;
+    const bool empty = text::is_blank(v->second);
+    if (!n && empty) continue;
+    // A field that cannot be empty loses its line when emptied; the rest keep theirs, empty.
+    if (empty && (spec.type == FieldType::integer || spec.type == FieldType::date || spec.type == FieldType::date_time))
+      edits[spec.key] = std::nullopt;
+    else
+      edits[spec.key] = literal(v->second, spec.type);
+  }
+  return edits;
+}
+
+std::string edit_front_matter(std::string_view text, const FrontMatterEdits& edits, std::string& error,
+                              const std::optional<std::string>& body) {
+  const auto parts = split(text, error);
+  if (!parts) return {};
+  const std::string_view toml = text.substr(parts->toml_begin, parts->toml_end - parts->toml_begin);
+  struct Span {
+    std::size_t from, to;
+    std::string with;
+  };
+  std::vector<Span> spans;
+  std::string added;
+  for (const auto& [key, value] : edits) {
+    const auto it = parts->table.find(key);
+    if (it == parts->table.end()) {
+      if (value) added += key + " = " + *value + "\n";
+      continue;
+    }
+    const auto& vs = it->second.source();
+    if (value) {
+      spans.push_back({offset_of(toml, vs.begin.line, vs.begin.column), offset_of(toml, vs.end.line, vs.end.column), *value});
+      continue;
+    }
+    // Removed with its lines: from the key's line to the end of the value's.
+    const std::size_t from = offset_of(toml, it->first.source().begin.line, 1);
+    std::size_t to = offset_of(toml, vs.end.line, vs.end.column);
+    const auto nl = toml.find('\n', to);
+    to = nl == std::string_view::npos ? toml.size() : nl + 1;
+    spans.push_back({from, to, {}});
+  }
+  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.from > b.from; });
+  std::string out(toml);
+  for (const auto& s : spans) out.replace(s.from, s.to - s.from, s.with);
+  if (!added.empty() && !out.empty() && !out.ends_with('\n')) out += '\n';
+  out += added;
+  std::string result(text.substr(0, parts->toml_begin));
+  result += out;
+  result += text.substr(parts->toml_end, parts->body_begin - parts->toml_end);
+  if (body) {
+    if (!result.ends_with('\n')) result += '\n';
+    result += *body;
+  } else {
+    result += text.substr(parts->body_begin);
+  }
+  return result;
+}
+
+std::string key_at_line(std::string_view text, int line) {
+  std::string error;
+  const auto parts = split(text, error);
+  if (!parts) return {};
+  // The TOML's first line is the file's second.
+  const auto l = static_cast<std::size_t>(line - 1);
+  for (const auto& [key, value] : parts->table)
+    if (key.source().begin.line <= l && l <= value.source().end.line) return std::string(key.str());
+  return {};
+}
+
+std::string content_path_problem(const fs::path& source, const std::string& path) {
+  if (!path.starts_with("content/") || !path.ends_with(".md"))
+    return "only the Markdown files under content/ are edited here";
+  if (path.size() > 512) return "the path is too long";
+  if (path.find('\\') != std::string::npos || text::find_code_point(path, [](std::uint32_t cp) { return text::is_control(cp); }))
+    return "the path holds a character no content file's name has";
+  fs::path at = source;
+  for (std::size_t from = 0; from < path.size();) {
+    const auto slash = path.find('/', from);
+    const std::string part = path.substr(from, slash == std::string::npos ? std::string::npos : slash - from);
+    if (part.empty() || part == "." || part == ".." || part.starts_with("."))
+      return "the path climbs out of content/ or names a hidden file";
+    at /= part;
+    std::error_code ec;
+    const auto status = fs::symlink_status(at, ec);
+    if (ec || !fs::exists(status)) return "there is no file " + path;
+    if (fs::is_symlink(status)) return path.substr(0, slash) + " is a symbolic link, which the editor does not follow";
+    if (slash == std::string::npos) {
+      if (!fs::is_regular_file(status)) return path + " is not a file";
+      break;
+    }
+    if (!fs::is_directory(status)) return "there is no file " + path;
+    from = slash + 1;
+  }
+  return {};
+}
+
+}  // namespace portal

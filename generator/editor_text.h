@@ -1,0 +1,58 @@
+// What the editor does to a content file's text: reads its front matter into
+// the values of a form made from the loader's own fields (model.h fields_of),
+// and writes a form's values back by changing only the values that changed,
+// so that comments, key order and layout stay as the file had them.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "fields.h"
+#include "model.h"
+
+namespace portal {
+
+// A form's values, by key, as the browser sends them: a string's text; "true"
+// or "" for a box; YYYY-MM-DD, or YYYY-MM-DDTHH:MM for a time of day; a list
+// one entry a line.
+using FormValues = std::map<std::string, std::string>;
+
+// Why a file of `kind` with this (normalised) text cannot be edited as a form,
+// in words for the person; empty when it can.
+std::string form_refusal(Kind kind, std::string_view text);
+
+// The values of the form for a file that form_refusal() accepts.
+FormValues form_values(Kind kind, std::string_view text);
+
+// An edit of one top-level key of the front matter: its new TOML value, or
+// nullopt to remove the key (with its line).
+using FrontMatterEdits = std::map<std::string, std::optional<std::string>>;
+
+// `text` with the edits made to its front matter and, when `body` is given,
+// its body replaced. Keys not yet in the file are added at the end of the
+// front matter. Empty, with `error`, when the front matter cannot be read.
+std::string edit_front_matter(std::string_view text, const FrontMatterEdits& edits, std::string& error,
+                              const std::optional<std::string>& body = std::nullopt);
+
+// The edits that give the file `values`: only keys whose value differs from
+// the file's. A value the field cannot hold (a date that is not one) is
+// written as a string, so that the checks say what is wrong beside it.
+FrontMatterEdits form_edits(Kind kind, std::string_view text, const FormValues& values);
+
+// The value as TOML: a string in double quotes, every character but the
+// control ones as typed.
+std::string toml_quoted(std::string_view value);
+
+// The top-level key of the front matter whose lines hold file line `line`,
+// empty when none does (front matter starts on line 1, its fence).
+std::string key_at_line(std::string_view text, int line);
+
+// Why `path` may not be edited: not a Markdown file under content/, a name
+// that climbs out or is hidden, a symbolic link on the way, not a regular
+// file. Empty when it may.
+std::string content_path_problem(const std::filesystem::path& source, const std::string& path);
+
+}  // namespace portal
