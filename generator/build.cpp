@@ -131,7 +131,10 @@ void render_files(const BuildOptions& options, const BuiltSite& built, const Fil
 BuildResult render_site(const BuildOptions& options, std::vector<OutputFile>& files, BuiltSite* keep) {
   BuiltSite built;
   BuildResult result = prepare(options, built);
-  if (result.outcome != Outcome::ok) return result;
+  if (result.outcome != Outcome::ok) {
+    if (keep && result.outcome == Outcome::content_errors) keep->site = std::move(built.site);
+    return result;
+  }
   files.clear();
   std::mutex mutex;
   render_files(options, built, [&](OutputFile&& file) {

@@ -72,7 +72,8 @@ using FileSink = std::function<void(OutputFile&&)>;
 
 // Checks, then renders every file into `files` (sorted by path) unless there are errors;
 // writes nothing (`portal serve` keeps the files in memory). With `keep`, a
-// successful build leaves its site, history and theme there.
+// successful build leaves its site, history and theme there; one whose
+// content has errors, the site it loaded.
 BuildResult render_site(const BuildOptions& options, std::vector<OutputFile>& files, BuiltSite* keep = nullptr);
 // Checks, then renders and publishes unless there are errors.
 BuildResult run_build(const BuildOptions& options);

@@ -37,6 +37,7 @@ const char* const kUsageText =
     "                meeting --date YYYY-MM-DD [--time HH:MM]\n"
     "                paper --meeting YYYY-MM-DD --name FILE-NAME [--item CODE] [--title TEXT]\n"
     "                dhr --pseudonym NAME --year YYYY [--date YYYY-MM-DD]\n"
+    "                event --title TEXT [--date YYYY-MM-DD] [--time HH:MM] [--name FILE-NAME]\n"
     "                page --name ADDRESS [--title TEXT]\n"
     "                (each also takes [--source DIR])\n"
     "  portal --help | --version\n"
@@ -46,7 +47,8 @@ const char* const kUsageText =
     "          the content has errors\n"
     "  check   report every problem in the content, writing nothing\n"
     "  serve   preview the site, drafts included, at http://127.0.0.1:1313/;\n"
-    "          pages rebuild and reload by themselves when a file is saved\n"
+    "          pages rebuild and reload by themselves when a file is saved; on\n"
+    "          a loopback address, an editor at /__portal/edit/\n"
     "  new     start a new document as a draft, without overwriting anything\n"
     "\n"
     "  --source DIR   the folder holding site.toml and content/ (default: .)\n"
@@ -89,11 +91,11 @@ std::optional<UsageError> parse(const std::vector<std::string>& args, Options& o
   std::size_t first = 1;
   if (o.command == "new") {
     if (args.size() < 2 || args[1].starts_with("--"))
-      return UsageError{"say what to make: portal new bulletin, meeting, paper, dhr or page"};
+      return UsageError{"say what to make: portal new bulletin, event, meeting, paper, dhr or page"};
     o.new_kind = args[1];
     const auto known = scaffold_options().find(o.new_kind);
     if (known == scaffold_options().end())
-      return UsageError{"portal new makes a bulletin, meeting, paper, dhr or page, not \"" + o.new_kind + "\""};
+      return UsageError{"portal new makes a bulletin, event, meeting, paper, dhr or page, not \"" + o.new_kind + "\""};
     flags.insert(flags.end(), known->second.begin(), known->second.end());
     first = 2;
   }
@@ -253,9 +255,14 @@ int serve(const Options& o, std::ostream& out, std::ostream& err) {
   }
   out << "Previewing the site, drafts included, at http://" << o.host << ":" << server.port()
       << "/ (press Ctrl+C to stop)" << std::endl;
-  if (o.host != "127.0.0.1" && o.host != "localhost" && o.host != "::1" && !o.host.starts_with("127."))
+  if (server.editing()) {
+    out << "Editor: http://" << o.host << ":" << server.port() << "/__portal/edit/" << std::endl;
+  } else {
     err << "portal: warning: " << o.host << " is not this computer's own address: anyone who can reach it sees the "
-        << "drafts in this preview\n";
+        << "drafts in this preview\n"
+        << "portal: the editor is off: it runs only while the preview listens on this computer's own address "
+        << "(--host 127.0.0.1, the default)\n";
+  }
   if (const auto problems = server.problems(); !problems.empty()) err << problems;
   // Wait for Ctrl+C or a stop signal, reporting each rebuild's problems.
   const StopOnSignals stop_on_signals;

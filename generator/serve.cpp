@@ -104,7 +104,14 @@ std::string PreviewServer::panel_text() const {
   return out + problem_error_;
 }
 
+void PreviewServer::with_site(const std::function<void(Site*, const Theme*, const History*)>& f) {
+  const std::lock_guard lock(mutex_);
+  if (!built_ || !built_->site) return f(nullptr, nullptr, nullptr);
+  f(&*built_->site, built_->theme ? &*built_->theme : nullptr, built_->theme ? &built_->history : nullptr);
+}
+
 std::uint64_t PreviewServer::rebuild(const std::vector<std::string>& changed) {
+  const std::lock_guard one_at_a_time(rebuild_mutex_);
   if (changed.size() == 1 && rebuild_text_of(changed.front())) {
     const std::lock_guard lock(mutex_);
     return version_;
@@ -126,6 +133,7 @@ std::uint64_t PreviewServer::rebuild(const std::vector<std::string>& changed) {
   if (started_) parsed_ += cache_.parsed;
   if (r.outcome == Outcome::ok) {
     built_ = std::move(kept);
+    built_ok_ = true;
     diagnostics_ = r.diagnostics;
     search_stale_ = false;
     files_.clear();
@@ -135,7 +143,15 @@ std::uint64_t PreviewServer::rebuild(const std::vector<std::string>& changed) {
     problems_ = {};
     problem_error_.clear();
   } else {
-    built_.reset();  // the next change rebuilds in full
+    // The next change rebuilds in full; the editor checks against the site as loaded.
+    built_ok_ = false;
+    search_stale_ = false;
+    if (kept.site) {
+      if (!built_) built_.emplace();
+      built_->site = std::move(kept.site);
+    } else {
+      built_.reset();
+    }
     problems_ = r.diagnostics;
     problem_error_ = error;
     restricted_files_ = r.restricted_files;
@@ -146,7 +162,7 @@ std::uint64_t PreviewServer::rebuild(const std::vector<std::string>& changed) {
 
 bool PreviewServer::rebuild_text_of(const std::string& path) {
   std::unique_lock lock(mutex_);
-  if (!built_ || !built_->site || !built_->theme) return false;
+  if (!built_ok_ || !built_ || !built_->site || !built_->theme) return false;
   Site& site = *built_->site;
   const auto found = site.by_path.find(path);
   const auto cached = cache_.files.find(path);
@@ -238,6 +254,22 @@ std::uint64_t PreviewServer::wait_for_change(std::uint64_t seen, std::chrono::mi
   return version_;
 }
 
+std::string PreviewServer::editor_link(const std::string& output_path) const {
+  if (!editor_) return {};
+  std::string source;
+  if (built_ && built_->site) {
+    std::string url = "/" + output_path;
+    if (url.ends_with("index.html")) url.resize(url.size() - 10);
+    for (const auto& d : built_->site->documents)
+      if (d.url == url) source = d.path;
+  }
+  std::string out = "<p class=\"preview-editor-link\" style=\"margin:0;padding:10px 15px;background:#f3f2f1;color:#0b0c0c;"
+                    "font-family:Arial,sans-serif;border-top:1px solid #b1b4b6\">Preview: ";
+  if (!source.empty())
+    out += "<a href=\"" + text::html_escape(Editor::address_of(source)) + "\" style=\"color:#1d70b8\">Edit this page</a> or ";
+  return out + "<a href=\"/__portal/edit/\" style=\"color:#1d70b8\">open the editor</a></p>";
+}
+
 std::string PreviewServer::respond(const std::string& request_path, std::string& type, int& status) {
   std::string path = request_path.empty() ? "/" : request_path;
   if (path.ends_with('/')) path += "index.html";
@@ -245,7 +277,7 @@ std::string PreviewServer::respond(const std::string& request_path, std::string&
   const std::lock_guard lock(mutex_);
   // The index is made again, whole, when a search begins after a change:
   // meta.json first, and the pieces it names with it.
-  if (path == "search/meta.json" && search_stale_ && built_ && built_->site) {
+  if (path == "search/meta.json" && search_stale_ && built_ok_ && built_ && built_->site) {
     std::erase_if(files_, [](const auto& file) { return file.first.starts_with("search/") && file.first != "search/index.html"; });
     for (auto& f : render_search_index(*built_->site, options_.jobs)) files_[f.path] = {std::move(f.content), {}};
     search_stale_ = false;
@@ -275,7 +307,7 @@ std::string PreviewServer::respond(const std::string& request_path, std::string&
       if (open != std::string::npos) body.insert(open + 6, problems_panel(panel));
     }
     const auto close = body.rfind("</body>");
-    body.insert(close == std::string::npos ? body.size() : close, reload_script(version_));
+    body.insert(close == std::string::npos ? body.size() : close, editor_link(path) + reload_script(version_));
   }
   return body;
 }
@@ -308,6 +340,13 @@ bool PreviewServer::start(std::string& error) {
   socket_dir_ = folder;
   const std::string socket_path = (socket_dir_ / "http.sock").string();
   server_ = std::make_unique<httplib::Server>();
+  // The editor exists only while the preview listens on this computer's own address.
+  if (is_loopback(options_.host)) {
+    editor_ = std::make_unique<Editor>(*this, options_.source, options_.jobs);
+    const auto edit = [this](const httplib::Request& req, httplib::Response& res) { editor_->handle(req, res); };
+    server_->Get("/__portal/edit/.*", edit);
+    server_->Post("/__portal/edit/.*", edit);
+  }
   server_->Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
     std::string type;
     int status = 200;
@@ -342,6 +381,7 @@ bool PreviewServer::start(std::string& error) {
   gate_ = std::make_unique<PreviewGate>(GateRoutes{socket_path});
   if (!gate_->bind(options_.host, options_.port, error)) return false;
   port_ = gate_->port();
+  if (editor_) editor_->set_port(port_);
   {
     const std::lock_guard lock(mutex_);
     gate_->set_version(version_);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "build.h"
+#include "editor.h"
 
 namespace httplib {
 class Server;
@@ -33,10 +34,10 @@ struct ServeOptions {
   int jobs = 1;
 };
 
-class PreviewServer {
+class PreviewServer : public EditorHost {
  public:
   explicit PreviewServer(ServeOptions options);
-  ~PreviewServer();
+  ~PreviewServer() override;
   PreviewServer(const PreviewServer&) = delete;
   PreviewServer& operator=(const PreviewServer&) = delete;
 
@@ -66,6 +67,12 @@ class PreviewServer {
   [[nodiscard]] std::size_t text_rebuilds() const;
   // Waits until the version passes `seen` or `timeout` passes; returns the version.
   std::uint64_t wait_for_change(std::uint64_t seen, std::chrono::milliseconds timeout);
+  // Whether the editor is on: only while the preview listens on loopback.
+  [[nodiscard]] bool editing() const { return editor_ != nullptr; }
+
+  // EditorHost
+  void with_site(const std::function<void(Site*, const Theme*, const History*)>& f) override;
+  void rebuild_now() override { rebuild(); }
 
  private:
   struct Served {
@@ -77,11 +84,15 @@ class PreviewServer {
   void watch();                                       // the watcher thread: rebuilds on each burst of changes
   bool rebuild_text_of(const std::string& path);  // the fast path; false: rebuild in full
   std::string respond(const std::string& path, std::string& type, int& status);
+  // The links from a preview page to the editor; with mutex_ held.
+  std::string editor_link(const std::string& output_path) const;
   std::string panel_text() const;  // the problems as pages show them; with mutex_ held
   void changed_locked();           // a new version: wakes waiters; with mutex_ held
   void report(std::string error);  // for take_errors()
 
   ServeOptions options_;
+  std::unique_ptr<Editor> editor_;
+  std::mutex rebuild_mutex_;  // one rebuild at a time: the watcher's, or the editor's
   std::unique_ptr<httplib::Server> server_;
   std::unique_ptr<PreviewGate> gate_;
   std::filesystem::path socket_dir_;  // private: holds httplib's Unix socket
@@ -105,7 +116,11 @@ class PreviewServer {
   bool have_site_ = false;
   std::size_t parsed_ = 0;
   bool started_ = false;
-  std::optional<BuiltSite> built_;  // the last good build, for the fast path
+  // The last good build, for the fast path; after a build with errors, its
+  // site is the one that was loaded (for the editor's checks), and
+  // built_ok_ is false.
+  std::optional<BuiltSite> built_;
+  bool built_ok_ = false;
   Diagnostics diagnostics_;         // of the last good build and the edits since
   bool search_stale_ = false;       // the search index is made again when asked for
   std::size_t text_rebuilds_ = 0;

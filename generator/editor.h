@@ -1,0 +1,69 @@
+// The editor in the preview, at /__portal/edit/: a start page of every
+// document, a form per kind made from the loader's own fields, the checker's
+// diagnostics and the page itself as one types, saving that never overwrites
+// a change made elsewhere, and publishing as one git commit.
+//
+// It answers only requests addressed to the preview's own loopback address
+// (a Host header naming another is refused, against DNS rebinding); every
+// request that changes anything must come from the editor's own pages (the
+// Origin header) and carry the secret this process made at start.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "git_history.h"
+#include "site.h"
+#include "theme.h"
+
+namespace httplib {
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace portal {
+
+// What the editor needs of the preview it lives in.
+class EditorHost {
+ public:
+  virtual ~EditorHost() = default;
+  // Runs `f` under the preview's lock with its last loaded site (nullptr
+  // before one has loaded; it may have errors), the theme and history of its
+  // last good build (nullptr when there is none). `f` may change the site if
+  // it puts it back as it was.
+  virtual void with_site(const std::function<void(Site*, const Theme*, const History*)>& f) = 0;
+  // Rebuilds from the files now, before answering.
+  virtual void rebuild_now() = 0;
+};
+
+// Whether `host` names this computer only (127.0.0.0/8, ::1, localhost).
+bool is_loopback(const std::string& host);
+
+class Editor {
+ public:
+  Editor(EditorHost& host, std::filesystem::path source, int jobs);
+  // Once the port is known: the Host headers the editor answers.
+  void set_port(int port);
+  // Answers a request whose path starts with /__portal/edit/.
+  void handle(const httplib::Request& request, httplib::Response& response);
+  // The editor's address for a content file, for the preview's pages.
+  static std::string address_of(const std::string& path);
+
+ private:
+  bool allowed(const httplib::Request& request, httplib::Response& response, bool changes) const;
+  void start_page(const httplib::Request& request, httplib::Response& response, const std::string& error = {},
+                  const std::string& error_field = {});
+  void edit_page(const std::string& path, httplib::Response& response);
+  void create(const httplib::Request& request, httplib::Response& response);
+  void check(const httplib::Request& request, httplib::Response& response);
+  void save(const httplib::Request& request, httplib::Response& response, bool publish);
+
+  EditorHost& host_;
+  std::filesystem::path source_;
+  int jobs_;
+  int port_ = 0;
+  std::string secret_;
+};
+
+}  // namespace portal

@@ -1,0 +1,444 @@
+// The editor's form: checks and preview as one types, saving, publishing,
+// and keeping what was typed in the browser until it is saved or discarded.
+(function () {
+  'use strict';
+  var secret = document.body.getAttribute('data-secret');
+  var form = document.getElementById('edit-form');
+  if (!form) return;
+  var path = form.getAttribute('data-path');
+  var mode = form.getAttribute('data-mode');
+  var base = form.getAttribute('data-base');
+  var storeKey = 'portal-edit:' + path;
+  var $ = function (id) { return document.getElementById(id); };
+  var preview = $('preview');
+  var summary = $('error-summary');
+  var status = $('check-status');
+
+  function post(route, params) {
+    return fetch('/__portal/edit/' + route, {
+      method: 'POST',
+      headers: { 'X-Portal-Secret': secret, 'Content-Type': 'application/x-www-form-urlencoded;charset=UTF-8' },
+      body: params.toString(),
+      credentials: 'same-origin'
+    }).then(function (r) {
+      return r.json().then(function (body) { return { status: r.status, body: body }; });
+    });
+  }
+
+  // Every element that holds something typed, for keeping and putting back.
+  function inputs() {
+    return Array.prototype.slice.call(form.querySelectorAll('input, textarea')).filter(function (e) {
+      return e.id && e.type !== 'hidden' && !e.readOnly && e.id !== 'field-message';
+    });
+  }
+  function snapshot() {
+    var s = {};
+    inputs().forEach(function (e) { s[e.id] = e.type === 'checkbox' ? e.checked : e.value; });
+    return s;
+  }
+  function apply(s) {
+    inputs().forEach(function (e) {
+      if (!(e.id in s)) return;
+      if (e.type === 'checkbox') e.checked = !!s[e.id];
+      else e.value = s[e.id];
+    });
+  }
+
+  // The form as the server reads it (editor_text.h FormValues).
+  function params() {
+    var p = new URLSearchParams();
+    p.set('path', path);
+    p.set('base', base);
+    p.set('mode', mode);
+    if (mode === 'text') {
+      p.set('text', $('field-text').value);
+      return p;
+    }
+    form.querySelectorAll('[data-field]').forEach(function (e) {
+      var key = e.getAttribute('data-field');
+      var type = e.getAttribute('data-type');
+      var value;
+      if (type === 'boolean') value = e.checked ? 'true' : '';
+      else if (type === 'priorities') {
+        var ids = [];
+        e.querySelectorAll('.boxes input:checked').forEach(function (b) { ids.push(b.value); });
+        $(e.id + '-other').value.split(',').forEach(function (id) {
+          id = id.trim();
+          if (id && ids.indexOf(id) < 0) ids.push(id);
+        });
+        value = ids.join('\n');
+      } else {
+        value = e.value;
+        if (type === 'date_time') {
+          var time = form.querySelector('[data-time-of="' + key + '"]');
+          if (time && time.value && value) value += 'T' + time.value.slice(0, 5);
+        }
+      }
+      p.set('f.' + key, value);
+    });
+    p.set('body', $('field-body').value);
+    return p;
+  }
+
+  var initial = snapshot();
+  var changed = false;
+  function keep() {
+    var now = snapshot();
+    changed = JSON.stringify(now) !== JSON.stringify(initial);
+    try {
+      if (changed) localStorage.setItem(storeKey, JSON.stringify({ base: base, values: now, at: Date.now() }));
+      else localStorage.removeItem(storeKey);
+    } catch (e) { /* storage full or refused: the page still works */ }
+  }
+  function forget() {
+    try { localStorage.removeItem(storeKey); } catch (e) { /* nothing kept */ }
+  }
+
+  // What was typed and not saved comes back when the page opens again.
+  try {
+    var kept = JSON.parse(localStorage.getItem(storeKey) || 'null');
+    if (kept && kept.values && JSON.stringify(kept.values) !== JSON.stringify(initial)) {
+      apply(kept.values);
+      changed = true;
+      var when = new Date(kept.at);
+      $('restored-text').textContent = 'Your changes from ' + when.toLocaleString('en-GB') +
+        ' that were not saved have been put back.' +
+        (kept.base !== base ? ' The file has changed since: saving will show you both versions.' : '');
+      $('restored').hidden = false;
+      if (kept.base !== base) base = kept.base;
+    }
+  } catch (e) { /* nothing kept */ }
+  $('discard').addEventListener('click', function () {
+    forget();
+    location.reload();
+  });
+
+  // Checks: at most one request at a time, the latest form when it returns.
+  var inFlight = false, again = false, checks = 0;
+  function check() {
+    if (inFlight) { again = true; return; }
+    inFlight = true;
+    post('check', params()).then(function (r) {
+      show(r.body);
+    }).catch(function () {
+      status.textContent = 'The preview is not answering: is portal serve still running?';
+    }).then(function () {
+      inFlight = false;
+      if (again) { again = false; check(); }
+    });
+  }
+
+  function fieldGroup(key) {
+    if (mode === 'text') return $('field-text-group');
+    return $('field-' + key + '-group');
+  }
+  function fieldTarget(d) {
+    if (mode === 'text') return 'field-text';
+    if (d.field === 'body') return 'field-body';
+    return d.field && $('field-' + d.field) ? 'field-' + d.field : (mode === 'form' ? 'field-body' : 'field-text');
+  }
+  function goToLine(textarea, line) {
+    var lines = textarea.value.split('\n');
+    var at = 0;
+    for (var i = 0; i < line - 1 && i < lines.length; i++) at += lines[i].length + 1;
+    textarea.focus();
+    textarea.setSelectionRange(at, at + (lines[line - 1] || '').length);
+  }
+  function describe(id, extra) {
+    var e = $(id);
+    if (!e) return;
+    var ids = (e.getAttribute('aria-describedby') || '').split(' ').filter(function (x) { return x && !/-error$/.test(x); });
+    if (extra) ids.push(extra);
+    if (ids.length) e.setAttribute('aria-describedby', ids.join(' '));
+    else e.removeAttribute('aria-describedby');
+  }
+
+  function showDiagnostics(list) {
+    form.querySelectorAll('.field-error').forEach(function (g) { g.classList.remove('field-error'); });
+    form.querySelectorAll('.error-message').forEach(function (m) {
+      m.hidden = true;
+      m.textContent = '';
+      if (m.id) describe(m.id.replace(/-error$/, ''), null);
+    });
+    var items = $('error-list');
+    items.textContent = '';
+    list.forEach(function (d) {
+      var target = fieldTarget(d);
+      var where = d.field === 'body' ? ' (line ' + d.body_line + ' of the text)' :
+        (mode === 'text' ? ' (line ' + d.line + ')' : '');
+      var li = document.createElement('li');
+      if (d.severity !== 'error') li.className = 'summary-warning';
+      var a = document.createElement('a');
+      a.href = '#' + target;
+      a.textContent = (d.severity === 'error' ? '' : 'Warning: ') + d.message + where;
+      a.addEventListener('click', function (ev) {
+        ev.preventDefault();
+        var t = $(target);
+        if (t.tagName === 'TEXTAREA' && (d.field === 'body' || mode === 'text')) goToLine(t, d.field === 'body' ? d.body_line : d.line);
+        else (t.tagName === 'FIELDSET' ? (t.querySelector('input') || t) : t).focus();
+      });
+      li.appendChild(a);
+      items.appendChild(li);
+      var group = d.field || mode === 'text' ? fieldGroup(d.field === 'body' ? 'body' : d.field) : $('field-body-group');
+      var message = group && group.querySelector('.error-message');
+      if (!message) return;
+      if (d.severity === 'error') group.classList.add('field-error');
+      message.hidden = false;
+      var line = document.createElement('span');
+      line.className = d.severity === 'error' ? 'error-text' : 'warning-text';
+      var label = document.createElement('span');
+      label.className = 'visually-hidden';
+      label.textContent = d.severity === 'error' ? 'Error: ' : 'Warning: ';
+      line.appendChild(label);
+      line.appendChild(document.createTextNode((d.severity === 'error' ? '' : 'Warning: ') + d.message + where));
+      message.appendChild(line);
+      if (d.hint) {
+        var hint = document.createElement('span');
+        hint.className = 'hint-text';
+        hint.textContent = d.hint;
+        message.appendChild(hint);
+      }
+      describe(message.id.replace(/-error$/, ''), message.id);
+    });
+    summary.hidden = list.length === 0;
+  }
+
+  function showPriorities(choices, agreement) {
+    var group = $('field-priorities');
+    if (!group || !choices) return;
+    $('field-priorities-agreement').textContent = agreement;
+    var boxes = $('field-priorities-boxes');
+    var now = [];
+    boxes.querySelectorAll('input').forEach(function (b) { now.push(b.value); });
+    var ids = choices.map(function (c) { return c.id; });
+    if (now.join('\n') === ids.join('\n')) return;
+    var chosen = params().get('f.priorities').split('\n').filter(Boolean);
+    boxes.textContent = '';
+    choices.forEach(function (c) {
+      var div = document.createElement('div');
+      div.className = 'box';
+      var input = document.createElement('input');
+      input.type = 'checkbox';
+      input.id = 'priority-' + c.id;
+      input.value = c.id;
+      input.checked = chosen.indexOf(c.id) >= 0;
+      var label = document.createElement('label');
+      label.htmlFor = input.id;
+      label.textContent = c.name;
+      if (c.theme) {
+        var tag = document.createElement('span');
+        tag.className = 'tag';
+        tag.textContent = 'cross-cutting theme';
+        label.appendChild(document.createTextNode(' '));
+        label.appendChild(tag);
+      }
+      div.appendChild(input);
+      div.appendChild(label);
+      boxes.appendChild(div);
+    });
+    $('field-priorities-other').value = chosen.filter(function (id) { return ids.indexOf(id) < 0; }).join(', ');
+  }
+
+  function show(r) {
+    if (r.error) {
+      status.textContent = r.error;
+      return;
+    }
+    showDiagnostics(r.diagnostics || []);
+    showPriorities(r.priorities, r.agreement);
+    if (r.state) $('state').textContent = r.state;
+    var words = r.errors === 0 && r.warnings === 0 ? 'No problems found' :
+      [r.errors ? r.errors + (r.errors === 1 ? ' error' : ' errors') : '',
+       r.warnings ? r.warnings + (r.warnings === 1 ? ' warning' : ' warnings') : ''].filter(Boolean).join(' and ');
+    if (status.textContent !== words) status.textContent = words;
+    if (r.preview) {
+      $('preview-note').textContent = 'The page as the site will show it, updated as you type.';
+      var y = 0;
+      try { y = preview.contentWindow.scrollY; } catch (e) { y = 0; }
+      preview.onload = function () {
+        try { preview.contentWindow.scrollTo(0, y); } catch (e) { /* a page of another origin */ }
+        document.documentElement.setAttribute('data-checks', String(++checks));
+      };
+      preview.srcdoc = r.preview;
+    } else {
+      if (r.preview_note) $('preview-note').textContent = r.preview_note;
+      document.documentElement.setAttribute('data-checks', String(++checks));
+    }
+  }
+
+  form.addEventListener('input', function (ev) {
+    if (ev.target.id === 'field-message') return;
+    keep();
+    check();
+  });
+  form.addEventListener('change', function (ev) {
+    if (ev.target.id === 'field-message') return;
+    keep();
+    check();
+  });
+
+  var saveStatus = $('save-status');
+  function time() {
+    return new Date().toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+  }
+  function conflict(body) {
+    $('conflict-disk').value = body.disk;
+    $('conflict-mine').value = body.mine;
+    $('conflict').hidden = false;
+    $('conflict').setAttribute('data-disk-base', body.disk_base);
+    saveStatus.textContent = 'Not saved: the file was changed somewhere else since you opened it.';
+    $('conflict-title').focus();
+  }
+  function saved(body) {
+    base = body.base;
+    form.setAttribute('data-base', base);
+    initial = snapshot();
+    changed = false;
+    forget();
+    $('restored').hidden = true;
+    $('conflict').hidden = true;
+  }
+  function save() {
+    saveStatus.textContent = 'Saving…';
+    post('save', params()).then(function (r) {
+      if (r.status === 409 && r.body.conflict) return conflict(r.body);
+      if (!r.body.saved) {
+        saveStatus.textContent = 'Not saved: ' + (r.body.error || 'the preview refused it');
+        return;
+      }
+      saved(r.body);
+      saveStatus.textContent = 'Saved at ' + time() + '.';
+    }).catch(function () {
+      saveStatus.textContent = 'Not saved: the preview is not answering. Your text is kept in this browser.';
+    });
+  }
+  form.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    save();
+  });
+  $('conflict-keep').addEventListener('click', function () {
+    base = $('conflict').getAttribute('data-disk-base');
+    save();
+  });
+  $('conflict-take').addEventListener('click', function () {
+    forget();
+    location.reload();
+  });
+
+  var result = $('publish-result');
+  var message = $('field-message');
+  $('publish').addEventListener('click', function () {
+    var group = $('field-message-group');
+    var error = $('field-message-error');
+    group.classList.remove('field-error');
+    error.hidden = true;
+    describe('field-message', null);
+    if (!message.value.trim()) {
+      group.classList.add('field-error');
+      error.textContent = 'Error: write what changed, in one line for the public';
+      error.hidden = false;
+      describe('field-message', 'field-message-error');
+      message.focus();
+      return;
+    }
+    var p = params();
+    p.set('message', message.value);
+    result.textContent = 'Checking the whole site…';
+    post('publish', p).then(function (r) {
+      if (r.status === 409 && r.body.conflict) return conflict(r.body);
+      if (r.body.field === 'message') {
+        group.classList.add('field-error');
+        error.textContent = 'Error: ' + r.body.error;
+        error.hidden = false;
+        message.focus();
+        result.textContent = '';
+        return;
+      }
+      if (r.body.base) saved(r.body);
+      result.textContent = '';
+      var panel = document.createElement('div');
+      panel.className = r.body.published ? 'panel' : 'notice';
+      var h = document.createElement('h3');
+      h.tabIndex = -1;
+      h.textContent = r.body.published ? 'Published' : 'Not published';
+      panel.appendChild(h);
+      var p1 = document.createElement('p');
+      if (r.body.published) {
+        var scheduled = /^Scheduled/.test(r.body.state);
+        p1.textContent = 'Recorded in the site\'s history as commit ' + r.body.commit.slice(0, 7) + '. Its address: ';
+        var a = document.createElement('a');
+        a.href = r.body.address;
+        a.textContent = r.body.address;
+        p1.appendChild(a);
+        p1.appendChild(document.createTextNode(scheduled
+          ? '. ' + r.body.state + ': it appears from that day, once the site is built.'
+          : '. It is live once the site is next built and put online.'));
+        $('state').textContent = r.body.state;
+      } else {
+        p1.textContent = r.body.error || 'It could not be published.';
+      }
+      panel.appendChild(p1);
+      if (r.body.diagnostics && r.body.diagnostics.length) {
+        var ul = document.createElement('ul');
+        r.body.diagnostics.forEach(function (d) {
+          var li = document.createElement('li');
+          li.textContent = d.file + ', line ' + d.line + ': ' + d.message + (d.hint ? ' (' + d.hint + ')' : '');
+          ul.appendChild(li);
+        });
+        panel.appendChild(ul);
+      }
+      result.appendChild(panel);
+      h.focus();
+      if (r.body.published) message.value = '';
+      check();
+    }).catch(function () {
+      result.textContent = 'The preview is not answering: nothing was published.';
+    });
+  });
+
+  // An image always has its alternative text.
+  var dialog = $('image-dialog');
+  var addImage = $('add-image');
+  if (addImage && dialog) {
+    addImage.addEventListener('click', function () {
+      $('image-src').value = '';
+      $('image-alt').value = '';
+      ['image-src', 'image-alt'].forEach(function (id) {
+        $(id + '-error').hidden = true;
+        $(id + '-group').classList.remove('field-error');
+        describe(id, null);
+      });
+      dialog.showModal();
+    });
+    $('image-cancel').addEventListener('click', function () { dialog.close(); addImage.focus(); });
+    $('image-form').addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var src = $('image-src').value.trim();
+      var alt = $('image-alt').value.trim().replace(/\s+/g, ' ');
+      var bad = null;
+      if (!/^(@\/|https:\/\/)\S+$/.test(src)) bad = ['image-src', 'Error: give the image as @/ and its file under content/, or an https:// address'];
+      else if (!alt) bad = ['image-alt', 'Error: describe the image for people who cannot see it'];
+      if (bad) {
+        $(bad[0] + '-error').textContent = bad[1];
+        $(bad[0] + '-error').hidden = false;
+        $(bad[0] + '-group').classList.add('field-error');
+        describe(bad[0], bad[0] + '-error');
+        $(bad[0]).focus();
+        return;
+      }
+      var body = $('field-body');
+      var at = body.selectionStart;
+      var markdown = '![' + alt.replace(/[\[\]]/g, '') + '](' + src + ')';
+      var before = body.value.slice(0, at);
+      var insert = (before && !/\n\n$/.test(before) ? (/\n$/.test(before) ? '\n' : '\n\n') : '') + markdown + '\n\n';
+      body.value = before + insert + body.value.slice(body.selectionEnd);
+      dialog.close();
+      body.focus();
+      body.setSelectionRange(at + insert.length, at + insert.length);
+      keep();
+      check();
+    });
+  }
+
+  check();
+})();
