@@ -5,7 +5,9 @@
 # a phone, 400 % zoom, text spacing, the keyboard, print, forced colours and the
 # 404 page at a nested address (person.mjs); HTML_CodeSniffer through pa11y
 # (codesniffer.mjs); the search page, its results clicked and its keyboard journey
-# (search.mjs). Each checker must first fail on pages with known faults.
+# (search.mjs); the editor in the preview, a comms person's journey through it
+# and what it must refuse (editor.mjs), and its pages by the same checkers.
+# Each checker must first fail on pages with known faults.
 # Usage: tests/a11y/run.sh PATH_TO_PORTAL   (PORTAL_SCREENSHOTS=DIR also saves screenshots)
 set -euo pipefail
 portal=$(realpath "$1")
@@ -95,3 +97,16 @@ node search.mjs "$out/portal" --queries "$root/bench/search/queries.json" --coun
 node search.mjs "$out/fixture" --common agreement \
   --renamed serious-organised-crime,serious-violence-organised-crime,refreshed,meetings/2020-03-18/b1-csa-update/
 node search.mjs "$out/fixture-drafts" --common agreement
+
+# The editor in the preview: the journey, then its pages as it left them.
+editor_site="$out/editor-site"
+cp -r "$root/tests/sites/every-kind" "$editor_site"
+git -C "$editor_site" init -q
+git -C "$editor_site" config user.name "Comms Officer"
+git -C "$editor_site" config user.email "comms@example.org"
+git -C "$editor_site" add -A
+git -C "$editor_site" commit -qm "The fixture site"
+node editor.mjs "$portal" "$editor_site" "$out/editor-pages"
+node check.mjs "$out/editor-pages"
+node person.mjs --local "$out/editor-pages"
+node codesniffer.mjs "$out/editor-pages"

@@ -1,0 +1,316 @@
+// The editor in `portal serve`, used as a comms person uses it, in headless
+// Chromium and with the keyboard alone: start a bulletin, give it a title,
+// tick a priority, write a paragraph with a link and watch the preview show
+// it; put in a renamed priority's old id and find the error beside the field
+// with its hint; fix it, save, publish with a message. Then the file, the
+// commit and a published build are read. Then what must be refused is tried,
+// each time checking that nothing on disk changed; then what was typed must
+// survive the tab being closed, and a file changed on disk must not be
+// overwritten. Each page's state is saved (scripts run, stylesheet inlined)
+// for the page checkers (check.mjs, person.mjs, codesniffer.mjs).
+//
+// Usage: node editor.mjs PORTAL SITE_DIR SNAPSHOT_DIR
+//   SITE_DIR: a copy of a fixture site in a git work tree of its own (it is changed)
+import { spawn, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, existsSync, symlinkSync, mkdtempSync, rmSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import http from 'node:http';
+import { chromium } from 'playwright-core';
+
+const [portal, site, snapshots] = process.argv.slice(2);
+if (!snapshots) {
+  console.error('usage: node editor.mjs PORTAL SITE_DIR SNAPSHOT_DIR');
+  process.exit(2);
+}
+const here = dirname(fileURLToPath(import.meta.url));
+const css = readFileSync(join(here, '../../generator/editor/editor.css'), 'utf8');
+let failures = 0;
+function fail(what) {
+  failures++;
+  console.error(`editor: ${what}`);
+}
+function expect(ok, what) {
+  if (!ok) fail(what);
+  return ok;
+}
+
+// Every file under content/, with its bytes' hash: what "nothing changed on disk" means.
+function contentState() {
+  const out = {};
+  const walk = (dir) => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[p] = createHash('sha256').update(readFileSync(p)).digest('hex');
+    }
+  };
+  walk(join(site, 'content'));
+  return JSON.stringify(out);
+}
+
+// The preview, on a free port.
+const server = spawn(portal, ['serve', '--source', site, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+let serverOut = '';
+server.stderr.on('data', (d) => { serverOut += d; });
+const base = await new Promise((resolve, reject) => {
+  let out = '';
+  server.stdout.on('data', (d) => {
+    out += d;
+    const m = /Editor: (http:\/\/127\.0\.0\.1:\d+)\/__portal\/edit\//.exec(out);
+    if (m) resolve(m[1]);
+  });
+  server.on('exit', () => reject(new Error('portal serve stopped: ' + out + serverOut)));
+  setTimeout(() => reject(new Error('portal serve did not say where the editor is: ' + out + serverOut)), 20000);
+});
+const port = new URL(base).port;
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+let page = await context.newPage();
+page.on('pageerror', (e) => fail(`a script error on ${page.url()}: ${e.message}`));
+
+async function snapshot(name) {
+  let html = await page.content();
+  html = html.replace(/<link rel="stylesheet" href="\/__portal\/edit\/editor.css">/, `<style>${css}</style>`)
+    .replace(/<script src="\/__portal\/edit\/editor.js"><\/script>/, '');
+  mkdirSync(join(snapshots, name), { recursive: true });
+  writeFileSync(join(snapshots, name, 'index.html'), html);
+}
+async function checked(count) {
+  await page.waitForFunction((n) => Number(document.documentElement.getAttribute('data-checks') || 0) > n, count, { timeout: 10000 });
+  return Number(await page.evaluate(() => document.documentElement.getAttribute('data-checks')));
+}
+const checks = () => page.evaluate(() => Number(document.documentElement.getAttribute('data-checks') || 0));
+const focused = () => page.evaluate(() => document.activeElement && document.activeElement.id);
+// Presses Tab until the element with `id` has focus, as a keyboard user does.
+async function tabTo(id, limit = 80) {
+  for (let i = 0; i < limit; i++) {
+    if (await focused() === id) return true;
+    await page.keyboard.press('Tab');
+  }
+  fail(`Tab never reached #${id} (focus is on #${await focused()})`);
+  return false;
+}
+async function type(text) {
+  await page.keyboard.type(text, { delay: 5 });
+}
+
+const year = 2024, month = '07';
+const file = join(site, `content/bulletins/${year}-${month}.md`);
+const title = 'E-bulletin: July 2024 – safer summer';
+const paragraph = 'Read the refreshed agreement before the summer events.';
+
+try {
+  // 1. The start page, and a new bulletin from it, by keyboard.
+  await page.goto(base + '/__portal/edit/');
+  await snapshot('start');
+  expect(await page.locator('h1').textContent() === 'Edit the portal', 'the start page has no heading "Edit the portal"');
+  const drafts = await page.locator('table').first().locator('caption').textContent();
+  expect(/Drafts/.test(drafts), `the first list on the start page is not the drafts but "${drafts}"`);
+  await tabTo('new-bulletin-date');
+  await page.keyboard.type('12072024');  // a date input takes the digits of its parts
+  if (await page.inputValue('#new-bulletin-date') !== '2024-07-12') await page.fill('#new-bulletin-date', '2024-07-12');
+  await tabTo('new-bulletin-submit');
+  await Promise.all([page.waitForURL(/\/__portal\/edit\/doc\//), page.keyboard.press('Enter')]);
+  expect(page.url().endsWith(`/content/bulletins/${year}-${month}.md`), `"New bulletin" opened ${page.url()}`);
+  expect(existsSync(file), `"New bulletin" did not make ${file}`);
+  let n = await checked(0);
+
+  // 2. Its title, typed.
+  await tabTo('field-title');
+  await page.keyboard.press('Control+A');
+  await type(title);
+  n = await checked(n - 1);
+  // 3. A priority ticked with the space bar.
+  await tabTo('priority-domestic-abuse');
+  await page.keyboard.press('Space');
+  expect(await page.isChecked('#priority-domestic-abuse'), 'Space did not tick "Domestic Abuse"');
+  // 4. A paragraph with a link, and the preview showing it.
+  await tabTo('field-body');
+  await page.keyboard.press('Control+A');
+  await type(`${paragraph}\n\nSee [the April 2020 agreement](@/agreements/2020-04.md).`);
+  await page.waitForFunction((text) => {
+    const f = document.getElementById('preview');
+    const doc = f && f.contentDocument;
+    return doc && doc.body && doc.body.textContent.includes(text) && doc.querySelector('a[href*="agreements/2020-04"]');
+  }, paragraph, { timeout: 10000 }).catch(() => fail('the preview never showed the typed paragraph and its link'));
+  const preview = page.frameLocator('#preview');
+  const link = await preview.locator('main a', { hasText: 'the April 2020 agreement' }).getAttribute('href').catch(() => null);
+  expect(link && new URL(link, base + '/bulletins/2024-07/').pathname === '/agreements/2020-04/', `the preview's link leads to ${link}`);
+  expect(await preview.locator('h1').textContent() === title, 'the preview does not show the typed title');
+  expect(await preview.locator('a', { hasText: 'Domestic Abuse' }).count() > 0, 'the preview does not show the ticked priority');
+  await snapshot('edit');
+
+  // 5. A renamed priority's old id: the error beside the field, with its hint, and in the summary.
+  await tabTo('field-priorities-other');
+  await type('serious-organised-crime');
+  await page.waitForFunction(() => !document.getElementById('error-summary').hidden &&
+    /renamed/.test(document.getElementById('field-priorities-error').textContent), null, { timeout: 10000 })
+    .catch(() => fail('no error summary and error beside the field after an old priority id'));
+  const beside = await page.locator('#field-priorities-error').textContent();
+  expect(/renamed/.test(beside) && /serious-violence-organised-crime/.test(beside),
+    `the error beside the priorities does not say it was renamed and to what: "${beside}"`);
+  expect(await page.locator('#field-priorities-group.field-error').count() === 1, 'the priorities field is not marked as in error');
+  const described = await page.getAttribute('#field-priorities-other', 'aria-describedby');
+  const summaryLink = page.locator('#error-list a').first();
+  expect(/renamed/.test(await summaryLink.textContent()), 'the error summary does not list the renamed priority');
+  expect(await summaryLink.getAttribute('href') === '#field-priorities', 'the summary does not link to the priorities field');
+  expect(await page.locator('#check-status[role=status]').textContent() === '1 error', 'the status does not say "1 error"');
+  await summaryLink.focus();
+  await page.keyboard.press('Enter');
+  expect(/^priority-/.test(await focused()), `following the summary's link put focus on #${await focused()}, not the priorities`);
+  await snapshot('errors');
+  void described;
+  // 6. Fixed: the old id removed, the new one ticked.
+  await tabTo('field-priorities-other');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Backspace');
+  await page.focus('#priority-serious-violence-organised-crime');
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => document.getElementById('error-summary').hidden, null, { timeout: 10000 })
+    .catch(() => fail('the error summary stayed after the fix'));
+  expect(await page.locator('#check-status').textContent() === 'No problems found', 'the status does not say "No problems found"');
+
+  // 7. Saved.
+  await tabTo('save');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /^Saved at/.test(document.getElementById('save-status').textContent), null, { timeout: 10000 })
+    .catch(() => fail('Save did not say "Saved at …"'));
+  const savedText = readFileSync(file, 'utf8');
+  expect(savedText.includes(`title = "${title}"`), 'the saved file does not hold the typed title');
+  expect(savedText.includes('priorities = ["serious-violence-organised-crime", "domestic-abuse"]'), `the saved file's priorities: ${/priorities.*/.exec(savedText)}`);
+  expect(savedText.includes(paragraph), 'the saved file does not hold the typed paragraph');
+  expect(savedText.includes('# ids of the agreement in force'), 'saving lost the comment the new file had');
+  expect(/draft = true/.test(savedText), 'saving took away the draft mark');
+
+  // 8. Published with a message: one commit of that file alone.
+  const before = execFileSync('git', ['-C', site, 'rev-parse', 'HEAD']).toString().trim();
+  writeFileSync(join(site, 'content/about.md'), readFileSync(join(site, 'content/about.md'), 'utf8') + '\nAn unrelated change.\n');
+  await tabTo('publish');
+  await page.keyboard.press('Enter');
+  expect(await focused() === 'field-message', 'publishing without a message did not put focus on the message');
+  expect(/Error: write what changed/.test(await page.locator('#field-message-error').textContent()), 'no error for a missing message');
+  await type('July 2024 e-bulletin');
+  await tabTo('publish');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /Published/.test(document.getElementById('publish-result').textContent), null, { timeout: 30000 })
+    .catch(async () => fail(`publishing did not say "Published": ${await page.locator('#publish-result').textContent()}`));
+  const result = await page.locator('#publish-result').textContent();
+  expect(result.includes(`/bulletins/${year}-${month}/`), `the published panel does not give the page's address: "${result}"`);
+  expect(/live/.test(result), `the published panel does not say whether it is live: "${result}"`);
+  await snapshot('published');
+  const published = readFileSync(file, 'utf8');
+  expect(!/draft/.test(published), 'the published file still has its draft mark');
+  expect(published.includes(paragraph) && published.includes(`title = "${title}"`), 'publishing lost what was typed');
+  const log = execFileSync('git', ['-C', site, 'log', '-1', '--format=%s%n%P', '--name-only']).toString().trim().split('\n');
+  expect(log[0] === 'July 2024 e-bulletin', `the commit's message is "${log[0]}"`);
+  expect(log[1] === before, 'the commit is not on top of the one before');
+  const files = log.slice(2).filter(Boolean);
+  expect(files.length === 1 && files[0].endsWith(`content/bulletins/${year}-${month}.md`), `the commit holds ${files.join(', ')}`);
+  const status = execFileSync('git', ['-C', site, 'status', '--porcelain']).toString();
+  expect(/ M content\/about.md/.test(status), `the unrelated change is not left as it was: ${status}`);
+  expect(!/bulletins/.test(status), `the bulletin is not committed as it is on disk: ${status}`);
+  const out = mkdtempSync(join(tmpdir(), 'editor-build-'));
+  execFileSync(portal, ['build', '--source', site, '--output', out, '--quiet']);
+  const built = join(out, `bulletins/${year}-${month}/index.html`);
+  expect(existsSync(built) && readFileSync(built, 'utf8').includes(paragraph), 'portal build did not publish the bulletin');
+
+  // 9. Refused, each changing nothing on disk.
+  const secret = await page.getAttribute('body', 'data-secret');
+  const mine = `+++\ntitle = "Overwritten"\ndate = 2024-07-12\n+++\nGone.\n`;
+  const baseId = await page.getAttribute('#edit-form', 'data-base');
+  const request = (path, body, headers) => new Promise((resolve) => {
+    const data = new URLSearchParams(body).toString();
+    const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', headers: {
+      'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(data), ...headers } }, (res) => {
+      let text = '';
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+    });
+    req.end(data);
+  });
+  const own = { Host: `127.0.0.1:${port}`, Origin: `http://127.0.0.1:${port}`, 'X-Portal-Secret': secret };
+  const save = { path: `content/bulletins/${year}-${month}.md`, base: baseId, mode: 'text', text: mine };
+  symlinkSync(join(site, 'site.toml'), join(site, 'content/linked.md'));
+  const attempts = [
+    ['without the secret', save, { ...own, 'X-Portal-Secret': '' }, 403],
+    ['with a wrong secret', save, { ...own, 'X-Portal-Secret': 'f'.repeat(64) }, 403],
+    ['from another origin', save, { ...own, Origin: 'http://evil.example' }, 403],
+    ['from another site, as the browser marks it', save, { ...own, 'Sec-Fetch-Site': 'cross-site' }, 403],
+    ['to a name that is not this computer (DNS rebinding)', save, { ...own, Host: `evil.example:${port}`, Origin: `http://evil.example:${port}` }, 403],
+    ['to a path out of content/', { ...save, path: 'content/../site.toml' }, own, 404],
+    ['to a path through a symbolic link', { ...save, path: 'content/linked.md' }, own, 404],
+    ['to a hidden file', { ...save, path: 'content/.hidden.md' }, own, 404],
+    ['larger than any content file', { ...save, text: 'x'.repeat(3 * 1024 * 1024) }, own, 413],
+  ];
+  for (const [what, body, headers, wanted] of attempts) {
+    const state = contentState();
+    const r = await request('/__portal/edit/save', body, headers);
+    expect(r.status === wanted, `a save ${what} was answered ${r.status}, not ${wanted}`);
+    expect(contentState() === state, `a save ${what} changed a file under content/`);
+  }
+  rmSync(join(site, 'content/linked.md'));
+  const rebinding = await new Promise((resolve) => http.get({ host: '127.0.0.1', port, path: '/__portal/edit/', headers: { Host: `evil.example:${port}` } },
+    (res) => { res.resume(); resolve(res.statusCode); }));
+  expect(rebinding === 403, `the start page under another name (DNS rebinding would read its secret) was answered ${rebinding}`);
+  // A save over a file changed on disk since it was opened.
+  await page.reload();
+  await checked(0);
+  const changedOnDisk = readFileSync(file, 'utf8').replace('Read the refreshed', 'Changed elsewhere: read the refreshed');
+  writeFileSync(file, changedOnDisk);
+  {
+    const state = contentState();
+    const r = await request('/__portal/edit/save', { ...save, base: await page.getAttribute('#edit-form', 'data-base') }, own);
+    expect(r.status === 409 && JSON.parse(r.text).conflict, `a save over a file changed on disk was answered ${r.status}`);
+    expect(contentState() === state, 'a save over a file changed on disk changed a file');
+  }
+  // The same in the browser: both versions shown, nothing written.
+  await page.focus('#field-body');
+  await page.keyboard.press('End');
+  await type(' Typed here too.');
+  await page.click('#save');
+  await page.waitForSelector('#conflict:not([hidden])', { timeout: 10000 }).catch(() => fail('the editor did not show the conflict'));
+  expect((await page.inputValue('#conflict-disk')).includes('Changed elsewhere'), 'the conflict does not show the file as it is on disk');
+  expect((await page.inputValue('#conflict-mine')).includes('Typed here too.'), 'the conflict does not show what was typed');
+  expect(await focused() === 'conflict-title', 'focus did not move to the conflict');
+  expect(readFileSync(file, 'utf8') === changedOnDisk, 'the conflicting save overwrote the file');
+  await snapshot('conflict');
+
+  // 10. What was typed survives closing the tab.
+  await page.close();
+  page = await context.newPage();
+  page.on('pageerror', (e) => fail(`a script error on ${page.url()}: ${e.message}`));
+  await page.goto(base + `/__portal/edit/doc/content/bulletins/${year}-${month}.md`);
+  await checked(0);
+  expect((await page.inputValue('#field-body')).includes('Typed here too.'), 'what was typed was lost when the tab closed');
+  expect(await page.isVisible('#restored'), 'the editor does not say it put back unsaved changes');
+  await snapshot('restored');
+  await page.click('#discard');
+  await page.waitForLoadState('load');
+  await checked(0);
+  expect(!(await page.inputValue('#field-body')).includes('Typed here too.'), '"Discard" did not discard');
+
+  // 11. An agreement opens as text, with the same checks.
+  await page.goto(base + '/__portal/edit/doc/content/agreements/2020-04.md');
+  await checked(0);
+  expect(await page.isVisible('#field-text'), 'an agreement does not open as text');
+  await snapshot('text');
+
+  // 12. A phone: nothing scrolls sideways.
+  await page.setViewportSize({ width: 320, height: 800 });
+  for (const path of ['/__portal/edit/', `/__portal/edit/doc/content/bulletins/${year}-${month}.md`]) {
+    await page.goto(base + path);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width <= 320, `${path} at 320 px is ${width} px wide`);
+  }
+} catch (e) {
+  fail(e.stack || String(e));
+} finally {
+  await browser.close();
+  server.kill('SIGTERM');
+}
+if (failures) console.error(serverOut);
+process.exit(failures === 0 ? 0 : 1);
