@@ -54,8 +54,15 @@ bool same_secret(const std::string& a, const std::string& b) {
   return diff == 0;
 }
 
+// A field of a request: of its query or URL-encoded form, or of its
+// multipart form (the editor's pages send those: httplib takes URL-encoded
+// forms of 8 KB at most).
+bool has_param(const httplib::Request& r, const std::string& name) {
+  return r.has_param(name.c_str()) || r.has_file(name.c_str());
+}
 std::string param(const httplib::Request& r, const std::string& name) {
-  return r.has_param(name.c_str()) ? r.get_param_value(name.c_str()) : std::string();
+  if (r.has_param(name.c_str())) return r.get_param_value(name.c_str());
+  return r.has_file(name.c_str()) ? r.get_file_value(name.c_str()).content : std::string();
 }
 
 // CRLF from a browser's form becomes LF, as in every content file the portal reads.
@@ -389,7 +396,9 @@ bool Editor::allowed(const httplib::Request& req, httplib::Response& res, bool c
     reply_refusal(res, 403, "this request does not carry the editor's key: reload the editor's page and try again");
     return false;
   }
-  if (req.body.size() > kLargestRequest) {
+  // The gate has the whole body, and its length, before httplib sees the request.
+  const std::string length = req.get_header_value("Content-Length");
+  if (req.body.size() > kLargestRequest || (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) > kLargestRequest)) {
     reply_refusal(res, 413, "the request is larger than any content file may be");
     return false;
   }
@@ -660,7 +669,7 @@ std::string requested_text(const httplib::Request& req, Kind kind, const std::st
   if (param(req, "mode") == "text") return lf(param(req, "text"));
   FormValues values;
   for (const auto& f : form_fields(kind))
-    if (req.has_param(("f." + f.key).c_str())) values[f.key] = lf(param(req, "f." + f.key));
+    if (has_param(req, "f." + f.key)) values[f.key] = lf(param(req, "f." + f.key));
   return edit_front_matter(disk, form_edits(kind, disk, values), error, lf(param(req, "body")));
 }
 

@@ -17,8 +17,8 @@
   function post(route, params) {
     return fetch('/__portal/edit/' + route, {
       method: 'POST',
-      headers: { 'X-Portal-Secret': secret, 'Content-Type': 'application/x-www-form-urlencoded;charset=UTF-8' },
-      body: params.toString(),
+      headers: { 'X-Portal-Secret': secret },
+      body: params,
       credentials: 'same-origin'
     }).then(function (r) {
       return r.json().then(function (body) { return { status: r.status, body: body }; });
@@ -46,7 +46,7 @@
 
   // The form as the server reads it (editor_text.h FormValues).
   function params() {
-    var p = new URLSearchParams();
+    var p = new FormData();
     p.set('path', path);
     p.set('base', base);
     p.set('mode', mode);

@@ -223,9 +223,12 @@ try {
   const mine = `+++\ntitle = "Overwritten"\ndate = 2024-07-12\n+++\nGone.\n`;
   const baseId = await page.getAttribute('#edit-form', 'data-base');
   const request = (path, body, headers) => new Promise((resolve) => {
-    const data = new URLSearchParams(body).toString();
+    // A multipart form, as the editor's pages send one.
+    const boundary = 'portal' + Math.random().toString(16).slice(2);
+    const data = Buffer.from(Object.entries(body).map(([k, v]) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('') + `--${boundary}--\r\n`);
     const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', headers: {
-      'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(data), ...headers } }, (res) => {
+      'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': data.length, ...headers } }, (res) => {
       let text = '';
       res.on('data', (d) => { text += d; });
       res.on('end', () => resolve({ status: res.statusCode, text }));
