@@ -448,7 +448,7 @@ void Editor::start_page(const httplib::Request& req, httplib::Response& res, con
   });
   std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) { return sort_key[a.path] > sort_key[b.path]; });
 
-  const std::string only = param(req, "kind");
+  const std::string only = req.method == "GET" ? param(req, "list") : std::string();
   std::string main;
   if (!error.empty())
     main += "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" aria-labelledby=\"error-summary-title\">"
@@ -505,10 +505,19 @@ void Editor::start_page(const httplib::Request& req, httplib::Response& res, con
         }
         const std::string id = "new-" + kind + "-" + option.substr(2);
         const char* type = option == "--date" || option == "--meeting" ? "date" : option == "--time" ? "time" : "text";
-        main += "<div class=\"field\"><label for=\"" + id + "\">" + label + "</label>" +
-                (hint.empty() ? "" : "<p class=\"hint\" id=\"" + id + "-hint\">" + hint + "</p>") + "<input type=\"" + type +
-                "\" id=\"" + id + "\" name=\"" + option.substr(2) + "\"" +
-                (hint.empty() ? "" : " aria-describedby=\"" + id + "-hint\"") + "></div>";
+        // After a refusal, the form it came from keeps what was typed, and says what is wrong beside the field.
+        const bool refused_form = !error.empty() && param(req, "kind") == kind;
+        const std::string value = refused_form ? param(req, option.substr(2)) : std::string();
+        const bool wrong = refused_form && id == error_field;
+        std::string described = hint.empty() ? "" : id + "-hint";
+        if (wrong) described += (described.empty() ? "" : " ") + id + "-error";
+        main += "<div class=\"field" + std::string(wrong ? " field-error" : "") + "\"><label for=\"" + id + "\">" + label + "</label>" +
+                (hint.empty() ? "" : "<p class=\"hint\" id=\"" + id + "-hint\">" + hint + "</p>") +
+                (wrong ? "<p class=\"error-message\" id=\"" + id + "-error\"><span class=\"visually-hidden\">Error: </span>" +
+                             html_escape(error) + "</p>"
+                       : "") +
+                "<input type=\"" + type + "\" id=\"" + id + "\" name=\"" + option.substr(2) + "\" value=\"" +
+                html_escape(value) + "\"" + (described.empty() ? "" : " aria-describedby=\"" + described + "\"") + "></div>";
       }
       main += "<button type=\"submit\" class=\"button\" id=\"new-" + kind + "-submit\">" + heading + "</button></form>";
     }
@@ -523,7 +532,7 @@ void Editor::start_page(const httplib::Request& req, httplib::Response& res, con
     std::size_t total = 0;
     for (const auto& r : rows)
       if (r.kind == k && ++total && (!only.empty() || list.size() < kListed)) list.push_back(&r);
-    if (total) main += table(plural_kind(k), list, total, std::string(kBase) + "?kind=" + kind_name(k));
+    if (total) main += table(plural_kind(k), list, total, std::string(kBase) + "?list=" + kind_name(k));
   }
   if (rows.empty()) main += "<p>The preview has not loaded the site yet, or site.toml cannot be read: the terminal says why.</p>";
   res.status = error.empty() ? 200 : 400;
@@ -776,12 +785,15 @@ void Editor::save(const httplib::Request& req, httplib::Response& res, bool publ
   const std::string disk = normalise_source(raw, path, "front-matter", ignored).value_or(raw);
   std::optional<Kind> kind;
   std::vector<std::string> linked;  // the files under content/ it shows, committed with it
-  bool restricted = false;
+  std::string never;  // why the site never publishes it, draft or not
   host_.with_site([&](Site* site, const Theme*, const History*) {
     if (!site || !site->by_path.count(path)) return;
     const std::size_t i = site->by_path.at(path);
     kind = site->documents[i].kind;
-    restricted = site->documents[i].restricted;
+    Document ready = site->documents[i];
+    ready.draft = false;
+    never = withheld_because(*site, ready, Drafts::hide);
+    if (never.starts_with("dated in the future")) never.clear();  // scheduled: it will be
     for (const auto& link : site->links_of(i))
       if (link.internal && site->asset_by_path.count(link.target_path)) linked.push_back(link.target_path);
   });
@@ -791,7 +803,7 @@ void Editor::save(const httplib::Request& req, httplib::Response& res, bool publ
   if (!error.empty()) return reply_refusal(res, 422, "the front matter cannot be read (" + error + "): correct it in the text");
   const std::string message = text::trim(lf(param(req, "message")));
   if (publish) {
-    if (restricted) return reply_refusal(res, 422, "a restricted document is never published");
+    if (!never.empty()) return reply_refusal(res, 422, "This document is " + never + ", so the site never publishes it.");
     if (message.empty()) {
       toml::table t;
       t.insert("error", "Write what changed, in one line for the public");
@@ -805,6 +817,9 @@ void Editor::save(const httplib::Request& req, httplib::Response& res, bool publ
       return reply_json(res, 422, t);
     }
   }
+  if (publish)
+    if (const auto problem = commit_problem(source_); !problem.empty())
+      return reply_refusal(res, 422, "Nothing was published or changed: " + problem + ".");
   // Changed on disk since the form opened: both are shown, nothing is written.
   if (param(req, "base") != blob_id(raw)) {
     toml::table t;

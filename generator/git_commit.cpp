@@ -34,24 +34,57 @@ std::string blob_id(std::string_view bytes) {
   return hex(oid);
 }
 
-CommitResult commit_files(const fs::path& source, const std::vector<std::string>& paths, const std::string& message) {
-  Library library;
+namespace {
+
+// The repository holding `source`, where the source folder is in it, and the author.
+struct Opened {
+  git::Repository repo;
+  std::string prefix;  // "." or "sites/portal"
+  git::Signature signature;
+  std::string error;
+};
+
+Opened open_for_commit(const fs::path& source) {
+  Opened o;
   std::error_code ec;
   const fs::path absolute = fs::weakly_canonical(fs::absolute(source, ec), ec);
   git_repository* raw = nullptr;
-  if (git_repository_open_ext(&raw, absolute.c_str(), 0, nullptr) != 0)
-    return {{}, "the portal's folder is not a git repository, so nothing can be committed"};
-  git::Repository repo(raw);
-  const char* workdir = git_repository_workdir(repo.get());
-  if (!workdir) return {{}, "the repository has no working folder"};
-  const auto prefix = absolute.lexically_relative(fs::weakly_canonical(workdir, ec)).generic_string();
-  auto in_repo = [&](const std::string& path) { return prefix == "." ? path : prefix + "/" + path; };
-
+  if (git_repository_open_ext(&raw, absolute.c_str(), 0, nullptr) != 0) {
+    o.error = "the portal's folder is not a git repository, so nothing can be recorded in its history";
+    return o;
+  }
+  o.repo.reset(raw);
+  const char* workdir = git_repository_workdir(o.repo.get());
+  if (!workdir) {
+    o.error = "the repository has no working folder";
+    return o;
+  }
+  o.prefix = absolute.lexically_relative(fs::weakly_canonical(workdir, ec)).generic_string();
   git_signature* sig_raw = nullptr;
-  if (git_signature_default(&sig_raw, repo.get()) != 0)
-    return {{}, "git does not know who you are: run git config --global user.name \"Your Name\" and "
-                "git config --global user.email \"you@example.org\" in a terminal once, then publish again"};
-  git::Signature signature(sig_raw);
+  if (git_signature_default(&sig_raw, o.repo.get()) != 0) {
+    o.error = "git does not know who you are: run git config --global user.name \"Your Name\" and "
+              "git config --global user.email \"you@example.org\" in a terminal once, then publish again";
+    return o;
+  }
+  o.signature.reset(sig_raw);
+  return o;
+}
+
+}  // namespace
+
+std::string commit_problem(const fs::path& source) {
+  Library library;
+  return open_for_commit(source).error;
+}
+
+CommitResult commit_files(const fs::path& source, const std::vector<std::string>& paths, const std::string& message) {
+  Library library;
+  Opened opened = open_for_commit(source);
+  if (!opened.error.empty()) return {{}, opened.error};
+  git::Repository& repo = opened.repo;
+  git::Signature& signature = opened.signature;
+  const std::string prefix = opened.prefix;
+  auto in_repo = [&](const std::string& path) { return prefix == "." ? path : prefix + "/" + path; };
 
   // The parent, unless the branch has no commit yet.
   git_commit* parent_raw = nullptr;

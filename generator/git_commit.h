@@ -17,6 +17,10 @@ struct CommitResult {
   std::string error;  // what went wrong, and how to put it right
 };
 
+// Why commit_files() could not commit in `source` (no repository, no work
+// tree, git not told who the author is); empty when it could.
+std::string commit_problem(const std::filesystem::path& source);
+
 // Commits `paths` (relative to `source`, which is in a git work tree) as they
 // are in the work tree, and nothing else: the new commit's tree is its
 // parent's with those files alone changed, whatever else is changed or staged.

@@ -110,6 +110,15 @@ try {
   expect(await page.locator('h1').textContent() === 'Edit the portal', 'the start page has no heading "Edit the portal"');
   const drafts = await page.locator('table').first().locator('caption').textContent();
   expect(/Drafts/.test(drafts), `the first list on the start page is not the drafts but "${drafts}"`);
+  // A new event without its title: refused, the error beside the field, what was typed kept.
+  await page.fill('#new-event-date', '2024-09-10');
+  await page.click('#new-event-submit');
+  await page.waitForSelector('.error-summary');
+  expect(/title is needed/i.test(await page.locator('#new-event-title-error').textContent().catch(() => '')),
+    'a new event without a title has no error beside its title');
+  expect(await page.inputValue('#new-event-date') === '2024-09-10', 'a refused new event lost the date typed');
+  expect(await page.getAttribute('.error-summary a', 'href') === '#new-event-title', 'the summary does not link to the title');
+  await page.goto(base + '/__portal/edit/');
   await tabTo('new-bulletin-date');
   await page.keyboard.type('12072024');  // a date input takes the digits of its parts
   if (await page.inputValue('#new-bulletin-date') !== '2024-07-12') await page.fill('#new-bulletin-date', '2024-07-12');
@@ -143,6 +152,20 @@ try {
   expect(await preview.locator('h1').textContent() === title, 'the preview does not show the typed title');
   expect(await preview.locator('a', { hasText: 'Domestic Abuse' }).count() > 0, 'the preview does not show the ticked priority');
   await snapshot('edit');
+  // The form beside its preview on a wide screen.
+  const formBox = await page.locator('#edit-form').boundingBox();
+  const previewBox = await page.locator('#preview').boundingBox();
+  expect(previewBox.x >= formBox.x + formBox.width, 'on a wide screen the preview is not beside the form');
+  // The priorities offered follow the document's date.
+  await page.fill('#field-date', '2019-06-01');
+  await page.waitForSelector('#priority-serious-organised-crime', { timeout: 10000 })
+    .catch(() => fail('dated 2019, the priorities offered are not those of the 2019 agreement'));
+  expect(/2019/.test(await page.locator('#field-priorities-agreement').textContent()), 'the agreement named is not 2019\'s');
+  await page.fill('#field-date', '2024-07-12');
+  await page.waitForSelector('#priority-serious-violence-organised-crime', { timeout: 10000 })
+    .catch(() => fail('dated back to 2024, the priorities offered are not those of the 2020 agreement'));
+  expect(await page.isChecked('#priority-domestic-abuse'), 'a priority ticked before the date changed was lost');
+  expect(await page.inputValue('#field-priorities-other') === '', 'ids moved to "Other ids" did not come back to their boxes');
 
   // 5. A renamed priority's old id: the error beside the field, with its hint, and in the summary.
   await tabTo('field-priorities-other');
@@ -187,7 +210,8 @@ try {
   expect(/draft = true/.test(savedText), 'saving took away the draft mark');
 
   // 8. Published with a message: one commit of that file alone.
-  const before = execFileSync('git', ['-C', site, 'rev-parse', 'HEAD']).toString().trim();
+  const git = (...args) => { try { return execFileSync('git', ['-C', site, ...args], { stdio: ['ignore', 'pipe', 'ignore'] }).toString(); } catch { return ''; } };
+  const before = git('rev-parse', 'HEAD').trim();
   writeFileSync(join(site, 'content/about.md'), readFileSync(join(site, 'content/about.md'), 'utf8') + '\nAn unrelated change.\n');
   await tabTo('publish');
   await page.keyboard.press('Enter');
@@ -205,12 +229,12 @@ try {
   const published = readFileSync(file, 'utf8');
   expect(!/draft/.test(published), 'the published file still has its draft mark');
   expect(published.includes(paragraph) && published.includes(`title = "${title}"`), 'publishing lost what was typed');
-  const log = execFileSync('git', ['-C', site, 'log', '-1', '--format=%s%n%P', '--name-only']).toString().trim().split('\n');
+  const log = git('log', '-1', '--format=%s%n%P', '--name-only').trim().split('\n');
   expect(log[0] === 'July 2024 e-bulletin', `the commit's message is "${log[0]}"`);
   expect(log[1] === before, 'the commit is not on top of the one before');
   const files = log.slice(2).filter(Boolean);
   expect(files.length === 1 && files[0].endsWith(`content/bulletins/${year}-${month}.md`), `the commit holds ${files.join(', ')}`);
-  const status = execFileSync('git', ['-C', site, 'status', '--porcelain']).toString();
+  const status = git('status', '--porcelain');
   expect(/ M content\/about.md/.test(status), `the unrelated change is not left as it was: ${status}`);
   expect(!/bulletins/.test(status), `the bulletin is not committed as it is on disk: ${status}`);
   const out = mkdtempSync(join(tmpdir(), 'editor-build-'));
@@ -295,6 +319,20 @@ try {
   await page.waitForLoadState('load');
   await checked(0);
   expect(!(await page.inputValue('#field-body')).includes('Typed here too.'), '"Discard" did not discard');
+
+  // An image is added only with its alternative text.
+  await page.click('#add-image');
+  await page.fill('#image-src', 'https://www.kent.gov.uk/poster.png');
+  await page.click('#image-insert');
+  expect(await page.isVisible('#image-alt-error'), 'an image without alternative text was not refused');
+  expect(await focused() === 'image-alt', 'the refusal did not put focus on the alternative text');
+  await type('Poster: summer safety events');
+  await tabTo('image-insert');
+  await page.keyboard.press('Enter');
+  await page.locator('#image-dialog').waitFor({ state: 'hidden' });
+  expect((await page.inputValue('#field-body')).includes('![Poster: summer safety events](https://www.kent.gov.uk/poster.png)'),
+    'the image was not added with its alternative text');
+  expect(await focused() === 'field-body', 'after adding the image, focus is not back in the text');
 
   // 11. An agreement opens as text, with the same checks.
   await page.goto(base + '/__portal/edit/doc/content/agreements/2020-04.md');

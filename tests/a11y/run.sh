@@ -98,7 +98,12 @@ node search.mjs "$out/fixture" --common agreement \
   --renamed serious-organised-crime,serious-violence-organised-crime,refreshed,meetings/2020-03-18/b1-csa-update/
 node search.mjs "$out/fixture-drafts" --common agreement
 
-# The editor in the preview: the journey, then its pages as it left them.
+# The editor in the preview: the journey must fail where publishing cannot
+# work (a site outside any git repository); then the journey, then its pages
+# as it left them.
+cp -r "$root/tests/sites/every-kind" "$out/editor-no-git"
+must_fail "$out/faulty-editor.log" node editor.mjs "$portal" "$out/editor-no-git" "$out/editor-no-git-pages"
+expect "$out/faulty-editor.log" "publishing did not say \"Published\""
 editor_site="$out/editor-site"
 cp -r "$root/tests/sites/every-kind" "$editor_site"
 git -C "$editor_site" init -q
