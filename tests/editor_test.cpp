@@ -171,6 +171,11 @@ TEST_CASE("the editor refuses what could change files from elsewhere", "[editor]
   const auto start = client.Get("/__portal/edit/");
   REQUIRE(start);
   REQUIRE(start->status == 200);
+  // Every page of the preview links to the editor, and to its own document there.
+  const auto page = client.Get("/bulletins/2024-06/");
+  REQUIRE(page);
+  CHECK(contains(page->body, "href=\"/__portal/edit/doc/content/bulletins/2024-06.md\""));
+  CHECK(contains(page->body, "href=\"/__portal/edit/\""));
   const auto at = start->body.find("data-secret=\"") + 13;
   const std::string secret = start->body.substr(at, start->body.find('"', at) - at);
   REQUIRE(secret.size() == 64);
@@ -208,5 +213,8 @@ TEST_CASE("the editor refuses what could change files from elsewhere", "[editor]
   const auto none = other.Get("/__portal/edit/");
   REQUIRE(none);
   CHECK(none->status == 404);
+  const auto page_there = other.Get("/bulletins/2024-06/");
+  REQUIRE(page_there);
+  CHECK_FALSE(contains(page_there->body, "/__portal/edit/"));
   exposed.stop();
 }
