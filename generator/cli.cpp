@@ -14,6 +14,7 @@
 #include "parallel.h"
 #include "scaffold.h"
 #include "serve.h"
+#include "version.h"
 #include "text.h"
 
 #ifndef PORTAL_VERSION
@@ -31,7 +32,7 @@ constexpr int kUsage = 2;
 const char* const kUsageText =
     "Usage:\n"
     "  portal build  [--source DIR] [--output DIR] [--drafts] [--jobs N] [--quiet]\n"
-    "  portal check  [--source DIR] [--format text|json] [--drafts]\n"
+    "  portal check  [--source DIR] [--format text|json|github] [--drafts]\n"
     "  portal serve  [--source DIR] [--host 127.0.0.1] [--port 1313]\n"
     "  portal new    bulletin [--date YYYY-MM-DD]\n"
     "                meeting --date YYYY-MM-DD [--time HH:MM]\n"
@@ -56,7 +57,7 @@ const char* const kUsageText =
     "  --drafts       include drafts, for a local preview only\n"
     "  --jobs N       threads (and, for a large site, processes) to use (default: every core)\n"
     "  --quiet        print nothing but problems\n"
-    "  --format F     text (default) or json\n"
+    "  --format F     text (default), json, or github (GitHub Actions annotations)\n"
     "\n"
     "Exit status: 0 success, 1 the content has errors, 2 usage, configuration or I/O error.\n";
 
@@ -64,7 +65,7 @@ struct Options {
   std::string command;
   BuildOptions build;
   bool quiet = false;
-  bool json = false;
+  enum class Format { text, json, github } format = Format::text;
   std::string host = "127.0.0.1";
   int port = 1313;
   std::string new_kind;
@@ -128,8 +129,9 @@ std::optional<UsageError> parse(const std::vector<std::string>& args, Options& o
           return UsageError{"--jobs needs a whole number from 1 to 1024, not \"" + *v + "\""};
         o.build.jobs = n;
       } else if (a == "--format") {
-        if (*v != "text" && *v != "json") return UsageError{"--format must be text or json, not \"" + *v + "\""};
-        o.json = *v == "json";
+        if (*v != "text" && *v != "json" && *v != "github")
+          return UsageError{"--format must be text, json or github, not \"" + *v + "\""};
+        o.format = *v == "json" ? Options::Format::json : *v == "github" ? Options::Format::github : Options::Format::text;
       } else if (a == "--host") {
         o.host = *v;
       } else if (a == "--port") {
@@ -152,13 +154,22 @@ int report_failure(const BuildResult& r, std::ostream& err) {
   return kUsage;
 }
 
+std::string formatted(const Options& o, const Diagnostics& ds) {
+  switch (o.format) {
+    case Options::Format::json: return format_json(ds);
+    case Options::Format::github: return format_github(ds);
+    case Options::Format::text: break;
+  }
+  return format_text(ds);
+}
+
 int check(const Options& o, std::ostream& out, std::ostream& err) {
   const BuildResult r = run_check(o.build);
   if (r.outcome == Outcome::failure) {
-    if (o.json) out << format_json(r.diagnostics);
+    if (o.format != Options::Format::text) out << formatted(o, r.diagnostics);
     return report_failure(r, err);
   }
-  out << (o.json ? format_json(r.diagnostics) : format_text(r.diagnostics));
+  out << formatted(o, r.diagnostics);
   return r.diagnostics.has_errors() ? kContentErrors : kOk;
 }
 
@@ -300,7 +311,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     return kOk;
   }
   if (command == "--version") {
-    out << "portal " << PORTAL_VERSION << '\n';
+    const std::string described = git_description();
+    out << "portal " << PORTAL_VERSION << (described.empty() ? "" : " (git " + described + ")") << '\n';
     return kOk;
   }
   if (command != "build" && command != "check" && command != "serve" && command != "new") {

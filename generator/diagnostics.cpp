@@ -59,6 +59,40 @@ std::string format_text(const Diagnostic& d) {
   return out;
 }
 
+namespace {
+
+// GitHub's escaping of a workflow command's message, and further of its properties.
+std::string github_escape(std::string_view s, bool property) {
+  std::string out;
+  for (const char c : s) {
+    if (c == '%') out += "%25";
+    else if (c == '\r') out += "%0D";
+    else if (c == '\n') out += "%0A";
+    else if (property && c == ':') out += "%3A";
+    else if (property && c == ',') out += "%2C";
+    else out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string format_github(const Diagnostics& ds) {
+  std::string out;
+  for (const auto& d : ds.items()) {
+    out += d.severity == Severity::error ? "::error " : "::warning ";
+    out += "file=" + github_escape(d.file, true);
+    if (d.pos.line > 0) {
+      out += ",line=" + std::to_string(d.pos.line);
+      if (d.pos.column > 0) out += ",col=" + std::to_string(d.pos.column);
+    }
+    out += ",title=" + github_escape("portal " + d.rule, true) + "::";
+    out += github_escape(d.message + (d.hint.empty() ? "" : " (hint: " + d.hint + ")"), false);
+    out += '\n';
+  }
+  return out;
+}
+
 static std::string plural(int n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }

@@ -48,5 +48,9 @@ std::string format_text(const Diagnostic& d);
 std::string format_text(const Diagnostics& ds);
 // The JSON object of spec §1.
 std::string format_json(const Diagnostics& ds);
+// GitHub Actions workflow commands, one a diagnostic:
+// "::error file=content/x.md,line=14,col=3,title=portal broken-link::message (hint: ...)",
+// escaped as GitHub reads them, so a pull request shows each on its line.
+std::string format_github(const Diagnostics& ds);
 
 }  // namespace portal

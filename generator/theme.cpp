@@ -10,6 +10,9 @@
 #ifndef PORTAL_THEMES_DIR
 #define PORTAL_THEMES_DIR "themes"
 #endif
+#ifndef PORTAL_INSTALLED_THEMES
+#define PORTAL_INSTALLED_THEMES "../share/portal/themes"
+#endif
 
 namespace portal {
 
@@ -109,10 +112,26 @@ const std::vector<std::string>& required_templates() {
   return names;
 }
 
+namespace {
+
+// The themes that ship with the program: beside an installed program
+// (bin/../share/portal/themes), else those of the checkout it was built in.
+fs::path shipped_themes() {
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = (self.parent_path() / PORTAL_INSTALLED_THEMES).lexically_normal();
+    if (fs::is_directory(installed, ec)) return installed;
+  }
+  return PORTAL_THEMES_DIR;
+}
+
+}  // namespace
+
 std::optional<Theme> load_theme(const fs::path& root, const std::string& name, std::string& error) {
   std::error_code ec;
   fs::path dir = root / "themes" / name;
-  if (!fs::is_directory(dir / "templates", ec)) dir = fs::path(PORTAL_THEMES_DIR) / name;
+  if (!fs::is_directory(dir / "templates", ec)) dir = shipped_themes() / name;
   if (name.empty() || name.find('/') != std::string::npos || name.starts_with('.') ||
       !fs::is_directory(dir / "templates", ec)) {
     error = "there is no theme \"" + name + "\" in " + (root / "themes").string() +

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <regex>
 
+#include "diagnostics.h"
 #include "support.h"
 
 using namespace portal::test;
@@ -208,6 +209,37 @@ TEST_CASE("check reports every duplicate id, in order, as text and as JSON", "[c
                       "            \"message\" : \"plan id \\\"safer-in-kent\\\" is already used on line 2\",\n"
                       "            \"rule\" : \"duplicate-id\",\n            \"severity\" : \"error\"\n        }") !=
         std::string::npos);
+}
+
+TEST_CASE("check --format github writes one GitHub Actions annotation a problem, escaped as GitHub reads them", "[check]") {
+  const auto r = run({"check", "--source", fixture("duplicate-id").string(), "--format", "github"});
+  CHECK(r.status == 1);
+  CHECK(r.out ==
+        "::error file=content/agreements/2020-04.md,line=12,col=1,title=portal duplicate-id::cross-cutting theme id "
+        "\"domestic-abuse\" is already used on line 8 (hint: give each priority and cross-cutting theme its own id)\n"
+        "::error file=content/meetings.md,line=1,col=1,title=portal duplicate-id::this file's page /meetings/ is also a "
+        "page the portal makes itself (hint: rename the file so that its address is unique)\n"
+        "::error file=content/meetings/2020-03-18/_index.md,line=10,col=1,title=portal duplicate-id::agenda item code B1 "
+        "is already used on line 6 (hint: give each agenda item its own code, as the printed agenda does)\n"
+        "::error file=content/plans.toml,line=7,col=1,title=portal duplicate-id::plan id \"safer-in-kent\" is already "
+        "used on line 2 (hint: give each [[plan]] its own id)\n");
+  // Each line is one command: ::error or ::warning, properties, ::, the message.
+  static const std::regex line(R"(::(error|warning) file=[^,:]+(,line=[0-9]+(,col=[0-9]+)?)?,title=portal [a-z-]+::[^\n]*)");
+  std::size_t lines = 0;
+  for (std::size_t at = 0; at < r.out.size(); ++lines) {
+    const auto nl = r.out.find('\n', at);
+    CHECK(std::regex_match(r.out.substr(at, nl - at), line));
+    at = nl + 1;
+  }
+  CHECK(lines == 4);
+  // What GitHub would read as the end of a property or of the command is escaped.
+  portal::Diagnostics ds;
+  ds.error("content/a,b:c%.md", {3, 4}, "broken-link", "line one\nline two 100%\r", "hint: x, y");
+  ds.warning("content/x.md", {}, "no-agreement", "no place");
+  CHECK(portal::format_github(ds) ==
+        "::error file=content/a%2Cb%3Ac%25.md,line=3,col=4,title=portal broken-link::line one%0Aline two 100%25%0D "
+        "(hint: hint: x, y)\n"
+        "::warning file=content/x.md,title=portal no-agreement::no place\n");
 }
 
 TEST_CASE("broken and restricted @/ links are reported where they are written", "[check]") {
