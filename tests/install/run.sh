@@ -27,6 +27,13 @@ for path in ./usr/bin/portal ./usr/share/portal/themes/default/templates/page.mu
   grep -q " $path\$" "$work/contents" || fail "the package does not hold $path"
 done
 dpkg -x "$deb" "$work/root"
+# cmake --install puts the same files in the same places.
+cmake --install "$build" --prefix "$work/prefix" > /dev/null
+for path in bin/portal share/portal/themes/default/templates/page.mustache share/man/man1/portal.1 \
+            share/bash-completion/completions/portal; do
+  [ -f "$work/prefix/$path" ] || fail "cmake --install did not install $path"
+  cmp -s "$work/prefix/$path" "$work/root/usr/$path" || fail "cmake --install and the package differ on $path"
+done
 installed=$work/root/usr/bin/portal
 
 # The version, with the checkout's git description.
