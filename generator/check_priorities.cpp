@@ -134,6 +134,18 @@ void check_agreements(const Site& site, Diagnostics& diags) {
     }
   }
   for (const auto& p : site.plans) {
+    // A title as printed is that of an agreement that lists the plan.
+    for (const auto& [slug, title] : p.printed) {
+      const auto agreement = std::find_if(site.documents.begin(), site.documents.end(), [&](const Document& d) {
+        return d.kind == Kind::agreement && d.slug == slug;
+      });
+      const auto* a = agreement == site.documents.end() ? nullptr : agreement->as<AgreementData>();
+      if (!a || std::none_of(a->plans.begin(), a->plans.end(), [&](const auto& id) { return id.value == p.id.value; }))
+        diags.error("content/plans.toml", title.pos, "unknown-plan",
+                    "plan \"" + p.id.value + "\" has a title as printed by \"" + slug +
+                        "\", which is not an agreement that lists it",
+                    "name the agreement by its file name (e.g. 2017-04), and list the plan in its `plans`");
+    }
     if (used_plans.count(p.id.value)) continue;
     diags.warning("content/plans.toml", p.id.pos, "unused-plan",
                   "plan \"" + p.id.value + "\" is not listed by any agreement",

@@ -52,7 +52,29 @@ std::string Date::iso_datetime() const {
   return buf;
 }
 
-std::string Date::long_form() const { return std::to_string(day) + " " + month_name(month) + " " + std::to_string(year); }
+std::string Date::long_form() const {
+  const std::string day_month_year = std::to_string(day) + " " + month_name(month) + " " + std::to_string(year);
+  switch (precision) {
+    case DatePrecision::month: return std::string(month_name(month)) + " " + std::to_string(year);
+    case DatePrecision::on_or_before: return "by " + day_month_year;
+    case DatePrecision::day: break;
+  }
+  return day_month_year;
+}
+
+std::string Date::html_datetime() const {
+  if (precision == DatePrecision::month) return iso().substr(0, 7);
+  return iso_datetime();
+}
+
+std::string Date::precision_note() const {
+  switch (precision) {
+    case DatePrecision::month: return "Date: " + long_form() + " (the day is not recorded)";
+    case DatePrecision::on_or_before: return "Date: " + long_form() + " (the exact day is not recorded)";
+    case DatePrecision::day: break;
+  }
+  return {};
+}
 
 std::string Date::time_of_day() const {
   if (!minutes) return {};
@@ -64,6 +86,7 @@ std::string Date::time_of_day() const {
 }
 
 std::string Date::weekday() const {
+  if (!exact()) return {};
   const int n = day_number();
   return kWeekdays[((n % 7) + 7) % 7];
 }
@@ -75,6 +98,20 @@ std::optional<Date> parse_iso_date(const std::string& s) {
   Date date{y, m, d, std::nullopt};
   if (!date.valid()) return std::nullopt;
   return date;
+}
+
+std::optional<Date> parse_approximate_date(const std::string& s) {
+  if (s.starts_with("by ")) {
+    auto d = parse_iso_date(s.substr(3));
+    if (d) d->precision = DatePrecision::on_or_before;
+    return d;
+  }
+  if (s.size() == 7 && s[4] == '-') {
+    auto d = parse_iso_date(s + "-01");
+    if (d) d->precision = DatePrecision::month;
+    return d;
+  }
+  return std::nullopt;
 }
 
 Date today() {

@@ -7,12 +7,18 @@
 
 namespace portal {
 
+// How exact a date of the record is: the day itself; only its month (the
+// day is the 1st, for order and publication); or a day it was on or before
+// ("published by 4 July 2024").
+enum class DatePrecision { day, month, on_or_before };
+
 struct Date {
   int year = 0;
   int month = 0;  // 1-12
   int day = 0;    // 1-31
   // Present for local date-times (a meeting's start, an event's start and end).
   std::optional<int> minutes;  // minutes since midnight
+  DatePrecision precision = DatePrecision::day;
 
   [[nodiscard]] bool valid() const;
   // Comparison by calendar day only: a time on the same day is "on" that date.
@@ -21,14 +27,24 @@ struct Date {
   [[nodiscard]] bool operator==(const Date& o) const { return day_number() == o.day_number(); }
 
   [[nodiscard]] std::string iso() const;        // "2020-03-18"
-  [[nodiscard]] std::string long_form() const;  // "18 March 2020"
+  // As people read it: "18 March 2020", "June 2024", "by 4 July 2024".
+  [[nodiscard]] std::string long_form() const;
   [[nodiscard]] std::string time_of_day() const;  // "10.00am" or ""
-  [[nodiscard]] std::string weekday() const;    // "Wednesday"
+  [[nodiscard]] std::string weekday() const;    // "Wednesday"; "" unless the day itself is known
   [[nodiscard]] std::string iso_datetime() const;  // "2020-03-18T10:00:00" or iso()
+  // For an HTML datetime attribute: iso_datetime(), or "2024-06" for a month.
+  [[nodiscard]] std::string html_datetime() const;
+  [[nodiscard]] bool exact() const { return precision == DatePrecision::day; }
+  // How the record dates it when it is not exact, for a calendar or feed:
+  // "Date: June 2024 (the day is not recorded)"; "" when exact.
+  [[nodiscard]] std::string precision_note() const;
 };
 
 // "2020-03-18" → Date; nullopt when it is not a real calendar date.
 std::optional<Date> parse_iso_date(const std::string& s);
+// A date the record gives less exactly, written as a string in front matter:
+// "2024-06" (a month) or "by 2024-07-04" (on or before); nullopt otherwise.
+std::optional<Date> parse_approximate_date(const std::string& s);
 Date from_day_number(int days);
 // Today in UTC, or PORTAL_TODAY (YYYY-MM-DD) when set, so builds can be reproduced.
 Date today();

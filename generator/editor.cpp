@@ -226,6 +226,16 @@ std::string field_html(const FieldSpec& f, const FormValues& values, const InFor
              "><label for=\"" + id + "\">" + html_escape(label_of(f.key)) + "</label>" + hint_html + "</div>";
     case FieldType::date:
     case FieldType::date_time: {
+      // A date the record gives less exactly ("2024-06", "by 2024-07-04") is kept as written, in a text box.
+      if (!value.empty() && !parse_iso_date(value.substr(0, value.find('T')))) {
+        const std::string approx_hint =
+            (hint.empty() ? std::string() : hint + " ") +
+            "Written as the record gives it: YYYY-MM-DD for a day, YYYY-MM for a month, by YYYY-MM-DD for a day it was on or before.";
+        return "<div class=\"field\" id=\"" + id + "-group\"><label for=\"" + id + "\">" + html_escape(label_of(f.key)) +
+               required + "</label><p class=\"hint\" id=\"" + id + "-hint\">" + html_escape(approx_hint) + "</p>" + error_html +
+               "<input type=\"text\" id=\"" + id + "\" name=\"" + id + "\"" + data + "string\" aria-describedby=\"" + id +
+               "-hint\" value=\"" + html_escape(value) + "\" spellcheck=\"false\"></div>";
+      }
       const std::string day = value.substr(0, value.find('T'));
       const std::string time = value.find('T') == std::string::npos ? "" : value.substr(value.find('T') + 1, 5);
       std::string out = "<div class=\"field\" id=\"" + id + "-group\"><fieldset class=\"date-fieldset\"" +

@@ -153,8 +153,13 @@ std::optional<Located<Date>> FieldReader::date(const std::string& key, TimeOfDay
                          pos};
   }
   if (const auto* s = node->as_string()) {
+    // A date the record gives less exactly says so: "2024-06" (a month), "by 2024-07-04".
+    if (auto approximate = parse_approximate_date(s->get())) return Located<Date>{*approximate, pos};
     diags_->error(path_, pos, rule_, "`" + key + "` must be a TOML date, not a string",
-                  parse_iso_date(s->get()) ? "remove the quotes: " + key + " = " + s->get() : "write it like " + example);
+                  parse_iso_date(s->get())
+                      ? "remove the quotes: " + key + " = " + s->get()
+                      : "write it like " + example + "; where the record gives only the month, " + key +
+                            " = \"2020-03\"; where it gives a day it was on or before, " + key + " = \"by 2020-03-18\"");
     return std::nullopt;
   }
   wrong_type(key, "a date", example);

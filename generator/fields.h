@@ -47,6 +47,8 @@ class FieldReader {
   // `also` allows an `@/` link (urls.h); anything else is reported, and absent.
   std::optional<Located<std::string>> url(const std::string& key, UrlAlso also = UrlAlso::nothing);
   bool boolean(const std::string& key, bool absent = false);
+  // Whether the table has `key` at all (reading nothing).
+  [[nodiscard]] bool table_has(const std::string& key) const { return table_->contains(key); }
   std::optional<Located<std::int64_t>> integer(const std::string& key);
   std::optional<Located<Date>> date(const std::string& key, TimeOfDay time, Required required = Required::no);
   // A list of strings; a single string is accepted as a list of one.

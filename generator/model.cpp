@@ -217,7 +217,10 @@ Document read_document(Kind kind, const toml::table& front_matter, int first_lin
         }
       }
       e.location = text_or_empty(r.string("location"));
-      e.online = r.boolean("online");
+      // Read always (so the editor's form has it); kept only when the file says.
+      const bool says_online = r.table_has("online");
+      const bool online = r.boolean("online");
+      if (says_online) e.online = online;
       doc.date = e.start.value;
       doc.data = std::move(e);
       break;

@@ -105,7 +105,8 @@ struct EventData {
   Located<Date> start;
   std::optional<Located<Date>> end;
   std::string location;
-  bool online = false;
+  // Whether the record says it is held online; absent when it does not say.
+  std::optional<bool> online;
 };
 
 using KindData = std::variant<std::monostate, PageData, AgreementData, MeetingData, NotesData, PaperData, DhrData,

@@ -47,7 +47,10 @@ RenderedFile bulletin_feed(const Site& site) {
     xml += "    <id>" + xml_escape(link) + "</id>\n";
     xml += "    <link rel=\"alternate\" type=\"text/html\" href=\"" + xml_escape(link) + "\"/>\n";
     xml += "    <updated>" + atom_time(*b->date) + "</updated>\n";
-    if (!b->summary.empty()) xml += "    <summary>" + xml_escape(b->summary) + "</summary>\n";
+    // Atom needs an exact time; a date the record gives less exactly says so in the summary.
+    const std::string note = b->date->precision_note();
+    const std::string summary = note.empty() ? b->summary : b->summary.empty() ? note : note + ". " + b->summary;
+    if (!summary.empty()) xml += "    <summary>" + xml_escape(summary) + "</summary>\n";
     xml += "  </entry>\n";
   }
   xml += "</feed>\n";
@@ -153,8 +156,11 @@ std::string vevent(const Site& site, const History& history, const Document& e) 
   }
   out += ics_line("SUMMARY:" + ics_text(e.title.value));
   if (!data.location.empty()) out += ics_line("LOCATION:" + ics_text(data.location));
-  else if (data.online) out += ics_line("LOCATION:Online");
-  if (!e.summary.empty()) out += ics_line("DESCRIPTION:" + ics_text(e.summary));
+  else if (data.online.value_or(false)) out += ics_line("LOCATION:Online");
+  // A date the record gives less exactly says so, before the summary.
+  const std::string note = data.start.value.precision_note();
+  const std::string description = note.empty() ? e.summary : e.summary.empty() ? note : note + ". " + e.summary;
+  if (!description.empty()) out += ics_line("DESCRIPTION:" + ics_text(description));
   out += ics_line("URL:" + absolute(site, e.url));
   out += ics_line("END:VEVENT");
   return out;

@@ -20,7 +20,7 @@ int day_of(const Document& d) { return d.date ? d.date->day_number() : 0; }
 map PageBuilder::entry(const std::string& from, const Document& d) {
   map e = link_to(from, d);
   e["date"] = d.date ? date_text(*d.date) : std::string();
-  e["date_iso"] = d.date ? d.date->iso() : std::string();
+  e["date_iso"] = d.date ? d.date->html_datetime() : std::string();
   e["summary"] = d.summary;
   e["kind"] = str(kind_name(d.kind));
   return e;
@@ -223,8 +223,12 @@ map PageBuilder::plan_page(const Plan& plan) {
   for (std::size_t i : site_.agreements) {
     if (!site_.published[i]) continue;
     const auto& a = *site_.documents[i].as<AgreementData>();
-    if (std::any_of(a.plans.begin(), a.plans.end(), [&](const auto& p) { return p.value == plan.id.value; }))
-      agreements.push_back(entry(url, site_.documents[i]));
+    if (std::any_of(a.plans.begin(), a.plans.end(), [&](const auto& p) { return p.value == plan.id.value; })) {
+      map e = entry(url, site_.documents[i]);
+      const std::string& printed = plan.title_in(site_.documents[i].slug);
+      e["printed_as"] = printed == plan.title ? std::string() : printed;
+      agreements.push_back(e);
+    }
   }
   ctx["agreements"] = agreements;
   ctx["has_agreements"] = !agreements.empty();

@@ -182,7 +182,7 @@ map PageBuilder::document_context(const Document& d, std::size_t index) {
   ctx["source_url"] = field_href(d.url, d.source);
   ctx["draft"] = d.draft;
   ctx["date"] = d.date ? date_text(*d.date) : std::string();
-  ctx["date_iso"] = d.date ? d.date->iso() : std::string();
+  ctx["date_iso"] = d.date ? d.date->html_datetime() : std::string();
   auto prios = priorities_of(d);
   ctx["has_priorities"] = !prios.empty();
   ctx["priorities"] = std::move(prios);
@@ -274,7 +274,7 @@ void PageBuilder::add_kind_fields(map& ctx, const Document& d) {
                                    [&](const Plan& p) { return p.id.value == id.value; });
       if (it == site_.plans.end()) continue;
       plans.push_back(map{{"id", it->id.value},
-                          {"title", it->title},
+                          {"title", it->title_in(d.slug)},
                           {"plan_page", rel(url, "/plans/" + it->id.value + "/")},
                           {"owner", it->owner},
                           {"url", it->url},
@@ -378,21 +378,22 @@ void PageBuilder::add_kind_fields(map& ctx, const Document& d) {
     ctx["pseudonym"] = dhr->pseudonym;
     ctx["year"] = dhr->year ? std::to_string(*dhr->year) : std::string();
     ctx["published"] = dhr->published ? date_text(dhr->published->value) : std::string();
-    ctx["published_iso"] = dhr->published ? dhr->published->value.iso() : std::string();
+    ctx["published_iso"] = dhr->published ? dhr->published->value.html_datetime() : std::string();
     ctx["summary_pdf"] = field_href(url, dhr->summary_pdf);
   } else if (const auto* e = d.as<EventData>()) {
     ctx["start"] = date_text(e->start.value);
     ctx["start_time"] = e->start.value.time_of_day();
-    ctx["start_iso"] = e->start.value.iso_datetime();
+    ctx["start_iso"] = e->start.value.html_datetime();
     if (e->end) {
       ctx["has_end"] = true;
       ctx["end"] = date_text(e->end->value);
       ctx["end_time"] = e->end->value.time_of_day();
-      ctx["end_iso"] = e->end->value.iso_datetime();
+      ctx["end_iso"] = e->end->value.html_datetime();
       ctx["same_day"] = e->end->value == e->start.value;
     }
     ctx["location"] = e->location;
-    ctx["online"] = e->online;
+    ctx["online"] = e->online.value_or(false);
+    ctx["in_person"] = e->online.has_value() && !*e->online;
     ctx["calendar_url"] = rel(url, event_calendar_url(d));
   }
 }
@@ -413,7 +414,7 @@ map PageBuilder::section_list(const std::string& url, const std::string& title, 
     const Document& d = site_.documents[i];
     map entry = link_to(url, d);
     entry["date"] = d.date ? date_text(*d.date) : std::string();
-    entry["date_iso"] = d.date ? d.date->iso() : std::string();
+    entry["date_iso"] = d.date ? d.date->html_datetime() : std::string();
     entry["summary"] = d.summary;
     entries.push_back(entry);
   }

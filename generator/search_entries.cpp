@@ -93,7 +93,7 @@ void agreement_facts(TextBuilder& t, const Site& site, const Document& d, const 
     for (const auto& id : a.plans) {
       const auto it = std::find_if(site.plans.begin(), site.plans.end(), [&](const Plan& p) { return p.id.value == id.value; });
       if (it == site.plans.end()) continue;
-      t.line(it->title + " – " + it->owner + (it->period.empty() ? "" : " (" + it->period + ")"));
+      t.line(it->title_in(d.slug) + " – " + it->owner + (it->period.empty() ? "" : " (" + it->period + ")"));
     }
   }
   if (!a.assessments.empty()) {
@@ -197,7 +197,7 @@ std::vector<Entry> entries(const Site& site, const PriorityStories& stories, int
           fact(t, "When", ev->start.value.long_form() +
                               (ev->start.value.time_of_day().empty() ? "" : ", " + ev->start.value.time_of_day()));
           fact(t, "Where", ev->location);
-          if (ev->online) t.line("Online: yes, this event is held online");
+          if (ev->online.value_or(false)) t.line("Online: yes, this event is held online");
         } else if (d.date && d.kind != Kind::paper) {
           fact(t, "Date", d.date->long_form());
         }

@@ -171,6 +171,12 @@ std::vector<Plan> read_plans(const fs::path& root, const std::string& path, Diag
     if (auto v = t.string("owner", Required::yes)) p.owner = v->value;
     if (auto v = t.url("url")) p.url = v->value;
     if (auto v = t.string("period")) p.period = v->value;
+    if (const toml::table* printed = t.table("printed")) {
+      FieldReader titles(*printed, path, 1, "front-matter", diags, "this plan's `printed` titles");
+      for (const auto& [slug, value] : *printed)
+        if (auto v = titles.string(std::string(slug.str()), Required::yes)) p.printed[std::string(slug.str())] = *v;
+      titles.finish();
+    }
     t.finish();
     plans.push_back(std::move(p));
   }

@@ -23,6 +23,14 @@ struct Plan {
   std::string owner;
   std::string url;
   std::string period;
+  // The title as an agreement prints it where it differs from `title`, by
+  // the agreement's slug ("2017-04" → "Kent Drug and Alcohol Strategy (draft)").
+  std::map<std::string, Located<std::string>> printed;
+  // The title as the agreement `slug` prints it.
+  [[nodiscard]] const std::string& title_in(const std::string& slug) const {
+    const auto it = printed.find(slug);
+    return it == printed.end() ? title : it->second.value;
+  }
 };
 
 struct Asset {

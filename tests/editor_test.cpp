@@ -51,8 +51,9 @@ TEST_CASE("the editor's forms are made from the fields the loader reads", "[edit
   CHECK(has("priorities", FieldType::strings));
   CHECK(has("draft", FieldType::boolean));
   CHECK(has("summary_pdf", FieldType::url) == false);
-  CHECK(std::any_of(fields_of(Kind::dhr).begin(), fields_of(Kind::dhr).end(),
-                    [](const FieldSpec& f) { return f.key == "summary_pdf" && f.type == FieldType::url; }));
+  const auto dhr = fields_of(Kind::dhr);
+  CHECK(std::any_of(dhr.begin(), dhr.end(), [](const FieldSpec& f) { return f.key == "summary_pdf" && f.type == FieldType::url; }));
+  CHECK(has("online", FieldType::boolean));
   // Lists of tables cannot be a form: agreements and agendas open as text.
   CHECK_FALSE(form_refusal(Kind::agreement, "+++\ntitle = \"x\"\n+++\n").empty());
   CHECK_FALSE(form_refusal(Kind::meeting, "+++\ntitle = \"x\"\n+++\n").empty());

@@ -200,3 +200,42 @@ TEST_CASE("agenda items and minutes link each other, and numbered paragraphs hav
                         "which is not a heading or numbered paragraph of content/meetings/2020-03-18/notes.md (hint: did you mean #para-2-1?)"));
   CHECK_FALSE(contains(r.out, "#para-1-1"));
 }
+
+TEST_CASE("a date the record gives less exactly is shown so on its page, in lists, in the feed and in calendars", "[features]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  // June 2024, the day not recorded; "by" a day; an upcoming event known to its month.
+  replace_in(site / "content/bulletins/2024-06.md", "date = 2024-06-14", "date = \"2024-06\"");
+  replace_in(site / "content/dhr/diana-2020.md", "published = 2021-05-01", "published = \"by 2021-05-01\"");
+  replace_in(site / "content/events/annual-conference-2999.md", "start = 2999-11-27T09:30:00\nend = 2999-11-27T16:00:00",
+             "start = \"2999-11\"");
+  const auto r = run({"build", "--source", site.string(), "--output", (tmp.path() / "out").string(), "--quiet"});
+  REQUIRE(r.status == 0);
+  const auto tree = read_pages(tmp.path() / "out");
+
+  const auto& bulletin = tree.at("bulletins/2024-06/index.html");
+  CHECK(contains(bulletin, "<time datetime=\"2024-06\">June 2024</time>"));
+  CHECK_FALSE(contains(bulletin, "1 June 2024"));
+  CHECK(contains(tree.at("bulletins/index.html"), "June 2024"));
+  CHECK_FALSE(contains(tree.at("bulletins/index.html"), "1 June 2024"));
+  const auto& feed = tree.at("feeds/bulletins.xml");
+  CHECK(contains(feed, "<summary>Date: June 2024 (the day is not recorded)"));
+  CHECK(contains(tree.at("bulletins/2024-06/email.html"), "June 2024"));
+  CHECK_FALSE(contains(tree.at("bulletins/2024-06/email.html"), "1 June 2024"));
+
+  const auto& dhr = tree.at("dhr/diana-2020/index.html");
+  CHECK(contains(dhr, "by 1 May 2021"));
+  CHECK(contains(tree.at("dhr/index.html"), "by 1 May 2021"));
+
+  const auto& event = tree.at("events/annual-conference-2999/index.html");
+  CHECK(contains(event, "<time datetime=\"2999-11\">November 2999</time>"));
+  CHECK_FALSE(contains(event, "1 November 2999"));
+  CHECK(contains(tree.at("events/index.html"), "November 2999"));
+  CHECK_FALSE(contains(tree.at("events/index.html"), "1 November 2999"));
+  for (const auto* calendar : {"events/upcoming.ics", "events/annual-conference-2999/event.ics"}) {
+    // Unfolded (RFC 5545 §3.1), as a calendar reads it.
+    const std::string ics = std::regex_replace(tree.at(calendar), std::regex("\r\n "), "");
+    CHECK(contains(ics, "DESCRIPTION:Date: November 2999 (the day is not recorded). The partnership's annual "));
+    CHECK(contains(ics, "DTSTART;VALUE=DATE:29991101\r\n"));
+  }
+}
