@@ -13,6 +13,7 @@
 
 #include "build.h"
 #include "checks.h"
+#include "content_tree.h"
 #include "editor_assets.h"
 #include "editor_text.h"
 #include "files.h"
@@ -32,6 +33,8 @@ namespace {
 constexpr const char* kBase = "/__portal/edit/";
 constexpr std::size_t kLargestRequest = 2 * 1024 * 1024;  // a content file and its form, with room to spare
 constexpr std::size_t kListed = 25;                        // documents of a kind on the start page
+constexpr std::size_t kLargestPreview = 4 * 1024 * 1024;   // a preview page sent as one answer
+constexpr std::size_t kListedProblems = 200;               // diagnostics listed in one answer
 
 using text::html_escape;
 
@@ -254,7 +257,7 @@ std::string field_html(const FieldSpec& f, const FormValues& values, const InFor
       if (f.key != "priorities")
         return "<div class=\"field\" id=\"" + id + "-group\"><label for=\"" + id + "\">" + html_escape(label_of(f.key)) +
                "</label>" + hint_html + error_html + "<textarea id=\"" + id + "\" name=\"" + id + "\" rows=\"4\"" + data +
-               "strings\"" + described + ">" + html_escape(value) + "</textarea></div>";
+               "strings\"" + described + ">\n" + html_escape(value) + "</textarea></div>";
       // The agreement in force on the document's date: its priorities and themes as boxes.
       std::vector<std::string> chosen;
       for (std::size_t at = 0; at < value.size();) {
@@ -286,11 +289,12 @@ std::string field_html(const FieldSpec& f, const FormValues& values, const InFor
       return out;
     }
     default: {
-      const bool long_text = f.key == "summary";
+      // A value of more than one line is shown whole, in a text area.
+      const bool long_text = f.key == "summary" || value.find('\n') != std::string::npos;
       std::string out = "<div class=\"field\" id=\"" + id + "-group\"><label for=\"" + id + "\">" +
                         html_escape(label_of(f.key)) + required + "</label>" + hint_html + error_html;
       if (long_text)
-        return out + "<textarea id=\"" + id + "\" name=\"" + id + "\" rows=\"3\"" + data + "string\"" + described + ">" +
+        return out + "<textarea id=\"" + id + "\" name=\"" + id + "\" rows=\"3\"" + data + "string\"" + described + ">\n" +
                html_escape(value) + "</textarea></div>";
       const char* type = f.type == FieldType::integer ? "text\" inputmode=\"numeric" : "text";
       return out + "<input type=\"" + type + "\" id=\"" + id + "\" name=\"" + id + "\"" + data +
@@ -366,7 +370,10 @@ toml::array diagnostics_json(const Diagnostics& diags, const std::string& text, 
 }  // namespace
 
 bool is_loopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
+  // 127.0.0.0/8 written as an address, not a name that starts so.
+  const bool ipv4 = host.starts_with("127.") && host.find_first_not_of("0123456789.") == std::string::npos &&
+                    std::count(host.begin(), host.end(), '.') == 3;
+  return host == "localhost" || host == "::1" || host == "[::1]" || ipv4;
 }
 
 Editor::Editor(EditorHost& host, fs::path source, int jobs)
@@ -378,14 +385,23 @@ std::string Editor::address_of(const std::string& path) {
   return std::string(kBase) + "doc/" + text::encode_url_path(path);
 }
 
+bool Editor::is_own_host(const std::string& host, int port_number) {
+  // The name decides (a name that only resolves here is someone else's); the port, when given, is the preview's.
+  std::string name = host;
+  const auto colon = host.rfind(':');
+  if (colon != std::string::npos && host.find(']', colon) == std::string::npos) {
+    if (host.substr(colon + 1) != std::to_string(port_number)) return false;
+    name = host.substr(0, colon);
+  }
+  return name == "localhost" || name == "[::1]" || (name != "::1" && is_loopback(name));
+}
+
 bool Editor::allowed(const httplib::Request& req, httplib::Response& res, bool changes) const {
   // The Host a browser sends names the address it meant: a name that only
   // resolves here (DNS rebinding) is not one of ours.
   const std::string host = req.get_header_value("Host");
   const std::string port = ":" + std::to_string(port_);
-  const bool own_host = host == "127.0.0.1" + port || host == "localhost" + port || host == "[::1]" + port ||
-                        (host.starts_with("127.") && host.ends_with(port) &&
-                         host.find_first_not_of("0123456789.") == host.size() - port.size());
+  const bool own_host = is_own_host(host, port_);
   if (!own_host) {
     reply_refusal(res, 403, "the editor answers only at this computer's own address, e.g. http://127.0.0.1" + port + "/__portal/edit/");
     return false;
@@ -608,9 +624,14 @@ void Editor::edit_page(const std::string& path, httplib::Response& res) {
     in_force = priorities_in_force(*site, d.date);
   });
   if (!kind) {
+    // Not read by the site (its front matter has an error, say): its text, to fix.
+    kind = kind_of(path);
+    state = "Not read: its front matter has errors";
+  }
+  if (!kind) {
     res.status = 404;
-    return res.set_content(page("Not found", secret_, "<h1>This file is not part of the site yet</h1><p>The preview has not read " +
-                                                          html_escape(path) + "; the terminal running portal serve says why.</p>"),
+    return res.set_content(page("Not found", secret_, "<h1>This file is not part of the site</h1><p>" + html_escape(path) +
+                                                          " is not where any kind of document lives.</p>"),
                            "text/html; charset=utf-8");
   }
   const std::string refusal = normal ? form_refusal(*kind, text) : "The file is not plain text the portal can read, so it is edited as text.";
@@ -625,7 +646,7 @@ void Editor::edit_page(const std::string& path, httplib::Response& res) {
   main += "<dl class=\"facts\"><div><dt>File</dt><dd><code>" + html_escape(path) + "</code></dd></div><div><dt>Address</dt><dd><a href=\"" +
           html_escape(url) + "\">" + html_escape(url) + "</a></dd></div><div><dt>State</dt><dd id=\"state\">" + html_escape(state) +
           "</dd></div></dl>";
-  main += "<p id=\"check-status\" class=\"check-status\" role=\"status\"></p>";
+  main += "<p id=\"check-status\" class=\"check-status\" role=\"status\" tabindex=\"-1\"></p>";
   main += "<div class=\"edit-layout\"><form id=\"edit-form\" class=\"edit-form\" novalidate data-path=\"" + html_escape(path) +
           "\" data-base=\"" + blob_id(raw) + "\" data-mode=\"" + (form ? "form" : "text") + "\" data-address=\"" + html_escape(url) + "\">";
   if (form) {
@@ -638,13 +659,13 @@ void Editor::edit_page(const std::string& path, httplib::Response& res) {
             "Written in Markdown: a blank line starts a paragraph, <code>## </code> starts a heading, <code>- </code> a bullet point, "
             "<code>[words](address)</code> is a link.</p><p class=\"error-message\" id=\"field-body-error\" hidden></p>"
             "<p class=\"toolbar\"><button type=\"button\" class=\"button button-secondary\" id=\"add-image\">Add an image</button></p>"
-            "<textarea id=\"field-body\" name=\"body\" rows=\"18\" class=\"body-text\" aria-describedby=\"field-body-hint\" spellcheck=\"true\">" +
+            "<textarea id=\"field-body\" name=\"body\" rows=\"18\" class=\"body-text\" aria-describedby=\"field-body-hint\" spellcheck=\"true\">\n" +
             html_escape(body) + "</textarea></div>";
   } else {
     main += "<div class=\"notice\"><p>" + html_escape(refusal) + "</p></div><div class=\"field\" id=\"field-text-group\">"
             "<label for=\"field-text\">The whole file</label><p class=\"hint\" id=\"field-text-hint\">Its front matter between the "
             "<code>+++</code> lines, then its text in Markdown.</p><p class=\"error-message\" id=\"field-text-error\" hidden></p>"
-            "<textarea id=\"field-text\" name=\"text\" rows=\"28\" class=\"body-text\" aria-describedby=\"field-text-hint\" spellcheck=\"false\">" +
+            "<textarea id=\"field-text\" name=\"text\" rows=\"28\" class=\"body-text\" aria-describedby=\"field-text-hint\" spellcheck=\"false\">\n" +
             html_escape(text) + "</textarea></div>";
   }
   main += "<div class=\"buttons\"><button type=\"submit\" class=\"button\" id=\"save\">Save</button></div>"
@@ -689,10 +710,24 @@ std::string requested_text(const httplib::Request& req, Kind kind, const std::st
   FormValues values;
   for (const auto& f : form_fields(kind))
     if (has_param(req, "f." + f.key)) values[f.key] = lf(param(req, "f." + f.key));
-  return edit_front_matter(disk, form_edits(kind, disk, values), error, lf(param(req, "body")));
+  // A request without the text keeps the file's.
+  const std::optional<std::string> body = has_param(req, "body") ? std::optional(lf(param(req, "body"))) : std::nullopt;
+  return edit_front_matter(disk, form_edits(kind, disk, values), error, body);
 }
 
 }  // namespace
+
+std::optional<Kind> Editor::kind_of(const std::string& path) {
+  std::optional<Kind> kind;
+  host_.with_site([&](Site* site, const Theme*, const History*) {
+    if (site && site->by_path.count(path)) kind = site->documents[site->by_path.at(path)].kind;
+  });
+  if (kind) return kind;
+  // Not read by the site (its front matter has an error, say): its kind from its place.
+  Diagnostics unused;
+  if (const auto entry = classify(path.substr(8), unused); entry && entry->type == EntryType::document) return entry->kind;
+  return std::nullopt;
+}
 
 void Editor::check(const httplib::Request& req, httplib::Response& res) {
   const std::string path = param(req, "path");
@@ -700,29 +735,33 @@ void Editor::check(const httplib::Request& req, httplib::Response& res) {
   Diagnostics ignored;
   const std::string disk = normalise_source(read_file(source_ / path).value_or(""), path, "front-matter", ignored).value_or("");
   toml::table out;
+  const auto kind = kind_of(path);
+  if (!kind) return reply_refusal(res, 404, path + " is not where any kind of document lives");
   host_.with_site([&](Site* site, const Theme* theme, const History* history) {
-    if (!site || !site->by_path.count(path)) {
-      out.insert("error", "the preview has not read this file yet");
-      return;
-    }
-    const std::size_t i = site->by_path.at(path);
-    const Kind kind = site->documents[i].kind;
     std::string error;
-    std::string text = requested_text(req, kind, disk, error);
+    std::string text = requested_text(req, *kind, disk, error);
     if (!error.empty()) text = param(req, "text");
     Diagnostics diags;
     int body_first_line = 0;
     const auto normal = normalise_source(text, path, "front-matter", diags);
     std::optional<FrontMatter> fm;
     if (normal) fm = parse_front_matter(*normal, path, diags);
-    if (fm) {
+    // A file the site could not read is checked alone: its front matter, no preview.
+    const bool in_site = site && site->by_path.count(path);
+    if (fm && !in_site) {
       body_first_line = fm->body_first_line;
-      Document d = read_document(kind, fm->table, fm->table_first_line, path, diags);
+      read_document(*kind, fm->table, fm->table_first_line, path, diags);
+      out.insert("preview_note", "The preview appears once the site has read this file: save it when its front matter has no errors.");
+    }
+    if (fm && in_site) {
+      const std::size_t i = site->by_path.at(path);
+      body_first_line = fm->body_first_line;
+      Document d = read_document(*kind, fm->table, fm->table_first_line, path, diags);
       const Document& file_doc = site->documents[i];
       d.slug = file_doc.slug;
       d.meeting = file_doc.meeting;
       d.url = file_doc.url;
-      if (!d.date && (kind == Kind::notes || kind == Kind::paper)) d.date = file_doc.date;
+      if (!d.date && (*kind == Kind::notes || *kind == Kind::paper)) d.date = file_doc.date;
       d.body = std::move(fm->body);
       d.body_first_line = fm->body_first_line;
       // The typed document stands in the site while it is checked and drawn, then the file's is put back.
@@ -760,7 +799,11 @@ void Editor::check(const httplib::Request& req, httplib::Response& res) {
           std::string html = std::move(rendered->content);
           if (const auto head = html.find("<head>"); head != std::string::npos)
             html.insert(head + 6, "<base href=\"" + html_escape(now.url) + "\">");
-          out.insert("preview", std::move(html));
+          // A page too large to send as one answer is described, not sent.
+          if (html.size() > kLargestPreview)
+            out.insert("preview_note", "The page is too large to preview as you type; save it and open its page.");
+          else
+            out.insert("preview", std::move(html));
         }
       } else {
         out.insert("preview_note", "The preview appears once the site builds without errors.");
@@ -781,7 +824,11 @@ void Editor::check(const httplib::Request& req, httplib::Response& res) {
     diags.sort();
     out.insert("errors", static_cast<std::int64_t>(diags.errors()));
     out.insert("warnings", static_cast<std::int64_t>(diags.warnings()));
-    out.insert("diagnostics", diagnostics_json(diags, normal.value_or(text), body_first_line, false));
+    // The first ones are listed; the counts say how many there are.
+    Diagnostics listed;
+    for (const auto& d : diags.items())
+      if (listed.items().size() < kListedProblems) listed.add(d);
+    out.insert("diagnostics", diagnostics_json(listed, normal.value_or(text), body_first_line, false));
   });
   reply_json(res, out.contains("error") ? 409 : 200, out);
 }
@@ -789,28 +836,31 @@ void Editor::check(const httplib::Request& req, httplib::Response& res) {
 void Editor::save(const httplib::Request& req, httplib::Response& res, bool publish) {
   const std::string path = param(req, "path");
   if (const auto problem = content_path_problem(source_, path); !problem.empty()) return reply_refusal(res, 404, problem);
+  // One at a time: the file is compared with the form's base, then written, with no other save between.
+  const std::lock_guard one_at_a_time(writing_);
   const fs::path file = source_ / path;
   const std::string raw = read_file(file).value_or("");
   Diagnostics ignored;
   const std::string disk = normalise_source(raw, path, "front-matter", ignored).value_or(raw);
-  std::optional<Kind> kind;
-  std::vector<std::string> linked;  // the files under content/ it shows, committed with it
+  const std::optional<Kind> kind = kind_of(path);
   std::string never;  // why the site never publishes it, draft or not
   host_.with_site([&](Site* site, const Theme*, const History*) {
     if (!site || !site->by_path.count(path)) return;
-    const std::size_t i = site->by_path.at(path);
-    kind = site->documents[i].kind;
-    Document ready = site->documents[i];
+    Document ready = site->documents[site->by_path.at(path)];
     ready.draft = false;
     never = withheld_because(*site, ready, Drafts::hide);
     if (never.starts_with("dated in the future")) never.clear();  // scheduled: it will be
-    for (const auto& link : site->links_of(i))
-      if (link.internal && site->asset_by_path.count(link.target_path)) linked.push_back(link.target_path);
   });
-  if (!kind) return reply_refusal(res, 409, "the preview has not read this file yet: wait a moment and try again");
+  if (!kind) return reply_refusal(res, 404, path + " is not where any kind of document lives");
   std::string error;
   std::string text = requested_text(req, *kind, disk, error);
   if (!error.empty()) return reply_refusal(res, 422, "the front matter cannot be read (" + error + "): correct it in the text");
+  // A restricted mark is never taken away here: publishing what it withholds is decided outside the editor.
+  const auto marks_now = restricted_marks(text);
+  for (const auto& mark : restricted_marks(disk))
+    if (!marks_now.count(mark))
+      return reply_refusal(res, 422, "Nothing was saved: this would take the restricted mark off " + mark +
+                                         ". The editor never does that; ask whoever looks after the portal.");
   const std::string message = text::trim(lf(param(req, "message")));
   if (publish) {
     if (!never.empty()) return reply_refusal(res, 422, "This document is " + never + ", so the site never publishes it.");
@@ -840,6 +890,13 @@ void Editor::save(const httplib::Request& req, httplib::Response& res, bool publ
     return reply_json(res, 409, t);
   }
   const std::string kept = text;  // as typed, draft mark and all
+  // Nothing changed: nothing is written (the file keeps its bytes, line endings and all).
+  if (!publish && text == disk) {
+    toml::table same;
+    same.insert("saved", true);
+    same.insert("base", blob_id(raw));
+    return reply_json(res, 200, same);
+  }
   if (publish) {
     text = edit_front_matter(text, {{"draft", std::nullopt}}, error);
     if (!error.empty()) return reply_refusal(res, 422, "the front matter cannot be read (" + error + ")");
@@ -885,9 +942,17 @@ void Editor::save(const httplib::Request& req, httplib::Response& res, bool publ
     t.insert("diagnostics", diagnostics_json(shown, text, 0, true));
     return reply_json(res, 422, t);
   }
+  // The files under content/ that the text as published shows (an image, a PDF), read by the site from the file now written.
+  host_.rebuild_now();
   std::vector<std::string> files = {path};
-  for (const auto& l : linked)
-    if (std::find(files.begin(), files.end(), l) == files.end()) files.push_back(l);
+  host_.with_site([&](Site* site, const Theme*, const History*) {
+    if (!site || !site->by_path.count(path)) return;
+    for (const auto& link : site->links_of(site->by_path.at(path))) {
+      const auto asset = site->asset_by_path.find(link.target_path);
+      if (!link.internal || asset == site->asset_by_path.end() || !site->assets[asset->second].published) continue;
+      if (std::find(files.begin(), files.end(), link.target_path) == files.end()) files.push_back(link.target_path);
+    }
+  });
   const CommitResult commit = commit_files(source_, files, message);
   host_.rebuild_now();
   if (!commit.error.empty()) {

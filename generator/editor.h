@@ -11,6 +11,8 @@
 
 #include <filesystem>
 #include <functional>
+#include <mutex>
+#include <optional>
 #include <string>
 
 #include "git_history.h"
@@ -49,9 +51,13 @@ class Editor {
   void handle(const httplib::Request& request, httplib::Response& response);
   // The editor's address for a content file, for the preview's pages.
   static std::string address_of(const std::string& path);
+  // Whether a request's Host header names this computer's own address (and, when it gives one, `port`).
+  static bool is_own_host(const std::string& host, int port);
 
  private:
   bool allowed(const httplib::Request& request, httplib::Response& response, bool changes) const;
+  // The kind of the document at `path`: as the site read it, else from its place.
+  std::optional<Kind> kind_of(const std::string& path);
   void start_page(const httplib::Request& request, httplib::Response& response, const std::string& error = {},
                   const std::string& error_field = {});
   void edit_page(const std::string& path, httplib::Response& response);
@@ -64,6 +70,7 @@ class Editor {
   int jobs_;
   int port_ = 0;
   std::string secret_;
+  std::mutex writing_;  // one save or publish at a time: each checks the file, then writes it
 };
 
 }  // namespace portal

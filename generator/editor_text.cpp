@@ -116,11 +116,12 @@ std::string literal(std::string_view value, FieldType type) {
   switch (type) {
     case FieldType::boolean: return value == "true" ? "true" : "false";
     case FieldType::integer: {
+      // Written as TOML writes a whole number (no leading zeros); anything else as a string.
       const std::string v = text::trim(value);
       const bool digits = !v.empty() && std::all_of(v.begin() + (v.front() == '-' ? 1 : 0), v.end(),
                                                     [](char c) { return c >= '0' && c <= '9'; }) &&
                           v != "-" && v.size() < 18;
-      return digits ? v : toml_quoted(value);
+      return digits ? std::to_string(std::stoll(v)) : toml_quoted(value);
     }
     case FieldType::date:
     case FieldType::date_time: {
@@ -179,6 +180,22 @@ FrontMatterEdits form_edits(Kind kind, std::string_view text, const FormValues& 
     if (v == values.end()) continue;  // the form does not show it: left as it is
     const auto* n = parts->table.get(spec.key);
     if (n && form_value(*n, spec.type) == v->second) continue;
+    // A list is the same list in any order: the file's order is kept, new entries follow.
+    if (n && spec.type == FieldType::strings) {
+      const auto had = lines_of(form_value(*n, spec.type));
+      auto wanted = lines_of(v->second);
+      auto sorted_had = had, sorted_wanted = wanted;
+      std::sort(sorted_had.begin(), sorted_had.end());
+      std::sort(sorted_wanted.begin(), sorted_wanted.end());
+      if (sorted_had == sorted_wanted && n->is_array()) continue;
+      std::string merged;
+      for (const auto& h : had)
+        if (std::find(wanted.begin(), wanted.end(), h) != wanted.end()) merged += h + "\n";
+      for (const auto& w : wanted)
+        if (std::find(had.begin(), had.end(), w) == had.end()) merged += w + "\n";
+      edits[spec.key] = literal(merged, spec.type);
+      continue;
+    }
     const bool empty = text::is_blank(v->second);
     if (!n && empty) continue;
     // A field that cannot be empty loses its line when emptied; the rest keep theirs, empty.
@@ -234,6 +251,23 @@ std::string edit_front_matter(std::string_view text, const FrontMatterEdits& edi
     result += text.substr(parts->body_begin);
   }
   return result;
+}
+
+std::set<std::string> restricted_marks(std::string_view text) {
+  std::set<std::string> marks;
+  std::string error;
+  const auto parts = split(text, error);
+  if (!parts) return marks;
+  auto is_true = [](const toml::node* n) { return n && n->as_boolean() && n->as_boolean()->get(); };
+  if (is_true(parts->table.get("restricted"))) marks.insert("the document");
+  if (const auto* items = parts->table.get_as<toml::array>("items"))
+    for (const auto& item : *items)
+      if (const auto* t = item.as_table(); t && is_true(t->get("restricted"))) {
+        const auto* code = t->get_as<std::string>("code");
+        const auto* title = t->get_as<std::string>("title");
+        marks.insert("agenda item " + (code ? code->get() : title ? title->get() : std::string("without a code")));
+      }
+  return marks;
 }
 
 std::string key_at_line(std::string_view text, int line) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -45,6 +46,10 @@ FrontMatterEdits form_edits(Kind kind, std::string_view text, const FormValues& 
 // The value as TOML: a string in double quotes, every character but the
 // control ones as typed.
 std::string toml_quoted(std::string_view value);
+
+// What a file marks restricted: "the document", "agenda item E1"…; empty when
+// nothing is, or the front matter cannot be read.
+std::set<std::string> restricted_marks(std::string_view text);
 
 // The top-level key of the front matter whose lines hold file line `line`,
 // empty when none does (front matter starts on line 1, its fence).

@@ -60,6 +60,15 @@ Opened open_for_commit(const fs::path& source) {
     return o;
   }
   o.prefix = absolute.lexically_relative(fs::weakly_canonical(workdir, ec)).generic_string();
+  // A commit goes on the branch the portal's history is read from.
+  if (git_repository_head_unborn(o.repo.get()) == 1) {
+    o.error = "the repository has no commit yet: commit the site once with git first";
+    return o;
+  }
+  if (git_repository_head_detached(o.repo.get()) == 1) {
+    o.error = "the repository is not on a branch (its HEAD is detached): check out the branch the site is published from";
+    return o;
+  }
   git_signature* sig_raw = nullptr;
   if (git_signature_default(&sig_raw, o.repo.get()) != 0) {
     o.error = "git does not know who you are: run git config --global user.name \"Your Name\" and "
@@ -107,7 +116,9 @@ CommitResult commit_files(const fs::path& source, const std::vector<std::string>
     git_index_entry entry{};
     if (git_blob_create_from_workdir(&entry.id, repo.get(), repo_path.c_str()) != 0)
       return {{}, last_error("cannot read " + path)};
-    entry.mode = GIT_FILEMODE_BLOB;
+    std::error_code ec;
+    const auto perms = fs::status(source / path, ec).permissions();
+    entry.mode = !ec && (perms & fs::perms::owner_exec) != fs::perms::none ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
     entry.path = repo_path.c_str();
     if (git_index_add(index.get(), &entry) != 0) return {{}, last_error("cannot add " + path)};
   }
@@ -122,19 +133,23 @@ CommitResult commit_files(const fs::path& source, const std::vector<std::string>
   const std::string text(pretty.ptr, pretty.size);
   git_buf_dispose(&pretty);
 
+  // The index records these files as they are committed (`git status` then
+  // shows them unchanged, and a later `git commit` cannot undo them), or no
+  // commit is made: a locked index (another git at work) is said so.
+  git_index* repo_index_raw = nullptr;
+  if (git_repository_index(&repo_index_raw, repo.get()) != 0) return {{}, last_error("cannot read the repository's index")};
+  git::Index repo_index(repo_index_raw);
+  for (const auto& path : paths)
+    if (git_index_add_bypath(repo_index.get(), in_repo(path).c_str()) != 0) return {{}, last_error("cannot add " + path)};
+  if (git_index_write(repo_index.get()) != 0)
+    return {{}, last_error("the repository's index cannot be written (is another git command running?)")};
+
   const git_commit* parents[] = {parent.get()};
   git_oid commit_oid;
   if (git_commit_create(&commit_oid, repo.get(), "HEAD", signature.get(), signature.get(), nullptr, text.c_str(),
                         new_tree.get(), parent ? 1 : 0, parents) != 0)
     return {{}, last_error("the commit could not be made")};
 
-  // `git status` then shows these files as committed, whatever else is staged.
-  git_index* repo_index_raw = nullptr;
-  if (git_repository_index(&repo_index_raw, repo.get()) == 0) {
-    git::Index repo_index(repo_index_raw);
-    for (const auto& path : paths) git_index_add_bypath(repo_index.get(), in_repo(path).c_str());
-    git_index_write(repo_index.get());
-  }
   return {hex(commit_oid), {}};
 }
 

@@ -25,7 +25,8 @@ struct GateLimits {
   std::size_t request_line = 8 * 1024;    // 414 beyond
   std::size_t head = 16 * 1024;           // request line and headers: 431 beyond
   std::size_t headers = 100;              // header lines: 431 beyond
-  std::size_t body = 8 * 1024 * 1024;     // 413 beyond
+  std::size_t body = 3 * 1024 * 1024;     // 413 beyond: the editor's largest request, with room
+
   std::size_t connections = 1000;         // open at once: 503 beyond
   std::size_t waiting = 500;              // reload polls held at once: 503 beyond
   std::size_t forwarding = 16;            // requests with httplib at once; the rest queue

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 
+#include "editor_text.h"
 #include "front_matter.h"
 #include "model.h"
 #include "text.h"
@@ -35,14 +36,6 @@ bool is_slug(const std::string& s) {
   return true;
 }
 
-std::string toml_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
 
 std::string option(const ScaffoldRequest& r, const std::string& name) {
   const auto it = r.options.find(name);
@@ -130,7 +123,7 @@ ScaffoldResult scaffold(const fs::path& source, const ScaffoldRequest& r) {
     std::snprintf(slug, sizeof slug, "%04d-%02d", date->year, date->month);
     const std::string title = std::string("E-bulletin: ") + month_name(date->month) + " " + std::to_string(date->year);
     return create(source, fs::path("content/bulletins") / (std::string(slug) + ".md"),
-                  "+++\ntitle = " + toml_string(title) + "\ndate = " + date->iso() +
+                  "+++\ntitle = " + toml_quoted(title) + "\ndate = " + date->iso() +
                       "\nsummary = \"\"\npriorities = []          # ids of the agreement in force, e.g. \"domestic-abuse\"\n"
                       "source = \"\"\ndraft = true\n+++\n" + kDraftNote);
   }
@@ -142,7 +135,7 @@ ScaffoldResult scaffold(const fs::path& source, const ScaffoldRequest& r) {
     if (!is_time(time)) return {{}, "--time must be written HH:MM, e.g. 10:00, not \"" + time + "\""};
     const std::string title = "Kent Community Safety Partnership, " + date->long_form();
     return create(source, fs::path("content/meetings") / date->iso() / "_index.md",
-                  "+++\ntitle = " + toml_string(title) + "\ndate = " + date->iso() + "T" + time +
+                  "+++\ntitle = " + toml_quoted(title) + "\ndate = " + date->iso() + "T" + time +
                       ":00\nvenue = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n\n"
                       "# One [[items]] block for each agenda item, in order:\n"
                       "# [[items]]\n# code = \"A1\"\n# title = \"Apologies\"\n# pages = \"1-10\"\n"
@@ -172,9 +165,9 @@ ScaffoldResult scaffold(const fs::path& source, const ScaffoldRequest& r) {
     std::string title = option(r, "--title");
     if (title.empty()) title = title_from(name);
     return create(source, fs::path("content/meetings") / meeting / (name + ".md"),
-                  "+++\ntitle = " + toml_string(title) + "\n" +
+                  "+++\ntitle = " + toml_quoted(title) + "\n" +
                       (item.empty() ? std::string("# item = \"B1\"                 # its agenda item's code\n")
-                                    : "item = " + toml_string(item) + "\n") +
+                                    : "item = " + toml_quoted(item) + "\n") +
                       "authors = []\nclassification = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\n"
                       "draft = true\n+++\n" + kDraftNote +
                       "Name it on the agenda: add `paper = \"" + name + ".md\"` to its item in _index.md.\n");
@@ -190,8 +183,8 @@ ScaffoldResult scaffold(const fs::path& source, const ScaffoldRequest& r) {
     const std::string slug = text::to_lower_ascii(pseudonym) + "-" + year;
     if (!is_slug(slug)) return {{}, "--pseudonym must be one word of letters, e.g. Diana"};
     return create(source, fs::path("content/dhr") / (slug + ".md"),
-                  "+++\ntitle = " + toml_string("Domestic Homicide Review: " + pseudonym + " (" + year + ")") +
-                      "\npseudonym = " + toml_string(pseudonym) + "\nyear = " + year + "\npublished = " +
+                  "+++\ntitle = " + toml_quoted("Domestic Homicide Review: " + pseudonym + " (" + year + ")") +
+                      "\npseudonym = " + toml_quoted(pseudonym) + "\nyear = " + year + "\npublished = " +
                       date->iso() + "\nsummary_pdf = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n+++\n" +
                       kDraftNote);
   }
@@ -207,7 +200,7 @@ ScaffoldResult scaffold(const fs::path& source, const ScaffoldRequest& r) {
     const std::string time = option(r, "--time");
     if (!time.empty() && !is_time(time)) return {{}, "--time must be written HH:MM, e.g. 10:00, not \"" + time + "\""};
     return create(source, fs::path("content/events") / (date->iso() + "-" + name + ".md"),
-                  "+++\ntitle = " + toml_string(title) + "\nstart = " + date->iso() + (time.empty() ? "" : "T" + time + ":00") +
+                  "+++\ntitle = " + toml_quoted(title) + "\nstart = " + date->iso() + (time.empty() ? "" : "T" + time + ":00") +
                       "\nlocation = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n+++\n" + kDraftNote);
   }
   if (r.kind == "page") {
@@ -216,7 +209,7 @@ ScaffoldResult scaffold(const fs::path& source, const ScaffoldRequest& r) {
     std::string title = option(r, "--title");
     if (title.empty()) title = title_from(name);
     return create(source, fs::path("content") / (name + ".md"),
-                  "+++\ntitle = " + toml_string(title) +
+                  "+++\ntitle = " + toml_quoted(title) +
                       "\nmenu = false\nweight = 0\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n+++\n" +
                       kDraftNote);
   }

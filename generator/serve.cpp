@@ -270,7 +270,7 @@ std::string PreviewServer::editor_link(const std::string& output_path) const {
   return out + "<a href=\"/__portal/edit/\" style=\"color:#1d70b8\">open the editor</a></p>";
 }
 
-std::string PreviewServer::respond(const std::string& request_path, std::string& type, int& status) {
+std::string PreviewServer::respond(const std::string& request_path, std::string& type, int& status, bool& from_content) {
   std::string path = request_path.empty() ? "/" : request_path;
   if (path.ends_with('/')) path += "index.html";
   path = path.substr(1);
@@ -299,6 +299,8 @@ std::string PreviewServer::respond(const std::string& request_path, std::string&
            problems_panel(panel.empty() ? "No page here.\n" : panel) + reload_script(version_) + "</body></html>";
   }
   type = content_type(it->first);
+  from_content = !it->second.copy_from.empty() &&
+                 it->second.copy_from.lexically_normal().generic_string().starts_with((options_.source / "content").lexically_normal().generic_string() + "/");
   std::string body = it->second.copy_from.empty() ? it->second.content
                                                     : read_file(it->second.copy_from).value_or(std::string());
   if (type.starts_with("text/html")) {
@@ -348,9 +350,21 @@ bool PreviewServer::start(std::string& error) {
     server_->Post("/__portal/edit/.*", edit);
   }
   server_->Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
+    // On this computer's own address, the preview answers only that address: a page elsewhere whose name is
+    // made to lead here (DNS rebinding) cannot read the drafts.
+    if (editor_ && !Editor::is_own_host(req.get_header_value("Host"), port_)) {
+      res.status = 403;
+      res.set_content("The preview answers only at this computer's own address, e.g. http://127.0.0.1:" + std::to_string(port_) + "/\n",
+                      "text/plain; charset=utf-8");
+      return;
+    }
     std::string type;
     int status = 200;
-    std::string body = respond(req.path, type, status);
+    bool from_content = false;
+    std::string body = respond(req.path, type, status, from_content);
+    res.set_header("X-Content-Type-Options", "nosniff");
+    // A file from content/ (an SVG, an HTML file) runs no script in the preview's origin, where the editor is.
+    if (from_content) res.set_header("Content-Security-Policy", "sandbox");
     // A 200 is left to the library, which answers a byte range with 206 (the search page reads passages so).
     if (status != 200) res.status = status;
     res.set_header("Cache-Control", "no-store");

@@ -83,7 +83,8 @@ class PreviewServer : public EditorHost {
   void add_watches(const std::filesystem::path& dir);  // `dir` and every folder in it
   void watch();                                       // the watcher thread: rebuilds on each burst of changes
   bool rebuild_text_of(const std::string& path);  // the fast path; false: rebuild in full
-  std::string respond(const std::string& path, std::string& type, int& status);
+  // `from_content`: the answer is a file copied from content/ (an asset anyone may have put there).
+  std::string respond(const std::string& path, std::string& type, int& status, bool& from_content);
   // The links from a preview page to the editor; with mutex_ held.
   std::string editor_link(const std::string& output_path) const;
   std::string panel_text() const;  // the problems as pages show them; with mutex_ held

@@ -3,6 +3,10 @@
 // editor in a running preview refuses.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <memory>
+#include <thread>
+
 #include <httplib.h>
 
 #include "editor_text.h"
@@ -218,4 +222,156 @@ TEST_CASE("the editor refuses what could change files from elsewhere", "[editor]
   REQUIRE(page_there);
   CHECK_FALSE(contains(page_there->body, "/__portal/edit/"));
   exposed.stop();
+}
+
+TEST_CASE("a list saved in another order is the same list; a number is written as TOML writes one", "[editor]") {
+  FormValues v = form_values(Kind::bulletin, kBulletin);
+  v["priorities"] = "domestic-abuse";
+  CHECK(edited(v) == kBulletin);
+  const std::string two = "+++\ntitle = \"x\"\ndate = 2024-07-12\npriorities = [\"b\", \"a\"] # kept\n+++\n";
+  FormValues w = form_values(Kind::bulletin, two);
+  w["priorities"] = "a\nb";
+  std::string error;
+  CHECK(edit_front_matter(two, form_edits(Kind::bulletin, two, w), error) == two);
+  w["priorities"] = "c\na\nb";
+  CHECK(contains(edit_front_matter(two, form_edits(Kind::bulletin, two, w), error), "priorities = [\"b\", \"a\", \"c\"] # kept\n"));
+  const std::string page = "+++\ntitle = \"x\"\nweight = 1\n+++\n";
+  FormValues p = form_values(Kind::page, page);
+  p["weight"] = "007";
+  CHECK(contains(edit_front_matter(page, form_edits(Kind::page, page, p), error), "weight = 7\n"));
+}
+
+TEST_CASE("restricted marks are read from the document and its agenda items", "[editor]") {
+  CHECK(restricted_marks("+++\ntitle = \"x\"\nrestricted = true\n+++\n") == std::set<std::string>{"the document"});
+  CHECK(restricted_marks("+++\ntitle = \"m\"\n[[items]]\ncode = \"E1\"\ntitle = \"t\"\nrestricted = true\n[[items]]\ncode = \"A1\"\ntitle = \"a\"\n+++\n") ==
+        std::set<std::string>{"agenda item E1"});
+  CHECK(restricted_marks("+++\ntitle = \"x\"\nrestricted = false\n+++\n").empty());
+}
+
+namespace {
+
+// A preview of a copy of the fixture, in a git repository of its own, and the editor's secret.
+struct EditorSite {
+  TempDir dir;
+  fs::path site;
+  std::unique_ptr<PreviewServer> server;
+  std::unique_ptr<httplib::Client> client;
+  std::string secret;
+  httplib::Headers own;
+
+  EditorSite() {
+    site = copy_fixture("every-kind", dir.path());
+    ServeOptions options;
+    options.source = site;
+    options.port = 0;
+    server = std::make_unique<PreviewServer>(options);
+    std::string error;
+    REQUIRE(server->start(error));
+    client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
+    const auto start = client->Get("/__portal/edit/");
+    REQUIRE(start);
+    const auto at = start->body.find("data-secret=\"") + 13;
+    secret = start->body.substr(at, start->body.find('"', at) - at);
+    own = {{"Origin", "http://127.0.0.1:" + std::to_string(server->port())}, {"X-Portal-Secret", secret}};
+  }
+  ~EditorSite() { server->stop(); }
+  httplib::Result save(const std::string& path, httplib::Params params) {
+    params.emplace("path", path);
+    params.emplace("base", blob_id(read_file(site / path)));
+    return client->Post("/__portal/edit/save", own, params);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the editor never takes a restricted mark away, and never writes what did not change", "[editor][serve]") {
+  EditorSite e;
+  const std::string secret_page = read_file(e.site / "content/secret-page.md");
+  std::string unmarked = secret_page;
+  unmarked.replace(unmarked.find("restricted = true\n"), 18, "");
+  auto r = e.save("content/secret-page.md", {{"mode", "text"}, {"text", unmarked}});
+  REQUIRE(r);
+  CHECK(r->status == 422);
+  CHECK(contains(r->body, "restricted mark off the document"));
+  CHECK(read_file(e.site / "content/secret-page.md") == secret_page);
+  // An agenda item's mark, through the meeting's text.
+  const std::string meeting = read_file(e.site / "content/meetings/2020-03-18/_index.md");
+  std::string open_item = meeting;
+  open_item.replace(open_item.find("restricted = true\n"), 18, "");
+  r = e.save("content/meetings/2020-03-18/_index.md", {{"mode", "text"}, {"text", open_item}});
+  CHECK(r->status == 422);
+  CHECK(read_file(e.site / "content/meetings/2020-03-18/_index.md") == meeting);
+  // A save of the text as it is writes nothing: the file keeps its bytes and its time.
+  const fs::path bulletin = e.site / "content/bulletins/2024-06.md";
+  const auto time = fs::last_write_time(bulletin);
+  r = e.save("content/bulletins/2024-06.md", {{"mode", "text"}, {"text", read_file(bulletin)}});
+  CHECK(r->status == 200);
+  CHECK(fs::last_write_time(bulletin) == time);
+  // A form without its text keeps the file's text.
+  const std::string before = read_file(bulletin);
+  r = e.save("content/bulletins/2024-06.md", {{"mode", "form"}, {"f.title", "E-bulletin June 2024 (new title)"}});
+  CHECK(r->status == 200);
+  const std::string after = read_file(bulletin);
+  CHECK(contains(after, "title = \"E-bulletin June 2024 (new title)\""));
+  CHECK(after.substr(after.find("\n+++\n")) == before.substr(before.find("\n+++\n")));
+}
+
+TEST_CASE("saves of one file at once: one is written, the others see it changed", "[editor][serve]") {
+  EditorSite e;
+  const std::string path = "content/bulletins/2024-06.md";
+  const std::string base = blob_id(read_file(e.site / path));
+  std::vector<std::thread> threads;
+  std::atomic<int> saved{0}, refused{0};
+  for (int i = 0; i < 8; ++i)
+    threads.emplace_back([&, i] {
+      httplib::Client c("127.0.0.1", e.server->port());
+      httplib::Params params = {{"path", path}, {"base", base}, {"mode", "text"},
+                                {"text", "+++\ntitle = \"Save " + std::to_string(i) + "\"\ndate = 2024-06-14\n+++\n"}};
+      const auto r = c.Post("/__portal/edit/save", e.own, params);
+      if (r && r->status == 200) ++saved;
+      if (r && r->status == 409) ++refused;
+    });
+  for (auto& t : threads) t.join();
+  CHECK(saved == 1);
+  CHECK(refused == 7);
+}
+
+TEST_CASE("a file whose front matter breaks stays open to the editor, to be put right", "[editor][serve]") {
+  EditorSite e;
+  const std::string path = "content/bulletins/2024-06.md";
+  const std::string good = read_file(e.site / path);
+  auto r = e.save(path, {{"mode", "text"}, {"text", "+++\ntitle = \"unclosed\ndate = 2024-06-14\n+++\n"}});
+  REQUIRE(r->status == 200);
+  e.server->rebuild();
+  const auto page = e.client->Get(("/__portal/edit/doc/" + path).c_str());
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  CHECK(contains(page->body, "data-mode=\"text\""));
+  httplib::Params check = {{"path", path}, {"mode", "text"}, {"text", "+++\ntitle = \"unclosed\n+++\n"}};
+  const auto checked = e.client->Post("/__portal/edit/check", e.own, check);
+  CHECK(checked->status == 200);
+  CHECK(contains(checked->body, "TOML syntax error"));
+  r = e.save(path, {{"mode", "text"}, {"text", good}});
+  CHECK(r->status == 200);
+  CHECK(read_file(e.site / path) == good);
+}
+
+TEST_CASE("the preview serves content files without script, and only at its own address", "[editor][serve]") {
+  EditorSite e;
+  const auto pdf = e.client->Get("/meetings/2020-03-18/agenda-pack.pdf");
+  REQUIRE(pdf);
+  CHECK(pdf->status == 200);
+  CHECK(pdf->get_header_value("Content-Security-Policy") == "sandbox");
+  CHECK(pdf->get_header_value("X-Content-Type-Options") == "nosniff");
+  const auto page = e.client->Get("/bulletins/2024-06/");
+  CHECK(page->get_header_value("Content-Security-Policy").empty());
+  // Another name for this address (DNS rebinding) reads no page, drafts included.
+  const auto rebound = e.client->Get("/bulletins/2024-06/", {{"Host", "evil.example:" + std::to_string(e.server->port())}});
+  REQUIRE(rebound);
+  CHECK(rebound->status == 403);
+  CHECK_FALSE(contains(rebound->body, "E-bulletin"));
+  CHECK(Editor::is_own_host("127.0.0.1:" + std::to_string(e.server->port()), e.server->port()));
+  CHECK(Editor::is_own_host("localhost", e.server->port()));
+  CHECK_FALSE(Editor::is_own_host("127.0.0.1.evil.example", e.server->port()));
+  CHECK_FALSE(is_loopback("127.evil.example"));
 }

@@ -153,7 +153,15 @@
     else e.removeAttribute('aria-describedby');
   }
 
+  // The same problems as before leave the page as it is, so that nobody
+  // moving through the summary loses their place; new ones keep focus on the
+  // same link where it is still there.
+  var lastShown = null;
   function showDiagnostics(list) {
+    var key = JSON.stringify(list);
+    if (key === lastShown) return;
+    lastShown = key;
+    var focusedLink = summary.contains(document.activeElement) ? document.activeElement.getAttribute('href') : null;
     form.querySelectorAll('.field-error').forEach(function (g) { g.classList.remove('field-error'); });
     form.querySelectorAll('.error-message').forEach(function (m) {
       m.hidden = true;
@@ -201,6 +209,10 @@
       describe(message.id.replace(/-error$/, ''), message.id);
     });
     summary.hidden = list.length === 0;
+    if (focusedLink) {
+      var again = items.querySelector('a[href="' + focusedLink + '"]');
+      (again || (summary.hidden ? status : summary)).focus();
+    }
   }
 
   function showPriorities(choices, agreement) {

@@ -306,6 +306,40 @@ try {
   expect(readFileSync(file, 'utf8') === changedOnDisk, 'the conflicting save overwrote the file');
   await snapshot('conflict');
 
+  // Saving a document without changing it changes nothing on disk (its blank lines, its order, its bytes).
+  {
+    const other = join(site, 'content/bulletins/2024-06.md');
+    const untouched = readFileSync(other);
+    await page.goto(base + '/__portal/edit/doc/content/bulletins/2024-06.md');
+    await checked(0);
+    await page.click('#save');
+    await page.waitForFunction(() => /^Saved at/.test(document.getElementById('save-status').textContent), null, { timeout: 10000 })
+      .catch(() => fail('Save of an unchanged document did not say "Saved at …"'));
+    expect(readFileSync(other).equals(untouched), 'saving an unchanged document changed its file');
+  }
+  // A script in a file of content/ (an SVG anyone may add) cannot use the editor.
+  {
+    const target = join(site, 'content/about.md');
+    const before = readFileSync(target, 'utf8');
+    writeFileSync(join(site, 'content/bulletins/poster.svg'), `<svg xmlns="http://www.w3.org/2000/svg"><script>
+fetch('/__portal/edit/').then(r => r.text()).then(t => {
+  const f = new FormData();
+  f.set('path', 'content/about.md'); f.set('mode', 'text'); f.set('base', '${execFileSync('git', ['hash-object', target]).toString().trim()}');
+  f.set('text', '+++\\ntitle = "Taken"\\n+++\\n');
+  return fetch('/__portal/edit/save', { method: 'POST', headers: { 'X-Portal-Secret': /data-secret="([0-9a-f]+)"/.exec(t)[1] }, body: f });
+});</script></svg>`);
+    let served = null;
+    for (let i = 0; i < 50 && !(served && served.ok()); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      served = await page.request.get(base + '/bulletins/poster.svg');
+    }
+    expect(served && served.headers()['content-security-policy'] === 'sandbox', 'a content file is served without Content-Security-Policy: sandbox');
+    await page.goto(base + '/bulletins/poster.svg');
+    await page.waitForTimeout(1500);
+    expect(readFileSync(target, 'utf8') === before, 'a script in a content file changed a document through the editor');
+    rmSync(join(site, 'content/bulletins/poster.svg'));
+  }
+
   // 10. What was typed survives closing the tab.
   await page.close();
   page = await context.newPage();
