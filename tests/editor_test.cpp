@@ -224,7 +224,7 @@ TEST_CASE("the editor refuses what could change files from elsewhere", "[editor]
   exposed.stop();
 }
 
-TEST_CASE("a list saved in another order is the same list; a number is written as TOML writes one", "[editor]") {
+TEST_CASE("a list saved in another order is the same list, and a number is written as TOML writes one", "[editor]") {
   FormValues v = form_values(Kind::bulletin, kBulletin);
   v["priorities"] = "domestic-abuse";
   CHECK(edited(v) == kBulletin);
