@@ -161,28 +161,55 @@ TEST_CASE("portal new makes an event", "[editor]") {
   CHECK_FALSE(scaffold(dir.path(), r).error.empty());
 }
 
-TEST_CASE("the editor refuses what could change files from elsewhere", "[editor][serve]") {
+namespace {
+
+// A preview of a copy of the fixture, in a git repository of its own, and the editor's secret.
+struct EditorSite {
   TempDir dir;
-  const fs::path site = copy_fixture("every-kind", dir.path());
-  ServeOptions options;
-  options.source = site;
-  options.port = 0;
-  PreviewServer server(options);
-  std::string error;
-  REQUIRE(server.start(error));
-  REQUIRE(server.editing());
+  fs::path site;
+  std::unique_ptr<PreviewServer> server;
+  std::unique_ptr<httplib::Client> client;
+  std::string secret;
+  httplib::Headers own;
+
+  EditorSite() {
+    site = copy_fixture("every-kind", dir.path());
+    ServeOptions options;
+    options.source = site;
+    options.port = 0;
+    server = std::make_unique<PreviewServer>(options);
+    std::string error;
+    REQUIRE(server->start(error));
+    client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
+    const auto start = client->Get("/__portal/edit/");
+    REQUIRE(start);
+    const auto at = start->body.find("data-secret=\"") + 13;
+    secret = start->body.substr(at, start->body.find('"', at) - at);
+    own = {{"Origin", "http://127.0.0.1:" + std::to_string(server->port())}, {"X-Portal-Secret", secret}};
+  }
+  ~EditorSite() { server->stop(); }
+  httplib::Result save(const std::string& path, httplib::Params params) {
+    params.emplace("path", path);
+    params.emplace("base", blob_id(read_file(site / path)));
+    return client->Post("/__portal/edit/save", own, params);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the editor refuses what could change files from elsewhere", "[editor][serve]") {
+  EditorSite e;
+  REQUIRE(e.server->editing());
+  const fs::path& site = e.site;
+  PreviewServer& server = *e.server;
+  httplib::Client& client = *e.client;
   const std::string port = std::to_string(server.port());
-  httplib::Client client("127.0.0.1", server.port());
-  const auto start = client.Get("/__portal/edit/");
-  REQUIRE(start);
-  REQUIRE(start->status == 200);
   // Every page of the preview links to the editor, and to its own document there.
   const auto page = client.Get("/bulletins/2024-06/");
   REQUIRE(page);
   CHECK(contains(page->body, "href=\"/__portal/edit/doc/content/bulletins/2024-06.md\""));
   CHECK(contains(page->body, "href=\"/__portal/edit/\""));
-  const auto at = start->body.find("data-secret=\"") + 13;
-  const std::string secret = start->body.substr(at, start->body.find('"', at) - at);
+  const std::string& secret = e.secret;
   REQUIRE(secret.size() == 64);
 
   const fs::path file = site / "content/bulletins/2024-06.md";
@@ -206,12 +233,14 @@ TEST_CASE("the editor refuses what could change files from elsewhere", "[editor]
   const auto ok = save(own, path, base);
   CHECK(ok->status == 200);
   CHECK(read_file(file) == "+++\ntitle = \"Gone\"\n+++\n");
-  server.stop();
 
   // Listening beyond this computer, the preview has no editor.
-  ServeOptions open = options;
+  ServeOptions open;
+  open.source = site;
+  open.port = 0;
   open.host = "0.0.0.0";
   PreviewServer exposed(open);
+  std::string error;
   REQUIRE(exposed.start(error));
   CHECK_FALSE(exposed.editing());
   httplib::Client other("127.0.0.1", exposed.port());
@@ -248,41 +277,6 @@ TEST_CASE("restricted marks are read from the document and its agenda items", "[
   CHECK(restricted_marks("+++\ntitle = \"x\"\nrestricted = false\n+++\n").empty());
 }
 
-namespace {
-
-// A preview of a copy of the fixture, in a git repository of its own, and the editor's secret.
-struct EditorSite {
-  TempDir dir;
-  fs::path site;
-  std::unique_ptr<PreviewServer> server;
-  std::unique_ptr<httplib::Client> client;
-  std::string secret;
-  httplib::Headers own;
-
-  EditorSite() {
-    site = copy_fixture("every-kind", dir.path());
-    ServeOptions options;
-    options.source = site;
-    options.port = 0;
-    server = std::make_unique<PreviewServer>(options);
-    std::string error;
-    REQUIRE(server->start(error));
-    client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
-    const auto start = client->Get("/__portal/edit/");
-    REQUIRE(start);
-    const auto at = start->body.find("data-secret=\"") + 13;
-    secret = start->body.substr(at, start->body.find('"', at) - at);
-    own = {{"Origin", "http://127.0.0.1:" + std::to_string(server->port())}, {"X-Portal-Secret", secret}};
-  }
-  ~EditorSite() { server->stop(); }
-  httplib::Result save(const std::string& path, httplib::Params params) {
-    params.emplace("path", path);
-    params.emplace("base", blob_id(read_file(site / path)));
-    return client->Post("/__portal/edit/save", own, params);
-  }
-};
-
-}  // namespace
 
 TEST_CASE("the editor never takes a restricted mark away, and never writes what did not change", "[editor][serve]") {
   EditorSite e;
