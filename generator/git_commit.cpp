@@ -8,13 +8,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Library {
-  Library() { git_libgit2_init(); }
-  ~Library() { git_libgit2_shutdown(); }
-  Library(const Library&) = delete;
-  Library& operator=(const Library&) = delete;
-};
-
 std::string last_error(const std::string& what) {
   const git_error* e = git_error_last();
   return what + (e && e->message ? std::string(": ") + e->message : std::string());
@@ -29,6 +22,7 @@ std::string hex(const git_oid& oid) {
 }  // namespace
 
 std::string blob_id(std::string_view bytes) {
+  git::Library library;
   git_oid oid;
   if (git_odb_hash(&oid, bytes.data(), bytes.size(), GIT_OBJECT_BLOB) != 0) return {};
   return hex(oid);
@@ -82,12 +76,12 @@ Opened open_for_commit(const fs::path& source) {
 }  // namespace
 
 std::string commit_problem(const fs::path& source) {
-  Library library;
+  git::Library library;
   return open_for_commit(source).error;
 }
 
 CommitResult commit_files(const fs::path& source, const std::vector<std::string>& paths, const std::string& message) {
-  Library library;
+  git::Library library;
   Opened opened = open_for_commit(source);
   if (!opened.error.empty()) return {{}, opened.error};
   git::Repository& repo = opened.repo;

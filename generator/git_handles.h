@@ -7,6 +7,14 @@
 
 namespace portal::git {
 
+// Keeps libgit2 initialised while it lives (libgit2 counts its users).
+struct Library {
+  Library() { git_libgit2_init(); }
+  ~Library() { git_libgit2_shutdown(); }
+  Library(const Library&) = delete;
+  Library& operator=(const Library&) = delete;
+};
+
 template <class T, void (*Free)(T*)>
 struct Deleter {
   void operator()(T* p) const { Free(p); }

@@ -18,10 +18,10 @@ using git::Revwalk;
 using git::StatusList;
 using git::Tree;
 
-// Keeps libgit2 initialised while a history is read.
+// Keeps libgit2 initialised while a history is read, set to read as git does.
 struct Library {
+  git::Library initialised;
   Library() {
-    git_libgit2_init();
     // Read objects as git itself does: without hashing each again to verify
     // it (git leaves that to fsck), and keeping trees of any size in the
     // cache, since each tree is met twice (as a commit's, then as its
@@ -33,9 +33,6 @@ struct Library {
     git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, static_cast<std::size_t>(1) << 20);
     git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(4) << 20);
   }
-  ~Library() { git_libgit2_shutdown(); }
-  Library(const Library&) = delete;
-  Library& operator=(const Library&) = delete;
 };
 
 Date local_date(git_time_t seconds, int offset_minutes) {
