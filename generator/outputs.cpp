@@ -26,6 +26,13 @@ std::vector<const Document*> published(const Site& site, Kind kind) {
 
 std::string atom_time(const Date& d) { return d.iso() + "T00:00:00Z"; }
 
+// A feed entry's or calendar event's summary: where the record gives the
+// date less exactly than a feed or calendar needs, it says so first.
+std::string summary_with_date_note(const Date& d, const std::string& summary) {
+  const std::string note = d.precision_note();
+  return note.empty() ? summary : summary.empty() ? note : note + ". " + summary;
+}
+
 RenderedFile bulletin_feed(const Site& site) {
   auto bulletins = published(site, Kind::bulletin);
   std::stable_sort(bulletins.begin(), bulletins.end(),
@@ -47,9 +54,7 @@ RenderedFile bulletin_feed(const Site& site) {
     xml += "    <id>" + xml_escape(link) + "</id>\n";
     xml += "    <link rel=\"alternate\" type=\"text/html\" href=\"" + xml_escape(link) + "\"/>\n";
     xml += "    <updated>" + atom_time(*b->date) + "</updated>\n";
-    // Atom needs an exact time; a date the record gives less exactly says so in the summary.
-    const std::string note = b->date->precision_note();
-    const std::string summary = note.empty() ? b->summary : b->summary.empty() ? note : note + ". " + b->summary;
+    const std::string summary = summary_with_date_note(*b->date, b->summary);
     if (!summary.empty()) xml += "    <summary>" + xml_escape(summary) + "</summary>\n";
     xml += "  </entry>\n";
   }
@@ -157,9 +162,7 @@ std::string vevent(const Site& site, const History& history, const Document& e) 
   out += ics_line("SUMMARY:" + ics_text(e.title.value));
   if (!data.location.empty()) out += ics_line("LOCATION:" + ics_text(data.location));
   else if (data.online.value_or(false)) out += ics_line("LOCATION:Online");
-  // A date the record gives less exactly says so, before the summary.
-  const std::string note = data.start.value.precision_note();
-  const std::string description = note.empty() ? e.summary : e.summary.empty() ? note : note + ". " + e.summary;
+  const std::string description = summary_with_date_note(data.start.value, e.summary);
   if (!description.empty()) out += ics_line("DESCRIPTION:" + ics_text(description));
   out += ics_line("URL:" + absolute(site, e.url));
   out += ics_line("END:VEVENT");
