@@ -100,6 +100,15 @@ std::optional<Date> parse_iso_date(const std::string& s) {
   return date;
 }
 
+std::optional<int> parse_time_of_day(std::string_view s) {
+  if (s.size() != 5 || s[2] != ':') return std::nullopt;
+  for (std::size_t i : {0U, 1U, 3U, 4U})
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;
+  const int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
+  if (h > 23 || m > 59) return std::nullopt;
+  return h * 60 + m;
+}
+
 std::optional<Date> parse_approximate_date(const std::string& s) {
   if (s.starts_with("by ")) {
     auto d = parse_iso_date(s.substr(3));

@@ -4,6 +4,7 @@
 #include <compare>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace portal {
 
@@ -42,6 +43,8 @@ struct Date {
 
 // "2020-03-18" → Date; nullopt when it is not a real calendar date.
 std::optional<Date> parse_iso_date(const std::string& s);
+// "HH:MM" (24-hour clock) → minutes since midnight; nullopt otherwise.
+std::optional<int> parse_time_of_day(std::string_view s);
 // A date the record gives less exactly, written as a string in front matter:
 // "2024-06" (a month) or "by 2024-07-04" (on or before); nullopt otherwise.
 std::optional<Date> parse_approximate_date(const std::string& s);

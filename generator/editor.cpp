@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
 #include <random>
 
 #include <httplib.h>
@@ -259,13 +258,7 @@ std::string field_html(const FieldSpec& f, const FormValues& values, const InFor
                "</label>" + hint_html + error_html + "<textarea id=\"" + id + "\" name=\"" + id + "\" rows=\"4\"" + data +
                "strings\"" + described + ">\n" + html_escape(value) + "</textarea></div>";
       // The agreement in force on the document's date: its priorities and themes as boxes.
-      std::vector<std::string> chosen;
-      for (std::size_t at = 0; at < value.size();) {
-        const auto nl = value.find('\n', at);
-        chosen.push_back(value.substr(at, nl == std::string::npos ? std::string::npos : nl - at));
-        if (nl == std::string::npos) break;
-        at = nl + 1;
-      }
+      const std::vector<std::string> chosen = form_list(value);
       std::string others;
       for (const auto& c : chosen)
         if (std::none_of(in_force.choices.begin(), in_force.choices.end(), [&](const PriorityChoice& p) { return p.id == c; }))
@@ -458,21 +451,17 @@ void Editor::start_page(const httplib::Request& req, httplib::Response& res, con
     std::string path, title, date, state;
     Kind kind;
     bool draft;
+    std::string order;  // the date as ISO text, "" without one
   };
   std::vector<Row> rows;
   host_.with_site([&](Site* site, const Theme*, const History*) {
     if (!site) return;
     for (const auto& d : site->documents)
       rows.push_back({d.path, d.title.value.empty() ? d.path : d.title.value, d.date ? d.date->long_form() : "",
-                      state_of(*site, d), d.kind, d.draft});
+                      state_of(*site, d), d.kind, d.draft, d.date ? d.date->iso_datetime() : ""});
   });
-  // Newest first within a kind; a document without a date by its title.
-  std::map<std::string, std::string> sort_key;
-  host_.with_site([&](Site* site, const Theme*, const History*) {
-    if (site)
-      for (const auto& d : site->documents) sort_key[d.path] = d.date ? d.date->iso_datetime() : "";
-  });
-  std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) { return sort_key[a.path] > sort_key[b.path]; });
+  // Newest first within a kind; a document without a date in path order, after them.
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.order > b.order; });
 
   const std::string only = req.method == "GET" ? param(req, "list") : std::string();
   std::string main;
@@ -610,7 +599,6 @@ void Editor::edit_page(const std::string& path, httplib::Response& res) {
   std::optional<Kind> kind;
   std::string url, state, title;
   InForce in_force;
-  std::optional<Date> date;
   host_.with_site([&](Site* site, const Theme*, const History*) {
     if (!site) return;
     const auto it = site->by_path.find(path);
@@ -620,7 +608,6 @@ void Editor::edit_page(const std::string& path, httplib::Response& res) {
     url = d.url;
     state = state_of(*site, d);
     title = d.title.value;
-    date = d.date;
     in_force = priorities_in_force(*site, d.date);
   });
   if (!kind) {
@@ -830,7 +817,7 @@ void Editor::check(const httplib::Request& req, httplib::Response& res) {
       if (listed.items().size() < kListedProblems) listed.add(d);
     out.insert("diagnostics", diagnostics_json(listed, normal.value_or(text), body_first_line, false));
   });
-  reply_json(res, out.contains("error") ? 409 : 200, out);
+  reply_json(res, 200, out);
 }
 
 void Editor::save(const httplib::Request& req, httplib::Response& res, bool publish) {
@@ -864,15 +851,14 @@ void Editor::save(const httplib::Request& req, httplib::Response& res, bool publ
   const std::string message = text::trim(lf(param(req, "message")));
   if (publish) {
     if (!never.empty()) return reply_refusal(res, 422, "This document is " + never + ", so the site never publishes it.");
-    if (message.empty()) {
+    const char* wrong = message.empty() ? "Write what changed, in one line for the public"
+                        : text::find_code_point(message, [](std::uint32_t cp) { return text::is_control(cp) && cp != '\n'; }) ||
+                                  message.size() > 4096
+                            ? "Write what changed in plain words, without special characters"
+                            : nullptr;
+    if (wrong) {
       toml::table t;
-      t.insert("error", "Write what changed, in one line for the public");
-      t.insert("field", "message");
-      return reply_json(res, 422, t);
-    }
-    if (text::find_code_point(message, [](std::uint32_t cp) { return text::is_control(cp) && cp != '\n'; }) || message.size() > 4096) {
-      toml::table t;
-      t.insert("error", "Write what changed in plain words, without special characters");
+      t.insert("error", wrong);
       t.insert("field", "message");
       return reply_json(res, 422, t);
     }

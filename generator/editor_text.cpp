@@ -61,17 +61,16 @@ std::optional<Date> read_date(std::string_view value, bool time_allowed) {
   if (!day) return std::nullopt;
   if (t == std::string_view::npos) return day;
   if (!time_allowed) return std::nullopt;
-  const std::string_view time = value.substr(t + 1);
-  if (time.size() < 5 || time[2] != ':') return std::nullopt;
-  for (std::size_t i : {0U, 1U, 3U, 4U})
-    if (time[i] < '0' || time[i] > '9') return std::nullopt;
-  const int h = (time[0] - '0') * 10 + (time[1] - '0'), m = (time[3] - '0') * 10 + (time[4] - '0');
-  if (h > 23 || m > 59) return std::nullopt;
-  day->minutes = h * 60 + m;
+  // HH:MM, as a time input gives it (what follows, such as seconds, is not read).
+  const auto minutes = parse_time_of_day(value.substr(t + 1, 5));
+  if (!minutes) return std::nullopt;
+  day->minutes = *minutes;
   return day;
 }
 
-std::vector<std::string> lines_of(std::string_view value) {
+}  // namespace
+
+std::vector<std::string> form_list(std::string_view value) {
   std::vector<std::string> out;
   for (std::size_t at = 0; at <= value.size();) {
     const auto nl = value.find('\n', at);
@@ -83,29 +82,22 @@ std::vector<std::string> lines_of(std::string_view value) {
   return out;
 }
 
+namespace {
+
 // The value of a node as the form shows it.
-std::string form_value(const toml::node& n, FieldType type) {
+std::string form_value(const toml::node& n) {
   if (const auto* s = n.as_string()) return s->get();
   if (const auto* b = n.as_boolean()) return b->get() ? "true" : "";
   if (const auto* i = n.as_integer()) return std::to_string(i->get());
-  if (const auto* d = n.as_date()) {
-    const auto v = d->get();
-    return Date{static_cast<int>(v.year), static_cast<int>(v.month), static_cast<int>(v.day), std::nullopt}.iso();
-  }
-  if (const auto* dt = n.as_date_time()) {
-    const auto v = dt->get();
-    // The form's time of day has no seconds.
-    const Date d{static_cast<int>(v.date.year), static_cast<int>(v.date.month), static_cast<int>(v.date.day),
-                 static_cast<int>(v.time.hour) * 60 + static_cast<int>(v.time.minute)};
-    return d.iso_datetime().substr(0, 16);
-  }
+  if (const auto* d = n.as_date()) return date_of(d->get()).iso();
+  // The form's time of day has no seconds.
+  if (const auto* dt = n.as_date_time()) return date_of(dt->get()).iso_datetime().substr(0, 16);
   if (const auto* a = n.as_array()) {
     std::string out;
     for (const auto& e : *a)
       if (const auto* s = e.as_string()) out += (out.empty() ? "" : "\n") + s->get();
     return out;
   }
-  (void)type;
   std::ostringstream o;
   o << toml::toml_formatter{n, toml::format_flags::allow_unicode_strings};
   return o.str();
@@ -130,7 +122,7 @@ std::string literal(std::string_view value, FieldType type) {
     }
     case FieldType::strings: {
       std::string out = "[";
-      for (const auto& line : lines_of(value)) out += (out.size() > 1 ? ", " : "") + toml_quoted(line);
+      for (const auto& line : form_list(value)) out += (out.size() > 1 ? ", " : "") + toml_quoted(line);
       return out + "]";
     }
     default: return toml_quoted(value);
@@ -166,7 +158,7 @@ FormValues form_values(Kind kind, std::string_view text) {
   const auto parts = split(text, error);
   if (!parts) return out;
   for (const auto& spec : fields_of(kind))
-    if (const auto* n = parts->table.get(spec.key)) out[spec.key] = form_value(*n, spec.type);
+    if (const auto* n = parts->table.get(spec.key)) out[spec.key] = form_value(*n);
   return out;
 }
 
@@ -179,11 +171,11 @@ FrontMatterEdits form_edits(Kind kind, std::string_view text, const FormValues& 
     const auto v = values.find(spec.key);
     if (v == values.end()) continue;  // the form does not show it: left as it is
     const auto* n = parts->table.get(spec.key);
-    if (n && form_value(*n, spec.type) == v->second) continue;
+    if (n && form_value(*n) == v->second) continue;
     // A list is the same list in any order: the file's order is kept, new entries follow.
     if (n && spec.type == FieldType::strings) {
-      const auto had = lines_of(form_value(*n, spec.type));
-      auto wanted = lines_of(v->second);
+      const auto had = form_list(form_value(*n));
+      auto wanted = form_list(v->second);
       auto sorted_had = had, sorted_wanted = wanted;
       std::sort(sorted_had.begin(), sorted_had.end());
       std::sort(sorted_wanted.begin(), sorted_wanted.end());

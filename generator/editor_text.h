@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fields.h"
 #include "model.h"
@@ -20,6 +21,9 @@ namespace portal {
 // or "" for a box; YYYY-MM-DD, or YYYY-MM-DDTHH:MM for a time of day; a list
 // one entry a line.
 using FormValues = std::map<std::string, std::string>;
+
+// The entries of a list field as the form sends it: one a line, trimmed, the blank ones dropped.
+std::vector<std::string> form_list(std::string_view value);
 
 // Why a file of `kind` with this (normalised) text cannot be edited as a form,
 // in words for the person; empty when it can.

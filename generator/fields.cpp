@@ -21,6 +21,16 @@ const char* type_name(const toml::node& n) {
 }
 }  // namespace
 
+Date date_of(const toml::date& d) {
+  return {static_cast<int>(d.year), static_cast<int>(d.month), static_cast<int>(d.day), std::nullopt};
+}
+
+Date date_of(const toml::date_time& dt) {
+  Date d = date_of(dt.date);
+  d.minutes = static_cast<int>(dt.time.hour) * 60 + static_cast<int>(dt.time.minute);
+  return d;
+}
+
 FieldReader::FieldReader(const toml::table& table, std::string path, int first_line, const char* rule,
                          Diagnostics& diags, std::string context)
     : table_(&table), path_(std::move(path)), first_line_(first_line), rule_(rule), diags_(&diags),
@@ -131,11 +141,7 @@ std::optional<Located<Date>> FieldReader::date(const std::string& key, TimeOfDay
     return std::nullopt;
   }
   const Pos pos = key_pos(key);
-  if (const auto* d = node->as_date()) {
-    const auto v = d->get();
-    return Located<Date>{{static_cast<int>(v.year), static_cast<int>(v.month), static_cast<int>(v.day), std::nullopt},
-                         pos};
-  }
+  if (const auto* d = node->as_date()) return Located<Date>{date_of(d->get()), pos};
   if (const auto* dt = node->as_date_time()) {
     const auto v = dt->get();
     if (time == TimeOfDay::forbidden) {
@@ -148,9 +154,7 @@ std::optional<Located<Date>> FieldReader::date(const std::string& key, TimeOfDay
                     "drop the offset: write it like " + example);
       return std::nullopt;
     }
-    return Located<Date>{{static_cast<int>(v.date.year), static_cast<int>(v.date.month), static_cast<int>(v.date.day),
-                          static_cast<int>(v.time.hour) * 60 + static_cast<int>(v.time.minute)},
-                         pos};
+    return Located<Date>{date_of(v), pos};
   }
   if (const auto* s = node->as_string()) {
     // A date the record gives less exactly says so: "2024-06" (a month), "by 2024-07-04".

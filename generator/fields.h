@@ -35,6 +35,10 @@ struct FieldSpec {
 };
 using FieldSchema = std::vector<FieldSpec>;
 
+// A TOML date as the portal's; a date-time's seconds and offset are not kept.
+Date date_of(const toml::date& d);
+Date date_of(const toml::date_time& dt);
+
 class FieldReader {
  public:
   // `context` names the table in messages ("the front matter", "this [[items]] entry").

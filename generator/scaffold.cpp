@@ -67,12 +67,6 @@ std::optional<Date> date_option(const ScaffoldRequest& r, std::string& error) {
   return d;
 }
 
-bool is_time(const std::string& time) {
-  return time.size() == 5 && time[2] == ':' && std::isdigit(static_cast<unsigned char>(time[0])) &&
-         std::isdigit(static_cast<unsigned char>(time[1])) && std::isdigit(static_cast<unsigned char>(time[3])) &&
-         std::isdigit(static_cast<unsigned char>(time[4])) && std::stoi(time.substr(0, 2)) <= 23 &&
-         std::stoi(time.substr(3)) <= 59;
-}
 
 // A file name from a title: its letters and digits in lower case, the rest hyphens.
 std::string slug_from(const std::string& title) {
@@ -132,7 +126,7 @@ ScaffoldResult scaffold(const fs::path& source, const ScaffoldRequest& r) {
     if (!date) return {{}, error};
     std::string time = option(r, "--time");
     if (time.empty()) time = "10:00";
-    if (!is_time(time)) return {{}, "--time must be written HH:MM, e.g. 10:00, not \"" + time + "\""};
+    if (!parse_time_of_day(time)) return {{}, "--time must be written HH:MM, e.g. 10:00, not \"" + time + "\""};
     const std::string title = "Kent Community Safety Partnership, " + date->long_form();
     return create(source, fs::path("content/meetings") / date->iso() / "_index.md",
                   "+++\ntitle = " + toml_quoted(title) + "\ndate = " + date->iso() + "T" + time +
@@ -198,7 +192,7 @@ ScaffoldResult scaffold(const fs::path& source, const ScaffoldRequest& r) {
     while (name.size() > 1 && name.back() == '-') name.pop_back();
     if (!is_slug(name)) return {{}, "--name must be the event's file name in lower case with hyphens, e.g. dhr-learning-webinar"};
     const std::string time = option(r, "--time");
-    if (!time.empty() && !is_time(time)) return {{}, "--time must be written HH:MM, e.g. 10:00, not \"" + time + "\""};
+    if (!time.empty() && !parse_time_of_day(time)) return {{}, "--time must be written HH:MM, e.g. 10:00, not \"" + time + "\""};
     return create(source, fs::path("content/events") / (date->iso() + "-" + name + ".md"),
                   "+++\ntitle = " + toml_quoted(title) + "\nstart = " + date->iso() + (time.empty() ? "" : "T" + time + ":00") +
                       "\nlocation = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n+++\n" + kDraftNote);
