@@ -142,7 +142,7 @@ void check_dhrs(const Site& site, Diagnostics& diags) {
     if (!dhr->published) {
       diags.error(d.path, {1, 1}, "dhr-metadata", "the review has no `published` date",
                   "add published = YYYY-MM-DD, the date the executive summary was published");
-    } else if (site.today < dhr->published->value) {
+    } else if (site.today < dhr->published->value.last_possible()) {
       diags.error(d.path, dhr->published->pos, "dhr-metadata",
                   "`published` is " + dhr->published->value.long_form() + ", which is in the future",
                   "a review is listed only once it has been published: correct the date");

@@ -62,6 +62,14 @@ std::string Date::long_form() const {
   return day_month_year;
 }
 
+Date Date::last_possible() const {
+  if (precision != DatePrecision::month) return *this;
+  Date next{month == 12 ? year + 1 : year, month == 12 ? 1 : month + 1, 1, std::nullopt};
+  Date last = from_day_number(next.day_number() - 1);
+  last.precision = DatePrecision::month;
+  return last;
+}
+
 std::string Date::html_datetime() const {
   if (precision == DatePrecision::month) return iso().substr(0, 7);
   return iso_datetime();

@@ -36,6 +36,10 @@ struct Date {
   // For an HTML datetime attribute: iso_datetime(), or "2024-06" for a month.
   [[nodiscard]] std::string html_datetime() const;
   [[nodiscard]] bool exact() const { return precision == DatePrecision::day; }
+  // The last day the date may be: for a month, its last day; else the date.
+  // Whether a document is yet released, or an event still to come, is asked of it,
+  // so that a date known only to its month never counts as passed early.
+  [[nodiscard]] Date last_possible() const;
   // How the record dates it when it is not exact, for a calendar or feed:
   // "Date: June 2024 (the day is not recorded)"; "" when exact.
   [[nodiscard]] std::string precision_note() const;

@@ -199,7 +199,7 @@ std::vector<RenderedFile> render_outputs(const Site& site, const History& histor
   std::vector<const Document*> upcoming;
   for (const Document* e : events) {
     out.push_back({event_calendar_url(*e).substr(1), calendar(site, history, {e}, e->title.value, Subscription::none)});
-    if (site.today <= *e->date) upcoming.push_back(e);
+    if (site.today <= e->date->last_possible()) upcoming.push_back(e);
   }
   std::stable_sort(upcoming.begin(), upcoming.end(), [](const Document* a, const Document* b) { return *a->date < *b->date; });
   out.push_back({"events/upcoming.ics",

@@ -57,7 +57,7 @@ void PageBuilder::add_home_fields(map& ctx, const std::string& url) {
         next_meeting = &d;
       }
     }
-    if (d.kind == Kind::event && site_.today <= *d.date) events.push_back(&d);
+    if (d.kind == Kind::event && site_.today <= d.date->last_possible()) events.push_back(&d);
   }
   std::stable_sort(events.begin(), events.end(), [](const Document* a, const Document* b) { return *a->date < *b->date; });
   for (const Document* e : events) upcoming.push_back(entry(url, *e));
@@ -135,7 +135,7 @@ map PageBuilder::events_index() {
   std::vector<const Document*> upcoming, past;
   for (std::size_t i : site_.published_of(Kind::event)) {
     const Document& d = site_.documents[i];
-    (d.date && site_.today <= *d.date ? upcoming : past).push_back(&d);
+    (d.date && site_.today <= d.date->last_possible() ? upcoming : past).push_back(&d);
   }
   std::stable_sort(upcoming.begin(), upcoming.end(), [](const Document* a, const Document* b) { return *a->date < *b->date; });
   std::stable_sort(past.begin(), past.end(), [](const Document* a, const Document* b) { return *b->date < *a->date; });

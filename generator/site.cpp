@@ -193,7 +193,7 @@ std::string withheld_because(const Site& site, const Document& d, Drafts drafts)
     // Events and meetings are dated by when they take place, and are announced
     // beforehand; every other date says when a document is released.
     const bool announced = doc.kind == Kind::event || doc.kind == Kind::meeting;
-    if (!announced && doc.date && site.today < *doc.date) return "dated in the future (" + doc.date->long_form() + ")";
+    if (!announced && doc.date && site.today < doc.date->last_possible()) return "dated in the future (" + doc.date->long_form() + ")";
     return {};
   };
   std::string why = own(d);

@@ -2,6 +2,7 @@
 // search, calendars and charts, with every internal link resolving.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <regex>
 #include <set>
 
@@ -238,4 +239,28 @@ TEST_CASE("a date the record gives less exactly is shown so on its page, in list
     CHECK(contains(ics, "DESCRIPTION:Date: November 2999 (the day is not recorded). The partnership's annual "));
     CHECK(contains(ics, "DTSTART;VALUE=DATE:29991101\r\n"));
   }
+}
+
+TEST_CASE("a date known only to its month is not passed until the month is", "[features]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  replace_in(site / "content/bulletins/2024-06.md", "date = 2024-06-14", "date = \"2024-06\"");
+  replace_in(site / "content/events/information-session.md", "start = 2024-07-24T10:00:00\nend = 2024-07-24T12:30:00",
+             "start = \"2024-07\"");
+  auto build_on = [&](const char* day) {
+    ::setenv("PORTAL_TODAY", day, 1);
+    const fs::path out = tmp.path() / day;
+    const auto r = run({"build", "--source", site.string(), "--output", out.string(), "--quiet"});
+    ::unsetenv("PORTAL_TODAY");
+    REQUIRE(r.status == 0);
+    return read_pages(out);
+  };
+  // Mid-June: the June bulletin may not be out yet; mid-July: the July session may be still to come.
+  const auto june = build_on("2024-06-15");
+  CHECK(june.count("bulletins/2024-06/index.html") == 0);
+  const auto july = build_on("2024-07-15");
+  CHECK(july.count("bulletins/2024-06/index.html") == 1);
+  CHECK(contains(july.at("events/upcoming.ics"), "SUMMARY:Community Safety Information Session"));
+  const auto august = build_on("2024-08-01");
+  CHECK_FALSE(contains(august.at("events/upcoming.ics"), "SUMMARY:Community Safety Information Session"));
 }
