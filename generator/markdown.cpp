@@ -10,6 +10,7 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 
+#include "html_sanitize.h"
 #include "text.h"
 #include "urls.h"
 
@@ -79,8 +80,6 @@ void escape_raw_html(cmark_node* n) {
   cmark_node_free(n);
 }
 
-// The schemes cmark-gfm drops when raw HTML is not allowed, found as a
-// browser finds them (after spaces, tabs and line breaks are removed).
 // The section number a paragraph begins with ("3.5", "1.1."), without its
 // last dot, when it has one of two or more parts followed by a space.
 std::optional<std::string> paragraph_number(std::string_view t) {
@@ -103,6 +102,10 @@ std::optional<std::string> paragraph_number(std::string_view t) {
   return number;
 }
 
+// The schemes cmark-gfm drops when raw HTML is not allowed, found as a
+// browser finds them (after spaces, tabs and line breaks are removed).
+// Kept for Markdown links even though sanitise_html reads the page again:
+// a link so dropped keeps its text and an empty address, as without raw HTML.
 bool dangerous_url(std::string_view url, bool image) {
   const std::string scheme = effective_scheme(url);
   if (scheme == "javascript" || scheme == "vbscript" || scheme == "file") return true;
@@ -129,7 +132,11 @@ void add_header_scopes(std::string& html) {
 // Parses Markdown with the GFM extensions.
 std::pair<ParserPtr, NodePtr> parse(std::string_view markdown, int cmark_options) {
   ParserPtr parser(cmark_parser_new(cmark_options));
+  // Allowed raw HTML goes through sanitise_html, which drops a script or a
+  // style with what it holds; tagfilter would show it on the page as text.
+  const bool raw_html = (cmark_options & CMARK_OPT_UNSAFE) != 0;
   for (const char* name : {"table", "strikethrough", "autolink", "tagfilter"}) {
+    if (raw_html && std::string_view(name) == "tagfilter") continue;
     if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name))
       cmark_parser_attach_syntax_extension(parser.get(), ext);
   }
@@ -291,6 +298,11 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
   }
 
   out.html = take_string(cmark_render_html(doc.get(), cmark_options, extensions));
+  // cmark-gfm passes allowed raw HTML through as it was written, an opening
+  // tag, its text and its closing tag often in separate nodes: the whole body
+  // is parsed and written again through the allowlist. A body without raw
+  // HTML is only cmark-gfm's own markup, safe already, and is left as it is.
+  if (options.allow_raw_html && !raw_html.empty()) out.html = sanitise_html(out.html);
   add_header_scopes(out.html);
   // Each table sits in a region of its own, named by the heading of its
   // section, which scrolls when the table is wider than the page and which
