@@ -169,8 +169,9 @@ std::string sanitise_html(std::string_view html) {
   // parser adds no paragraph of its own around it.
   const std::string document = "<html><body>" + std::string(html) + "</body></html>";
   if (document.size() > static_cast<std::size_t>(INT_MAX)) return text::html_escape(html);
+  // The body is UTF-8 whatever a <meta charset> in it says; nothing is fetched.
   const int options = HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED |
-                      HTML_PARSE_NODEFDTD;
+                      HTML_PARSE_NODEFDTD | HTML_PARSE_IGNORE_ENC;
   const std::unique_ptr<xmlDoc, DocDeleter> doc(
       htmlReadMemory(document.data(), static_cast<int>(document.size()), nullptr, "UTF-8", options));
   // What the parser could not read is shown as text, never passed through.
