@@ -9,14 +9,17 @@
 namespace portal {
 
 std::optional<std::string> read_file(const std::filesystem::path& path) {
-  // Straight into a string of the file's size: no stream buffers between.
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
+  auto bytes = read_all(fd);
+  ::close(fd);
+  return bytes;
+}
+
+std::optional<std::string> read_all(int fd) {
+  // Straight into a string of the file's size: no stream buffers between.
   struct stat info {};
-  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-    ::close(fd);
-    return std::nullopt;
-  }
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) return std::nullopt;
   // One byte more than the size, so that the read meeting the end of the
   // file has room and nothing is moved; more if the file grows meanwhile.
   std::string bytes(static_cast<std::size_t>(info.st_size) + 1, '\0');
@@ -25,14 +28,10 @@ std::optional<std::string> read_file(const std::filesystem::path& path) {
     if (done == bytes.size()) bytes.resize(bytes.size() * 2);
     const ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      ::close(fd);
-      return std::nullopt;
-    }
+    if (n < 0) return std::nullopt;
     if (n == 0) break;
     done += static_cast<std::size_t>(n);
   }
-  ::close(fd);
   bytes.resize(done);
   return bytes;
 }

@@ -11,6 +11,10 @@ namespace portal {
 // The bytes of a file, or nullopt when it cannot be read.
 std::optional<std::string> read_file(const std::filesystem::path& path);
 
+// The bytes of the regular file open at `fd` (which stays open), or nullopt
+// when it is not a regular file or cannot be read.
+std::optional<std::string> read_all(int fd);
+
 // Writes all of `bytes` to the open descriptor `fd`, resuming after signals;
 // false (with errno set) when it cannot.
 bool write_all(int fd, std::string_view bytes);

@@ -1,5 +1,8 @@
 #include "git_commit.h"
 
+#include <sys/stat.h>
+
+#include "beneath.h"
 #include "git_handles.h"
 
 namespace portal {
@@ -73,6 +76,34 @@ Opened open_for_commit(const fs::path& source) {
   return o;
 }
 
+// A file to commit, read once through the held source folder (never through
+// a link): its blob, mode and the stat of the descriptor it was read from, so
+// the commit and the repository's index both record these very bytes.
+struct Staged {
+  std::string path;       // relative to the source folder
+  std::string repo_path;  // relative to the repository's working folder
+  git_index_entry entry{};
+};
+
+std::string stage(git_repository* repo, const SourceDir& source, Staged& staged) {
+  const BeneathFile file = read_beneath(source, staged.path);
+  if (!file.bytes) return file.error;
+  git_index_entry& e = staged.entry;
+  if (git_blob_create_from_buffer(&e.id, repo, file.bytes->data(), file.bytes->size()) != 0)
+    return last_error("cannot record " + staged.path);
+  const struct stat& info = file.info;
+  e.mode = (info.st_mode & S_IXUSR) != 0 ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
+  // As git itself records them, so `git status` sees the file unchanged.
+  e.ctime = {static_cast<std::int32_t>(info.st_ctim.tv_sec), static_cast<std::uint32_t>(info.st_ctim.tv_nsec)};
+  e.mtime = {static_cast<std::int32_t>(info.st_mtim.tv_sec), static_cast<std::uint32_t>(info.st_mtim.tv_nsec)};
+  e.dev = static_cast<std::uint32_t>(info.st_dev);
+  e.ino = static_cast<std::uint32_t>(info.st_ino);
+  e.uid = info.st_uid;
+  e.gid = info.st_gid;
+  e.file_size = static_cast<std::uint32_t>(file.bytes->size());
+  return {};
+}
+
 }  // namespace
 
 std::string commit_problem(const fs::path& source) {
@@ -105,16 +136,16 @@ CommitResult commit_files(const fs::path& source, const std::vector<std::string>
     git::Tree tree(tree_raw);
     if (git_index_read_tree(index.get(), tree.get()) != 0) return {{}, last_error("cannot read the last commit's files")};
   }
+  const SourceDir source_dir(source);
+  if (!source_dir) return {{}, source_dir.error()};
+  std::vector<Staged> staged;
   for (const auto& path : paths) {
-    const std::string repo_path = in_repo(path);
-    git_index_entry entry{};
-    if (git_blob_create_from_workdir(&entry.id, repo.get(), repo_path.c_str()) != 0)
-      return {{}, last_error("cannot read " + path)};
-    std::error_code ec;
-    const auto perms = fs::status(source / path, ec).permissions();
-    entry.mode = !ec && (perms & fs::perms::owner_exec) != fs::perms::none ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
-    entry.path = repo_path.c_str();
-    if (git_index_add(index.get(), &entry) != 0) return {{}, last_error("cannot add " + path)};
+    staged.push_back({path, in_repo(path), {}});
+    if (auto problem = stage(repo.get(), source_dir, staged.back()); !problem.empty()) return {{}, problem};
+  }
+  for (auto& s : staged) {
+    s.entry.path = s.repo_path.c_str();
+    if (git_index_add(index.get(), &s.entry) != 0) return {{}, last_error("cannot add " + s.path)};
   }
   git_oid tree_oid;
   if (git_index_write_tree_to(&tree_oid, index.get(), repo.get()) != 0) return {{}, last_error("cannot write the files")};
@@ -133,8 +164,8 @@ CommitResult commit_files(const fs::path& source, const std::vector<std::string>
   git_index* repo_index_raw = nullptr;
   if (git_repository_index(&repo_index_raw, repo.get()) != 0) return {{}, last_error("cannot read the repository's index")};
   git::Index repo_index(repo_index_raw);
-  for (const auto& path : paths)
-    if (git_index_add_bypath(repo_index.get(), in_repo(path).c_str()) != 0) return {{}, last_error("cannot add " + path)};
+  for (const auto& s : staged)
+    if (git_index_add(repo_index.get(), &s.entry) != 0) return {{}, last_error("cannot add " + s.path)};
   if (git_index_write(repo_index.get()) != 0)
     return {{}, last_error("the repository's index cannot be written (is another git command running?)")};
 

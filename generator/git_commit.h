@@ -24,7 +24,9 @@ std::string commit_problem(const std::filesystem::path& source);
 // Commits `paths` (relative to `source`, which is in a git work tree) as they
 // are in the work tree, and nothing else: the new commit's tree is its
 // parent's with those files alone changed, whatever else is changed or staged.
-// The index records them as committed. Never pushes.
+// Each file is read once, through the held source folder and never through a
+// symbolic link (a linked file or folder is refused, naming it); the commit and
+// the index record those very bytes. Never pushes.
 CommitResult commit_files(const std::filesystem::path& source, const std::vector<std::string>& paths,
                           const std::string& message);
 

@@ -4,7 +4,7 @@
 #include <cctype>
 #include <cstdio>
 
-
+#include "beneath.h"
 #include "editor_text.h"
 #include "front_matter.h"
 #include "model.h"
@@ -42,20 +42,18 @@ std::string option(const ScaffoldRequest& r, const std::string& name) {
   return it == r.options.end() ? std::string() : it->second;
 }
 
-// Writes `text` to source/relative only if no such file exists.
-ScaffoldResult create(const fs::path& source, const fs::path& relative, const std::string& text) {
-  const fs::path target = source / relative;
-  std::error_code ec;
-  if (fs::exists(target, ec))
-    return {{}, relative.generic_string() + " already exists; it was left as it is (choose another date or name)"};
-  fs::create_directories(target.parent_path(), ec);
-  if (ec) return {{}, "cannot create " + target.parent_path().string() + ": " + ec.message()};
-  // "x": fail rather than replace a file that appeared in the meantime.
-  FILE* f = std::fopen(target.c_str(), "wx");
-  if (!f) return {{}, relative.generic_string() + " could not be created; it was left as it is"};
-  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  const bool closed = std::fclose(f) == 0;
-  if (!ok || !closed) return {{}, "could not write " + relative.generic_string()};
+// Writes `text` to source/relative only if no such file exists, never
+// following a link in the site's folder (a linked content/events would lead
+// the new file outside the site).
+ScaffoldResult create(const SourceDir& source, const fs::path& relative, const std::string& text) {
+  const std::string path = relative.generic_string();
+  const BeneathFile existing = read_beneath(source, path);
+  if (existing.bytes) return {{}, path + " already exists; it was left as it is (choose another date or name)"};
+  if (!existing.missing) return {{}, existing.error};
+  if (auto problem = make_folders_beneath(source, relative.parent_path().generic_string()); !problem.empty())
+    return {{}, problem};
+  // IfExists::refuse: fail rather than replace a file that appeared in the meantime.
+  if (auto problem = write_beneath_atomically(source, path, text, IfExists::refuse); !problem.empty()) return {{}, problem};
   return {relative, {}};
 }
 
@@ -88,15 +86,15 @@ std::string title_from(const std::string& slug) {
   return t;
 }
 
-// The codes of a meeting's agenda, read as the site loader reads them.
-std::vector<std::string> agenda_codes(const fs::path& source, const std::string& meeting) {
-  const std::string path = "content/meetings/" + meeting + "/_index.md";
+// The codes of the agenda in a meeting's _index.md (`raw`, at `path`), read as the site loader reads them.
+std::vector<std::string> agenda_codes(const std::string& raw, const std::string& path) {
   Diagnostics ignored;
   std::vector<std::string> codes;
-  const auto file = read_source(source / path, path, ignored);
-  if (!file) return codes;
-  const FrontMatter& fm = file->front_matter;
-  const Document d = read_document(Kind::meeting, fm.table, fm.table_first_line, path, ignored);
+  const auto text = normalise_source(raw, path, "front-matter", ignored);
+  if (!text) return codes;
+  const auto fm = parse_front_matter(*text, path, ignored);
+  if (!fm) return codes;
+  const Document d = read_document(Kind::meeting, fm->table, fm->table_first_line, path, ignored);
   for (const auto& item : d.as<MeetingData>()->items)
     if (item.code) codes.push_back(item.code->value);
   return codes;
@@ -109,6 +107,12 @@ const char* kDraftNote =
 }  // namespace
 
 ScaffoldResult scaffold(const fs::path& source, const ScaffoldRequest& r) {
+  const SourceDir dir(source);
+  if (!dir) return {{}, dir.error()};
+  return scaffold(dir, r);
+}
+
+ScaffoldResult scaffold(const SourceDir& source, const ScaffoldRequest& r) {
   std::string error;
   if (r.kind == "bulletin") {
     const auto date = date_option(r, error);
@@ -142,13 +146,16 @@ ScaffoldResult scaffold(const fs::path& source, const ScaffoldRequest& r) {
     const std::string meeting = option(r, "--meeting");
     const std::string name = option(r, "--name");
     if (!parse_iso_date(meeting)) return {{}, "--meeting must name a meeting by its date, YYYY-MM-DD"};
-    if (!fs::exists(source / "content/meetings" / meeting / "_index.md"))
+    const std::string index = "content/meetings/" + meeting + "/_index.md";
+    const BeneathFile agenda = read_beneath(source, index);
+    if (agenda.missing)
       return {{}, "there is no meeting " + meeting + "; create it first with: portal new meeting --date " + meeting};
+    if (!agenda.bytes) return {{}, agenda.error};
     if (!is_slug(name) || name == "notes")
       return {{}, "--name must be the paper's file name in lower case with hyphens, e.g. b1-csa-update"};
     const std::string item = option(r, "--item");
     if (!item.empty()) {
-      const auto codes = agenda_codes(source, meeting);
+      const auto codes = agenda_codes(*agenda.bytes, index);
       if (std::find(codes.begin(), codes.end(), item) == codes.end()) {
         std::string known;
         for (const auto& c : codes) known += (known.empty() ? "" : ", ") + c;

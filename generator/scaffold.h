@@ -12,6 +12,8 @@
 
 namespace portal {
 
+class SourceDir;
+
 struct ScaffoldRequest {
   std::string kind;                           // bulletin, event, meeting, paper, dhr, page
   std::map<std::string, std::string> options;  // --date, --time, --meeting, --name, --item, --title, --pseudonym, --year
@@ -26,6 +28,9 @@ struct ScaffoldResult {
 // The options each kind takes, for the command line's usage text and checks.
 const std::map<std::string, std::vector<std::string>>& scaffold_options();
 
+// Writes the new document beneath `source`, never following a link in it.
 ScaffoldResult scaffold(const std::filesystem::path& source, const ScaffoldRequest& request);
+// The same in a source folder already held open (the editor's).
+ScaffoldResult scaffold(const SourceDir& source, const ScaffoldRequest& request);
 
 }  // namespace portal

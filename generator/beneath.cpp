@@ -1,0 +1,247 @@
+#include "beneath.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <random>
+#include <utility>
+#include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "files.h"
+
+namespace portal {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A descriptor, closed when it goes.
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  Fd& operator=(Fd&& other) noexcept {
+    std::swap(fd_, other.fd_);
+    return *this;
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  explicit operator bool() const { return fd_ >= 0; }
+  [[nodiscard]] int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
+
+ private:
+  int fd_ = -1;
+};
+
+// O_NOFOLLOW: a link, even one put there a moment ago, is refused, never followed.
+constexpr int kFolderFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+constexpr int kFileFlags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+
+std::string link_message(const std::string& shown, const char* what) {
+  return shown + " is a symbolic link; the portal does not follow links inside the site's folder: replace it with a real " +
+         what;
+}
+
+// Why `name` in the open folder `parent` (shown as `shown`) could not be opened as a `what`.
+struct Problem {
+  std::string text;
+  bool missing = false;
+};
+
+Problem why_not(int parent, const std::string& name, const std::string& shown, const char* what, int error) {
+  if (error == ENOENT) return {"there is no " + std::string(what) + " " + shown, true};
+  struct stat st {};
+  if (::fstatat(parent, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+    if (S_ISLNK(st.st_mode)) return {link_message(shown, what)};
+    if (std::strcmp(what, "folder") == 0 && !S_ISDIR(st.st_mode)) return {shown + " is a file, not a folder"};
+    if (std::strcmp(what, "file") == 0 && !S_ISREG(st.st_mode)) return {shown + " is not a file"};
+  }
+  return {"cannot open " + shown + ": " + std::strerror(error)};
+}
+
+// The components of a path beneath_path_problem() accepted.
+std::vector<std::string> components(std::string_view relative) {
+  std::vector<std::string> parts;
+  for (std::size_t from = 0; from <= relative.size();) {
+    const auto slash = std::min(relative.find('/', from), relative.size());
+    parts.emplace_back(relative.substr(from, slash - from));
+    from = slash + 1;
+  }
+  return parts;
+}
+
+std::string shown_path(const std::vector<std::string>& parts, std::size_t count) {
+  std::string shown;
+  for (std::size_t i = 0; i < count; ++i) shown += (i ? "/" : "") + parts[i];
+  return shown;
+}
+
+// The folder made of the first `count` components, opened one at a time from
+// the held source folder; made when missing if `create`.
+struct Folder {
+  Fd fd;
+  Problem problem;
+};
+
+Folder open_folder(const SourceDir& source, const std::vector<std::string>& parts, std::size_t count, bool create) {
+  Fd at(::fcntl(source.fd(), F_DUPFD_CLOEXEC, 0));
+  if (!at) return {{}, {"cannot open the site's folder: " + std::string(std::strerror(errno))}};
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::string& name = parts[i];
+    int fd = ::openat(at.get(), name.c_str(), kFolderFlags);
+    if (fd < 0 && errno == ENOENT && create) {
+      if (::mkdirat(at.get(), name.c_str(), 0777) != 0 && errno != EEXIST)
+        return {{}, {"cannot make the folder " + shown_path(parts, i + 1) + ": " + std::strerror(errno)}};
+      ::fsync(at.get());  // the new folder's name is kept
+      fd = ::openat(at.get(), name.c_str(), kFolderFlags);
+    }
+    if (fd < 0) return {{}, why_not(at.get(), name, shown_path(parts, i + 1), "folder", errno)};
+    at = Fd(fd);
+  }
+  return {std::move(at), {}};
+}
+
+// A new temporary file beside `name` in the open folder `parent`.
+struct Temp {
+  Fd fd;
+  std::string name;
+};
+
+Temp make_temp(int parent, const std::string& name) {
+  std::random_device random;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    char suffix[32];
+    std::snprintf(suffix, sizeof suffix, ".portal-%08x%08x", random(), random());
+    // Hidden, and short enough for any file name's limit.
+    std::string temp = "." + name.substr(0, 200) + suffix;
+    const int fd = ::openat(parent, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd >= 0) return {Fd(fd), std::move(temp)};
+    if (errno != EEXIST) break;
+  }
+  return {};
+}
+
+// Puts the written temporary file in `name`'s place within `parent`; errno on failure.
+bool put_in_place(int parent, const std::string& temp, const std::string& name, IfExists if_exists) {
+  if (if_exists == IfExists::replace) return ::renameat(parent, temp.c_str(), parent, name.c_str()) == 0;
+  // A link fails if the name exists, so a file that appeared meanwhile is never replaced.
+  if (::linkat(parent, temp.c_str(), parent, name.c_str(), 0) != 0) return false;
+  ::unlinkat(parent, temp.c_str(), 0);
+  return true;
+}
+
+std::string already_exists(const std::string& shown) { return shown + " already exists; it was left as it is"; }
+
+}  // namespace
+
+SourceDir::SourceDir(const fs::path& source) : path_(source) {
+  fd_ = ::open(source.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd_ < 0) error_ = "cannot open the site's folder " + source.string() + ": " + std::strerror(errno);
+}
+
+SourceDir::~SourceDir() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+SourceDir::SourceDir(SourceDir&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), error_(std::move(other.error_)), path_(std::move(other.path_)) {}
+
+SourceDir& SourceDir::operator=(SourceDir&& other) noexcept {
+  std::swap(fd_, other.fd_);
+  std::swap(error_, other.error_);
+  std::swap(path_, other.path_);
+  return *this;
+}
+
+std::string beneath_path_problem(std::string_view relative) {
+  if (relative.empty()) return "no file was named";
+  if (relative.find('\0') != std::string_view::npos) return "the path holds a character no file's name has";
+  if (relative.front() == '/') return std::string(relative) + " is not a path inside the site's folder";
+  for (const auto& part : components(relative))
+    if (part.empty() || part == "." || part == "..")
+      return std::string(relative) + " is not a plain path inside the site's folder (it has an empty, \".\" or \"..\" part)";
+  return {};
+}
+
+BeneathFile read_beneath(const SourceDir& source, std::string_view relative) {
+  BeneathFile out;
+  out.error = beneath_path_problem(relative);
+  if (!out.error.empty()) return out;
+  const std::string shown(relative);
+  const auto parts = components(relative);
+  Folder parent = open_folder(source, parts, parts.size() - 1, false);
+  if (!parent.fd) {
+    out.missing = parent.problem.missing;
+    out.error = out.missing ? "there is no file " + shown : parent.problem.text;
+    return out;
+  }
+  const Fd file(::openat(parent.fd.get(), parts.back().c_str(), kFileFlags));
+  if (!file) {
+    const Problem problem = why_not(parent.fd.get(), parts.back(), shown, "file", errno);
+    out.missing = problem.missing;
+    out.error = problem.text;
+    return out;
+  }
+  if (::fstat(file.get(), &out.info) != 0 || !S_ISREG(out.info.st_mode)) {
+    out.error = shown + " is not a file";
+    return out;
+  }
+  out.bytes = read_all(file.get());
+  if (!out.bytes) out.error = "cannot read " + shown + ": " + std::strerror(errno);
+  return out;
+}
+
+std::string write_beneath_atomically(const SourceDir& source, std::string_view relative, std::string_view bytes,
+                                     IfExists if_exists) {
+  if (auto problem = beneath_path_problem(relative); !problem.empty()) return problem;
+  const std::string shown(relative);
+  const auto parts = components(relative);
+  const Folder parent = open_folder(source, parts, parts.size() - 1, false);
+  if (!parent.fd) return "cannot save " + shown + ": " + parent.problem.text;
+  const int dir = parent.fd.get();
+  const std::string& name = parts.back();
+  struct stat old {};
+  const bool exists = ::fstatat(dir, name.c_str(), &old, AT_SYMLINK_NOFOLLOW) == 0;
+  if (!exists && errno != ENOENT) return "cannot save " + shown + ": " + std::strerror(errno);
+  if (exists && S_ISLNK(old.st_mode)) return link_message(shown, "file");
+  if (exists && !S_ISREG(old.st_mode)) return shown + " is not a file, so nothing was written to it";
+  if (exists && if_exists == IfExists::refuse) return already_exists(shown);
+
+  Temp temp = make_temp(dir, name);
+  if (!temp.fd) return "cannot write in the folder of " + shown + ": " + std::strerror(errno);
+  if (exists) ::fchmod(temp.fd.get(), old.st_mode & 07777);  // a save keeps the file's permissions
+  bool ok = write_all(temp.fd.get(), bytes) && ::fsync(temp.fd.get()) == 0;
+  int error = errno;
+  if (::close(temp.fd.release()) != 0 && ok) {
+    ok = false;
+    error = errno;
+  }
+  if (ok && !put_in_place(dir, temp.name, name, if_exists)) {
+    ok = false;
+    error = errno;
+  }
+  if (!ok) {
+    ::unlinkat(dir, temp.name.c_str(), 0);
+    return error == EEXIST ? already_exists(shown) : "cannot save " + shown + ": " + std::strerror(error);
+  }
+  ::fsync(dir);  // the new name is kept
+  return {};
+}
+
+std::string make_folders_beneath(const SourceDir& source, std::string_view relative) {
+  if (auto problem = beneath_path_problem(relative); !problem.empty()) return problem;
+  const auto parts = components(relative);
+  const Folder folder = open_folder(source, parts, parts.size(), true);
+  return folder.fd ? std::string() : folder.problem.text;
+}
+
+}  // namespace portal
