@@ -41,13 +41,16 @@ struct Head {
   std::size_t content_length = 0;
   bool chunked = false, expect_continue = false;
   std::size_t ranges = 0;
-  std::string forward;  // the head as httplib gets it
+  std::optional<std::string> host;
+  std::string origin, fetch_site, secret;  // Origin, Sec-Fetch-Site, X-Portal-Secret
+  std::string forward;                     // the head as httplib gets it
 };
 
 struct Refusal {
   int status;
   const char* reason;
   std::string why;
+  std::string extra = {};  // header lines
 };
 
 bool is_token(std::string_view s) {
@@ -56,26 +59,111 @@ bool is_token(std::string_view s) {
   });
 }
 
-// A whole head, through its blank line; a refusal when the preview will not take it.
+// Where the head ends (past its blank line), as far as `in` shows it: 0 while it is not whole.
+struct HeadScan {
+  std::size_t end = 0;
+  bool fault = false;
+};
+
+// httplib ends a line at LF alone, the gate at CR LF: a head in which they
+// could differ (a CR or LF that is not one pair), or with a NUL or another
+// control character, is refused as the byte arrives. Scans on from `scanned`.
+HeadScan scan_head(std::string_view in, std::size_t& scanned) {
+  for (std::size_t i = scanned; i < in.size(); ++i) {
+    const auto b = static_cast<unsigned char>(in[i]);
+    if (b == '\r') {
+      if (i + 1 == in.size()) {
+        scanned = i;  // its LF may be on its way
+        return {};
+      }
+      if (in[++i] != '\n') return {0, true};
+      if (i >= 3 && in.substr(i - 3, 4) == "\r\n\r\n") return {i + 1, false};
+    } else if (b == '\n' || b == 0x7f || (b < 0x20 && b != '\t')) {
+      return {0, true};
+    }
+  }
+  scanned = in.size();
+  return {};
+}
+
+// The value of the first `name`= in a query ("" when there is none).
+std::string query_value(std::string_view query, std::string_view name) {
+  for (std::size_t at = 0; at <= query.size();) {
+    const auto amp = std::min(query.find('&', at), query.size());
+    const std::string_view part = query.substr(at, amp - at);
+    if (part.size() > name.size() && part.starts_with(name) && part[name.size()] == '=')
+      return std::string(part.substr(name.size() + 1));
+    at = amp + 1;
+  }
+  return {};
+}
+
+// Compares in a time that does not depend on where they differ.
+bool same_secret(std::string_view a, std::string_view b) {
+  if (a.size() != b.size() || a.empty()) return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+std::optional<Refusal> parse_request_line(std::string_view line, Head& h) {
+  const Refusal bad{400, "Bad Request", "the request line is not METHOD /PATH HTTP/1.1"};
+  const auto sp1 = line.find(' ');
+  const auto sp2 = line.rfind(' ');
+  if (sp1 == std::string_view::npos || sp2 == sp1 || line.find(' ', sp1 + 1) != sp2) return bad;
+  h.method = std::string(line.substr(0, sp1));
+  const std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+  const std::string_view version = line.substr(sp2 + 1);
+  if (!is_token(h.method) || !target.starts_with('/') || version.size() != 8 || !version.starts_with("HTTP/1."))
+    return bad;
+  const auto question = target.find('?');
+  h.path = std::string(target.substr(0, question));
+  if (question != std::string_view::npos) h.query = std::string(target.substr(question + 1));
+  return {};
+}
+
+// Headers that must come once: given twice, httplib would read the first and the gate might read another.
+bool is_single(std::string_view name) {
+  static constexpr std::string_view kOnce[] = {"content-length", "host", "range", "origin", "sec-fetch-site", "x-portal-secret"};
+  return std::find(std::begin(kOnce), std::end(kOnce), name) != std::end(kOnce);
+}
+
+// Takes one header into `h`; false when it is to be left out of what httplib gets.
+std::variant<bool, Refusal> take_header(const std::string& name, const std::string& value, Head& h) {
+  std::string* const field = name == "host"              ? &h.host.emplace()
+                             : name == "origin"          ? &h.origin
+                             : name == "sec-fetch-site"  ? &h.fetch_site
+                             : name == "x-portal-secret" ? &h.secret
+                                                         : nullptr;
+  if (name == "content-length") {
+    if (value.empty() || value.size() > 12 || !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return Refusal{400, "Bad Request", "the Content-Length is not one number"};
+    h.content_length = std::stoull(value);
+  } else if (name == "transfer-encoding") {
+    h.chunked = true;
+  } else if (name == "expect") {
+    h.expect_continue = text::to_lower_ascii(value) == "100-continue";
+    return false;  // the gate has the whole body before httplib sees the request
+  } else if (name == "range") {
+    h.ranges = 1 + static_cast<std::size_t>(std::count(value.begin(), value.end(), ','));
+  } else if (field) {
+    *field = value;
+  }
+  // httplib answers each request on a connection of its own.
+  return !(name == "connection" || name == "keep-alive" || name == "proxy-connection" || name == "upgrade" || name == "te");
+}
+
+// A whole head, through its blank line (every line ends with CR LF: scan_head saw to it);
+// a refusal when the preview will not take it.
 std::variant<Head, Refusal> parse_head(std::string_view head, const GateLimits& limits) {
   Head h;
   const auto line_end = head.find("\r\n");
   const std::string_view request_line = head.substr(0, line_end);
-  const auto sp1 = request_line.find(' ');
-  const auto sp2 = request_line.rfind(' ');
-  if (sp1 == std::string_view::npos || sp2 == sp1) return Refusal{400, "Bad Request", "the request line is not METHOD /PATH HTTP/1.1"};
-  h.method = std::string(request_line.substr(0, sp1));
-  const std::string_view target = request_line.substr(sp1 + 1, sp2 - sp1 - 1);
-  const std::string_view version = request_line.substr(sp2 + 1);
-  if (!is_token(h.method) || !target.starts_with('/') || version.size() != 8 || !version.starts_with("HTTP/1."))
-    return Refusal{400, "Bad Request", "the request line is not METHOD /PATH HTTP/1.1"};
-  const auto question = target.find('?');
-  h.path = std::string(target.substr(0, question));
-  if (question != std::string_view::npos) h.query = std::string(target.substr(question + 1));
+  if (auto bad = parse_request_line(request_line, h)) return *bad;
   std::string forward(request_line);
   forward += "\r\n";
   std::size_t count = 0;
-  bool has_length = false;
+  std::vector<std::string> seen;
   for (std::size_t at = line_end + 2; at < head.size();) {
     const auto end = head.find("\r\n", at);
     if (end == at || end == std::string_view::npos) break;  // the blank line
@@ -84,28 +172,20 @@ std::variant<Head, Refusal> parse_head(std::string_view head, const GateLimits& 
     if (++count > limits.headers)
       return Refusal{431, "Request Header Fields Too Large",
                      "the request has more than " + std::to_string(limits.headers) + " header lines"};
+    if (line.starts_with(' ') || line.starts_with('\t'))
+      return Refusal{400, "Bad Request", "a header line is folded onto the next: send each header on one line"};
     const auto colon = line.find(':');
     if (colon == std::string_view::npos || !is_token(line.substr(0, colon)))
       return Refusal{400, "Bad Request", "a header line is not NAME: VALUE"};
-    const std::string name = text::to_lower_ascii(line.substr(0, colon));
-    const std::string value = text::trim(line.substr(colon + 1));
-    if (name == "content-length") {
-      if (has_length || value.empty() || value.size() > 12 ||
-          !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
-        return Refusal{400, "Bad Request", "the Content-Length is not one number"};
-      has_length = true;
-      h.content_length = std::stoull(value);
-    } else if (name == "transfer-encoding") {
-      h.chunked = true;
-    } else if (name == "expect") {
-      h.expect_continue = text::to_lower_ascii(value) == "100-continue";
-      continue;  // the gate has the whole body before httplib sees the request
-    } else if (name == "range") {
-      h.ranges = 1 + static_cast<std::size_t>(std::count(value.begin(), value.end(), ','));
+    std::string name = text::to_lower_ascii(line.substr(0, colon));
+    if (is_single(name)) {
+      if (std::find(seen.begin(), seen.end(), name) != seen.end())
+        return Refusal{400, "Bad Request", "the request has more than one " + std::string(line.substr(0, colon)) + " header"};
+      seen.push_back(name);
     }
-    // httplib answers each request on a connection of its own.
-    if (name == "connection" || name == "keep-alive" || name == "proxy-connection" || name == "upgrade" || name == "te")
-      continue;
+    auto taken = take_header(name, text::trim(line.substr(colon + 1)), h);
+    if (const auto* refusal = std::get_if<Refusal>(&taken)) return *refusal;
+    if (!std::get<bool>(taken)) continue;
     forward.append(line);
     forward += "\r\n";
   }
@@ -129,21 +209,25 @@ struct Connection {
   std::uint64_t since = 0;
   Clock::time_point deadline;
   std::size_t dropped = 0;  // bytes read and dropped after the request
+  std::size_t scanned = 0;  // of the head, by scan_head
+  std::size_t reserved = 0;  // the head and its whole body, from when the head is taken until it is forwarded
+  std::size_t held = 0;      // as counted in the gate's total
   std::uint32_t events = 0, upstream_events = 0;  // registered with epoll (0: not registered)
 };
 
 class Loop {
  public:
-  Loop(const GateRoutes& routes, const GateLimits& limits, int listen_fd, int wake_fd,
-       const std::atomic<std::uint64_t>& version, const std::atomic<bool>& stopping)
-      : routes_(routes), limits_(limits), listen_fd_(listen_fd), wake_fd_(wake_fd), version_(version),
-        stopping_(stopping) {}
+  Loop(const GateRoutes& routes, const GateLimits& limits, int listen_fd, int wake_fd, int port,
+       const std::atomic<std::uint64_t>& version, const std::atomic<bool>& stopping, std::atomic<std::size_t>& buffered)
+      : routes_(routes), limits_(limits), listen_fd_(listen_fd), wake_fd_(wake_fd), port_(port), version_(version),
+        stopping_(stopping), buffered_(buffered) {}
   ~Loop() {
     for (auto& [id, c] : connections_) {
       if (c.fd >= 0) ::close(c.fd);
       if (c.upstream >= 0) ::close(c.upstream);
     }
     if (epoll_ >= 0) ::close(epoll_);
+    buffered_.store(0);
   }
   Loop(const Loop&) = delete;
   Loop& operator=(const Loop&) = delete;
@@ -159,6 +243,11 @@ class Loop {
   void on_client(std::uint64_t id, Connection& c, std::uint32_t events);
   void on_upstream(std::uint64_t id, Connection& c, std::uint32_t events);
   void read_request(std::uint64_t id, Connection& c);
+  bool take_head(Connection& c, std::size_t end);
+  [[nodiscard]] std::optional<Refusal> admit(const Head& head, std::size_t head_size, const Connection& c) const;
+  [[nodiscard]] std::optional<Refusal> check_host(const Head& head) const;
+  [[nodiscard]] std::optional<Refusal> check_change(const Head& head) const;
+  void settle(Connection& c);
   void dispatch(std::uint64_t id, Connection& c);
   bool start_forwarding(Connection& c);
   void refuse(Connection& c, int status, const char* reason, const std::string& why, const std::string& extra = {});
@@ -172,9 +261,10 @@ class Loop {
 
   const GateRoutes& routes_;
   const GateLimits& limits_;
-  int listen_fd_, wake_fd_;
+  int listen_fd_, wake_fd_, port_;
   const std::atomic<std::uint64_t>& version_;
   const std::atomic<bool>& stopping_;
+  std::atomic<std::size_t>& buffered_;  // the sum of every connection's `held`; only this thread changes it
   int epoll_ = -1;
   std::map<std::uint64_t, Connection> connections_;
   std::uint64_t next_id_ = 0;
@@ -236,6 +326,7 @@ int Loop::timeout_ms() const {
 }
 
 void Loop::watch(std::uint64_t id, Connection& c) {
+  settle(c);
   // The client: its request while reading, its leaving at any time, room to write while an answer waits.
   std::uint32_t want = EPOLLIN | EPOLLRDHUP;
   if (c.out_sent < c.out.size()) want |= EPOLLOUT;
@@ -288,6 +379,8 @@ void Loop::accept_all() {
 void Loop::refuse(Connection& c, int status, const char* reason, const std::string& why, const std::string& extra) {
   c.out = plain_answer(status, reason, why + "\n", extra);
   c.out_sent = 0;
+  std::string().swap(c.in);  // nothing more of the request is kept
+  c.reserved = 0;
   c.state = Connection::State::answering;
   c.deadline = Clock::now() + limits_.stalled;
 }
@@ -335,44 +428,23 @@ void Loop::read_request(std::uint64_t id, Connection& c) {
     }
     c.in.append(buffer, static_cast<std::size_t>(n));
     if (!c.head) {
+      const HeadScan scan = scan_head(c.in, c.scanned);
       const auto first_line = c.in.find("\r\n");
-      if ((first_line == std::string::npos ? c.in.size() : first_line) > limits_.request_line) {
-        refuse(c, 414, "URI Too Long", "the request line is longer than " + std::to_string(limits_.request_line) + " bytes");
-        write_client(c);
-        return;
-      }
-      const auto end = c.in.find("\r\n\r\n");
-      if ((end == std::string::npos ? c.in.size() : end + 4) > limits_.head) {
-        refuse(c, 431, "Request Header Fields Too Large",
-               "the request's headers are longer than " + std::to_string(limits_.head) + " bytes");
-        write_client(c);
-        return;
-      }
-      if (end == std::string::npos) continue;
-      auto parsed = parse_head(std::string_view(c.in).substr(0, end + 4), limits_);
-      if (const auto* refusal = std::get_if<Refusal>(&parsed)) {
+      std::optional<Refusal> refusal;
+      if (scan.fault)
+        refusal = Refusal{400, "Bad Request", "the request's head holds a control character, or a line break that is not CR LF"};
+      else if ((first_line == std::string::npos ? c.in.size() : first_line) > limits_.request_line)
+        refusal = Refusal{414, "URI Too Long", "the request line is longer than " + std::to_string(limits_.request_line) + " bytes"};
+      else if ((scan.end == 0 ? c.in.size() : scan.end) > limits_.head)
+        refusal = Refusal{431, "Request Header Fields Too Large",
+                          "the request's headers are longer than " + std::to_string(limits_.head) + " bytes"};
+      if (refusal) {
         refuse(c, refusal->status, refusal->reason, refusal->why);
         write_client(c);
         return;
       }
-      Head& head = std::get<Head>(parsed);
-      if (head.chunked) {
-        refuse(c, 411, "Length Required", "send the request's body with a Content-Length");
-      } else if (head.content_length > limits_.body) {
-        refuse(c, 413, "Content Too Large", "the request's body is larger than " + std::to_string(limits_.body) + " bytes");
-      } else if (head.ranges > 1) {
-        refuse(c, 416, "Range Not Satisfiable", "the preview answers one range at a time", "Content-Range: bytes */*\r\n");
-      }
-      if (c.state == Connection::State::answering) {
-        write_client(c);
-        return;
-      }
-      if (head.expect_continue) {
-        static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
-        [[maybe_unused]] const auto sent = ::send(c.fd, kContinue, sizeof kContinue - 1, MSG_NOSIGNAL);
-      }
-      c.in.erase(0, end + 4);  // what is left is the body, or its start
-      c.head = std::move(head);
+      if (scan.end == 0) continue;
+      if (!take_head(c, scan.end)) return;
     }
     if (c.in.size() >= c.head->content_length) {
       c.in.resize(c.head->content_length);  // a pipelined request after it is not taken
@@ -380,6 +452,78 @@ void Loop::read_request(std::uint64_t id, Connection& c) {
       return;
     }
   }
+}
+
+// The head is whole (`end` bytes): taken, with room reserved for its body, or refused.
+bool Loop::take_head(Connection& c, std::size_t end) {
+  auto parsed = parse_head(std::string_view(c.in).substr(0, end), limits_);
+  std::optional<Refusal> refusal;
+  if (const auto* bad = std::get_if<Refusal>(&parsed)) refusal = *bad;
+  else refusal = admit(std::get<Head>(parsed), end, c);
+  if (refusal) {
+    // The body, if any, is never read: the connection closes after the answer.
+    refuse(c, refusal->status, refusal->reason, refusal->why, refusal->extra);
+    write_client(c);
+    return false;
+  }
+  Head& head = std::get<Head>(parsed);
+  if (head.expect_continue) {
+    static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+    [[maybe_unused]] const auto sent = ::send(c.fd, kContinue, sizeof kContinue - 1, MSG_NOSIGNAL);
+  }
+  c.reserved = end + head.content_length;
+  c.in.erase(0, end);  // what is left is the body, or its start
+  c.head = std::move(head);
+  return true;
+}
+
+// Whether the gate takes a request whose head is whole, before a byte of its body is read.
+std::optional<Refusal> Loop::admit(const Head& head, std::size_t head_size, const Connection& c) const {
+  if (auto refusal = check_host(head)) return refusal;
+  if (auto refusal = check_change(head)) return refusal;
+  if (head.chunked) return Refusal{411, "Length Required", "send the request's body with a Content-Length"};
+  if (head.content_length > limits_.body)
+    return Refusal{413, "Content Too Large", "the request's body is larger than " + std::to_string(limits_.body) + " bytes"};
+  if (head.ranges > 1)
+    return Refusal{416, "Range Not Satisfiable", "the preview answers one range at a time", "Content-Range: bytes */*\r\n"};
+  // The body counts in full from now on, so that many slow bodies together cannot pass the total.
+  if (head.content_length > 0 && buffered_.load() - c.held + head_size + head.content_length > limits_.buffered)
+    return Refusal{503, "Service Unavailable", "the preview is busy receiving other requests; try again", "Retry-After: 2\r\n"};
+  return {};
+}
+
+std::optional<Refusal> Loop::check_host(const Head& head) const {
+  // A page elsewhere whose name is made to lead here (DNS rebinding) names itself in Host.
+  if (!routes_.own_host) return {};
+  if (!head.host) return Refusal{400, "Bad Request", "the request has no Host header"};
+  if (!routes_.own_host(*head.host, port_))
+    return Refusal{403, "Forbidden", "the preview answers only at this computer's own address, e.g. http://127.0.0.1:" +
+                                         std::to_string(port_) + "/"};
+  return {};
+}
+
+std::optional<Refusal> Loop::check_change(const Head& head) const {
+  // Anything that sends a body or changes something must come from the editor's own pages, with
+  // the key they carry; checked before the body is read, so that nobody else has it buffered.
+  if (routes_.secret.empty()) return {};
+  const bool changes = head.content_length > 0 || head.chunked || head.method == "POST" || head.method == "PUT" ||
+                       head.method == "PATCH" || head.method == "DELETE";
+  if (!changes) return {};
+  if (!head.path.starts_with(routes_.guarded_prefix))
+    return Refusal{403, "Forbidden", "only the editor, at " + routes_.guarded_prefix + ", takes requests that send or change anything"};
+  if (!head.host || head.origin != "http://" + *head.host || (!head.fetch_site.empty() && head.fetch_site != "same-origin"))
+    return Refusal{403, "Forbidden", "this request did not come from the editor's own pages"};
+  const std::string secret = head.secret.empty() ? query_value(head.query, "secret") : head.secret;
+  if (!same_secret(secret, routes_.secret))
+    return Refusal{403, "Forbidden", "this request does not carry the editor's key: reload the editor's page and try again"};
+  return {};
+}
+
+// Brings the connection's share of the gate's total up to date.
+void Loop::settle(Connection& c) {
+  const std::size_t now = std::max(c.reserved, c.in.size()) + c.to_upstream.size() + c.out.size();
+  buffered_.store(buffered_.load() - c.held + now);
+  c.held = now;
 }
 
 void Loop::dispatch(std::uint64_t id, Connection& c) {
@@ -390,13 +534,9 @@ void Loop::dispatch(std::uint64_t id, Connection& c) {
       write_client(c);
       return;
     }
-    for (std::size_t at = 0; at < head.query.size();) {
-      const auto amp = head.query.find('&', at);
-      const std::string part = head.query.substr(at, amp == std::string::npos ? std::string::npos : amp - at);
-      if (part.starts_with("since=")) c.since = std::strtoull(part.c_str() + 6, nullptr, 10);
-      if (amp == std::string::npos) break;
-      at = amp + 1;
-    }
+    c.since = std::strtoull(query_value(head.query, "since").c_str(), nullptr, 10);
+    std::string().swap(c.in);
+    c.reserved = 0;
     ++waiting_;
     c.state = Connection::State::waiting;
     c.deadline = Clock::now() + limits_.wait_time;
@@ -408,6 +548,7 @@ void Loop::dispatch(std::uint64_t id, Connection& c) {
   }
   c.to_upstream = head.forward + c.in;
   std::string().swap(c.in);
+  c.reserved = 0;  // what is held is now to_upstream
   c.state = Connection::State::queued;
   c.deadline = Clock::now() + limits_.stalled;
   queue_.push_back(id);
@@ -441,6 +582,10 @@ void Loop::on_upstream(std::uint64_t id, Connection& c, std::uint32_t events) {
     if (n > 0) {
       c.to_upstream_sent += static_cast<std::size_t>(n);
       c.deadline = Clock::now() + limits_.stalled;
+    }
+    if (c.to_upstream_sent == c.to_upstream.size()) {
+      std::string().swap(c.to_upstream);  // all sent: nothing of it is held
+      c.to_upstream_sent = 0;
     }
   }
   if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
@@ -489,6 +634,8 @@ void Loop::end_request(std::uint64_t id, Connection& c) {
   if (c.state == Connection::State::closing) return;
   ::shutdown(c.fd, SHUT_WR);
   c.state = Connection::State::closing;
+  std::string().swap(c.out);  // all sent
+  c.out_sent = 0;
   c.deadline = Clock::now() + kLingerTime;
   (void)id;
 }
@@ -498,6 +645,7 @@ void Loop::close_connection(std::uint64_t id) {
   if (it == connections_.end()) return;
   Connection& c = it->second;
   if (c.state == Connection::State::waiting) --waiting_;
+  buffered_.store(buffered_.load() - c.held);
   if (c.upstream >= 0) {
     ::close(c.upstream);
     --forwarding_;
@@ -612,7 +760,7 @@ void PreviewGate::start(std::function<void(const std::string&)> on_error) {
 void PreviewGate::run() {
   std::string failure;
   try {
-    Loop loop(routes_, limits_, listen_fd_, wake_fd_, version_, stopping_);
+    Loop loop(routes_, limits_, listen_fd_, wake_fd_, port_, version_, stopping_, buffered_);
     failure = loop.run();
   } catch (const std::exception& e) {
     failure = std::string("the preview's connection loop failed: ") + e.what();

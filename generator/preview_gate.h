@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <thread>
 
 namespace portal {
@@ -33,12 +34,24 @@ struct GateLimits {
   std::chrono::milliseconds request_time{10'000};  // to send a whole request: 408 beyond
   std::chrono::milliseconds wait_time{25'000};     // a reload poll is answered by then
   std::chrono::milliseconds stalled{30'000};       // an answer nobody reads is dropped
+  // What all connections together hold of requests (a body counts in full from its head on)
+  // and of answers: a body that would pass it is refused with 503 before it is read.
+  std::size_t buffered = 64 * 1024 * 1024;
 };
 
 // Where the gate sends a whole request, and the path it reloads from.
 struct GateRoutes {
   std::string upstream_socket;              // httplib's Unix socket
   std::string wait_path = "/__portal/wait";  // ?since=VERSION: answered when the version changes
+  // When set, every request's Host header must name this computer at the gate's port (given
+  // as `port`), or it is refused with 403 before anything else; one without Host with 400.
+  std::function<bool(std::string_view host, int port)> own_host = {};
+  // When not empty, a request with a body, or any POST, PUT, PATCH or DELETE, is refused with
+  // 403 before its body is read unless it is addressed under `guarded_prefix`, its Origin is
+  // http:// and its own Host, its Sec-Fetch-Site (if sent) is same-origin, and it carries this
+  // secret in an X-Portal-Secret header or a secret= parameter of its query.
+  std::string secret = {};
+  std::string guarded_prefix = "/__portal/edit/";
 };
 
 class PreviewGate {
@@ -57,6 +70,8 @@ class PreviewGate {
   void stop();
   // The site's version changed: every waiting reload poll is answered.
   void set_version(std::uint64_t version);
+  // What the connections hold now, as counted against GateLimits::buffered (for tests).
+  [[nodiscard]] std::size_t buffered_bytes() const { return buffered_.load(); }
 
  private:
   void run();
@@ -68,6 +83,7 @@ class PreviewGate {
   int port_ = 0;
   std::atomic<std::uint64_t> version_{0};
   std::atomic<bool> stopping_{false};
+  std::atomic<std::size_t> buffered_{0};
   std::function<void(const std::string&)> on_error_;
   std::thread thread_;
 };
