@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cinttypes>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -20,6 +22,34 @@ namespace portal {
 namespace fs = std::filesystem;
 
 namespace {
+
+// Test-only (tests/interrupt_test.cpp): with PORTAL_TEST_STOP_AFTER_STEP=N the
+// process stops itself right after the N-th step that changes the file
+// system of the output (a file made, written, linked, renamed, removed), by
+// SIGKILL or by the signal PORTAL_TEST_STOP_SIGNAL names (STOP or INT). A
+// test so stops a build at every step in turn, without depending on timing.
+void step() {
+  static const long stop_at = [] {
+    const char* n = std::getenv("PORTAL_TEST_STOP_AFTER_STEP");
+    return n ? std::atol(n) : 0L;
+  }();
+  if (stop_at <= 0) return;
+  static const int signal = [] {
+    const std::string name = std::getenv("PORTAL_TEST_STOP_SIGNAL") ? std::getenv("PORTAL_TEST_STOP_SIGNAL") : "";
+    return name == "STOP" ? SIGSTOP : name == "INT" ? SIGINT : SIGKILL;
+  }();
+  static std::atomic<long> done{0};
+  const int saved = errno;  // a failure is reported after its step
+  if (done.fetch_add(1) + 1 == stop_at) ::raise(signal);
+  errno = saved;
+}
+
+// Test-only: PORTAL_TEST_NO_EXCHANGE makes the swap take the three renames of
+// a file system that cannot exchange two folders in one step.
+bool can_exchange() {
+  static const bool can = std::getenv("PORTAL_TEST_NO_EXCHANGE") == nullptr;
+  return can;
+}
 
 fs::path absolute_normal(const fs::path& p) {
   std::error_code ec;
@@ -91,14 +121,30 @@ bool read_manifest(const fs::path& record, StagedOutput::Manifest& out) {
   return true;
 }
 
+// Flushes to the disk what the file system of `dir` holds, and `dir` itself:
+// false, with errno, when the disk refuses.
+bool sync_to_disk(const fs::path& dir, bool whole_file_system) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool synced = (whole_file_system ? ::syncfs(fd) : ::fsync(fd)) == 0;
+  const int error = errno;
+  ::close(fd);
+  errno = error;
+  return synced;
+}
+
 // Writes `text` to `path` whole or not at all (a temporary file renamed over it).
 bool replace_file(const fs::path& path, const std::string& text) {
   const fs::path temp = path.string() + ".portal-tmp";
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return false;
-  const bool written = write_all(fd, text);
+  step();
+  const bool written = write_all(fd, text) && ::fsync(fd) == 0;
+  step();
   const bool closed = ::close(fd) == 0;
-  return written && closed && ::rename(temp.c_str(), path.c_str()) == 0;
+  const bool renamed = written && closed && ::rename(temp.c_str(), path.c_str()) == 0;
+  step();
+  return renamed;
 }
 
 }  // namespace
@@ -208,12 +254,14 @@ std::string recover_output(const fs::path& output) {
   // in: the last good output comes back.
   if (!fs::exists(paths.output, ec) && fs::exists(paths.previous / kOutputMarker, ec)) {
     fs::rename(paths.previous, paths.output, ec);
+    step();
     if (ec) return "cannot restore " + paths.output.string() + " from " + paths.previous.string() + ": " + ec.message();
   }
   // Stopped after the new generation was in place: the previous one is the other generation again.
   if (fs::exists(paths.previous, ec)) {
     if (!fs::exists(paths.next, ec)) fs::rename(paths.previous, paths.next, ec);
     else fs::remove_all(paths.previous, ec);
+    step();
     if (ec) return "cannot put back " + paths.previous.string() + ", left by an earlier build: " + ec.message();
   }
   // The staging folder of portal versions before generations.
@@ -228,11 +276,10 @@ StagedOutput::StagedOutput(const fs::path& output) : paths_(output) {
     fail("cannot create " + paths_.output.parent_path().string() + ": " + ec.message());
     return;
   }
-  fs::create_directories(paths_.state, ec);
+  if (fs::create_directories(paths_.state, ec)) step();
   if (!read_manifest(record_of(paths_, paths_.output), live_)) live_.clear();
   if (fs::is_directory(paths_.next, ec)) {
-    next_known_ = read_manifest(record_of(paths_, paths_.next), next_);
-    if (!next_known_) {
+    if (!read_manifest(record_of(paths_, paths_.next), next_)) {
       // An unfinished or unknown generation: every file in it is of unknown
       // content, to be replaced or removed.
       next_.clear();
@@ -248,13 +295,14 @@ StagedOutput::StagedOutput(const fs::path& output) : paths_(output) {
     }
   } else {
     fs::create_directory(paths_.next, ec);
+    step();
     if (ec) {
       fail("cannot create " + paths_.next.string() + ": " + ec.message());
       return;
     }
   }
   // Until this build finishes, the generation has no record: a stop leaves it unknown.
-  ::unlink(record_of(paths_, paths_.next).c_str());
+  if (::unlink(record_of(paths_, paths_.next).c_str()) == 0) step();
 }
 
 StagedOutput::~StagedOutput() = default;
@@ -298,7 +346,9 @@ bool StagedOutput::prepare(const std::string& path, fs::path& target) {
   // Parents first. Another thread may be making the same folder: that is fine.
   for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
     const fs::path dir = paths_.next / fs::path(*it);
-    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+    const bool made = ::mkdir(dir.c_str(), 0755) == 0;
+    if (made) step();
+    if (!made && errno != EEXIST) {
       fail("cannot create " + dir.string() + ": " + std::strerror(errno));
       return false;
     }
@@ -328,8 +378,10 @@ bool StagedOutput::write_new(const std::string& path, const fs::path& target, st
     fail(cannot + std::strerror(errno));
     return false;
   }
+  step();
   const bool written = write_all(fd, bytes);
   const int write_error = errno;
+  step();
   // A full disk may show only when the file is closed.
   const bool stat_ok = written && ::fstat(fd, &st) == 0;
   if (::close(fd) != 0 || !written || !stat_ok) {
@@ -337,10 +389,14 @@ bool StagedOutput::write_new(const std::string& path, const fs::path& target, st
     if (exists) ::unlink(where.c_str());
     return false;
   }
-  if (exists && ::rename(where.c_str(), target.c_str()) != 0) {
-    fail(cannot + std::strerror(errno));
-    ::unlink(where.c_str());
-    return false;
+  if (exists) {
+    const bool renamed = ::rename(where.c_str(), target.c_str()) == 0;
+    step();
+    if (!renamed) {
+      fail(cannot + std::strerror(errno));
+      ::unlink(where.c_str());
+      return false;
+    }
   }
   entry = entry_of(st, content_hash(bytes));
   return true;
@@ -360,10 +416,19 @@ void StagedOutput::place(const std::string& path, std::string_view bytes) {
     struct stat there {};
     const bool shared = next != next_.end() && next->second.inode == live->second.inode && still(target, next->second, there);
     bool linked = shared;
+    const bool exists = !linked && ::lstat(target.c_str(), &there) == 0;
+    // Already the live file, though the generation's record is lost (a build
+    // was stopped): nothing to do. A temporary name would stay, as rename()
+    // between two names of one file does nothing.
+    if (exists && there.st_ino == st.st_ino && there.st_dev == st.st_dev) linked = true;
     if (!linked) {
-      const bool exists = ::lstat(target.c_str(), &there) == 0;
       const fs::path where = exists ? fs::path(target.string() + ".portal-tmp-" + std::to_string(temp_counter_++)) : target;
-      linked = ::link(live_path.c_str(), where.c_str()) == 0 && (!exists || ::rename(where.c_str(), target.c_str()) == 0);
+      linked = ::link(live_path.c_str(), where.c_str()) == 0;
+      step();
+      if (linked && exists) {
+        linked = ::rename(where.c_str(), target.c_str()) == 0;
+        step();
+      }
       if (!linked && exists) ::unlink(where.c_str());
     }
     if (linked) {
@@ -377,6 +442,7 @@ void StagedOutput::place(const std::string& path, std::string_view bytes) {
     if (!write_new(path, target, bytes, e)) return;
     const timespec times[2] = {{0, UTIME_OMIT}, st.st_mtim};
     ::utimensat(AT_FDCWD, target.c_str(), times, 0);
+    step();
     if (::lstat(target.c_str(), &st) == 0) e = entry_of(st, hash);
     record(path, e);
     const std::lock_guard lock(mutex_);
@@ -389,7 +455,9 @@ void StagedOutput::place(const std::string& path, std::string_view bytes) {
   if (next != next_.end() && next->second.size == bytes.size() && next->second.hash == hash && still(target, next->second, st) &&
       (live == live_.end() || live->second.inode != next->second.inode)) {
     const timespec now[2] = {{0, UTIME_OMIT}, {0, UTIME_NOW}};
-    if (::utimensat(AT_FDCWD, target.c_str(), now, 0) == 0 && ::lstat(target.c_str(), &st) == 0) {
+    const bool touched = ::utimensat(AT_FDCWD, target.c_str(), now, 0) == 0;
+    step();
+    if (touched && ::lstat(target.c_str(), &st) == 0) {
       record(path, entry_of(st, hash));
       const std::lock_guard lock(mutex_);
       ++counts_.written;
@@ -401,6 +469,32 @@ void StagedOutput::place(const std::string& path, std::string_view bytes) {
   record(path, e);
   const std::lock_guard lock(mutex_);
   ++counts_.written;
+}
+
+// Whatever the generation holds that this build did not make goes, with the
+// folders left empty: files the build no longer makes, and anything else (a
+// stopped build's temporary file, a file put there by hand), whether or not
+// the generation's record knew of it. What is swapped in is the build's own
+// files and nothing else.
+std::string StagedOutput::remove_strays() {
+  std::vector<fs::path> files, folders;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(paths_.next, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string rel = it->path().lexically_relative(paths_.next).generic_string();
+    if (it->symlink_status(ec).type() == fs::file_type::directory) folders.push_back(it->path());
+    else if (!made_.count(rel)) files.push_back(it->path());
+  }
+  if (ec) return "cannot read " + paths_.next.string() + ": " + ec.message();
+  for (const auto& file : files) {
+    if (::unlink(file.c_str()) != 0)
+      return "cannot remove " + file.string() + ", which the new build did not make: " + std::strerror(errno);
+    step();
+    if (next_.count(file.lexically_relative(paths_.next).generic_string())) ++counts_.removed;
+  }
+  // Deepest first; a folder that holds a file of the build is not empty and stays.
+  for (auto it = folders.rbegin(); it != folders.rend(); ++it)
+    if (::rmdir(it->c_str()) == 0) step();
+  return {};
 }
 
 void StagedOutput::write(const std::string& path, std::string_view content) {
@@ -431,21 +525,6 @@ std::string StagedOutput::commit() {
     const std::lock_guard lock(mutex_);
     made_.emplace(kOutputMarker, Entry{});
   }
-  // What the build no longer makes goes, and the folders it leaves empty.
-  std::set<std::string> emptied;
-  for (const auto& [path, e] : next_) {
-    if (made_.count(path)) continue;
-    if (::unlink((paths_.next / fs::path(path)).c_str()) == 0) ++counts_.removed;
-    for (auto slash = path.rfind('/'); slash != std::string::npos && slash > 0; slash = path.rfind('/', slash - 1))
-      emptied.insert(path.substr(0, slash));
-  }
-  for (auto it = emptied.rbegin(); it != emptied.rend(); ++it) ::rmdir((paths_.next / fs::path(*it)).c_str());
-  // Leftovers of a stopped build's temporary files are no file of the build.
-  if (!next_known_) {
-    std::error_code ec;
-    for (fs::recursive_directory_iterator it(paths_.next, ec), end; !ec && it != end; it.increment(ec))
-      if (it->path().filename().string().find(".portal-tmp") != std::string::npos) fs::remove(it->path(), ec);
-  }
   const OutputCounts files = counts();
   place(kOutputMarker, kMarkerText);
   {
@@ -453,49 +532,69 @@ std::string StagedOutput::commit() {
     counts_ = files;  // the marker is no file of the site
     if (!failure_.empty()) return failure_;
   }
+  if (auto error = remove_strays(); !error.empty()) return error;
+  if (auto error = write_record(); !error.empty()) return error;
+  return swap_in();
+}
+
+std::string StagedOutput::write_record() {
   std::string record = std::string(kWhole) + "\n";
-  {
-    std::vector<std::pair<std::string, Entry>> sorted(made_.begin(), made_.end());
-    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    char line[96];
-    for (const auto& [path, e] : sorted) {
-      std::snprintf(line, sizeof line, "%016" PRIx64 " %" PRIu64 " %" PRId64 " %" PRIu64 " ", e.hash, e.size, e.mtime_ns,
-                    e.inode);
-      record += line + path + "\n";
-    }
+  std::vector<std::pair<std::string, Entry>> sorted(made_.begin(), made_.end());
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  char line[96];
+  for (const auto& [path, e] : sorted) {
+    std::snprintf(line, sizeof line, "%016" PRIx64 " %" PRIu64 " %" PRId64 " %" PRIu64 " ", e.hash, e.size, e.mtime_ns,
+                  e.inode);
+    record += line + path + "\n";
   }
+  // The generation's files reach the disk before the record that vouches for
+  // them and the swap that shows them: after a power cut the output is one
+  // whole build, never one with files of no length.
+  if (!sync_to_disk(paths_.next, true))
+    return "cannot save the new build in " + paths_.next.string() + " to the disk: " + std::strerror(errno);
   const fs::path record_path = record_of(paths_, paths_.next);
-  if (!replace_file(record_path, record)) return "cannot write " + record_path.string() + ": " + std::strerror(errno);
+  if (!replace_file(record_path, record) || !sync_to_disk(paths_.state, false))
+    return "cannot write " + record_path.string() + ": " + std::strerror(errno);
   // Only the two generations' records are kept.
   std::error_code ec;
   const fs::path live_record = record_of(paths_, paths_.output);
   for (const auto& entry : fs::directory_iterator(paths_.state, ec))
-    if (entry.path() != record_path && entry.path() != live_record) fs::remove(entry.path(), ec);
-  if (fs::exists(paths_.output, ec)) {
+    if (entry.path() != record_path && entry.path() != live_record && fs::remove(entry.path(), ec)) step();
+  return {};
+}
+
+std::string StagedOutput::swap_in() {
+  std::error_code ec;
+  const fs::path parent = paths_.output.parent_path();
+  if (!fs::exists(paths_.output, ec)) {
+    fs::rename(paths_.next, paths_.output, ec);
+    step();
+    if (ec) return "cannot move the new output into place: " + ec.message();
+  } else if (can_exchange() &&
+             ::renameat2(AT_FDCWD, paths_.next.c_str(), AT_FDCWD, paths_.output.c_str(), RENAME_EXCHANGE) == 0) {
     // One atomic step where the file system has it: the two generations
     // change places, and the output folder never goes missing.
-    if (::renameat2(AT_FDCWD, paths_.next.c_str(), AT_FDCWD, paths_.output.c_str(), RENAME_EXCHANGE) == 0) {
-      committed_ = true;
-      return {};
-    }
-    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+    step();
+  } else {
+    if (can_exchange() && errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
       return "cannot move the new output into place: " + std::string(std::strerror(errno));
     // Elsewhere, three renames; recover_output() mends a stop between them.
     fs::rename(paths_.output, paths_.previous, ec);
+    step();
     if (ec) return "cannot move the previous output aside: " + ec.message();
     fs::rename(paths_.next, paths_.output, ec);
+    step();
     if (ec) {
       const std::string err = "cannot move the new output into place: " + ec.message();
       fs::rename(paths_.previous, paths_.output, ec);
       return err;
     }
     fs::rename(paths_.previous, paths_.next, ec);
-    committed_ = true;
-    return {};
+    step();
   }
-  fs::rename(paths_.next, paths_.output, ec);
-  if (ec) return "cannot move the new output into place: " + ec.message();
-  committed_ = true;
+  // The swap itself on the disk; should this fail, the new output is in
+  // place all the same, and a power cut would at worst bring back the last.
+  sync_to_disk(parent, false);
   return {};
 }
 

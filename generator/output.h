@@ -123,16 +123,21 @@ class StagedOutput {
   // then renamed over; a failure names the file.
   bool write_new(const std::string& path, const std::filesystem::path& target, std::string_view bytes, Entry& entry);
   void record(const std::string& path, const Entry& entry);
+  // Removes from the generation everything this build did not make, and the
+  // folders left empty; an empty string, or what could not be removed.
+  std::string remove_strays();
+  // Records what the generation holds, once it is on the disk; an empty string, or what went wrong.
+  std::string write_record();
+  // Makes the generation the output folder; an empty string, or what went wrong (the live output is then intact).
+  std::string swap_in();
 
   OutputPaths paths_;
   Manifest live_;        // what the live generation holds (empty when not known)
   Manifest next_;        // what the other generation held when this build began
-  bool next_known_ = false;  // whether next_ lists every file of that generation
   mutable std::mutex mutex_;
   Manifest made_;        // what this build has brought into the generation
   std::set<std::string, std::less<>> folders_;  // that exist in the generation, '/'-separated
   std::string failure_;
-  bool committed_ = false;
   std::atomic<std::uint64_t> temp_counter_{0};
   OutputCounts counts_;
 };

@@ -208,3 +208,31 @@ TEST_CASE("a failing rebuild leaves the output exactly as it was, inodes and tim
   CHECK(look(out) == before);
   CHECK(look(tmp.path() / ".public.next") == other);
 }
+
+TEST_CASE("nothing but the build's own files reaches the served folder, whatever the other generation holds", "[output]") {
+  // Regression: after stopped and concurrent builds, a temporary file of the
+  // marker (.portal-output.portal-tmp-5591), hard-linked into both
+  // generations, stayed in the served folder through later good builds.
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  const fs::path out = tmp.path() / "out" / "public";
+  const fs::path fresh = tmp.path() / "fresh";
+  REQUIRE(portal::test::run({"build", "--source", site.string(), "--output", fresh.string(), "--quiet"}).status == 0);
+  for (int build = 0; build < 2; ++build)  // both generations whole, each with its record
+    REQUIRE(portal::test::run({"build", "--source", site.string(), "--output", out.string(), "--quiet"}).status == 0);
+  const portal::OutputPaths paths(out);
+  fs::create_hard_link(out / portal::kOutputMarker, paths.next / ".portal-output.portal-tmp-5591");
+  write_file(paths.next / "index.html.portal-tmp-7", "half a page");
+  write_file(paths.next / "gone/nobody/made.html", "a file no build made");
+  for (int build = 0; build < 2; ++build) {
+    INFO("build " << build);
+    REQUIRE(portal::test::run({"build", "--source", site.string(), "--output", out.string(), "--quiet"}).status == 0);
+    const auto served = read_tree(out);
+    std::vector<std::string> extra;
+    for (const auto& [path, bytes] : served)
+      if (!read_tree(fresh).count(path)) extra.push_back(path);
+    CHECK(extra == std::vector<std::string>{});
+    CHECK(served == read_tree(fresh));
+  }
+  CHECK_FALSE(fs::exists(paths.next / "gone"));  // nor in the other generation, once it has been built again
+}
