@@ -40,14 +40,24 @@ const char* content_type(const std::string& path) {
   return it == types.end() ? "application/octet-stream" : it->second;
 }
 
-// Reloads the page when the site is rebuilt. Only `portal serve` adds it.
+// Reloads the page when the site is rebuilt. Only `portal serve` adds it, as
+// a file of its own: no preview page runs a script written into it.
 // A refused poll (the preview is busy, or stopped) is tried again later.
+constexpr const char* kReloadPath = "/__portal/reload.js";
+constexpr const char* kReloadScript =
+    "(function(){var v=document.currentScript.getAttribute('data-version');"
+    "function poll(){fetch('/__portal/wait?since='+v).then(function(r){if(!r.ok)throw r;return r.text()})"
+    ".then(function(t){if(t!==v){location.reload()}else{poll()}})"
+    ".catch(function(){setTimeout(poll,2000)})}poll()})();\n";
+
 std::string reload_script(std::uint64_t version) {
-  return "<script>(function(){var v='" + std::to_string(version) +
-         "';function poll(){fetch('/__portal/wait?since='+v).then(function(r){if(!r.ok)throw r;return r.text()})"
-         ".then(function(t){if(t!==v){location.reload()}else{poll()}})"
-         ".catch(function(){setTimeout(poll,2000)})}poll()})();</script>";
+  return std::string("<script src=\"") + kReloadPath + "\" data-version=\"" + std::to_string(version) + "\"></script>";
 }
+
+// Every preview page: scripts only from the preview's own files (the theme's,
+// this reload), so nothing written in content runs where the editor lives.
+constexpr const char* kPagePolicy =
+    "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'";
 
 std::string problems_panel(const std::string& problems) {
   return "<div role=\"alert\" style=\"background:#fff;color:#0b0c0c;border:5px solid #d4351c;padding:15px;margin:15px;"
@@ -349,6 +359,11 @@ bool PreviewServer::start(std::string& error) {
     server_->Get("/__portal/edit/.*", edit);
     server_->Post("/__portal/edit/.*", edit);
   }
+  server_->Get(kReloadPath, [](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_content(kReloadScript, "text/javascript; charset=utf-8");
+  });
   server_->Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
     // On this computer's own address, the preview answers only that address: a page elsewhere whose name is
     // made to lead here (DNS rebinding) cannot read the drafts.
@@ -364,7 +379,7 @@ bool PreviewServer::start(std::string& error) {
     std::string body = respond(req.path, type, status, from_content);
     res.set_header("X-Content-Type-Options", "nosniff");
     // A file from content/ (an SVG, an HTML file) runs no script in the preview's origin, where the editor is.
-    if (from_content) res.set_header("Content-Security-Policy", "sandbox");
+    res.set_header("Content-Security-Policy", from_content ? "sandbox" : kPagePolicy);
     // A 200 is left to the library, which answers a byte range with 206 (the search page reads passages so).
     if (status != 200) res.status = status;
     res.set_header("Cache-Control", "no-store");
@@ -392,7 +407,15 @@ bool PreviewServer::start(std::string& error) {
     error = "cannot open the preview's socket " + socket_path;
     return false;
   }
-  gate_ = std::make_unique<PreviewGate>(GateRoutes{socket_path});
+  GateRoutes routes;
+  routes.upstream_socket = socket_path;
+  if (editor_) {
+    // On this computer's own address: every route answers only that address, and
+    // nothing sends a body without the editor's key and its own Origin.
+    routes.own_host = [](std::string_view host, int port) { return Editor::is_own_host(std::string(host), port); };
+    routes.secret = editor_->secret();
+  }
+  gate_ = std::make_unique<PreviewGate>(std::move(routes));
   if (!gate_->bind(options_.host, options_.port, error)) return false;
   port_ = gate_->port();
   if (editor_) editor_->set_port(port_);
