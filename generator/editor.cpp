@@ -10,6 +10,7 @@
 
 #include <httplib.h>
 
+#include "beneath.h"
 #include "build.h"
 #include "checks.h"
 #include "content_tree.h"
@@ -20,6 +21,7 @@
 #include "git_commit.h"
 #include "json.h"
 #include "pages.h"
+#include "restriction_guard.h"
 #include "scaffold.h"
 #include "text.h"
 
@@ -67,10 +69,16 @@ std::string param(const httplib::Request& r, const std::string& name) {
   return r.has_file(name.c_str()) ? r.get_file_value(name.c_str()).content : std::string();
 }
 
-// CRLF from a browser's form becomes LF, as in every content file the portal reads.
-std::string lf(std::string s) {
-  std::erase(s, '\r');
-  return s;
+// CRLF from a browser's form becomes LF, as in every content file the portal
+// reads; a CR alone is a line break too, never dropped (which would join words).
+std::string lf(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '\r') out += s[i];
+    else if (i + 1 == s.size() || s[i + 1] != '\n') out += '\n';
+  }
+  return out;
 }
 
 void reply_json(httplib::Response& res, int status, const toml::table& body) {
@@ -297,27 +305,34 @@ std::string field_html(const FieldSpec& f, const FormValues& values, const InFor
   }
 }
 
-// Writes `bytes` in place of `file` at once: a reader sees the old file or the new, never part of one.
-std::string write_atomically(const fs::path& file, const std::string& bytes) {
-  std::string temp = (file.parent_path() / ("." + file.filename().string() + ".portal-edit-XXXXXX")).string();
-  const int fd = ::mkstemp(temp.data());
-  if (fd < 0) return std::string("cannot write in ") + file.parent_path().string() + ": " + std::strerror(errno);
-  struct stat st {};
-  if (::stat(file.c_str(), &st) == 0) ::fchmod(fd, st.st_mode & 07777);
-  const bool ok = write_all(fd, bytes) && ::fsync(fd) == 0;
-  const int error = errno;
-  ::close(fd);
-  if (!ok || ::rename(temp.c_str(), file.c_str()) != 0) {
-    const int why = ok ? errno : error;
-    ::unlink(temp.c_str());
-    return "cannot save " + file.filename().string() + ": " + std::strerror(why);
-  }
-  const int dir = ::open(file.parent_path().c_str(), O_RDONLY | O_DIRECTORY);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
-  return {};
+std::string joined(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string out;
+  for (const auto& part : parts) out += (out.empty() ? "" : std::string(separator)) + part;
+  return out;
+}
+
+// What a save of `path` from `disk` to `text` would make public that is
+// withheld as restricted: the files no longer withheld, and the marks taken away.
+std::vector<std::string> lifted_restrictions(const SourceDir& source, const std::string& path, const std::string& disk,
+                                             const std::string& text) {
+  std::vector<std::string> out = restrictions_lifted(source, path, text);
+  const auto marks_now = restricted_marks(text);
+  for (const auto& mark : restricted_marks(disk))
+    if (!marks_now.count(mark)) out.push_back("the restricted mark of " + mark + " in " + path);
+  return out;
+}
+
+// A save or an unconfirmed publish that would lift a restriction: nothing is written; what it would lift is named.
+void refuse_lifting(httplib::Response& res, const std::vector<std::string>& lifting, bool publish) {
+  toml::table t;
+  t.insert("error", std::string("Nothing was saved: this would make public what is now withheld as restricted (") +
+                        joined(lifting, "; ") + "). " +
+                        (publish ? "To lift the restriction, confirm that each of these may be public."
+                                 : "Lifting a restriction is a step of its own: publish, and confirm what becomes public."));
+  toml::array names;
+  for (const auto& l : lifting) names.push_back(l);
+  t.insert("lift", std::move(names));
+  reply_json(res, 422, t);
 }
 
 // The bytes to write for `text` (LF, no byte-order mark) to a file that was `raw`:
@@ -370,7 +385,7 @@ bool is_loopback(const std::string& host) {
 }
 
 Editor::Editor(EditorHost& host, fs::path source, int jobs)
-    : host_(host), source_(std::move(source)), jobs_(jobs), secret_(make_secret()) {}
+    : host_(host), source_(std::move(source)), source_dir_(source_), jobs_(jobs), secret_(make_secret()) {}
 
 void Editor::set_port(int port) { port_ = port; }
 
@@ -430,6 +445,7 @@ void Editor::handle(const httplib::Request& req, httplib::Response& res) {
   if (!allowed(req, res, post)) return;
   res.set_header("Cache-Control", "no-store");
   res.set_header("X-Frame-Options", "DENY");
+  res.set_header("Referrer-Policy", "same-origin");
   res.set_header("Content-Security-Policy",
                  "default-src 'self'; frame-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'");
   if (!post && route == "editor.css") return res.set_content(std::string(editor_css()), "text/css; charset=utf-8");
@@ -509,9 +525,10 @@ void Editor::start_page(const httplib::Request& req, httplib::Response& res, con
     for (const auto& [kind, heading] : kinds) {
       const auto opts = scaffold_options().find(kind);
       if (opts == scaffold_options().end()) continue;
-      main += "<form method=\"post\" action=\"/__portal/edit/new\" class=\"new-document\" aria-labelledby=\"new-" + kind +
-              "\"><h3 id=\"new-" + kind + "\">" + heading + "</h3><input type=\"hidden\" name=\"kind\" value=\"" + kind +
-              "\"><input type=\"hidden\" name=\"secret\" value=\"" + secret_ + "\">";
+      // The key in the address: the preview's gate checks it before it reads a body.
+      main += "<form method=\"post\" action=\"/__portal/edit/new?secret=" + secret_ +
+              "\" class=\"new-document\" aria-labelledby=\"new-" + kind + "\"><h3 id=\"new-" + kind + "\">" + heading +
+              "</h3><input type=\"hidden\" name=\"kind\" value=\"" + kind + "\">";
       for (const auto& option : opts->second) {
         auto [label, hint] = option_labels.at(option);
         if (kind == "event" && option == "--name") {
@@ -564,7 +581,7 @@ void Editor::create(const httplib::Request& req, httplib::Response& res) {
     std::string value = text::trim(param(req, option.substr(2)));
     if (!value.empty()) request.options[option] = value;
   }
-  const ScaffoldResult made = scaffold(source_, request);
+  const ScaffoldResult made = scaffold(source_dir_, request);
   if (!made.error.empty()) {
     // The scaffolder's message names the option it is about: the field to go back to.
     std::string field = "new-" + request.kind + "-" + opts->second.front().substr(2);
@@ -592,7 +609,14 @@ void Editor::edit_page(const std::string& path, httplib::Response& res) {
                                                           ".</p><p><a href=\"/__portal/edit/\">Go to the start page</a></p>"),
                            "text/html; charset=utf-8");
   }
-  const auto raw = read_file(source_ / path).value_or("");
+  const BeneathFile file = read_beneath(source_dir_, path);
+  if (!file.bytes && !file.missing) {
+    res.status = 404;
+    return res.set_content(page("Not found", secret_, "<h1>This file cannot be edited</h1><p>" + html_escape(file.error) +
+                                                          ".</p><p><a href=\"/__portal/edit/\">Go to the start page</a></p>"),
+                           "text/html; charset=utf-8");
+  }
+  const std::string raw = file.bytes.value_or("");
   Diagnostics ignored;
   const auto normal = normalise_source(raw, path, "front-matter", ignored);
   const std::string text = normal.value_or(raw);
@@ -720,7 +744,9 @@ void Editor::check(const httplib::Request& req, httplib::Response& res) {
   const std::string path = param(req, "path");
   if (const auto problem = content_path_problem(source_, path); !problem.empty()) return reply_refusal(res, 404, problem);
   Diagnostics ignored;
-  const std::string disk = normalise_source(read_file(source_ / path).value_or(""), path, "front-matter", ignored).value_or("");
+  const BeneathFile file = read_beneath(source_dir_, path);
+  if (!file.bytes && !file.missing) return reply_refusal(res, 404, file.error);
+  const std::string disk = normalise_source(file.bytes.value_or(""), path, "front-matter", ignored).value_or("");
   toml::table out;
   const auto kind = kind_of(path);
   if (!kind) return reply_refusal(res, 404, path + " is not where any kind of document lives");
@@ -730,9 +756,14 @@ void Editor::check(const httplib::Request& req, httplib::Response& res) {
     if (!error.empty()) text = param(req, "text");
     Diagnostics diags;
     int body_first_line = 0;
-    const auto normal = normalise_source(text, path, "front-matter", diags);
+    // Read as the build reads it, limits and all: nothing the build refuses reaches the Markdown parser.
+    auto source = source_from_bytes(text, path, diags);
+    std::optional<std::string> normal;
     std::optional<FrontMatter> fm;
-    if (normal) fm = parse_front_matter(*normal, path, diags);
+    if (source) {
+      normal = std::move(source->text);
+      fm = std::move(source->front_matter);
+    }
     // A file the site could not read is checked alone: its front matter, no preview.
     const bool in_site = site && site->by_path.count(path);
     if (fm && !in_site) {
@@ -825,8 +856,9 @@ void Editor::save(const httplib::Request& req, httplib::Response& res, bool publ
   if (const auto problem = content_path_problem(source_, path); !problem.empty()) return reply_refusal(res, 404, problem);
   // One at a time: the file is compared with the form's base, then written, with no other save between.
   const std::lock_guard one_at_a_time(writing_);
-  const fs::path file = source_ / path;
-  const std::string raw = read_file(file).value_or("");
+  const BeneathFile file = read_beneath(source_dir_, path);
+  if (!file.bytes && !file.missing) return reply_refusal(res, 404, file.error);
+  const std::string raw = file.bytes.value_or("");
   Diagnostics ignored;
   const std::string disk = normalise_source(raw, path, "front-matter", ignored).value_or(raw);
   const std::optional<Kind> kind = kind_of(path);
@@ -842,13 +874,12 @@ void Editor::save(const httplib::Request& req, httplib::Response& res, bool publ
   std::string error;
   std::string text = requested_text(req, *kind, disk, error);
   if (!error.empty()) return reply_refusal(res, 422, "the front matter cannot be read (" + error + "): correct it in the text");
-  // A restricted mark is never taken away here: publishing what it withholds is decided outside the editor.
-  const auto marks_now = restricted_marks(text);
-  for (const auto& mark : restricted_marks(disk))
-    if (!marks_now.count(mark))
-      return reply_refusal(res, 422, "Nothing was saved: this would take the restricted mark off " + mark +
-                                         ". The editor never does that; ask whoever looks after the portal.");
-  const std::string message = text::trim(lf(param(req, "message")));
+  // Nothing restricted becomes public by a save: only a publish that names, and was confirmed for, what it lifts.
+  const std::vector<std::string> lifting = lifted_restrictions(source_dir_, path, disk, text);
+  const bool lift_confirmed = !lifting.empty() && publish && param(req, "lift") == joined(lifting, "\n");
+  if (!lifting.empty() && !lift_confirmed) return refuse_lifting(res, lifting, publish);
+  if (lift_confirmed && std::find(lifting.begin(), lifting.end(), path) != lifting.end()) never.clear();
+  std::string message = text::trim(lf(param(req, "message")));
   if (publish) {
     if (!never.empty()) return reply_refusal(res, 422, "This document is " + never + ", so the site never publishes it.");
     const char* wrong = message.empty() ? "Write what changed, in one line for the public"
@@ -863,6 +894,7 @@ void Editor::save(const httplib::Request& req, httplib::Response& res, bool publ
       return reply_json(res, 422, t);
     }
   }
+  if (lift_confirmed) message = "Restriction lifted, publishing " + joined(lifting, ", ") + ": " + message;
   if (publish)
     if (const auto problem = commit_problem(source_); !problem.empty())
       return reply_refusal(res, 422, "Nothing was published or changed: " + problem + ".");
@@ -877,7 +909,7 @@ void Editor::save(const httplib::Request& req, httplib::Response& res, bool publ
   }
   const std::string kept = text;  // as typed, draft mark and all
   // Nothing changed: nothing is written (the file keeps its bytes, line endings and all).
-  if (!publish && text == disk) {
+  if (!publish && lf(text) == lf(disk)) {
     toml::table same;
     same.insert("saved", true);
     same.insert("base", blob_id(raw));
@@ -888,7 +920,7 @@ void Editor::save(const httplib::Request& req, httplib::Response& res, bool publ
     if (!error.empty()) return reply_refusal(res, 422, "the front matter cannot be read (" + error + ")");
   }
   std::string bytes = as_file_had(text, raw);
-  if (const auto problem = write_atomically(file, bytes); !problem.empty()) return reply_refusal(res, 500, problem);
+  if (const auto problem = write_beneath_atomically(source_dir_, path, bytes); !problem.empty()) return reply_refusal(res, 500, problem);
   toml::table out;
   out.insert("saved", true);
   out.insert("base", blob_id(bytes));
@@ -905,7 +937,7 @@ void Editor::save(const httplib::Request& req, httplib::Response& res, bool publ
   if (result.outcome != Outcome::ok) {
     // Not published: the file keeps what was typed, still a draft.
     bytes = as_file_had(kept, raw);
-    if (const auto problem = write_atomically(file, bytes); !problem.empty()) return reply_refusal(res, 500, problem);
+    if (const auto problem = write_beneath_atomically(source_dir_, path, bytes); !problem.empty()) return reply_refusal(res, 500, problem);
     host_.rebuild_now();
     Diagnostics errors;
     for (const auto& d : result.diagnostics.items())

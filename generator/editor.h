@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "beneath.h"
 #include "git_history.h"
 #include "site.h"
 #include "theme.h"
@@ -49,6 +50,8 @@ class Editor {
   void set_port(int port);
   // Answers a request whose path starts with /__portal/edit/.
   void handle(const httplib::Request& request, httplib::Response& response);
+  // The key every request that changes anything carries.
+  [[nodiscard]] const std::string& secret() const { return secret_; }
   // The editor's address for a content file, for the preview's pages.
   static std::string address_of(const std::string& path);
   // Whether a request's Host header names this computer's own address (and, when it gives one, `port`).
@@ -67,6 +70,7 @@ class Editor {
 
   EditorHost& host_;
   std::filesystem::path source_;
+  SourceDir source_dir_;  // held open: every file is reached from it, never by its path again
   int jobs_;
   int port_ = 0;
   std::string secret_;

@@ -236,17 +236,20 @@ std::string edit_front_matter(std::string_view text, const FrontMatterEdits& edi
   std::string result(text.substr(0, parts->toml_begin));
   result += out;
   result += text.substr(parts->toml_end, parts->body_begin - parts->toml_end);
-  if (body) {
-    if (!result.ends_with('\n')) result += '\n';
+  // The text as it was, unless another was given: a file ending at its `+++` keeps no line break it did not have.
+  const std::string_view old_body = text.substr(parts->body_begin);
+  if (body && *body != old_body) {
+    if (!body->empty() && !result.ends_with('\n')) result += '\n';
     result += *body;
   } else {
-    result += text.substr(parts->body_begin);
+    result += old_body;
   }
   return result;
 }
 
 std::set<std::string> restricted_marks(std::string_view text) {
   std::set<std::string> marks;
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // as the loader reads it
   std::string error;
   const auto parts = split(text, error);
   if (!parts) return marks;

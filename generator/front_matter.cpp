@@ -114,15 +114,23 @@ std::optional<FrontMatter> parse_front_matter(std::string_view text, const std::
   return std::nullopt;
 }
 
+namespace {
+
+void too_large(std::size_t size, const std::string& path, Diagnostics& diags) {
+  char shown[32];
+  std::snprintf(shown, sizeof shown, "%.1f MB", static_cast<double>(size) / 1e6);
+  diags.error(path, {}, "limit",
+              std::string("the file is ") + shown + "; a content document may be at most " +
+                  std::to_string(kMaxDocumentBytes / (1024 * 1024)) + " MB",
+              "split it into several documents, or publish the full text as a PDF beside a shorter page");
+}
+
+}  // namespace
+
 std::optional<SourceFile> read_source(const std::filesystem::path& file, const std::string& path, Diagnostics& diags) {
   std::error_code ec;
   if (const auto size = std::filesystem::file_size(file, ec); !ec && size > kMaxDocumentBytes) {
-    char shown[32];
-    std::snprintf(shown, sizeof shown, "%.1f MB", static_cast<double>(size) / 1e6);
-    diags.error(path, {}, "limit",
-                std::string("the file is ") + shown + "; a content document may be at most " +
-                    std::to_string(kMaxDocumentBytes / (1024 * 1024)) + " MB",
-                "split it into several documents, or publish the full text as a PDF beside a shorter page");
+    too_large(size, path, diags);
     return std::nullopt;
   }
   const auto raw = read_file(file);
@@ -130,7 +138,15 @@ std::optional<SourceFile> read_source(const std::filesystem::path& file, const s
     diags.error(path, {}, "front-matter", "cannot read the file");
     return std::nullopt;
   }
-  auto text = normalise_source(*raw, path, "front-matter", diags);
+  return source_from_bytes(*raw, path, diags);
+}
+
+std::optional<SourceFile> source_from_bytes(std::string_view raw, const std::string& path, Diagnostics& diags) {
+  if (raw.size() > kMaxDocumentBytes) {
+    too_large(raw.size(), path, diags);
+    return std::nullopt;
+  }
+  auto text = normalise_source(raw, path, "front-matter", diags);
   if (!text) return std::nullopt;
   auto fm = parse_front_matter(*text, path, diags);
   if (!fm) return std::nullopt;

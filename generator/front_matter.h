@@ -45,5 +45,8 @@ struct SourceFile {
 // Reads `file` (shown as `path`), normalises and splits it; nullopt, with
 // the problem reported to `diags`, when it cannot be read or split.
 std::optional<SourceFile> read_source(const std::filesystem::path& file, const std::string& path, Diagnostics& diags);
+// The same, of bytes already read (a text typed in the editor): every check
+// and limit of read_source(), so nothing beyond them reaches the Markdown parser.
+std::optional<SourceFile> source_from_bytes(std::string_view raw, const std::string& path, Diagnostics& diags);
 
 }  // namespace portal

@@ -114,10 +114,24 @@ std::vector<std::string> page_ids(const Document& d) {
   return ids;
 }
 
+namespace {
+
+// Whether `file` lies in a meeting's folder whose _index.md the site could not
+// read: what the agenda restricts there is unknown, so all of it is treated as restricted.
+bool in_unread_meeting(const Site& site, const std::string& file) {
+  const std::string prefix = "content/meetings/";
+  if (!file.starts_with(prefix)) return false;
+  const auto slash = file.find('/', prefix.size());
+  return slash != std::string::npos && !site.meeting_by_folder.count(file.substr(prefix.size(), slash - prefix.size()));
+}
+
+}  // namespace
+
 std::set<std::string> restricted_files(const Site& site, const Diagnostics& diags) {
   std::set<std::string> out;
   std::set<std::string> meetings;  // folders of restricted meetings
   for (std::size_t i = 0; i < site.documents.size(); ++i) {
+    if (in_unread_meeting(site, site.documents[i].path)) out.insert(site.documents[i].path);
     if (site.withheld_because[i].find("restricted") == std::string::npos) continue;
     out.insert(site.documents[i].path);
     if (site.documents[i].kind == Kind::meeting) meetings.insert("content/meetings/" + site.documents[i].meeting + "/");
@@ -128,7 +142,7 @@ std::set<std::string> restricted_files(const Site& site, const Diagnostics& diag
                                                    [&](const std::string& folder) { return d.file.starts_with(folder); });
     // A file that did not load: what it says of itself cannot be read, so a mention is enough.
     const auto text = read_file(site.root / d.file);
-    if (in_restricted_meeting || (text && text::to_lower_ascii(text->substr(0, 1 << 20)).find("restricted") != std::string::npos))
+    if (in_restricted_meeting || in_unread_meeting(site, d.file) || (text && text::to_lower_ascii(text->substr(0, 1 << 20)).find("restricted") != std::string::npos))
       out.insert(d.file);
   }
   return out;

@@ -286,7 +286,7 @@ TEST_CASE("the editor never takes a restricted mark away, and never writes what 
   auto r = e.save("content/secret-page.md", {{"mode", "text"}, {"text", unmarked}});
   REQUIRE(r);
   CHECK(r->status == 422);
-  CHECK(contains(r->body, "restricted mark off the document"));
+  CHECK(contains(r->body, "withheld as restricted (content/secret-page.md"));
   CHECK(read_file(e.site / "content/secret-page.md") == secret_page);
   // An agenda item's mark, through the meeting's text.
   const std::string meeting = read_file(e.site / "content/meetings/2020-03-18/_index.md");
@@ -358,7 +358,7 @@ TEST_CASE("the preview serves content files without script, and only at its own 
   CHECK(pdf->get_header_value("Content-Security-Policy") == "sandbox");
   CHECK(pdf->get_header_value("X-Content-Type-Options") == "nosniff");
   const auto page = e.client->Get("/bulletins/2024-06/");
-  CHECK(page->get_header_value("Content-Security-Policy").empty());
+  CHECK(contains(page->get_header_value("Content-Security-Policy"), "script-src 'self'"));
   // Another name for this address (DNS rebinding) reads no page, drafts included.
   const auto rebound = e.client->Get("/bulletins/2024-06/", {{"Host", "evil.example:" + std::to_string(e.server->port())}});
   REQUIRE(rebound);
@@ -368,4 +368,182 @@ TEST_CASE("the preview serves content files without script, and only at its own 
   CHECK(Editor::is_own_host("localhost", e.server->port()));
   CHECK_FALSE(Editor::is_own_host("127.0.0.1.evil.example", e.server->port()));
   CHECK_FALSE(is_loopback("127.evil.example"));
+}
+
+// ---- Issue 25: the editor and the preview under attack ----
+
+namespace {
+
+// The site's folder as a git repository of its own, every file committed, with an author for publishing.
+void commit_everything(const fs::path& site) {
+  const std::string git = "git -C '" + site.string() + "' ";
+  REQUIRE(std::system((git + "init -q && " + git + "config user.name 'Comms Officer' && " + git +
+                       "config user.email comms@example.org && " + git + "add -A && " + git + "commit -qm 'The site'")
+                          .c_str()) == 0);
+}
+
+std::string head_message(const fs::path& site) {
+  const fs::path out = site / ".git/portal-test-message";
+  REQUIRE(std::system(("git -C '" + site.string() + "' log -1 --format=%s > '" + out.string() + "'").c_str()) == 0);
+  return read_file(out);
+}
+
+}  // namespace
+
+TEST_CASE("a byte-order mark and a control character never take a restricted mark away", "[editor][serve][attack]") {
+  EditorSite e;
+  commit_everything(e.site);
+  const fs::path file = e.site / "content/secret-page.md";
+  const std::string before = read_file(file);
+  // The first step of the attack: the file made unreadable, its mark still written in it.
+  std::string broken = "\xEF\xBB\xBF" + before;
+  broken.insert(broken.find("restricted"), "\x01");
+  auto r = e.save("content/secret-page.md", {{"mode", "text"}, {"text", broken}});
+  REQUIRE(r);
+  CHECK(r->status == 422);
+  CHECK(contains(r->body, "content/secret-page.md"));
+  CHECK(read_file(file) == before);
+  // Were it made unreadable some other way, the last commit still says it is restricted.
+  write_file(file, broken);
+  std::string open = before;
+  open.replace(open.find("restricted = true\n"), 18, "");
+  r = e.save("content/secret-page.md", {{"mode", "text"}, {"text", "\xEF\xBB\xBF" + open}});
+  CHECK(r->status == 422);
+  r = e.save("content/secret-page.md", {{"mode", "text"}, {"text", open}});
+  CHECK(r->status == 422);
+  CHECK(read_file(file) == broken);
+}
+
+TEST_CASE("a restricted paper is never made public by moving it to another item; lifting is a confirmed step",
+          "[editor][serve][attack]") {
+  EditorSite e;
+  commit_everything(e.site);
+  const std::string meeting_path = "content/meetings/2020-03-18/_index.md";
+  const std::string paper_path = "content/meetings/2020-03-18/e1-dhr-update.md";
+  // The item's `paper` line removed: the paper is still filed under E1, which is still restricted.
+  std::string meeting = read_file(e.site / meeting_path);
+  meeting.replace(meeting.find("paper = \"e1-dhr-update.md\"\n"), 27, "");
+  auto r = e.save(meeting_path, {{"mode", "text"}, {"text", meeting}});
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  // The paper moved to an open item: refused, and what would become public is named.
+  const std::string paper = read_file(e.site / paper_path);
+  std::string moved = paper;
+  moved.replace(moved.find("item = \"E1\""), 11, "item = \"A1\"");
+  r = e.save(paper_path, {{"mode", "text"}, {"text", moved}});
+  CHECK(r->status == 422);
+  CHECK(contains(r->body, "\"lift\""));
+  CHECK(contains(r->body, paper_path));
+  CHECK(read_file(e.site / paper_path) == paper);
+  // Publishing without the confirmation, or confirming another list, changes nothing.
+  r = e.save(paper_path, {{"mode", "text"}, {"text", moved}, {"message", "Paper E1 moved"}});
+  httplib::Params publish = {{"path", paper_path}, {"base", blob_id(paper)}, {"mode", "text"}, {"text", moved},
+                             {"message", "Paper moved to item A1"}};
+  r = e.client->Post("/__portal/edit/publish", e.own, publish);
+  CHECK(r->status == 422);
+  publish.emplace("lift", "content/meetings/2020-03-18/notes.md");
+  r = e.client->Post("/__portal/edit/publish", e.own, publish);
+  CHECK(r->status == 422);
+  CHECK(read_file(e.site / paper_path) == paper);
+  // Confirmed for exactly what it lifts: published, and the commit says so.
+  publish.erase("lift");
+  publish.emplace("lift", paper_path);
+  r = e.client->Post("/__portal/edit/publish", e.own, publish);
+  INFO(r->body);
+  CHECK(r->status == 200);
+  CHECK(read_file(e.site / paper_path) == moved);
+  CHECK(contains(head_message(e.site), "Restriction lifted, publishing " + paper_path));
+}
+
+TEST_CASE("the editor's check keeps the build's Markdown limits", "[editor][serve][attack]") {
+  EditorSite e;
+  std::string row = "|", rule = "|";
+  for (int i = 0; i < 5000; ++i) {
+    row += " a |";
+    rule += " - |";
+  }
+  const std::string path = "content/bulletins/2024-06.md";
+  std::string text = read_file(e.site / path);
+  text += "\n" + row + "\n" + rule + "\n" + row + "\n";
+  // Sent as the editor's page sends it: a multipart form.
+  const httplib::MultipartFormDataItems check = {{"path", path, "", ""}, {"mode", "text", "", ""}, {"text", text, "", ""}};
+  const auto r = e.client->Post("/__portal/edit/check", e.own, check);
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(contains(r->body, "\"limit\""));
+  CHECK(contains(r->body, "5,000 columns"));
+}
+
+TEST_CASE("a save of unchanged text writes nothing, whatever the file's bytes", "[editor][serve][attack]") {
+  EditorSite e;
+  const std::string path = "content/bulletins/2024-06.md";
+  const fs::path file = e.site / path;
+  SECTION("a file that ends at its +++, saved from its form") {
+    std::string text = read_file(file);
+    text = text.substr(0, text.find("\n+++\n") + 4);  // no text, no final line break
+    write_file(file, text);
+    e.server->rebuild();
+    const auto r = e.save(path, {{"mode", "form"}, {"body", ""}});
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(read_file(file) == text);
+  }
+  SECTION("a CR alone in the text is a line break, never dropped") {
+    const std::string text = read_file(file) + "one\rtwo\n";
+    write_file(file, text);
+    e.server->rebuild();
+    // As a browser sends it: every line break as CRLF.
+    std::string sent;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) sent += "\r\n";
+      else if (text[i] == '\r') sent += "\r\n";
+      else sent += text[i];
+    }
+    auto r = e.save(path, {{"mode", "text"}, {"text", sent}});
+    CHECK(r->status == 200);
+    CHECK(read_file(file) == text);
+    r = e.save(path, {{"mode", "text"}, {"text", text + "three\n"}});
+    CHECK(r->status == 200);
+    CHECK(contains(read_file(file), "one\ntwo\nthree\n"));
+  }
+}
+
+TEST_CASE("no preview page runs a script written into it, and none can read the editor's key", "[editor][serve][attack]") {
+  EditorSite e;
+  replace_in(e.site / "site.toml", "allow_raw_html = false", "allow_raw_html = true");
+  write_file(e.site / "content/about.md",
+             "+++\ntitle = \"About\"\n+++\n\n<img src=x onerror=\"fetch('/__portal/edit/')\">\n\n"
+             "<a href=\"javascript:alert(1)\">x</a><script>alert(2)</script>\n");
+  e.server->rebuild();
+  const auto page = e.client->Get("/about/");
+  REQUIRE(page);
+  REQUIRE(page->status == 200);
+  CHECK_FALSE(contains(page->body, "onerror"));
+  CHECK_FALSE(contains(page->body, "javascript:"));
+  CHECK_FALSE(contains(page->body, "alert(2)"));
+  CHECK_FALSE(contains(page->body, e.secret));
+  // Only the preview's own script files run on its pages: no script written inline, none from elsewhere.
+  const std::string policy = page->get_header_value("Content-Security-Policy");
+  CHECK(contains(policy, "script-src 'self'"));
+  CHECK(contains(policy, "object-src 'none'"));
+  for (std::size_t at = page->body.find("<script"); at != std::string::npos; at = page->body.find("<script", at + 1))
+    CHECK(page->body.substr(at, 12) == "<script src=");
+  const auto missing = e.client->Get("/no-such-page/");
+  CHECK(contains(missing->get_header_value("Content-Security-Policy"), "script-src 'self'"));
+  const auto reload = e.client->Get("/__portal/reload.js");
+  REQUIRE(reload);
+  CHECK(reload->status == 200);
+  CHECK(contains(reload->body, "/__portal/wait"));
+}
+
+TEST_CASE("New and saves never follow a symbolic link out of the site", "[editor][serve][attack]") {
+  EditorSite e;
+  TempDir outside;
+  fs::remove_all(e.site / "content/events");
+  fs::create_directory_symlink(outside.path(), e.site / "content/events");
+  httplib::Params made = {{"kind", "event"}, {"title", "Linked"}, {"date", "2030-01-01"}};
+  const auto r = e.client->Post(("/__portal/edit/new?secret=" + e.secret).c_str(), e.own, made);
+  REQUIRE(r);
+  CHECK(contains(r->body, "symbolic link"));
+  CHECK(fs::is_empty(outside.path()));
 }

@@ -353,11 +353,58 @@
       message.focus();
       return;
     }
+    publish(null);
+  });
+  // Lifting a restriction: what would become public is named, and published only once confirmed.
+  function confirmLift(lift) {
+    result.textContent = '';
+    var panel = document.createElement('div');
+    panel.className = 'notice';
+    var h = document.createElement('h3');
+    h.tabIndex = -1;
+    h.textContent = 'Lift the restriction?';
+    panel.appendChild(h);
+    var p1 = document.createElement('p');
+    p1.textContent = 'Publishing this makes public what is now withheld as restricted, with the files it links to:';
+    panel.appendChild(p1);
+    var ul = document.createElement('ul');
+    lift.forEach(function (l) {
+      var li = document.createElement('li');
+      li.textContent = l;
+      ul.appendChild(li);
+    });
+    panel.appendChild(ul);
+    var label = document.createElement('label');
+    var box = document.createElement('input');
+    box.type = 'checkbox';
+    box.id = 'lift-confirm';
+    label.htmlFor = 'lift-confirm';
+    label.appendChild(box);
+    label.appendChild(document.createTextNode(' I confirm that each of these may be public'));
+    panel.appendChild(label);
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'button-warning';
+    button.id = 'lift-publish';
+    button.textContent = 'Lift the restriction and publish';
+    button.addEventListener('click', function () {
+      if (!box.checked) { box.focus(); return; }
+      publish(lift);
+    });
+    panel.appendChild(button);
+    result.appendChild(panel);
+    h.focus();
+  }
+  function publish(lift) {
+    var group = $('field-message-group');
+    var error = $('field-message-error');
     var p = params();
     p.set('message', message.value);
+    if (lift) p.set('lift', lift.join('\n'));
     result.textContent = 'Checking the whole site…';
     post('publish', p).then(function (r) {
       if (r.status === 409 && r.body.conflict) return conflict(r.body);
+      if (r.body.lift && !lift) return confirmLift(r.body.lift);
       if (r.body.field === 'message') {
         group.classList.add('field-error');
         error.textContent = 'Error: ' + r.body.error;
@@ -406,7 +453,7 @@
     }).catch(function () {
       result.textContent = 'The preview is not answering: nothing was published.';
     });
-  });
+  }
 
   // An image always has its alternative text.
   var dialog = $('image-dialog');
