@@ -172,31 +172,45 @@ struct Sweep {
   bool saw_marker_temp = false;
 };
 
+// What `.public.next` holds when the rebuild begins.
+enum class Start {
+  none,       // nothing: the second build into the folder
+  whole,      // version 1, whole, with its record
+  half_made,  // what a build killed at its 10th step left, its marker a copy
+};
+
+// `public` holds version 2; `.public.next` as `start` says; the source is version 3.
+fs::path prepare_round(const fs::path& round, Start start) {
+  const auto site = small_site(round / "site", 1);
+  const fs::path out = round / "out" / "public";
+  if (start != Start::none)
+    REQUIRE(run({"build", "--source", site.string(), "--output", out.string(), "--quiet"}).status == 0);
+  small_site(site, 2);
+  REQUIRE(run({"build", "--source", site.string(), "--output", out.string(), "--quiet"}).status == 0);
+  small_site(site, 3);
+  if (start == Start::half_made) {
+    REQUIRE(killed(wait_for(start_build(site, out, {stop_after(10)}, round / "half.txt"))));
+    // Not the live marker's file (as a copy or a restore leaves it): the
+    // build puts the live one's in place under a temporary name.
+    const fs::path marker = portal::OutputPaths(out).next / portal::kOutputMarker;
+    const std::string bytes = read_file(marker);
+    fs::remove(marker);
+    write_file(marker, bytes);
+  }
+  return site;
+}
+
 // Stops a rebuild from version 2 to 3 after its first step, then after its
-// second, and so on until it runs to the end, each time from the same start:
-// `public` holds version 2 and `.public.next` version 1, whole, or (with
-// `half_made`) what a build killed at its 10th step left there, its marker a copy.
-Sweep kill_at_every_step(const fs::path& dir, bool half_made, const std::vector<std::string>& env) {
+// second, and so on until it runs to the end, each time from the same start.
+Sweep kill_at_every_step(const fs::path& dir, Start start, const std::vector<std::string>& env) {
   const Versions v = expected_builds(dir);
+  const bool no_exchange = std::find(env.begin(), env.end(), "PORTAL_TEST_NO_EXCHANGE=1") != env.end();
   Sweep sweep;
   for (long n = 1; n <= 100000; ++n) {
-    INFO("killed after step " << n << (half_made ? ", from a half-made .public.next" : ""));
+    INFO("killed after step " << n);
     const fs::path round = dir / std::to_string(n);
-    const auto site = small_site(round / "site", 1);
+    const auto site = prepare_round(round, start);
     const fs::path out = round / "out" / "public";
-    REQUIRE(run({"build", "--source", site.string(), "--output", out.string(), "--quiet"}).status == 0);
-    small_site(site, 2);
-    REQUIRE(run({"build", "--source", site.string(), "--output", out.string(), "--quiet"}).status == 0);
-    small_site(site, 3);
-    if (half_made) {
-      REQUIRE(killed(wait_for(start_build(site, out, {stop_after(10)}, round / "half.txt"))));
-      // Its marker a copy, not the live one's file (as a copy or a restore
-      // leaves it): the build puts the live one's in place under a temporary name.
-      const fs::path marker = portal::OutputPaths(out).next / portal::kOutputMarker;
-      const std::string bytes = read_file(marker);
-      fs::remove(marker);
-      write_file(marker, bytes);
-    }
     std::vector<std::string> with = env;
     with.push_back(stop_after(n));
     const int status = wait_for(start_build(site, out, with, round / "err.txt"));
@@ -211,7 +225,7 @@ Sweep kill_at_every_step(const fs::path& dir, bool half_made, const std::vector<
     }
     REQUIRE(killed(status));
     sweep.saw_marker_temp |= holds_marker_temp(portal::OutputPaths(out).next);
-    check_after_kill(site, out, v, std::find(env.begin(), env.end(), "PORTAL_TEST_NO_EXCHANGE=1") != env.end());
+    check_after_kill(site, out, v, no_exchange);
     fs::remove_all(round);
   }
   return sweep;
@@ -257,20 +271,30 @@ TEST_CASE("a SIGKILL after any step of a rebuild leaves the previous or the new 
   // Regression: killed after 600 ms on a loaded machine, the output was
   // neither build, and the next (failing) build left it so. Now the build
   // kills itself after each of its file-system steps in turn, with no timing.
+  // Every section failed so before the fix: after a kill, the next build
+  // linked the live marker into the other generation under a temporary name
+  // and renamed that over the same file, which does nothing, and the
+  // temporary file (.portal-output.portal-tmp-N) was swapped into the served
+  // folder, where no later build removed it.
   TempDir tmp;
   SECTION("from a whole other generation") {
-    const auto sweep = kill_at_every_step(tmp.path(), false, {});
+    const auto sweep = kill_at_every_step(tmp.path(), Start::whole, {});
+    CHECK(sweep.steps > 20);
+  }
+  SECTION("the second build into the folder, which makes the other generation") {
+    const auto sweep = kill_at_every_step(tmp.path(), Start::none, {});
     CHECK(sweep.steps > 20);
   }
   SECTION("from a half-made other generation, as a killed build leaves it") {
-    // Regression: a temporary file of the marker (.portal-output.portal-tmp-5591)
-    // stayed in the served folder through later builds.
-    const auto sweep = kill_at_every_step(tmp.path(), true, {});
+    // Kills come while the marker's temporary file is in the generation.
+    const auto sweep = kill_at_every_step(tmp.path(), Start::half_made, {});
     CHECK(sweep.steps > 20);
     CHECK(sweep.saw_marker_temp);  // a kill came while the marker's temporary file was there
   }
   SECTION("on a file system that cannot exchange two folders in one step") {
-    const auto sweep = kill_at_every_step(tmp.path(), false, {"PORTAL_TEST_NO_EXCHANGE=1"});
+    // There, between the first two renames, no output folder exists until
+    // the next build restores the last one: check_after_kill allows that.
+    const auto sweep = kill_at_every_step(tmp.path(), Start::whole, {"PORTAL_TEST_NO_EXCHANGE=1"});
     CHECK(sweep.steps > 20);
   }
 }
