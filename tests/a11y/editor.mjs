@@ -63,7 +63,7 @@ const base = await new Promise((resolve, reject) => {
     if (m) resolve(m[1]);
   });
   server.on('exit', () => reject(new Error('portal serve stopped: ' + out + serverOut)));
-  setTimeout(() => reject(new Error('portal serve did not say where the editor is: ' + out + serverOut)), 20000);
+  setTimeout(() => reject(new Error('portal serve did not say where the editor is: ' + out + serverOut)), 120000);
 });
 const port = new URL(base).port;
 
@@ -331,14 +331,21 @@ fetch('/__portal/edit/').then(r => r.text()).then(t => {
   f.set('text', '+++\\ntitle = "Taken"\\n+++\\n');
   return fetch('/__portal/edit/save', { method: 'POST', headers: { 'X-Portal-Secret': /data-secret="([0-9a-f]+)"/.exec(t)[1] }, body: f });
 });</script></svg>`);
-    let served = null;
-    for (let i = 0; i < 50 && !(served && served.ok()); i++) {
-      await new Promise((r) => setTimeout(r, 100));
+    // The preview says when it has rebuilt (its reload poll answers with a new version): an event, not a wait.
+    let served = await page.request.get(base + '/bulletins/poster.svg');
+    for (let i = 0; i < 20 && !served.ok(); i++) {
+      const version = await (await page.request.get(base + '/__portal/wait?since=none')).text();
+      await page.request.get(base + '/__portal/wait?since=' + version, { timeout: 60000 });
       served = await page.request.get(base + '/bulletins/poster.svg');
     }
-    expect(served && served.headers()['content-security-policy'] === 'sandbox', 'a content file is served without Content-Security-Policy: sandbox');
+    expect(served.ok() && served.headers()['content-security-policy'] === 'sandbox', 'a content file is served without Content-Security-Policy: sandbox');
+    // The browser reports the script it refused to run: the event that says the attempt is over.
+    const blocked = new Promise((resolve) => {
+      page.on('console', (m) => { if (/sandbox|Content Security Policy/i.test(m.text())) resolve(true); });
+      setTimeout(() => resolve(false), 60000);
+    });
     await page.goto(base + '/bulletins/poster.svg');
-    await page.waitForTimeout(1500);
+    expect(await blocked, 'the browser did not report the content file\'s script as blocked');
     expect(readFileSync(target, 'utf8') === before, 'a script in a content file changed a document through the editor');
     rmSync(join(site, 'content/bulletins/poster.svg'));
   }
