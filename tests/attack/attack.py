@@ -690,6 +690,28 @@ def family_symlinks():
         until(lambda: get("/events/webinar/").status == 200), fam, "the preview has its events again", "no /events/webinar/"))
 
 
+def family_paths():
+    """Paths that lead out of content/ or to what the site does not load."""
+    fam = "paths"
+    config = read_bytes("site.toml")
+    for path in ("content/../site.toml", "content/events/../../site.toml", "/etc/passwd", ARGS.site + "/site.toml",
+                 "content\\..\\site.toml", "content/./about.md", "content//about.md", "content/.git-like.md",
+                 "site.toml", ".git/config", "content/about.md\x00.txt", "content/%2e%2e/site.toml"):
+        def one(path=path):
+            r = editor_post("save", {"path": path, "base": "0" * 40, "mode": "text", "text": "title = 'x'\n"})
+            record(r.status in (404, 422) and read_bytes("site.toml") == config, fam, f"a save of {path!r}: refused", r)
+        attempt(fam, path, one)
+
+    def new_outside():
+        before = sorted(os.listdir(ARGS.site))
+        for name in ("../../escaped", "../escaped", "/tmp/escaped", ".hidden", "a/../../escaped"):
+            r = editor_post("new", {"kind": "page", "title": "Escaped", "name": name}, secret="", query=f"?secret={SECRET}")
+            record(r.status != 303 and sorted(os.listdir(ARGS.site)) == before
+                   and not os.path.exists(os.path.join(ARGS.work, "escaped.md")), fam,
+                   f"a new page named {name!r}: refused, nothing written outside content/", f"{r.status} {r.header('location')}")
+    attempt(fam, "new outside", new_outside)
+
+
 # ---------------------------------------------------------------- 7. panel leak
 
 def panel_of(page_html):
@@ -898,7 +920,7 @@ def main():
     start = time.monotonic()
     for family in (family_rebinding, family_smuggling, family_unauthenticated, family_script_in_content,
                    family_restricted_marks, family_paper_moved, family_markdown_limits, family_unchanged,
-                   family_symlinks, family_panel_leak):
+                   family_symlinks, family_paths, family_panel_leak):
         began = time.monotonic()
         attempt(family.__name__, "the whole family", family)
         print(f"# {family.__name__}: {time.monotonic() - began:.1f} s", flush=True)
