@@ -457,6 +457,27 @@ def family_restricted_marks():
                 write_atomically(path, original)
         attempt(fam, what, one)
 
+    def two_steps():
+        # The file left unreadable, its mark still written in it (by a save, were one taken, or on disk),
+        # then saved without the mark: the mark is read as the loader read it before, and at the last commit.
+        broken = (bom + text.replace("restricted = true", "\x01restricted = true")).encode()
+        write_atomically(path, broken)
+        try:
+            for what, new_text in (("a BOM", bom + text.replace("restricted = true\n", "")),
+                                   ("no BOM", text.replace("restricted = true\n", "")),
+                                   ("the mark set to false", text.replace("restricted = true", "restricted = false"))):
+                r = save(path, new_text)
+                same = read_bytes(path) == broken
+                record(r.status == 422 and same, fam,
+                       f"secret-page.md left unreadable on disk, then saved without its mark ({what}): refused (422), the file unchanged",
+                       f"{r}, file {'unchanged' if same else 'CHANGED'}")
+                if not same:
+                    public_after(fam, f"the save without the mark ({what}) of an unreadable secret-page.md")
+                    write_atomically(path, broken)
+        finally:
+            write_atomically(path, original)
+    attempt(fam, "two steps", two_steps)
+
     def published():
         r = save(path, text.replace("restricted = true\n", ""), publish=True, message="Made public")
         same = read_bytes(path) == original
