@@ -47,9 +47,11 @@ const std::map<std::string, Names, std::less<>>& allowed_elements() {
 
 // Elements dropped with everything inside them: what they hold is script,
 // style, another document or foreign markup, never text for the page.
-const Names kDroppedWithContent = {"script",   "style",     "template", "iframe", "object", "embed",
-                                   "noscript", "svg",       "math",     "applet", "frame",  "frameset",
-                                   "noembed",  "noframes",  "xmp",      "plaintext"};
+// (Not <embed>: it is empty in HTML, but libxml2 reads it as a container of
+// whatever follows, so it is dropped like any unknown element, its "content" kept.)
+const Names kDroppedWithContent = {"script",   "style",    "template", "iframe",   "object",  "noscript",
+                                   "svg",      "math",     "applet",   "frame",    "frameset", "noembed",
+                                   "noframes", "xmp",      "plaintext"};
 
 const Names kVoidElements = {"br", "hr", "img", "col", "input"};
 

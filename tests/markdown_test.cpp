@@ -332,6 +332,10 @@ TEST_CASE("sanitised raw HTML keeps its allowed markup and the page's own", "[ma
            true)
             .html == "<div>shown</div>\n");
   CHECK(md("<b>unclosed\n", true).html == "<p><b>unclosed</b></p>\n");
+  // Regression: libxml2 reads <embed> as a container, and the text after it went with it.
+  const auto after_embed = md("Before\n\n<embed src=\"x\">\n\nAfter it\n", true).html;
+  CHECK(contains(after_embed, "After it"));
+  CHECK_FALSE(contains(after_embed, "embed"));
   CHECK(md("<p>A <blink>blinking</blink> word</p>\n", true).html == "<p>A blinking word</p>\n");
   const std::string kept =
       "<table>\n<tr><th colspan=\"2\" scope=\"col\">Both</th></tr>\n<tr><td rowspan=\"1\">1</td><td>2</td></tr>\n</table>\n"
