@@ -414,7 +414,7 @@ TEST_CASE("a byte-order mark and a control character never take a restricted mar
   CHECK(read_file(file) == broken);
 }
 
-TEST_CASE("a restricted paper is never made public by moving it to another item; lifting is a confirmed step",
+TEST_CASE("a restricted paper is never made public by moving it to another item, and lifting is a confirmed step",
           "[editor][serve][attack]") {
   EditorSite e;
   commit_everything(e.site);
