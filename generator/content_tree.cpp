@@ -140,4 +140,11 @@ std::vector<ContentEntry> walk_content(const fs::path& source, Diagnostics& diag
   return out;
 }
 
+std::string meeting_folder(std::string_view path) {
+  constexpr std::string_view prefix = "content/meetings/";
+  if (!path.starts_with(prefix)) return {};
+  const auto slash = path.find('/', prefix.size());
+  return slash == std::string_view::npos ? std::string() : std::string(path.substr(prefix.size(), slash - prefix.size()));
+}
+
 }  // namespace portal

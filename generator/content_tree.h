@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "diagnostics.h"
@@ -24,6 +25,10 @@ struct ContentEntry {
 // Classifies a path relative to content/ ("meetings/2020-03-18/notes.md").
 // nullopt with a diagnostic when a Markdown file sits where no kind lives.
 std::optional<ContentEntry> classify(const std::string& relative, Diagnostics& diags);
+
+// The meeting folder's name ("2020-03-18") of a path relative to the source
+// folder ("content/meetings/2020-03-18/b1.md"); empty when it lies in none.
+std::string meeting_folder(std::string_view path);
 
 // Every file under source/content, sorted by path. Hidden files are skipped;
 // symbolic links are refused, never followed.

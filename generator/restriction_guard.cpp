@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "beneath.h"
+#include "content_tree.h"
 #include "front_matter.h"
 #include "git_handles.h"
 
@@ -12,24 +13,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view kMeetings = "content/meetings/";
-
-// The meeting folder ("content/meetings/2020-03-18") a path lies in; empty when none.
-std::string meeting_folder_of(const std::string& path) {
-  if (!path.starts_with(kMeetings)) return {};
-  const auto slash = path.find('/', kMeetings.size());
-  return slash == std::string::npos ? std::string() : path.substr(0, slash);
-}
-
-// The front matter as the loader reads it (byte-order mark, line endings and all); nullopt when it cannot be read.
+// The front matter as the loader reads it (byte-order mark, line endings, limits and all); nullopt when it cannot be read.
 std::optional<toml::table> front_matter_of(const std::optional<std::string>& raw, const std::string& path) {
   if (!raw) return std::nullopt;
   Diagnostics ignored;
-  const auto text = normalise_source(*raw, path, "front-matter", ignored);
-  if (!text) return std::nullopt;
-  auto fm = parse_front_matter(*text, path, ignored);
-  if (!fm) return std::nullopt;
-  return std::move(fm->table);
+  auto source = source_from_bytes(*raw, path, ignored);
+  if (!source) return std::nullopt;
+  return std::move(source->front_matter.table);
 }
 
 bool is_true(const toml::node* n) { return n && n->as_boolean() && n->as_boolean()->get(); }
@@ -158,7 +148,8 @@ SiteFiles with_text(SiteFiles files, const std::string& path, const std::string&
 
 Restrictions restrictions_around(const SiteFiles& files, const std::string& path) {
   Restrictions out;
-  const std::string folder = meeting_folder_of(path);
+  const std::string meeting_name = meeting_folder(path);
+  const std::string folder = meeting_name.empty() ? std::string() : "content/meetings/" + meeting_name;
   const std::vector<std::string> paths = folder.empty() ? std::vector<std::string>{path} : meeting_documents(files, folder);
   std::optional<toml::table> meeting;
   bool meeting_unreadable = false;

@@ -90,11 +90,10 @@ std::string title_from(const std::string& slug) {
 std::vector<std::string> agenda_codes(const std::string& raw, const std::string& path) {
   Diagnostics ignored;
   std::vector<std::string> codes;
-  const auto text = normalise_source(raw, path, "front-matter", ignored);
-  if (!text) return codes;
-  const auto fm = parse_front_matter(*text, path, ignored);
-  if (!fm) return codes;
-  const Document d = read_document(Kind::meeting, fm->table, fm->table_first_line, path, ignored);
+  const auto file = source_from_bytes(raw, path, ignored);
+  if (!file) return codes;
+  const FrontMatter& fm = file->front_matter;
+  const Document d = read_document(Kind::meeting, fm.table, fm.table_first_line, path, ignored);
   for (const auto& item : d.as<MeetingData>()->items)
     if (item.code) codes.push_back(item.code->value);
   return codes;

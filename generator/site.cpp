@@ -119,10 +119,8 @@ namespace {
 // Whether `file` lies in a meeting's folder whose _index.md the site could not
 // read: what the agenda restricts there is unknown, so all of it is treated as restricted.
 bool in_unread_meeting(const Site& site, const std::string& file) {
-  const std::string prefix = "content/meetings/";
-  if (!file.starts_with(prefix)) return false;
-  const auto slash = file.find('/', prefix.size());
-  return slash != std::string::npos && !site.meeting_by_folder.count(file.substr(prefix.size(), slash - prefix.size()));
+  const std::string folder = meeting_folder(file);
+  return !folder.empty() && !site.meeting_by_folder.count(folder);
 }
 
 }  // namespace
@@ -257,10 +255,8 @@ void decide_asset_publication(Site& site) {
   }
   for (auto& a : site.assets) {
     if (withheld.count(a.path)) a.published = false;
-    const std::string prefix = "content/meetings/";
-    if (a.path.starts_with(prefix)) {
-      const auto folder = a.path.substr(prefix.size(), a.path.find('/', prefix.size()) - prefix.size());
-      const auto it = site.meeting_by_folder.find(folder);
+    if (a.path.starts_with("content/meetings/")) {
+      const auto it = site.meeting_by_folder.find(meeting_folder(a.path));
       if (it == site.meeting_by_folder.end() || !site.published[it->second]) a.published = false;
     }
   }
