@@ -603,19 +603,17 @@ void Editor::create(const httplib::Request& req, httplib::Response& res) {
 }
 
 void Editor::edit_page(const std::string& path, httplib::Response& res) {
-  if (const auto problem = content_path_problem(source_, path); !problem.empty()) {
+  const auto not_editable = [&](const std::string& why) {
     res.status = 404;
-    return res.set_content(page("Not found", secret_, "<h1>This file cannot be edited</h1><p>" + html_escape(problem) +
-                                                          ".</p><p><a href=\"/__portal/edit/\">Go to the start page</a></p>"),
-                           "text/html; charset=utf-8");
+    res.set_content(page("Not found", secret_, "<h1>This file cannot be edited</h1><p>" + html_escape(why) +
+                                                   ".</p><p><a href=\"/__portal/edit/\">Go to the start page</a></p>"),
+                    "text/html; charset=utf-8");
+  };
+  if (const auto problem = content_path_problem(source_, path); !problem.empty()) {
+    return not_editable(problem);
   }
   const BeneathFile file = read_beneath(source_dir_, path);
-  if (!file.bytes && !file.missing) {
-    res.status = 404;
-    return res.set_content(page("Not found", secret_, "<h1>This file cannot be edited</h1><p>" + html_escape(file.error) +
-                                                          ".</p><p><a href=\"/__portal/edit/\">Go to the start page</a></p>"),
-                           "text/html; charset=utf-8");
-  }
+  if (!file.bytes && !file.missing) return not_editable(file.error);
   const std::string raw = file.bytes.value_or("");
   Diagnostics ignored;
   const auto normal = normalise_source(raw, path, "front-matter", ignored);
