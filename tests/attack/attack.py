@@ -673,13 +673,16 @@ def family_symlinks():
                    f"{r.status}, outside holds {os.listdir(outside)}")
         attempt(fam, "new event through a linked folder", new_event)
 
+        def refused_save(path, what):
+            before = read_bytes(path)
+            r = save(path, before.decode() + "\nWritten through a link.\n")
+            same = read_bytes(path) == before
+            record(r.status != 200 and same, fam, f"a save of {path}, {what}: refused",
+                   f"{r}, file {'unchanged' if same else 'CHANGED'}")
+
         def save_through_folder():
             shutil.copy(os.path.join(kept, "webinar.md"), os.path.join(outside, "webinar.md"))
-            before = read_bytes("content/events/webinar.md")
-            r = save("content/events/webinar.md", before.decode() + "\nWritten through a link.\n")
-            same = read_bytes("content/events/webinar.md") == before
-            record(r.status != 200 and same, fam, "a save of content/events/webinar.md through the linked folder: refused",
-                   f"{r}, file {'unchanged' if same else 'CHANGED'}")
+            refused_save("content/events/webinar.md", "through the linked folder")
         attempt(fam, "save through a linked folder", save_through_folder)
 
         def save_linked_file():
@@ -687,11 +690,7 @@ def family_symlinks():
             with open(target, "w") as f:
                 f.write('+++\ntitle = "Linked"\n+++\n\nOutside.\n')
             os.symlink(target, linked_page)
-            before = read_bytes("content/linked.md")
-            r = save("content/linked.md", before.decode() + "\nWritten through a link.\n")
-            same = read_bytes("content/linked.md") == before
-            record(r.status != 200 and same, fam, "a save of content/linked.md, a link to a file outside: refused",
-                   f"{r}, file {'unchanged' if same else 'CHANGED'}")
+            refused_save("content/linked.md", "a link to a file outside")
         attempt(fam, "save of a linked file", save_linked_file)
 
         def new_over_dangling():
