@@ -874,7 +874,7 @@ void Editor::save(const httplib::Request& req, httplib::Response& res, bool publ
   if (!error.empty()) return reply_refusal(res, 422, "the front matter cannot be read (" + error + "): correct it in the text");
   // Nothing restricted becomes public by a save: only a publish that names, and was confirmed for, what it lifts.
   const std::vector<std::string> lifting = lifted_restrictions(source_dir_, path, disk, text);
-  const bool lift_confirmed = !lifting.empty() && publish && param(req, "lift") == joined(lifting, "\n");
+  const bool lift_confirmed = !lifting.empty() && publish && lf(param(req, "lift")) == joined(lifting, "\n");
   if (!lifting.empty() && !lift_confirmed) return refuse_lifting(res, lifting, publish);
   if (lift_confirmed && std::find(lifting.begin(), lifting.end(), path) != lifting.end()) never.clear();
   std::string message = text::trim(lf(param(req, "message")));

@@ -384,7 +384,49 @@ fetch('/__portal/edit/').then(r => r.text()).then(t => {
   expect(await page.isVisible('#field-text'), 'an agreement does not open as text');
   await snapshot('text');
 
-  // 12. A phone: nothing scrolls sideways.
+  // 12. A restriction is lifted only by a publish that names what becomes public and is confirmed, by keyboard.
+  {
+    const secretFile = join(site, 'content/secret-page.md');
+    const withheld = readFileSync(secretFile, 'utf8');
+    const git = (...args) => execFileSync('git', ['-C', site, ...args]).toString();
+    const head = git('rev-parse', 'HEAD').trim();
+    await page.goto(base + '/__portal/edit/doc/content/secret-page.md');
+    await checked(0);
+    await tabTo('field-restricted');
+    expect(await page.isChecked('#field-restricted'), 'a restricted page opens without its restricted box ticked');
+    await page.keyboard.press('Space');
+    await tabTo('save');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /^Not saved/.test(document.getElementById('save-status').textContent), null, { timeout: 30000 })
+      .catch(async () => fail(`saving a page with its restriction taken away said "${await page.locator('#save-status').textContent()}"`));
+    expect(/restricted/.test(await page.locator('#save-status').textContent()), 'the refused save does not say it would make restricted content public');
+    expect(readFileSync(secretFile, 'utf8') === withheld, 'a save took away a restricted mark');
+    await tabTo('field-message');
+    await type('Secret page made public');
+    await tabTo('publish');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#lift-publish', { timeout: 30000 }).catch(() => fail('publishing a restricted page did not ask to confirm lifting its restriction'));
+    expect(await page.evaluate(() => document.activeElement.textContent) === 'Lift the restriction?', 'focus did not move to the question "Lift the restriction?"');
+    expect((await page.locator('#publish-result li').allTextContents()).some((t) => t.includes('content/secret-page.md')),
+      'the confirmation does not name the file that would become public');
+    expect(git('rev-parse', 'HEAD').trim() === head && readFileSync(secretFile, 'utf8') === withheld, 'the restriction was lifted before it was confirmed');
+    // Not confirmed: the button puts focus on the box and publishes nothing.
+    await tabTo('lift-publish');
+    await page.keyboard.press('Enter');
+    expect(await focused() === 'lift-confirm', 'the unconfirmed lift did not put focus on its box');
+    expect(git('rev-parse', 'HEAD').trim() === head, 'an unconfirmed lift published');
+    await page.keyboard.press('Space');
+    await tabTo('lift-publish');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /Published/.test(document.getElementById('publish-result').textContent), null, { timeout: 30000 })
+      .catch(async () => fail(`the confirmed lift did not say "Published": ${await page.locator('#publish-result').textContent()}`));
+    const subject = git('log', '-1', '--format=%s').trim();
+    expect(subject.startsWith('Restriction lifted, publishing ') && subject.endsWith(': Secret page made public'),
+      `the lifting commit's message is "${subject}"`);
+    expect(!/restricted = true/.test(readFileSync(secretFile, 'utf8')), 'the confirmed lift left the page restricted');
+  }
+
+  // 13. A phone: nothing scrolls sideways.
   await page.setViewportSize({ width: 320, height: 800 });
   for (const path of ['/__portal/edit/', `/__portal/edit/doc/content/bulletins/${year}-${month}.md`]) {
     await page.goto(base + path);
