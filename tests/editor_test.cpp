@@ -9,7 +9,7 @@
 
 #include <httplib.h>
 
-#include "editor_text.h"
+#include "front_matter_edit.h"
 #include "git_commit.h"
 #include "scaffold.h"
 #include "serve.h"

@@ -6,7 +6,7 @@
 #include <regex>
 #include <set>
 
-#include "outputs.h"
+#include "feeds.h"
 #include "support.h"
 
 using namespace portal::test;

@@ -1,4 +1,4 @@
-// The preview's gate (generator/preview_gate.cpp) on its own: a real gate on
+// The preview's gate (generator/preview/preview_gate.cpp) on its own: a real gate on
 // a free port, a small httplib server of the test's own behind it on a Unix
 // socket, and raw requests over TCP, so that every byte sent is the test's.
 #include <catch2/catch.hpp>

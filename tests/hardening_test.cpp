@@ -6,7 +6,7 @@
 
 #include "email.h"
 #include "markdown.h"
-#include "outputs.h"
+#include "feeds.h"
 #include "pages.h"
 #include "search_index.h"
 #include "site.h"

@@ -38,7 +38,7 @@ fs::path small_site(const fs::path& dir, int version) {
 }
 
 // The real `portal` with `args`, in a process of its own, with `env` added to
-// this one's environment (the test-only hooks of generator/output.cpp);
+// this one's environment (the test-only hooks of generator/output/output.cpp);
 // its standard error goes to `err` (a file, or a pipe's end).
 pid_t spawn_portal(const std::vector<std::string>& args, const std::vector<std::string>& env, int err) {
   std::vector<std::string> all = {PORTAL_BINARY};

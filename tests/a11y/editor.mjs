@@ -26,7 +26,7 @@ if (!snapshots) {
   process.exit(2);
 }
 const here = dirname(fileURLToPath(import.meta.url));
-const css = readFileSync(join(here, '../../generator/editor/editor.css'), 'utf8');
+const css = readFileSync(join(here, '../../generator/preview/editor/editor.css'), 'utf8');
 let failures = 0;
 function fail(what) {
   failures++;

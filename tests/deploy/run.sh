@@ -75,7 +75,7 @@ units=$work/systemd-root
 mkdir -p "$units/usr/local/bin" "$units/etc/systemd/system" "$units/usr/share/man/man1" "$units/usr/lib/systemd"
 cp -r /usr/lib/systemd/system "$units/usr/lib/systemd/"
 cp "$deploy/systemd/portal-publish" "$units/usr/local/bin/"
-sed "s/@PROJECT_VERSION@/0/" "$root/generator/install/portal.1.in" > "$units/usr/share/man/man1/portal.1"
+sed "s/@PROJECT_VERSION@/0/" "$root/generator/app/install/portal.1.in" > "$units/usr/share/man/man1/portal.1"
 sed 's|^ExecStart=.*|ExecStart=/usr/local/bin/not-there|' "$deploy/systemd/portal-publish.service" > "$units/etc/systemd/system/portal-publish.service"
 if MANPATH="$units/usr/share/man" systemd-analyze --root="$units" verify portal-publish.service > "$work/verify.log" 2>&1; then
   fail "systemd-analyze verify passed a service whose command is missing"

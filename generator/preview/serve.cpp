@@ -16,7 +16,7 @@
 #include "files.h"
 #include "front_matter.h"
 #include "markdown.h"
-#include "outputs.h"
+#include "feeds.h"
 #include "pages.h"
 #include "search_index.h"
 #include "text.h"

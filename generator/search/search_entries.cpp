@@ -8,29 +8,13 @@
 #include "history_view.h"
 #include "markdown.h"
 #include "parallel.h"
+#include "search_kinds.h"
 #include "sections.h"
 #include "text.h"
 
 namespace portal::search {
 
 namespace {
-
-enum KindIndex : std::size_t { agreement, changes, meeting, paper, notes, dhr, bulletin, event, priority, plan, other };
-
-std::size_t kind_index(Kind k) {
-  switch (k) {
-    case Kind::agreement: return agreement;
-    case Kind::meeting: return meeting;
-    case Kind::paper: return paper;
-    case Kind::notes: return notes;
-    case Kind::dhr: return dhr;
-    case Kind::bulletin: return bulletin;
-    case Kind::event: return event;
-    case Kind::home:
-    case Kind::page: return other;
-  }
-  return other;
-}
 
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {
   std::string out;
@@ -142,23 +126,6 @@ void paper_facts(TextBuilder& t, const Site& site, const Document& d, const Pape
 }
 
 }  // namespace
-
-const std::vector<KindInfo>& kinds() {
-  static const std::vector<KindInfo> list = {
-      {"agreement", "Community Safety Agreements"},
-      {"changes", "Changes between agreements"},
-      {"meeting", "Meeting agendas"},
-      {"paper", "Meeting papers"},
-      {"notes", "Meeting notes (minutes)"},
-      {"dhr", "Domestic Homicide Reviews"},
-      {"bulletin", "E-bulletins"},
-      {"event", "Events"},
-      {"priority", "Priorities and themes"},
-      {"plan", "Plans"},
-      {"page", "Other pages"},
-  };
-  return list;
-}
 
 std::vector<Entry> entries(const Site& site, const PriorityStories& stories, int jobs) {
   std::vector<Entry> out;

@@ -5,7 +5,7 @@
 #include <cstdio>
 
 #include "beneath.h"
-#include "editor_text.h"
+#include "front_matter_edit.h"
 #include "front_matter.h"
 #include "model.h"
 #include "text.h"

@@ -7,7 +7,7 @@
 #include <functional>
 #include <vector>
 
-#include "pages.h"
+#include "output.h"
 #include "site.h"
 
 namespace portal {

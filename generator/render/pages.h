@@ -8,15 +8,11 @@
 #include <vector>
 
 #include "git_history.h"
+#include "output.h"
 #include "site.h"
 #include "theme.h"
 
 namespace portal {
-
-struct RenderedFile {
-  std::string path;     // output path relative to the output folder: "meetings/2020-03-18/index.html"
-  std::string content;
-};
 
 // Every published page of the site, with its history, rendered with `theme`.
 // The one page at `url`, or nullopt when there is none.

@@ -9,7 +9,7 @@
 #include "compare.h"
 #include "history_view.h"
 #include "interrupt.h"
-#include "outputs.h"
+#include "feeds.h"
 #include "page_builder.h"
 #include "parallel.h"
 #include "sections.h"

@@ -8,17 +8,11 @@
 #include <vector>
 
 #include "priority_stories.h"
+#include "search_kinds.h"
 #include "search_text.h"
 #include "site.h"
 
 namespace portal::search {
-
-// The kinds a reader can filter by, in the order the filter lists them.
-struct KindInfo {
-  const char* id;
-  const char* label;
-};
-const std::vector<KindInfo>& kinds();
 
 struct Entry {
   std::string url;    // the page's address from the site's root, without "/": "meetings/2020-03-18/"

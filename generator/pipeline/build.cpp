@@ -10,7 +10,7 @@
 #include "interrupt.h"
 #include "git_history.h"
 #include "output.h"
-#include "outputs.h"
+#include "feeds.h"
 #include "pages.h"
 #include "search_index.h"
 #include "theme.h"

@@ -1,4 +1,4 @@
-#include "editor_text.h"
+#include "front_matter_edit.h"
 
 #include <algorithm>
 #include <sstream>

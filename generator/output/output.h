@@ -28,6 +28,12 @@
 
 namespace portal {
 
+// A file a stage of the build made: its path and bytes.
+struct RenderedFile {
+  std::string path;     // output path relative to the output folder: "meetings/2020-03-18/index.html"
+  std::string content;
+};
+
 struct OutputFile {
   std::string path;                  // relative to the output folder, '/'-separated
   std::string content;               // written as is, unless copy_from is set

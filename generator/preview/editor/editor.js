@@ -44,7 +44,7 @@
     });
   }
 
-  // The form as the server reads it (editor_text.h FormValues).
+  // The form as the server reads it (front_matter_edit.h FormValues).
   function params() {
     var p = new FormData();
     p.set('path', path);

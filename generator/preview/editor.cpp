@@ -15,7 +15,7 @@
 #include "checks.h"
 #include "content_tree.h"
 #include "editor_assets.h"
-#include "editor_text.h"
+#include "front_matter_edit.h"
 #include "files.h"
 #include "front_matter.h"
 #include "git_commit.h"

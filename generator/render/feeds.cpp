@@ -1,4 +1,4 @@
-#include "outputs.h"
+#include "feeds.h"
 
 #include <algorithm>
 #include <cstdint>

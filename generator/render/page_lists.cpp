@@ -6,7 +6,7 @@
 
 #include "chart.h"
 #include "page_builder.h"
-#include "search_entries.h"
+#include "search_kinds.h"
 #include "sections.h"
 
 namespace portal::detail {
@@ -254,7 +254,7 @@ map PageBuilder::search_page() {
   ctx["meta_url"] = rel(url, "/search/meta.json");
   ctx["root_url"] = rel(url, "/");
   ctx["script_url"] = rel(url, "/assets/search.js");
-  // The filters' values, as the index has them (search_entries.h).
+  // The filters' values, as the index has them (search_kinds.h).
   array kinds, priorities, years;
   for (const auto& k : search::kinds()) kinds.push_back(map{{"id", str(k.id)}, {"label", str(k.label)}});
   std::vector<const PriorityStory*> stories;

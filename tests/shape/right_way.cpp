@@ -1,0 +1,12 @@
+// One header of each stage, from the top: the top stage sees them all.
+#include "build.h"
+#include "checks.h"
+#include "cli.h"
+#include "git_history.h"
+#include "markdown.h"
+#include "output.h"
+#include "pages.h"
+#include "search_index.h"
+#include "serve.h"
+#include "site.h"
+#include "text.h"
