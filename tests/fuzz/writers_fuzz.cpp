@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "diagnostics.h"
-#include "outputs.h"
+#include "feeds.h"
 #include "search_index.h"
 #include "site.h"
 #include "text.h"
