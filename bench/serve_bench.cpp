@@ -43,9 +43,10 @@ int main(int argc, char** argv) {
   }
   std::sort(direct.begin(), direct.end());
   std::sort(watched.begin(), watched.end());
-  std::printf("first build %.2f s; one file's text changed, median of 7: rebuild %.1f ms, save to served page %.1f ms "
-              "(text rebuilds: %zu)\n",
-              first.count(), direct[3], watched[3], server.text_rebuilds());
+  std::printf(
+      "first build %.2f s; one file's text changed, median of 7: rebuild %.1f ms, save to served page %.1f ms "
+      "(text rebuilds: %zu)\n",
+      first.count(), direct[3], watched[3], server.text_rebuilds());
   server.stop();
   return 0;
 }

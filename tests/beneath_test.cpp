@@ -112,8 +112,9 @@ TEST_CASE("paths that climb out or start at the root are refused", "[beneath]") 
   write_file(s.outside / "x.md", "outside\n");
   const SourceDir source(s.site);
   REQUIRE(source);
-  const std::vector<std::string> refused = {"../outside/x.md", "content/../../outside/x.md", (s.outside / "x.md").string(),
-                                            "", "content//a.md", "./content/a.md", std::string("content/a.md\0x", 14)};
+  const std::vector<std::string> refused = {
+      "../outside/x.md", "content/../../outside/x.md",      (s.outside / "x.md").string(), "", "content//a.md",
+      "./content/a.md",  std::string("content/a.md\0x", 14)};
   for (const std::string& bad : refused) {
     INFO(bad);
     CHECK_FALSE(beneath_path_problem(bad).empty());
@@ -138,7 +139,8 @@ TEST_CASE("a folder swapped for a link while saving never sends a save outside t
   std::thread swapper([&] {
     for (int i = 0; i < 2000; ++i) {
       // The real folder moved aside and a link to the outside folder put in its place, then back.
-      if (::rename(events.c_str(), aside.c_str()) != 0 || ::symlink(s.outside.c_str(), events.c_str()) != 0) ++swap_failures;
+      if (::rename(events.c_str(), aside.c_str()) != 0 || ::symlink(s.outside.c_str(), events.c_str()) != 0)
+        ++swap_failures;
       started = true;
       if (::unlink(events.c_str()) != 0 || ::rename(aside.c_str(), events.c_str()) != 0) ++swap_failures;
     }

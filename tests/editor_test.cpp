@@ -46,7 +46,8 @@ std::string edited(const FormValues& values, const std::optional<std::string>& b
 TEST_CASE("the editor's forms are made from the fields the loader reads", "[editor]") {
   const auto fields = fields_of(Kind::event);
   auto has = [&](const std::string& key, FieldType type) {
-    return std::any_of(fields.begin(), fields.end(), [&](const FieldSpec& f) { return f.key == key && f.type == type; });
+    return std::any_of(fields.begin(), fields.end(),
+                       [&](const FieldSpec& f) { return f.key == key && f.type == type; });
   };
   CHECK(has("title", FieldType::string));
   CHECK(has("start", FieldType::date_time));
@@ -56,7 +57,8 @@ TEST_CASE("the editor's forms are made from the fields the loader reads", "[edit
   CHECK(has("draft", FieldType::boolean));
   CHECK(has("summary_pdf", FieldType::url) == false);
   const auto dhr = fields_of(Kind::dhr);
-  CHECK(std::any_of(dhr.begin(), dhr.end(), [](const FieldSpec& f) { return f.key == "summary_pdf" && f.type == FieldType::url; }));
+  CHECK(std::any_of(dhr.begin(), dhr.end(),
+                    [](const FieldSpec& f) { return f.key == "summary_pdf" && f.type == FieldType::url; }));
   CHECK(has("online", FieldType::boolean));
   // Lists of tables cannot be a form: agreements and agendas open as text.
   CHECK_FALSE(form_refusal(Kind::agreement, "+++\ntitle = \"x\"\n+++\n").empty());
@@ -122,7 +124,8 @@ TEST_CASE("saving a form changes only what was changed", "[editor]") {
     FormValues v = form_values(Kind::event, event);
     v["start"] = "2024-06-27T10:00";
     std::string error;
-    CHECK(contains(edit_front_matter(event, form_edits(Kind::event, event, v), error), "start = 2024-06-27T10:00:00\n"));
+    CHECK(
+        contains(edit_front_matter(event, form_edits(Kind::event, event, v), error), "start = 2024-06-27T10:00:00\n"));
   }
 }
 
@@ -215,7 +218,8 @@ TEST_CASE("the editor refuses what could change files from elsewhere", "[editor]
   const fs::path file = site / "content/bulletins/2024-06.md";
   const std::string before = read_file(file);
   auto save = [&](const httplib::Headers& headers, const std::string& path, const std::string& base) {
-    httplib::Params params = {{"path", path}, {"base", base}, {"mode", "text"}, {"text", "+++\ntitle = \"Gone\"\n+++\n"}};
+    httplib::Params params = {
+        {"path", path}, {"base", base}, {"mode", "text"}, {"text", "+++\ntitle = \"Gone\"\n+++\n"}};
     return client.Post("/__portal/edit/save", headers, params);
   };
   const std::string base = blob_id(before);
@@ -225,7 +229,9 @@ TEST_CASE("the editor refuses what could change files from elsewhere", "[editor]
   CHECK(save({{"Origin", "http://127.0.0.1:" + port}}, path, base)->status == 403);
   CHECK(save({{"Origin", "http://evil.example"}, {"X-Portal-Secret", secret}}, path, base)->status == 403);
   CHECK(save({{"X-Portal-Secret", secret}}, path, base)->status == 403);
-  CHECK(save({{"Origin", "http://evil.example:" + port}, {"X-Portal-Secret", secret}, {"Host", "evil.example:" + port}}, path, base)->status == 403);
+  CHECK(save({{"Origin", "http://evil.example:" + port}, {"X-Portal-Secret", secret}, {"Host", "evil.example:" + port}},
+             path, base)
+            ->status == 403);
   CHECK(save(own, "content/../site.toml", base)->status == 404);
   CHECK(save(own, path, blob_id("an older version\n"))->status == 409);
   CHECK(read_file(file) == before);
@@ -263,7 +269,8 @@ TEST_CASE("a list saved in another order is the same list, and a number is writt
   std::string error;
   CHECK(edit_front_matter(two, form_edits(Kind::bulletin, two, w), error) == two);
   w["priorities"] = "c\na\nb";
-  CHECK(contains(edit_front_matter(two, form_edits(Kind::bulletin, two, w), error), "priorities = [\"b\", \"a\", \"c\"] # kept\n"));
+  CHECK(contains(edit_front_matter(two, form_edits(Kind::bulletin, two, w), error),
+                 "priorities = [\"b\", \"a\", \"c\"] # kept\n"));
   const std::string page = "+++\ntitle = \"x\"\nweight = 1\n+++\n";
   FormValues p = form_values(Kind::page, page);
   p["weight"] = "007";
@@ -272,11 +279,11 @@ TEST_CASE("a list saved in another order is the same list, and a number is writt
 
 TEST_CASE("restricted marks are read from the document and its agenda items", "[editor]") {
   CHECK(restricted_marks("+++\ntitle = \"x\"\nrestricted = true\n+++\n") == std::set<std::string>{"the document"});
-  CHECK(restricted_marks("+++\ntitle = \"m\"\n[[items]]\ncode = \"E1\"\ntitle = \"t\"\nrestricted = true\n[[items]]\ncode = \"A1\"\ntitle = \"a\"\n+++\n") ==
+  CHECK(restricted_marks("+++\ntitle = \"m\"\n[[items]]\ncode = \"E1\"\ntitle = \"t\"\nrestricted = "
+                         "true\n[[items]]\ncode = \"A1\"\ntitle = \"a\"\n+++\n") ==
         std::set<std::string>{"agenda item E1"});
   CHECK(restricted_marks("+++\ntitle = \"x\"\nrestricted = false\n+++\n").empty());
 }
-
 
 TEST_CASE("the editor never takes a restricted mark away, and never writes what did not change", "[editor][serve]") {
   EditorSite e;
@@ -319,7 +326,9 @@ TEST_CASE("saves of one file at once: one is written, the others see it changed"
   for (int i = 0; i < 8; ++i)
     threads.emplace_back([&, i] {
       httplib::Client c("127.0.0.1", e.server->port());
-      httplib::Params params = {{"path", path}, {"base", base}, {"mode", "text"},
+      httplib::Params params = {{"path", path},
+                                {"base", base},
+                                {"mode", "text"},
                                 {"text", "+++\ntitle = \"Save " + std::to_string(i) + "\"\ndate = 2024-06-14\n+++\n"}};
       const auto r = c.Post("/__portal/edit/save", e.own, params);
       if (r && r->status == 200) ++saved;
@@ -360,7 +369,8 @@ TEST_CASE("the preview serves content files without script, and only at its own 
   const auto page = e.client->Get("/bulletins/2024-06/");
   CHECK(contains(page->get_header_value("Content-Security-Policy"), "script-src 'self'"));
   // Another name for this address (DNS rebinding) reads no page, drafts included.
-  const auto rebound = e.client->Get("/bulletins/2024-06/", {{"Host", "evil.example:" + std::to_string(e.server->port())}});
+  const auto rebound =
+      e.client->Get("/bulletins/2024-06/", {{"Host", "evil.example:" + std::to_string(e.server->port())}});
   REQUIRE(rebound);
   CHECK(rebound->status == 403);
   CHECK_FALSE(contains(rebound->body, "E-bulletin"));
@@ -437,7 +447,10 @@ TEST_CASE("a restricted paper is never made public by moving it to another item,
   CHECK(read_file(e.site / paper_path) == paper);
   // Publishing without the confirmation, or confirming another list, changes nothing.
   r = e.save(paper_path, {{"mode", "text"}, {"text", moved}, {"message", "Paper E1 moved"}});
-  httplib::Params publish = {{"path", paper_path}, {"base", blob_id(paper)}, {"mode", "text"}, {"text", moved},
+  httplib::Params publish = {{"path", paper_path},
+                             {"base", blob_id(paper)},
+                             {"mode", "text"},
+                             {"text", moved},
                              {"message", "Paper moved to item A1"}};
   r = e.client->Post("/__portal/edit/publish", e.own, publish);
   CHECK(r->status == 422);
@@ -466,7 +479,8 @@ TEST_CASE("the editor's check keeps the build's Markdown limits", "[editor][serv
   std::string text = read_file(e.site / path);
   text += "\n" + row + "\n" + rule + "\n" + row + "\n";
   // Sent as the editor's page sends it: a multipart form.
-  const httplib::MultipartFormDataItems check = {{"path", path, "", ""}, {"mode", "text", "", ""}, {"text", text, "", ""}};
+  const httplib::MultipartFormDataItems check = {
+      {"path", path, "", ""}, {"mode", "text", "", ""}, {"text", text, "", ""}};
   const auto r = e.client->Post("/__portal/edit/check", e.own, check);
   REQUIRE(r);
   CHECK(r->status == 200);
@@ -495,9 +509,12 @@ TEST_CASE("a save of unchanged text writes nothing, whatever the file's bytes", 
     // As a browser sends it: every line break as CRLF.
     std::string sent;
     for (std::size_t i = 0; i < text.size(); ++i) {
-      if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) sent += "\r\n";
-      else if (text[i] == '\r') sent += "\r\n";
-      else sent += text[i];
+      if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r'))
+        sent += "\r\n";
+      else if (text[i] == '\r')
+        sent += "\r\n";
+      else
+        sent += text[i];
     }
     auto r = e.save(path, {{"mode", "text"}, {"text", sent}});
     CHECK(r->status == 200);
@@ -508,7 +525,8 @@ TEST_CASE("a save of unchanged text writes nothing, whatever the file's bytes", 
   }
 }
 
-TEST_CASE("no preview page runs a script written into it, and none can read the editor's key", "[editor][serve][attack]") {
+TEST_CASE("no preview page runs a script written into it, and none can read the editor's key",
+          "[editor][serve][attack]") {
   EditorSite e;
   replace_in(e.site / "site.toml", "allow_raw_html = false", "allow_raw_html = true");
   write_file(e.site / "content/about.md",

@@ -15,8 +15,8 @@ namespace fs = std::filesystem;
 namespace {
 
 std::map<std::string, std::string> built_fixture(const TempDir& tmp) {
-  const auto r = run({"build", "--source", fixture("every-kind").string(), "--output", (tmp.path() / "out").string(),
-                      "--quiet"});
+  const auto r =
+      run({"build", "--source", fixture("every-kind").string(), "--output", (tmp.path() / "out").string(), "--quiet"});
   REQUIRE(r.status == 0);
   return read_pages(tmp.path() / "out");
 }
@@ -80,12 +80,17 @@ TEST_CASE("every internal link and asset reference in the output is relative and
   check_links(read_pages(portal.path() / "out"), "/portal/");
 }
 
-TEST_CASE("the home page shows the agreement in force, the latest bulletin, meetings and upcoming events", "[features]") {
+TEST_CASE("the home page shows the agreement in force, the latest bulletin, meetings and upcoming events",
+          "[features]") {
   TempDir tmp;
   const auto tree = built_fixture(tmp);
   const auto& home = tree.at("index.html");
-  CHECK(contains(home, "<p><a href=\"agreements/2020-04/\">Community Safety Agreement (April 2020)</a>, version 4.0, effective from 1 April 2020.</p>"));
-  CHECK(contains(home, "<li><a href=\"priorities/serious-violence-organised-crime/\">Serious Violence and Organised Crime</a></li>"));
+  CHECK(contains(home,
+                 "<p><a href=\"agreements/2020-04/\">Community Safety Agreement (April 2020)</a>, version 4.0, "
+                 "effective from 1 April 2020.</p>"));
+  CHECK(contains(
+      home,
+      "<li><a href=\"priorities/serious-violence-organised-crime/\">Serious Violence and Organised Crime</a></li>"));
   CHECK(contains(home, "Most recent: <a href=\"meetings/2020-03-18/\">"));
   CHECK(contains(home, "Next: <a href=\"meetings/2999-01-13/\">"));
   CHECK(contains(home, "<a href=\"bulletins/2024-06/\">E-bulletin June 2024</a>"));
@@ -95,7 +100,8 @@ TEST_CASE("the home page shows the agreement in force, the latest bulletin, meet
   CHECK(contains(home, "<a href=\"mailto:team@example.org\">team@example.org</a>, telephone 01234 567890</p>"));
 }
 
-TEST_CASE("section indexes: agreements newest first, meetings by year with neighbours, events upcoming then past", "[features]") {
+TEST_CASE("section indexes: agreements newest first, meetings by year with neighbours, events upcoming then past",
+          "[features]") {
   TempDir tmp;
   const auto tree = built_fixture(tmp);
   const auto& agreements = tree.at("agreements/index.html");
@@ -105,8 +111,10 @@ TEST_CASE("section indexes: agreements newest first, meetings by year with neigh
   CHECK(meetings.find("<h2 id=\"year-2999\">2999</h2>") < meetings.find("<h2 id=\"year-2020\">2020</h2>"));
   CHECK(meetings.find("<h2 id=\"year-2020\">2020</h2>") < meetings.find("<h2 id=\"year-2019\">2019</h2>"));
   const auto& meeting = tree.at("meetings/2020-03-18/index.html");
-  CHECK(contains(meeting, "<a href=\"../2019-10-08/\" rel=\"prev\">Previous meeting: Partnership meeting, 8 October 2019</a>"));
-  CHECK(contains(meeting, "<a href=\"../2999-01-13/\" rel=\"next\">Next meeting: Partnership meeting, 13 January 2999</a>"));
+  CHECK(contains(meeting,
+                 "<a href=\"../2019-10-08/\" rel=\"prev\">Previous meeting: Partnership meeting, 8 October 2019</a>"));
+  CHECK(contains(meeting,
+                 "<a href=\"../2999-01-13/\" rel=\"next\">Next meeting: Partnership meeting, 13 January 2999</a>"));
   const auto& events = tree.at("events/index.html");
   CHECK(events.find("annual-conference-2999/") < events.find("<h2 id=\"past-heading\">"));
   CHECK(events.find("webinar/") > events.find("<h2 id=\"past-heading\">"));
@@ -115,13 +123,16 @@ TEST_CASE("section indexes: agreements newest first, meetings by year with neigh
 TEST_CASE("a renamed priority is one story, and lists papers filed under its former id", "[features]") {
   TempDir tmp;
   const auto tree = built_fixture(tmp);
-  for (const char* page : {"priorities/serious-violence-organised-crime/index.html",
-                           "priorities/serious-organised-crime/index.html"}) {
+  for (const char* page :
+       {"priorities/serious-violence-organised-crime/index.html", "priorities/serious-organised-crime/index.html"}) {
     INFO(page);
     const auto& p = tree.at(page);
-    CHECK(contains(p, "<td><span class=\"cell-label\">Name: </span>Serious and Organised Crime</td><td><span class=\"cell-label\">Lead: </span>Head of Serious Crime, Fixture Police</td>"));
+    CHECK(contains(p,
+                   "<td><span class=\"cell-label\">Name: </span>Serious and Organised Crime</td><td><span "
+                   "class=\"cell-label\">Lead: </span>Head of Serious Crime, Fixture Police</td>"));
     CHECK(contains(p, "<td><span class=\"cell-label\">Name: </span>Serious Violence and Organised Crime</td>"));
-    CHECK(contains(p, "<a href=\"../../meetings/2020-03-18/b1-csa-update/\">Kent Community Safety Agreement Update</a>"));
+    CHECK(
+        contains(p, "<a href=\"../../meetings/2020-03-18/b1-csa-update/\">Kent Community Safety Agreement Update</a>"));
     CHECK(contains(p, "filed as “serious-organised-crime”"));
   }
   CHECK(contains(tree.at("priorities/serious-organised-crime/index.html"), "see its current page"));
@@ -136,7 +147,8 @@ TEST_CASE("feeds, sitemap, robots.txt, calendars, search index and chart", "[fea
   const auto tree = built_fixture(tmp);
   const auto& feed = tree.at("feeds/bulletins.xml");
   CHECK(feed.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\""));
-  CHECK(contains(feed, "<link rel=\"alternate\" type=\"text/html\" href=\"https://example.org/fixture/bulletins/2024-06/\"/>"));
+  CHECK(contains(
+      feed, "<link rel=\"alternate\" type=\"text/html\" href=\"https://example.org/fixture/bulletins/2024-06/\"/>"));
   CHECK(contains(feed, "<updated>2024-06-14T00:00:00Z</updated>"));
   const auto& sitemap = tree.at("sitemap.xml");
   CHECK(contains(sitemap, "<url><loc>https://example.org/fixture/meetings/2020-03-18/b1-csa-update/</loc></url>"));
@@ -146,8 +158,9 @@ TEST_CASE("feeds, sitemap, robots.txt, calendars, search index and chart", "[fea
   CHECK(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
   // Regression: times were floating, so a calendar elsewhere showed 10:00 in its own zone.
   CHECK(contains(ics, "DTSTART;TZID=Europe/London:20240724T100000\r\nDTEND;TZID=Europe/London:20240724T123000\r\n"));
-  CHECK(contains(ics, "BEGIN:VTIMEZONE\r\nTZID:Europe/London\r\nBEGIN:DAYLIGHT\r\nDTSTART:19700329T010000\r\n"
-                      "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nTZOFFSETFROM:+0000\r\nTZOFFSETTO:+0100\r\nTZNAME:BST\r\n"));
+  CHECK(contains(ics,
+                 "BEGIN:VTIMEZONE\r\nTZID:Europe/London\r\nBEGIN:DAYLIGHT\r\nDTSTART:19700329T010000\r\n"
+                 "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nTZOFFSETFROM:+0000\r\nTZOFFSETTO:+0100\r\nTZNAME:BST\r\n"));
   // Regression: DTSTAMP was the event's day at midnight. It is the last commit of the event's file (UTC)...
   static const std::regex stamp("DTSTAMP:(\\d{8}T\\d{6}Z)\r\n");
   std::smatch found;
@@ -172,12 +185,14 @@ TEST_CASE("feeds, sitemap, robots.txt, calendars, search index and chart", "[fea
   CHECK(contains(agreement, "<text class=\"chart-label\"><tspan x=\"0\" y=\"17\">Domestic Abuse</tspan></text>"));
 }
 
-TEST_CASE("agenda items and minutes link each other, and numbered paragraphs have anchors a link may cite", "[features]") {
+TEST_CASE("agenda items and minutes link each other, and numbered paragraphs have anchors a link may cite",
+          "[features]") {
   TempDir tmp;
   const auto site = copy_fixture("every-kind", tmp.path());
-  write_file(site / "content/about.md", read_file(site / "content/about.md") +
-                                            "\nSee [paragraph 1.1](@/meetings/2020-03-18/b1-csa-update.md#para-1-1) and "
-                                            "[the minute's first point](@/meetings/2020-03-18/notes.md#para-2-1).\n");
+  write_file(site / "content/about.md",
+             read_file(site / "content/about.md") +
+                 "\nSee [paragraph 1.1](@/meetings/2020-03-18/b1-csa-update.md#para-1-1) and "
+                 "[the minute's first point](@/meetings/2020-03-18/notes.md#para-2-1).\n");
   auto r = run({"build", "--source", site.string(), "--output", (tmp.path() / "out").string(), "--quiet"});
   INFO(r.err);
   REQUIRE(r.status == 0);
@@ -185,10 +200,11 @@ TEST_CASE("agenda items and minutes link each other, and numbered paragraphs hav
   // The agenda names each item's minute; the minute names its item's paper.
   CHECK(contains(tree.at("meetings/2020-03-18/index.html"),
                  "<br><a href=\"notes/#2-kent-community-safety-agreement-update-item-b1\">Minute 2</a>"));
-  CHECK(contains(tree.at("meetings/2020-03-18/notes/index.html"),
-                 "<h2 id=\"2-kent-community-safety-agreement-update-item-b1\">2. Kent Community Safety Agreement Update "
-                 "(Item B1)</h2>\n<p class=\"minute-paper\">Paper for item B1: <a href=\"../b1-csa-update/\">Kent "
-                 "Community Safety Agreement Update</a></p>"));
+  CHECK(
+      contains(tree.at("meetings/2020-03-18/notes/index.html"),
+               "<h2 id=\"2-kent-community-safety-agreement-update-item-b1\">2. Kent Community Safety Agreement Update "
+               "(Item B1)</h2>\n<p class=\"minute-paper\">Paper for item B1: <a href=\"../b1-csa-update/\">Kent "
+               "Community Safety Agreement Update</a></p>"));
   // "1.1 The agreement …" is #para-1-1; the first point of minute 2 is #para-2-1.
   CHECK(contains(tree.at("meetings/2020-03-18/b1-csa-update/index.html"),
                  "<p><span id=\"para-1-1\"></span>1.1 The agreement is refreshed each year.</p>"));
@@ -197,19 +213,22 @@ TEST_CASE("agenda items and minutes link each other, and numbered paragraphs hav
   // And the checker knows those anchors.
   replace_in(site / "content/about.md", "#para-2-1)", "#para-2-9)");
   r = run({"check", "--source", site.string()});
-  CHECK(contains(r.out, "error[broken-link]: the link @/meetings/2020-03-18/notes.md#para-2-9 points at #para-2-9, "
-                        "which is not a heading or numbered paragraph of content/meetings/2020-03-18/notes.md (hint: did you mean #para-2-1?)"));
+  CHECK(contains(r.out,
+                 "error[broken-link]: the link @/meetings/2020-03-18/notes.md#para-2-9 points at #para-2-9, "
+                 "which is not a heading or numbered paragraph of content/meetings/2020-03-18/notes.md (hint: did you "
+                 "mean #para-2-1?)"));
   CHECK_FALSE(contains(r.out, "#para-1-1"));
 }
 
-TEST_CASE("a date the record gives less exactly is shown so on its page, in lists, in the feed and in calendars", "[features]") {
+TEST_CASE("a date the record gives less exactly is shown so on its page, in lists, in the feed and in calendars",
+          "[features]") {
   TempDir tmp;
   const auto site = copy_fixture("every-kind", tmp.path());
   // June 2024, the day not recorded; "by" a day; an upcoming event known to its month.
   replace_in(site / "content/bulletins/2024-06.md", "date = 2024-06-14", "date = \"2024-06\"");
   replace_in(site / "content/dhr/diana-2020.md", "published = 2021-05-01", "published = \"by 2021-05-01\"");
-  replace_in(site / "content/events/annual-conference-2999.md", "start = 2999-11-27T09:30:00\nend = 2999-11-27T16:00:00",
-             "start = \"2999-11\"");
+  replace_in(site / "content/events/annual-conference-2999.md",
+             "start = 2999-11-27T09:30:00\nend = 2999-11-27T16:00:00", "start = \"2999-11\"");
   const auto r = run({"build", "--source", site.string(), "--output", (tmp.path() / "out").string(), "--quiet"});
   REQUIRE(r.status == 0);
   const auto tree = read_pages(tmp.path() / "out");

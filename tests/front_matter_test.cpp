@@ -12,7 +12,8 @@ namespace {
 std::string problems(const std::string& raw, Kind kind = Kind::page, const std::string& path = "content/x.md") {
   Diagnostics diags;
   if (auto text = normalise_source(raw, path, "front-matter", diags)) {
-    if (auto fm = parse_front_matter(*text, path, diags)) read_document(kind, fm->table, fm->table_first_line, path, diags);
+    if (auto fm = parse_front_matter(*text, path, diags))
+      read_document(kind, fm->table, fm->table_first_line, path, diags);
   }
   diags.sort();
   return format_text(diags);
@@ -33,7 +34,8 @@ TEST_CASE("front matter and body are split with their lines", "[front-matter]") 
 TEST_CASE("a TOML syntax error points at the file's line and column", "[front-matter]") {
   CHECK(problems("+++\ntitle = \"A\"\nsummary = \"unterminated\n+++\n") ==
         "content/x.md:3:24: error[front-matter]: TOML syntax error: Error while parsing string: unescaped control "
-        "characters other than TAB (U+0009) are explicitly prohibited (hint: check the quotes, brackets and `key = value` form on this line)\n"
+        "characters other than TAB (U+0009) are explicitly prohibited (hint: check the quotes, brackets and `key = "
+        "value` form on this line)\n"
         "1 error, 0 warnings\n");
 }
 
@@ -82,8 +84,7 @@ TEST_CASE("required keys, types and unknown keys", "[front-matter]") {
   CHECK(problems("+++\ntitle = \"A\"\ndate = \"2024-06-01\"\n+++\n", Kind::bulletin) ==
         "content/x.md:3:1: error[front-matter]: `date` must be a TOML date, not a string (hint: remove the quotes: "
         "date = 2024-06-01)\n1 error, 0 warnings\n");
-  CHECK(problems("+++\ntitle = \"A\"\ndate = 2024-02-30\n+++\n", Kind::bulletin).starts_with(
-      "content/x.md:3:"));
+  CHECK(problems("+++\ntitle = \"A\"\ndate = 2024-02-30\n+++\n", Kind::bulletin).starts_with("content/x.md:3:"));
   CHECK(problems("+++\ntitle = \"A\"\n[[items]]\ncode = \"A1\"\ntitel = \"x\"\n+++\n", Kind::meeting) ==
         "content/x.md:2:1: error[front-matter]: the front matter has no `date` (hint: add `date = "
         "2020-03-18T10:00:00`)\n"
@@ -107,8 +108,8 @@ TEST_CASE("site.toml: unknown keys with their line, and wrong types", "[config]"
         "write mode = \"full\")\n2 errors, 0 warnings\n");
 
   Diagnostics ok;
-  const auto good = parse_config("title = \"T\"\npartnership = \"P\"\nbase_url = \"https://example.org/x\"\n",
-                                 "site.toml", ok);
+  const auto good =
+      parse_config("title = \"T\"\npartnership = \"P\"\nbase_url = \"https://example.org/x\"\n", "site.toml", ok);
   REQUIRE(good);
   CHECK(good->base_url == "https://example.org/x/");
   CHECK(good->output_dir == "public");

@@ -144,7 +144,8 @@ std::string get(const std::string& target, const std::string& host, const std::s
 }
 
 // The head of a POST of `length` bytes to `target`.
-std::string post_head(const std::string& target, const std::string& host, std::size_t length, const std::string& extra) {
+std::string post_head(const std::string& target, const std::string& host, std::size_t length,
+                      const std::string& extra) {
   return "POST " + target + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/x-www-form-urlencoded\r\n" +
          "Content-Length: " + std::to_string(length) + "\r\n" + extra + "\r\n";
 }
@@ -161,9 +162,12 @@ TEST_CASE("the gate and httplib read one request the same way: a bare LF, CR or 
   for (int i = 0; i < 300; ++i) many_ranges += ",0-";
 
   // httplib splits lines on LF too: this Range would be a header of its own there, past the gate's one-range limit.
-  CHECK(status_of(exchange(gate.port(), "GET /file HTTP/1.1\r\nHost: " + host + "\r\nX-A: b\nRange: " + many_ranges + "\r\n\r\n")) == 400);
-  CHECK(status_of(exchange(gate.port(), "GET /file HTTP/1.1\r\nHost: " + host + "\r\nX-A: b\rRange: bytes=0-\r\n\r\n")) == 400);
-  CHECK(status_of(exchange(gate.port(), "GET /file HTTP/1.1\r\nHost: " + host + "\r\nX-A: b" + std::string(1, '\0') + "c\r\n\r\n")) == 400);
+  CHECK(status_of(exchange(gate.port(), "GET /file HTTP/1.1\r\nHost: " + host + "\r\nX-A: b\nRange: " + many_ranges +
+                                            "\r\n\r\n")) == 400);
+  CHECK(status_of(exchange(gate.port(),
+                           "GET /file HTTP/1.1\r\nHost: " + host + "\r\nX-A: b\rRange: bytes=0-\r\n\r\n")) == 400);
+  CHECK(status_of(exchange(gate.port(), "GET /file HTTP/1.1\r\nHost: " + host + "\r\nX-A: b" + std::string(1, '\0') +
+                                            "c\r\n\r\n")) == 400);
   CHECK(status_of(exchange(gate.port(), "GET /file HTTP/1.1\r\nHost: " + host + "\r\nX-A: b\r\n\r\n\n")) != 400);
   // A head that ends with bare LFs is refused as it arrives, not when the request's time is up.
   CHECK(status_of(exchange(gate.port(), "GET /file HTTP/1.1\nHost: " + host + "\n\n")) == 400);
@@ -196,10 +200,12 @@ TEST_CASE("the gate checks the Host of every request, the reload poll's too, whe
   CHECK(status_of(exchange(gate.port(), get("/__portal/edit/", foreign))) == 403);
   CHECK(status_of(exchange(gate.port(), get("/", "127.0.0.1:1"))) == 403);
   CHECK(status_of(exchange(gate.port(), "GET / HTTP/1.1\r\n\r\n")) == 400);
-  CHECK(status_of(exchange(gate.port(), "GET / HTTP/1.1\r\nHost: " + host_of(gate) + "\r\nHost: " + foreign + "\r\n\r\n")) == 400);
+  CHECK(status_of(exchange(gate.port(),
+                           "GET / HTTP/1.1\r\nHost: " + host_of(gate) + "\r\nHost: " + foreign + "\r\n\r\n")) == 400);
   // A foreign Host with a body is refused before the body is read (none is sent).
-  CHECK(status_of(exchange(gate.port(), post_head("/__portal/edit/save", foreign, 3'000'000,
-                                                  "Origin: http://" + foreign + "\r\nX-Portal-Secret: " + kSecret + "\r\n"))) == 403);
+  CHECK(status_of(exchange(
+            gate.port(), post_head("/__portal/edit/save", foreign, 3'000'000,
+                                   "Origin: http://" + foreign + "\r\nX-Portal-Secret: " + kSecret + "\r\n"))) == 403);
 
   const std::string own = exchange(gate.port(), get("/__portal/wait?since=1", host_of(gate)));
   CHECK(status_of(own) == 200);
@@ -208,7 +214,8 @@ TEST_CASE("the gate checks the Host of every request, the reload poll's too, whe
   CHECK(up.seen() == std::vector<std::string>{"GET /page/ 0"});
 }
 
-TEST_CASE("the gate refuses a request with a body before reading it unless it carries the editor's secret and Origin", "[gate]") {
+TEST_CASE("the gate refuses a request with a body before reading it unless it carries the editor's secret and Origin",
+          "[gate]") {
   Upstream up;
   REQUIRE(up.bound());
   PreviewGate gate(guarded(up));
@@ -222,21 +229,23 @@ TEST_CASE("the gate refuses a request with a body before reading it unless it ca
   const auto refused = [&](const std::string& target, const std::string& extra, std::size_t length = 3'000'000) {
     return status_of(exchange(gate.port(), post_head(target, host, length, extra)));
   };
-  CHECK(refused(save, origin) == 403);                                     // no secret
-  CHECK(refused(save, origin + "X-Portal-Secret: 0123\r\n") == 403);       // a wrong one
+  CHECK(refused(save, origin) == 403);                                // no secret
+  CHECK(refused(save, origin + "X-Portal-Secret: 0123\r\n") == 403);  // a wrong one
   CHECK(refused(save + "?secret=0123456789abcdef0123456789abcdee", origin) == 403);
-  CHECK(refused(save, secret) == 403);                                     // no Origin
+  CHECK(refused(save, secret) == 403);                                      // no Origin
   CHECK(refused(save, secret + "Origin: http://evil.example\r\n") == 403);  // someone else's page
   CHECK(refused(save, secret + origin + "Sec-Fetch-Site: cross-site\r\n") == 403);
-  CHECK(refused("/elsewhere", secret + origin) == 403);                    // nothing else takes a body
+  CHECK(refused("/elsewhere", secret + origin) == 403);  // nothing else takes a body
   CHECK(refused(save, secret + origin + "Content-Length: 3000000\r\n") == 400);
-  CHECK(refused(save, secret + origin, 4'000'000) == 413);                 // allowed, but too large: still unread
+  CHECK(refused(save, secret + origin, 4'000'000) == 413);  // allowed, but too large: still unread
   // A POST without a body is a change too.
-  CHECK(status_of(exchange(gate.port(), "POST " + save + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: 0\r\n\r\n")) == 403);
+  CHECK(status_of(exchange(gate.port(),
+                           "POST " + save + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: 0\r\n\r\n")) == 403);
   CHECK(up.seen().empty());
 
   // The editor's own requests: the secret in a header (fetch) or in the form's address (plain forms).
-  CHECK(status_of(exchange(gate.port(), post_head(save, host, 3, secret + origin + "Sec-Fetch-Site: same-origin\r\n") + "a=b")) == 200);
+  CHECK(status_of(exchange(gate.port(), post_head(save, host, 3, secret + origin + "Sec-Fetch-Site: same-origin\r\n") +
+                                            "a=b")) == 200);
   CHECK(status_of(exchange(gate.port(), post_head(save + "?secret=" + kSecret, host, 4, origin) + "ab=c")) == 200);
   CHECK(up.seen() == std::vector<std::string>{"POST " + save + " 3", "POST " + save + " 4"});
 }

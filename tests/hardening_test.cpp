@@ -5,14 +5,14 @@
 #include <regex>
 
 #include "email.h"
-#include "markdown.h"
 #include "feeds.h"
+#include "markdown.h"
 #include "pages.h"
 #include "search_index.h"
 #include "site.h"
-#include "theme.h"
 #include "support.h"
 #include "text.h"
+#include "theme.h"
 
 using namespace portal::test;
 namespace fs = std::filesystem;
@@ -99,10 +99,10 @@ TEST_CASE("a source that is text stays text, and @/ links in front matter are ch
   const auto site = copy_fixture("every-kind", tmp.path());
   // A description with a colon in it is not an address.
   replace_in(site / "content/about.md", "source = \"https://example.org/about.pdf\"",
-       "source = \"Note: javascript:alert(7) was never published\"");
+             "source = \"Note: javascript:alert(7) was never published\"");
   write_file(site / "content/dhr/diana-summary.pdf", "%PDF-1.4 summary\n");
   replace_in(site / "content/dhr/diana-2020.md", "summary_pdf = \"https://example.org/dhr/diana-summary.pdf\"",
-       "summary_pdf = \"@/dhr/diana-summary.pdf\"");
+             "summary_pdf = \"@/dhr/diana-summary.pdf\"");
   auto r = run({"build", "--source", site.string(), "--output", (tmp.path() / "out").string(), "--quiet"});
   INFO(r.err);
   REQUIRE(r.status == 0);
@@ -112,25 +112,39 @@ TEST_CASE("a source that is text stays text, and @/ links in front matter are ch
   CHECK(tree.count("dhr/diana-summary.pdf") == 1);
 
   replace_in(site / "content/dhr/diana-2020.md", "summary_pdf = \"@/dhr/diana-summary.pdf\"",
-       "summary_pdf = \"@/dhr/diana-sumary.pdf\"");
+             "summary_pdf = \"@/dhr/diana-sumary.pdf\"");
   r = run({"check", "--source", site.string()});
-  CHECK(contains(r.out, "content/dhr/diana-2020.md:6:1: error[broken-link]: the link @/dhr/diana-sumary.pdf points at a "
-                        "file that does not exist (hint: did you mean @/dhr/diana-summary.pdf?)"));
+  CHECK(contains(r.out,
+                 "content/dhr/diana-2020.md:6:1: error[broken-link]: the link @/dhr/diana-sumary.pdf points at a "
+                 "file that does not exist (hint: did you mean @/dhr/diana-summary.pdf?)"));
   replace_in(site / "content/dhr/diana-2020.md", "summary_pdf = \"@/dhr/diana-sumary.pdf\"",
-       "summary_pdf = \"@/meetings/2020-03-18/e1-annex.pdf\"");
+             "summary_pdf = \"@/meetings/2020-03-18/e1-annex.pdf\"");
   r = run({"check", "--source", site.string()});
-  CHECK(contains(r.out, "content/dhr/diana-2020.md:6:1: error[restricted-link]: the link "
-                        "@/meetings/2020-03-18/e1-annex.pdf points at a file that is not published"));
+  CHECK(contains(r.out,
+                 "content/dhr/diana-2020.md:6:1: error[restricted-link]: the link "
+                 "@/meetings/2020-03-18/e1-annex.pdf points at a file that is not published"));
 }
 
 TEST_CASE("Markdown links and images keep cmark-gfm's safe filtering, however the scheme is disguised", "[hardening]") {
-  const std::vector<std::string> disguises = {
-      "javascript:alert(1)", "JaVaScRiPt:alert(1)", "jav&#x61;script:alert(1)", "&#106;avascript:alert(1)",
-      "<java\tscript:alert(1)>", "<java&#9;script:alert(1)>", "<java&#10;script:alert(1)>",
-      "<&#1;javascript:alert(1)>", "< javascript:alert(1)>", "<&#x20;javascript:alert(1)>",
-      "vbscript:msgbox(1)", "VBScript:msgbox(1)", "data:text/html;base64,PHNjcmlwdD4=",
-      "DaTa:text/html,<script>alert(1)</script>", "<data&#58;text/html,x>", "file:///etc/passwd",
-      "javascript&#58;alert(1)", "javascript&colon;alert(1)", "java%0ascript:alert(1)"};
+  const std::vector<std::string> disguises = {"javascript:alert(1)",
+                                              "JaVaScRiPt:alert(1)",
+                                              "jav&#x61;script:alert(1)",
+                                              "&#106;avascript:alert(1)",
+                                              "<java\tscript:alert(1)>",
+                                              "<java&#9;script:alert(1)>",
+                                              "<java&#10;script:alert(1)>",
+                                              "<&#1;javascript:alert(1)>",
+                                              "< javascript:alert(1)>",
+                                              "<&#x20;javascript:alert(1)>",
+                                              "vbscript:msgbox(1)",
+                                              "VBScript:msgbox(1)",
+                                              "data:text/html;base64,PHNjcmlwdD4=",
+                                              "DaTa:text/html,<script>alert(1)</script>",
+                                              "<data&#58;text/html,x>",
+                                              "file:///etc/passwd",
+                                              "javascript&#58;alert(1)",
+                                              "javascript&colon;alert(1)",
+                                              "java%0ascript:alert(1)"};
   std::string markdown;
   for (const auto& d : disguises) markdown += "[link](" + d + ") ![image](" + d + ")\n\n";
   for (const char* d : {"javascript:alert(1)", "JAVASCRIPT:alert(1)", "vbscript:x", "data:text/html,x"})
@@ -165,7 +179,8 @@ std::string forbidden_in(const std::string& bytes, bool crlf_lines) {
   for (std::size_t i = 0; i < bytes.size(); ++i) {
     const auto c = static_cast<unsigned char>(bytes[i]);
     const bool line_end = crlf_lines && c == '\r' && i + 1 < bytes.size() && bytes[i + 1] == '\n';
-    if ((c < 0x20 && c != '\t' && c != '\n' && !line_end) || c == 0x7F) return "byte " + std::to_string(c) + " at " + std::to_string(i);
+    if ((c < 0x20 && c != '\t' && c != '\n' && !line_end) || c == 0x7F)
+      return "byte " + std::to_string(c) + " at " + std::to_string(i);
     if (c == 0xC2 && i + 1 < bytes.size() && static_cast<unsigned char>(bytes[i + 1]) >= 0x80 &&
         static_cast<unsigned char>(bytes[i + 1]) <= 0x9F)
       return "a C1 control at " + std::to_string(i);
@@ -185,13 +200,16 @@ TEST_CASE("a content file named with a line break is refused, and writes no line
   write_file(site / "content/bidi\xE2\x80\xAEgpj.md", "+++\ntitle = \"Spoof\"\n+++\n");
   const auto r = run({"build", "--source", site.string(), "--output", (tmp.path() / "out").string()});
   CHECK(r.status == 1);
-  CHECK(contains(r.err, "content/events/ev\\u{000A}ATTENDEE:evil.md: error[file-name]: this file's name holds U+000A "
-                        "(line feed), so it cannot be part of a web address (hint: rename it with letters, digits, "
-                        "spaces and hyphens only)\n"));
-  CHECK(contains(r.err, "content/meetings/2020-03-18\\u{001B}[31m: error[file-name]: this folder's name holds U+001B "
-                        "(escape), so it cannot be part of a web address; nothing in it is read"));
-  CHECK(contains(r.err, "content/bidi\xE2\x80\xAEgpj.md: error[file-name]: this file's name holds U+202E "
-                        "(right-to-left override)"));
+  CHECK(contains(r.err,
+                 "content/events/ev\\u{000A}ATTENDEE:evil.md: error[file-name]: this file's name holds U+000A "
+                 "(line feed), so it cannot be part of a web address (hint: rename it with letters, digits, "
+                 "spaces and hyphens only)\n"));
+  CHECK(contains(r.err,
+                 "content/meetings/2020-03-18\\u{001B}[31m: error[file-name]: this folder's name holds U+001B "
+                 "(escape), so it cannot be part of a web address; nothing in it is read"));
+  CHECK(contains(r.err,
+                 "content/bidi\xE2\x80\xAEgpj.md: error[file-name]: this file's name holds U+202E "
+                 "(right-to-left override)"));
   CHECK_FALSE(fs::exists(tmp.path() / "out"));
   // Every line of the report is one diagnostic: no file name breaks it.
   std::size_t lines = 0;
@@ -207,10 +225,12 @@ TEST_CASE("a control character in a front-matter string or in the text is refuse
   replace_in(site / "content/about.md", "+++\n\n", "+++\n\nA line from Word\x0B with a vertical tab.\n\n");
   const auto r = run({"check", "--source", site.string()});
   CHECK(r.status == 1);
-  CHECK(contains(r.out, "content/events/webinar.md:2:1: error[front-matter]: `title` holds U+000D (carriage return), "
-                        "which no page can show (hint: remove it: look for an escape such as \\r or \\u0007 in the quotes)"));
-  CHECK(contains(r.out, "error[front-matter]: the file holds U+000B (vertical tab, which Word writes for a line break), "
-                        "which no page can show"));
+  CHECK(contains(r.out,
+                 "content/events/webinar.md:2:1: error[front-matter]: `title` holds U+000D (carriage return), "
+                 "which no page can show (hint: remove it: look for an escape such as \\r or \\u0007 in the quotes)"));
+  CHECK(contains(r.out,
+                 "error[front-matter]: the file holds U+000B (vertical tab, which Word writes for a line break), "
+                 "which no page can show"));
 }
 
 TEST_CASE("every writer drops control characters and escapes for its format, whatever reaches it", "[hardening]") {
@@ -252,7 +272,8 @@ TEST_CASE("every writer drops control characters and escapes for its format, wha
         start = end + 2;
       }
       std::string unfolded = file.content;
-      for (auto at = unfolded.find("\r\n "); at != std::string::npos; at = unfolded.find("\r\n ", at)) unfolded.erase(at, 3);
+      for (auto at = unfolded.find("\r\n "); at != std::string::npos; at = unfolded.find("\r\n ", at))
+        unfolded.erase(at, 3);
       if (contains(unfolded, "SUMMARY:"))
         CHECK(contains(unfolded, "SUMMARY:Evil\\nATTENDEE:x[31m <b>&amp\\;</b>  \\;\\,\\\\end"));
       if (contains(unfolded, "UID:ev")) CHECK(contains(unfolded, "UID:ev\\nATTENDEE:evil@example.org"));
@@ -315,7 +336,8 @@ TEST_CASE("a document beyond the limits is refused at the line, before the Markd
        "content/limit.md:6:1: error[limit]: this table has 5,000 columns; a table may have at most 100 (hint: split it "
        "into narrower tables, or publish the data as a spreadsheet beside the page)"},
       {"60,010 cells", long_table,
-       "content/limit.md:5:1: error[limit]: this table has 6,001 rows of 10 columns (60,010 cells); a table may have at "
+       "content/limit.md:5:1: error[limit]: this table has 6,001 rows of 10 columns (60,010 cells); a table may have "
+       "at "
        "most 50,000 cells"},
       {"nesting 50,000 deep", lazy,
        "content/limit.md:5:1: error[limit]: this line is nested about 50,000 levels deep in quotes, lists and "
@@ -323,7 +345,8 @@ TEST_CASE("a document beyond the limits is refused at the line, before the Markd
       {"a table inside a quote", "> " + row(200, "h") + "> " + row(200, "-"),
        "content/limit.md:6:1: error[limit]: this table has 200 columns"},
       {"a file of 3 MB", std::string(3'000'000, 'x'),
-       "content/limit.md: error[limit]: the file is 3.0 MB; a content document may be at most 2 MB (hint: split it into "
+       "content/limit.md: error[limit]: the file is 3.0 MB; a content document may be at most 2 MB (hint: split it "
+       "into "
        "several documents, or publish the full text as a PDF beside a shorter page)"},
   };
   for (const auto& c : cases) {

@@ -52,8 +52,10 @@ TEST_CASE("each page lists the commits that changed it, newest first", "[history
   REQUIRE(r.status == 0);
   CHECK(r.err.empty());  // history is available: no warning
   const auto page = read_file(tmp.path() / "out/agreements/2020-04/index.html");
-  const auto newest = page.find("<a href=\"https://git.example.org/fixture/commit/" + second + "\">Correct the April 2020 agreement</a>");
-  const auto oldest = page.find("<a href=\"https://git.example.org/fixture/commit/" + first + "\">Publish the portal</a>");
+  const auto newest = page.find("<a href=\"https://git.example.org/fixture/commit/" + second +
+                                "\">Correct the April 2020 agreement</a>");
+  const auto oldest =
+      page.find("<a href=\"https://git.example.org/fixture/commit/" + first + "\">Publish the portal</a>");
   CHECK(newest != std::string::npos);
   CHECK(oldest != std::string::npos);
   CHECK(newest < oldest);
@@ -158,8 +160,8 @@ TEST_CASE("renamed files keep their history, uncommitted changes are marked", "[
   repo.commit_all("Publish the portal", at_noon(2024, 1, 1));
   fs::rename(site / "content/about.md", site / "content/about-us.md");
   const std::string home = read_file(site / "content/_index.md");
-  write_file(site / "content/_index.md", home.substr(0, home.find("@/about.md")) + "@/about-us.md" +
-                                             home.substr(home.find("@/about.md") + 10));
+  write_file(site / "content/_index.md",
+             home.substr(0, home.find("@/about.md")) + "@/about-us.md" + home.substr(home.find("@/about.md") + 10));
   repo.commit_all("Rename the about page", at_noon(2024, 2, 1));
   append(site / "content/contact.md", "\nA new telephone line.\n");
 
@@ -189,23 +191,33 @@ TEST_CASE("outside a repository, or in a shallow one, the site builds without hi
   CHECK(contains(s.err, "shallow clone"));
 }
 
-TEST_CASE("an agreement's comparison names renamed, added and removed priorities, leads, plans and text", "[history][compare]") {
+TEST_CASE("an agreement's comparison names renamed, added and removed priorities, leads, plans and text",
+          "[history][compare]") {
   TempDir tmp;
   const auto site = copy_fixture("every-kind", tmp.path());
   REQUIRE(build(site, tmp.path() / "out").status == 0);
   const auto tree = read_pages(tmp.path() / "out");
   const auto& page = tree.at("agreements/2020-04/changes/index.html");
   CHECK(contains(page, "<h1>What changed in version 4.0</h1>"));
-  CHECK(contains(page, "<li><del>Serious and Organised Crime</del> is now <ins>Serious Violence and Organised Crime</ins></li>"));
+  CHECK(contains(
+      page, "<li><del>Serious and Organised Crime</del> is now <ins>Serious Violence and Organised Crime</ins></li>"));
   CHECK(contains(page, "<h3>Added</h3>\n<ul>\n<li><ins>Domestic Abuse</ins></li>"));
-  CHECK(contains(page, "<tr><th scope=\"row\">Domestic Abuse</th><td>None</td><td>Domestic Abuse Lead, Fixture Council</td></tr>"));
+  CHECK(contains(
+      page,
+      "<tr><th scope=\"row\">Domestic Abuse</th><td>None</td><td>Domestic Abuse Lead, Fixture Council</td></tr>"));
   CHECK(contains(page, "<li><ins>Kent Drug and Alcohol Strategy</ins></li>"));
-  CHECK(contains(page, "<tr><th scope=\"row\">4.0</th><td>April 2020</td><td>Ch.6 - minor change to one priority</td></tr>"));
+  CHECK(contains(page,
+                 "<tr><th scope=\"row\">4.0</th><td>April 2020</td><td>Ch.6 - minor change to one priority</td></tr>"));
   CHECK_FALSE(contains(page, "Effective date changed to April 2019"));  // a row both versions have
   // The text, paragraph by paragraph.
-  CHECK(contains(page, "<div class=\"para removed\"><p class=\"change-label\">Removed<span class=\"visually-hidden\"> paragraph:</span></p><del><h2>Introduction</h2>"));
-  CHECK(contains(page, "<div class=\"para added\"><p class=\"change-label\">Added<span class=\"visually-hidden\"> paragraph:</span></p><ins><p>1.1. The agreement sets out the county's priorities.</p>"));
+  CHECK(contains(page,
+                 "<div class=\"para removed\"><p class=\"change-label\">Removed<span class=\"visually-hidden\"> "
+                 "paragraph:</span></p><del><h2>Introduction</h2>"));
+  CHECK(contains(page,
+                 "<div class=\"para added\"><p class=\"change-label\">Added<span class=\"visually-hidden\"> "
+                 "paragraph:</span></p><ins><p>1.1. The agreement sets out the county's priorities.</p>"));
   // Linked from both versions.
   CHECK(contains(tree.at("agreements/2020-04/index.html"), "<a href=\"changes/\">What changed from version 3.0</a>"));
-  CHECK(contains(tree.at("agreements/2019-04/index.html"), "<a href=\"../2020-04/changes/\">What changed in version 4.0</a>"));
+  CHECK(contains(tree.at("agreements/2019-04/index.html"),
+                 "<a href=\"../2020-04/changes/\">What changed in version 4.0</a>"));
 }

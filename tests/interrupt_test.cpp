@@ -29,7 +29,8 @@ fs::path small_site(const fs::path& dir, int version) {
   std::error_code ec;
   fs::remove_all(dir / "content", ec);
   write_file(dir / "site.toml", "title = \"Small\"\npartnership = \"Small\"\nbase_url = \"https://example.org/\"\n");
-  write_file(dir / "content/_index.md", "+++\ntitle = \"Home " + v + "\"\n+++\n\nThe home page of version " + v + ".\n");
+  write_file(dir / "content/_index.md",
+             "+++\ntitle = \"Home " + v + "\"\n+++\n\nThe home page of version " + v + ".\n");
   write_file(dir / "content/kept.md", "+++\ntitle = \"Kept\"\n+++\n\nThe same in every version.\n");
   write_file(dir / "content" / ("only-" + v + ".md"), "+++\ntitle = \"Only in " + v + "\"\n+++\n\nGone in the next.\n");
   write_file(dir / "content/report.pdf", "%PDF-1.4 report of version " + v + "\n");
@@ -61,11 +62,12 @@ pid_t spawn_portal(const std::vector<std::string>& args, const std::vector<std::
 }
 
 // A build of `source` into `output`, one thread, so that its steps come in one order.
-pid_t start_build(const fs::path& source, const fs::path& output, const std::vector<std::string>& env, const fs::path& log) {
+pid_t start_build(const fs::path& source, const fs::path& output, const std::vector<std::string>& env,
+                  const fs::path& log) {
   const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   REQUIRE(fd >= 0);
-  const pid_t pid = spawn_portal({"build", "--source", source.string(), "--output", output.string(), "--quiet", "--jobs", "1"},
-                                 env, fd);
+  const pid_t pid = spawn_portal(
+      {"build", "--source", source.string(), "--output", output.string(), "--quiet", "--jobs", "1"}, env, fd);
   ::close(fd);
   return pid;
 }
@@ -116,11 +118,14 @@ bool holds_marker_temp(const fs::path& dir) {
 }
 
 // What tells `tree` from `expected`, for a failure's message: paths only in one, or with other bytes.
-std::string differences(const std::map<std::string, std::string>& tree, const std::map<std::string, std::string>& expected) {
+std::string differences(const std::map<std::string, std::string>& tree,
+                        const std::map<std::string, std::string>& expected) {
   std::string said;
   for (const auto& [path, bytes] : tree)
-    if (!expected.count(path)) said += "extra " + path + "\n";
-    else if (expected.at(path) != bytes) said += "other bytes in " + path + "\n";
+    if (!expected.count(path))
+      said += "extra " + path + "\n";
+    else if (expected.at(path) != bytes)
+      said += "other bytes in " + path + "\n";
   for (const auto& [path, bytes] : expected)
     if (!tree.count(path)) said += "missing " + path + "\n";
   return said;
@@ -168,7 +173,7 @@ void check_after_kill(const fs::path& site, const fs::path& out, const Versions&
 }
 
 struct Sweep {
-  long steps = 0;           // of the rebuild, learnt by running it to the end
+  long steps = 0;  // of the rebuild, learnt by running it to the end
   bool saw_marker_temp = false;
 };
 
@@ -247,7 +252,8 @@ TEST_CASE("Ctrl+C or SIGTERM in the middle of a build removes its staging folder
     REQUIRE(run({"build", "--source", site.string(), "--output", out.string(), "--quiet"}).status == 0);
     const auto before = read_tree(out);
     small_site(site, 3);
-    const pid_t child = start_build(site, out, {stop_after(10), "PORTAL_TEST_STOP_SIGNAL=STOP"}, tmp.path() / "err.txt");
+    const pid_t child =
+        start_build(site, out, {stop_after(10), "PORTAL_TEST_STOP_SIGNAL=STOP"}, tmp.path() / "err.txt");
     REQUIRE(WIFSTOPPED(wait_for(child, WUNTRACED)));
     CHECK(contains(read_file(portal::OutputPaths(out).next / "index.html"), "Home 3"));  // it has begun writing
     kill(child, signal);
@@ -260,7 +266,8 @@ TEST_CASE("Ctrl+C or SIGTERM in the middle of a build removes its staging folder
     CHECK(read_tree(out) == before);
     CHECK(tidy(out));
     // And the next build makes the whole new site.
-    REQUIRE(run({"build", "--source", site.string(), "--output", (tmp.path() / "fresh").string(), "--quiet"}).status == 0);
+    REQUIRE(run({"build", "--source", site.string(), "--output", (tmp.path() / "fresh").string(), "--quiet"}).status ==
+            0);
     REQUIRE(run({"build", "--source", site.string(), "--output", out.string(), "--quiet"}).status == 0);
     CHECK(read_tree(out) == read_tree(tmp.path() / "fresh"));
   }
@@ -299,7 +306,8 @@ TEST_CASE("a SIGKILL after any step of a rebuild leaves the previous or the new 
   }
 }
 
-TEST_CASE("a build stopped between the renames of the swap leaves the last output restored by the next", "[interrupt]") {
+TEST_CASE("a build stopped between the renames of the swap leaves the last output restored by the next",
+          "[interrupt]") {
   // Where the file system cannot exchange two folders in one step, the swap is
   // three renames; a SIGKILL between the first two leaves no output folder at all.
   TempDir tmp;
@@ -340,7 +348,8 @@ TEST_CASE("two builds into one output folder at once: the second waits, and the 
   REQUIRE(WIFSTOPPED(wait_for(one, WUNTRACED)));
   int pipe_fds[2];
   REQUIRE(::pipe2(pipe_fds, O_CLOEXEC) == 0);
-  const pid_t two = spawn_portal({"build", "--source", second.string(), "--output", out.string(), "--quiet"}, {}, pipe_fds[1]);
+  const pid_t two =
+      spawn_portal({"build", "--source", second.string(), "--output", out.string(), "--quiet"}, {}, pipe_fds[1]);
   ::close(pipe_fds[1]);
   const std::string waiting = "is writing " + fs::weakly_canonical(out).string() + "; waiting for it to finish";
   std::string said = read_until(pipe_fds[0], waiting);

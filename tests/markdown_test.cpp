@@ -36,7 +36,8 @@ RenderedMarkdown md(const std::string& text, bool raw = false, int first_line = 
 }  // namespace
 
 TEST_CASE("headings get GitHub ids, repeated ones numbered", "[markdown]") {
-  const auto r = md("## 239. Kent Community Safety Agreement Update (Item B1)\n\n## Leads\n\n### Leads\n\n# `Code` *em*\n");
+  const auto r =
+      md("## 239. Kent Community Safety Agreement Update (Item B1)\n\n## Leads\n\n### Leads\n\n# `Code` *em*\n");
   CHECK(r.html ==
         "<h2 id=\"239-kent-community-safety-agreement-update-item-b1\">239. Kent Community Safety Agreement Update "
         "(Item B1)</h2>\n<h2 id=\"leads\">Leads</h2>\n<h3 id=\"leads-1\">Leads</h3>\n"
@@ -57,11 +58,13 @@ TEST_CASE("raw HTML is escaped unless allowed, and tagfilter applies when it is"
 }
 
 TEST_CASE("@/ links resolve to relative URLs and are recorded with their lines", "[markdown]") {
-  const auto r = md("Intro\n\nSee [the agreement](@/agreements/2020-04.md#leads), the [pack](@/meetings/2020-03-18/pack.pdf)\n"
-                    "and [a missing one](@/nowhere.md).\n",
-                    false, 10);
+  const auto r =
+      md("Intro\n\nSee [the agreement](@/agreements/2020-04.md#leads), the [pack](@/meetings/2020-03-18/pack.pdf)\n"
+         "and [a missing one](@/nowhere.md).\n",
+         false, 10);
   CHECK(r.html ==
-        "<p>Intro</p>\n<p>See <a href=\"../../agreements/2020-04/#leads\">the agreement</a>, the <a href=\"pack.pdf\">pack</a>\n"
+        "<p>Intro</p>\n<p>See <a href=\"../../agreements/2020-04/#leads\">the agreement</a>, the <a "
+        "href=\"pack.pdf\">pack</a>\n"
         "and <a href=\"#\">a missing one</a>.</p>\n");
   REQUIRE(r.links.size() == 3);
   CHECK(r.links[0].target_path == "content/agreements/2020-04.md");
@@ -91,10 +94,12 @@ TEST_CASE("GFM tables, strikethrough and autolinks", "[markdown]") {
 TEST_CASE("a table is named by the heading of its section", "[markdown]") {
   const auto r = md("## 7. Leads\n\n| Priority | Lead |\n|---|---|\n| A | B |\n");
   // In a region of its own that scrolls and that the keyboard reaches, both named by the heading.
-  CHECK(contains(r.html, "<div class=\"table-region\" role=\"region\" aria-labelledby=\"7-leads\" tabindex=\"0\">\n"
-                         "<table aria-labelledby=\"7-leads\">"));
-  CHECK(md("| a |\n|---|\n| 1 |\n").html.starts_with(
-      "<div class=\"table-region\" role=\"region\" aria-label=\"Table\" tabindex=\"0\">\n<table>\n"));  // no heading
+  CHECK(contains(r.html,
+                 "<div class=\"table-region\" role=\"region\" aria-labelledby=\"7-leads\" tabindex=\"0\">\n"
+                 "<table aria-labelledby=\"7-leads\">"));
+  CHECK(md("| a |\n|---|\n| 1 |\n")
+            .html.starts_with("<div class=\"table-region\" role=\"region\" aria-label=\"Table\" "
+                              "tabindex=\"0\">\n<table>\n"));  // no heading
 }
 
 TEST_CASE("images are recorded with their alt text", "[markdown]") {
@@ -123,7 +128,8 @@ std::string dump(const RenderedMarkdown& r) {
 std::vector<std::string> many_bodies() {
   std::vector<std::string> bodies;
   for (int i = 0; i < 60; ++i) {
-    bodies.push_back("## Part " + std::to_string(i) + "\n\nSee [the leads](@/agreements/2020-04.md#leads) and [nothing](@/none.md), " +
+    bodies.push_back("## Part " + std::to_string(i) +
+                     "\n\nSee [the leads](@/agreements/2020-04.md#leads) and [nothing](@/none.md), " +
                      "~~struck~~ <b>raw</b> www.kent.gov.uk.\n\n| A | B |\n|---|---|\n| " + std::to_string(i) +
                      " | ![chart](@/meetings/2020-03-18/pack.pdf) |\n\n### Part " + std::to_string(i) + "\n\n" +
                      std::string(static_cast<std::size_t>(i) * 40, 'x') + "\n");
@@ -185,12 +191,18 @@ std::string decode_entities(const std::string& v) {
     }
     const std::string name = v.substr(i + 1, semi - i - 1);
     std::uint32_t cp = 0;
-    if (name == "amp") cp = '&';
-    else if (name == "lt") cp = '<';
-    else if (name == "gt") cp = '>';
-    else if (name == "quot") cp = '"';
-    else if (name.starts_with("#x") || name.starts_with("#X")) cp = static_cast<std::uint32_t>(std::stoul(name.substr(2), nullptr, 16));
-    else if (name.starts_with("#")) cp = static_cast<std::uint32_t>(std::stoul(name.substr(1)));
+    if (name == "amp")
+      cp = '&';
+    else if (name == "lt")
+      cp = '<';
+    else if (name == "gt")
+      cp = '>';
+    else if (name == "quot")
+      cp = '"';
+    else if (name.starts_with("#x") || name.starts_with("#X"))
+      cp = static_cast<std::uint32_t>(std::stoul(name.substr(2), nullptr, 16));
+    else if (name.starts_with("#"))
+      cp = static_cast<std::uint32_t>(std::stoul(name.substr(1)));
     if (cp == 0) {
       out += v[i];
       continue;
@@ -219,7 +231,8 @@ std::vector<Tag> tags_of(const std::string& html) {
       if (i < html.size() && html[i] == '=') {
         const char quote = html[++i];
         const auto end = quote == '"' || quote == '\'' ? html.find(quote, i + 1) : html.find_first_of(" \t\n>", i);
-        value = html.substr(quote == '"' || quote == '\'' ? i + 1 : i, end - (quote == '"' || quote == '\'' ? i + 1 : i));
+        value =
+            html.substr(quote == '"' || quote == '\'' ? i + 1 : i, end - (quote == '"' || quote == '\'' ? i + 1 : i));
         i = quote == '"' || quote == '\'' ? end + 1 : end;
       }
       if (!name.empty()) tag.attributes.emplace_back(name, decode_entities(value));
@@ -232,18 +245,19 @@ std::vector<Tag> tags_of(const std::string& html) {
 // What in `html` could run a script, or load a page that does, or "" when nothing could.
 std::string scripting_in(const std::string& html) {
   static const std::set<std::string> allowed = {
-      "p",      "br",     "hr",    "h1",         "h2",      "h3",      "h4",    "h5",  "h6",   "a",     "em",
-      "strong", "b",      "i",     "u",          "s",       "del",     "ins",   "sub", "sup",  "small", "mark",
-      "abbr",   "cite",   "q",     "code",       "pre",     "kbd",     "samp",  "var", "blockquote", "ul", "ol",
-      "li",     "dl",     "dt",    "dd",         "table",   "thead",   "tbody", "tfoot", "tr", "th",    "td",
-      "caption", "colgroup", "col", "img",       "figure",  "figcaption", "details", "summary", "span", "div",
-      "section", "aside", "time",  "data",       "input"};
+      "p",          "br",      "hr",   "h1",   "h2",      "h3",       "h4",   "h5",    "h6",     "a",
+      "em",         "strong",  "b",    "i",    "u",       "s",        "del",  "ins",   "sub",    "sup",
+      "small",      "mark",    "abbr", "cite", "q",       "code",     "pre",  "kbd",   "samp",   "var",
+      "blockquote", "ul",      "ol",   "li",   "dl",      "dt",       "dd",   "table", "thead",  "tbody",
+      "tfoot",      "tr",      "th",   "td",   "caption", "colgroup", "col",  "img",   "figure", "figcaption",
+      "details",    "summary", "span", "div",  "section", "aside",    "time", "data",  "input"};
   for (const auto& tag : tags_of(html)) {
     if (!allowed.contains(tag.name)) return "the element <" + tag.name + ">";
     for (const auto& [name, value] : tag.attributes) {
       if (name.starts_with("on")) return "the event handler " + name + " on <" + tag.name + ">";
       if (name == "style" && !value.starts_with("text-align: ")) return "style=\"" + value + "\"";
-      if (name == "srcdoc" || name == "srcset" || name == "formaction" || name == "action" || name.find(':') != std::string::npos)
+      if (name == "srcdoc" || name == "srcset" || name == "formaction" || name == "action" ||
+          name.find(':') != std::string::npos)
         return "the attribute " + name;
       if (name == "href" || name == "src") {
         const std::string scheme = portal::effective_scheme(value);
@@ -338,15 +352,20 @@ TEST_CASE("sanitised raw HTML keeps its allowed markup and the page's own", "[ma
   CHECK_FALSE(contains(after_embed, "embed"));
   CHECK(md("<p>A <blink>blinking</blink> word</p>\n", true).html == "<p>A blinking word</p>\n");
   const std::string kept =
-      "<table>\n<tr><th colspan=\"2\" scope=\"col\">Both</th></tr>\n<tr><td rowspan=\"1\">1</td><td>2</td></tr>\n</table>\n"
+      "<table>\n<tr><th colspan=\"2\" scope=\"col\">Both</th></tr>\n<tr><td "
+      "rowspan=\"1\">1</td><td>2</td></tr>\n</table>\n"
       "<details open=\"\"><summary>More</summary>Text</details>\n"
-      "<p>The <abbr title=\"Kent Community Safety Team\">KCST</abbr> met <time datetime=\"2020-03-18\">in March</time>.</p>\n"
+      "<p>The <abbr title=\"Kent Community Safety Team\">KCST</abbr> met <time datetime=\"2020-03-18\">in "
+      "March</time>.</p>\n"
       "<p><a href=\"https://www.kent.gov.uk/\">Kent</a> <a href=\"mailto:a@b.org\">mail</a> <a href=\"#top\">top</a> "
-      "<img src=\"../chart.png\" alt=\"A chart\" width=\"10\" /> <img src=\"data:image/png;base64,AAAA\" alt=\"\" /></p>\n";
+      "<img src=\"../chart.png\" alt=\"A chart\" width=\"10\" /> <img src=\"data:image/png;base64,AAAA\" alt=\"\" "
+      "/></p>\n";
   CHECK(md(kept, true).html == kept);
   // cmark-gfm's own markup in a page with raw HTML: heading ids, paragraph anchors, aligned cells, code.
-  const auto page = md("## 1. Leads\n\n1.1 The <b>agreement</b>.\n\n| a | b |\n|:-:|--:|\n| 1 | 2 |\n\n```cpp\nx<y\n```\n", true);
-  CHECK(contains(page.html, "<h2 id=\"1-leads\">1. Leads</h2>\n<p><span id=\"para-1-1\"></span>1.1 The <b>agreement</b>.</p>\n"));
+  const auto page =
+      md("## 1. Leads\n\n1.1 The <b>agreement</b>.\n\n| a | b |\n|:-:|--:|\n| 1 | 2 |\n\n```cpp\nx<y\n```\n", true);
+  CHECK(contains(page.html,
+                 "<h2 id=\"1-leads\">1. Leads</h2>\n<p><span id=\"para-1-1\"></span>1.1 The <b>agreement</b>.</p>\n"));
   CHECK(contains(page.html, "<th scope=\"col\" style=\"text-align: center\">a</th>"));
   CHECK(contains(page.html, "<td style=\"text-align: right\">2</td>"));
   CHECK(contains(page.html, "<pre><code class=\"language-cpp\">x&lt;y\n</code></pre>\n"));
@@ -363,7 +382,8 @@ TEST_CASE("a site with allow_raw_html publishes no script written in its content
       "<script>pwned()</script>\n\n<div onclick=\"pwned()\">\n\n*x*\n\n</div>\n";
   for (const char* page : {"content/about.md", "content/bulletins/2024-06.md"})
     portal::test::write_file(site / page, portal::test::read_file(site / page) + payload);
-  const auto r = portal::test::run({"build", "--source", site.string(), "--output", (tmp.path() / "out").string(), "--quiet"});
+  const auto r =
+      portal::test::run({"build", "--source", site.string(), "--output", (tmp.path() / "out").string(), "--quiet"});
   INFO(r.err);
   REQUIRE(r.status == 0);
   const auto tree = portal::test::read_tree(tmp.path() / "out");

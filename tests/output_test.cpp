@@ -56,7 +56,8 @@ TEST_CASE("files written from two threads are swapped in together, replacing the
   CHECK(leftovers(tmp) == std::vector<std::string>{".site.next", ".site.state", "site"});  // the other generation stays
 }
 
-TEST_CASE("a file that cannot be written, a path outside the output or written twice keeps the previous build", "[output]") {
+TEST_CASE("a file that cannot be written, a path outside the output or written twice keeps the previous build",
+          "[output]") {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"x", "x/y.html"}, "cannot write x/y.html of the new build"},  // a folder where a file already is
       {{"../escape.html"}, "refusing to write ../escape.html outside the output folder"},
@@ -96,7 +97,8 @@ TEST_CASE("the preview's files in memory are the files a build writes", "[output
     REQUIRE(portal::render_site(options, files).outcome == portal::Outcome::ok);
     std::map<std::string, std::string> previewed;
     for (const auto& f : files) {
-      previewed[f.path] = f.copy_from.empty() ? f.content : read_tree(f.copy_from.parent_path()).at(f.copy_from.filename().string());
+      previewed[f.path] =
+          f.copy_from.empty() ? f.content : read_tree(f.copy_from.parent_path()).at(f.copy_from.filename().string());
     }
     CHECK(previewed.size() == built.size());
     CHECK(previewed == built);
@@ -177,7 +179,8 @@ TEST_CASE("a rebuild writes only the files whose bytes changed, and the rest kee
   // One page's text: that page and the search index's pieces that hold it change, nothing else is touched.
   // (At this size the index is one piece of each sort and a directory of each list of pieces: each is written
   // under its new name, the old one removed.)
-  replace_in(site / "content/about.md", "The partnership meets three times a year.", "The partnership meets four times a year.");
+  replace_in(site / "content/about.md", "The partnership meets three times a year.",
+             "The partnership meets four times a year.");
   r = build();
   INFO(r.out);
   CHECK(contains(r.out, "files: 10 written, 43 unchanged, 8 removed) into"));
@@ -187,7 +190,8 @@ TEST_CASE("a rebuild writes only the files whose bytes changed, and the rest kee
   CHECK(different(second, third).count("search/meta.json"));
   CHECK(touched(second, third) == different(second, third));
   // Back to the old text: the bytes of two builds ago, but a change for anyone who read the last one.
-  replace_in(site / "content/about.md", "The partnership meets four times a year.", "The partnership meets three times a year.");
+  replace_in(site / "content/about.md", "The partnership meets four times a year.",
+             "The partnership meets three times a year.");
   REQUIRE(clock_past(tmp.path() / "clock", third.at("about/index.html").mtime_ns));
   REQUIRE(build().status == 0);
   const auto fourth = look(out);
@@ -195,8 +199,7 @@ TEST_CASE("a rebuild writes only the files whose bytes changed, and the rest kee
   CHECK(fourth.at("about/index.html").mtime_ns > third.at("about/index.html").mtime_ns);
   CHECK(outside_search(touched(third, fourth)) == std::set<std::string>{"about/index.html"});
   // The index's pieces are those of two builds ago again, under the same names.
-  for (const auto& path : touched(third, fourth))
-    CHECK(fourth.at(path).bytes == second.at(path).bytes);
+  for (const auto& path : touched(third, fourth)) CHECK(fourth.at(path).bytes == second.at(path).bytes);
   // A document deleted: its files disappear.
   fs::remove(site / "content/events/webinar.md");
   r = build();
@@ -206,7 +209,8 @@ TEST_CASE("a rebuild writes only the files whose bytes changed, and the rest kee
   CHECK_FALSE(fifth.count("events/webinar/event.ics"));
   CHECK_FALSE(fs::exists(out / "events/webinar"));
   // Whatever happened, the output is what a build from nothing makes.
-  REQUIRE(run({"build", "--source", site.string(), "--output", (tmp.path() / "fresh").string(), "--quiet"}).status == 0);
+  REQUIRE(run({"build", "--source", site.string(), "--output", (tmp.path() / "fresh").string(), "--quiet"}).status ==
+          0);
   CHECK(read_tree(out) == read_tree(tmp.path() / "fresh"));
 }
 
@@ -224,7 +228,8 @@ TEST_CASE("a failing rebuild leaves the output exactly as it was, inodes and tim
   CHECK(look(tmp.path() / ".public.next") == other);
 }
 
-TEST_CASE("nothing but the build's own files reaches the served folder, whatever the other generation holds", "[output]") {
+TEST_CASE("nothing but the build's own files reaches the served folder, whatever the other generation holds",
+          "[output]") {
   // Regression: after stopped and concurrent builds, a temporary file of the
   // marker (.portal-output.portal-tmp-5591), hard-linked into both
   // generations, stayed in the served folder through later good builds.

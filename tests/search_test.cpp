@@ -27,9 +27,10 @@ std::ostream& operator<<(std::ostream& os, const Word& w) {
 
 std::vector<Word> cut(std::string_view text, std::uint32_t* next = nullptr) {
   std::vector<Word> out;
-  const auto end = search::for_each_word(text, 0, [&](std::string_view w, std::uint32_t offset, std::uint32_t ordinal, bool joined) {
-    out.push_back({std::string(w), offset, ordinal, joined});
-  });
+  const auto end =
+      search::for_each_word(text, 0, [&](std::string_view w, std::uint32_t offset, std::uint32_t ordinal, bool joined) {
+        out.push_back({std::string(w), offset, ordinal, joined});
+      });
   if (next) *next = end;
   return out;
 }
@@ -59,11 +60,15 @@ TEST_CASE("a text is cut into lower-cased words with their byte offsets and posi
   CHECK(plain("Kent\xE2\x80\x99s \xE2\x80\x98quoted\xE2\x80\x99 don't 'x'") ==
         std::vector<std::string>{"kent's", "quoted", "don't", "x"});
   // Punctuation, symbols and slashes break words; accented, Greek and Cyrillic letters are letters.
-  CHECK(plain("R&D 2019/20 caf\xC3\xA9 \xC3\x89" "COLE \xCE\x91\xCE\x92\xCE\x93 \xD0\x9A\xD0\xB5\xD0\xBD\xD1\x82 \xE2\x80\x94 \xC2\xA3" "5") ==
-        std::vector<std::string>{"r", "d", "2019", "20", "caf\xC3\xA9", "\xC3\xA9" "cole", "\xCE\xB1\xCE\xB2\xCE\xB3",
-                                 "\xD0\xBA\xD0\xB5\xD0\xBD\xD1\x82", "5"});
+  CHECK(plain("R&D 2019/20 caf\xC3\xA9 \xC3\x89"
+              "COLE \xCE\x91\xCE\x92\xCE\x93 \xD0\x9A\xD0\xB5\xD0\xBD\xD1\x82 \xE2\x80\x94 \xC2\xA3"
+              "5") == std::vector<std::string>{"r", "d", "2019", "20", "caf\xC3\xA9",
+                                               "\xC3\xA9"
+                                               "cole",
+                                               "\xCE\xB1\xCE\xB2\xCE\xB3", "\xD0\xBA\xD0\xB5\xD0\xBD\xD1\x82", "5"});
   // A soft hyphen or zero-width space, as pasted from Word or a PDF, is no break.
-  CHECK(plain("exploi\xC2\xADtation co\xE2\x80\x8Bordinator") == std::vector<std::string>{"exploitation", "coordinator"});
+  CHECK(plain("exploi\xC2\xADtation co\xE2\x80\x8Bordinator") ==
+        std::vector<std::string>{"exploitation", "coordinator"});
   // A word too long for anyone to type is not indexed, but keeps its place.
   const std::string longest(search::kLongestWord, 'a'), too_long(search::kLongestWord + 1, 'a');
   CHECK(cut(too_long + " b " + longest) == std::vector<Word>{{"b", 66, 1, false}, {longest, 68, 2, false}});
@@ -110,10 +115,12 @@ TEST_CASE("a page's text keeps its lines and headings, without markup", "[search
   search::TextBuilder t;
   t.line("Version: 4.0");
   t.end_facts();
-  t.html("<h2 id=\"road\">Road &amp; Safety</h2>\n<p>Road <em>safety</em>\nfirst, caf&#233; &lt;b&gt;.</p>"
-         "<ul>\n<li>One</li>\n<li><p>Two</p></li>\n</ul>\n<table><tr><th>A</th><td>B &#x26; C</td></tr></table>"
-         "<h3>No id</h3><p>unclosed &amp");
-  CHECK(t.text() == "Version: 4.0\nRoad & Safety\nRoad safety first, caf\xC3\xA9 <b>.\nOne\nTwo\nA\nB & C\nNo id\nunclosed &amp\n");
+  t.html(
+      "<h2 id=\"road\">Road &amp; Safety</h2>\n<p>Road <em>safety</em>\nfirst, caf&#233; &lt;b&gt;.</p>"
+      "<ul>\n<li>One</li>\n<li><p>Two</p></li>\n</ul>\n<table><tr><th>A</th><td>B &#x26; C</td></tr></table>"
+      "<h3>No id</h3><p>unclosed &amp");
+  CHECK(t.text() ==
+        "Version: 4.0\nRoad & Safety\nRoad safety first, caf\xC3\xA9 <b>.\nOne\nTwo\nA\nB & C\nNo id\nunclosed &amp\n");
   CHECK(t.facts_end() == 13);
   REQUIRE(t.sections().size() == 2);
   CHECK(t.sections()[0].offset == 13);
@@ -134,7 +141,8 @@ TEST_CASE("every page a reader could want is in the index, and each page's text 
   std::set<std::string> pages, indexed;
   for (const auto& [path, content] : tree)
     if (path.ends_with("index.html")) pages.insert(path.substr(0, path.size() - 10));
-  static const std::regex entry("\\{\"url\":\"([^\"]*)\",\"title\":\"([^\"]*)\",\"kind\":([0-9]+),[^{]*?\"text\":\\[([0-9]+),([0-9]+)\\]");
+  static const std::regex entry(
+      "\\{\"url\":\"([^\"]*)\",\"title\":\"([^\"]*)\",\"kind\":([0-9]+),[^{]*?\"text\":\\[([0-9]+),([0-9]+)\\]");
   std::set<std::string> kinds;
   std::size_t docs_files = 0;
   for (const auto& [path, content] : tree) {
@@ -157,19 +165,23 @@ TEST_CASE("every page a reader could want is in the index, and each page's text 
       const auto from = std::stoul(m[4]), size = std::stoul(m[5]);
       REQUIRE(from + size <= text.size());
       if (m[1] == "meetings/2020-03-18/b1-csa-update/")
-        CHECK(contains(text.substr(from, size), "\nPriorities and themes: Serious Violence and Organised Crime; Early intervention, prevention and education\n1.0 Background\n1.1 The agreement is refreshed each year.\n"));
+        CHECK(contains(text.substr(from, size),
+                       "\nPriorities and themes: Serious Violence and Organised Crime; Early intervention, prevention "
+                       "and education\n1.0 Background\n1.1 The agreement is refreshed each year.\n"));
     }
   }
   CHECK(docs_files == 1);
   CHECK(kinds.size() == 11);  // every kind of page, from agreements to other pages
   std::set<std::string> left_out;
-  std::set_difference(pages.begin(), pages.end(), indexed.begin(), indexed.end(), std::inserter(left_out, left_out.end()));
+  std::set_difference(pages.begin(), pages.end(), indexed.begin(), indexed.end(),
+                      std::inserter(left_out, left_out.end()));
   // Only the search page, and a priority's page under a name it no longer has (its current page answers).
   CHECK(left_out == std::set<std::string>{"priorities/serious-organised-crime/", "search/"});
   CHECK(indexed.count(""));  // the home page's text
   const auto& meta = tree.at("search/meta.json");
-  CHECK(contains(meta, "{\"id\":\"serious-violence-organised-crime\",\"name\":\"Serious Violence and Organised Crime\","
-                       "\"ids\":[\"serious-organised-crime\",\"serious-violence-organised-crime\"]}"));
+  CHECK(contains(meta,
+                 "{\"id\":\"serious-violence-organised-crime\",\"name\":\"Serious Violence and Organised Crime\","
+                 "\"ids\":[\"serious-organised-crime\",\"serious-violence-organised-crime\"]}"));
   // Markup in a title is text, escaped so that no reader of the JSON sees a tag.
   for (const auto& [path, content] : tree)
     if (path.starts_with("search/") && path.ends_with(".json")) {
@@ -178,7 +190,8 @@ TEST_CASE("every page a reader could want is in the index, and each page's text 
     }
 }
 
-TEST_CASE("a rebuild keeps the index only when every page gives it the same, and makes it again otherwise", "[search]") {
+TEST_CASE("a rebuild keeps the index only when every page gives it the same, and makes it again otherwise",
+          "[search]") {
   TempDir tmp;
   const auto site = copy_fixture("every-kind", tmp.path());
   const auto out = tmp.path() / "public";
@@ -198,26 +211,30 @@ TEST_CASE("a rebuild keeps the index only when every page gives it the same, and
   replace_in(site / "content/about.md", "title = \"About the partnership\"", "title = \"About the Kent partnership\"");
   const auto retitled = build();
   CHECK(retitled != first);
-  CHECK(std::any_of(retitled.begin(), retitled.end(),
-                    [](const auto& f) { return f.first.starts_with("search/docs/") && contains(f.second, "About the Kent partnership"); }));
+  CHECK(std::any_of(retitled.begin(), retitled.end(), [](const auto& f) {
+    return f.first.starts_with("search/docs/") && contains(f.second, "About the Kent partnership");
+  }));
   CHECK_FALSE(std::any_of(retitled.begin(), retitled.end(),
                           [](const auto& f) { return contains(f.second, "\"About the partnership\""); }));
   replace_in(site / "content/about.md", "title = \"About the Kent partnership\"", "title = \"About the partnership\"");
   CHECK(build() == first);
 }
 
-TEST_CASE("a --drafts preview's index is the published index, even with a draft agreement and its priorities", "[search][leak]") {
+TEST_CASE("a --drafts preview's index is the published index, even with a draft agreement and its priorities",
+          "[search][leak]") {
   // A draft agreement's priorities (names, leads) have pages of their own in no build; nor a place in any index.
   TempDir tmp;
   const auto site = copy_fixture("every-kind", tmp.path());
-  write_file(site / "content/agreements/2021-04.md",
-             "+++\ntitle = \"Community Safety Agreement (April 2021)\"\nversion = \"5.0\"\neffective = 2021-04-01\n"
-             "supersedes = \"2020-04\"\ndraft = true\n\n[[priorities]]\nid = \"leaktoken-priority\"\n"
-             "name = \"Leaktoken Draft Priority\"\n\n[[priorities]]\nid = \"domestic-abuse\"\nname = \"Leaktoken Renamed\"\n\n"
-             "[[leads]]\npriority = \"leaktoken-priority\"\nlead = \"Leaktoken Draft Lead\"\n\n"
-             "[[leads]]\npriority = \"domestic-abuse\"\nlead = \"Leaktoken Other Lead\"\n+++\n\nThe draft.\n");
+  write_file(
+      site / "content/agreements/2021-04.md",
+      "+++\ntitle = \"Community Safety Agreement (April 2021)\"\nversion = \"5.0\"\neffective = 2021-04-01\n"
+      "supersedes = \"2020-04\"\ndraft = true\n\n[[priorities]]\nid = \"leaktoken-priority\"\n"
+      "name = \"Leaktoken Draft Priority\"\n\n[[priorities]]\nid = \"domestic-abuse\"\nname = \"Leaktoken Renamed\"\n\n"
+      "[[leads]]\npriority = \"leaktoken-priority\"\nlead = \"Leaktoken Draft Lead\"\n\n"
+      "[[leads]]\npriority = \"domestic-abuse\"\nlead = \"Leaktoken Other Lead\"\n+++\n\nThe draft.\n");
   auto index_of = [&](const std::string& out, std::vector<std::string> extra) {
-    std::vector<std::string> args = {"build", "--source", site.string(), "--output", (tmp.path() / out).string(), "--quiet"};
+    std::vector<std::string> args = {"build",  "--source", site.string(), "--output", (tmp.path() / out).string(),
+                                     "--quiet"};
     args.insert(args.end(), extra.begin(), extra.end());
     const auto r = run(args);
     INFO(r.out << r.err);

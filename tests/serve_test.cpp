@@ -160,7 +160,8 @@ TEST_CASE("40 clients sending a byte at a time leave the preview to everyone els
   }
 }
 
-TEST_CASE("a byte range of a search text is answered 206 with those bytes, as the search page reads passages", "[serve]") {
+TEST_CASE("a byte range of a search text is answered 206 with those bytes, as the search page reads passages",
+          "[serve]") {
   // Regression: the preview answered a range with its bytes under 200, which the page takes for the whole file.
   Preview preview;
   std::string meta, dir, whole, part;
@@ -248,15 +249,17 @@ TEST_CASE("200 connections of 50 requests each are all served while the author s
     saving = false;
   });
   std::vector<std::thread> clients;
-  const std::vector<std::string> paths = {"/", "/bulletins/2024-06/", "/agreements/2020-04/", "/assets/portal.css",
-                                          "/search/meta.json", "/nowhere/"};
+  const std::vector<std::string> paths = {
+      "/", "/bulletins/2024-06/", "/agreements/2020-04/", "/assets/portal.css", "/search/meta.json", "/nowhere/"};
   for (int c = 0; c < 200; ++c) {
     clients.emplace_back([&, c] {
       for (int r = 0; r < 50; ++r) {
         const std::string& path = paths[static_cast<std::size_t>(c + r) % paths.size()];
         const int status = get_status(preview.port(), path, kPatience);
-        if (status == 200 || (status == 404 && path == "/nowhere/")) ++served;
-        else ++failures;
+        if (status == 200 || (status == 404 && path == "/nowhere/"))
+          ++served;
+        else
+          ++failures;
       }
     });
   }
@@ -293,7 +296,8 @@ TEST_CASE("a meeting whose agenda cannot be read: the panel quotes nothing of it
   Preview preview;
   const fs::path folder = preview.site / "content/meetings/2020-03-18";
   replace_in(folder / "_index.md", "title = \"Partnership", "title = \"Partnership\x01");
-  write_file(folder / "e1-dhr-update.md", read_file(folder / "e1-dhr-update.md") + "\n[x](@/LEAKTOKEN-AGENDA-target.md)\n");
+  write_file(folder / "e1-dhr-update.md",
+             read_file(folder / "e1-dhr-update.md") + "\n[x](@/LEAKTOKEN-AGENDA-target.md)\n");
   preview.server->rebuild();
   std::string body;
   get_status(preview.port(), "/", kPatience, &body);

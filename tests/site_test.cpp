@@ -32,29 +32,61 @@ TEST_CASE("every published document of the every-kind site gets its page", "[sit
   INFO(r.err);
   REQUIRE(r.status == 0);
   const auto tree = read_pages(tmp.path() / "out");
-  const std::vector<std::string> expected = {
-      ".portal-output", "404.html", "about/index.html", "agreements/2019-04/index.html",
-      "agreements/2020-04/changes/index.html", "agreements/2020-04/index.html", "agreements/index.html",
-      "assets/portal.css", "assets/search.js", "bulletins/2024-06/bulletin.txt", "bulletins/2024-06/email.html",
-      "bulletins/2024-06/index.html", "bulletins/index.html",
-      "contact/index.html", "dhr/diana-2020/index.html", "dhr/index.html",
-      "events/annual-conference-2999/event.ics", "events/annual-conference-2999/index.html", "events/index.html",
-      "events/information-session/event.ics", "events/information-session/index.html", "events/upcoming.ics",
-      "events/webinar/event.ics", "events/webinar/index.html", "favicon.ico", "feeds/bulletins.xml", "index.html",
-      "meetings/2019-10-08/index.html", "meetings/2020-03-18/agenda-pack.pdf",
-      "meetings/2020-03-18/b1-csa-update/index.html", "meetings/2020-03-18/index.html",
-      "meetings/2020-03-18/notes/index.html", "meetings/2999-01-13/index.html", "meetings/index.html",
-      "plans/drug-strategy/index.html", "plans/index.html", "plans/safer-in-kent/index.html",
-      "priorities/domestic-abuse/index.html", "priorities/early-intervention/index.html", "priorities/index.html",
-      "priorities/serious-organised-crime/index.html", "priorities/serious-violence-organised-crime/index.html",
-      "robots.txt", "search/index.html", "search/meta.json", "sitemap.xml"};
+  const std::vector<std::string> expected = {".portal-output",
+                                             "404.html",
+                                             "about/index.html",
+                                             "agreements/2019-04/index.html",
+                                             "agreements/2020-04/changes/index.html",
+                                             "agreements/2020-04/index.html",
+                                             "agreements/index.html",
+                                             "assets/portal.css",
+                                             "assets/search.js",
+                                             "bulletins/2024-06/bulletin.txt",
+                                             "bulletins/2024-06/email.html",
+                                             "bulletins/2024-06/index.html",
+                                             "bulletins/index.html",
+                                             "contact/index.html",
+                                             "dhr/diana-2020/index.html",
+                                             "dhr/index.html",
+                                             "events/annual-conference-2999/event.ics",
+                                             "events/annual-conference-2999/index.html",
+                                             "events/index.html",
+                                             "events/information-session/event.ics",
+                                             "events/information-session/index.html",
+                                             "events/upcoming.ics",
+                                             "events/webinar/event.ics",
+                                             "events/webinar/index.html",
+                                             "favicon.ico",
+                                             "feeds/bulletins.xml",
+                                             "index.html",
+                                             "meetings/2019-10-08/index.html",
+                                             "meetings/2020-03-18/agenda-pack.pdf",
+                                             "meetings/2020-03-18/b1-csa-update/index.html",
+                                             "meetings/2020-03-18/index.html",
+                                             "meetings/2020-03-18/notes/index.html",
+                                             "meetings/2999-01-13/index.html",
+                                             "meetings/index.html",
+                                             "plans/drug-strategy/index.html",
+                                             "plans/index.html",
+                                             "plans/safer-in-kent/index.html",
+                                             "priorities/domestic-abuse/index.html",
+                                             "priorities/early-intervention/index.html",
+                                             "priorities/index.html",
+                                             "priorities/serious-organised-crime/index.html",
+                                             "priorities/serious-violence-organised-crime/index.html",
+                                             "robots.txt",
+                                             "search/index.html",
+                                             "search/meta.json",
+                                             "sitemap.xml"};
   // Exactly these: no page, list entry or file for restricted, draft or future-dated material...
   std::vector<std::string> actual;
   std::map<std::string, int> pieces;
   static const std::regex piece("search/(words|stems|places|docs|dirs)/([a-z]+-)?[0-9]+-[0-9a-f]{8}\\.(json|txt)");
   for (const auto& [path, content] : tree) {
-    if (std::regex_match(path, piece)) ++pieces[path.substr(7, path.find('/', 7) - 7)];
-    else actual.push_back(path);
+    if (std::regex_match(path, piece))
+      ++pieces[path.substr(7, path.find('/', 7) - 7)];
+    else
+      actual.push_back(path);
   }
   CHECK(actual == expected);
   // ...and the search index's pieces, named by their content: one of each at this size (a page's texts in
@@ -63,15 +95,16 @@ TEST_CASE("every published document of the every-kind site gets its page", "[sit
   CHECK(tree.count(".portal-output") == 1);
 
   const std::string& agreement = tree.at("agreements/2020-04/index.html");
-  for (const char* shown : {"<dd>4.0</dd>", "1 April 2020", "<strong>In force</strong>", "Serious Violence and Organised Crime",
-                            "<li>Modern Slavery / Human Trafficking</li>", "Formerly: Serious and Organised Crime",
-                            "Early intervention, prevention and education",
-                            "<tr><th scope=\"row\">Domestic Abuse</th><td>Domestic Abuse Lead, Fixture Council</td></tr>",
-                            "<a href=\"../../plans/safer-in-kent/\">Safer in Kent", "Kent Drug and Alcohol Strategy",
-                            "<tr><th scope=\"row\">4.0</th><td>April 2020</td><td>Ch.6 - minor change to one priority</td></tr>",
-                            "<tr><th scope=\"row\">Anti-Social Behaviour</th><td>4</td></tr>",
-                            "<a href=\"../2019-04/\">Community Safety Agreement (April 2019)</a>",
-                            "<h2 id=\"1-introduction\">1. Introduction</h2>"}) {
+  for (const char* shown :
+       {"<dd>4.0</dd>", "1 April 2020", "<strong>In force</strong>", "Serious Violence and Organised Crime",
+        "<li>Modern Slavery / Human Trafficking</li>", "Formerly: Serious and Organised Crime",
+        "Early intervention, prevention and education",
+        "<tr><th scope=\"row\">Domestic Abuse</th><td>Domestic Abuse Lead, Fixture Council</td></tr>",
+        "<a href=\"../../plans/safer-in-kent/\">Safer in Kent", "Kent Drug and Alcohol Strategy",
+        "<tr><th scope=\"row\">4.0</th><td>April 2020</td><td>Ch.6 - minor change to one priority</td></tr>",
+        "<tr><th scope=\"row\">Anti-Social Behaviour</th><td>4</td></tr>",
+        "<a href=\"../2019-04/\">Community Safety Agreement (April 2019)</a>",
+        "<h2 id=\"1-introduction\">1. Introduction</h2>"}) {
     INFO(shown);
     CHECK(agreement.find(shown) != std::string::npos);
   }
@@ -80,9 +113,10 @@ TEST_CASE("every published document of the every-kind site gets its page", "[sit
   const std::string& meeting = tree.at("meetings/2020-03-18/index.html");
   CHECK(meeting.find("Wednesday 18 March 2020, 10.00am") != std::string::npos);
   CHECK(meeting.find("Medway Room, Sessions House, County Hall, Maidstone") != std::string::npos);
-  CHECK(meeting.find("<td><span class=\"cell-label\">Paper: </span><a href=\"b1-csa-update/\">Kent Community Safety Agreement Update</a></td>") != std::string::npos);
-  CHECK(meeting.find("<tr class=\"restricted\">\n<th scope=\"row\"><span class=\"cell-label\">Item </span>E1</th>\n<td>Domestic Homicide Reviews (DHRs) update</td>") !=
-        std::string::npos);
+  CHECK(meeting.find("<td><span class=\"cell-label\">Paper: </span><a href=\"b1-csa-update/\">Kent Community Safety "
+                     "Agreement Update</a></td>") != std::string::npos);
+  CHECK(meeting.find("<tr class=\"restricted\">\n<th scope=\"row\"><span class=\"cell-label\">Item "
+                     "</span>E1</th>\n<td>Domestic Homicide Reviews (DHRs) update</td>") != std::string::npos);
   CHECK(meeting.find("<strong>Restricted</strong>: not for publication") != std::string::npos);
   CHECK(meeting.find("e1-dhr-update") == std::string::npos);
   CHECK(meeting.find("(<a href=\"../2019-10-08/\">Partnership meeting, 8 October 2019</a>)") != std::string::npos);
@@ -91,7 +125,9 @@ TEST_CASE("every published document of the every-kind site gets its page", "[sit
   CHECK(paper.find("B1: Kent Community Safety Agreement Update (pages 11-42)") != std::string::npos);
   CHECK(paper.find("<li>Community Safety Team Leader</li>") != std::string::npos);
   CHECK(paper.find("<dd>For Information</dd>") != std::string::npos);
-  CHECK(paper.find("<li><a href=\"../../../priorities/serious-organised-crime/\">Serious and Organised Crime</a></li>") != std::string::npos);
+  CHECK(
+      paper.find("<li><a href=\"../../../priorities/serious-organised-crime/\">Serious and Organised Crime</a></li>") !=
+      std::string::npos);
 
   const std::string& dhr = tree.at("dhr/diana-2020/index.html");
   CHECK(dhr.find("<dd>Diana</dd>") != std::string::npos);
@@ -143,7 +179,8 @@ TEST_CASE("restricted, draft and future content reaches no output file", "[site]
       ++searched;
       std::string lower = content;
       std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-      for (const char* token : {"leaktoken", "secret-page", "draft-page", "e1-annex", "e1-dhr-update", "bulletins/2999-01"})
+      for (const char* token :
+           {"leaktoken", "secret-page", "draft-page", "e1-annex", "e1-dhr-update", "bulletins/2999-01"})
         CHECK(lower.find(token) == std::string::npos);
     }
     CHECK(searched >= 5);
@@ -211,20 +248,23 @@ TEST_CASE("check reports every duplicate id, in order, as text and as JSON", "[c
         std::string::npos);
 }
 
-TEST_CASE("check --format github writes one GitHub Actions annotation a problem, escaped as GitHub reads them", "[check]") {
+TEST_CASE("check --format github writes one GitHub Actions annotation a problem, escaped as GitHub reads them",
+          "[check]") {
   const auto r = run({"check", "--source", fixture("duplicate-id").string(), "--format", "github"});
   CHECK(r.status == 1);
-  CHECK(r.out ==
-        "::error file=content/agreements/2020-04.md,line=12,col=1,title=portal duplicate-id::cross-cutting theme id "
-        "\"domestic-abuse\" is already used on line 8 (hint: give each priority and cross-cutting theme its own id)\n"
-        "::error file=content/meetings.md,line=1,col=1,title=portal duplicate-id::this file's page /meetings/ is also a "
-        "page the portal makes itself (hint: rename the file so that its address is unique)\n"
-        "::error file=content/meetings/2020-03-18/_index.md,line=10,col=1,title=portal duplicate-id::agenda item code B1 "
-        "is already used on line 6 (hint: give each agenda item its own code, as the printed agenda does)\n"
-        "::error file=content/plans.toml,line=7,col=1,title=portal duplicate-id::plan id \"safer-in-kent\" is already "
-        "used on line 2 (hint: give each [[plan]] its own id)\n");
+  CHECK(
+      r.out ==
+      "::error file=content/agreements/2020-04.md,line=12,col=1,title=portal duplicate-id::cross-cutting theme id "
+      "\"domestic-abuse\" is already used on line 8 (hint: give each priority and cross-cutting theme its own id)\n"
+      "::error file=content/meetings.md,line=1,col=1,title=portal duplicate-id::this file's page /meetings/ is also a "
+      "page the portal makes itself (hint: rename the file so that its address is unique)\n"
+      "::error file=content/meetings/2020-03-18/_index.md,line=10,col=1,title=portal duplicate-id::agenda item code B1 "
+      "is already used on line 6 (hint: give each agenda item its own code, as the printed agenda does)\n"
+      "::error file=content/plans.toml,line=7,col=1,title=portal duplicate-id::plan id \"safer-in-kent\" is already "
+      "used on line 2 (hint: give each [[plan]] its own id)\n");
   // Each line is one command: ::error or ::warning, properties, ::, the message.
-  static const std::regex line(R"(::(error|warning) file=[^,:]+(,line=[0-9]+(,col=[0-9]+)?)?,title=portal [a-z-]+::[^\n]*)");
+  static const std::regex line(
+      R"(::(error|warning) file=[^,:]+(,line=[0-9]+(,col=[0-9]+)?)?,title=portal [a-z-]+::[^\n]*)");
   std::size_t lines = 0;
   for (std::size_t at = 0; at < r.out.size(); ++lines) {
     const auto nl = r.out.find('\n', at);

@@ -16,8 +16,7 @@ namespace fs = std::filesystem;
 TempDir::TempDir() {
   static std::atomic<int> counter{0};
   std::random_device rd;
-  path_ = fs::temp_directory_path() /
-          ("portal-test-" + std::to_string(rd()) + "-" + std::to_string(counter++));
+  path_ = fs::temp_directory_path() / ("portal-test-" + std::to_string(rd()) + "-" + std::to_string(counter++));
   fs::create_directories(path_);
 }
 

@@ -36,14 +36,17 @@ TEST_CASE("invalid UTF-8 is found at its byte", "[text]") {
   CHECK(text::invalid_utf8_offset("plain ascii") == std::string_view::npos);
   CHECK(text::invalid_utf8_offset("caf\xC3\xA9") == std::string_view::npos);
   CHECK(text::invalid_utf8_offset("ab\xFF") == 2);
-  CHECK(text::invalid_utf8_offset("ab\xC3") == 2);             // truncated sequence
-  CHECK(text::invalid_utf8_offset("\xC0\xAF") == 0);           // overlong '/'
-  CHECK(text::invalid_utf8_offset("x\xED\xA0\x80") == 1);      // surrogate
+  CHECK(text::invalid_utf8_offset("ab\xC3") == 2);         // truncated sequence
+  CHECK(text::invalid_utf8_offset("\xC0\xAF") == 0);       // overlong '/'
+  CHECK(text::invalid_utf8_offset("x\xED\xA0\x80") == 1);  // surrogate
   // Long runs of ASCII are read eight bytes at a time: a fault after, inside or at the end of one.
   CHECK(text::invalid_utf8_offset("0123456789abcdefg\xFF") == 17);
-  CHECK(text::invalid_utf8_offset("0123\xFF" "56789abcdefg") == 4);
-  CHECK(text::invalid_utf8_offset("01234567\xC3\xA9" "89abcdef\xC3") == 18);
-  CHECK(text::invalid_utf8_offset("01234567" "89abcdef") == std::string_view::npos);
+  CHECK(text::invalid_utf8_offset("0123\xFF"
+                                  "56789abcdefg") == 4);
+  CHECK(text::invalid_utf8_offset("01234567\xC3\xA9"
+                                  "89abcdef\xC3") == 18);
+  CHECK(text::invalid_utf8_offset("01234567"
+                                  "89abcdef") == std::string_view::npos);
   const auto lc = text::line_col_at("one\ntwo\xC3\xA9x", 9);
   CHECK(lc.line == 2);
   CHECK(lc.column == 5);
@@ -106,11 +109,12 @@ TEST_CASE("a time zone's rule becomes the VTIMEZONE calendars carry", "[text]") 
   std::string error;
   const auto london = portal::vtimezone_of("Europe/London", "GMT0BST,M3.5.0/1,M10.5.0", error);
   REQUIRE(london);
-  CHECK(*london == std::vector<std::string>{
-      "BEGIN:VTIMEZONE", "TZID:Europe/London", "BEGIN:DAYLIGHT", "DTSTART:19700329T010000",
-      "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU", "TZOFFSETFROM:+0000", "TZOFFSETTO:+0100", "TZNAME:BST", "END:DAYLIGHT",
-      "BEGIN:STANDARD", "DTSTART:19701025T020000", "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU", "TZOFFSETFROM:+0100",
-      "TZOFFSETTO:+0000", "TZNAME:GMT", "END:STANDARD", "END:VTIMEZONE"});
+  CHECK(*london == std::vector<std::string>{"BEGIN:VTIMEZONE", "TZID:Europe/London", "BEGIN:DAYLIGHT",
+                                            "DTSTART:19700329T010000", "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+                                            "TZOFFSETFROM:+0000", "TZOFFSETTO:+0100", "TZNAME:BST", "END:DAYLIGHT",
+                                            "BEGIN:STANDARD", "DTSTART:19701025T020000",
+                                            "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU", "TZOFFSETFROM:+0100",
+                                            "TZOFFSETTO:+0000", "TZNAME:GMT", "END:STANDARD", "END:VTIMEZONE"});
   const auto new_york = portal::vtimezone_of("America/New_York", "EST5EDT,M3.2.0,M11.1.0", error);
   REQUIRE(new_york);
   CHECK((*new_york)[3] == "DTSTART:19700308T020000");  // the second Sunday of March 1970
@@ -135,13 +139,17 @@ TEST_CASE("a time zone's rule becomes the VTIMEZONE calendars carry", "[text]") 
 }
 
 TEST_CASE("a relative address resolves to the site path it leads to, the inverse of relative_url", "[text]") {
-  CHECK(text::resolve_relative("/meetings/2020-03-18/", "../../agreements/2020-04/#leads") == "/agreements/2020-04/#leads");
+  CHECK(text::resolve_relative("/meetings/2020-03-18/", "../../agreements/2020-04/#leads") ==
+        "/agreements/2020-04/#leads");
   CHECK(text::resolve_relative("/meetings/2020-03-18/b1/", "../") == "/meetings/2020-03-18/");
   CHECK(text::resolve_relative("/", "./") == "/");
   CHECK(text::resolve_relative("/a/b/", "c/./d/../e.pdf?x=1") == "/a/b/c/e.pdf?x=1");
   CHECK(text::resolve_relative("/a/", "../../../x/") == "/x/");
-  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
-           {"/", "/agreements/2020-04/"}, {"/meetings/2020-03-18/", "/agreements/"}, {"/a/b/c/", "/a/x.pdf"},
-           {"/404.html", "/assets/portal.css"}, {"/a/", "/a/"}})
+  for (const auto& [from, to] :
+       std::vector<std::pair<std::string, std::string>>{{"/", "/agreements/2020-04/"},
+                                                        {"/meetings/2020-03-18/", "/agreements/"},
+                                                        {"/a/b/c/", "/a/x.pdf"},
+                                                        {"/404.html", "/assets/portal.css"},
+                                                        {"/a/", "/a/"}})
     CHECK(text::resolve_relative(from, text::relative_url(from, to)) == to);
 }

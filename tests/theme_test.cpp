@@ -26,7 +26,9 @@ mstch::map page(const std::string& title, const std::string& body) {
 TEST_CASE("a batch of pages renders as each page alone", "[theme]") {
   const auto theme = small_theme();
   const mstch::array contexts{page("One <b>", "<p>Text</p>\n"), page("Two", ""),
-                              page("Three \x1f" "1-2-3-4-\x1f", "<p>{{not a tag}}</p>"),
+                              page("Three \x1f"
+                                   "1-2-3-4-\x1f",
+                                   "<p>{{not a tag}}</p>"),
                               mstch::map{{"title", std::string("Bare")}}};
   const auto batch = theme.render_each("page", contexts.size(), [&](std::size_t i) { return contexts[i]; });
   REQUIRE(batch.size() == contexts.size());

@@ -15,14 +15,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-
 // Fetches `path`, and again after each new version of the preview, until
 // `predicate` holds on the body: at most 20 versions (one edit may cause more
 // than one rebuild). The wait for a version has a bound only so that a
 // preview that never rebuilds ends the test instead of hanging it.
 std::string fetch_until(httplib::Client& client, portal::PreviewServer& server, const std::string& path,
                         const std::function<bool(const std::string&)>& predicate) {
-  std::uint64_t seen = server.wait_for_change(0, std::chrono::milliseconds(0));  // before the fetch: no change is missed
+  std::uint64_t seen =
+      server.wait_for_change(0, std::chrono::milliseconds(0));  // before the fetch: no change is missed
   std::string body;
   for (int versions = 0; versions < 20; ++versions) {
     if (auto res = client.Get(path.c_str())) {
@@ -67,8 +67,11 @@ TEST_CASE("new meeting, paper, dhr and page scaffold drafts that check clean", "
   CHECK(run({"new", "meeting", "--date", "2021-05-05", "--time", "14:30", "--source", source}).status == 0);
   CHECK(contains(read_file(site / "content/meetings/2021-05-05/_index.md"), "date = 2021-05-05T14:30:00\n"));
   CHECK(run({"new", "paper", "--meeting", "2021-05-05", "--name", "b1-update", "--source", source}).status == 0);
-  CHECK(run({"new", "dhr", "--pseudonym", "Ann", "--year", "2021", "--date", "2022-01-01", "--source", source}).status == 0);
-  CHECK(contains(read_file(site / "content/dhr/ann-2021.md"), "pseudonym = \"Ann\"\nyear = 2021\npublished = 2022-01-01\n"));
+  CHECK(
+      run({"new", "dhr", "--pseudonym", "Ann", "--year", "2021", "--date", "2022-01-01", "--source", source}).status ==
+      0);
+  CHECK(contains(read_file(site / "content/dhr/ann-2021.md"),
+                 "pseudonym = \"Ann\"\nyear = 2021\npublished = 2022-01-01\n"));
   CHECK(run({"new", "page", "--name", "privacy", "--title", "Privacy notice", "--source", source}).status == 0);
   const auto check = run({"check", "--source", source, "--drafts"});
   INFO(check.out);
@@ -77,13 +80,15 @@ TEST_CASE("new meeting, paper, dhr and page scaffold drafts that check clean", "
   // Refusals say why.
   CHECK(contains(run({"new", "paper", "--meeting", "2030-01-01", "--name", "x", "--source", source}).err,
                  "there is no meeting 2030-01-01; create it first with: portal new meeting --date 2030-01-01"));
-  CHECK(contains(run({"new", "paper", "--meeting", "2021-05-05", "--name", "b2", "--item", "B9", "--source", source}).err,
-                 "item B9 is not on the agenda of 2021-05-05"));
+  CHECK(
+      contains(run({"new", "paper", "--meeting", "2021-05-05", "--name", "b2", "--item", "B9", "--source", source}).err,
+               "item B9 is not on the agenda of 2021-05-05"));
   CHECK(run({"new", "leaflet", "--source", source}).status == 2);
   CHECK(run({"new", "bulletin", "--date", "2020-02-30", "--source", source}).status == 2);
 }
 
-TEST_CASE("serve shows an edit once it is rebuilt, and a broken edit's problems while the site stays up", "[workflow][serve]") {
+TEST_CASE("serve shows an edit once it is rebuilt, and a broken edit's problems while the site stays up",
+          "[workflow][serve]") {
   TempDir tmp;
   const auto site = copy_fixture("every-kind", tmp.path());
   portal::ServeOptions options;
@@ -133,21 +138,19 @@ TEST_CASE("serve shows an edit once it is rebuilt, and a broken edit's problems 
   REQUIRE(words);
   CHECK(words->status == 200);
   CHECK(contains(words->body, "\"midsummer\""));
-  replace_in(bulletin, "planned for Midsummer.", "planned for Midsummer, see [the notes](@/meetings/2020-03-18/nowhere.md).");
-  const auto bad_link = fetch_until(client, server, "/bulletins/2024-06/", [](const std::string& b) {
-    return contains(b, "The site was not rebuilt");
-  });
+  replace_in(bulletin, "planned for Midsummer.",
+             "planned for Midsummer, see [the notes](@/meetings/2020-03-18/nowhere.md).");
+  const auto bad_link = fetch_until(client, server, "/bulletins/2024-06/",
+                                    [](const std::string& b) { return contains(b, "The site was not rebuilt"); });
   CHECK(contains(bad_link, "error[broken-link]"));
   replace_in(bulletin, ", see [the notes](@/meetings/2020-03-18/nowhere.md).", ".");
-  const auto repaired = fetch_until(client, server, "/bulletins/2024-06/", [](const std::string& b) {
-    return !contains(b, "The site was not rebuilt");
-  });
+  const auto repaired = fetch_until(client, server, "/bulletins/2024-06/",
+                                    [](const std::string& b) { return !contains(b, "The site was not rebuilt"); });
   CHECK_FALSE(contains(repaired, "The site was not rebuilt"));
 
   replace_in(bulletin, "priorities = [\"domestic-abuse\"]", "priorities = [\"domestic-abus\"]");
-  const auto broken = fetch_until(client, server, "/bulletins/2024-06/", [](const std::string& b) {
-    return contains(b, "The site was not rebuilt");
-  });
+  const auto broken = fetch_until(client, server, "/bulletins/2024-06/",
+                                  [](const std::string& b) { return contains(b, "The site was not rebuilt"); });
   CHECK(contains(broken, "error[unknown-priority]: &quot;domestic-abus&quot;"));
   CHECK(contains(broken, "<h1>E-bulletin June 2024 (corrected)</h1>"));  // the last good page, still served
   auto about = client.Get("/about/");
@@ -155,14 +158,14 @@ TEST_CASE("serve shows an edit once it is rebuilt, and a broken edit's problems 
   CHECK(about->status == 200);
 
   replace_in(bulletin, "priorities = [\"domestic-abus\"]", "priorities = [\"domestic-abuse\"]");
-  const auto fixed = fetch_until(client, server, "/bulletins/2024-06/", [](const std::string& b) {
-    return !contains(b, "The site was not rebuilt");
-  });
+  const auto fixed = fetch_until(client, server, "/bulletins/2024-06/",
+                                 [](const std::string& b) { return !contains(b, "The site was not rebuilt"); });
   CHECK_FALSE(contains(fixed, "The site was not rebuilt"));
   server.stop();
 }
 
-TEST_CASE("a bulletin's e-mail copy is one self-contained file with absolute links, and so is its text copy", "[workflow]") {
+TEST_CASE("a bulletin's e-mail copy is one self-contained file with absolute links, and so is its text copy",
+          "[workflow]") {
   TempDir tmp;
   const auto site = copy_fixture("every-kind", tmp.path());
   write_file(site / "content/bulletins/2024-06.md",
@@ -174,10 +177,14 @@ TEST_CASE("a bulletin's e-mail copy is one self-contained file with absolute lin
   CHECK_FALSE(contains(email, "<script"));
   CHECK_FALSE(contains(email, "<link"));
   CHECK_FALSE(contains(email, "<style"));
-  CHECK(contains(email, "<a style=\"color:#1d70b8;text-decoration:underline;overflow-wrap:anywhere;word-break:break-word\" href=\"https://example.org/fixture/agreements/2020-04/#leads\">the April 2020 agreement</a>"));
+  CHECK(contains(email,
+                 "<a style=\"color:#1d70b8;text-decoration:underline;overflow-wrap:anywhere;word-break:break-word\" "
+                 "href=\"https://example.org/fixture/agreements/2020-04/#leads\">the April 2020 agreement</a>"));
   CHECK(contains(email, "href=\"https://example.org/fixture/meetings/2020-03-18/agenda-pack.pdf\""));
   CHECK(contains(email, "<h2 style=\""));
-  CHECK(contains(email, "<a href=\"https://example.org/fixture/bulletins/2024-06/\" style=\"color:#1d70b8\">Read this bulletin on the Fixture Portal</a>"));
+  CHECK(contains(email,
+                 "<a href=\"https://example.org/fixture/bulletins/2024-06/\" style=\"color:#1d70b8\">Read this "
+                 "bulletin on the Fixture Portal</a>"));
   // Every link is absolute: the copy is read away from the site.
   static const std::regex href(R"re(href="([^"]*)")re");
   for (std::sregex_iterator it(email.begin(), email.end(), href), end; it != end; ++it) {
@@ -190,7 +197,8 @@ TEST_CASE("a bulletin's e-mail copy is one self-contained file with absolute lin
   CHECK(contains(email, "<meta name=\"color-scheme\" content=\"light\">"));
   const auto text = read_file(tmp.path() / "out/bulletins/2024-06/bulletin.txt");
   CHECK(text.starts_with("E-bulletin June 2024\n====================\n\n14 June 2024\n\nNews for partners.\n\n"));
-  CHECK(contains(text, "Read the April 2020 agreement\n(https://example.org/fixture/agreements/2020-04/#leads) or the pack\n"));
+  CHECK(contains(
+      text, "Read the April 2020 agreement\n(https://example.org/fixture/agreements/2020-04/#leads) or the pack\n"));
   CHECK(contains(text, "Read this bulletin online: https://example.org/fixture/bulletins/2024-06/\n"));
 
   // Regression: the summary was one line of 116 characters while every other line wrapped at 72.
@@ -199,8 +207,9 @@ TEST_CASE("a bulletin's e-mail copy is one self-contained file with absolute lin
              "publications and legislation.\"");
   REQUIRE(run({"build", "--source", site.string(), "--output", (tmp.path() / "out").string(), "--quiet"}).status == 0);
   const auto wrapped = read_file(tmp.path() / "out/bulletins/2024-06/bulletin.txt");
-  CHECK(contains(wrapped, "The Kent Community Safety Team's monthly e-bulletin of community safety\nupdates, news, "
-                          "publications and legislation.\n"));
+  CHECK(contains(wrapped,
+                 "The Kent Community Safety Team's monthly e-bulletin of community safety\nupdates, news, "
+                 "publications and legislation.\n"));
   std::size_t longest = 0;
   for (std::size_t start = 0; start < wrapped.size();) {
     const auto end = wrapped.find('\n', start);
@@ -212,7 +221,8 @@ TEST_CASE("a bulletin's e-mail copy is one self-contained file with absolute lin
   CHECK(longest <= 72);
 }
 
-TEST_CASE("a build reports its phases and counts to whoever asks, and the command line stays quiet off a terminal", "[workflow]") {
+TEST_CASE("a build reports its phases and counts to whoever asks, and the command line stays quiet off a terminal",
+          "[workflow]") {
   TempDir tmp;
   portal::BuildOptions options;
   options.source = fixture("every-kind");
@@ -224,9 +234,11 @@ TEST_CASE("a build reports its phases and counts to whoever asks, and the comman
     most = std::max(most, done);
   };
   REQUIRE(portal::run_build(options).outcome == portal::Outcome::ok);
-  CHECK(phases == std::vector<std::string>{"Reading content", "Checking", "Reading history", "Rendering pages", "Indexing for search", "Writing files"});
+  CHECK(phases == std::vector<std::string>{"Reading content", "Checking", "Reading history", "Rendering pages",
+                                           "Indexing for search", "Writing files"});
   CHECK(most > 0);
-  const auto quiet = run({"build", "--source", fixture("every-kind").string(), "--output", (tmp.path() / "again").string()});
+  const auto quiet =
+      run({"build", "--source", fixture("every-kind").string(), "--output", (tmp.path() / "again").string()});
   CHECK(quiet.status == 0);
   CHECK(quiet.err.empty());  // not a terminal: no progress line
 }

@@ -14,8 +14,8 @@
 #include "parallel.h"
 #include "scaffold.h"
 #include "serve.h"
-#include "version.h"
 #include "text.h"
+#include "version.h"
 
 #ifndef PORTAL_VERSION
 #define PORTAL_VERSION "0.0.0"
@@ -131,7 +131,9 @@ std::optional<UsageError> parse(const std::vector<std::string>& args, Options& o
       } else if (a == "--format") {
         if (*v != "text" && *v != "json" && *v != "github")
           return UsageError{"--format must be text, json or github, not \"" + *v + "\""};
-        o.format = *v == "json" ? Options::Format::json : *v == "github" ? Options::Format::github : Options::Format::text;
+        o.format = *v == "json"     ? Options::Format::json
+                   : *v == "github" ? Options::Format::github
+                                    : Options::Format::text;
       } else if (a == "--host") {
         o.host = *v;
       } else if (a == "--port") {
@@ -217,7 +219,10 @@ int build(const Options& o, std::ostream& out, std::ostream& err) {
   if (line) line->clear();
   if (r.outcome == Outcome::stopped) {
     const int signal = stop_signal();
-    err << "portal: stopped by " << (signal == SIGINT ? "Ctrl+C (SIGINT)" : signal == SIGTERM ? "SIGTERM" : "a signal")
+    err << "portal: stopped by "
+        << (signal == SIGINT    ? "Ctrl+C (SIGINT)"
+            : signal == SIGTERM ? "SIGTERM"
+                                : "a signal")
         << "; the output folder is as it was before this build\n";
     return 128 + signal;
   }
@@ -289,8 +294,10 @@ int serve(const Options& o, std::ostream& out, std::ostream& err) {
     if (now != seen) {
       seen = now;
       const auto problems = server.problems();
-      if (problems.empty()) out << "Rebuilt." << std::endl;
-      else err << problems;
+      if (problems.empty())
+        out << "Rebuilt." << std::endl;
+      else
+        err << problems;
     }
   }
   server.stop();

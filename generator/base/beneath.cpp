@@ -47,7 +47,8 @@ constexpr int kFolderFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 constexpr int kFileFlags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
 
 std::string link_message(const std::string& shown, const char* what) {
-  return shown + " is a symbolic link; the portal does not follow links inside the site's folder: replace it with a real " +
+  return shown +
+         " is a symbolic link; the portal does not follow links inside the site's folder: replace it with a real " +
          what;
 }
 
@@ -168,7 +169,8 @@ std::string beneath_path_problem(std::string_view relative) {
   if (relative.front() == '/') return std::string(relative) + " is not a path inside the site's folder";
   for (const auto& part : components(relative))
     if (part.empty() || part == "." || part == "..")
-      return std::string(relative) + " is not a plain path inside the site's folder (it has an empty, \".\" or \"..\" part)";
+      return std::string(relative) +
+             " is not a plain path inside the site's folder (it has an empty, \".\" or \"..\" part)";
   return {};
 }
 

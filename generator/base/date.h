@@ -27,11 +27,11 @@ struct Date {
   [[nodiscard]] auto operator<=>(const Date& o) const { return day_number() <=> o.day_number(); }
   [[nodiscard]] bool operator==(const Date& o) const { return day_number() == o.day_number(); }
 
-  [[nodiscard]] std::string iso() const;        // "2020-03-18"
+  [[nodiscard]] std::string iso() const;  // "2020-03-18"
   // As people read it: "18 March 2020", "June 2024", "by 4 July 2024".
   [[nodiscard]] std::string long_form() const;
-  [[nodiscard]] std::string time_of_day() const;  // "10.00am" or ""
-  [[nodiscard]] std::string weekday() const;    // "Wednesday"; "" unless the day itself is known
+  [[nodiscard]] std::string time_of_day() const;   // "10.00am" or ""
+  [[nodiscard]] std::string weekday() const;       // "Wednesday"; "" unless the day itself is known
   [[nodiscard]] std::string iso_datetime() const;  // "2020-03-18T10:00:00" or iso()
   // For an HTML datetime attribute: iso_datetime(), or "2024-06" for a month.
   [[nodiscard]] std::string html_datetime() const;

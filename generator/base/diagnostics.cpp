@@ -24,8 +24,8 @@ void Diagnostics::append(const Diagnostics& other) {
 }
 
 int Diagnostics::errors() const {
-  return static_cast<int>(std::count_if(items_.begin(), items_.end(),
-                                        [](const Diagnostic& d) { return d.severity == Severity::error; }));
+  return static_cast<int>(
+      std::count_if(items_.begin(), items_.end(), [](const Diagnostic& d) { return d.severity == Severity::error; }));
 }
 
 int Diagnostics::warnings() const { return static_cast<int>(items_.size()) - errors(); }
@@ -65,12 +65,18 @@ namespace {
 std::string github_escape(std::string_view s, bool property) {
   std::string out;
   for (const char c : s) {
-    if (c == '%') out += "%25";
-    else if (c == '\r') out += "%0D";
-    else if (c == '\n') out += "%0A";
-    else if (property && c == ':') out += "%3A";
-    else if (property && c == ',') out += "%2C";
-    else out += c;
+    if (c == '%')
+      out += "%25";
+    else if (c == '\r')
+      out += "%0D";
+    else if (c == '\n')
+      out += "%0A";
+    else if (property && c == ':')
+      out += "%3A";
+    else if (property && c == ',')
+      out += "%2C";
+    else
+      out += c;
   }
   return out;
 }
@@ -93,9 +99,7 @@ std::string format_github(const Diagnostics& ds) {
   return out;
 }
 
-static std::string plural(int n, const char* word) {
-  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
-}
+static std::string plural(int n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
 
 std::string format_text(const Diagnostics& ds) {
   std::string out;

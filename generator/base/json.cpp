@@ -6,8 +6,10 @@ namespace portal {
 
 std::string to_json(const toml::table& root, JsonLayout layout) {
   std::ostringstream stream;
-  if (layout == JsonLayout::compact) stream << toml::json_formatter{root, toml::format_flags::none} << '\n';
-  else stream << toml::json_formatter{root} << '\n';
+  if (layout == JsonLayout::compact)
+    stream << toml::json_formatter{root, toml::format_flags::none} << '\n';
+  else
+    stream << toml::json_formatter{root} << '\n';
   const std::string written = stream.str();
   std::string out;
   out.reserve(written.size());

@@ -104,11 +104,11 @@ std::uint32_t next_code_point(std::string_view s, std::size_t& i) {
   const auto c = static_cast<unsigned char>(s[i]);
   const std::size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
   std::uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1Fu) : len == 3 ? (c & 0x0Fu) : (c & 0x07u);
-  for (std::size_t k = 1; k < len && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
+  for (std::size_t k = 1; k < len && i + k < s.size(); ++k)
+    cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
   i += len;
   return cp;
 }
-
 
 // Letters, marks and digits of every script, and lower case, as Unicode
 // gives them: glibc's C.UTF-8 locale holds the whole character database.
@@ -190,8 +190,10 @@ std::string heading_id(std::string_view heading_text) {
     const std::size_t from = i;
     const std::uint32_t cp = next_code_point(lower, i);
     if (!kept_in_id(cp)) continue;
-    if (cp == ' ') id += '-';
-    else id.append(lower, from, i - from);
+    if (cp == ' ')
+      id += '-';
+    else
+      id.append(lower, from, i - from);
   }
   return id;
 }
@@ -209,9 +211,7 @@ std::string Slugger::unique(std::string_view heading_text) {
   return id;
 }
 
-bool is_control(std::uint32_t cp) {
-  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0xFFFE || cp == 0xFFFF;
-}
+bool is_control(std::uint32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0xFFFE || cp == 0xFFFF; }
 
 bool is_invisible(std::uint32_t cp) {
   return cp == 0xAD || cp == 0x61C || cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) ||
@@ -220,8 +220,8 @@ bool is_invisible(std::uint32_t cp) {
 }
 
 bool is_space(std::uint32_t cp) {
-  return cp == ' ' || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||
-         cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+  return cp == ' ' || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
+         cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
 std::uint32_t decode_at(std::string_view s, std::size_t& offset) { return next_code_point(s, offset); }
@@ -256,19 +256,35 @@ std::size_t first_control(std::string_view s) {
 }
 
 std::string describe_code_point(std::uint32_t cp) {
-  static const std::map<std::uint32_t, const char*> names = {
-      {0x00, "NUL"},          {0x07, "bell"},          {0x08, "backspace"},         {0x09, "tab"},
-      {0x0A, "line feed"},    {0x0B, "vertical tab, which Word writes for a line break"},
-      {0x0C, "form feed"},    {0x0D, "carriage return"}, {0x1B, "escape"},          {0x7F, "delete"},
-      {0x85, "next line"},    {0xA0, "no-break space"}, {0xAD, "soft hyphen"},      {0x200B, "zero-width space"},
-      {0x200E, "left-to-right mark"}, {0x200F, "right-to-left mark"}, {0x2028, "line separator"},
-      {0x2029, "paragraph separator"}, {0x202E, "right-to-left override"}, {0xFEFF, "zero-width no-break space"}};
+  static const std::map<std::uint32_t, const char*> names = {{0x00, "NUL"},
+                                                             {0x07, "bell"},
+                                                             {0x08, "backspace"},
+                                                             {0x09, "tab"},
+                                                             {0x0A, "line feed"},
+                                                             {0x0B, "vertical tab, which Word writes for a line break"},
+                                                             {0x0C, "form feed"},
+                                                             {0x0D, "carriage return"},
+                                                             {0x1B, "escape"},
+                                                             {0x7F, "delete"},
+                                                             {0x85, "next line"},
+                                                             {0xA0, "no-break space"},
+                                                             {0xAD, "soft hyphen"},
+                                                             {0x200B, "zero-width space"},
+                                                             {0x200E, "left-to-right mark"},
+                                                             {0x200F, "right-to-left mark"},
+                                                             {0x2028, "line separator"},
+                                                             {0x2029, "paragraph separator"},
+                                                             {0x202E, "right-to-left override"},
+                                                             {0xFEFF, "zero-width no-break space"}};
   char buf[16];
   std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(cp));
   std::string out = buf;
-  if (const auto it = names.find(cp); it != names.end()) out += std::string(" (") + it->second + ")";
-  else if (is_control(cp)) out += " (a control character)";
-  else if (is_invisible(cp)) out += " (an invisible formatting character)";
+  if (const auto it = names.find(cp); it != names.end())
+    out += std::string(" (") + it->second + ")";
+  else if (is_control(cp))
+    out += " (a control character)";
+  else if (is_invisible(cp))
+    out += " (an invisible formatting character)";
   return out;
 }
 

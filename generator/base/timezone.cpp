@@ -23,8 +23,8 @@ std::optional<std::string> footer_of(const std::string& tzif) {
   // isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt
   const auto v1 = 44 + count(0, 3) * 5 + count(0, 4) * 6 + count(0, 5) + count(0, 2) * 8 + count(0, 1) + count(0, 0);
   if (tzif.size() < v1 + 44 || tzif.compare(v1, 4, "TZif") != 0) return std::nullopt;
-  const auto v2 = v1 + 44 + count(v1, 3) * 9 + count(v1, 4) * 6 + count(v1, 5) + count(v1, 2) * 12 + count(v1, 1) +
-                  count(v1, 0);
+  const auto v2 =
+      v1 + 44 + count(v1, 3) * 9 + count(v1, 4) * 6 + count(v1, 5) + count(v1, 2) * 12 + count(v1, 1) + count(v1, 0);
   if (tzif.size() <= v2 || tzif[v2] != '\n') return std::nullopt;
   const auto end = tzif.find('\n', v2 + 1);
   if (end == std::string::npos) return std::nullopt;
@@ -59,8 +59,10 @@ class RuleReader {
   // [+-]hh[:mm[:ss]] in seconds.
   std::optional<long> clock() {
     long sign = 1;
-    if (take('-')) sign = -1;
-    else take('+');
+    if (take('-'))
+      sign = -1;
+    else
+      take('+');
     long parts[3] = {0, 0, 0};
     for (int i = 0; i < 3; ++i) {
       if (i > 0 && !take(':')) break;
@@ -94,8 +96,10 @@ std::string utc_offset(long seconds) {
   const char sign = seconds < 0 ? '-' : '+';
   const int a = static_cast<int>((seconds < 0 ? -seconds : seconds) % (100 * 3600));
   char buf[32];
-  if (a % 60) std::snprintf(buf, sizeof buf, "%c%02d%02d%02d", sign, a / 3600, a / 60 % 60, a % 60);
-  else std::snprintf(buf, sizeof buf, "%c%02d%02d", sign, a / 3600, a / 60 % 60);
+  if (a % 60)
+    std::snprintf(buf, sizeof buf, "%c%02d%02d%02d", sign, a / 3600, a / 60 % 60, a % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%c%02d%02d", sign, a / 3600, a / 60 % 60);
   return buf;
 }
 
@@ -104,8 +108,9 @@ std::string first_onset(int month, int week, int weekday, long seconds) {
   const Date first{1970, month, 1, std::nullopt};
   const int first_weekday = ((first.day_number() % 7) + 7 + 4) % 7;  // 1 January 1970 was a Thursday; 0 = Sunday
   int day = 1 + (weekday - first_weekday + 7) % 7 + (week - 1) * 7;
-  const int length = from_day_number(Date{month == 12 ? 1971 : 1970, month == 12 ? 1 : month + 1, 1, std::nullopt}
-                                         .day_number() - 1).day;
+  const int length =
+      from_day_number(Date{month == 12 ? 1971 : 1970, month == 12 ? 1 : month + 1, 1, std::nullopt}.day_number() - 1)
+          .day;
   while (day > length) day -= 7;
   const int s = static_cast<int>(seconds % 86400);
   char buf[48];
@@ -129,55 +134,59 @@ std::optional<std::vector<std::string>> vtimezone_of(const std::string& zone, co
   const long standard = -*standard_west;  // POSIX counts west of Greenwich as positive
   std::vector<std::string> lines = {"BEGIN:VTIMEZONE", "TZID:" + zone};
   if (r.done()) {
-    lines.insert(lines.end(), {"BEGIN:STANDARD", "DTSTART:19700101T000000", "TZOFFSETFROM:" + utc_offset(standard),
-                               "TZOFFSETTO:" + utc_offset(standard), "TZNAME:" + *standard_name, "END:STANDARD",
-                               "END:VTIMEZONE"});
+    lines.insert(lines.end(),
+                 {"BEGIN:STANDARD", "DTSTART:19700101T000000", "TZOFFSETFROM:" + utc_offset(standard),
+                  "TZOFFSETTO:" + utc_offset(standard), "TZNAME:" + *standard_name, "END:STANDARD", "END:VTIMEZONE"});
     return lines;
   }
   auto daylight_name = r.name();
   long daylight = standard + 3600;  // an hour ahead, unless the rule says
   if (daylight_name && !r.done() && r.peek() != ',') {
     const auto west = r.clock();
-    if (west) daylight = -*west;
-    else daylight_name.reset();
+    if (west)
+      daylight = -*west;
+    else
+      daylight_name.reset();
   }
   int start_month = 0, start_week = 0, start_day = 0, end_month = 0, end_week = 0, end_day = 0;
   long start_time = 7200, end_time = 7200;
   const bool ok = daylight_name && r.take(',') && r.month_rule(start_month, start_week, start_day) &&
-                  (!r.take('/') || [&] {
-                    const auto t = r.clock();
-                    if (t) start_time = *t;
-                    return t.has_value();
-                  }()) &&
+                  (!r.take('/') ||
+                   [&] {
+                     const auto t = r.clock();
+                     if (t) start_time = *t;
+                     return t.has_value();
+                   }()) &&
                   r.take(',') && r.month_rule(end_month, end_week, end_day) &&
-                  (!r.take('/') || [&] {
-                    const auto t = r.clock();
-                    if (t) end_time = *t;
-                    return t.has_value();
-                  }()) &&
+                  (!r.take('/') ||
+                   [&] {
+                     const auto t = r.clock();
+                     if (t) end_time = *t;
+                     return t.has_value();
+                   }()) &&
                   r.done() && start_time >= 0 && start_time < 86400 && end_time >= 0 && end_time < 86400;
   if (!ok) {
     error = "the time zone's rule \"" + rule + "\" is not one calendars can be given (month, week and day rules only)";
     return std::nullopt;
   }
   auto byday = [](int week, int day) { return (week == 5 ? std::string("-1") : std::to_string(week)) + kDays[day]; };
-  lines.insert(lines.end(),
-               {"BEGIN:DAYLIGHT", "DTSTART:" + first_onset(start_month, start_week, start_day, start_time),
-                "RRULE:FREQ=YEARLY;BYMONTH=" + std::to_string(start_month) + ";BYDAY=" + byday(start_week, start_day),
-                "TZOFFSETFROM:" + utc_offset(standard), "TZOFFSETTO:" + utc_offset(daylight),
-                "TZNAME:" + *daylight_name, "END:DAYLIGHT", "BEGIN:STANDARD",
-                "DTSTART:" + first_onset(end_month, end_week, end_day, end_time),
-                "RRULE:FREQ=YEARLY;BYMONTH=" + std::to_string(end_month) + ";BYDAY=" + byday(end_week, end_day),
-                "TZOFFSETFROM:" + utc_offset(daylight), "TZOFFSETTO:" + utc_offset(standard),
-                "TZNAME:" + *standard_name, "END:STANDARD", "END:VTIMEZONE"});
+  lines.insert(
+      lines.end(),
+      {"BEGIN:DAYLIGHT", "DTSTART:" + first_onset(start_month, start_week, start_day, start_time),
+       "RRULE:FREQ=YEARLY;BYMONTH=" + std::to_string(start_month) + ";BYDAY=" + byday(start_week, start_day),
+       "TZOFFSETFROM:" + utc_offset(standard), "TZOFFSETTO:" + utc_offset(daylight), "TZNAME:" + *daylight_name,
+       "END:DAYLIGHT", "BEGIN:STANDARD", "DTSTART:" + first_onset(end_month, end_week, end_day, end_time),
+       "RRULE:FREQ=YEARLY;BYMONTH=" + std::to_string(end_month) + ";BYDAY=" + byday(end_week, end_day),
+       "TZOFFSETFROM:" + utc_offset(daylight), "TZOFFSETTO:" + utc_offset(standard), "TZNAME:" + *standard_name,
+       "END:STANDARD", "END:VTIMEZONE"});
   return lines;
 }
 
 std::optional<TimeZone> load_time_zone(const std::string& name, std::string& error, const std::string& zoneinfo) {
   // An IANA name: Area/Location, letters, digits, '_', '-', '+' and '/', never "..".
-  const bool plain = !name.empty() && name.find("..") == std::string::npos && name.front() != '/' &&
-                     name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/") ==
-                         std::string::npos;
+  const bool plain =
+      !name.empty() && name.find("..") == std::string::npos && name.front() != '/' &&
+      name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/") == std::string::npos;
   const auto tzif = plain ? read_file(zoneinfo + "/" + name) : std::nullopt;
   if (!tzif) {
     error = "`timezone` is \"" + name + "\", which is not a time zone in " + zoneinfo;

@@ -11,8 +11,8 @@
 namespace portal {
 
 struct TimeZone {
-  std::string name;                 // "Europe/London"
-  std::vector<std::string> lines;   // BEGIN:VTIMEZONE … END:VTIMEZONE, unfolded
+  std::string name;                // "Europe/London"
+  std::vector<std::string> lines;  // BEGIN:VTIMEZONE … END:VTIMEZONE, unfolded
 };
 
 // Reads the zone `name` from `zoneinfo` (the tzdata folder) and turns its

@@ -64,13 +64,16 @@ std::optional<UrlProblem> url_problem(std::string_view url, std::string_view key
   if (scheme == "http" || scheme == "https") {
     const std::string_view rest = url.substr(scheme.size() + 1);
     if (!rest.starts_with("//") || rest.size() == 2 || rest[2] == '/')
-      return UrlProblem{"`" + name + "` is not a complete web address: " + scheme + ": must be followed by // and a host name",
-                        "write it like https://www.kent.gov.uk/"};
+      return UrlProblem{
+          "`" + name + "` is not a complete web address: " + scheme + ": must be followed by // and a host name",
+          "write it like https://www.kent.gov.uk/"};
     return std::nullopt;
   }
   if (!scheme.empty())
-    return UrlProblem{"`" + name + "` is a " + scheme + ": address, which the portal never links to; only https: and http: "
-                                                        "addresses are allowed" + (content ? ", and @/ links" : ""),
+    return UrlProblem{"`" + name + "` is a " + scheme +
+                          ": address, which the portal never links to; only https: and http: "
+                          "addresses are allowed" +
+                          (content ? ", and @/ links" : ""),
                       allowed_hint};
   if (url.starts_with("//"))
     return UrlProblem{"`" + name + "` starts with //, which leads to whatever host follows", allowed_hint};
@@ -94,8 +97,7 @@ std::optional<UrlProblem> email_problem(std::string_view address, std::string_vi
 bool looks_like_url(std::string_view source) {
   const std::string s = text::trim(source);
   if (s.empty() || s.find_first_of(" \t\n") != std::string::npos) return false;
-  return !effective_scheme(s).empty() || s.starts_with("@/") || s.starts_with("//") ||
-         text::starts_with_ci(s, "www.");
+  return !effective_scheme(s).empty() || s.starts_with("@/") || s.starts_with("//") || text::starts_with_ci(s, "www.");
 }
 
 ContentLink split_content_link(std::string_view url) {

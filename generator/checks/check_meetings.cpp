@@ -43,8 +43,7 @@ std::optional<ItemReference> item_reference(const Document& notes, const Heading
   if (index >= 0 && start != std::string::npos) {
     const auto end = notes.body.find('\n', start);
     const std::string line = notes.body.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    if (const auto at = line.rfind("(Item"); at != std::string::npos)
-      ref.column = text::line_col_at(line, at).column;
+    if (const auto at = line.rfind("(Item"); at != std::string::npos) ref.column = text::line_col_at(line, at).column;
   }
   return ref;
 }

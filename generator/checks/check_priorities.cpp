@@ -128,9 +128,9 @@ void check_agreements(const Site& site, Diagnostics& diags) {
       used_plans.insert(plan.value);
       if (plan_ids.count(plan.value)) continue;
       const auto guess = text::closest(plan.value, plan_list);
-      diags.error(d.path, plan.pos, "unknown-plan", "plan \"" + plan.value + "\" is not in content/plans.toml",
-                  guess.empty() ? "add a [[plan]] with this id to content/plans.toml"
-                                : "did you mean \"" + guess + "\"?");
+      diags.error(
+          d.path, plan.pos, "unknown-plan", "plan \"" + plan.value + "\" is not in content/plans.toml",
+          guess.empty() ? "add a [[plan]] with this id to content/plans.toml" : "did you mean \"" + guess + "\"?");
     }
   }
   for (const auto& p : site.plans) {

@@ -10,7 +10,7 @@ namespace portal {
 
 namespace {
 
-const std::array<const char*, 7> kWeekdays = {"Monday", "Tuesday", "Wednesday", "Thursday",
+const std::array<const char*, 7> kWeekdays = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                               "Friday", "Saturday", "Sunday"};
 
 bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
@@ -142,8 +142,7 @@ void check_document_text(const Site& site, std::size_t i, Diagnostics& diags) {
         diags.error(d.path, link.pos, "image-alt", "the image " + link.url + " has no alt text",
                     "describe the image in the brackets: ![what it shows](" + link.url + ")");
       } else if (!link.image && says_nothing(link.text)) {
-        diags.warning(d.path, link.pos, "link-text",
-                      "the link text \"" + link.text + "\" says nothing out of context",
+        diags.warning(d.path, link.pos, "link-text", "the link text \"" + link.text + "\" says nothing out of context",
                       "name where the link goes, e.g. [the April 2020 agreement](...)");
       }
     }

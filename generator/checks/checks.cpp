@@ -10,9 +10,9 @@
 namespace portal {
 
 std::vector<std::string> generated_urls() {
-  return {"/agreements/",   "/meetings/",           "/dhr/",          "/bulletins/",         "/events/",
-          "/priorities/",   "/plans/",              "/search/",       "/search/meta.json",  "/feeds/bulletins.xml",
-          "/sitemap.xml",   "/robots.txt",          "/404.html",      "/events/upcoming.ics", "/assets/portal.css",
+  return {"/agreements/",      "/meetings/",  "/dhr/",     "/bulletins/",          "/events/",
+          "/priorities/",      "/plans/",     "/search/",  "/search/meta.json",    "/feeds/bulletins.xml",
+          "/sitemap.xml",      "/robots.txt", "/404.html", "/events/upcoming.ics", "/assets/portal.css",
           "/assets/search.js", "/favicon.ico"};
 }
 
@@ -41,10 +41,10 @@ void check_agreement_ids(const Document& d, Diagnostics& diags) {
     if (id.value.empty()) return;
     const auto [it, inserted] = seen.emplace(id.value, id.pos);
     if (!inserted)
-      diags.error(d.path, id.pos, "duplicate-id",
-                  std::string(what) + " id \"" + id.value + "\" is already used on line " +
-                      std::to_string(it->second.line),
-                  "give each priority and cross-cutting theme its own id");
+      diags.error(
+          d.path, id.pos, "duplicate-id",
+          std::string(what) + " id \"" + id.value + "\" is already used on line " + std::to_string(it->second.line),
+          "give each priority and cross-cutting theme its own id");
   };
   for (const auto& p : a->priorities) claim(p.id, "priority");
   for (const auto& t : a->themes) claim(t.id, "cross-cutting theme");
@@ -58,10 +58,10 @@ void check_agenda_codes(const Document& d, Diagnostics& diags) {
     if (!item.code) continue;
     const auto [it, inserted] = seen.emplace(item.code->value, item.code->pos);
     if (!inserted)
-      diags.error(d.path, item.code->pos, "duplicate-id",
-                  "agenda item code " + item.code->value + " is already used on line " +
-                      std::to_string(it->second.line),
-                  "give each agenda item its own code, as the printed agenda does");
+      diags.error(
+          d.path, item.code->pos, "duplicate-id",
+          "agenda item code " + item.code->value + " is already used on line " + std::to_string(it->second.line),
+          "give each agenda item its own code, as the printed agenda does");
   }
 }
 
@@ -106,16 +106,17 @@ void check_links(const Site& site, std::size_t index, Diagnostics& diags) {
     const auto target = site.by_path.find(link.target_path);
     if (target == site.by_path.end()) {
       if (published && !site.assets[site.asset_by_path.at(link.target_path)].published)
-        diags.error(d.path, link.pos, "restricted-link", "the link " + link.url + " points at a file that is not published",
+        diags.error(d.path, link.pos, "restricted-link",
+                    "the link " + link.url + " points at a file that is not published",
                     "remove the link; the file belongs to restricted or draft content");
       continue;
     }
     const Document& t = site.documents[target->second];
     if (published && !site.published[target->second]) {
-      diags.error(d.path, link.pos, "restricted-link",
-                  "the link " + link.url + " points at " + t.path + ", which is " +
-                      site.withheld_because[target->second],
-                  "remove the link, or publish the target first");
+      diags.error(
+          d.path, link.pos, "restricted-link",
+          "the link " + link.url + " points at " + t.path + ", which is " + site.withheld_because[target->second],
+          "remove the link, or publish the target first");
       continue;
     }
     if (!link.anchor.empty()) {
@@ -123,7 +124,8 @@ void check_links(const Site& site, std::size_t index, Diagnostics& diags) {
       if (std::find(anchors.begin(), anchors.end(), link.anchor) == anchors.end()) {
         const auto guess = text::closest(link.anchor, anchors);
         diags.error(d.path, link.pos, "broken-link",
-                    "the link " + link.url + " points at #" + link.anchor + ", which is not a heading or numbered paragraph of " + t.path,
+                    "the link " + link.url + " points at #" + link.anchor +
+                        ", which is not a heading or numbered paragraph of " + t.path,
                     guess.empty() ? "link to one of the target's headings, written in lower case with hyphens"
                                   : "did you mean #" + guess + "?");
       }
@@ -155,7 +157,8 @@ void check_document(const Site& site, std::size_t index, Diagnostics& diags) {
 }
 
 bool is_body_rule(const std::string& rule, Kind kind) {
-  for (const char* r : {"broken-link", "restricted-link", "image-alt", "link-text", "heading-order", "weekday-mismatch"})
+  for (const char* r :
+       {"broken-link", "restricted-link", "image-alt", "link-text", "heading-order", "weekday-mismatch"})
     if (rule == r) return true;
   return rule == "unknown-item" && kind == Kind::notes;
 }

@@ -63,13 +63,15 @@ Opened open_for_commit(const fs::path& source) {
     return o;
   }
   if (git_repository_head_detached(o.repo.get()) == 1) {
-    o.error = "the repository is not on a branch (its HEAD is detached): check out the branch the site is published from";
+    o.error =
+        "the repository is not on a branch (its HEAD is detached): check out the branch the site is published from";
     return o;
   }
   git_signature* sig_raw = nullptr;
   if (git_signature_default(&sig_raw, o.repo.get()) != 0) {
-    o.error = "git does not know who you are: run git config --global user.name \"Your Name\" and "
-              "git config --global user.email \"you@example.org\" in a terminal once, then publish again";
+    o.error =
+        "git does not know who you are: run git config --global user.name \"Your Name\" and "
+        "git config --global user.email \"you@example.org\" in a terminal once, then publish again";
     return o;
   }
   o.signature.reset(sig_raw);
@@ -124,7 +126,8 @@ CommitResult commit_files(const fs::path& source, const std::vector<std::string>
   git_commit* parent_raw = nullptr;
   git_oid head_oid;
   const bool has_parent = git_reference_name_to_id(&head_oid, repo.get(), "HEAD") == 0;
-  if (has_parent && git_commit_lookup(&parent_raw, repo.get(), &head_oid) != 0) return {{}, last_error("cannot read HEAD")};
+  if (has_parent && git_commit_lookup(&parent_raw, repo.get(), &head_oid) != 0)
+    return {{}, last_error("cannot read HEAD")};
   git::CommitHandle parent(parent_raw);
 
   git_index* index_raw = nullptr;
@@ -134,7 +137,8 @@ CommitResult commit_files(const fs::path& source, const std::vector<std::string>
     git_tree* tree_raw = nullptr;
     if (git_commit_tree(&tree_raw, parent.get()) != 0) return {{}, last_error("cannot read the last commit's files")};
     git::Tree tree(tree_raw);
-    if (git_index_read_tree(index.get(), tree.get()) != 0) return {{}, last_error("cannot read the last commit's files")};
+    if (git_index_read_tree(index.get(), tree.get()) != 0)
+      return {{}, last_error("cannot read the last commit's files")};
   }
   const SourceDir source_dir(source);
   if (!source_dir) return {{}, source_dir.error()};
@@ -148,13 +152,15 @@ CommitResult commit_files(const fs::path& source, const std::vector<std::string>
     if (git_index_add(index.get(), &s.entry) != 0) return {{}, last_error("cannot add " + s.path)};
   }
   git_oid tree_oid;
-  if (git_index_write_tree_to(&tree_oid, index.get(), repo.get()) != 0) return {{}, last_error("cannot write the files")};
+  if (git_index_write_tree_to(&tree_oid, index.get(), repo.get()) != 0)
+    return {{}, last_error("cannot write the files")};
   git_tree* new_tree_raw = nullptr;
   if (git_tree_lookup(&new_tree_raw, repo.get(), &tree_oid) != 0) return {{}, last_error("cannot write the files")};
   git::Tree new_tree(new_tree_raw);
 
   git_buf pretty = GIT_BUF_INIT;
-  if (git_message_prettify(&pretty, message.c_str(), 0, '#') != 0) return {{}, last_error("the message cannot be used")};
+  if (git_message_prettify(&pretty, message.c_str(), 0, '#') != 0)
+    return {{}, last_error("the message cannot be used")};
   const std::string text(pretty.ptr, pretty.size);
   git_buf_dispose(&pretty);
 
@@ -162,7 +168,8 @@ CommitResult commit_files(const fs::path& source, const std::vector<std::string>
   // shows them unchanged, and a later `git commit` cannot undo them), or no
   // commit is made: a locked index (another git at work) is said so.
   git_index* repo_index_raw = nullptr;
-  if (git_repository_index(&repo_index_raw, repo.get()) != 0) return {{}, last_error("cannot read the repository's index")};
+  if (git_repository_index(&repo_index_raw, repo.get()) != 0)
+    return {{}, last_error("cannot read the repository's index")};
   git::Index repo_index(repo_index_raw);
   for (const auto& s : staged)
     if (git_index_add(repo_index.get(), &s.entry) != 0) return {{}, last_error("cannot add " + s.path)};

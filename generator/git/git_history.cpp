@@ -70,7 +70,6 @@ class Renames {
   std::unordered_map<std::string, std::string> alias_;
 };
 
-
 using TreeEntry = git::Handle<git_tree_entry, git_tree_entry_free>;
 
 // A change between two trees: a file path (relative to the work tree) and how.
@@ -276,8 +275,10 @@ History read_history(const fs::path& source) {
     changes.clear();
     diff_trees(repo.get(), before.get(), now.get(), paths.content(), changes);
     if (changes.empty()) continue;
-    const bool added = std::any_of(changes.begin(), changes.end(), [](const Change& c) { return c.status == GIT_DELTA_ADDED; });
-    const bool deleted = std::any_of(changes.begin(), changes.end(), [](const Change& c) { return c.status == GIT_DELTA_DELETED; });
+    const bool added =
+        std::any_of(changes.begin(), changes.end(), [](const Change& c) { return c.status == GIT_DELTA_ADDED; });
+    const bool deleted =
+        std::any_of(changes.begin(), changes.end(), [](const Change& c) { return c.status == GIT_DELTA_DELETED; });
     if (added && deleted) find_renames(repo.get(), parent_tree.get(), tree.get(), changes);
 
     Commit c;

@@ -18,18 +18,18 @@ struct Commit {
   std::string hash;     // full hexadecimal id
   std::string summary;  // first line of the message
   std::string author;
-  Date date;            // the committer's local date
-  std::int64_t time = 0;  // the commit's time, in seconds since 1970 (UTC)
+  Date date;                       // the committer's local date
+  std::int64_t time = 0;           // the commit's time, in seconds since 1970 (UTC)
   std::vector<std::string> paths;  // content files it changed, as "content/…" at HEAD
 };
 
 struct History {
   bool available = false;
-  std::string unavailable_because;     // set when !available
-  std::vector<Commit> commits;         // newest first
+  std::string unavailable_because;  // set when !available
+  std::vector<Commit> commits;      // newest first
   // "content/…" (as at HEAD) → indices into `commits`, newest first.
   std::unordered_map<std::string, std::vector<std::uint32_t>> by_path;
-  std::set<std::string> uncommitted;   // content files changed or new and not committed
+  std::set<std::string> uncommitted;  // content files changed or new and not committed
 
   [[nodiscard]] const std::vector<std::uint32_t>* of(const std::string& path) const {
     const auto it = by_path.find(path);

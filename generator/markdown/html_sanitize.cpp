@@ -27,21 +27,65 @@ const Names kCellAttributes = {"colspan", "rowspan", "scope", "headers", "align"
 
 // Each allowed element and the attributes it may carry besides the global ones.
 const std::map<std::string, Names, std::less<>>& allowed_elements() {
-  static const std::map<std::string, Names, std::less<>> elements = {
-      {"p", {}},          {"br", {}},          {"hr", {}},          {"h1", {}},         {"h2", {}},
-      {"h3", {}},         {"h4", {}},          {"h5", {}},          {"h6", {}},         {"a", {"href"}},
-      {"em", {}},         {"strong", {}},      {"b", {}},           {"i", {}},          {"u", {}},
-      {"s", {}},          {"del", {}},         {"ins", {}},         {"sub", {}},        {"sup", {}},
-      {"small", {}},      {"mark", {}},        {"abbr", {}},        {"cite", {}},       {"q", {}},
-      {"code", {}},       {"pre", {}},         {"kbd", {}},         {"samp", {}},       {"var", {}},
-      {"blockquote", {}}, {"ul", {}},          {"ol", {"start", "reversed", "type"}},   {"li", {"value"}},
-      {"dl", {}},         {"dt", {}},          {"dd", {}},          {"table", {}},      {"thead", {}},
-      {"tbody", {}},      {"tfoot", {}},       {"tr", {}},          {"th", kCellAttributes},
-      {"td", kCellAttributes},                 {"caption", {}},     {"colgroup", {"span"}},
-      {"col", {"span"}},  {"img", {"src", "alt", "width", "height"}},                   {"figure", {}},
-      {"figcaption", {}}, {"details", {"open"}},                    {"summary", {}},    {"span", {}},
-      {"div", {}},        {"section", {}},     {"aside", {}},       {"time", {"datetime"}},
-      {"data", {"value"}}, {"input", {"type", "checked", "disabled"}}};
+  static const std::map<std::string, Names, std::less<>> elements = {{"p", {}},
+                                                                     {"br", {}},
+                                                                     {"hr", {}},
+                                                                     {"h1", {}},
+                                                                     {"h2", {}},
+                                                                     {"h3", {}},
+                                                                     {"h4", {}},
+                                                                     {"h5", {}},
+                                                                     {"h6", {}},
+                                                                     {"a", {"href"}},
+                                                                     {"em", {}},
+                                                                     {"strong", {}},
+                                                                     {"b", {}},
+                                                                     {"i", {}},
+                                                                     {"u", {}},
+                                                                     {"s", {}},
+                                                                     {"del", {}},
+                                                                     {"ins", {}},
+                                                                     {"sub", {}},
+                                                                     {"sup", {}},
+                                                                     {"small", {}},
+                                                                     {"mark", {}},
+                                                                     {"abbr", {}},
+                                                                     {"cite", {}},
+                                                                     {"q", {}},
+                                                                     {"code", {}},
+                                                                     {"pre", {}},
+                                                                     {"kbd", {}},
+                                                                     {"samp", {}},
+                                                                     {"var", {}},
+                                                                     {"blockquote", {}},
+                                                                     {"ul", {}},
+                                                                     {"ol", {"start", "reversed", "type"}},
+                                                                     {"li", {"value"}},
+                                                                     {"dl", {}},
+                                                                     {"dt", {}},
+                                                                     {"dd", {}},
+                                                                     {"table", {}},
+                                                                     {"thead", {}},
+                                                                     {"tbody", {}},
+                                                                     {"tfoot", {}},
+                                                                     {"tr", {}},
+                                                                     {"th", kCellAttributes},
+                                                                     {"td", kCellAttributes},
+                                                                     {"caption", {}},
+                                                                     {"colgroup", {"span"}},
+                                                                     {"col", {"span"}},
+                                                                     {"img", {"src", "alt", "width", "height"}},
+                                                                     {"figure", {}},
+                                                                     {"figcaption", {}},
+                                                                     {"details", {"open"}},
+                                                                     {"summary", {}},
+                                                                     {"span", {}},
+                                                                     {"div", {}},
+                                                                     {"section", {}},
+                                                                     {"aside", {}},
+                                                                     {"time", {"datetime"}},
+                                                                     {"data", {"value"}},
+                                                                     {"input", {"type", "checked", "disabled"}}};
   return elements;
 }
 
@@ -49,9 +93,8 @@ const std::map<std::string, Names, std::less<>>& allowed_elements() {
 // style, another document or foreign markup, never text for the page.
 // (Not <embed>: it is empty in HTML, but libxml2 reads it as a container of
 // whatever follows, so it is dropped like any unknown element, its "content" kept.)
-const Names kDroppedWithContent = {"script",   "style",    "template", "iframe",   "object",  "noscript",
-                                   "svg",      "math",     "applet",   "frame",    "frameset", "noembed",
-                                   "noframes", "xmp",      "plaintext"};
+const Names kDroppedWithContent = {"script", "style", "template", "iframe",  "object",   "noscript", "svg",      "math",
+                                   "applet", "frame", "frameset", "noembed", "noframes", "xmp",      "plaintext"};
 
 const Names kVoidElements = {"br", "hr", "img", "col", "input"};
 
@@ -84,7 +127,8 @@ bool safe_url(const std::string& url, bool image) {
   for (const char c : url)
     if (static_cast<unsigned char>(c) > 0x20) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (const std::string_view type : {"data:image/png", "data:image/gif", "data:image/jpeg", "data:image/webp"}) {
-    if (lower.starts_with(type) && lower.size() > type.size() && (lower[type.size()] == ';' || lower[type.size()] == ','))
+    if (lower.starts_with(type) && lower.size() > type.size() &&
+        (lower[type.size()] == ';' || lower[type.size()] == ','))
       return true;
   }
   return false;
@@ -96,7 +140,8 @@ bool allowed_attribute(std::string_view element, const Names& own, std::string_v
   if (name == "href") return safe_url(value, false);
   if (name == "src") return safe_url(value, true);
   // cmark-gfm aligns a table's columns with a style; no other style is kept.
-  if (name == "style") return value == "text-align: left" || value == "text-align: center" || value == "text-align: right";
+  if (name == "style")
+    return value == "text-align: left" || value == "text-align: center" || value == "text-align: right";
   if (element == "input" && name == "type") return text::to_lower_ascii(value) == "checkbox";
   return true;
 }

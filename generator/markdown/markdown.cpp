@@ -217,9 +217,10 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
       std::optional<std::string> target_url;
       if (options.resolve) target_url = options.resolve(link.target_path);
       link.resolved = target_url.has_value();
-      std::string href = !target_url                      ? std::string("#")
-                         : !options.absolute_base.empty() ? options.absolute_base + text::encode_url_path(target_url->substr(1))
-                                                          : text::relative_url(options.page_url, *target_url);
+      std::string href = !target_url ? std::string("#")
+                         : !options.absolute_base.empty()
+                             ? options.absolute_base + text::encode_url_path(target_url->substr(1))
+                             : text::relative_url(options.page_url, *target_url);
       if (target_url && !link.anchor.empty()) href += "#" + link.anchor;
       cmark_node_set_url(n, href.c_str());
     } else if (options.allow_raw_html && dangerous_url(link.url, link.image)) {
@@ -267,7 +268,8 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
     int k = cmark_node_get_list_start(list);
     for (cmark_node* item = cmark_node_first_child(list); item; item = cmark_node_next(item), ++k) {
       cmark_node* first = cmark_node_first_child(item);
-      if (first && cmark_node_get_type(first) == CMARK_NODE_PARAGRAPH) anchor(first, heading.substr(0, dot) + "." + std::to_string(k));
+      if (first && cmark_node_get_type(first) == CMARK_NODE_PARAGRAPH)
+        anchor(first, heading.substr(0, dot) + "." + std::to_string(k));
     }
   }
 
@@ -342,7 +344,8 @@ std::string render_plain_text(std::string_view markdown, const MarkdownOptions& 
   IterPtr it(cmark_iter_new(doc.get()));
   for (cmark_event_type ev; (ev = cmark_iter_next(it.get())) != CMARK_EVENT_DONE;) {
     cmark_node* n = cmark_iter_get_node(it.get());
-    if (ev == CMARK_EVENT_ENTER && (cmark_node_get_type(n) == CMARK_NODE_LINK || cmark_node_get_type(n) == CMARK_NODE_IMAGE))
+    if (ev == CMARK_EVENT_ENTER &&
+        (cmark_node_get_type(n) == CMARK_NODE_LINK || cmark_node_get_type(n) == CMARK_NODE_IMAGE))
       links.push_back(n);
   }
   for (cmark_node* n : links) {

@@ -25,8 +25,8 @@ struct Link {
   std::string anchor;       // without '#'
   std::string text;         // the link's text (for images: the alt text)
   bool image = false;
-  bool internal = false;    // an `@/` link
-  bool resolved = false;    // the `@/` target exists
+  bool internal = false;  // an `@/` link
+  bool resolved = false;  // the `@/` target exists
   Pos pos;
 };
 

@@ -15,9 +15,9 @@
 namespace portal {
 
 inline constexpr std::size_t kMaxDocumentBytes = 2 * 1024 * 1024;  // a whole content document
-inline constexpr std::size_t kMaxNesting = 100;         // quotes and list items opened on one line
-inline constexpr std::size_t kMaxTableColumns = 100;    // cells in a table's delimiter row
-inline constexpr std::size_t kMaxTableCells = 50'000;   // columns times rows, header included
+inline constexpr std::size_t kMaxNesting = 100;                    // quotes and list items opened on one line
+inline constexpr std::size_t kMaxTableColumns = 100;               // cells in a table's delimiter row
+inline constexpr std::size_t kMaxTableCells = 50'000;              // columns times rows, header included
 
 struct LimitProblem {
   Pos pos;

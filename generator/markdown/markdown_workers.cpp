@@ -10,9 +10,9 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <csignal>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
 
 #include "files.h"
 #include "interrupt.h"
@@ -149,7 +149,7 @@ class Reader {
 
 struct Worker {
   pid_t pid = -1;
-  int fd = -1;  // the pipe's end to read, non-blocking
+  int fd = -1;        // the pipe's end to read, non-blocking
   bool open = false;  // until the worker's end is closed
   std::vector<std::size_t> share;
   std::vector<std::size_t> received;  // the bodies taken whole, in the order they came
@@ -220,7 +220,7 @@ void render_bodies(const std::vector<std::size_t>& which, const BodyRendering& h
     worker.share = std::move(shares[w + 1]);
     for (const std::size_t i : worker.share) owner[i] = static_cast<int>(w);
     int fds[2];
-    if (::pipe(fds) != 0) continue;  // rendered here below
+    if (::pipe(fds) != 0) continue;          // rendered here below
     ::fcntl(fds[1], F_SETPIPE_SZ, 1 << 20);  // room for many bodies; the default (64 KB) will do otherwise
     const pid_t pid = ::fork();
     if (pid == 0) {

@@ -110,7 +110,8 @@ bool read_manifest(const fs::path& record, StagedOutput::Manifest& out) {
     unsigned long long hash = 0, size = 0, inode = 0;
     long long mtime = 0;
     int consumed = 0;
-    if (std::sscanf(line.c_str(), "%llx %llu %lld %llu %n", &hash, &size, &mtime, &inode, &consumed) != 4 || consumed <= 0)
+    if (std::sscanf(line.c_str(), "%llx %llu %lld %llu %n", &hash, &size, &mtime, &inode, &consumed) != 4 ||
+        consumed <= 0)
       return false;
     e.hash = hash;
     e.size = size;
@@ -239,7 +240,8 @@ std::optional<OutputLock> OutputLock::acquire(const fs::path& output,
   }
   // Who holds it, for whoever waits.
   const std::string pid = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(fd, 0) == 0) [[maybe_unused]] const bool written = write_all(fd, pid);
+  if (::ftruncate(fd, 0) == 0) [[maybe_unused]]
+    const bool written = write_all(fd, pid);
   return OutputLock(fd);
 }
 
@@ -259,8 +261,10 @@ std::string recover_output(const fs::path& output) {
   }
   // Stopped after the new generation was in place: the previous one is the other generation again.
   if (fs::exists(paths.previous, ec)) {
-    if (!fs::exists(paths.next, ec)) fs::rename(paths.previous, paths.next, ec);
-    else fs::remove_all(paths.previous, ec);
+    if (!fs::exists(paths.next, ec))
+      fs::rename(paths.previous, paths.next, ec);
+    else
+      fs::remove_all(paths.previous, ec);
     step();
     if (ec) return "cannot put back " + paths.previous.string() + ", left by an earlier build: " + ec.message();
   }
@@ -285,8 +289,10 @@ StagedOutput::StagedOutput(const fs::path& output) : paths_(output) {
       next_.clear();
       for (fs::recursive_directory_iterator it(paths_.next, ec), end; !ec && it != end; it.increment(ec)) {
         const std::string rel = it->path().lexically_relative(paths_.next).generic_string();
-        if (it->is_directory(ec)) folders_.insert(rel);
-        else next_.emplace(rel, Entry{0, ~std::uint64_t{0}, 0, 0});
+        if (it->is_directory(ec))
+          folders_.insert(rel);
+        else
+          next_.emplace(rel, Entry{0, ~std::uint64_t{0}, 0, 0});
       }
     } else {
       for (const auto& [path, e] : next_)
@@ -414,7 +420,8 @@ void StagedOutput::place(const std::string& path, std::string_view bytes) {
       still(live_path, live->second, st)) {
     const auto next = next_.find(path);
     struct stat there {};
-    const bool shared = next != next_.end() && next->second.inode == live->second.inode && still(target, next->second, there);
+    const bool shared =
+        next != next_.end() && next->second.inode == live->second.inode && still(target, next->second, there);
     bool linked = shared;
     const bool exists = !linked && ::lstat(target.c_str(), &there) == 0;
     // Already the live file, though the generation's record is lost (a build
@@ -422,7 +429,8 @@ void StagedOutput::place(const std::string& path, std::string_view bytes) {
     // between two names of one file does nothing.
     if (exists && there.st_ino == st.st_ino && there.st_dev == st.st_dev) linked = true;
     if (!linked) {
-      const fs::path where = exists ? fs::path(target.string() + ".portal-tmp-" + std::to_string(temp_counter_++)) : target;
+      const fs::path where =
+          exists ? fs::path(target.string() + ".portal-tmp-" + std::to_string(temp_counter_++)) : target;
       linked = ::link(live_path.c_str(), where.c_str()) == 0;
       step();
       if (linked && exists) {
@@ -452,8 +460,8 @@ void StagedOutput::place(const std::string& path, std::string_view bytes) {
   // The generation already holds these bytes from an earlier build, but the
   // live one does not: the file changes for readers, so it is new now.
   const auto next = next_.find(path);
-  if (next != next_.end() && next->second.size == bytes.size() && next->second.hash == hash && still(target, next->second, st) &&
-      (live == live_.end() || live->second.inode != next->second.inode)) {
+  if (next != next_.end() && next->second.size == bytes.size() && next->second.hash == hash &&
+      still(target, next->second, st) && (live == live_.end() || live->second.inode != next->second.inode)) {
     const timespec now[2] = {{0, UTIME_OMIT}, {0, UTIME_NOW}};
     const bool touched = ::utimensat(AT_FDCWD, target.c_str(), now, 0) == 0;
     step();
@@ -481,8 +489,10 @@ std::string StagedOutput::remove_strays() {
   std::error_code ec;
   for (fs::recursive_directory_iterator it(paths_.next, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string rel = it->path().lexically_relative(paths_.next).generic_string();
-    if (it->symlink_status(ec).type() == fs::file_type::directory) folders.push_back(it->path());
-    else if (!made_.count(rel)) files.push_back(it->path());
+    if (it->symlink_status(ec).type() == fs::file_type::directory)
+      folders.push_back(it->path());
+    else if (!made_.count(rel))
+      files.push_back(it->path());
   }
   if (ec) return "cannot read " + paths_.next.string() + ": " + ec.message();
   for (const auto& file : files) {

@@ -30,14 +30,14 @@ namespace portal {
 
 // A file a stage of the build made: its path and bytes.
 struct RenderedFile {
-  std::string path;     // output path relative to the output folder: "meetings/2020-03-18/index.html"
+  std::string path;  // output path relative to the output folder: "meetings/2020-03-18/index.html"
   std::string content;
 };
 
 struct OutputFile {
-  std::string path;                  // relative to the output folder, '/'-separated
-  std::string content;               // written as is, unless copy_from is set
-  std::filesystem::path copy_from;   // a file copied byte for byte
+  std::string path;                 // relative to the output folder, '/'-separated
+  std::string content;              // written as is, unless copy_from is set
+  std::filesystem::path copy_from;  // a file copied byte for byte
 };
 
 // Name of the file that tells a folder was made by a build, and records what it holds.
@@ -65,8 +65,7 @@ class OutputLock {
   // `waiting` hears, once, that another build holds the folder. nullopt, with
   // `error`, when the lock cannot be made or a stop signal came while waiting.
   static std::optional<OutputLock> acquire(const std::filesystem::path& output,
-                                           const std::function<void(const std::string&)>& waiting,
-                                           std::string& error);
+                                           const std::function<void(const std::string&)>& waiting, std::string& error);
   OutputLock(OutputLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
   OutputLock& operator=(OutputLock&&) = delete;
   OutputLock(const OutputLock&) = delete;
@@ -138,10 +137,10 @@ class StagedOutput {
   std::string swap_in();
 
   OutputPaths paths_;
-  Manifest live_;        // what the live generation holds (empty when not known)
-  Manifest next_;        // what the other generation held when this build began
+  Manifest live_;  // what the live generation holds (empty when not known)
+  Manifest next_;  // what the other generation held when this build began
   mutable std::mutex mutex_;
-  Manifest made_;        // what this build has brought into the generation
+  Manifest made_;                               // what this build has brought into the generation
   std::set<std::string, std::less<>> folders_;  // that exist in the generation, '/'-separated
   std::string failure_;
   std::atomic<std::uint64_t> temp_counter_{0};

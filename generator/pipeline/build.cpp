@@ -7,10 +7,10 @@
 
 #include "checks.h"
 #include "email.h"
-#include "interrupt.h"
-#include "git_history.h"
-#include "output.h"
 #include "feeds.h"
+#include "git_history.h"
+#include "interrupt.h"
+#include "output.h"
 #include "pages.h"
 #include "search_index.h"
 #include "theme.h"
@@ -84,12 +84,15 @@ void render_files(const BuildOptions& options, const BuiltSite& built, const Fil
   const Theme& theme = *built.theme;
   if (options.progress) options.progress("Rendering pages", 0, 0);
   std::atomic<std::size_t> files{0};
-  const auto page_paths = render_pages(site, built.history, theme, options.jobs, [&](RenderedFile&& page) {
-    sink({std::move(page.path), std::move(page.content), {}});
-    ++files;
-  }, [&](std::size_t done, std::size_t total) {
-    if (options.progress) options.progress("Rendering pages", done, total);
-  });
+  const auto page_paths = render_pages(
+      site, built.history, theme, options.jobs,
+      [&](RenderedFile&& page) {
+        sink({std::move(page.path), std::move(page.content), {}});
+        ++files;
+      },
+      [&](std::size_t done, std::size_t total) {
+        if (options.progress) options.progress("Rendering pages", done, total);
+      });
   result.pages = page_paths.size();
   auto emit = [&](OutputFile&& file) {
     sink(std::move(file));
@@ -98,8 +101,12 @@ void render_files(const BuildOptions& options, const BuiltSite& built, const Fil
   if (options.progress) options.progress("Indexing for search", 0, 0);
   // A rebuild whose pages give the index the last build made keeps that index (copied, so linked when unchanged).
   bool reused = false;
-  render_search_index(site, options.jobs, [&](RenderedFile&& piece) { emit({piece.path, std::move(piece.content), {}}); },
-                      previous, &reused);
+  render_search_index(
+      site, options.jobs,
+      [&](RenderedFile&& piece) {
+        emit({piece.path, std::move(piece.content), {}});
+      },
+      previous, &reused);
   if (reused) {
     std::vector<OutputFile> kept;
     std::error_code ec;
@@ -112,7 +119,9 @@ void render_files(const BuildOptions& options, const BuiltSite& built, const Fil
     if (!ec) {
       for (auto& file : kept) emit(std::move(file));
     } else {  // the folder could not be read whole: made again
-      render_search_index(site, options.jobs, [&](RenderedFile&& piece) { emit({piece.path, std::move(piece.content), {}}); });
+      render_search_index(site, options.jobs, [&](RenderedFile&& piece) {
+        emit({piece.path, std::move(piece.content), {}});
+      });
     }
   }
   if (options.progress) options.progress("Writing files", 0, 0);  // the pages are written; the rest follows
@@ -137,10 +146,13 @@ BuildResult render_site(const BuildOptions& options, std::vector<OutputFile>& fi
   }
   files.clear();
   std::mutex mutex;
-  render_files(options, built, [&](OutputFile&& file) {
-    const std::lock_guard lock(mutex);
-    files.push_back(std::move(file));
-  }, result);
+  render_files(
+      options, built,
+      [&](OutputFile&& file) {
+        const std::lock_guard lock(mutex);
+        files.push_back(std::move(file));
+      },
+      result);
   std::sort(files.begin(), files.end(), [](const OutputFile& a, const OutputFile& b) { return a.path < b.path; });
   if (keep) *keep = std::move(built);
   return result;
@@ -165,8 +177,10 @@ BuildResult run_build(const BuildOptions& options) {
   std::string error;
   const auto lock = OutputLock::acquire(result.output, options.notice, error);
   if (!lock) {
-    if (stop_requested()) result.outcome = Outcome::stopped;
-    else return fail(error);
+    if (stop_requested())
+      result.outcome = Outcome::stopped;
+    else
+      return fail(error);
     return result;
   }
   if (auto problem = recover_output(result.output); !problem.empty()) return fail(problem);
@@ -181,10 +195,15 @@ BuildResult run_build(const BuildOptions& options) {
     if (d.kind != Kind::agreement && d.kind != Kind::bulletin) std::string().swap(d.body);
   }
   StagedOutput staged(result.output);
-  render_files(options, built, [&](OutputFile&& file) {
-    if (file.copy_from.empty()) staged.write(file.path, file.content);
-    else staged.copy(file.path, file.copy_from);
-  }, result, result.output);
+  render_files(
+      options, built,
+      [&](OutputFile&& file) {
+        if (file.copy_from.empty())
+          staged.write(file.path, file.content);
+        else
+          staged.copy(file.path, file.copy_from);
+      },
+      result, result.output);
   if (auto err = staged.commit(); !err.empty()) {
     result.outcome = stop_requested() ? Outcome::stopped : Outcome::failure;
     result.error = err;

@@ -10,9 +10,9 @@
 
 #include "diagnostics.h"
 #include "git_history.h"
-#include "theme.h"
 #include "output.h"
 #include "site.h"
+#include "theme.h"
 
 namespace portal {
 

@@ -5,8 +5,8 @@
 #include <cstdio>
 
 #include "beneath.h"
-#include "front_matter_edit.h"
 #include "front_matter.h"
+#include "front_matter_edit.h"
 #include "model.h"
 #include "text.h"
 
@@ -36,7 +36,6 @@ bool is_slug(const std::string& s) {
   return true;
 }
 
-
 std::string option(const ScaffoldRequest& r, const std::string& name) {
   const auto it = r.options.find(name);
   return it == r.options.end() ? std::string() : it->second;
@@ -53,7 +52,8 @@ ScaffoldResult create(const SourceDir& source, const fs::path& relative, const s
   if (auto problem = make_folders_beneath(source, relative.parent_path().generic_string()); !problem.empty())
     return {{}, problem};
   // IfExists::refuse: fail rather than replace a file that appeared in the meantime.
-  if (auto problem = write_beneath_atomically(source, path, text, IfExists::refuse); !problem.empty()) return {{}, problem};
+  if (auto problem = write_beneath_atomically(source, path, text, IfExists::refuse); !problem.empty())
+    return {{}, problem};
   return {relative, {}};
 }
 
@@ -65,14 +65,15 @@ std::optional<Date> date_option(const ScaffoldRequest& r, std::string& error) {
   return d;
 }
 
-
 // A file name from a title: its letters and digits in lower case, the rest hyphens.
 std::string slug_from(const std::string& title) {
   std::string slug;
   for (const char ch : title) {
     const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c)) slug += static_cast<char>(std::tolower(c));
-    else if (!slug.empty() && slug.back() != '-') slug += '-';
+    if (std::isalnum(c))
+      slug += static_cast<char>(std::tolower(c));
+    else if (!slug.empty() && slug.back() != '-')
+      slug += '-';
   }
   while (!slug.empty() && slug.back() == '-') slug.pop_back();
   return slug.substr(0, 60);
@@ -119,10 +120,12 @@ ScaffoldResult scaffold(const SourceDir& source, const ScaffoldRequest& r) {
     char slug[16];
     std::snprintf(slug, sizeof slug, "%04d-%02d", date->year, date->month);
     const std::string title = std::string("E-bulletin: ") + month_name(date->month) + " " + std::to_string(date->year);
-    return create(source, fs::path("content/bulletins") / (std::string(slug) + ".md"),
-                  "+++\ntitle = " + toml_quoted(title) + "\ndate = " + date->iso() +
-                      "\nsummary = \"\"\npriorities = []          # ids of the agreement in force, e.g. \"domestic-abuse\"\n"
-                      "source = \"\"\ndraft = true\n+++\n" + kDraftNote);
+    return create(
+        source, fs::path("content/bulletins") / (std::string(slug) + ".md"),
+        "+++\ntitle = " + toml_quoted(title) + "\ndate = " + date->iso() +
+            "\nsummary = \"\"\npriorities = []          # ids of the agreement in force, e.g. \"domestic-abuse\"\n"
+            "source = \"\"\ndraft = true\n+++\n" +
+            kDraftNote);
   }
   if (r.kind == "meeting") {
     const auto date = date_option(r, error);
@@ -158,8 +161,9 @@ ScaffoldResult scaffold(const SourceDir& source, const ScaffoldRequest& r) {
       if (std::find(codes.begin(), codes.end(), item) == codes.end()) {
         std::string known;
         for (const auto& c : codes) known += (known.empty() ? "" : ", ") + c;
-        return {{}, "item " + item + " is not on the agenda of " + meeting +
-                        (known.empty() ? "; add it to the meeting's _index.md first" : " (its items: " + known + ")")};
+        return {{},
+                "item " + item + " is not on the agenda of " + meeting +
+                    (known.empty() ? "; add it to the meeting's _index.md first" : " (its items: " + known + ")")};
       }
     }
     std::string title = option(r, "--title");
@@ -169,14 +173,16 @@ ScaffoldResult scaffold(const SourceDir& source, const ScaffoldRequest& r) {
                       (item.empty() ? std::string("# item = \"B1\"                 # its agenda item's code\n")
                                     : "item = " + toml_quoted(item) + "\n") +
                       "authors = []\nclassification = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\n"
-                      "draft = true\n+++\n" + kDraftNote +
-                      "Name it on the agenda: add `paper = \"" + name + ".md\"` to its item in _index.md.\n");
+                      "draft = true\n+++\n" +
+                      kDraftNote + "Name it on the agenda: add `paper = \"" + name +
+                      ".md\"` to its item in _index.md.\n");
   }
   if (r.kind == "dhr") {
     const std::string pseudonym = option(r, "--pseudonym");
     const std::string year = option(r, "--year");
     if (pseudonym.empty()) return {{}, "--pseudonym is needed: the name the published summary uses"};
-    if (year.size() != 4 || !std::all_of(year.begin(), year.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+    if (year.size() != 4 ||
+        !std::all_of(year.begin(), year.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
       return {{}, "--year is needed: the review's year, e.g. 2020"};
     const auto date = date_option(r, error);
     if (!date) return {{}, error};
@@ -184,8 +190,8 @@ ScaffoldResult scaffold(const SourceDir& source, const ScaffoldRequest& r) {
     if (!is_slug(slug)) return {{}, "--pseudonym must be one word of letters, e.g. Diana"};
     return create(source, fs::path("content/dhr") / (slug + ".md"),
                   "+++\ntitle = " + toml_quoted("Domestic Homicide Review: " + pseudonym + " (" + year + ")") +
-                      "\npseudonym = " + toml_quoted(pseudonym) + "\nyear = " + year + "\npublished = " +
-                      date->iso() + "\nsummary_pdf = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n+++\n" +
+                      "\npseudonym = " + toml_quoted(pseudonym) + "\nyear = " + year + "\npublished = " + date->iso() +
+                      "\nsummary_pdf = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n+++\n" +
                       kDraftNote);
   }
   if (r.kind == "event") {
@@ -196,22 +202,26 @@ ScaffoldResult scaffold(const SourceDir& source, const ScaffoldRequest& r) {
     std::string name = option(r, "--name");
     if (name.empty()) name = slug_from(title);
     while (name.size() > 1 && name.back() == '-') name.pop_back();
-    if (!is_slug(name)) return {{}, "--name must be the event's file name in lower case with hyphens, e.g. dhr-learning-webinar"};
+    if (!is_slug(name))
+      return {{}, "--name must be the event's file name in lower case with hyphens, e.g. dhr-learning-webinar"};
     const std::string time = option(r, "--time");
-    if (!time.empty() && !parse_time_of_day(time)) return {{}, "--time must be written HH:MM, e.g. 10:00, not \"" + time + "\""};
-    return create(source, fs::path("content/events") / (date->iso() + "-" + name + ".md"),
-                  "+++\ntitle = " + toml_quoted(title) + "\nstart = " + date->iso() + (time.empty() ? "" : "T" + time + ":00") +
-                      "\nlocation = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n+++\n" + kDraftNote);
+    if (!time.empty() && !parse_time_of_day(time))
+      return {{}, "--time must be written HH:MM, e.g. 10:00, not \"" + time + "\""};
+    return create(
+        source, fs::path("content/events") / (date->iso() + "-" + name + ".md"),
+        "+++\ntitle = " + toml_quoted(title) + "\nstart = " + date->iso() + (time.empty() ? "" : "T" + time + ":00") +
+            "\nlocation = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n+++\n" + kDraftNote);
   }
   if (r.kind == "page") {
     const std::string name = option(r, "--name");
     if (!is_slug(name)) return {{}, "--name must be the page's address in lower case with hyphens, e.g. privacy"};
     std::string title = option(r, "--title");
     if (title.empty()) title = title_from(name);
-    return create(source, fs::path("content") / (name + ".md"),
-                  "+++\ntitle = " + toml_quoted(title) +
-                      "\nmenu = false\nweight = 0\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n+++\n" +
-                      kDraftNote);
+    return create(
+        source, fs::path("content") / (name + ".md"),
+        "+++\ntitle = " + toml_quoted(title) +
+            "\nmenu = false\nweight = 0\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n+++\n" +
+            kDraftNote);
   }
   return {{}, "portal new makes a bulletin, event, meeting, paper, dhr or page, not \"" + r.kind + "\""};
 }

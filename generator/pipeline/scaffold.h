@@ -15,8 +15,9 @@ namespace portal {
 class SourceDir;
 
 struct ScaffoldRequest {
-  std::string kind;                           // bulletin, event, meeting, paper, dhr, page
-  std::map<std::string, std::string> options;  // --date, --time, --meeting, --name, --item, --title, --pseudonym, --year
+  std::string kind;  // bulletin, event, meeting, paper, dhr, page
+  std::map<std::string, std::string>
+      options;  // --date, --time, --meeting, --name, --item, --title, --pseudonym, --year
   Date today;
 };
 

@@ -15,9 +15,9 @@
 #include "checks.h"
 #include "content_tree.h"
 #include "editor_assets.h"
-#include "front_matter_edit.h"
 #include "files.h"
 #include "front_matter.h"
+#include "front_matter_edit.h"
 #include "git_commit.h"
 #include "json.h"
 #include "pages.h"
@@ -33,9 +33,9 @@ namespace {
 
 constexpr const char* kBase = "/__portal/edit/";
 constexpr std::size_t kLargestRequest = 2 * 1024 * 1024;  // a content file and its form, with room to spare
-constexpr std::size_t kListed = 25;                        // documents of a kind on the start page
-constexpr std::size_t kLargestPreview = 4 * 1024 * 1024;   // a preview page sent as one answer
-constexpr std::size_t kListedProblems = 200;               // diagnostics listed in one answer
+constexpr std::size_t kListed = 25;                       // documents of a kind on the start page
+constexpr std::size_t kLargestPreview = 4 * 1024 * 1024;  // a preview page sent as one answer
+constexpr std::size_t kListedProblems = 200;              // diagnostics listed in one answer
 
 using text::html_escape;
 
@@ -75,8 +75,10 @@ std::string lf(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '\r') out += s[i];
-    else if (i + 1 == s.size() || s[i + 1] != '\n') out += '\n';
+    if (s[i] != '\r')
+      out += s[i];
+    else if (i + 1 == s.size() || s[i + 1] != '\n')
+      out += '\n';
   }
   return out;
 }
@@ -106,7 +108,10 @@ const std::map<std::string, Label>& labels() {
       {"date", {"Date", ""}},
       {"summary", {"Summary", "One sentence. It appears in lists, the feed, the e-mail and search results."}},
       {"priorities", {"Priorities", ""}},
-      {"source", {"Source", "Where the text comes from: the original document's name, its web address, or a page of the portal written @/ and its file, e.g. @/agreements/2024-04.md."}},
+      {"source",
+       {"Source",
+        "Where the text comes from: the original document's name, its web address, or a page of the portal written @/ "
+        "and its file, e.g. @/agreements/2024-04.md."}},
       {"restricted", {"Restricted: never published, not even as a title", ""}},
       {"menu", {"Show in the site's menu", ""}},
       {"weight", {"Place in the menu", "A whole number: pages with smaller numbers come first."}},
@@ -187,12 +192,13 @@ std::string page(const std::string& title, const std::string& secret, const std:
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" +
          html_escape(title) +
          " – Portal editor</title><link rel=\"stylesheet\" href=\"/__portal/edit/editor.css\"></head>"
-         "<body data-secret=\"" + secret +
+         "<body data-secret=\"" +
+         secret +
          "\"><a class=\"skip-link\" href=\"#main\">Skip to main content</a>"
          "<header class=\"editor-header\"><p class=\"editor-name\"><a href=\"/__portal/edit/\">Portal editor</a></p>"
          "<p class=\"editor-header-link\"><a href=\"/\">Open the preview of the site</a></p></header>"
-         "<main id=\"main\" class=\"editor-main\">" + main +
-         "</main><script src=\"/__portal/edit/editor.js\"></script></body></html>\n";
+         "<main id=\"main\" class=\"editor-main\">" +
+         main + "</main><script src=\"/__portal/edit/editor.js\"></script></body></html>\n";
 }
 
 struct PriorityChoice {
@@ -224,69 +230,82 @@ std::string field_html(const FieldSpec& f, const FormValues& values, const InFor
   const auto found = values.find(f.key);
   const std::string value = found == values.end() ? std::string() : found->second;
   const std::string hint = hint_of(f.key);
-  const std::string hint_html = hint.empty() ? "" : "<p class=\"hint\" id=\"" + id + "-hint\">" + html_escape(hint) + "</p>";
+  const std::string hint_html =
+      hint.empty() ? "" : "<p class=\"hint\" id=\"" + id + "-hint\">" + html_escape(hint) + "</p>";
   const std::string error_html = "<p class=\"error-message\" id=\"" + id + "-error\" hidden></p>";
   const std::string described = hint.empty() ? "" : " aria-describedby=\"" + id + "-hint\"";
   const std::string data = " data-field=\"" + html_escape(f.key) + "\" data-type=\"";
   const std::string required = f.required ? " <span class=\"required\">(required)</span>" : "";
   switch (f.type) {
     case FieldType::boolean:
-      return "<div class=\"field field-box\" id=\"" + id + "-group\">" + error_html + "<input type=\"checkbox\" id=\"" + id +
-             "\" name=\"" + id + "\"" + data + "boolean\"" + described + (value == "true" ? " checked" : "") +
+      return "<div class=\"field field-box\" id=\"" + id + "-group\">" + error_html + "<input type=\"checkbox\" id=\"" +
+             id + "\" name=\"" + id + "\"" + data + "boolean\"" + described + (value == "true" ? " checked" : "") +
              "><label for=\"" + id + "\">" + html_escape(label_of(f.key)) + "</label>" + hint_html + "</div>";
     case FieldType::date:
     case FieldType::date_time: {
       // A date the record gives less exactly ("2024-06", "by 2024-07-04") is kept as written, in a text box.
       if (!value.empty() && !parse_iso_date(value.substr(0, value.find('T')))) {
-        const std::string approx_hint =
-            (hint.empty() ? std::string() : hint + " ") +
-            "Written as the record gives it: YYYY-MM-DD for a day, YYYY-MM for a month, by YYYY-MM-DD for a day it was on or before.";
-        return "<div class=\"field\" id=\"" + id + "-group\"><label for=\"" + id + "\">" + html_escape(label_of(f.key)) +
-               required + "</label><p class=\"hint\" id=\"" + id + "-hint\">" + html_escape(approx_hint) + "</p>" + error_html +
-               "<input type=\"text\" id=\"" + id + "\" name=\"" + id + "\"" + data + "string\" aria-describedby=\"" + id +
-               "-hint\" value=\"" + html_escape(value) + "\" spellcheck=\"false\"></div>";
+        const std::string approx_hint = (hint.empty() ? std::string() : hint + " ") +
+                                        "Written as the record gives it: YYYY-MM-DD for a day, YYYY-MM for a month, by "
+                                        "YYYY-MM-DD for a day it was on or before.";
+        return "<div class=\"field\" id=\"" + id + "-group\"><label for=\"" + id + "\">" +
+               html_escape(label_of(f.key)) + required + "</label><p class=\"hint\" id=\"" + id + "-hint\">" +
+               html_escape(approx_hint) + "</p>" + error_html + "<input type=\"text\" id=\"" + id + "\" name=\"" + id +
+               "\"" + data + "string\" aria-describedby=\"" + id + "-hint\" value=\"" + html_escape(value) +
+               "\" spellcheck=\"false\"></div>";
       }
       const std::string day = value.substr(0, value.find('T'));
       const std::string time = value.find('T') == std::string::npos ? "" : value.substr(value.find('T') + 1, 5);
-      std::string out = "<div class=\"field\" id=\"" + id + "-group\"><fieldset class=\"date-fieldset\"" +
-                        (hint.empty() ? "" : " aria-describedby=\"" + id + "-hint\"") + "><legend>" +
-                        html_escape(label_of(f.key)) + required + "</legend>" + hint_html + error_html +
-                        "<div class=\"date-parts\"><div><label for=\"" + id + "\">Day</label><input type=\"date\" id=\"" +
-                        id + "\" name=\"" + id + "\"" + data + (f.type == FieldType::date ? "date" : "date_time") +
-                        "\" value=\"" + html_escape(day) + "\"></div>";
+      std::string out =
+          "<div class=\"field\" id=\"" + id + "-group\"><fieldset class=\"date-fieldset\"" +
+          (hint.empty() ? "" : " aria-describedby=\"" + id + "-hint\"") + "><legend>" + html_escape(label_of(f.key)) +
+          required + "</legend>" + hint_html + error_html + "<div class=\"date-parts\"><div><label for=\"" + id +
+          "\">Day</label><input type=\"date\" id=\"" + id + "\" name=\"" + id + "\"" + data +
+          (f.type == FieldType::date ? "date" : "date_time") + "\" value=\"" + html_escape(day) + "\"></div>";
       if (f.type == FieldType::date_time)
         out += "<div><label for=\"" + id + "-time\">Time (optional)</label><input type=\"time\" id=\"" + id +
-               "-time\" name=\"" + id + "-time\" data-time-of=\"" + html_escape(f.key) + "\" value=\"" + html_escape(time) +
-               "\"></div>";
+               "-time\" name=\"" + id + "-time\" data-time-of=\"" + html_escape(f.key) + "\" value=\"" +
+               html_escape(time) + "\"></div>";
       return out + "</div></fieldset></div>";
     }
     case FieldType::strings: {
       if (f.key != "priorities")
-        return "<div class=\"field\" id=\"" + id + "-group\"><label for=\"" + id + "\">" + html_escape(label_of(f.key)) +
-               "</label>" + hint_html + error_html + "<textarea id=\"" + id + "\" name=\"" + id + "\" rows=\"4\"" + data +
-               "strings\"" + described + ">\n" + html_escape(value) + "</textarea></div>";
+        return "<div class=\"field\" id=\"" + id + "-group\"><label for=\"" + id + "\">" +
+               html_escape(label_of(f.key)) + "</label>" + hint_html + error_html + "<textarea id=\"" + id +
+               "\" name=\"" + id + "\" rows=\"4\"" + data + "strings\"" + described + ">\n" + html_escape(value) +
+               "</textarea></div>";
       // The agreement in force on the document's date: its priorities and themes as boxes.
       const std::vector<std::string> chosen = form_list(value);
       std::string others;
       for (const auto& c : chosen)
-        if (std::none_of(in_force.choices.begin(), in_force.choices.end(), [&](const PriorityChoice& p) { return p.id == c; }))
+        if (std::none_of(in_force.choices.begin(), in_force.choices.end(),
+                         [&](const PriorityChoice& p) { return p.id == c; }))
           others += (others.empty() ? "" : ", ") + c;
       std::string out = "<div class=\"field\" id=\"" + id + "-group\"><fieldset aria-describedby=\"" + id +
-                        "-hint\" id=\"" + id + "\" tabindex=\"-1\"" + data + "priorities\"><legend>Priorities and themes</legend>"
-                        "<p class=\"hint\" id=\"" + id + "-hint\">Those of the Community Safety Agreement in force on the "
-                        "document's date: <span id=\"" + id + "-agreement\">" +
-                        html_escape(in_force.label.empty() ? "none is in force then" : in_force.label) + "</span>.</p>" +
-                        error_html + "<div class=\"boxes\" id=\"" + id + "-boxes\">";
+                        "-hint\" id=\"" + id + "\" tabindex=\"-1\"" + data +
+                        "priorities\"><legend>Priorities and themes</legend>"
+                        "<p class=\"hint\" id=\"" +
+                        id +
+                        "-hint\">Those of the Community Safety Agreement in force on the "
+                        "document's date: <span id=\"" +
+                        id + "-agreement\">" +
+                        html_escape(in_force.label.empty() ? "none is in force then" : in_force.label) +
+                        "</span>.</p>" + error_html + "<div class=\"boxes\" id=\"" + id + "-boxes\">";
       for (const auto& p : in_force.choices) {
         const bool on = std::find(chosen.begin(), chosen.end(), p.id) != chosen.end();
         out += "<div class=\"box\"><input type=\"checkbox\" id=\"priority-" + html_escape(p.id) + "\" value=\"" +
-               html_escape(p.id) + "\"" + (on ? " checked" : "") + "><label for=\"priority-" + html_escape(p.id) + "\">" +
-               html_escape(p.name) + (p.theme ? " <span class=\"tag\">cross-cutting theme</span>" : "") + "</label></div>";
+               html_escape(p.id) + "\"" + (on ? " checked" : "") + "><label for=\"priority-" + html_escape(p.id) +
+               "\">" + html_escape(p.name) + (p.theme ? " <span class=\"tag\">cross-cutting theme</span>" : "") +
+               "</label></div>";
       }
-      out += "</div><label for=\"" + id + "-other\" class=\"other-label\">Other ids</label>"
-             "<p class=\"hint\" id=\"" + id + "-other-hint\">Ids not listed above, separated by commas. Most documents need only the boxes.</p>"
-             "<input type=\"text\" id=\"" + id + "-other\" aria-describedby=\"" + id + "-other-hint\" value=\"" +
-             html_escape(others) + "\" spellcheck=\"false\"></fieldset></div>";
+      out += "</div><label for=\"" + id +
+             "-other\" class=\"other-label\">Other ids</label>"
+             "<p class=\"hint\" id=\"" +
+             id +
+             "-other-hint\">Ids not listed above, separated by commas. Most documents need only the boxes.</p>"
+             "<input type=\"text\" id=\"" +
+             id + "-other\" aria-describedby=\"" + id + "-other-hint\" value=\"" + html_escape(others) +
+             "\" spellcheck=\"false\"></fieldset></div>";
       return out;
     }
     default: {
@@ -295,12 +314,13 @@ std::string field_html(const FieldSpec& f, const FormValues& values, const InFor
       std::string out = "<div class=\"field\" id=\"" + id + "-group\"><label for=\"" + id + "\">" +
                         html_escape(label_of(f.key)) + required + "</label>" + hint_html + error_html;
       if (long_text)
-        return out + "<textarea id=\"" + id + "\" name=\"" + id + "\" rows=\"3\"" + data + "string\"" + described + ">\n" +
-               html_escape(value) + "</textarea></div>";
+        return out + "<textarea id=\"" + id + "\" name=\"" + id + "\" rows=\"3\"" + data + "string\"" + described +
+               ">\n" + html_escape(value) + "</textarea></div>";
       const char* type = f.type == FieldType::integer ? "text\" inputmode=\"numeric" : "text";
       return out + "<input type=\"" + type + "\" id=\"" + id + "\" name=\"" + id + "\"" + data +
-             (f.type == FieldType::integer ? "integer" : "string") + "\"" + described + " value=\"" + html_escape(value) +
-             "\"" + (f.key == "source" || f.type == FieldType::url ? " spellcheck=\"false\"" : "") + "></div>";
+             (f.type == FieldType::integer ? "integer" : "string") + "\"" + described + " value=\"" +
+             html_escape(value) + "\"" +
+             (f.key == "source" || f.type == FieldType::url ? " spellcheck=\"false\"" : "") + "></div>";
     }
   }
 }
@@ -325,10 +345,11 @@ std::vector<std::string> lifted_restrictions(const SourceDir& source, const std:
 // A save or an unconfirmed publish that would lift a restriction: nothing is written; what it would lift is named.
 void refuse_lifting(httplib::Response& res, const std::vector<std::string>& lifting, bool publish) {
   toml::table t;
-  t.insert("error", std::string("Nothing was saved: this would make public what is now withheld as restricted (") +
-                        joined(lifting, "; ") + "). " +
-                        (publish ? "To lift the restriction, confirm that each of these may be public."
-                                 : "Lifting a restriction is a step of its own: publish, and confirm what becomes public."));
+  t.insert("error",
+           std::string("Nothing was saved: this would make public what is now withheld as restricted (") +
+               joined(lifting, "; ") + "). " +
+               (publish ? "To lift the restriction, confirm that each of these may be public."
+                        : "Lifting a restriction is a step of its own: publish, and confirm what becomes public."));
   toml::array names;
   for (const auto& l : lifting) names.push_back(l);
   t.insert("lift", std::move(names));
@@ -411,7 +432,9 @@ bool Editor::allowed(const httplib::Request& req, httplib::Response& res, bool c
   const std::string port = ":" + std::to_string(port_);
   const bool own_host = is_own_host(host, port_);
   if (!own_host) {
-    reply_refusal(res, 403, "the editor answers only at this computer's own address, e.g. http://127.0.0.1" + port + "/__portal/edit/");
+    reply_refusal(
+        res, 403,
+        "the editor answers only at this computer's own address, e.g. http://127.0.0.1" + port + "/__portal/edit/");
     return false;
   }
   if (!changes) return true;
@@ -432,7 +455,8 @@ bool Editor::allowed(const httplib::Request& req, httplib::Response& res, bool c
   }
   // The gate has the whole body, and its length, before httplib sees the request.
   const std::string length = req.get_header_value("Content-Length");
-  if (req.body.size() > kLargestRequest || (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) > kLargestRequest)) {
+  if (req.body.size() > kLargestRequest ||
+      (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) > kLargestRequest)) {
     reply_refusal(res, 413, "the request is larger than any content file may be");
     return false;
   }
@@ -457,8 +481,10 @@ void Editor::handle(const httplib::Request& req, httplib::Response& res) {
   if (post && route == "save") return save(req, res, false);
   if (post && route == "publish") return save(req, res, true);
   res.status = 404;
-  res.set_content(page("Not found", secret_, "<h1>There is no such page in the editor</h1><p><a href=\"/__portal/edit/\">Go to the start page</a></p>"),
-                  "text/html; charset=utf-8");
+  res.set_content(
+      page("Not found", secret_,
+           "<h1>There is no such page in the editor</h1><p><a href=\"/__portal/edit/\">Go to the start page</a></p>"),
+      "text/html; charset=utf-8");
 }
 
 void Editor::start_page(const httplib::Request& req, httplib::Response& res, const std::string& error,
@@ -482,22 +508,31 @@ void Editor::start_page(const httplib::Request& req, httplib::Response& res, con
   const std::string only = req.method == "GET" ? param(req, "list") : std::string();
   std::string main;
   if (!error.empty())
-    main += "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" aria-labelledby=\"error-summary-title\">"
-            "<h2 id=\"error-summary-title\">There is a problem</h2><ul><li><a href=\"#" + html_escape(error_field) + "\">" +
-            html_escape(error) + "</a></li></ul></div>";
-  main += "<h1>Edit the portal</h1><p class=\"lead\">Write and publish e-bulletins, events and pages. Each document is checked as you type, "
-          "and its page is shown beside it as the site will show it.</p>";
+    main +=
+        "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" aria-labelledby=\"error-summary-title\">"
+        "<h2 id=\"error-summary-title\">There is a problem</h2><ul><li><a href=\"#" +
+        html_escape(error_field) + "\">" + html_escape(error) + "</a></li></ul></div>";
+  main +=
+      "<h1>Edit the portal</h1><p class=\"lead\">Write and publish e-bulletins, events and pages. Each document is "
+      "checked as you type, "
+      "and its page is shown beside it as the site will show it.</p>";
 
-  auto table = [&](const std::string& caption, const std::vector<const Row*>& list, std::size_t total, const std::string& more) {
+  auto table = [&](const std::string& caption, const std::vector<const Row*>& list, std::size_t total,
+                   const std::string& more) {
     std::string t = "<table class=\"documents\"><caption>" + html_escape(caption) +
-                    "</caption><thead><tr><th scope=\"col\">Title</th><th scope=\"col\">Date</th><th scope=\"col\">State</th></tr></thead><tbody>";
+                    "</caption><thead><tr><th scope=\"col\">Title</th><th scope=\"col\">Date</th><th "
+                    "scope=\"col\">State</th></tr></thead><tbody>";
     for (const Row* r : list)
       t += "<tr><td><a href=\"" + html_escape(address_of(r->path)) + "\">" + html_escape(r->title) + "</a></td><td>" +
            html_escape(r->date) + "</td><td><span class=\"state state-" +
-           (r->state.starts_with("Published") ? "published" : r->state.starts_with("Draft") ? "draft" : "other") + "\">" +
-           html_escape(r->state) + "</span></td></tr>";
+           (r->state.starts_with("Published") ? "published"
+            : r->state.starts_with("Draft")   ? "draft"
+                                              : "other") +
+           "\">" + html_escape(r->state) + "</span></td></tr>";
     t += "</tbody></table>";
-    if (total > list.size()) t += "<p><a href=\"" + html_escape(more) + "\">All " + std::to_string(total) + " " + html_escape(text::to_lower_ascii(caption)) + "</a></p>";
+    if (total > list.size())
+      t += "<p><a href=\"" + html_escape(more) + "\">All " + std::to_string(total) + " " +
+           html_escape(text::to_lower_ascii(caption)) + "</a></p>";
     return t;
   };
 
@@ -511,13 +546,14 @@ void Editor::start_page(const httplib::Request& req, httplib::Response& res, con
     // Start something new, through the same scaffolder as `portal new`.
     main += "<h2 class=\"new-heading\">Start something new</h2><div class=\"new-documents\">";
     static const std::vector<std::pair<std::string, std::string>> kinds = {
-        {"bulletin", "New bulletin"}, {"event", "New event"}, {"page", "New page"},
+        {"bulletin", "New bulletin"}, {"event", "New event"},         {"page", "New page"},
         {"meeting", "New meeting"},   {"paper", "New meeting paper"}, {"dhr", "New Domestic Homicide Review"}};
     static const std::map<std::string, std::pair<std::string, std::string>> option_labels = {
         {"--date", {"Date", ""}},
         {"--time", {"Time (optional)", "24-hour clock, e.g. 10:00."}},
         {"--title", {"Title", ""}},
-        {"--name", {"File name", "Lower case letters, digits and hyphens, e.g. privacy. It becomes the page's address."}},
+        {"--name",
+         {"File name", "Lower case letters, digits and hyphens, e.g. privacy. It becomes the page's address."}},
         {"--meeting", {"Meeting date", "The meeting the paper belongs to."}},
         {"--item", {"Agenda item (optional)", "Its code on the agenda, e.g. B1."}},
         {"--pseudonym", {"Pseudonym", "The name the published summary uses."}},
@@ -543,13 +579,14 @@ void Editor::start_page(const httplib::Request& req, httplib::Response& res, con
         const bool wrong = refused_form && id == error_field;
         std::string described = hint.empty() ? "" : id + "-hint";
         if (wrong) described += (described.empty() ? "" : " ") + id + "-error";
-        main += "<div class=\"field" + std::string(wrong ? " field-error" : "") + "\"><label for=\"" + id + "\">" + label + "</label>" +
-                (hint.empty() ? "" : "<p class=\"hint\" id=\"" + id + "-hint\">" + hint + "</p>") +
-                (wrong ? "<p class=\"error-message\" id=\"" + id + "-error\"><span class=\"visually-hidden\">Error: </span>" +
-                             html_escape(error) + "</p>"
+        main += "<div class=\"field" + std::string(wrong ? " field-error" : "") + "\"><label for=\"" + id + "\">" +
+                label + "</label>" + (hint.empty() ? "" : "<p class=\"hint\" id=\"" + id + "-hint\">" + hint + "</p>") +
+                (wrong ? "<p class=\"error-message\" id=\"" + id +
+                             "-error\"><span class=\"visually-hidden\">Error: </span>" + html_escape(error) + "</p>"
                        : "") +
                 "<input type=\"" + type + "\" id=\"" + id + "\" name=\"" + option.substr(2) + "\" value=\"" +
-                html_escape(value) + "\"" + (described.empty() ? "" : " aria-describedby=\"" + described + "\"") + "></div>";
+                html_escape(value) + "\"" + (described.empty() ? "" : " aria-describedby=\"" + described + "\"") +
+                "></div>";
       }
       main += "<button type=\"submit\" class=\"button\" id=\"new-" + kind + "-submit\">" + heading + "</button></form>";
     }
@@ -557,8 +594,8 @@ void Editor::start_page(const httplib::Request& req, httplib::Response& res, con
   }
 
   main += "<h2>" + std::string(only.empty() ? "Everything, by kind" : "Documents") + "</h2>";
-  for (Kind k : {Kind::bulletin, Kind::event, Kind::page, Kind::home, Kind::meeting, Kind::paper, Kind::notes, Kind::dhr,
-                 Kind::agreement}) {
+  for (Kind k : {Kind::bulletin, Kind::event, Kind::page, Kind::home, Kind::meeting, Kind::paper, Kind::notes,
+                 Kind::dhr, Kind::agreement}) {
     if (!only.empty() && only != kind_name(k)) continue;
     std::vector<const Row*> list;
     std::size_t total = 0;
@@ -566,7 +603,8 @@ void Editor::start_page(const httplib::Request& req, httplib::Response& res, con
       if (r.kind == k && ++total && (!only.empty() || list.size() < kListed)) list.push_back(&r);
     if (total) main += table(plural_kind(k), list, total, std::string(kBase) + "?list=" + kind_name(k));
   }
-  if (rows.empty()) main += "<p>The preview has not loaded the site yet, or site.toml cannot be read: the terminal says why.</p>";
+  if (rows.empty())
+    main += "<p>The preview has not loaded the site yet, or site.toml cannot be read: the terminal says why.</p>";
   res.status = error.empty() ? 200 : 400;
   res.set_content(page("Edit the portal", secret_, main), "text/html; charset=utf-8");
 }
@@ -593,7 +631,8 @@ void Editor::create(const httplib::Request& req, httplib::Response& res) {
     std::string message = made.error;
     for (const auto& option : opts->second) {
       const auto at = message.find(option);
-      if (at != std::string::npos) message.replace(at, option.size(), "The " + text::to_lower_ascii(label_of(option.substr(2))));
+      if (at != std::string::npos)
+        message.replace(at, option.size(), "The " + text::to_lower_ascii(label_of(option.substr(2))));
     }
     return start_page(req, res, message, field);
   }
@@ -605,8 +644,9 @@ void Editor::create(const httplib::Request& req, httplib::Response& res) {
 void Editor::edit_page(const std::string& path, httplib::Response& res) {
   const auto not_editable = [&](const std::string& why) {
     res.status = 404;
-    res.set_content(page("Not found", secret_, "<h1>This file cannot be edited</h1><p>" + html_escape(why) +
-                                                   ".</p><p><a href=\"/__portal/edit/\">Go to the start page</a></p>"),
+    res.set_content(page("Not found", secret_,
+                         "<h1>This file cannot be edited</h1><p>" + html_escape(why) +
+                             ".</p><p><a href=\"/__portal/edit/\">Go to the start page</a></p>"),
                     "text/html; charset=utf-8");
   };
   if (const auto problem = content_path_problem(source_, path); !problem.empty()) {
@@ -639,74 +679,113 @@ void Editor::edit_page(const std::string& path, httplib::Response& res) {
   }
   if (!kind) {
     res.status = 404;
-    return res.set_content(page("Not found", secret_, "<h1>This file is not part of the site</h1><p>" + html_escape(path) +
-                                                          " is not where any kind of document lives.</p>"),
+    return res.set_content(page("Not found", secret_,
+                                "<h1>This file is not part of the site</h1><p>" + html_escape(path) +
+                                    " is not where any kind of document lives.</p>"),
                            "text/html; charset=utf-8");
   }
-  const std::string refusal = normal ? form_refusal(*kind, text) : "The file is not plain text the portal can read, so it is edited as text.";
+  const std::string refusal =
+      normal ? form_refusal(*kind, text) : "The file is not plain text the portal can read, so it is edited as text.";
   const bool form = refusal.empty();
-  std::string main = "<nav class=\"breadcrumbs\" aria-label=\"Breadcrumb\"><ol><li><a href=\"/__portal/edit/\">Editor</a></li><li aria-current=\"page\">" +
-                     html_escape(title.empty() ? path : title) + "</li></ol></nav>";
-  main += "<div class=\"notice\" id=\"restored\" hidden><p id=\"restored-text\">Your changes that were not saved have been put back.</p>"
-          "<button type=\"button\" class=\"button button-secondary\" id=\"discard\">Discard them and show the file as it is</button></div>";
-  main += "<div class=\"error-summary\" id=\"error-summary\" tabindex=\"-1\" hidden>"
-          "<h2 id=\"error-summary-title\">There is a problem</h2><ul id=\"error-list\"></ul></div>";
-  main += "<h1><span class=\"caption\">" + html_escape(std::string(plural_kind(*kind))) + "</span>" + html_escape(title.empty() ? path : title) + "</h1>";
-  main += "<dl class=\"facts\"><div><dt>File</dt><dd><code>" + html_escape(path) + "</code></dd></div><div><dt>Address</dt><dd><a href=\"" +
-          html_escape(url) + "\">" + html_escape(url) + "</a></dd></div><div><dt>State</dt><dd id=\"state\">" + html_escape(state) +
-          "</dd></div></dl>";
+  std::string main =
+      "<nav class=\"breadcrumbs\" aria-label=\"Breadcrumb\"><ol><li><a href=\"/__portal/edit/\">Editor</a></li><li "
+      "aria-current=\"page\">" +
+      html_escape(title.empty() ? path : title) + "</li></ol></nav>";
+  main +=
+      "<div class=\"notice\" id=\"restored\" hidden><p id=\"restored-text\">Your changes that were not saved have been "
+      "put back.</p>"
+      "<button type=\"button\" class=\"button button-secondary\" id=\"discard\">Discard them and show the file as it "
+      "is</button></div>";
+  main +=
+      "<div class=\"error-summary\" id=\"error-summary\" tabindex=\"-1\" hidden>"
+      "<h2 id=\"error-summary-title\">There is a problem</h2><ul id=\"error-list\"></ul></div>";
+  main += "<h1><span class=\"caption\">" + html_escape(std::string(plural_kind(*kind))) + "</span>" +
+          html_escape(title.empty() ? path : title) + "</h1>";
+  main += "<dl class=\"facts\"><div><dt>File</dt><dd><code>" + html_escape(path) +
+          "</code></dd></div><div><dt>Address</dt><dd><a href=\"" + html_escape(url) + "\">" + html_escape(url) +
+          "</a></dd></div><div><dt>State</dt><dd id=\"state\">" + html_escape(state) + "</dd></div></dl>";
   main += "<p id=\"check-status\" class=\"check-status\" role=\"status\" tabindex=\"-1\"></p>";
-  main += "<div class=\"edit-layout\"><form id=\"edit-form\" class=\"edit-form\" novalidate data-path=\"" + html_escape(path) +
-          "\" data-base=\"" + blob_id(raw) + "\" data-mode=\"" + (form ? "form" : "text") + "\" data-address=\"" + html_escape(url) + "\">";
+  main += "<div class=\"edit-layout\"><form id=\"edit-form\" class=\"edit-form\" novalidate data-path=\"" +
+          html_escape(path) + "\" data-base=\"" + blob_id(raw) + "\" data-mode=\"" + (form ? "form" : "text") +
+          "\" data-address=\"" + html_escape(url) + "\">";
   if (form) {
     const FormValues values = form_values(*kind, text);
     for (const auto& f : form_fields(*kind)) main += field_html(f, values, in_force);
     std::string body;
     Diagnostics d2;
     if (auto fm = parse_front_matter(text, path, d2)) body = fm->body;
-    main += "<div class=\"field\" id=\"field-body-group\"><label for=\"field-body\">Text</label><p class=\"hint\" id=\"field-body-hint\">"
-            "Written in Markdown: a blank line starts a paragraph, <code>## </code> starts a heading, <code>- </code> a bullet point, "
-            "<code>[words](address)</code> is a link.</p><p class=\"error-message\" id=\"field-body-error\" hidden></p>"
-            "<p class=\"toolbar\"><button type=\"button\" class=\"button button-secondary\" id=\"add-image\">Add an image</button></p>"
-            "<textarea id=\"field-body\" name=\"body\" rows=\"18\" class=\"body-text\" aria-describedby=\"field-body-hint\" spellcheck=\"true\">\n" +
-            html_escape(body) + "</textarea></div>";
+    main +=
+        "<div class=\"field\" id=\"field-body-group\"><label for=\"field-body\">Text</label><p class=\"hint\" "
+        "id=\"field-body-hint\">"
+        "Written in Markdown: a blank line starts a paragraph, <code>## </code> starts a heading, <code>- </code> a "
+        "bullet point, "
+        "<code>[words](address)</code> is a link.</p><p class=\"error-message\" id=\"field-body-error\" hidden></p>"
+        "<p class=\"toolbar\"><button type=\"button\" class=\"button button-secondary\" id=\"add-image\">Add an "
+        "image</button></p>"
+        "<textarea id=\"field-body\" name=\"body\" rows=\"18\" class=\"body-text\" "
+        "aria-describedby=\"field-body-hint\" spellcheck=\"true\">\n" +
+        html_escape(body) + "</textarea></div>";
   } else {
-    main += "<div class=\"notice\"><p>" + html_escape(refusal) + "</p></div><div class=\"field\" id=\"field-text-group\">"
-            "<label for=\"field-text\">The whole file</label><p class=\"hint\" id=\"field-text-hint\">Its front matter between the "
-            "<code>+++</code> lines, then its text in Markdown.</p><p class=\"error-message\" id=\"field-text-error\" hidden></p>"
-            "<textarea id=\"field-text\" name=\"text\" rows=\"28\" class=\"body-text\" aria-describedby=\"field-text-hint\" spellcheck=\"false\">\n" +
+    main += "<div class=\"notice\"><p>" + html_escape(refusal) +
+            "</p></div><div class=\"field\" id=\"field-text-group\">"
+            "<label for=\"field-text\">The whole file</label><p class=\"hint\" id=\"field-text-hint\">Its front matter "
+            "between the "
+            "<code>+++</code> lines, then its text in Markdown.</p><p class=\"error-message\" id=\"field-text-error\" "
+            "hidden></p>"
+            "<textarea id=\"field-text\" name=\"text\" rows=\"28\" class=\"body-text\" "
+            "aria-describedby=\"field-text-hint\" spellcheck=\"false\">\n" +
             html_escape(text) + "</textarea></div>";
   }
-  main += "<div class=\"buttons\"><button type=\"submit\" class=\"button\" id=\"save\">Save</button></div>"
-          "<p id=\"save-status\" class=\"save-status\" role=\"status\"></p>"
-          "<section id=\"conflict\" class=\"conflict\" hidden aria-labelledby=\"conflict-title\"><h2 id=\"conflict-title\" tabindex=\"-1\">"
-          "The file was changed somewhere else</h2><p>Since you opened it, the file on disk has changed. Nothing was saved: "
-          "compare the two, then choose.</p><div class=\"versions\"><div><label for=\"conflict-disk\">The file as it is now</label>"
-          "<textarea id=\"conflict-disk\" rows=\"12\" readonly></textarea></div><div><label for=\"conflict-mine\">Your version</label>"
-          "<textarea id=\"conflict-mine\" rows=\"12\" readonly></textarea></div></div><div class=\"buttons\">"
-          "<button type=\"button\" class=\"button button-warning\" id=\"conflict-keep\">Save my version over it</button>"
-          "<button type=\"button\" class=\"button button-secondary\" id=\"conflict-take\">Use the file as it is now</button></div></section>";
-  main += "<section class=\"publish\" aria-labelledby=\"publish-title\"><h2 id=\"publish-title\">Publish</h2>"
-          "<p>Publishing takes away the draft mark, checks the whole site as it will be published, and records this document in "
-          "the site's history. It goes live when the site is next built and put online.</p>"
-          "<div class=\"field\" id=\"field-message-group\"><label for=\"field-message\">What changed</label>"
-          "<p class=\"hint\" id=\"field-message-hint\">One line, written for the public: it is shown in the page's history, "
-          "e.g. \"July 2024 e-bulletin\".</p><p class=\"error-message\" id=\"field-message-error\" hidden></p>"
-          "<textarea id=\"field-message\" name=\"message\" rows=\"2\" aria-describedby=\"field-message-hint\"></textarea></div>"
-          "<div class=\"buttons\"><button type=\"button\" class=\"button\" id=\"publish\">Ready to publish</button></div>"
-          "<div id=\"publish-result\" class=\"publish-result\" role=\"status\"></div></section>";
-  main += "</form><section class=\"preview\" aria-labelledby=\"preview-title\"><h2 id=\"preview-title\">Preview</h2>"
-          "<p id=\"preview-note\" class=\"hint\">The page as the site will show it, updated as you type.</p>"
-          "<iframe id=\"preview\" title=\"Preview of the page\" sandbox=\"allow-same-origin\"></iframe></section></div>";
-  main += "<dialog id=\"image-dialog\" class=\"image-dialog\" aria-labelledby=\"image-title\"><form method=\"dialog\" id=\"image-form\" novalidate>"
-          "<h2 id=\"image-title\">Add an image</h2><div class=\"field\" id=\"image-src-group\"><label for=\"image-src\">The image</label>"
-          "<p class=\"hint\" id=\"image-src-hint\">A file under content/ written @/ and its path, e.g. @/bulletins/2024-07-poster.png, or an https:// address.</p>"
-          "<p class=\"error-message\" id=\"image-src-error\" hidden></p><input type=\"text\" id=\"image-src\" aria-describedby=\"image-src-hint\" spellcheck=\"false\"></div>"
-          "<div class=\"field\" id=\"image-alt-group\"><label for=\"image-alt\">Alternative text</label><p class=\"hint\" id=\"image-alt-hint\">What the image shows "
-          "or says, for people who cannot see it, e.g. \"Poster: Domestic abuse webinar, 27 June 2024, 10am\".</p>"
-          "<p class=\"error-message\" id=\"image-alt-error\" hidden></p><textarea id=\"image-alt\" rows=\"3\" aria-describedby=\"image-alt-hint\"></textarea></div>"
-          "<div class=\"buttons\"><button type=\"submit\" class=\"button\" id=\"image-insert\" value=\"insert\">Add the image</button>"
-          "<button type=\"button\" class=\"button button-secondary\" id=\"image-cancel\">Cancel</button></div></form></dialog>";
+  main +=
+      "<div class=\"buttons\"><button type=\"submit\" class=\"button\" id=\"save\">Save</button></div>"
+      "<p id=\"save-status\" class=\"save-status\" role=\"status\"></p>"
+      "<section id=\"conflict\" class=\"conflict\" hidden aria-labelledby=\"conflict-title\"><h2 id=\"conflict-title\" "
+      "tabindex=\"-1\">"
+      "The file was changed somewhere else</h2><p>Since you opened it, the file on disk has changed. Nothing was "
+      "saved: "
+      "compare the two, then choose.</p><div class=\"versions\"><div><label for=\"conflict-disk\">The file as it is "
+      "now</label>"
+      "<textarea id=\"conflict-disk\" rows=\"12\" readonly></textarea></div><div><label for=\"conflict-mine\">Your "
+      "version</label>"
+      "<textarea id=\"conflict-mine\" rows=\"12\" readonly></textarea></div></div><div class=\"buttons\">"
+      "<button type=\"button\" class=\"button button-warning\" id=\"conflict-keep\">Save my version over it</button>"
+      "<button type=\"button\" class=\"button button-secondary\" id=\"conflict-take\">Use the file as it is "
+      "now</button></div></section>";
+  main +=
+      "<section class=\"publish\" aria-labelledby=\"publish-title\"><h2 id=\"publish-title\">Publish</h2>"
+      "<p>Publishing takes away the draft mark, checks the whole site as it will be published, and records this "
+      "document in "
+      "the site's history. It goes live when the site is next built and put online.</p>"
+      "<div class=\"field\" id=\"field-message-group\"><label for=\"field-message\">What changed</label>"
+      "<p class=\"hint\" id=\"field-message-hint\">One line, written for the public: it is shown in the page's "
+      "history, "
+      "e.g. \"July 2024 e-bulletin\".</p><p class=\"error-message\" id=\"field-message-error\" hidden></p>"
+      "<textarea id=\"field-message\" name=\"message\" rows=\"2\" "
+      "aria-describedby=\"field-message-hint\"></textarea></div>"
+      "<div class=\"buttons\"><button type=\"button\" class=\"button\" id=\"publish\">Ready to publish</button></div>"
+      "<div id=\"publish-result\" class=\"publish-result\" role=\"status\"></div></section>";
+  main +=
+      "</form><section class=\"preview\" aria-labelledby=\"preview-title\"><h2 id=\"preview-title\">Preview</h2>"
+      "<p id=\"preview-note\" class=\"hint\">The page as the site will show it, updated as you type.</p>"
+      "<iframe id=\"preview\" title=\"Preview of the page\" sandbox=\"allow-same-origin\"></iframe></section></div>";
+  main +=
+      "<dialog id=\"image-dialog\" class=\"image-dialog\" aria-labelledby=\"image-title\"><form method=\"dialog\" "
+      "id=\"image-form\" novalidate>"
+      "<h2 id=\"image-title\">Add an image</h2><div class=\"field\" id=\"image-src-group\"><label "
+      "for=\"image-src\">The image</label>"
+      "<p class=\"hint\" id=\"image-src-hint\">A file under content/ written @/ and its path, e.g. "
+      "@/bulletins/2024-07-poster.png, or an https:// address.</p>"
+      "<p class=\"error-message\" id=\"image-src-error\" hidden></p><input type=\"text\" id=\"image-src\" "
+      "aria-describedby=\"image-src-hint\" spellcheck=\"false\"></div>"
+      "<div class=\"field\" id=\"image-alt-group\"><label for=\"image-alt\">Alternative text</label><p class=\"hint\" "
+      "id=\"image-alt-hint\">What the image shows "
+      "or says, for people who cannot see it, e.g. \"Poster: Domestic abuse webinar, 27 June 2024, 10am\".</p>"
+      "<p class=\"error-message\" id=\"image-alt-error\" hidden></p><textarea id=\"image-alt\" rows=\"3\" "
+      "aria-describedby=\"image-alt-hint\"></textarea></div>"
+      "<div class=\"buttons\"><button type=\"submit\" class=\"button\" id=\"image-insert\" value=\"insert\">Add the "
+      "image</button>"
+      "<button type=\"button\" class=\"button button-secondary\" "
+      "id=\"image-cancel\">Cancel</button></div></form></dialog>";
   res.set_content(page(title.empty() ? path : title, secret_, main), "text/html; charset=utf-8");
 }
 
@@ -734,13 +813,15 @@ std::optional<Kind> Editor::kind_of(const std::string& path) {
   if (kind) return kind;
   // Not read by the site (its front matter has an error, say): its kind from its place.
   Diagnostics unused;
-  if (const auto entry = classify(path.substr(8), unused); entry && entry->type == EntryType::document) return entry->kind;
+  if (const auto entry = classify(path.substr(8), unused); entry && entry->type == EntryType::document)
+    return entry->kind;
   return std::nullopt;
 }
 
 void Editor::check(const httplib::Request& req, httplib::Response& res) {
   const std::string path = param(req, "path");
-  if (const auto problem = content_path_problem(source_, path); !problem.empty()) return reply_refusal(res, 404, problem);
+  if (const auto problem = content_path_problem(source_, path); !problem.empty())
+    return reply_refusal(res, 404, problem);
   Diagnostics ignored;
   const BeneathFile file = read_beneath(source_dir_, path);
   if (!file.bytes && !file.missing) return reply_refusal(res, 404, file.error);
@@ -767,7 +848,8 @@ void Editor::check(const httplib::Request& req, httplib::Response& res) {
     if (fm && !in_site) {
       body_first_line = fm->body_first_line;
       read_document(*kind, fm->table, fm->table_first_line, path, diags);
-      out.insert("preview_note", "The preview appears once the site has read this file: save it when its front matter has no errors.");
+      out.insert("preview_note",
+                 "The preview appears once the site has read this file: save it when its front matter has no errors.");
     }
     if (fm && in_site) {
       const std::size_t i = site->by_path.at(path);
@@ -851,7 +933,8 @@ void Editor::check(const httplib::Request& req, httplib::Response& res) {
 
 void Editor::save(const httplib::Request& req, httplib::Response& res, bool publish) {
   const std::string path = param(req, "path");
-  if (const auto problem = content_path_problem(source_, path); !problem.empty()) return reply_refusal(res, 404, problem);
+  if (const auto problem = content_path_problem(source_, path); !problem.empty())
+    return reply_refusal(res, 404, problem);
   // One at a time: the file is compared with the form's base, then written, with no other save between.
   const std::lock_guard one_at_a_time(writing_);
   const BeneathFile file = read_beneath(source_dir_, path);
@@ -871,7 +954,8 @@ void Editor::save(const httplib::Request& req, httplib::Response& res, bool publ
   if (!kind) return reply_refusal(res, 404, path + " is not where any kind of document lives");
   std::string error;
   std::string text = requested_text(req, *kind, disk, error);
-  if (!error.empty()) return reply_refusal(res, 422, "the front matter cannot be read (" + error + "): correct it in the text");
+  if (!error.empty())
+    return reply_refusal(res, 422, "the front matter cannot be read (" + error + "): correct it in the text");
   // Nothing restricted becomes public by a save: only a publish that names, and was confirmed for, what it lifts.
   const std::vector<std::string> lifting = lifted_restrictions(source_dir_, path, disk, text);
   const bool lift_confirmed = !lifting.empty() && publish && lf(param(req, "lift")) == joined(lifting, "\n");
@@ -879,12 +963,14 @@ void Editor::save(const httplib::Request& req, httplib::Response& res, bool publ
   if (lift_confirmed && std::find(lifting.begin(), lifting.end(), path) != lifting.end()) never.clear();
   std::string message = text::trim(lf(param(req, "message")));
   if (publish) {
-    if (!never.empty()) return reply_refusal(res, 422, "This document is " + never + ", so the site never publishes it.");
-    const char* wrong = message.empty() ? "Write what changed, in one line for the public"
-                        : text::find_code_point(message, [](std::uint32_t cp) { return text::is_control(cp) && cp != '\n'; }) ||
-                                  message.size() > 4096
-                            ? "Write what changed in plain words, without special characters"
-                            : nullptr;
+    if (!never.empty())
+      return reply_refusal(res, 422, "This document is " + never + ", so the site never publishes it.");
+    const char* wrong =
+        message.empty() ? "Write what changed, in one line for the public"
+        : text::find_code_point(message, [](std::uint32_t cp) { return text::is_control(cp) && cp != '\n'; }) ||
+                message.size() > 4096
+            ? "Write what changed in plain words, without special characters"
+            : nullptr;
     if (wrong) {
       toml::table t;
       t.insert("error", wrong);
@@ -918,7 +1004,8 @@ void Editor::save(const httplib::Request& req, httplib::Response& res, bool publ
     if (!error.empty()) return reply_refusal(res, 422, "the front matter cannot be read (" + error + ")");
   }
   std::string bytes = as_file_had(text, raw);
-  if (const auto problem = write_beneath_atomically(source_dir_, path, bytes); !problem.empty()) return reply_refusal(res, 500, problem);
+  if (const auto problem = write_beneath_atomically(source_dir_, path, bytes); !problem.empty())
+    return reply_refusal(res, 500, problem);
   toml::table out;
   out.insert("saved", true);
   out.insert("base", blob_id(bytes));
@@ -935,7 +1022,8 @@ void Editor::save(const httplib::Request& req, httplib::Response& res, bool publ
   if (result.outcome != Outcome::ok) {
     // Not published: the file keeps what was typed, still a draft.
     bytes = as_file_had(kept, raw);
-    if (const auto problem = write_beneath_atomically(source_dir_, path, bytes); !problem.empty()) return reply_refusal(res, 500, problem);
+    if (const auto problem = write_beneath_atomically(source_dir_, path, bytes); !problem.empty())
+      return reply_refusal(res, 500, problem);
     host_.rebuild_now();
     Diagnostics errors;
     for (const auto& d : result.diagnostics.items())
@@ -958,7 +1046,8 @@ void Editor::save(const httplib::Request& req, httplib::Response& res, bool publ
     t.insert("diagnostics", diagnostics_json(shown, text, 0, true));
     return reply_json(res, 422, t);
   }
-  // The files under content/ that the text as published shows (an image, a PDF), read by the site from the file now written.
+  // The files under content/ that the text as published shows (an image, a PDF), read by the site from the file now
+  // written.
   host_.rebuild_now();
   std::vector<std::string> files = {path};
   host_.with_site([&](Site* site, const Theme*, const History*) {

@@ -124,7 +124,8 @@ std::optional<Refusal> parse_request_line(std::string_view line, Head& h) {
 
 // Headers that must come once: given twice, httplib would read the first and the gate might read another.
 bool is_single(std::string_view name) {
-  static constexpr std::string_view kOnce[] = {"content-length", "host", "range", "origin", "sec-fetch-site", "x-portal-secret"};
+  static constexpr std::string_view kOnce[] = {"content-length", "host",           "range",
+                                               "origin",         "sec-fetch-site", "x-portal-secret"};
   return std::find(std::begin(kOnce), std::end(kOnce), name) != std::end(kOnce);
 }
 
@@ -136,7 +137,8 @@ std::variant<bool, Refusal> take_header(const std::string& name, const std::stri
                              : name == "x-portal-secret" ? &h.secret
                                                          : nullptr;
   if (name == "content-length") {
-    if (value.empty() || value.size() > 12 || !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    if (value.empty() || value.size() > 12 ||
+        !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
       return Refusal{400, "Bad Request", "the Content-Length is not one number"};
     h.content_length = std::stoull(value);
   } else if (name == "transfer-encoding") {
@@ -150,7 +152,8 @@ std::variant<bool, Refusal> take_header(const std::string& name, const std::stri
     *field = value;
   }
   // httplib answers each request on a connection of its own.
-  return !(name == "connection" || name == "keep-alive" || name == "proxy-connection" || name == "upgrade" || name == "te");
+  return !(name == "connection" || name == "keep-alive" || name == "proxy-connection" || name == "upgrade" ||
+           name == "te");
 }
 
 // A whole head, through its blank line (every line ends with CR LF: scan_head saw to it);
@@ -180,7 +183,8 @@ std::variant<Head, Refusal> parse_head(std::string_view head, const GateLimits& 
     std::string name = text::to_lower_ascii(line.substr(0, colon));
     if (is_single(name)) {
       if (std::find(seen.begin(), seen.end(), name) != seen.end())
-        return Refusal{400, "Bad Request", "the request has more than one " + std::string(line.substr(0, colon)) + " header"};
+        return Refusal{400, "Bad Request",
+                       "the request has more than one " + std::string(line.substr(0, colon)) + " header"};
       seen.push_back(name);
     }
     auto taken = take_header(name, text::trim(line.substr(colon + 1)), h);
@@ -208,8 +212,8 @@ struct Connection {
   bool upstream_done = false;
   std::uint64_t since = 0;
   Clock::time_point deadline;
-  std::size_t dropped = 0;  // bytes read and dropped after the request
-  std::size_t scanned = 0;  // of the head, by scan_head
+  std::size_t dropped = 0;   // bytes read and dropped after the request
+  std::size_t scanned = 0;   // of the head, by scan_head
   std::size_t reserved = 0;  // the head and its whole body, from when the head is taken until it is forwarded
   std::size_t held = 0;      // as counted in the gate's total
   std::uint32_t events = 0, upstream_events = 0;  // registered with epoll (0: not registered)
@@ -219,8 +223,14 @@ class Loop {
  public:
   Loop(const GateRoutes& routes, const GateLimits& limits, int listen_fd, int wake_fd, int port,
        const std::atomic<std::uint64_t>& version, const std::atomic<bool>& stopping, std::atomic<std::size_t>& buffered)
-      : routes_(routes), limits_(limits), listen_fd_(listen_fd), wake_fd_(wake_fd), port_(port), version_(version),
-        stopping_(stopping), buffered_(buffered) {}
+      : routes_(routes),
+        limits_(limits),
+        listen_fd_(listen_fd),
+        wake_fd_(wake_fd),
+        port_(port),
+        version_(version),
+        stopping_(stopping),
+        buffered_(buffered) {}
   ~Loop() {
     for (auto& [id, c] : connections_) {
       if (c.fd >= 0) ::close(c.fd);
@@ -307,8 +317,10 @@ std::string Loop::run() {
       const std::uint64_t id = key >> 1;
       const auto it = connections_.find(id);
       if (it == connections_.end()) continue;
-      if (key & 1) on_upstream(id, it->second, events[i].events);
-      else on_client(id, it->second, events[i].events);
+      if (key & 1)
+        on_upstream(id, it->second, events[i].events);
+      else
+        on_client(id, it->second, events[i].events);
       if (const auto still = connections_.find(id); still != connections_.end()) watch(id, still->second);
     }
     tick();
@@ -346,8 +358,10 @@ void Loop::watch(std::uint64_t id, Connection& c) {
   epoll_event e{};
   e.events = up;
   e.data.u64 = (id << 1) | 1;
-  if (up == 0) ::epoll_ctl(epoll_, EPOLL_CTL_DEL, c.upstream, nullptr);  // not even its closing, until there is room
-  else ::epoll_ctl(epoll_, c.upstream_events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, c.upstream, &e);
+  if (up == 0)
+    ::epoll_ctl(epoll_, EPOLL_CTL_DEL, c.upstream, nullptr);  // not even its closing, until there is room
+  else
+    ::epoll_ctl(epoll_, c.upstream_events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, c.upstream, &e);
   c.upstream_events = up;
 }
 
@@ -432,9 +446,11 @@ void Loop::read_request(std::uint64_t id, Connection& c) {
       const auto first_line = c.in.find("\r\n");
       std::optional<Refusal> refusal;
       if (scan.fault)
-        refusal = Refusal{400, "Bad Request", "the request's head holds a control character, or a line break that is not CR LF"};
+        refusal = Refusal{400, "Bad Request",
+                          "the request's head holds a control character, or a line break that is not CR LF"};
       else if ((first_line == std::string::npos ? c.in.size() : first_line) > limits_.request_line)
-        refusal = Refusal{414, "URI Too Long", "the request line is longer than " + std::to_string(limits_.request_line) + " bytes"};
+        refusal = Refusal{414, "URI Too Long",
+                          "the request line is longer than " + std::to_string(limits_.request_line) + " bytes"};
       else if ((scan.end == 0 ? c.in.size() : scan.end) > limits_.head)
         refusal = Refusal{431, "Request Header Fields Too Large",
                           "the request's headers are longer than " + std::to_string(limits_.head) + " bytes"};
@@ -458,8 +474,10 @@ void Loop::read_request(std::uint64_t id, Connection& c) {
 bool Loop::take_head(Connection& c, std::size_t end) {
   auto parsed = parse_head(std::string_view(c.in).substr(0, end), limits_);
   std::optional<Refusal> refusal;
-  if (const auto* bad = std::get_if<Refusal>(&parsed)) refusal = *bad;
-  else refusal = admit(std::get<Head>(parsed), end, c);
+  if (const auto* bad = std::get_if<Refusal>(&parsed))
+    refusal = *bad;
+  else
+    refusal = admit(std::get<Head>(parsed), end, c);
   if (refusal) {
     // The body, if any, is never read: the connection closes after the answer.
     refuse(c, refusal->status, refusal->reason, refusal->why, refusal->extra);
@@ -483,12 +501,15 @@ std::optional<Refusal> Loop::admit(const Head& head, std::size_t head_size, cons
   if (auto refusal = check_change(head)) return refusal;
   if (head.chunked) return Refusal{411, "Length Required", "send the request's body with a Content-Length"};
   if (head.content_length > limits_.body)
-    return Refusal{413, "Content Too Large", "the request's body is larger than " + std::to_string(limits_.body) + " bytes"};
+    return Refusal{413, "Content Too Large",
+                   "the request's body is larger than " + std::to_string(limits_.body) + " bytes"};
   if (head.ranges > 1)
-    return Refusal{416, "Range Not Satisfiable", "the preview answers one range at a time", "Content-Range: bytes */*\r\n"};
+    return Refusal{416, "Range Not Satisfiable", "the preview answers one range at a time",
+                   "Content-Range: bytes */*\r\n"};
   // The body counts in full from now on, so that many slow bodies together cannot pass the total.
   if (head.content_length > 0 && buffered_.load() - c.held + head_size + head.content_length > limits_.buffered)
-    return Refusal{503, "Service Unavailable", "the preview is busy receiving other requests; try again", "Retry-After: 2\r\n"};
+    return Refusal{503, "Service Unavailable", "the preview is busy receiving other requests; try again",
+                   "Retry-After: 2\r\n"};
   return {};
 }
 
@@ -497,8 +518,9 @@ std::optional<Refusal> Loop::check_host(const Head& head) const {
   if (!routes_.own_host) return {};
   if (!head.host) return Refusal{400, "Bad Request", "the request has no Host header"};
   if (!routes_.own_host(*head.host, port_))
-    return Refusal{403, "Forbidden", "the preview answers only at this computer's own address, e.g. http://127.0.0.1:" +
-                                         std::to_string(port_) + "/"};
+    return Refusal{403, "Forbidden",
+                   "the preview answers only at this computer's own address, e.g. http://127.0.0.1:" +
+                       std::to_string(port_) + "/"};
   return {};
 }
 
@@ -510,12 +532,15 @@ std::optional<Refusal> Loop::check_change(const Head& head) const {
                        head.method == "PATCH" || head.method == "DELETE";
   if (!changes) return {};
   if (!head.path.starts_with(routes_.guarded_prefix))
-    return Refusal{403, "Forbidden", "only the editor, at " + routes_.guarded_prefix + ", takes requests that send or change anything"};
-  if (!head.host || head.origin != "http://" + *head.host || (!head.fetch_site.empty() && head.fetch_site != "same-origin"))
+    return Refusal{403, "Forbidden",
+                   "only the editor, at " + routes_.guarded_prefix + ", takes requests that send or change anything"};
+  if (!head.host || head.origin != "http://" + *head.host ||
+      (!head.fetch_site.empty() && head.fetch_site != "same-origin"))
     return Refusal{403, "Forbidden", "this request did not come from the editor's own pages"};
   const std::string secret = head.secret.empty() ? query_value(head.query, "secret") : head.secret;
   if (!same_secret(secret, routes_.secret))
-    return Refusal{403, "Forbidden", "this request does not carry the editor's key: reload the editor's page and try again"};
+    return Refusal{403, "Forbidden",
+                   "this request does not carry the editor's key: reload the editor's page and try again"};
   return {};
 }
 

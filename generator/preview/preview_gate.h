@@ -23,14 +23,14 @@
 namespace portal {
 
 struct GateLimits {
-  std::size_t request_line = 8 * 1024;    // 414 beyond
-  std::size_t head = 16 * 1024;           // request line and headers: 431 beyond
-  std::size_t headers = 100;              // header lines: 431 beyond
-  std::size_t body = 3 * 1024 * 1024;     // 413 beyond: the editor's largest request, with room
+  std::size_t request_line = 8 * 1024;  // 414 beyond
+  std::size_t head = 16 * 1024;         // request line and headers: 431 beyond
+  std::size_t headers = 100;            // header lines: 431 beyond
+  std::size_t body = 3 * 1024 * 1024;   // 413 beyond: the editor's largest request, with room
 
-  std::size_t connections = 1000;         // open at once: 503 beyond
-  std::size_t waiting = 500;              // reload polls held at once: 503 beyond
-  std::size_t forwarding = 16;            // requests with httplib at once; the rest queue
+  std::size_t connections = 1000;                  // open at once: 503 beyond
+  std::size_t waiting = 500;                       // reload polls held at once: 503 beyond
+  std::size_t forwarding = 16;                     // requests with httplib at once; the rest queue
   std::chrono::milliseconds request_time{10'000};  // to send a whole request: 408 beyond
   std::chrono::milliseconds wait_time{25'000};     // a reload poll is answered by then
   std::chrono::milliseconds stalled{30'000};       // an answer nobody reads is dropped
@@ -41,7 +41,7 @@ struct GateLimits {
 
 // Where the gate sends a whole request, and the path it reloads from.
 struct GateRoutes {
-  std::string upstream_socket;              // httplib's Unix socket
+  std::string upstream_socket;               // httplib's Unix socket
   std::string wait_path = "/__portal/wait";  // ?since=VERSION: answered when the version changes
   // When set, every request's Host header must name this computer at the gate's port (given
   // as `port`), or it is refused with 403 before anything else; one without Host with 400.

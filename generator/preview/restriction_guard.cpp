@@ -13,7 +13,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The front matter as the loader reads it (byte-order mark, line endings, limits and all); nullopt when it cannot be read.
+// The front matter as the loader reads it (byte-order mark, line endings, limits and all); nullopt when it cannot be
+// read.
 std::optional<toml::table> front_matter_of(const std::optional<std::string>& raw, const std::string& path) {
   if (!raw) return std::nullopt;
   Diagnostics ignored;
@@ -109,7 +110,8 @@ std::optional<SiteFiles> files_at_last_commit(const fs::path& source) {
     std::optional<std::string> bytes;
     if (git_object_type(object) == GIT_OBJECT_BLOB) {
       const auto* blob = reinterpret_cast<const git_blob*>(object);
-      bytes.emplace(static_cast<const char*>(git_blob_rawcontent(blob)), static_cast<std::size_t>(git_blob_rawsize(blob)));
+      bytes.emplace(static_cast<const char*>(git_blob_rawcontent(blob)),
+                    static_cast<std::size_t>(git_blob_rawsize(blob)));
     }
     git_object_free(object);
     return bytes;
@@ -119,7 +121,8 @@ std::optional<SiteFiles> files_at_last_commit(const fs::path& source) {
     git_tree_entry* entry = nullptr;
     if (git_tree_entry_bypath(&entry, tree->tree.get(), (tree->prefix + folder).c_str()) != 0) return names;
     git_tree* sub = nullptr;
-    if (git_tree_entry_type(entry) == GIT_OBJECT_TREE && git_tree_lookup(&sub, tree->repo.get(), git_tree_entry_id(entry)) == 0) {
+    if (git_tree_entry_type(entry) == GIT_OBJECT_TREE &&
+        git_tree_lookup(&sub, tree->repo.get(), git_tree_entry_id(entry)) == 0) {
       for (std::size_t i = 0, n = git_tree_entrycount(sub); i < n; ++i) {
         const git_tree_entry* e = git_tree_entry_byindex(sub, i);
         if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) names.emplace_back(git_tree_entry_name(e));
@@ -150,7 +153,8 @@ Restrictions restrictions_around(const SiteFiles& files, const std::string& path
   Restrictions out;
   const std::string meeting_name = meeting_folder(path);
   const std::string folder = meeting_name.empty() ? std::string() : "content/meetings/" + meeting_name;
-  const std::vector<std::string> paths = folder.empty() ? std::vector<std::string>{path} : meeting_documents(files, folder);
+  const std::vector<std::string> paths =
+      folder.empty() ? std::vector<std::string>{path} : meeting_documents(files, folder);
   std::optional<toml::table> meeting;
   bool meeting_unreadable = false;
   if (!folder.empty()) {
@@ -167,14 +171,14 @@ Restrictions restrictions_around(const SiteFiles& files, const std::string& path
     const std::string name = p.substr(p.rfind('/') + 1);
     const bool own = fm && is_true(fm->get("restricted"));
     const bool in_folder = !folder.empty() && (meeting_unreadable || meeting_restricted);
-    const bool paper_of_item =
-        items.papers.count(name) || (fm && items.codes.count(string_of(fm->get("item"))));
+    const bool paper_of_item = items.papers.count(name) || (fm && items.codes.count(string_of(fm->get("item"))));
     if (own || in_folder || (name != "_index.md" && paper_of_item)) out.restricted.insert(p);
   }
   return out;
 }
 
-std::vector<std::string> restrictions_lifted(const SourceDir& source, const std::string& path, const std::string& text) {
+std::vector<std::string> restrictions_lifted(const SourceDir& source, const std::string& path,
+                                             const std::string& text) {
   const SiteFiles disk = files_on_disk(source);
   std::set<std::string> before = restrictions_around(disk, path).restricted;
   if (const auto committed = files_at_last_commit(source.path()))

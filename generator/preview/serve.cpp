@@ -2,8 +2,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/resource.h>
 #include <sys/inotify.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -13,10 +13,10 @@
 
 #include "checks.h"
 #include "email.h"
+#include "feeds.h"
 #include "files.h"
 #include "front_matter.h"
 #include "markdown.h"
-#include "feeds.h"
 #include "pages.h"
 #include "search_index.h"
 #include "text.h"
@@ -28,12 +28,19 @@ namespace fs = std::filesystem;
 namespace {
 
 const char* content_type(const std::string& path) {
-  static const std::map<std::string, const char*> types = {
-      {".html", "text/html; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-      {".js", "text/javascript; charset=utf-8"}, {".xml", "application/xml; charset=utf-8"},
-      {".json", "application/json"}, {".ics", "text/calendar; charset=utf-8"},
-      {".txt", "text/plain; charset=utf-8"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
-      {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".gif", "image/gif"}, {".pdf", "application/pdf"}};
+  static const std::map<std::string, const char*> types = {{".html", "text/html; charset=utf-8"},
+                                                           {".css", "text/css; charset=utf-8"},
+                                                           {".js", "text/javascript; charset=utf-8"},
+                                                           {".xml", "application/xml; charset=utf-8"},
+                                                           {".json", "application/json"},
+                                                           {".ics", "text/calendar; charset=utf-8"},
+                                                           {".txt", "text/plain; charset=utf-8"},
+                                                           {".svg", "image/svg+xml"},
+                                                           {".png", "image/png"},
+                                                           {".jpg", "image/jpeg"},
+                                                           {".jpeg", "image/jpeg"},
+                                                           {".gif", "image/gif"},
+                                                           {".pdf", "application/pdf"}};
   const auto dot = path.rfind('.');
   if (dot == std::string::npos) return "application/octet-stream";
   const auto it = types.find(text::to_lower_ascii(path.substr(dot)));
@@ -66,7 +73,6 @@ std::string problems_panel(const std::string& problems) {
          "<pre style=\"white-space:pre-wrap\">" +
          text::html_escape(problems) + "</pre></div>";
 }
-
 
 }  // namespace
 
@@ -231,7 +237,8 @@ bool PreviewServer::rebuild_text_of(const std::string& path) {
     problem_error_.clear();
     built_->history.uncommitted.insert(path);
     if (site.published[i]) {
-      if (auto page = render_page(site, built_->history, *built_->theme, d.url)) files_[page->path] = {page->content, {}};
+      if (auto page = render_page(site, built_->history, *built_->theme, d.url))
+        files_[page->path] = {page->content, {}};
       if (d.kind == Kind::bulletin)
         for (auto& copy : render_bulletin_copies(site, *built_->theme))
           if (copy.path.starts_with(d.url.substr(1))) files_[copy.path] = {std::move(copy.content), {}};
@@ -273,14 +280,17 @@ std::string PreviewServer::editor_link(const std::string& output_path) const {
     for (const auto& d : built_->site->documents)
       if (d.url == url) source = d.path;
   }
-  std::string out = "<p class=\"preview-editor-link\" style=\"margin:0;padding:10px 15px;background:#f3f2f1;color:#0b0c0c;"
-                    "font-family:Arial,sans-serif;border-top:1px solid #b1b4b6\">Preview: ";
+  std::string out =
+      "<p class=\"preview-editor-link\" style=\"margin:0;padding:10px 15px;background:#f3f2f1;color:#0b0c0c;"
+      "font-family:Arial,sans-serif;border-top:1px solid #b1b4b6\">Preview: ";
   if (!source.empty())
-    out += "<a href=\"" + text::html_escape(Editor::address_of(source)) + "\" style=\"color:#1d70b8\">Edit this page</a> or ";
+    out += "<a href=\"" + text::html_escape(Editor::address_of(source)) +
+           "\" style=\"color:#1d70b8\">Edit this page</a> or ";
   return out + "<a href=\"/__portal/edit/\" style=\"color:#1d70b8\">open the editor</a></p>";
 }
 
-std::string PreviewServer::respond(const std::string& request_path, std::string& type, int& status, bool& from_content) {
+std::string PreviewServer::respond(const std::string& request_path, std::string& type, int& status,
+                                   bool& from_content) {
   std::string path = request_path.empty() ? "/" : request_path;
   if (path.ends_with('/')) path += "index.html";
   path = path.substr(1);
@@ -288,7 +298,9 @@ std::string PreviewServer::respond(const std::string& request_path, std::string&
   // The index is made again, whole, when a search begins after a change:
   // meta.json first, and the pieces it names with it.
   if (path == "search/meta.json" && search_stale_ && built_ok_ && built_ && built_->site) {
-    std::erase_if(files_, [](const auto& file) { return file.first.starts_with("search/") && file.first != "search/index.html"; });
+    std::erase_if(files_, [](const auto& file) {
+      return file.first.starts_with("search/") && file.first != "search/index.html";
+    });
     for (auto& f : render_search_index(*built_->site, options_.jobs)) files_[f.path] = {std::move(f.content), {}};
     search_stale_ = false;
   }
@@ -309,10 +321,11 @@ std::string PreviewServer::respond(const std::string& request_path, std::string&
            problems_panel(panel.empty() ? "No page here.\n" : panel) + reload_script(version_) + "</body></html>";
   }
   type = content_type(it->first);
-  from_content = !it->second.copy_from.empty() &&
-                 it->second.copy_from.lexically_normal().generic_string().starts_with((options_.source / "content").lexically_normal().generic_string() + "/");
-  std::string body = it->second.copy_from.empty() ? it->second.content
-                                                    : read_file(it->second.copy_from).value_or(std::string());
+  from_content =
+      !it->second.copy_from.empty() && it->second.copy_from.lexically_normal().generic_string().starts_with(
+                                           (options_.source / "content").lexically_normal().generic_string() + "/");
+  std::string body =
+      it->second.copy_from.empty() ? it->second.content : read_file(it->second.copy_from).value_or(std::string());
   if (type.starts_with("text/html")) {
     if (!panel.empty()) {
       const auto open = body.find("<body>");
@@ -369,7 +382,8 @@ bool PreviewServer::start(std::string& error) {
     // made to lead here (DNS rebinding) cannot read the drafts.
     if (editor_ && !Editor::is_own_host(req.get_header_value("Host"), port_)) {
       res.status = 403;
-      res.set_content("The preview answers only at this computer's own address, e.g. http://127.0.0.1:" + std::to_string(port_) + "/\n",
+      res.set_content("The preview answers only at this computer's own address, e.g. http://127.0.0.1:" +
+                          std::to_string(port_) + "/\n",
                       "text/plain; charset=utf-8");
       return;
     }

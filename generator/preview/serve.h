@@ -10,9 +10,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <string>
 #include <optional>
 #include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -79,10 +79,10 @@ class PreviewServer : public EditorHost {
     std::string content;
     std::filesystem::path copy_from;
   };
-  void watch_source();                                // sets up the watches, before the first build
+  void watch_source();                                 // sets up the watches, before the first build
   void add_watches(const std::filesystem::path& dir);  // `dir` and every folder in it
-  void watch();                                       // the watcher thread: rebuilds on each burst of changes
-  bool rebuild_text_of(const std::string& path);  // the fast path; false: rebuild in full
+  void watch();                                        // the watcher thread: rebuilds on each burst of changes
+  bool rebuild_text_of(const std::string& path);       // the fast path; false: rebuild in full
   // `from_content`: the answer is a file copied from content/ (an asset anyone may have put there).
   std::string respond(const std::string& path, std::string& type, int& status, bool& from_content);
   // The links from a preview page to the editor; with mutex_ held.
@@ -106,11 +106,11 @@ class PreviewServer : public EditorHost {
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;
-  std::map<std::string, Served> files_;  // the last good build, by output path
-  Diagnostics problems_;                 // of the last build, when it had errors
-  std::string problem_error_;            // what stopped the last build, besides its diagnostics
+  std::map<std::string, Served> files_;     // the last good build, by output path
+  Diagnostics problems_;                    // of the last build, when it had errors
+  std::string problem_error_;               // what stopped the last build, besides its diagnostics
   std::set<std::string> restricted_files_;  // whose messages pages do not show
-  std::vector<std::string> errors_;      // for take_errors()
+  std::vector<std::string> errors_;         // for take_errors()
   std::string failure_;
   bool stopping_ = false;
   std::uint64_t version_ = 0;
@@ -122,8 +122,8 @@ class PreviewServer : public EditorHost {
   // built_ok_ is false.
   std::optional<BuiltSite> built_;
   bool built_ok_ = false;
-  Diagnostics diagnostics_;         // of the last good build and the edits since
-  bool search_stale_ = false;       // the search index is made again when asked for
+  Diagnostics diagnostics_;    // of the last good build and the edits since
+  bool search_stale_ = false;  // the search index is made again when asked for
   std::size_t text_rebuilds_ = 0;
 };
 

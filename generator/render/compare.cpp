@@ -90,8 +90,8 @@ std::vector<TextChange> compare_text(const std::string& older, const std::string
   opts.context_lines = static_cast<std::uint32_t>(std::max(before.size(), after.size()) + 1);
   opts.flags = GIT_DIFF_FORCE_TEXT;
   Collector collector;
-  git_diff_buffers(a.data(), a.size(), "older", b.data(), b.size(), "newer", &opts, nullptr, nullptr, nullptr,
-                   on_line, &collector);
+  git_diff_buffers(a.data(), a.size(), "older", b.data(), b.size(), "newer", &opts, nullptr, nullptr, nullptr, on_line,
+                   &collector);
   git_libgit2_shutdown();
   // Identical texts give no diff at all: every paragraph was kept.
   if (collector.changes.empty() && !after.empty())
@@ -131,8 +131,10 @@ AgreementComparison compare_agreements(const Document& older, const Document& ne
   const auto old_themes = names(o.themes), new_themes = names(n.themes);
   for (const auto& [id, name] : new_themes) {
     const auto it = old_themes.find(id);
-    if (it == old_themes.end()) c.themes_added.push_back({{}, name});
-    else if (it->second != name) c.themes_renamed.push_back({it->second, name});
+    if (it == old_themes.end())
+      c.themes_added.push_back({{}, name});
+    else if (it->second != name)
+      c.themes_renamed.push_back({it->second, name});
   }
   for (const auto& t : o.themes)
     if (!new_themes.count(t.id.value)) c.themes_removed.push_back({t.name, {}});

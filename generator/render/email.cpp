@@ -16,11 +16,16 @@ const std::vector<std::pair<std::string, std::string>>& email_styles() {
       {"h3", "font-family:Arial,Helvetica,sans-serif;font-size:20px;line-height:1.3;color:#0b0c0c;margin:25px 0 10px"},
       {"h4", "font-family:Arial,Helvetica,sans-serif;font-size:19px;color:#0b0c0c;margin:20px 0 10px"},
       {"p", "font-family:Arial,Helvetica,sans-serif;font-size:19px;line-height:1.5;color:#0b0c0c;margin:0 0 20px"},
-      {"ul", "font-family:Arial,Helvetica,sans-serif;font-size:19px;line-height:1.5;color:#0b0c0c;margin:0 0 20px;padding-left:25px"},
-      {"ol", "font-family:Arial,Helvetica,sans-serif;font-size:19px;line-height:1.5;color:#0b0c0c;margin:0 0 20px;padding-left:25px"},
+      {"ul",
+       "font-family:Arial,Helvetica,sans-serif;font-size:19px;line-height:1.5;color:#0b0c0c;margin:0 0 "
+       "20px;padding-left:25px"},
+      {"ol",
+       "font-family:Arial,Helvetica,sans-serif;font-size:19px;line-height:1.5;color:#0b0c0c;margin:0 0 "
+       "20px;padding-left:25px"},
       {"li", "margin:0 0 5px"},
       {"a", "color:#1d70b8;text-decoration:underline;overflow-wrap:anywhere;word-break:break-word"},
-      {"table", "border-collapse:collapse;width:100%;margin:0 0 20px;font-family:Arial,Helvetica,sans-serif;font-size:16px"},
+      {"table",
+       "border-collapse:collapse;width:100%;margin:0 0 20px;font-family:Arial,Helvetica,sans-serif;font-size:16px"},
       {"th", "text-align:left;border-bottom:2px solid #b1b4b6;padding:8px 10px 8px 0"},
       {"td", "text-align:left;border-bottom:1px solid #b1b4b6;padding:8px 10px 8px 0;vertical-align:top"},
       {"blockquote", "margin:0 0 20px;padding:0 0 0 15px;border-left:5px solid #b1b4b6"},
@@ -81,7 +86,8 @@ std::vector<RenderedFile> render_bulletin_copies(const Site& site, const Theme& 
     std::size_t longest = 0;
     for (std::size_t start = 0; start <= title.size();) {
       const auto end = title.find('\n', start);
-      longest = std::max(longest, text::display_width(title.substr(start, end == std::string::npos ? end : end - start)));
+      longest =
+          std::max(longest, text::display_width(title.substr(start, end == std::string::npos ? end : end - start)));
       if (end == std::string::npos) break;
       start = end + 1;
     }

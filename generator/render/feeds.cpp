@@ -38,14 +38,16 @@ RenderedFile bulletin_feed(const Site& site) {
   std::stable_sort(bulletins.begin(), bulletins.end(),
                    [](const Document* a, const Document* b) { return *b->date < *a->date; });
   const std::string self = absolute(site, "/feeds/bulletins.xml");
-  std::string xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"" +
-                    xml_escape(site.config.language) + "\">\n";
+  std::string xml =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"" +
+      xml_escape(site.config.language) + "\">\n";
   xml += "  <title>" + xml_escape(site.config.partnership) + " e-bulletins</title>\n";
   xml += "  <id>" + xml_escape(self) + "</id>\n";
   xml += "  <link rel=\"self\" href=\"" + xml_escape(self) + "\"/>\n";
   xml += "  <link rel=\"alternate\" type=\"text/html\" href=\"" + xml_escape(absolute(site, "/bulletins/")) + "\"/>\n";
   xml += "  <author><name>" + xml_escape(site.config.partnership) + "</name></author>\n";
-  xml += "  <updated>" + (bulletins.empty() ? std::string("1970-01-01T00:00:00Z") : atom_time(*bulletins.front()->date)) +
+  xml += "  <updated>" +
+         (bulletins.empty() ? std::string("1970-01-01T00:00:00Z") : atom_time(*bulletins.front()->date)) +
          "</updated>\n";
   for (const Document* b : bulletins) {
     const std::string link = absolute(site, b->url);
@@ -63,7 +65,8 @@ RenderedFile bulletin_feed(const Site& site) {
 }
 
 RenderedFile sitemap(const Site& site, const std::vector<std::string>& page_paths) {
-  std::string xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+  std::string xml =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
   for (const auto& path : page_paths) {
     if (path == "404.html") continue;
     std::string url = "/" + path;
@@ -140,8 +143,8 @@ std::string ics_stamp(const History& history, const Document& e) {
     --days;
   }
   char buf[16];
-  std::snprintf(buf, sizeof buf, "T%02d%02d%02dZ", static_cast<int>(seconds / 3600), static_cast<int>(seconds / 60 % 60),
-                static_cast<int>(seconds % 60));
+  std::snprintf(buf, sizeof buf, "T%02d%02d%02dZ", static_cast<int>(seconds / 3600),
+                static_cast<int>(seconds / 60 % 60), static_cast<int>(seconds % 60));
   return ics_digits(from_day_number(static_cast<int>(days))) + buf;
 }
 
@@ -160,8 +163,10 @@ std::string vevent(const Site& site, const History& history, const Document& e) 
     out += ics_line("DTEND" + ics_time(site, from_day_number(data.start.value.day_number() + 1)));
   }
   out += ics_line("SUMMARY:" + ics_text(e.title.value));
-  if (!data.location.empty()) out += ics_line("LOCATION:" + ics_text(data.location));
-  else if (data.online.value_or(false)) out += ics_line("LOCATION:Online");
+  if (!data.location.empty())
+    out += ics_line("LOCATION:" + ics_text(data.location));
+  else if (data.online.value_or(false))
+    out += ics_line("LOCATION:Online");
   const std::string description = summary_with_date_note(data.start.value, e.summary);
   if (!description.empty()) out += ics_line("DESCRIPTION:" + ics_text(description));
   out += ics_line("URL:" + absolute(site, e.url));
@@ -173,9 +178,10 @@ enum class Subscription { none, refreshed };
 
 std::string calendar(const Site& site, const History& history, const std::vector<const Document*>& events,
                      const std::string& name, Subscription subscription) {
-  std::string out = ics_line("BEGIN:VCALENDAR") + ics_line("VERSION:2.0") +
-                    ics_line("PRODID:-//" + ics_text(site.config.partnership) + "//" + ics_text(site.config.title) + "//EN") +
-                    ics_line("CALSCALE:GREGORIAN") + ics_line("X-WR-CALNAME:" + ics_text(name));
+  std::string out =
+      ics_line("BEGIN:VCALENDAR") + ics_line("VERSION:2.0") +
+      ics_line("PRODID:-//" + ics_text(site.config.partnership) + "//" + ics_text(site.config.title) + "//EN") +
+      ics_line("CALSCALE:GREGORIAN") + ics_line("X-WR-CALNAME:" + ics_text(name));
   // A calendar people subscribe to says how often to look again.
   if (subscription == Subscription::refreshed)
     out += ics_line("REFRESH-INTERVAL;VALUE=DURATION:PT12H") + ics_line("X-PUBLISHED-TTL:PT12H");
@@ -201,7 +207,8 @@ std::vector<RenderedFile> render_outputs(const Site& site, const History& histor
     out.push_back({event_calendar_url(*e).substr(1), calendar(site, history, {e}, e->title.value, Subscription::none)});
     if (site.today <= e->date->last_possible()) upcoming.push_back(e);
   }
-  std::stable_sort(upcoming.begin(), upcoming.end(), [](const Document* a, const Document* b) { return *a->date < *b->date; });
+  std::stable_sort(upcoming.begin(), upcoming.end(),
+                   [](const Document* a, const Document* b) { return *a->date < *b->date; });
   out.push_back({"events/upcoming.ics",
                  calendar(site, history, upcoming, site.config.partnership + " events", Subscription::refreshed)});
   return out;

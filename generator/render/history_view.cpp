@@ -145,8 +145,9 @@ map comparison_fields(const Site& site, const AgreementComparison& c, const std:
   bool any_text_change = false;
   for (const auto& t : c.text) {
     if (t.kind == TextChange::Kind::kept) {
-      text.push_back(map{{"kept", true},
-                         {"kept_count", t.kept == 1 ? std::string("1 paragraph") : std::to_string(t.kept) + " paragraphs"}});
+      text.push_back(
+          map{{"kept", true},
+              {"kept_count", t.kept == 1 ? std::string("1 paragraph") : std::to_string(t.kept) + " paragraphs"}});
       continue;
     }
     any_text_change = true;

@@ -77,9 +77,9 @@ class PageBuilder {
   const Site& site_;
   const History& history_;
   std::vector<char> private_commit_;
-  std::vector<std::size_t> meetings_;     // published meetings, in date order
-  std::vector<const Document*> menu_;     // published menu pages, by weight
-  PriorityStories told_;  // every priority and theme, following renames
+  std::vector<std::size_t> meetings_;  // published meetings, in date order
+  std::vector<const Document*> menu_;  // published menu pages, by weight
+  PriorityStories told_;               // every priority and theme, following renames
 };
 
 const Document* find_meeting(const Site& site, const std::string& folder);

@@ -35,8 +35,7 @@ void PageBuilder::add_home_fields(map& ctx, const std::string& url) {
     array priorities, themes;
     for (const auto& p : a.priorities)
       priorities.push_back(map{{"name", p.name}, {"url", rel(url, priority_url(p.id.value))}});
-    for (const auto& t : a.themes)
-      themes.push_back(map{{"name", t.name}, {"url", rel(url, priority_url(t.id.value))}});
+    for (const auto& t : a.themes) themes.push_back(map{{"name", t.name}, {"url", rel(url, priority_url(t.id.value))}});
     agreement["priorities"] = priorities;
     agreement["themes"] = themes;
     ctx["agreement_in_force"] = agreement;
@@ -59,7 +58,8 @@ void PageBuilder::add_home_fields(map& ctx, const std::string& url) {
     }
     if (d.kind == Kind::event && site_.today <= d.date->last_possible()) events.push_back(&d);
   }
-  std::stable_sort(events.begin(), events.end(), [](const Document* a, const Document* b) { return *a->date < *b->date; });
+  std::stable_sort(events.begin(), events.end(),
+                   [](const Document* a, const Document* b) { return *a->date < *b->date; });
   for (const Document* e : events) upcoming.push_back(entry(url, *e));
   if (latest_bulletin) ctx["latest_bulletin"] = entry(url, *latest_bulletin);
   if (recent_meeting) ctx["recent_meeting"] = entry(url, *recent_meeting);
@@ -70,8 +70,8 @@ void PageBuilder::add_home_fields(map& ctx, const std::string& url) {
 
 void PageBuilder::add_meeting_neighbours(map& ctx, const Document& d) {
   const auto& meetings = meetings_;  // by path: folders are dates, so in date order
-  const auto here = std::find_if(meetings.begin(), meetings.end(),
-                                 [&](std::size_t i) { return &site_.documents[i] == &d; });
+  const auto here =
+      std::find_if(meetings.begin(), meetings.end(), [&](std::size_t i) { return &site_.documents[i] == &d; });
   if (here == meetings.end()) return;
   if (here != meetings.begin()) ctx["previous_meeting"] = link_to(d.url, site_.documents[*(here - 1)]);
   if (here + 1 != meetings.end()) ctx["next_meeting"] = link_to(d.url, site_.documents[*(here + 1)]);
@@ -102,7 +102,7 @@ map PageBuilder::agreements_index() {
 map PageBuilder::meetings_index() {
   const std::string url = "/meetings/";
   map ctx = base(url, section_title(url), {});
-  auto indices = meetings_;  // gathered once a build
+  auto indices = meetings_;                      // gathered once a build
   std::reverse(indices.begin(), indices.end());  // newest first
   array years;
   int current = -1;
@@ -137,7 +137,8 @@ map PageBuilder::events_index() {
     const Document& d = site_.documents[i];
     (d.date && site_.today <= d.date->last_possible() ? upcoming : past).push_back(&d);
   }
-  std::stable_sort(upcoming.begin(), upcoming.end(), [](const Document* a, const Document* b) { return *a->date < *b->date; });
+  std::stable_sort(upcoming.begin(), upcoming.end(),
+                   [](const Document* a, const Document* b) { return *a->date < *b->date; });
   std::stable_sort(past.begin(), past.end(), [](const Document* a, const Document* b) { return *b->date < *a->date; });
   array up, done;
   for (const Document* d : upcoming) up.push_back(entry(url, *d));
@@ -197,8 +198,9 @@ map PageBuilder::priorities_index() {
   array priorities, themes;
   std::vector<std::size_t> order(told_.stories.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return told_.stories[a].latest_name() < told_.stories[b].latest_name(); });
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return told_.stories[a].latest_name() < told_.stories[b].latest_name();
+  });
   for (std::size_t s : order) {
     const auto& story = told_.stories[s];
     const auto& latest = story.versions.back();

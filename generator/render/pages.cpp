@@ -7,9 +7,9 @@
 
 #include "chart.h"
 #include "compare.h"
+#include "feeds.h"
 #include "history_view.h"
 #include "interrupt.h"
-#include "feeds.h"
 #include "page_builder.h"
 #include "parallel.h"
 #include "sections.h"
@@ -29,7 +29,9 @@ std::string date_text(const Date& d) { return d.long_form(); }
 bool is_url(const std::string& s) { return s.starts_with("https://") || s.starts_with("http://"); }
 
 PageBuilder::PageBuilder(const Site& site, const History& history)
-    : site_(site), history_(history), private_commit_(private_commits(site, history)),
+    : site_(site),
+      history_(history),
+      private_commit_(private_commits(site, history)),
       meetings_(site_.published_of(Kind::meeting)) {
   told_ = priority_stories(site_);
   // The menu pages, once: every page's navigation lists them.
@@ -47,10 +49,10 @@ map PageBuilder::base(const std::string& url, const std::string& title, Crumbs c
   array nav;
   const auto& menu = menu_;
   static const std::vector<std::pair<std::string, std::string>> sections = {{"Agreements", "/agreements/"},
-                                                                     {"Meetings", "/meetings/"},
-                                                                     {"Domestic Homicide Reviews", "/dhr/"},
-                                                                     {"E-bulletins", "/bulletins/"},
-                                                                     {"Events", "/events/"}};
+                                                                            {"Meetings", "/meetings/"},
+                                                                            {"Domestic Homicide Reviews", "/dhr/"},
+                                                                            {"E-bulletins", "/bulletins/"},
+                                                                            {"Events", "/events/"}};
   auto nav_item = [&](const std::string& label, const std::string& target) {
     const bool current = target == url || (target != "/" && url.starts_with(target));
     nav.push_back(map{{"title", label}, {"url", rel(url, target)}, {"current", current}});
@@ -103,8 +105,8 @@ std::string PageBuilder::with_minute_papers(const Document& notes, const Documen
     const auto close = at == std::string::npos ? at : html.find("</h" + std::to_string(h.level) + ">", at);
     if (close == std::string::npos) continue;
     html.insert(close + 5, "\n<p class=\"minute-paper\">Paper for item " + text::html_escape(minute->code) +
-                               ": <a href=\"" + rel(notes.url, paper->url) + "\">" + text::html_escape(paper->title.value) +
-                               "</a></p>");
+                               ": <a href=\"" + rel(notes.url, paper->url) + "\">" +
+                               text::html_escape(paper->title.value) + "</a></p>");
   }
   return html;
 }
@@ -205,8 +207,7 @@ map PageBuilder::comparison_page(const Document& newer, const Document& older) {
   const std::string url = comparison_url(newer);
   const auto& n = *newer.as<AgreementData>();
   const auto& o = *older.as<AgreementData>();
-  map ctx = base(url, comparison_title(newer),
-                 {{"Agreements", "/agreements/"}, {newer.title.value, newer.url}});
+  map ctx = base(url, comparison_title(newer), {{"Agreements", "/agreements/"}, {newer.title.value, newer.url}});
   for (auto& [key, value] : comparison_fields(site_, compare_agreements(older, newer), url)) ctx[key] = value;
   ctx["older"] = link_to(url, older);
   ctx["newer"] = link_to(url, newer);
@@ -270,8 +271,8 @@ void PageBuilder::add_kind_fields(map& ctx, const Document& d) {
     ctx["has_leads"] = !leads.empty();
     array plans;
     for (const auto& id : a->plans) {
-      const auto it = std::find_if(site_.plans.begin(), site_.plans.end(),
-                                   [&](const Plan& p) { return p.id.value == id.value; });
+      const auto it =
+          std::find_if(site_.plans.begin(), site_.plans.end(), [&](const Plan& p) { return p.id.value == id.value; });
       if (it == site_.plans.end()) continue;
       plans.push_back(map{{"id", it->id.value},
                           {"title", it->title_in(d.slug)},
@@ -296,11 +297,11 @@ void PageBuilder::add_kind_fields(map& ctx, const Document& d) {
     if (!a->assessments.empty()) {
       std::vector<Bar> bars;
       for (const auto& as : a->assessments) bars.push_back({as.issue, as.count});
-      ctx["assessment_chart"] = bar_chart_svg(
-          "assessments-chart", "Issues named by local community safety partnerships",
-          "Bar chart of how many local community safety partnerships named each issue in their strategic "
-          "assessments, as in the table that follows.",
-          bars);
+      ctx["assessment_chart"] =
+          bar_chart_svg("assessments-chart", "Issues named by local community safety partnerships",
+                        "Bar chart of how many local community safety partnerships named each issue in their strategic "
+                        "assessments, as in the table that follows.",
+                        bars);
     }
   } else if (const auto* m = d.as<MeetingData>()) {
     ctx["date"] = date_text(m->date.value);
@@ -476,7 +477,8 @@ std::string add_print_addresses(std::string html, const std::string& page_url, c
     out.append(html, from, end + 1 - from);
     from = end + 1;
     std::string href = html.substr(start, end - start);
-    for (auto amp = href.find("&amp;"); amp != std::string::npos; amp = href.find("&amp;", amp + 1)) href.erase(amp + 1, 4);
+    for (auto amp = href.find("&amp;"); amp != std::string::npos; amp = href.find("&amp;", amp + 1))
+      href.erase(amp + 1, 4);
     const auto colon = href.find(':');
     const bool has_scheme = colon != std::string::npos && colon < href.find_first_of("/?#");
     if (href.empty() || href[0] == '#' || href.starts_with("//") || has_scheme) continue;
@@ -499,16 +501,16 @@ std::string output_path(const std::string& url) {
   return path;
 }
 
-}  // namespace
+}  // namespace detail
 
 std::optional<RenderedFile> render_page(const Site& site, const History& history, const Theme& theme,
                                         const std::string& url) {
   detail::PageBuilder builder(site, history);
   for (const auto& job : builder.jobs()) {
     if (job.url != url) continue;
-    return RenderedFile{detail::output_path(job.url),
-                        detail::add_print_addresses(theme.render(job.template_name, job.context()), job.url,
-                                                    site.config.base_url)};
+    return RenderedFile{
+        detail::output_path(job.url),
+        detail::add_print_addresses(theme.render(job.template_name, job.context()), job.url, site.config.base_url)};
   }
   return std::nullopt;
 }

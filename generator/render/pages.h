@@ -29,5 +29,4 @@ std::vector<std::string> render_pages(const Site& site, const History& history, 
                                       const std::function<void(RenderedFile&&)>& sink,
                                       const PageProgress& progress = {});
 
-
 }  // namespace portal

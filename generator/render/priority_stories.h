@@ -22,9 +22,9 @@ struct PriorityStory {
     std::string lead;
     bool theme = false;
   };
-  std::vector<std::string> ids;         // every id, oldest first
-  std::vector<Version> versions;        // by effective date
-  std::vector<std::size_t> documents;   // published documents, newest first
+  std::vector<std::string> ids;        // every id, oldest first
+  std::vector<Version> versions;       // by effective date
+  std::vector<std::size_t> documents;  // published documents, newest first
   [[nodiscard]] const std::string& latest_name() const { return versions.back().name; }
   [[nodiscard]] const std::string& current_id() const { return versions.back().id; }
   [[nodiscard]] bool theme() const { return versions.back().theme; }

@@ -107,8 +107,10 @@ std::vector<std::string> Theme::render_each(const std::string& name, std::size_t
 }
 
 const std::vector<std::string>& required_templates() {
-  static const std::vector<std::string> names = {"home",  "page",     "agreement", "meeting", "notes", "paper",
-                                                 "dhr",   "bulletin", "event",     "list",    "404",   "compare", "agreements", "meetings", "events", "priority", "priorities", "plan", "plans", "search", "email"};
+  static const std::vector<std::string> names = {
+      "home",     "page",     "agreement",  "meeting", "notes",   "paper",      "dhr",
+      "bulletin", "event",    "list",       "404",     "compare", "agreements", "meetings",
+      "events",   "priority", "priorities", "plan",    "plans",   "search",     "email"};
   return names;
 }
 

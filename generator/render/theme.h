@@ -15,7 +15,7 @@ namespace portal {
 
 struct Theme {
   std::map<std::string, std::string> templates;  // "agreement" → template text; also the partials
-  std::vector<std::string> static_files;          // relative to static/, '/'-separated
+  std::vector<std::string> static_files;         // relative to static/, '/'-separated
   std::filesystem::path static_dir;
   // Files published at the site's root (themes/<name>/root/, e.g. favicon.ico).
   std::vector<std::string> root_files;

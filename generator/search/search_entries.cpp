@@ -75,7 +75,8 @@ void agreement_facts(TextBuilder& t, const Site& site, const Document& d, const 
   if (!a.plans.empty()) {
     t.heading("Links to plans", "plans");
     for (const auto& id : a.plans) {
-      const auto it = std::find_if(site.plans.begin(), site.plans.end(), [&](const Plan& p) { return p.id.value == id.value; });
+      const auto it =
+          std::find_if(site.plans.begin(), site.plans.end(), [&](const Plan& p) { return p.id.value == id.value; });
       if (it == site.plans.end()) continue;
       t.line(it->title_in(d.slug) + " – " + it->owner + (it->period.empty() ? "" : " (" + it->period + ")"));
     }
@@ -92,7 +93,8 @@ void agreement_facts(TextBuilder& t, const Site& site, const Document& d, const 
 
 void meeting_facts(TextBuilder& t, const Document& d, const MeetingData& m) {
   const auto& date = m.date.value;
-  fact(t, "Date", date.weekday() + " " + date.long_form() + (date.time_of_day().empty() ? "" : ", " + date.time_of_day()));
+  fact(t, "Date",
+       date.weekday() + " " + date.long_form() + (date.time_of_day().empty() ? "" : ", " + date.time_of_day()));
   fact(t, "Venue", m.venue);
   if (!d.summary.empty()) t.line(d.summary);
   t.end_facts();
@@ -117,8 +119,9 @@ void paper_facts(TextBuilder& t, const Site& site, const Document& d, const Pape
       const bool match = (p.item && item.code && item.code->value == p.item->value) ||
                          (!p.item && item.paper && item.paper->value == file);
       if (match)
-        fact(t, "Agenda item", (item.code ? item.code->value + ": " : std::string()) + item.title +
-                                   (item.pages.empty() ? "" : " (pages " + item.pages + ")"));
+        fact(t, "Agenda item",
+             (item.code ? item.code->value + ": " : std::string()) + item.title +
+                 (item.pages.empty() ? "" : " (pages " + item.pages + ")"));
     }
   }
   fact(t, "By", join(p.authors, "; "));
@@ -161,8 +164,9 @@ std::vector<Entry> entries(const Site& site, const PriorityStories& stories, int
           if (r->published) fact(t, "Published", r->published->value.long_form());
         }
         if (const auto* ev = d.as<EventData>()) {
-          fact(t, "When", ev->start.value.long_form() +
-                              (ev->start.value.time_of_day().empty() ? "" : ", " + ev->start.value.time_of_day()));
+          fact(t, "When",
+               ev->start.value.long_form() +
+                   (ev->start.value.time_of_day().empty() ? "" : ", " + ev->start.value.time_of_day()));
           fact(t, "Where", ev->location);
           if (ev->online.value_or(false)) t.line("Online: yes, this event is held online");
         } else if (d.date && d.kind != Kind::paper) {
@@ -218,7 +222,9 @@ std::vector<Entry> entries(const Site& site, const PriorityStories& stories, int
       if (list.empty()) return;
       t.heading(heading, "");
       for (const auto& change : list)
-        t.line(change.before.empty() ? change.after : change.after.empty() ? change.before : change.before + verb + change.after);
+        t.line(change.before.empty()  ? change.after
+               : change.after.empty() ? change.before
+                                      : change.before + verb + change.after);
     };
     named("Priorities renamed", c.priorities_renamed, " is now ");
     named("Priorities added", c.priorities_added, "");
@@ -229,7 +235,8 @@ std::vector<Entry> entries(const Site& site, const PriorityStories& stories, int
     if (!c.leads.empty()) {
       t.heading("Leads", "");
       for (const auto& l : c.leads)
-        t.line(l.priority + ": " + (l.before.empty() ? "None" : l.before) + " → " + (l.after.empty() ? "None" : l.after));
+        t.line(l.priority + ": " + (l.before.empty() ? "None" : l.before) + " → " +
+               (l.after.empty() ? "None" : l.after));
     }
     for (const auto& row : c.version_rows) t.line(join({row.version, row.date, row.change}, " "));
     MarkdownOptions plain;

@@ -15,14 +15,14 @@
 namespace portal::search {
 
 struct Entry {
-  std::string url;    // the page's address from the site's root, without "/": "meetings/2020-03-18/"
+  std::string url;  // the page's address from the site's root, without "/": "meetings/2020-03-18/"
   std::string title;
-  std::size_t kind = 0;  // into kinds()
-  int year = 0;          // 0: no date
-  std::string date;      // as the page writes it ("18 March 2020"), or empty
+  std::size_t kind = 0;                 // into kinds()
+  int year = 0;                         // 0: no date
+  std::string date;                     // as the page writes it ("18 March 2020"), or empty
   std::vector<std::size_t> priorities;  // stories (the priority filter's values), ascending
-  double boost = 1.0;    // a prior on the page's weight, for pages that answer a name
-  std::string text;      // lines: the facts the page shows, then its body
+  double boost = 1.0;                   // a prior on the page's weight, for pages that answer a name
+  std::string text;                     // lines: the facts the page shows, then its body
   std::uint32_t facts_end = 0;
   std::vector<Section> sections;
 };

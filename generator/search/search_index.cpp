@@ -58,13 +58,13 @@ constexpr double kImpactRange = 10000.0;
 
 // One page's words, by stem.
 struct Indexed {
-  std::uint32_t worker = 0;                         // the Worker whose stem numbers `stems` holds
-  std::vector<std::uint32_t> stems;                 // that Worker's numbers of the page's stems
+  std::uint32_t worker = 0;          // the Worker whose stem numbers `stems` holds
+  std::vector<std::uint32_t> stems;  // that Worker's numbers of the page's stems
   std::vector<std::array<std::uint16_t, kFields>> tf;
   // Text offset + 1 of its first place in a heading, else in the text; 0: title only.
   std::vector<std::uint32_t> first;
   std::vector<std::uint8_t> first_in_heading;
-  std::string places;                               // each stem's positions, as numbers
+  std::string places;  // each stem's positions, as numbers
   std::vector<std::uint32_t> places_end;
   std::array<std::uint32_t, kFields> length{};
 };
@@ -200,13 +200,15 @@ void index_entry(const Entry& e, Worker& w, Indexed& out) {
         add(word, 0, ordinal, joined, kTitle);
       });
   std::size_t section = 0;
-  search::for_each_word(e.text, next + search::kLineGap, [&](std::string_view word, std::uint32_t offset,
-                                                             std::uint32_t ordinal, bool joined) {
-    while (section < e.sections.size() && e.sections[section].offset + e.sections[section].size <= offset) ++section;
-    Field field = offset < e.facts_end ? kFact : kBody;
-    if (section < e.sections.size() && offset >= e.sections[section].offset) field = kHeading;
-    add(word, offset, ordinal, joined, field);
-  });
+  search::for_each_word(
+      e.text, next + search::kLineGap,
+      [&](std::string_view word, std::uint32_t offset, std::uint32_t ordinal, bool joined) {
+        while (section < e.sections.size() && e.sections[section].offset + e.sections[section].size <= offset)
+          ++section;
+        Field field = offset < e.facts_end ? kFact : kBody;
+        if (section < e.sections.size() && offset >= e.sections[section].offset) field = kHeading;
+        add(word, offset, ordinal, joined, field);
+      });
   // Each stem's positions: the hits grouped by stem, in order (a counting sort).
   const std::size_t stems = out.stems.size();
   w.count.assign(stems + 1, 0);
@@ -234,7 +236,8 @@ void index_entry(const Entry& e, Worker& w, Indexed& out) {
 
 // Runs index_entry over every entry on `jobs` threads, each with a Worker of its own.
 std::vector<std::unique_ptr<Worker>> index_all(const std::vector<Entry>& entries, std::vector<Indexed>& out, int jobs) {
-  const std::size_t threads = std::max<std::size_t>(1, std::min<std::size_t>(entries.size(), static_cast<std::size_t>(std::max(1, jobs))));
+  const std::size_t threads =
+      std::max<std::size_t>(1, std::min<std::size_t>(entries.size(), static_cast<std::size_t>(std::max(1, jobs))));
   std::vector<std::unique_ptr<Worker>> workers;
   for (std::size_t t = 0; t < threads; ++t) {
     workers.push_back(std::make_unique<Worker>());
@@ -343,8 +346,8 @@ void render_search_index(const Site& site, int jobs, const std::function<void(Re
                  std::to_string(texts[d]);
       for (const auto p : e.priorities) made_of += ',' + std::to_string(p);
       for (const auto& section : e.sections)
-        made_of += '\t' + std::to_string(section.offset) + ' ' + std::to_string(section.size) + ' ' + section.anchor + ' ' +
-                   section.heading;
+        made_of += '\t' + std::to_string(section.offset) + ' ' + std::to_string(section.size) + ' ' + section.anchor +
+                   ' ' + section.heading;
     }
     char hex[17];
     std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(content_hash(made_of)));
@@ -378,7 +381,8 @@ void render_search_index(const Site& site, int jobs, const std::function<void(Re
   const std::size_t stem_count = stem_names.size();
   std::vector<std::uint32_t> order(stem_count), rank(stem_count);
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return stem_names[a] < stem_names[b]; });
+  std::sort(order.begin(), order.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return stem_names[a] < stem_names[b]; });
   for (std::uint32_t r = 0; r < stem_count; ++r) rank[order[r]] = r;
   for (auto& numbers : site_number)
     for (auto& id : numbers) id = rank[id];
@@ -412,10 +416,11 @@ void render_search_index(const Site& site, int jobs, const std::function<void(Re
       for (std::size_t f = 0; f < kFields; ++f) tf += x.tf[k][f] * norm[f];
       const double dfk = df[ids_of[d][k]];
       const double idf = std::log(1 + (static_cast<double>(n) - dfk + 0.5) / (dfk + 0.5));
-      const double share = x.length[kTitle] ? std::min(1.0, static_cast<double>(x.tf[k][kTitle]) / x.length[kTitle]) : 0;
+      const double share =
+          x.length[kTitle] ? std::min(1.0, static_cast<double>(x.tf[k][kTitle]) / x.length[kTitle]) : 0;
       // A page's prior weighs its text, not its title.
-      s[k] = static_cast<float>(idf * (tf * (kK1 + 1) / (kK1 + tf) * entries[d].boost + kTitleShare * share +
-                                       (share > 0 ? kInTitle : 0)));
+      s[k] = static_cast<float>(
+          idf * (tf * (kK1 + 1) / (kK1 + tf) * entries[d].boost + kTitleShare * share + (share > 0 ? kInTitle : 0)));
       highest = std::max(highest, static_cast<double>(s[k]));
     }
   }
@@ -436,24 +441,24 @@ void render_search_index(const Site& site, int jobs, const std::function<void(Re
   // In bands of stems, one a thread: each reads every page, and writes only its own stems' lists.
   const std::size_t bands = static_cast<std::size_t>(std::max(1, jobs));
   parallel_for(bands, jobs, [&](std::size_t band) {
-   const auto low = static_cast<std::uint32_t>(stem_count * band / bands);
-   const auto high = static_cast<std::uint32_t>(stem_count * (band + 1) / bands);
-   for (std::size_t d = 0; d < n; ++d) {
-    const auto& x = indexed[d];
-    for (std::size_t k = 0; k < x.stems.size(); ++k) {
-      const std::uint32_t id = ids_of[d][k];
-      if (id < low || id >= high) continue;
-      auto& p = postings[id];
-      const auto doc = static_cast<std::uint32_t>(d);
-      search::append_number(p.docs, p.any ? doc - p.last - 1 : doc);
-      p.last = doc;
-      p.any = true;
-      search::append_number(p.impacts, impact(scores[d][k]) - 1);
-      search::append_number(p.offsets, x.first[k]);
-      const std::uint32_t from = k ? x.places_end[k - 1] : 0;
-      p.places.append(x.places, from, x.places_end[k] - from);
+    const auto low = static_cast<std::uint32_t>(stem_count * band / bands);
+    const auto high = static_cast<std::uint32_t>(stem_count * (band + 1) / bands);
+    for (std::size_t d = 0; d < n; ++d) {
+      const auto& x = indexed[d];
+      for (std::size_t k = 0; k < x.stems.size(); ++k) {
+        const std::uint32_t id = ids_of[d][k];
+        if (id < low || id >= high) continue;
+        auto& p = postings[id];
+        const auto doc = static_cast<std::uint32_t>(d);
+        search::append_number(p.docs, p.any ? doc - p.last - 1 : doc);
+        p.last = doc;
+        p.any = true;
+        search::append_number(p.impacts, impact(scores[d][k]) - 1);
+        search::append_number(p.offsets, x.first[k]);
+        const std::uint32_t from = k ? x.places_end[k - 1] : 0;
+        p.places.append(x.places, from, x.places_end[k] - from);
+      }
     }
-   }
   });
   std::vector<std::vector<float>>().swap(scores);
   std::vector<Indexed>().swap(indexed);
@@ -474,7 +479,8 @@ void render_search_index(const Site& site, int jobs, const std::function<void(Re
   std::string meta;
   // Vocabulary pieces.
   const auto word_starts = cut(words.size(), kWordsPieceBytes, [&](std::size_t i) {
-    return words[i].first.size() + (words[i].first == stem_at(words[i].second) ? 3 : stem_at(words[i].second).size() + 8);
+    return words[i].first.size() +
+           (words[i].first == stem_at(words[i].second) ? 3 : stem_at(words[i].second).size() + 8);
   });
   std::vector<std::pair<std::string, std::string>> word_pieces;  // first word, name
   for (std::size_t p = 0; p < word_starts.size(); ++p) {
@@ -546,43 +552,44 @@ void render_search_index(const Site& site, int jobs, const std::function<void(Re
   // A batch of pieces at a time, each page's text let go once in its piece: the texts are held once, not twice.
   constexpr std::size_t kBatch = 64;
   for (std::size_t batch = 0; batch < doc_pieces; batch += kBatch) {
-   const std::size_t batch_end = std::min(doc_pieces, batch + kBatch);
-   std::vector<RenderedFile> doc_files((batch_end - batch) * 2);
-   parallel_for(batch_end - batch, jobs, [&](std::size_t k) {
-    const std::size_t p = batch + k;
-    std::string info = "{\"docs\":[", texts;
-    for (std::size_t d = p * kDocsPerPiece; d < std::min(n, (p + 1) * kDocsPerPiece); ++d) {
-      Entry& e = entries[d];
-      if (d > p * kDocsPerPiece) info += ',';
-      info += "{\"url\":";
-      append_json_string(info, e.url);
-      info += ",\"title\":";
-      append_json_string(info, e.title);
-      info += ",\"kind\":" + std::to_string(e.kind) + ",\"date\":";
-      append_json_string(info, e.date);
-      info += ",\"text\":[" + std::to_string(texts.size()) + "," + std::to_string(e.text.size()) + "],\"sections\":[";
-      for (std::size_t s = 0; s < e.sections.size(); ++s) {
-        if (s) info += ',';
-        info += '[' + std::to_string(e.sections[s].offset) + ',';
-        append_json_string(info, e.sections[s].anchor);
-        info += ',';
-        append_json_string(info, e.sections[s].heading);
-        info += ']';
+    const std::size_t batch_end = std::min(doc_pieces, batch + kBatch);
+    std::vector<RenderedFile> doc_files((batch_end - batch) * 2);
+    parallel_for(batch_end - batch, jobs, [&](std::size_t k) {
+      const std::size_t p = batch + k;
+      std::string info = "{\"docs\":[", texts;
+      for (std::size_t d = p * kDocsPerPiece; d < std::min(n, (p + 1) * kDocsPerPiece); ++d) {
+        Entry& e = entries[d];
+        if (d > p * kDocsPerPiece) info += ',';
+        info += "{\"url\":";
+        append_json_string(info, e.url);
+        info += ",\"title\":";
+        append_json_string(info, e.title);
+        info += ",\"kind\":" + std::to_string(e.kind) + ",\"date\":";
+        append_json_string(info, e.date);
+        info += ",\"text\":[" + std::to_string(texts.size()) + "," + std::to_string(e.text.size()) + "],\"sections\":[";
+        for (std::size_t s = 0; s < e.sections.size(); ++s) {
+          if (s) info += ',';
+          info += '[' + std::to_string(e.sections[s].offset) + ',';
+          append_json_string(info, e.sections[s].anchor);
+          info += ',';
+          append_json_string(info, e.sections[s].heading);
+          info += ']';
+        }
+        info += "]}";
+        texts += e.text;
+        std::string().swap(e.text);
       }
-      info += "]}";
-      texts += e.text;
-      std::string().swap(e.text);
-    }
-    info += "]}\n";
-    doc_names[p] = {std::to_string(p) + "-" + hash_name(info), std::to_string(p) + "-" + hash_name(texts)};
-    doc_files[2 * k] = {"search/docs/" + doc_names[p].first + ".json", std::move(info)};
-    doc_files[2 * k + 1] = {"search/docs/" + doc_names[p].second + ".txt", std::move(texts)};
-   });
-   for (auto& f : doc_files) emit(std::move(f));
+      info += "]}\n";
+      doc_names[p] = {std::to_string(p) + "-" + hash_name(info), std::to_string(p) + "-" + hash_name(texts)};
+      doc_files[2 * k] = {"search/docs/" + doc_names[p].first + ".json", std::move(info)};
+      doc_files[2 * k + 1] = {"search/docs/" + doc_names[p].second + ".txt", std::move(texts)};
+    });
+    for (auto& f : doc_files) emit(std::move(f));
   }
 
   // meta.json: everything a query needs first, and the names of the pieces.
-  meta = "{\"format\":1,\"fingerprint\":\"" + fingerprint + "\",\"documents\":" + std::to_string(n) + ",\"per_piece\":" + std::to_string(kDocsPerPiece) + ",\"per_directory\":" + std::to_string(kDirectory) +
+  meta = "{\"format\":1,\"fingerprint\":\"" + fingerprint + "\",\"documents\":" + std::to_string(n) +
+         ",\"per_piece\":" + std::to_string(kDocsPerPiece) + ",\"per_directory\":" + std::to_string(kDirectory) +
          ",\"impact_range\":" + std::to_string(static_cast<int>(kImpactRange)) + ",\"typos\":[4,9],\"stop\":[";
   for (std::size_t i = 0; i < search::stop_words().size(); ++i) {
     if (i) meta += ',';

@@ -27,14 +27,13 @@ bool is_word_code_point(std::uint32_t cp) {
   if (cp == 0xD7 || cp == 0xF7) return false;
   if (in(cp, 0x2000, 0x2BFF) || in(cp, 0x2E00, 0x2E7F) || in(cp, 0x3000, 0x303F)) return false;
   if (in(cp, 0xFE10, 0xFE1F) || in(cp, 0xFE30, 0xFE6F) || cp == 0xFEFF || in(cp, 0xFFF0, 0xFFFF)) return false;
-  if (in(cp, 0xFF00, 0xFF0F) || in(cp, 0xFF1A, 0xFF20) || in(cp, 0xFF3B, 0xFF40) || in(cp, 0xFF5B, 0xFF65)) return false;
+  if (in(cp, 0xFF00, 0xFF0F) || in(cp, 0xFF1A, 0xFF20) || in(cp, 0xFF3B, 0xFF40) || in(cp, 0xFF5B, 0xFF65))
+    return false;
   if (in(cp, 0x1F000, 0x1FAFF)) return false;
   return true;
 }
 
-bool is_ignorable(std::uint32_t cp) {
-  return cp == 0xAD || in(cp, 0x200B, 0x200D) || cp == 0x2060 || cp == 0xFEFF;
-}
+bool is_ignorable(std::uint32_t cp) { return cp == 0xAD || in(cp, 0x200B, 0x200D) || cp == 0x2060 || cp == 0xFEFF; }
 
 std::uint32_t lower(std::uint32_t cp) {
   if (cp < 0x80) return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
@@ -51,12 +50,11 @@ std::uint32_t lower(std::uint32_t cp) {
 const std::vector<std::string_view>& stop_words() {
   // Sorted: is_stop_word() searches it.
   static const std::vector<std::string_view> words = {
-      "a",     "an",    "and",  "are",   "as",   "at",    "be",    "been",  "but",  "by",   "could", "do",
-      "does",  "for",   "from", "had",   "has",  "have",  "he",    "her",   "his",  "how",  "i",     "if",
-      "in",    "into",  "is",   "it",    "its",  "of",    "on",    "or",    "our",  "she",  "should", "so",
-      "than",  "that",  "the",  "their", "them", "then",  "there", "these", "they", "this", "those", "to",
-      "was",   "we",    "were", "what",  "when", "where", "which", "who",   "why",  "will", "with",  "would",
-      "you",   "your"};
+      "a",     "an",    "and",   "are",   "as",    "at",   "be",   "been",  "but",    "by",  "could", "do",   "does",
+      "for",   "from",  "had",   "has",   "have",  "he",   "her",  "his",   "how",    "i",   "if",    "in",   "into",
+      "is",    "it",    "its",   "of",    "on",    "or",   "our",  "she",   "should", "so",  "than",  "that", "the",
+      "their", "them",  "then",  "there", "these", "they", "this", "those", "to",     "was", "we",    "were", "what",
+      "when",  "where", "which", "who",   "why",   "will", "with", "would", "you",    "your"};
   return words;
 }
 
@@ -163,10 +161,10 @@ namespace {
 bool is_block(std::string_view name) {
   // Sorted, for a binary search: a page has a tag every few words.
   static constexpr std::array<std::string_view, 34> blocks = {
-      "address", "article", "aside", "blockquote", "caption", "dd",     "details", "div",   "dl",    "dt",
-      "figcaption", "figure", "footer", "h1",     "h2",      "h3",     "h4",      "h5",    "h6",    "header",
-      "hr",      "li",      "ol",     "p",        "pre",     "section", "summary", "table", "tbody", "td",
-      "th",      "thead",   "tr",     "ul"};
+      "address", "article",    "aside",  "blockquote", "caption", "dd", "details", "div",     "dl",
+      "dt",      "figcaption", "figure", "footer",     "h1",      "h2", "h3",      "h4",      "h5",
+      "h6",      "header",     "hr",     "li",         "ol",      "p",  "pre",     "section", "summary",
+      "table",   "tbody",      "td",     "th",         "thead",   "tr", "ul"};
   return std::binary_search(blocks.begin(), blocks.end(), name);
 }
 
@@ -197,28 +195,36 @@ std::string entity(std::string_view s, std::size_t& i) {
   }
   const std::string_view name = s.substr(i + 1, semi - i - 1);
   std::string out;
-  if (name == "amp") out = "&";
-  else if (name == "lt") out = "<";
-  else if (name == "gt") out = ">";
-  else if (name == "quot") out = "\"";
-  else if (name == "apos") out = "'";
-  else if (name == "nbsp") out = " ";
+  if (name == "amp")
+    out = "&";
+  else if (name == "lt")
+    out = "<";
+  else if (name == "gt")
+    out = ">";
+  else if (name == "quot")
+    out = "\"";
+  else if (name == "apos")
+    out = "'";
+  else if (name == "nbsp")
+    out = " ";
   else if (name.size() > 1 && name[0] == '#') {
     std::uint32_t cp = 0;
     const bool hex = name[1] == 'x' || name[1] == 'X';
     const std::string_view digits = name.substr(hex ? 2 : 1);
     bool ok = !digits.empty();
     for (const char c : digits) {
-      const int d = c >= '0' && c <= '9' ? c - '0'
+      const int d = c >= '0' && c <= '9'          ? c - '0'
                     : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
                     : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
                                                   : -1;
-      if (d < 0 || cp > 0x10FFFF) ok = false;
-      else cp = cp * (hex ? 16u : 10u) + static_cast<std::uint32_t>(d);
+      if (d < 0 || cp > 0x10FFFF)
+        ok = false;
+      else
+        cp = cp * (hex ? 16u : 10u) + static_cast<std::uint32_t>(d);
     }
     // Control characters and what is not a character are dropped.
-    if (ok && cp >= 0x20 && cp != 0x7F && !(cp >= 0x80 && cp < 0xA0) && cp <= 0x10FFFF && !(cp >= 0xD800 && cp < 0xE000) &&
-        cp != 0xFFFE && cp != 0xFFFF)
+    if (ok && cp >= 0x20 && cp != 0x7F && !(cp >= 0x80 && cp < 0xA0) && cp <= 0x10FFFF &&
+        !(cp >= 0xD800 && cp < 0xE000) && cp != 0xFFFE && cp != 0xFFFF)
       text::append_utf8(out, cp);
     else if (!ok) {
       ++i;

@@ -130,7 +130,8 @@ std::uint32_t for_each_word(std::string_view text, std::uint32_t first_ordinal, 
   };
   auto finish = [&] {
     if (current.empty()) return;
-    if (current.size() <= kLongestWord) word(std::string_view(current), static_cast<std::uint32_t>(start), ordinal, false);
+    if (current.size() <= kLongestWord)
+      word(std::string_view(current), static_cast<std::uint32_t>(start), ordinal, false);
     if (after_hyphen && previous_letter && current_letter && previous.size() + current.size() <= kLongestWord) {
       const std::string joined = previous + current;
       word(std::string_view(joined), static_cast<std::uint32_t>(previous_start), previous_ordinal, true);
@@ -148,7 +149,8 @@ std::uint32_t for_each_word(std::string_view text, std::uint32_t first_ordinal, 
       }
       // The run of ASCII letters and digits, at once.
       std::size_t end = i + 1;
-      while (end < n && static_cast<unsigned char>(text[end]) < 0x80 && detail::ascii_word(static_cast<unsigned char>(text[end])))
+      while (end < n && static_cast<unsigned char>(text[end]) < 0x80 &&
+             detail::ascii_word(static_cast<unsigned char>(text[end])))
         ++end;
       const std::size_t had = current.size();
       current.resize(had + (end - i));

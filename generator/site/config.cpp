@@ -54,11 +54,15 @@ std::optional<SiteConfig> parse_config(std::string_view raw, const std::string& 
   if (const auto* h = r.table("history")) {
     FieldReader hr(*h, path, 1, rule, local, "the [history] table");
     if (auto m = hr.string("mode")) {
-      if (m->value == "full") c.history_mode = HistoryMode::full;
-      else if (m->value == "dates") c.history_mode = HistoryMode::dates;
-      else if (m->value == "none") c.history_mode = HistoryMode::none;
-      else local.error(path, m->pos, rule, "`mode` must be \"full\", \"dates\" or \"none\", not \"" + m->value + "\"",
-                       "write mode = \"full\"");
+      if (m->value == "full")
+        c.history_mode = HistoryMode::full;
+      else if (m->value == "dates")
+        c.history_mode = HistoryMode::dates;
+      else if (m->value == "none")
+        c.history_mode = HistoryMode::none;
+      else
+        local.error(path, m->pos, rule, "`mode` must be \"full\", \"dates\" or \"none\", not \"" + m->value + "\"",
+                    "write mode = \"full\"");
     }
     if (auto u = hr.url("commit_url")) c.commit_url = u->value;
     c.show_authors = hr.boolean("show_authors");
@@ -67,8 +71,10 @@ std::optional<SiteConfig> parse_config(std::string_view raw, const std::string& 
   if (const auto* t = r.table("contact")) {
     FieldReader cr(*t, path, 1, rule, local, "the [contact] table");
     if (auto e = cr.string("email")) {
-      if (const auto problem = email_problem(e->value, "email")) local.error(path, e->pos, rule, problem->message, problem->hint);
-      else c.contact_email = e->value;
+      if (const auto problem = email_problem(e->value, "email"))
+        local.error(path, e->pos, rule, problem->message, problem->hint);
+      else
+        c.contact_email = e->value;
     }
     if (auto p = cr.string("phone")) c.contact_phone = p->value;
     cr.finish();

@@ -63,11 +63,16 @@ std::optional<ContentEntry> classify(const std::string& relative, Diagnostics& d
   }
   const std::string& section = parts[0];
   if (parts.size() == 2 && name != "_index.md") {
-    if (section == "agreements") e.kind = Kind::agreement;
-    else if (section == "dhr") e.kind = Kind::dhr;
-    else if (section == "bulletins") e.kind = Kind::bulletin;
-    else if (section == "events") e.kind = Kind::event;
-    else return unknown("no kind of document lives in content/" + section + "/");
+    if (section == "agreements")
+      e.kind = Kind::agreement;
+    else if (section == "dhr")
+      e.kind = Kind::dhr;
+    else if (section == "bulletins")
+      e.kind = Kind::bulletin;
+    else if (section == "events")
+      e.kind = Kind::event;
+    else
+      return unknown("no kind of document lives in content/" + section + "/");
     return e;
   }
   if (section == "meetings" && parts.size() == 3) {
@@ -144,7 +149,8 @@ std::string meeting_folder(std::string_view path) {
   constexpr std::string_view prefix = "content/meetings/";
   if (!path.starts_with(prefix)) return {};
   const auto slash = path.find('/', prefix.size());
-  return slash == std::string_view::npos ? std::string() : std::string(path.substr(prefix.size(), slash - prefix.size()));
+  return slash == std::string_view::npos ? std::string()
+                                         : std::string(path.substr(prefix.size(), slash - prefix.size()));
 }
 
 }  // namespace portal

@@ -33,7 +33,11 @@ Date date_of(const toml::date_time& dt) {
 
 FieldReader::FieldReader(const toml::table& table, std::string path, int first_line, const char* rule,
                          Diagnostics& diags, std::string context)
-    : table_(&table), path_(std::move(path)), first_line_(first_line), rule_(rule), diags_(&diags),
+    : table_(&table),
+      path_(std::move(path)),
+      first_line_(first_line),
+      rule_(rule),
+      diags_(&diags),
       context_(std::move(context)) {}
 
 Pos FieldReader::position_of(const toml::node& node) const {
@@ -92,8 +96,8 @@ std::optional<Located<std::string>> FieldReader::string(const std::string& key, 
 }
 
 bool FieldReader::printable(const std::string& key, const std::string& value, Pos pos) {
-  const auto bad = text::find_code_point(
-      value, [](std::uint32_t cp) { return text::is_control(cp) && cp != '\t' && cp != '\n'; });
+  const auto bad =
+      text::find_code_point(value, [](std::uint32_t cp) { return text::is_control(cp) && cp != '\t' && cp != '\n'; });
   if (!bad) return true;
   diags_->error(path_, pos, rule_,
                 "`" + key + "` holds " + text::describe_code_point(bad->code_point) + ", which no page can show",
@@ -136,8 +140,8 @@ std::optional<Located<Date>> FieldReader::date(const std::string& key, TimeOfDay
   const std::string example = key + (time == TimeOfDay::allowed ? " = 2020-03-18T10:00:00" : " = 2020-03-18");
   if (!node) {
     if (required == Required::yes)
-      diags_->error(path_, table_pos().line ? table_pos() : Pos{1, 1}, rule_,
-                    context_ + " has no `" + key + "`", "add `" + example + "`");
+      diags_->error(path_, table_pos().line ? table_pos() : Pos{1, 1}, rule_, context_ + " has no `" + key + "`",
+                    "add `" + example + "`");
     return std::nullopt;
   }
   const Pos pos = key_pos(key);
@@ -160,10 +164,10 @@ std::optional<Located<Date>> FieldReader::date(const std::string& key, TimeOfDay
     // A date the record gives less exactly says so: "2024-06" (a month), "by 2024-07-04".
     if (auto approximate = parse_approximate_date(s->get())) return Located<Date>{*approximate, pos};
     diags_->error(path_, pos, rule_, "`" + key + "` must be a TOML date, not a string",
-                  parse_iso_date(s->get())
-                      ? "remove the quotes: " + key + " = " + s->get()
-                      : "write it like " + example + "; where the record gives only the month, " + key +
-                            " = \"2020-03\"; where it gives a day it was on or before, " + key + " = \"by 2020-03-18\"");
+                  parse_iso_date(s->get()) ? "remove the quotes: " + key + " = " + s->get()
+                                           : "write it like " + example + "; where the record gives only the month, " +
+                                                 key + " = \"2020-03\"; where it gives a day it was on or before, " +
+                                                 key + " = \"by 2020-03-18\"");
     return std::nullopt;
   }
   wrong_type(key, "a date", example);
@@ -228,8 +232,8 @@ void FieldReader::finish() {
     if (known_.count(name)) continue;
     const auto suggestion = text::closest(name, known);
     const auto& b = key.source().begin;
-    const Pos pos = b.line ? Pos{first_line_ + static_cast<int>(b.line) - 1, static_cast<int>(b.column)}
-                           : position_of(value);
+    const Pos pos =
+        b.line ? Pos{first_line_ + static_cast<int>(b.line) - 1, static_cast<int>(b.column)} : position_of(value);
     diags_->error(path_, pos, rule_, "unknown key `" + name + "` in " + context_,
                   suggestion.empty() ? "remove it; docs/content-format.md lists the keys each file takes"
                                      : "did you mean `" + suggestion + "`?");

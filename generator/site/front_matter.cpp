@@ -39,9 +39,10 @@ std::optional<std::string> normalise_source(std::string_view raw, const std::str
   // Tab and line breaks are the only control characters a text file needs.
   if (auto control = text::first_control(raw); control != std::string_view::npos) {
     const auto lc = text::line_col_at(raw, control);
-    diags.error(path, {lc.line, lc.column}, rule,
-                "the file holds " + text::describe_code_point(text::decode_at(raw, control)) + ", which no page can show",
-                "delete it (it is invisible in most editors: move to the column and delete the character there)");
+    diags.error(
+        path, {lc.line, lc.column}, rule,
+        "the file holds " + text::describe_code_point(text::decode_at(raw, control)) + ", which no page can show",
+        "delete it (it is invisible in most editors: move to the column and delete the character there)");
     return std::nullopt;
   }
   // CRLF line endings become LF; a lone CR stays.
@@ -79,7 +80,8 @@ std::optional<FrontMatter> parse_front_matter(std::string_view text, const std::
   }
   const auto first = line_at(text, 0);
   if (is_fence(first, "---")) {
-    diags.error(path, {1, 1}, rule, "front matter starts with `---` (YAML), but this generator reads TOML between `+++` lines",
+    diags.error(path, {1, 1}, rule,
+                "front matter starts with `---` (YAML), but this generator reads TOML between `+++` lines",
                 "replace both `---` lines with `+++` and write the fields as TOML: `title = \"...\"`");
     return std::nullopt;
   }

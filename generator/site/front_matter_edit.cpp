@@ -110,9 +110,9 @@ std::string literal(std::string_view value, FieldType type) {
     case FieldType::integer: {
       // Written as TOML writes a whole number (no leading zeros); anything else as a string.
       const std::string v = text::trim(value);
-      const bool digits = !v.empty() && std::all_of(v.begin() + (v.front() == '-' ? 1 : 0), v.end(),
-                                                    [](char c) { return c >= '0' && c <= '9'; }) &&
-                          v != "-" && v.size() < 18;
+      const bool digits = !v.empty() && std::all_of(v.begin() + (v.front() == '-' ? 1 : 0), v.end(), [](char c) {
+        return c >= '0' && c <= '9';
+      }) && v != "-" && v.size() < 18;
       return digits ? std::to_string(std::stoll(v)) : toml_quoted(value);
     }
     case FieldType::date:
@@ -141,10 +141,12 @@ std::string form_refusal(Kind kind, std::string_view text) {
   for (const auto& spec : fields_of(kind))
     if (spec.type == FieldType::tables)
       return std::string("A ") + (kind == Kind::agreement ? "Community Safety Agreement" : kind_name(kind)) +
-             " holds lists of entries (its `" + spec.key + "`), which a form cannot show: it is edited as text, with the same checks.";
+             " holds lists of entries (its `" + spec.key +
+             "`), which a form cannot show: it is edited as text, with the same checks.";
   std::string error;
   const auto parts = split(text, error);
-  if (!parts) return "Its front matter cannot be read (" + error + "), so it is edited as text: the checks say what to fix.";
+  if (!parts)
+    return "Its front matter cannot be read (" + error + "), so it is edited as text: the checks say what to fix.";
   for (const auto& [key, value] : parts->table)
     if (is_plain_table(value))
       return "Its front matter holds a table (`" + std::string(key.str()) +
@@ -218,7 +220,8 @@ std::string edit_front_matter(std::string_view text, const FrontMatterEdits& edi
     }
     const auto& vs = it->second.source();
     if (value) {
-      spans.push_back({offset_of(toml, vs.begin.line, vs.begin.column), offset_of(toml, vs.end.line, vs.end.column), *value});
+      spans.push_back(
+          {offset_of(toml, vs.begin.line, vs.begin.column), offset_of(toml, vs.end.line, vs.end.column), *value});
       continue;
     }
     // Removed with its lines: from the key's line to the end of the value's.
@@ -280,7 +283,8 @@ std::string content_path_problem(const fs::path& source, const std::string& path
   if (!path.starts_with("content/") || !path.ends_with(".md"))
     return "only the Markdown files under content/ are edited here";
   if (path.size() > 512) return "the path is too long";
-  if (path.find('\\') != std::string::npos || text::find_code_point(path, [](std::uint32_t cp) { return text::is_control(cp); }))
+  if (path.find('\\') != std::string::npos ||
+      text::find_code_point(path, [](std::uint32_t cp) { return text::is_control(cp); }))
     return "the path holds a character no content file's name has";
   fs::path at = source;
   for (std::size_t from = 0; from < path.size();) {

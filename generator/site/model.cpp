@@ -27,7 +27,8 @@ std::optional<MinuteHeading> minute_heading(std::string_view text) {
   MinuteHeading m;
   m.code = text::trim(text.substr(open + marker.size(), text.size() - 1 - open - marker.size()));
   const auto digits = text.find_first_not_of("0123456789");
-  if (digits != std::string_view::npos && digits > 0 && text[digits] == '.') m.number = std::string(text.substr(0, digits));
+  if (digits != std::string_view::npos && digits > 0 && text[digits] == '.')
+    m.number = std::string(text.substr(0, digits));
   return m;
 }
 
@@ -209,8 +210,8 @@ Document read_document(Kind kind, const toml::table& front_matter, int first_lin
                       e.start.value.minutes ? "write it like end = " + e.start.value.iso() + "T16:00:00"
                                             : "write it like end = " + e.start.value.iso());
           e.end.reset();
-        } else if (e.end->value < e.start.value ||
-                   (e.end->value == e.start.value && e.end->value.minutes && *e.end->value.minutes < *e.start.value.minutes)) {
+        } else if (e.end->value < e.start.value || (e.end->value == e.start.value && e.end->value.minutes &&
+                                                    *e.end->value.minutes < *e.start.value.minutes)) {
           diags.error(path, e.end->pos, "front-matter", "`end` is before `start`",
                       "check both against the original announcement");
           e.end.reset();

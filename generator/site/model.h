@@ -114,16 +114,16 @@ using KindData = std::variant<std::monostate, PageData, AgreementData, MeetingDa
 
 struct Document {
   Kind kind = Kind::page;
-  std::string path;         // relative to the source folder: "content/meetings/2020-03-18/notes.md"
-  std::string slug;         // file stem, or the meeting's folder name for a meeting
-  std::string meeting;      // for meetings, notes and papers: the meeting folder name ("2020-03-18")
-  std::string url;          // "/meetings/2020-03-18/notes/"
+  std::string path;     // relative to the source folder: "content/meetings/2020-03-18/notes.md"
+  std::string slug;     // file stem, or the meeting's folder name for a meeting
+  std::string meeting;  // for meetings, notes and papers: the meeting folder name ("2020-03-18")
+  std::string url;      // "/meetings/2020-03-18/notes/"
   Located<std::string> title;
   bool draft = false;
   bool restricted = false;
   std::vector<Located<std::string>> priorities;
   std::string summary;
-  std::string source;       // text, or an address (urls.h looks_like_url)
+  std::string source;  // text, or an address (urls.h looks_like_url)
   // Front-matter fields whose value is an `@/` link to a file under content/
   // (`source`, a review's `summary_pdf`): checked like the links of the text.
   struct FieldLink {
@@ -132,7 +132,7 @@ struct Document {
     Pos pos;
   };
   std::vector<FieldLink> field_links;
-  std::string body;         // Markdown
+  std::string body;  // Markdown
   int body_first_line = 1;
   KindData data;
 
@@ -141,9 +141,13 @@ struct Document {
   std::optional<Date> date;
 
   template <class T>
-  [[nodiscard]] const T* as() const { return std::get_if<T>(&data); }
+  [[nodiscard]] const T* as() const {
+    return std::get_if<T>(&data);
+  }
   template <class T>
-  [[nodiscard]] T* as() { return std::get_if<T>(&data); }
+  [[nodiscard]] T* as() {
+    return std::get_if<T>(&data);
+  }
 };
 
 // A minute of a meeting's notes, as real minutes write its heading:

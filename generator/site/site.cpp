@@ -136,11 +136,12 @@ std::set<std::string> restricted_files(const Site& site, const Diagnostics& diag
   }
   for (const auto& d : diags.items()) {
     if (!d.file.starts_with("content/") || out.count(d.file) || site.by_path.count(d.file)) continue;
-    const bool in_restricted_meeting = std::any_of(meetings.begin(), meetings.end(),
-                                                   [&](const std::string& folder) { return d.file.starts_with(folder); });
+    const bool in_restricted_meeting = std::any_of(
+        meetings.begin(), meetings.end(), [&](const std::string& folder) { return d.file.starts_with(folder); });
     // A file that did not load: what it says of itself cannot be read, so a mention is enough.
     const auto text = read_file(site.root / d.file);
-    if (in_restricted_meeting || in_unread_meeting(site, d.file) || (text && text::to_lower_ascii(text->substr(0, 1 << 20)).find("restricted") != std::string::npos))
+    if (in_restricted_meeting || in_unread_meeting(site, d.file) ||
+        (text && text::to_lower_ascii(text->substr(0, 1 << 20)).find("restricted") != std::string::npos))
       out.insert(d.file);
   }
   return out;
@@ -205,14 +206,17 @@ std::string withheld_because(const Site& site, const Document& d, Drafts drafts)
     // Events and meetings are dated by when they take place, and are announced
     // beforehand; every other date says when a document is released.
     const bool announced = doc.kind == Kind::event || doc.kind == Kind::meeting;
-    if (!announced && doc.date && site.today < doc.date->last_possible()) return "dated in the future (" + doc.date->long_form() + ")";
+    if (!announced && doc.date && site.today < doc.date->last_possible())
+      return "dated in the future (" + doc.date->long_form() + ")";
     return {};
   };
   std::string why = own(d);
   if (why.empty() && (d.kind == Kind::notes || d.kind == Kind::paper)) {
     const Document* meeting = site.meeting_of(d);
-    if (!meeting) why = "in a meeting folder without _index.md";
-    else if (const auto meeting_why = own(*meeting); !meeting_why.empty()) why = "part of a meeting that is " + meeting_why;
+    if (!meeting)
+      why = "in a meeting folder without _index.md";
+    else if (const auto meeting_why = own(*meeting); !meeting_why.empty())
+      why = "part of a meeting that is " + meeting_why;
     if (why.empty() && d.kind == Kind::paper) {
       const auto* m = meeting->as<MeetingData>();
       const auto* p = d.as<PaperData>();
@@ -239,8 +243,8 @@ void decide_publication(Site& site, const LoadOptions& options) {
     const std::string why = withheld_because(site, site.documents[i], options.drafts);
     site.published[i] = why.empty();
     site.withheld_because[i] = why;
-    site.released[i] =
-        why.empty() && (options.drafts == Drafts::hide || withheld_because(site, site.documents[i], Drafts::hide).empty());
+    site.released[i] = why.empty() && (options.drafts == Drafts::hide ||
+                                       withheld_because(site, site.documents[i], Drafts::hide).empty());
   }
 }
 
@@ -286,9 +290,12 @@ LoadResult load_site(const fs::path& root, const LoadOptions& options, int jobs,
 
   std::vector<const ContentEntry*> docs;
   for (const auto& e : entries) {
-    if (e.type == EntryType::document) docs.push_back(&e);
-    else if (e.type == EntryType::plans) site.plans = read_plans(root, e.path, diags);
-    else site.assets.push_back({e.path, url_for(e), true});
+    if (e.type == EntryType::document)
+      docs.push_back(&e);
+    else if (e.type == EntryType::plans)
+      site.plans = read_plans(root, e.path, diags);
+    else
+      site.assets.push_back({e.path, url_for(e), true});
   }
 
   // Read and parse every document; each thread reports into its own slot.
@@ -364,7 +371,8 @@ LoadResult load_site(const fs::path& root, const LoadOptions& options, int jobs,
       site.agreements.push_back(i);
   }
   std::stable_sort(site.agreements.begin(), site.agreements.end(), [&](std::size_t a, std::size_t b) {
-    return site.documents[a].as<AgreementData>()->effective.value < site.documents[b].as<AgreementData>()->effective.value;
+    return site.documents[a].as<AgreementData>()->effective.value <
+           site.documents[b].as<AgreementData>()->effective.value;
   });
   // Notes and papers take their meeting's date.
   std::set<std::string> reported;
@@ -399,10 +407,13 @@ LoadResult load_site(const fs::path& root, const LoadOptions& options, int jobs,
     to_render.push_back(i);
     rendered[i] = 1;
   }
-  render_bodies(to_render, {jobs, options.fork_bodies_from}, [&site](std::size_t i) {
-    const Document& d = site.documents[i];
-    return render_markdown(d.body, site.markdown_options(d));
-  }, site.bodies);
+  render_bodies(
+      to_render, {jobs, options.fork_bodies_from},
+      [&site](std::size_t i) {
+        const Document& d = site.documents[i];
+        return render_markdown(d.body, site.markdown_options(d));
+      },
+      site.bodies);
   if (cache) {
     cache->paths = std::move(paths);
     cache->rendered = static_cast<std::size_t>(std::count(rendered.begin(), rendered.end(), 1));

@@ -80,13 +80,13 @@ struct Site {
   // index holds released documents alone).
   std::vector<bool> released;
   std::vector<std::string> withheld_because;  // parallel to documents; empty when published
-  std::vector<RenderedMarkdown> bodies;  // parallel to documents; empty for unpublished ones
+  std::vector<RenderedMarkdown> bodies;       // parallel to documents; empty for unpublished ones
   std::vector<Plan> plans;
   std::vector<Asset> assets;
-  std::map<std::string, std::size_t> by_path;  // "content/…" → document index
+  std::map<std::string, std::size_t> by_path;            // "content/…" → document index
   std::map<std::string, std::size_t> meeting_by_folder;  // "2020-03-18" → document index
   std::map<std::string, std::size_t> asset_by_path;      // "content/…" → asset index
-  std::vector<std::size_t> agreements;  // non-draft agreements, by effective date
+  std::vector<std::size_t> agreements;                   // non-draft agreements, by effective date
   Date today;
   // The path the site is served under ("/portal/" for base_url
   // https://example.org/portal/; "/" for the preview): the 404 page, served

@@ -15,9 +15,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!text) return 0;
   const auto fm = portal::parse_front_matter(*text, "content/fuzz.md", diags);
   if (!fm) return 0;
-  for (const auto kind : {portal::Kind::home, portal::Kind::page, portal::Kind::agreement, portal::Kind::meeting,
-                          portal::Kind::notes, portal::Kind::paper, portal::Kind::dhr, portal::Kind::bulletin,
-                          portal::Kind::event}) {
+  for (const auto kind :
+       {portal::Kind::home, portal::Kind::page, portal::Kind::agreement, portal::Kind::meeting, portal::Kind::notes,
+        portal::Kind::paper, portal::Kind::dhr, portal::Kind::bulletin, portal::Kind::event}) {
     const auto doc = portal::read_document(kind, fm->table, fm->table_first_line, "content/fuzz.md", diags);
     (void)doc;
   }

@@ -20,9 +20,11 @@ fs::path make_site() {
   fs::create_directories(root / "content/agreements");
   std::ofstream(root / "site.toml") << "title = \"Fuzz\"\npartnership = \"Fuzz Partnership\"\n"
                                        "base_url = \"https://example.org/\"\n[history]\nmode = \"none\"\n";
-  std::ofstream(root / "content/_index.md") << "+++\ntitle = \"Home\"\n+++\n\nSee [the bulletin](@/bulletins/fuzz.md).\n";
+  std::ofstream(root / "content/_index.md")
+      << "+++\ntitle = \"Home\"\n+++\n\nSee [the bulletin](@/bulletins/fuzz.md).\n";
   std::ofstream(root / "content/agreements/2020-04.md")
-      << "+++\ntitle = \"Agreement\"\nversion = \"4.0\"\neffective = 2020-04-01\n\n[[priorities]]\nid = \"domestic-abuse\"\n"
+      << "+++\ntitle = \"Agreement\"\nversion = \"4.0\"\neffective = 2020-04-01\n\n[[priorities]]\nid = "
+         "\"domestic-abuse\"\n"
          "name = \"Domestic Abuse\"\n\n[[leads]]\npriority = \"domestic-abuse\"\nlead = \"Lead\"\n+++\n\n## Leads\n";
   return root;
 }

@@ -124,15 +124,35 @@ void check_outputs(const std::vector<std::string>& fields) {
       require(end != std::string::npos && end - start <= 75);
       const std::string line = file.content.substr(start, end - start);
       require(line.find('\n') == std::string::npos && line.find('\r') == std::string::npos);
-      if (line.starts_with(" ")) unfolded += line.substr(1);
-      else unfolded += "\n" + line;
+      if (line.starts_with(" "))
+        unfolded += line.substr(1);
+      else
+        unfolded += "\n" + line;
       start = end + 2;
     }
     // Every property is one the writer writes: no input becomes a line of its own.
-    static const std::vector<std::string> properties = {
-        "BEGIN:", "END:", "VERSION:", "PRODID:", "CALSCALE:", "X-WR-CALNAME:", "UID:", "DTSTAMP", "DTSTART",
-        "DTEND", "SUMMARY:", "LOCATION:", "DESCRIPTION:", "URL:", "TZID:", "TZOFFSETFROM:", "TZOFFSETTO:",
-        "TZNAME:", "RRULE:", "X-LIC-LOCATION:", "X-PUBLISHED-TTL:", "REFRESH-INTERVAL"};
+    static const std::vector<std::string> properties = {"BEGIN:",
+                                                        "END:",
+                                                        "VERSION:",
+                                                        "PRODID:",
+                                                        "CALSCALE:",
+                                                        "X-WR-CALNAME:",
+                                                        "UID:",
+                                                        "DTSTAMP",
+                                                        "DTSTART",
+                                                        "DTEND",
+                                                        "SUMMARY:",
+                                                        "LOCATION:",
+                                                        "DESCRIPTION:",
+                                                        "URL:",
+                                                        "TZID:",
+                                                        "TZOFFSETFROM:",
+                                                        "TZOFFSETTO:",
+                                                        "TZNAME:",
+                                                        "RRULE:",
+                                                        "X-LIC-LOCATION:",
+                                                        "X-PUBLISHED-TTL:",
+                                                        "REFRESH-INTERVAL"};
     for (std::size_t start = 1; start < unfolded.size();) {
       const auto end = unfolded.find('\n', start);
       const std::string line = unfolded.substr(start, end == std::string::npos ? std::string::npos : end - start);
