@@ -1,4 +1,4 @@
-// One fixture per rule of spec §4: tests/sites/rules/<rule>/ holds files laid
+// One fixture per rule of docs/checks.md: tests/sites/rules/<rule>/ holds files laid
 // over a copy of the clean every-kind site, and expected.txt the exact report
 // of `portal check` followed by its exit status.
 #include <catch2/catch.hpp>
@@ -50,7 +50,7 @@ TEST_CASE("the clean fixture site fires no rule", "[rules]") {
 
 TEST_CASE("each rule's fixture fires that rule at the expected file, line and column", "[rules]") {
   const auto names = rule_fixtures();
-  CHECK(names.size() == 21);  // every rule of spec §4
+  CHECK(names.size() == 21);  // every rule docs/checks.md lists
   for (const auto& rule : names) {
     INFO("fixture tests/sites/rules/" << rule);
     TempDir tmp;

@@ -1,4 +1,5 @@
-// The command line (spec §1). The only place that prints or decides exit codes.
+// The command line: build, check, serve and new (README.md). The only place
+// that prints or decides exit codes.
 #pragma once
 
 #include <ostream>

@@ -35,7 +35,7 @@ class Diagnostics {
   [[nodiscard]] int warnings() const;
   [[nodiscard]] bool has_errors() const { return errors() > 0; }
 
-  // Sorted by file, line, column, rule (spec §1); ties keep their message order.
+  // Sorted by file, line, column, rule; ties keep their message order.
   void sort();
 
  private:
@@ -46,7 +46,7 @@ class Diagnostics {
 std::string format_text(const Diagnostic& d);
 // The whole report, one diagnostic a line, then a count line.
 std::string format_text(const Diagnostics& ds);
-// The JSON object of spec §1.
+// The report as one JSON object (docs/checks.md): each diagnostic, and the counts.
 std::string format_json(const Diagnostics& ds);
 // GitHub Actions workflow commands, one a diagnostic:
 // "::error file=content/x.md,line=14,col=3,title=portal broken-link::message (hint: ...)",

@@ -26,7 +26,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // The candidate closest to `word`, if it is close enough to be a likely typo.
 std::string closest(std::string_view word, const std::vector<std::string>& candidates);
 
-// GitHub's heading id rule (spec §3), as github-slugger applies it, before
+// GitHub's heading id rule, as github-slugger applies it, before
 // de-duplication: lower case; every character but letters, marks, digits,
 // connector punctuation, spaces and hyphens dropped; spaces become hyphens.
 std::string heading_id(std::string_view heading_text);

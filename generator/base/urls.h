@@ -1,6 +1,6 @@
-// Which addresses a URL field may hold (spec §6). A URL from a file is
-// hostile until checked: only web addresses, and where they fit e-mail
-// addresses and `@/` links to files under content/, ever become links.
+// Which addresses a URL field may hold. A URL from a file is hostile until
+// checked: only web addresses, and where they fit e-mail addresses and `@/`
+// links to files under content/, ever become links.
 #pragma once
 
 #include <optional>

@@ -1,4 +1,4 @@
-// The rule families that check_site() runs (spec §4). Each adds diagnostics
+// The rule families that check_site() runs (docs/checks.md). Each adds diagnostics
 // for the whole site and never stops at the first problem.
 #pragma once
 

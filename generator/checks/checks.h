@@ -1,5 +1,6 @@
-// The rules of spec §4 that run over a loaded site. Each adds diagnostics;
-// none stops the others, so one run reports every problem.
+// The cross-reference rules that run over a loaded site (docs/checks.md lists
+// each). Each adds diagnostics; none stops the others, so one run reports
+// every problem.
 #pragma once
 
 #include <string>

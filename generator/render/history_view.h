@@ -12,7 +12,7 @@
 
 namespace portal {
 
-// How much history a document shows: its kind and site.toml decide (spec §5).
+// How much history a document shows: its kind and site.toml decide (docs/content-format.md).
 HistoryMode history_mode(const Site& site, const Document& d);
 
 // For each commit of `history`, whether it changed a file that is not

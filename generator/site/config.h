@@ -1,4 +1,4 @@
-// site.toml (spec §2).
+// site.toml: its keys, types and defaults (README.md, docs/content-format.md).
 #pragma once
 
 #include <optional>

@@ -1,4 +1,4 @@
-// Walks content/ and decides, from each file's place, what it is (spec §3).
+// Walks content/ and decides, from each file's place, what it is (docs/content-format.md).
 #pragma once
 
 #include <filesystem>

@@ -1,4 +1,4 @@
-// The typed model of every kind of content document (spec §3).
+// The typed model of every kind of content document, with the fields docs/content-format.md lists.
 #pragma once
 
 #include <cstdint>
@@ -136,7 +136,7 @@ struct Document {
   int body_first_line = 1;
   KindData data;
 
-  // The document's date for "in force" and publication (spec §4): its date,
+  // The document's date for "in force" and publication: its date,
   // published, start, or its meeting's date (filled in by the site).
   std::optional<Date> date;
 

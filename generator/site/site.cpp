@@ -233,8 +233,8 @@ std::string withheld_because(const Site& site, const Document& d, Drafts drafts)
 
 namespace {
 
-// Decides publication (spec §5) and records why each unpublished document is
-// withheld.
+// Decides publication (restricted, draft and future documents are withheld)
+// and records why each unpublished document is withheld.
 void decide_publication(Site& site, const LoadOptions& options) {
   site.published.assign(site.documents.size(), false);
   site.released.assign(site.documents.size(), false);

@@ -1,5 +1,6 @@
 // The loaded site: configuration, every document and asset, every URL known
-// before any rendering, and what may be published (spec §5).
+// before any rendering, and what may be published (nothing restricted, no
+// draft, nothing dated in the future).
 #pragma once
 
 #include <filesystem>
@@ -93,7 +94,7 @@ struct Site {
   // at any depth, finds everything from it.
   std::string root_path = "/";
 
-  // The agreement in force on `date` (spec §4): the non-draft agreement with the
+  // The agreement in force on `date`: the non-draft agreement with the
   // latest effective date on or before it; with Published::only, the latest
   // published one. nullptr when none is.
   enum class Scope { non_draft, published };
@@ -147,7 +148,7 @@ std::vector<std::string> theme_anchors(const Document& d);
 // a heading of the text never takes one of them (it gets a suffix instead).
 std::vector<std::string> page_ids(const Document& d);
 
-// URL of a document from its place in the tree (spec §5).
+// URL of a document from its place in the tree: content/x/y.md at /x/y/, an _index.md at its folder.
 std::string url_for(const ContentEntry& e);
 
 }  // namespace portal
