@@ -17,17 +17,19 @@ portal=$(realpath build/portal)
 work=$(mktemp -d -p "$PWD/bench" load.XXXXXX)
 loaders=()
 cleanup() {
-  for p in "${loaders[@]}"; do kill -- "-$p" 2> /dev/null || kill "$p" 2> /dev/null || true; done
+  # Each loop first, so that it starts no other build, then the build it runs.
+  for p in "${loaders[@]}"; do
+    kill "$p" 2> /dev/null || true
+    pkill -P "$p" 2> /dev/null || true
+  done
   wait 2> /dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 python3 bench/gen_corpus.py 10000 "$work/corpus" > /dev/null
 for n in 1 2; do
-  set -m
-  (while :; do "$portal" build --source "$work/corpus" --output "$work/out$n" --quiet || exit 1; done) &
+  (while :; do "$portal" build --source "$work/corpus" --output "$work/out$n" --quiet || exit 1; done) > "$work/load$n.log" 2>&1 &
   loaders+=($!)
-  set +m
 done
 start=$(date +%s)
 for i in $(seq "$runs"); do
@@ -37,6 +39,9 @@ for i in $(seq "$runs"); do
     echo "run $i of $runs failed (load average $load)" >&2
     exit 1
   fi
+  for n in 1 2; do
+    kill -0 "${loaders[$((n - 1))]}" 2> /dev/null || { cat "$work/load$n.log"; echo "build $n of the load stopped" >&2; exit 1; }
+  done
   echo "run $i of $runs passed: $(grep -o '[0-9]* tests passed.*' "$work/run.log" | head -1), load average $load, $(( $(date +%s) - start )) s so far"
 done
 echo "all $runs runs passed while two builds loaded the machine"
