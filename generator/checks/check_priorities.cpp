@@ -136,9 +136,9 @@ void check_agreements(const Site& site, Diagnostics& diags) {
   for (const auto& p : site.plans) {
     // A title as printed is that of an agreement that lists the plan.
     for (const auto& [slug, title] : p.printed) {
-      const auto agreement = std::find_if(site.documents.begin(), site.documents.end(), [&](const Document& d) {
-        return d.kind == Kind::agreement && d.slug == slug;
-      });
+      const auto agreement =
+          std::find_if(site.documents.begin(), site.documents.end(),
+                       [&, &s = slug](const Document& d) { return d.kind == Kind::agreement && d.slug == s; });
       const auto* a = agreement == site.documents.end() ? nullptr : agreement->as<AgreementData>();
       if (!a || std::none_of(a->plans.begin(), a->plans.end(), [&](const auto& id) { return id.value == p.id.value; }))
         diags.error("content/plans.toml", title.pos, "unknown-plan",
