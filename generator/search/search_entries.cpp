@@ -128,127 +128,142 @@ void paper_facts(TextBuilder& t, const Site& site, const Document& d, const Pape
   fact(t, "Classification", p.classification);
 }
 
-}  // namespace
+// The facts and attendance of a document neither an agreement nor a meeting:
+// the meeting it belongs to, a review's details, an event's time and place.
+void other_facts(TextBuilder& t, const Site& site, const Document& d) {
+  if (const auto* p = d.as<PaperData>()) paper_facts(t, site, d, *p);
+  if (d.kind == Kind::notes)
+    if (const Document* held = meeting_of(site, d)) fact(t, "Meeting", held->title.value);
+  if (const auto* r = d.as<DhrData>()) {
+    fact(t, "Pseudonym", r->pseudonym);
+    if (r->year) fact(t, "Year", std::to_string(*r->year));
+    if (r->published) fact(t, "Published", r->published->value.long_form());
+  }
+  if (const auto* ev = d.as<EventData>()) {
+    fact(t, "When",
+         ev->start.value.long_form() +
+             (ev->start.value.time_of_day().empty() ? "" : ", " + ev->start.value.time_of_day()));
+    fact(t, "Where", ev->location);
+    if (ev->online.value_or(false)) t.line("Online: yes, this event is held online");
+  } else if (d.date && d.kind != Kind::paper) {
+    fact(t, "Date", d.date->long_form());
+  }
+  if (!d.summary.empty()) t.line(d.summary);
+  t.end_facts();
+  if (const auto* n = d.as<NotesData>()) {
+    if (!n->present.empty()) {
+      t.heading("Attendance", "attendance");
+      t.line("Present: " + join(n->present, "; "));
+      if (!n->in_attendance.empty()) t.line("In attendance: " + join(n->in_attendance, "; "));
+    }
+  }
+}
 
-std::vector<Entry> entries(const Site& site, const PriorityStories& stories, int jobs) {
-  std::vector<Entry> out;
-  // Documents, on `jobs` threads, in order.
+// The released document `i` of the site.
+Entry document_entry(const Site& site, const PriorityStories& stories, std::size_t i) {
+  const Document& d = site.documents[i];
+  Entry e;
+  e.url = site_path(d.url);
+  e.title = d.title.value;
+  e.kind = kind_index(d.kind);
+  if (d.date) {
+    e.year = d.date->year;
+    e.date = d.date->long_form();
+  }
+  e.priorities = filed_under(d, stories);
+  // An agenda lists the titles of papers and minutes, which answer better.
+  if (d.kind == Kind::meeting) e.boost = 0.8;
+  TextBuilder t;
+  if (const auto* a = d.as<AgreementData>()) {
+    agreement_facts(t, site, d, *a);
+  } else if (const auto* m = d.as<MeetingData>()) {
+    meeting_facts(t, d, *m);
+  } else {
+    other_facts(t, site, d);
+  }
+  if (!d.priorities.empty()) {
+    std::vector<std::string> names;
+    for (std::size_t s : e.priorities) names.push_back(stories.stories[s].latest_name());
+    if (!names.empty()) t.line("Priorities and themes: " + join(names, "; "));
+  }
+  t.html(site.bodies[i].html);
+  e.facts_end = t.facts_end();
+  e.sections = t.sections();
+  e.text = t.take_text();
+  return e;
+}
+
+// Released documents, on `jobs` threads, in order.
+void add_documents(std::vector<Entry>& out, const Site& site, const PriorityStories& stories, int jobs) {
   std::vector<std::optional<Entry>> documents(site.documents.size());
   parallel_for(site.documents.size(), jobs, [&](std::size_t i) {
-    const Document& d = site.documents[i];
-    if (!site.released[i]) return;
-    Entry e;
-    e.url = site_path(d.url);
-    e.title = d.title.value;
-    e.kind = kind_index(d.kind);
-    if (d.date) {
-      e.year = d.date->year;
-      e.date = d.date->long_form();
-    }
-    e.priorities = filed_under(d, stories);
-    // An agenda lists the titles of papers and minutes, which answer better.
-    if (d.kind == Kind::meeting) e.boost = 0.8;
-    TextBuilder t;
-    if (const auto* a = d.as<AgreementData>()) {
-      agreement_facts(t, site, d, *a);
-    } else {
-      if (const auto* m = d.as<MeetingData>()) {
-        meeting_facts(t, d, *m);
-      } else {
-        if (const auto* p = d.as<PaperData>()) paper_facts(t, site, d, *p);
-        if (d.kind == Kind::notes)
-          if (const Document* held = meeting_of(site, d)) fact(t, "Meeting", held->title.value);
-        if (const auto* r = d.as<DhrData>()) {
-          fact(t, "Pseudonym", r->pseudonym);
-          if (r->year) fact(t, "Year", std::to_string(*r->year));
-          if (r->published) fact(t, "Published", r->published->value.long_form());
-        }
-        if (const auto* ev = d.as<EventData>()) {
-          fact(t, "When",
-               ev->start.value.long_form() +
-                   (ev->start.value.time_of_day().empty() ? "" : ", " + ev->start.value.time_of_day()));
-          fact(t, "Where", ev->location);
-          if (ev->online.value_or(false)) t.line("Online: yes, this event is held online");
-        } else if (d.date && d.kind != Kind::paper) {
-          fact(t, "Date", d.date->long_form());
-        }
-        if (!d.summary.empty()) t.line(d.summary);
-        t.end_facts();
-        if (const auto* n = d.as<NotesData>()) {
-          if (!n->present.empty()) {
-            t.heading("Attendance", "attendance");
-            t.line("Present: " + join(n->present, "; "));
-            if (!n->in_attendance.empty()) t.line("In attendance: " + join(n->in_attendance, "; "));
-          }
-        }
-      }
-    }
-    if (!d.priorities.empty()) {
-      std::vector<std::string> names;
-      for (std::size_t s : e.priorities) names.push_back(stories.stories[s].latest_name());
-      if (!names.empty()) t.line("Priorities and themes: " + join(names, "; "));
-    }
-    t.html(site.bodies[i].html);
-    e.facts_end = t.facts_end();
-    e.sections = t.sections();
-    e.text = t.take_text();
-    documents[i] = std::move(e);
+    if (site.released[i]) documents[i] = document_entry(site, stories, i);
   });
   for (auto& e : documents)
     if (e) out.push_back(std::move(*e));
-  std::vector<std::optional<Entry>>().swap(documents);
-  // Comparisons of each released agreement with the one it supersedes.
+}
+
+// The comparison of the released agreement `newer` with `older`, the one it supersedes.
+Entry comparison_entry(const Document& newer, const Document& older) {
+  const auto& n = *newer.as<AgreementData>();
+  const auto& o = *older.as<AgreementData>();
+  Entry e;
+  e.url = site_path(comparison_url(newer));
+  e.title = comparison_title(newer);
+  e.kind = changes;
+  e.year = n.effective.value.year;
+  e.date = n.effective.value.long_form();
+  e.boost = 0.7;  // the agreement itself answers most questions better
+  TextBuilder t;
+  t.line("How " + newer.title.value + " (version " + n.version + ", effective " + n.effective.value.long_form() +
+         ") differs from " + older.title.value + " (version " + o.version + ", effective " +
+         o.effective.value.long_form() + ").");
+  t.end_facts();
+  const auto c = compare_agreements(older, newer);
+  auto named = [&](const char* heading, const std::vector<NamedChange>& list, const char* verb) {
+    if (list.empty()) return;
+    t.heading(heading, "");
+    for (const auto& change : list)
+      t.line(change.before.empty()  ? change.after
+             : change.after.empty() ? change.before
+                                    : change.before + verb + change.after);
+  };
+  named("Priorities renamed", c.priorities_renamed, " is now ");
+  named("Priorities added", c.priorities_added, "");
+  named("Priorities removed", c.priorities_removed, "");
+  named("Cross-cutting themes reworded", c.themes_renamed, " is now ");
+  named("Cross-cutting themes added", c.themes_added, "");
+  named("Cross-cutting themes removed", c.themes_removed, "");
+  if (!c.leads.empty()) {
+    t.heading("Leads", "");
+    auto or_none = [](const std::string& lead) { return lead.empty() ? std::string("None") : lead; };
+    for (const auto& l : c.leads) t.line(l.priority + ": " + or_none(l.before) + " → " + or_none(l.after));
+  }
+  for (const auto& row : c.version_rows) t.line(join({row.version, row.date, row.change}, " "));
+  MarkdownOptions plain;
+  plain.anchors = false;
+  for (const auto& change : c.text)
+    if (change.kind != TextChange::Kind::kept) t.html(render_markdown(change.markdown, plain).html);
+  e.facts_end = t.facts_end();
+  e.sections = t.sections();
+  e.text = t.take_text();
+  return e;
+}
+
+// Comparisons of each released agreement with the one it supersedes.
+void add_agreement_changes(std::vector<Entry>& out, const Site& site) {
   for (std::size_t i : site.agreements) {
     const Document& newer = site.documents[i];
     const auto& n = *newer.as<AgreementData>();
     if (!site.released[i] || !n.supersedes) continue;
     const Document* older = site.find("content/agreements/" + n.supersedes->value + ".md");
     if (!older || !site.is_released(*older) || older->kind != Kind::agreement) continue;
-    const auto& o = *older->as<AgreementData>();
-    Entry e;
-    e.url = site_path(comparison_url(newer));
-    e.title = comparison_title(newer);
-    e.kind = changes;
-    e.year = n.effective.value.year;
-    e.date = n.effective.value.long_form();
-    e.boost = 0.7;  // the agreement itself answers most questions better
-    TextBuilder t;
-    t.line("How " + newer.title.value + " (version " + n.version + ", effective " + n.effective.value.long_form() +
-           ") differs from " + older->title.value + " (version " + o.version + ", effective " +
-           o.effective.value.long_form() + ").");
-    t.end_facts();
-    const auto c = compare_agreements(*older, newer);
-    auto named = [&](const char* heading, const std::vector<NamedChange>& list, const char* verb) {
-      if (list.empty()) return;
-      t.heading(heading, "");
-      for (const auto& change : list)
-        t.line(change.before.empty()  ? change.after
-               : change.after.empty() ? change.before
-                                      : change.before + verb + change.after);
-    };
-    named("Priorities renamed", c.priorities_renamed, " is now ");
-    named("Priorities added", c.priorities_added, "");
-    named("Priorities removed", c.priorities_removed, "");
-    named("Cross-cutting themes reworded", c.themes_renamed, " is now ");
-    named("Cross-cutting themes added", c.themes_added, "");
-    named("Cross-cutting themes removed", c.themes_removed, "");
-    if (!c.leads.empty()) {
-      t.heading("Leads", "");
-      for (const auto& l : c.leads)
-        t.line(l.priority + ": " + (l.before.empty() ? "None" : l.before) + " → " +
-               (l.after.empty() ? "None" : l.after));
-    }
-    for (const auto& row : c.version_rows) t.line(join({row.version, row.date, row.change}, " "));
-    MarkdownOptions plain;
-    plain.anchors = false;
-    for (const auto& change : c.text)
-      if (change.kind != TextChange::Kind::kept) t.html(render_markdown(change.markdown, plain).html);
-    e.facts_end = t.facts_end();
-    e.sections = t.sections();
-    e.text = t.take_text();
-    out.push_back(std::move(e));
+    out.push_back(comparison_entry(newer, *older));
   }
-  // The current page of each priority and theme.
+}
+
+// The current page of each priority and theme.
+void add_priorities(std::vector<Entry>& out, const PriorityStories& stories) {
   for (std::size_t s = 0; s < stories.stories.size(); ++s) {
     const auto& story = stories.stories[s];
     Entry e;
@@ -269,7 +284,10 @@ std::vector<Entry> entries(const Site& site, const PriorityStories& stories, int
     e.text = t.take_text();
     out.push_back(std::move(e));
   }
-  // Plans.
+}
+
+// Plans.
+void add_plans(std::vector<Entry>& out, const Site& site) {
   for (const auto& p : site.plans) {
     Entry e;
     e.url = site_path("/plans/" + p.id.value + "/");
@@ -283,7 +301,10 @@ std::vector<Entry> entries(const Site& site, const PriorityStories& stories, int
     e.text = t.take_text();
     out.push_back(std::move(e));
   }
-  // The section lists.
+}
+
+// The section lists.
+void add_section_lists(std::vector<Entry>& out) {
   for (const auto& list : kSectionLists) {
     Entry e;
     e.url = site_path(std::string(list.url));
@@ -296,6 +317,17 @@ std::vector<Entry> entries(const Site& site, const PriorityStories& stories, int
     e.text = t.take_text();
     out.push_back(std::move(e));
   }
+}
+
+}  // namespace
+
+std::vector<Entry> entries(const Site& site, const PriorityStories& stories, int jobs) {
+  std::vector<Entry> out;
+  add_documents(out, site, stories, jobs);
+  add_agreement_changes(out, site);
+  add_priorities(out, stories);
+  add_plans(out, site);
+  add_section_lists(out);
   // Titles and dates come from front matter: the loader refuses control characters, the index does not depend on it.
   for (auto& e : out) {
     text::strip_controls_in_place(e.title);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "text.h"
@@ -111,94 +112,150 @@ namespace detail {
 inline bool ascii_word(unsigned char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
+
+// The end of the run of ASCII letters and digits that goes on at `at`.
+inline std::size_t ascii_run_end(std::string_view text, std::size_t at) {
+  while (at < text.size() && static_cast<unsigned char>(text[at]) < 0x80 &&
+         ascii_word(static_cast<unsigned char>(text[at])))
+    ++at;
+  return at;
+}
+
+// Writes `run` (ASCII letters and digits) lower-cased to `out`; whether it
+// holds a letter.
+inline bool lower_ascii(std::string_view run, char* out) {
+  bool letter = false;
+  for (std::size_t k = 0; k < run.size(); ++k) {
+    const auto c = static_cast<unsigned char>(run[k]);
+    letter = letter || c > '9';
+    out[k] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  }
+  return letter;
+}
+
+// for_each_word's reading of a text, a character or a run of ASCII word
+// characters at a time: the word being read, and the part before a hyphen.
+// Every step is inline: the loop runs over every byte of every page indexed.
+template <class Fn>
+class WordReader {
+ public:
+  WordReader(std::string_view text, std::uint32_t first_ordinal, Fn& word)
+      : text_(text), n_(text.size()), word_(word), ordinal_(first_ordinal) {}
+
+  // Reads the whole text; returns the next free position.
+  std::uint32_t run() {
+    while (i_ < n_) {
+      const auto b = static_cast<unsigned char>(text_[i_]);
+      if (b < 0x80 && ascii_word(b)) {
+        read_ascii_run();
+        continue;
+      }
+      const std::size_t at = i_;
+      const std::uint32_t cp = b < 0x80 ? (++i_, b) : text::decode_at(text_, i_);
+      if (b >= 0x80 && is_ignorable(cp)) continue;
+      if (b >= 0x80 && is_word_code_point(cp)) {
+        read_code_point(at, cp);
+        continue;
+      }
+      read_separator(cp);
+    }
+    finish();
+    return ordinal_;
+  }
+
+ private:
+  // A word begins at byte `at`, unless one is being read already.
+  void start_word(std::size_t at) {
+    if (!current_.empty()) return;
+    start_ = at;
+    current_letter_ = false;
+  }
+
+  // The run of ASCII letters and digits from i_, at once.
+  void read_ascii_run() {
+    start_word(i_);
+    const std::size_t from = i_, end = ascii_run_end(text_, from + 1);
+    const std::size_t had = current_.size();
+    current_.resize(had + (end - from));
+    if (lower_ascii(text_.substr(from, end - from), current_.data() + had)) current_letter_ = true;
+    i_ = end;
+  }
+
+  // A word character beyond ASCII, at byte `at`.
+  void read_code_point(std::size_t at, std::uint32_t cp) {
+    start_word(at);
+    current_letter_ = true;
+    text::append_utf8(current_, lower(cp));
+  }
+
+  // A character that is no word character: an apostrophe or a hyphen inside
+  // a word, or the end of the word.
+  void read_separator(std::uint32_t cp) {
+    const bool apostrophe = cp == '\'' || cp == 0x2019 || cp == 0x02BC;
+    if (apostrophe && !current_.empty() && peek_word(i_)) {
+      current_ += '\'';
+      return;
+    }
+    const bool hyphen = cp == '-' || cp == 0x2010 || cp == 0x2011;
+    if (hyphen && !current_.empty() && peek_word(i_)) {
+      split_at_hyphen();
+      return;
+    }
+    finish();
+    after_hyphen_ = false;
+    if (cp == '\n') ordinal_ += kLineGap;
+  }
+
+  // Whether the code point at `at` is a word character, without moving.
+  [[nodiscard]] bool peek_word(std::size_t at) const {
+    if (at >= n_) return false;
+    std::size_t j = at;
+    return is_word_code_point(text::decode_at(text_, j));
+  }
+
+  // The word before a hyphen ends, and is kept to be joined with the next.
+  void split_at_hyphen() {
+    std::string part = current_;
+    const bool part_letter = current_letter_;
+    const std::uint32_t part_ordinal = ordinal_;
+    const std::size_t part_start = start_;
+    finish();
+    previous_ = std::move(part);
+    previous_letter_ = part_letter;
+    previous_ordinal_ = part_ordinal;
+    previous_start_ = part_start;
+    after_hyphen_ = true;
+  }
+
+  // The word read, given to word_ (and its joining with the part before a hyphen).
+  void finish() {
+    if (current_.empty()) return;
+    if (current_.size() <= kLongestWord)
+      word_(std::string_view(current_), static_cast<std::uint32_t>(start_), ordinal_, false);
+    if (after_hyphen_ && previous_letter_ && current_letter_ && previous_.size() + current_.size() <= kLongestWord) {
+      const std::string joined = previous_ + current_;
+      word_(std::string_view(joined), static_cast<std::uint32_t>(previous_start_), previous_ordinal_, true);
+    }
+    ++ordinal_;
+    current_.clear();
+  }
+
+  std::string_view text_;
+  std::size_t n_;
+  Fn& word_;
+  std::uint32_t ordinal_;
+  std::size_t i_ = 0;
+  std::string current_, previous_;  // the word being read; the part before a hyphen
+  std::uint32_t previous_ordinal_ = 0;
+  std::size_t previous_start_ = 0;
+  bool current_letter_ = false, previous_letter_ = false, after_hyphen_ = false;
+  std::size_t start_ = 0;
+};
 }  // namespace detail
 
 template <class Fn>
 std::uint32_t for_each_word(std::string_view text, std::uint32_t first_ordinal, Fn&& word) {
-  std::uint32_t ordinal = first_ordinal;
-  std::string current, previous;  // the word being read; the part before a hyphen
-  std::uint32_t previous_ordinal = 0;
-  std::size_t previous_start = 0;
-  bool current_letter = false, previous_letter = false, after_hyphen = false;
-  std::size_t start = 0;
-  const std::size_t n = text.size();
-  // The code point at `at`, without moving.
-  auto peek_word = [&](std::size_t at) {
-    if (at >= n) return false;
-    std::size_t j = at;
-    return is_word_code_point(text::decode_at(text, j));
-  };
-  auto finish = [&] {
-    if (current.empty()) return;
-    if (current.size() <= kLongestWord)
-      word(std::string_view(current), static_cast<std::uint32_t>(start), ordinal, false);
-    if (after_hyphen && previous_letter && current_letter && previous.size() + current.size() <= kLongestWord) {
-      const std::string joined = previous + current;
-      word(std::string_view(joined), static_cast<std::uint32_t>(previous_start), previous_ordinal, true);
-    }
-    ++ordinal;
-    current.clear();
-  };
-  std::size_t i = 0;
-  while (i < n) {
-    const auto b = static_cast<unsigned char>(text[i]);
-    if (b < 0x80 && detail::ascii_word(b)) {
-      if (current.empty()) {
-        start = i;
-        current_letter = false;
-      }
-      // The run of ASCII letters and digits, at once.
-      std::size_t end = i + 1;
-      while (end < n && static_cast<unsigned char>(text[end]) < 0x80 &&
-             detail::ascii_word(static_cast<unsigned char>(text[end])))
-        ++end;
-      const std::size_t had = current.size();
-      current.resize(had + (end - i));
-      for (std::size_t k = i; k < end; ++k) {
-        const auto c = static_cast<unsigned char>(text[k]);
-        current_letter = current_letter || c > '9';
-        current[had + (k - i)] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-      }
-      i = end;
-      continue;
-    }
-    const std::size_t at = i;
-    const std::uint32_t cp = b < 0x80 ? (++i, b) : text::decode_at(text, i);
-    if (b >= 0x80 && is_ignorable(cp)) continue;
-    if (b >= 0x80 && is_word_code_point(cp)) {
-      if (current.empty()) {
-        start = at;
-        current_letter = false;
-      }
-      current_letter = true;
-      text::append_utf8(current, lower(cp));
-      continue;
-    }
-    const bool apostrophe = cp == '\'' || cp == 0x2019 || cp == 0x02BC;
-    if (apostrophe && !current.empty() && peek_word(i)) {
-      current += '\'';
-      continue;
-    }
-    const bool hyphen = cp == '-' || cp == 0x2010 || cp == 0x2011;
-    if (hyphen && !current.empty() && peek_word(i)) {
-      std::string part = current;
-      const bool part_letter = current_letter;
-      const std::uint32_t part_ordinal = ordinal;
-      const std::size_t part_start = start;
-      finish();
-      previous = std::move(part);
-      previous_letter = part_letter;
-      previous_ordinal = part_ordinal;
-      previous_start = part_start;
-      after_hyphen = true;
-      continue;
-    }
-    finish();
-    after_hyphen = false;
-    if (cp == '\n') ordinal += kLineGap;
-  }
-  finish();
-  return ordinal;
+  return detail::WordReader<std::remove_reference_t<Fn>>(text, first_ordinal, word).run();
 }
 
 }  // namespace portal::search
