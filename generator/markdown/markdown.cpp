@@ -155,53 +155,48 @@ std::pair<ParserPtr, NodePtr> parse(std::string_view markdown, int cmark_options
   return {std::move(parser), std::move(doc)};
 }
 
-}  // namespace
-
-void markdown_init() {
-  // cmark-gfm's registration is not thread-safe: a race leaves some parsers
-  // without extensions, so it runs exactly once.
-  static std::once_flag once;
-  std::call_once(once, [] { cmark_gfm_core_extensions_ensure_registered(); });
-}
-
-RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOptions& options) {
-  markdown_init();
-  // A column's alignment as a style, not the obsolete align attribute.
-  int cmark_options = CMARK_OPT_DEFAULT | CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES;
-  if (options.allow_raw_html) cmark_options |= CMARK_OPT_UNSAFE;
-  auto [parser, doc] = parse(markdown, cmark_options);
-  // Collect first, then change the tree: editing under a live iterator is unsafe.
+// The nodes the passes after parsing change, gathered in one walk of the
+// tree: they are collected first and changed after, since editing under a
+// live iterator is unsafe.
+struct Nodes {
   std::vector<cmark_node*> raw_html, links, headings, paragraphs, lists;
   // For each table, in document order, the heading before it (or null).
   std::vector<cmark_node*> table_headings;
+};
+
+Nodes collect_nodes(cmark_node* doc) {
+  Nodes nodes;
   cmark_node* last_heading = nullptr;
-  {
-    IterPtr it(cmark_iter_new(doc.get()));
-    cmark_event_type ev;
-    while ((ev = cmark_iter_next(it.get())) != CMARK_EVENT_DONE) {
-      if (ev != CMARK_EVENT_ENTER) continue;
-      cmark_node* n = cmark_iter_get_node(it.get());
-      switch (cmark_node_get_type(n)) {
-        case CMARK_NODE_HTML_BLOCK:
-        case CMARK_NODE_HTML_INLINE: raw_html.push_back(n); break;
-        case CMARK_NODE_LINK:
-        case CMARK_NODE_IMAGE: links.push_back(n); break;
-        case CMARK_NODE_HEADING:
-          headings.push_back(n);
-          last_heading = n;
-          break;
-        case CMARK_NODE_PARAGRAPH: paragraphs.push_back(n); break;
-        case CMARK_NODE_LIST:
-          if (cmark_node_get_list_type(n) == CMARK_ORDERED_LIST) lists.push_back(n);
-          break;
-        default:
-          if (std::string_view(cmark_node_get_type_string(n)) == "table") table_headings.push_back(last_heading);
-          break;
-      }
+  IterPtr it(cmark_iter_new(doc));
+  cmark_event_type ev;
+  while ((ev = cmark_iter_next(it.get())) != CMARK_EVENT_DONE) {
+    if (ev != CMARK_EVENT_ENTER) continue;
+    cmark_node* n = cmark_iter_get_node(it.get());
+    switch (cmark_node_get_type(n)) {
+      case CMARK_NODE_HTML_BLOCK:
+      case CMARK_NODE_HTML_INLINE: nodes.raw_html.push_back(n); break;
+      case CMARK_NODE_LINK:
+      case CMARK_NODE_IMAGE: nodes.links.push_back(n); break;
+      case CMARK_NODE_HEADING:
+        nodes.headings.push_back(n);
+        last_heading = n;
+        break;
+      case CMARK_NODE_PARAGRAPH: nodes.paragraphs.push_back(n); break;
+      case CMARK_NODE_LIST:
+        if (cmark_node_get_list_type(n) == CMARK_ORDERED_LIST) nodes.lists.push_back(n);
+        break;
+      default:
+        if (std::string_view(cmark_node_get_type_string(n)) == "table") nodes.table_headings.push_back(last_heading);
+        break;
     }
   }
+  return nodes;
+}
 
-  RenderedMarkdown out;
+// Each link and image as the checker needs it. An `@/` link's address becomes
+// the URL of the page it names (relative, or absolute from absolute_base).
+std::vector<Link> resolve_links(const std::vector<cmark_node*>& links, const MarkdownOptions& options) {
+  std::vector<Link> out;
   for (cmark_node* n : links) {
     Link link;
     link.image = cmark_node_get_type(n) == CMARK_NODE_IMAGE;
@@ -227,39 +222,50 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
       // Without raw HTML cmark-gfm drops these itself; with it, we must.
       cmark_node_set_url(n, "");
     }
-    out.links.push_back(std::move(link));
+    out.push_back(std::move(link));
   }
-  if (!options.allow_raw_html) {
-    for (cmark_node* n : raw_html) escape_raw_html(n);
-  }
+  return out;
+}
 
-  text::Slugger slugger(options.taken_ids);
-  // Numbered paragraphs get ids of their own: an empty span at the start of
-  // the paragraph carries it (cmark-gfm has no attribute hook, and a list may
-  // hold only items).
-  std::set<std::string> paragraph_ids;
-  auto anchor = [&](cmark_node* paragraph, const std::string& number) {
-    if (!options.anchors) return;
+// Numbered paragraphs get ids of their own: an empty span at the start of
+// the paragraph carries it (cmark-gfm has no attribute hook, and a list may
+// hold only items). The first paragraph of a number has it.
+class ParagraphAnchors {
+ public:
+  ParagraphAnchors(text::Slugger& slugger, std::vector<std::string>& ids) : slugger_(slugger), ids_(ids) {}
+
+  void add(cmark_node* paragraph, const std::string& number) {
     std::string id = "para-" + number;
     std::replace(id.begin(), id.end(), '.', '-');
-    if (!paragraph_ids.insert(id).second) return;
-    slugger.take(id);
+    if (!given_.insert(id).second) return;
+    slugger_.take(id);
     cmark_node* span = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
     const std::string html = "<span id=\"" + id + "\"></span>";
     cmark_node_set_on_enter(span, html.c_str());
     cmark_node_set_on_exit(span, "");
     cmark_node_prepend_child(paragraph, span);
-    out.paragraph_ids.push_back(id);
-  };
+    ids_.push_back(id);
+  }
+
+ private:
+  text::Slugger& slugger_;
+  std::vector<std::string>& ids_;
+  std::set<std::string> given_;
+};
+
+// "3.5 The KCST …", "1.1. The agreement …": a paragraph that begins with its section's number.
+void anchor_numbered_paragraphs(const std::vector<cmark_node*>& paragraphs, ParagraphAnchors& anchors) {
   for (cmark_node* p : paragraphs) {
-    // "3.5 The KCST …", "1.1. The agreement …": a paragraph that begins with its section's number.
     cmark_node* first = cmark_node_first_child(p);
     if (!first || cmark_node_get_type(first) != CMARK_NODE_TEXT) continue;
     const std::string_view t = cmark_node_get_literal(first) ? cmark_node_get_literal(first) : "";
-    if (const auto number = paragraph_number(t)) anchor(p, *number);
+    if (const auto number = paragraph_number(t)) anchors.add(p, *number);
   }
+}
+
+// The numbered paragraphs of a minute: a numbered list under "## 239. Title (Item B1)".
+void anchor_minute_items(const std::vector<cmark_node*>& lists, ParagraphAnchors& anchors) {
   for (cmark_node* list : lists) {
-    // The numbered paragraphs of a minute: a numbered list under "## 239. Title (Item B1)".
     cmark_node* before = cmark_node_previous(list);
     if (!before || cmark_node_get_type(before) != CMARK_NODE_HEADING) continue;
     const std::string heading = text::trim(plain_text(before));
@@ -269,14 +275,25 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
     for (cmark_node* item = cmark_node_first_child(list); item; item = cmark_node_next(item), ++k) {
       cmark_node* first = cmark_node_first_child(item);
       if (first && cmark_node_get_type(first) == CMARK_NODE_PARAGRAPH)
-        anchor(first, heading.substr(0, dot) + "." + std::to_string(k));
+        anchors.add(first, heading.substr(0, dot) + "." + std::to_string(k));
     }
   }
+}
 
-  // Headings get GitHub-style ids; the heading is replaced by a custom block
-  // holding its rendered HTML, since cmark-gfm has no attribute hook.
+// Writes a tree, or a part of one, as HTML, with the parser's options and extensions.
+struct HtmlWriter {
+  int cmark_options;
+  cmark_llist* extensions;
+  std::string html(cmark_node* n) const { return take_string(cmark_render_html(n, cmark_options, extensions)); }
+};
+
+// Headings get GitHub-style ids; the heading is replaced by a custom block
+// holding its rendered HTML, since cmark-gfm has no attribute hook. Returns
+// each heading node's id.
+std::map<cmark_node*, std::string> add_heading_ids(const std::vector<cmark_node*>& headings,
+                                                   const MarkdownOptions& options, text::Slugger& slugger,
+                                                   const HtmlWriter& writer, std::vector<Heading>& out) {
   std::map<cmark_node*, std::string> heading_ids;
-  cmark_llist* extensions = cmark_parser_get_syntax_extensions(parser.get());
   for (cmark_node* n : headings) {
     Heading h;
     h.level = cmark_node_get_heading_level(n);
@@ -285,48 +302,86 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
     h.id = slugger.unique(h.text);
     heading_ids[n] = h.id;
     if (!options.anchors) {
-      out.headings.push_back(std::move(h));
+      out.push_back(std::move(h));
       continue;
     }
     // "<h2>inner</h2>\n" → "<h2 id=\"…\">inner</h2>\n"
-    std::string html = take_string(cmark_render_html(n, cmark_options, extensions));
+    std::string html = writer.html(n);
     html.insert(3, " id=\"" + text::html_escape(h.id) + "\"");
     cmark_node* block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
     cmark_node_set_on_enter(block, html.c_str());
     cmark_node_set_on_exit(block, "");
     cmark_node_insert_before(n, block);
     cmark_node_free(n);
-    out.headings.push_back(std::move(h));
+    out.push_back(std::move(h));
   }
+  return heading_ids;
+}
 
-  out.html = take_string(cmark_render_html(doc.get(), cmark_options, extensions));
+// Each table sits in a region of its own, named by the heading of its
+// section, which scrolls when the table is wider than the page and which
+// the keyboard can reach. `table_headings` holds, for each table, the
+// heading before it (or null); `heading_ids`, their ids.
+void wrap_tables_in_regions(std::string& html, const std::vector<cmark_node*>& table_headings,
+                            const std::map<cmark_node*, std::string>& heading_ids, bool anchors) {
+  std::size_t at = 0;
+  for (cmark_node* heading : table_headings) {
+    at = html.find("<table>", at);
+    if (at == std::string::npos) break;
+    const auto end = html.find("</table>", at);
+    if (end == std::string::npos) break;
+    const bool named = heading && anchors;  // by a heading that has its id
+    const std::string name = named ? " aria-labelledby=\"" + text::html_escape(heading_ids.at(heading)) + "\""
+                                   : std::string(" aria-label=\"Table\"");
+    html.insert(end + 8, "\n</div>");
+    if (named) html.insert(at + 6, name);
+    const std::string region = "<div class=\"table-region\" role=\"region\"" + name + " tabindex=\"0\">\n";
+    html.insert(at, region);
+    at = html.find("</table>", at) + 8;
+  }
+}
+
+}  // namespace
+
+void markdown_init() {
+  // cmark-gfm's registration is not thread-safe: a race leaves some parsers
+  // without extensions, so it runs exactly once.
+  static std::once_flag once;
+  std::call_once(once, [] { cmark_gfm_core_extensions_ensure_registered(); });
+}
+
+RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOptions& options) {
+  markdown_init();
+  // A column's alignment as a style, not the obsolete align attribute.
+  int cmark_options = CMARK_OPT_DEFAULT | CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES;
+  if (options.allow_raw_html) cmark_options |= CMARK_OPT_UNSAFE;
+  auto [parser, doc] = parse(markdown, cmark_options);
+  const Nodes nodes = collect_nodes(doc.get());
+
+  RenderedMarkdown out;
+  out.links = resolve_links(nodes.links, options);
+  if (!options.allow_raw_html) {
+    for (cmark_node* n : nodes.raw_html) escape_raw_html(n);
+  }
+  text::Slugger slugger(options.taken_ids);
+  if (options.anchors) {
+    ParagraphAnchors anchors(slugger, out.paragraph_ids);
+    anchor_numbered_paragraphs(nodes.paragraphs, anchors);
+    anchor_minute_items(nodes.lists, anchors);
+  }
+  const HtmlWriter writer{cmark_options, cmark_parser_get_syntax_extensions(parser.get())};
+  const auto heading_ids = add_heading_ids(nodes.headings, options, slugger, writer, out.headings);
+
+  out.html = writer.html(doc.get());
   // cmark-gfm passes allowed raw HTML through as it was written, an opening
   // tag, its text and its closing tag often in separate nodes: the whole body
   // is parsed and written again through the allowlist. A body without raw
   // HTML is only cmark-gfm's own markup, safe already, and is left as it is.
-  if (options.allow_raw_html && !raw_html.empty()) out.html = sanitise_html(out.html);
+  if (options.allow_raw_html && !nodes.raw_html.empty()) out.html = sanitise_html(out.html);
   add_header_scopes(out.html);
-  // Each table sits in a region of its own, named by the heading of its
-  // section, which scrolls when the table is wider than the page and which
-  // the keyboard can reach. Raw HTML, when allowed, may hold tables of its
-  // own, so the count of tables could not be trusted.
-  if (!options.allow_raw_html) {
-    std::size_t at = 0;
-    for (cmark_node* heading : table_headings) {
-      at = out.html.find("<table>", at);
-      if (at == std::string::npos) break;
-      const auto end = out.html.find("</table>", at);
-      if (end == std::string::npos) break;
-      const bool named = heading && options.anchors;  // by a heading that has its id
-      const std::string name = named ? " aria-labelledby=\"" + text::html_escape(heading_ids[heading]) + "\""
-                                     : std::string(" aria-label=\"Table\"");
-      out.html.insert(end + 8, "\n</div>");
-      if (named) out.html.insert(at + 6, name);
-      const std::string region = "<div class=\"table-region\" role=\"region\"" + name + " tabindex=\"0\">\n";
-      out.html.insert(at, region);
-      at = out.html.find("</table>", at) + 8;
-    }
-  }
+  // Raw HTML, when allowed, may hold tables of its own, so the count of
+  // tables could not be trusted.
+  if (!options.allow_raw_html) wrap_tables_in_regions(out.html, nodes.table_headings, heading_ids, options.anchors);
   // Character references such as &#11; become characters no page may hold.
   text::strip_controls_in_place(out.html);
   out.html.shrink_to_fit();  // the insertions above may have doubled its room; it is kept until the build ends

@@ -196,25 +196,19 @@ void receive(Worker& worker, std::size_t number, const std::vector<int>& owner, 
   }
 }
 
-}  // namespace
+// out[i] = render(i) for each i of `share`, in this process, on up to `threads` threads.
+void render_here(const std::vector<std::size_t>& share, int threads,
+                 const std::function<RenderedMarkdown(std::size_t)>& render, std::vector<RenderedMarkdown>& out) {
+  parallel_for(share.size(), threads, [&](std::size_t k) { out[share[k]] = render(share[k]); });
+}
 
-void render_bodies(const std::vector<std::size_t>& which, const BodyRendering& how,
-                   const std::function<RenderedMarkdown(std::size_t)>& render, std::vector<RenderedMarkdown>& out) {
-  auto in_process = [&](const std::vector<std::size_t>& share, int threads) {
-    parallel_for(share.size(), threads, [&](std::size_t k) { out[share[k]] = render(share[k]); });
-  };
-  if (how.jobs <= 1 || how.fork_from == 0 || which.size() < how.fork_from) {
-    in_process(which, how.jobs);
-    return;
-  }
-  // Shares dealt in turn, so that each gets documents of every kind and size.
-  const auto parts = static_cast<std::size_t>(how.jobs);
-  std::vector<std::vector<std::size_t>> shares(parts);
-  for (std::size_t k = 0; k < which.size(); ++k) shares[k % parts].push_back(which[k]);
-
-  std::vector<Worker> workers(parts - 1);
-  std::vector<int> owner(out.size(), -1);
-  std::vector<std::size_t> left_here = shares[0];
+// A worker process for each share after the first, forked with a pipe to
+// send back what it renders; `owner` notes which worker each body is dealt
+// to. A worker that cannot be started is left closed: its share is rendered
+// here afterwards.
+std::vector<Worker> start_workers(std::vector<std::vector<std::size_t>>& shares, std::vector<int>& owner,
+                                  const std::function<RenderedMarkdown(std::size_t)>& render) {
+  std::vector<Worker> workers(shares.size() - 1);
   for (std::size_t w = 0; w < workers.size(); ++w) {
     Worker& worker = workers[w];
     worker.share = std::move(shares[w + 1]);
@@ -242,6 +236,40 @@ void render_bodies(const std::vector<std::size_t>& which, const BodyRendering& h
     worker.open = true;
     ::fcntl(worker.fd, F_SETFL, ::fcntl(worker.fd, F_GETFL) | O_NONBLOCK);
   }
+  return workers;
+}
+
+// Closes each worker's pipe and waits for it to end: whether each ended well.
+std::vector<char> wait_for_workers(std::vector<Worker>& workers) {
+  std::vector<char> ok(workers.size(), 0);
+  for (std::size_t w = 0; w < workers.size(); ++w) {
+    Worker& worker = workers[w];
+    if (worker.pid <= 0) continue;
+    ::close(worker.fd);
+    int status = 0;
+    while (::waitpid(worker.pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    ok[w] = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  }
+  return ok;
+}
+
+}  // namespace
+
+void render_bodies(const std::vector<std::size_t>& which, const BodyRendering& how,
+                   const std::function<RenderedMarkdown(std::size_t)>& render, std::vector<RenderedMarkdown>& out) {
+  if (how.jobs <= 1 || how.fork_from == 0 || which.size() < how.fork_from) {
+    render_here(which, how.jobs, render, out);
+    return;
+  }
+  // Shares dealt in turn, so that each gets documents of every kind and size.
+  const auto parts = static_cast<std::size_t>(how.jobs);
+  std::vector<std::vector<std::size_t>> shares(parts);
+  for (std::size_t k = 0; k < which.size(); ++k) shares[k % parts].push_back(which[k]);
+
+  std::vector<int> owner(out.size(), -1);
+  const std::vector<std::size_t> left_here = shares[0];
+  std::vector<Worker> workers = start_workers(shares, owner, render);
   // This process renders its share, taking in what the workers have sent
   // after each body, so that no worker waits long on a full pipe; then the
   // rest. Workers are waited for even if rendering here fails.
@@ -255,21 +283,12 @@ void render_bodies(const std::vector<std::size_t>& which, const BodyRendering& h
     failure = std::current_exception();
   }
   for (std::size_t w = 0; w < workers.size(); ++w) receive(workers[w], w, owner, out, true);
-  std::vector<char> ok(workers.size(), 0);
-  for (std::size_t w = 0; w < workers.size(); ++w) {
-    Worker& worker = workers[w];
-    if (worker.pid <= 0) continue;
-    ::close(worker.fd);
-    int status = 0;
-    while (::waitpid(worker.pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    ok[w] = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-  }
+  const std::vector<char> ok = wait_for_workers(workers);
   if (failure) std::rethrow_exception(failure);
 
   if (stop_requested()) return;
   for (std::size_t w = 0; w < workers.size(); ++w) {
-    Worker& worker = workers[w];
+    const Worker& worker = workers[w];
     // Whatever a worker did not send whole is rendered here.
     std::vector<char> got(out.size(), 0);
     if (ok[w] && worker.pending.empty())
@@ -277,7 +296,7 @@ void render_bodies(const std::vector<std::size_t>& which, const BodyRendering& h
     std::vector<std::size_t> missing;
     for (const std::size_t i : worker.share)
       if (!got[i]) missing.push_back(i);
-    in_process(missing, how.jobs);
+    render_here(missing, how.jobs, render, out);
   }
 }
 

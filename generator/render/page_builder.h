@@ -1,5 +1,6 @@
 // The builder of every page's template context, shared by the files that make
-// the document pages (pages.cpp) and the generated ones (page_lists.cpp).
+// the document pages (pages.cpp, with each kind's own fields in kind_fields.cpp)
+// and the generated ones (page_lists.cpp).
 #pragma once
 
 #include <functional>
@@ -41,7 +42,22 @@ class PageBuilder {
   using Crumbs = std::vector<std::pair<std::string, std::string>>;
   map base(const std::string& url, const std::string& title, Crumbs crumbs);
   map document_context(const Document& d, std::size_t index);
+
+  // kind_fields.cpp: the fields of each kind of document, a function a kind.
   void add_kind_fields(map& ctx, const Document& d);
+  void add_agreement_fields(map& ctx, const Document& d, const AgreementData& a);
+  void add_agreement_versions(map& ctx, const Document& d);
+  array agreement_priorities(const std::string& url, const AgreementData& a) const;
+  array agreement_plans(const Document& d, const AgreementData& a) const;
+  void add_meeting_fields(map& ctx, const Document& d, const MeetingData& m);
+  std::map<std::string, map> item_minutes(const std::string& url, const Document* notes) const;
+  void add_notes_fields(map& ctx, const Document& d, const NotesData& n);
+  std::string with_minute_papers(const Document& notes, const Document& meeting, const RenderedMarkdown& body) const;
+  void add_paper_fields(map& ctx, const Document& d, const PaperData& p);
+  void add_dhr_fields(map& ctx, const Document& d, const DhrData& dhr);
+  void add_event_fields(map& ctx, const Document& d, const EventData& e);
+  std::string priority_name(const std::string& id) const;
+
   // The address of `to` as written on the page at `from`: relative, so that
   // the site works under any path; on the 404 page, which is served at
   // whatever address was not found, from the site's root path instead.
@@ -50,11 +66,9 @@ class PageBuilder {
     return text::relative_url(from, to);
   }
   map link_to(const std::string& from, const Document& d);
-  std::string with_minute_papers(const Document& notes, const Document& meeting, const RenderedMarkdown& body) const;
   // The href of a front-matter address: an `@/` link becomes the relative URL of its file.
   std::string field_href(const std::string& from, const std::string& value) const;
   array priorities_of(const Document& d);
-  std::string priority_name(const std::string& id) const;
   map section_list(const std::string& url, const std::string& title, const std::string& intro, Kind kind,
                    bool newest_first);
   const Document* superseded(const Document& d) const;

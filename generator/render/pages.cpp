@@ -1,3 +1,5 @@
+// The document pages' contexts, the list of every page the site has, and
+// their rendering with the theme, in parallel batches.
 #include "pages.h"
 
 #include <algorithm>
@@ -5,9 +7,7 @@
 #include <map>
 #include <mutex>
 
-#include "chart.h"
 #include "compare.h"
-#include "feeds.h"
 #include "history_view.h"
 #include "interrupt.h"
 #include "page_builder.h"
@@ -18,11 +18,6 @@
 namespace portal {
 
 namespace detail {
-
-const Document* find_meeting(const Site& site, const std::string& folder) {
-  const auto it = site.meeting_by_folder.find(folder);
-  return it == site.meeting_by_folder.end() ? nullptr : &site.documents[it->second];
-}
 
 std::string date_text(const Date& d) { return d.long_form(); }
 
@@ -85,32 +80,6 @@ map PageBuilder::base(const std::string& url, const std::string& title, Crumbs c
   return ctx;
 }
 
-// The notes' text with, after each minute's heading, a link to the paper of
-// the agenda item it records, where that paper is published.
-std::string PageBuilder::with_minute_papers(const Document& notes, const Document& meeting,
-                                            const RenderedMarkdown& body) const {
-  std::string html = body.html;
-  const auto* agenda = meeting.as<MeetingData>();
-  for (const auto& h : body.headings) {
-    const auto minute = minute_heading(h.text);
-    if (!minute) continue;
-    const Document* paper = nullptr;
-    for (const auto& item : agenda->items) {
-      if (!item.code || item.code->value != minute->code || !item.paper || item.restricted) continue;
-      paper = site_.find("content/meetings/" + meeting.meeting + "/" + item.paper->value);
-    }
-    if (!paper || !site_.is_published(*paper)) continue;
-    const std::string open = "<h" + std::to_string(h.level) + " id=\"" + text::html_escape(h.id) + "\">";
-    const auto at = html.find(open);
-    const auto close = at == std::string::npos ? at : html.find("</h" + std::to_string(h.level) + ">", at);
-    if (close == std::string::npos) continue;
-    html.insert(close + 5, "\n<p class=\"minute-paper\">Paper for item " + text::html_escape(minute->code) +
-                               ": <a href=\"" + rel(notes.url, paper->url) + "\">" +
-                               text::html_escape(paper->title.value) + "</a></p>");
-  }
-  return html;
-}
-
 std::string PageBuilder::field_href(const std::string& from, const std::string& value) const {
   if (!value.starts_with("@/")) return value;
   // Checked before rendering: the file exists and is published.
@@ -122,21 +91,6 @@ std::string PageBuilder::field_href(const std::string& from, const std::string& 
 
 map PageBuilder::link_to(const std::string& from, const Document& d) {
   return map{{"title", d.title.value}, {"url", rel(from, d.url)}};
-}
-
-std::string PageBuilder::priority_name(const std::string& id) const {
-  // The name the newest published agreement that defines `id` gives it.
-  std::string name = id;
-  const Date* newest = nullptr;
-  for (std::size_t i = 0; i < site_.documents.size(); ++i) {
-    const auto* a = site_.documents[i].as<AgreementData>();
-    if (!a || !site_.published[i] || (newest && a->effective.value < *newest)) continue;
-    for (const auto& p : a->priorities)
-      if (p.id.value == id) name = p.name, newest = &a->effective.value;
-    for (const auto& t : a->themes)
-      if (t.id.value == id) name = t.name, newest = &a->effective.value;
-  }
-  return name;
 }
 
 array PageBuilder::priorities_of(const Document& d) {
@@ -216,187 +170,6 @@ map PageBuilder::comparison_page(const Document& newer, const Document& older) {
   ctx["older_effective"] = o.effective.value.long_form();
   ctx["newer_effective"] = n.effective.value.long_form();
   return ctx;
-}
-
-void PageBuilder::add_kind_fields(map& ctx, const Document& d) {
-  const std::string& url = d.url;
-  if (const auto* a = d.as<AgreementData>()) {
-    ctx["version"] = a->version;
-    ctx["effective"] = date_text(a->effective.value);
-    ctx["effective_iso"] = a->effective.value.iso();
-    const Document* in_force = site_.agreement_in_force(site_.today, Site::Scope::published);
-    ctx["in_force"] = in_force == &d;
-    if (const Document* prev = superseded(d)) {
-      ctx["supersedes"] = link_to(url, *prev);
-      ctx["changes_url"] = rel(url, comparison_url(d));
-      ctx["changes_from_version"] = prev->as<AgreementData>()->version;
-    }
-    for (std::size_t i = 0; i < site_.documents.size(); ++i) {
-      const Document& other = site_.documents[i];
-      if (other.kind == Kind::agreement && site_.published[i] && superseded(other) == &d) {
-        ctx["superseded_by"] = link_to(url, other);
-        ctx["next_changes_url"] = rel(url, comparison_url(other));
-        ctx["next_version"] = other.as<AgreementData>()->version;
-      }
-    }
-    array priorities;
-    for (const auto& p : a->priorities) {
-      array includes;
-      for (const auto& inc : p.includes) includes.push_back(inc);
-      array formerly;
-      for (const auto& f : p.formerly) formerly.push_back(priority_name(f.value));
-      priorities.push_back(map{{"id", p.id.value},
-                               {"name", p.name},
-                               {"priority_url", rel(url, priority_url(p.id.value))},
-                               {"includes", includes},
-                               {"has_includes", !includes.empty()},
-                               {"formerly", formerly},
-                               {"has_formerly", !formerly.empty()}});
-    }
-    ctx["agreement_priorities"] = priorities;
-    ctx["has_agreement_priorities"] = !priorities.empty();
-    array themes;
-    for (const auto& t : a->themes)
-      themes.push_back(map{{"id", t.id.value}, {"name", t.name}, {"priority_url", rel(url, priority_url(t.id.value))}});
-    ctx["themes"] = themes;
-    ctx["has_themes"] = !themes.empty();
-    array leads;
-    for (const auto& l : a->leads) {
-      std::string name = l.priority.value;
-      for (const auto& p : a->priorities)
-        if (p.id.value == l.priority.value) name = p.name;
-      leads.push_back(map{{"priority", name}, {"lead", l.lead}});
-    }
-    ctx["leads"] = leads;
-    ctx["has_leads"] = !leads.empty();
-    array plans;
-    for (const auto& id : a->plans) {
-      const auto it =
-          std::find_if(site_.plans.begin(), site_.plans.end(), [&](const Plan& p) { return p.id.value == id.value; });
-      if (it == site_.plans.end()) continue;
-      plans.push_back(map{{"id", it->id.value},
-                          {"title", it->title_in(d.slug)},
-                          {"plan_page", rel(url, "/plans/" + it->id.value + "/")},
-                          {"owner", it->owner},
-                          {"url", it->url},
-                          {"has_url", !it->url.empty()},
-                          {"period", it->period}});
-    }
-    ctx["plans"] = plans;
-    ctx["has_plans"] = !plans.empty();
-    array changes;
-    for (const auto& c : a->changes)
-      changes.push_back(map{{"version", c.version}, {"date", c.date}, {"change", c.change}});
-    ctx["changes"] = changes;
-    ctx["has_changes"] = !changes.empty();
-    array assessments;
-    for (const auto& as : a->assessments)
-      assessments.push_back(map{{"issue", as.issue}, {"count", static_cast<int>(as.count)}});
-    ctx["assessments"] = assessments;
-    ctx["has_assessments"] = !assessments.empty();
-    if (!a->assessments.empty()) {
-      std::vector<Bar> bars;
-      for (const auto& as : a->assessments) bars.push_back({as.issue, as.count});
-      ctx["assessment_chart"] =
-          bar_chart_svg("assessments-chart", "Issues named by local community safety partnerships",
-                        "Bar chart of how many local community safety partnerships named each issue in their strategic "
-                        "assessments, as in the table that follows.",
-                        bars);
-    }
-  } else if (const auto* m = d.as<MeetingData>()) {
-    ctx["date"] = date_text(m->date.value);
-    ctx["weekday"] = m->date.value.weekday();
-    ctx["time"] = m->date.value.time_of_day();
-    ctx["datetime"] = m->date.value.iso_datetime();
-    ctx["venue"] = m->venue;
-    // The minute that records each item, in this meeting's notes.
-    const Document* notes = site_.find("content/meetings/" + d.meeting + "/notes.md");
-    if (notes && !site_.is_published(*notes)) notes = nullptr;
-    std::map<std::string, map> minutes;  // by item code
-    if (notes) {
-      for (const auto& h : site_.bodies[site_.by_path.at(notes->path)].headings) {
-        const auto minute = minute_heading(h.text);
-        if (!minute || minutes.count(minute->code)) continue;
-        minutes[minute->code] = map{{"url", rel(url, notes->url) + "#" + h.id},
-                                    {"label", minute->number.empty() ? "Its minute" : "Minute " + minute->number}};
-      }
-    }
-    array items;
-    for (const auto& item : m->items) {
-      map row{{"code", item.code ? item.code->value : std::string()},
-              {"title", item.title},
-              {"pages", item.pages},
-              {"restricted", item.restricted}};
-      if (item.paper && !item.restricted) {
-        const std::string path = "content/meetings/" + d.meeting + "/" + item.paper->value;
-        if (const Document* p = site_.find(path); p && site_.is_published(*p)) row["paper"] = link_to(url, *p);
-      }
-      if (item.minutes_of) {
-        if (const Document* earlier = find_meeting(site_, item.minutes_of->value);
-            earlier && site_.is_published(*earlier))
-          row["minutes_of"] = link_to(url, *earlier);
-      }
-      if (item.code && minutes.count(item.code->value)) row["minute"] = minutes[item.code->value];
-      items.push_back(row);
-    }
-    ctx["items"] = items;
-    ctx["has_items"] = !items.empty();
-    if (notes) ctx["notes"] = link_to(url, *notes);
-  } else if (const auto* n = d.as<NotesData>()) {
-    array present, attendance;
-    for (const auto& p : n->present) present.push_back(p);
-    for (const auto& p : n->in_attendance) attendance.push_back(p);
-    ctx["present"] = present;
-    ctx["has_present"] = !present.empty();
-    ctx["in_attendance"] = attendance;
-    ctx["has_in_attendance"] = !attendance.empty();
-    if (const Document* meeting = site_.meeting_of(d)) {
-      ctx["meeting"] = link_to(url, *meeting);
-      ctx["body"] = with_minute_papers(d, *meeting, site_.bodies[site_.by_path.at(d.path)]);
-    }
-  } else if (const auto* p = d.as<PaperData>()) {
-    if (const Document* meeting = site_.meeting_of(d)) {
-      ctx["meeting"] = link_to(url, *meeting);
-      const auto* md = meeting->as<MeetingData>();
-      const std::string file = d.slug + ".md";
-      for (const auto& item : md->items) {
-        const bool match = (p->item && item.code && item.code->value == p->item->value) ||
-                           (!p->item && item.paper && item.paper->value == file);
-        if (match) {
-          ctx["item_code"] = item.code ? item.code->value : std::string();
-          ctx["item_title"] = item.title;
-          ctx["item_pages"] = item.pages;
-          ctx["has_item"] = true;
-        }
-      }
-    }
-    array authors;
-    for (const auto& author : p->authors) authors.push_back(author);
-    ctx["authors"] = authors;
-    ctx["has_authors"] = !authors.empty();
-    ctx["classification"] = p->classification;
-  } else if (const auto* dhr = d.as<DhrData>()) {
-    ctx["pseudonym"] = dhr->pseudonym;
-    ctx["year"] = dhr->year ? std::to_string(*dhr->year) : std::string();
-    ctx["published"] = dhr->published ? date_text(dhr->published->value) : std::string();
-    ctx["published_iso"] = dhr->published ? dhr->published->value.html_datetime() : std::string();
-    ctx["summary_pdf"] = field_href(url, dhr->summary_pdf);
-  } else if (const auto* e = d.as<EventData>()) {
-    ctx["start"] = date_text(e->start.value);
-    ctx["start_time"] = e->start.value.time_of_day();
-    ctx["start_iso"] = e->start.value.html_datetime();
-    if (e->end) {
-      ctx["has_end"] = true;
-      ctx["end"] = date_text(e->end->value);
-      ctx["end_time"] = e->end->value.time_of_day();
-      ctx["end_iso"] = e->end->value.html_datetime();
-      ctx["same_day"] = e->end->value == e->start.value;
-    }
-    ctx["location"] = e->location;
-    ctx["online"] = e->online.value_or(false);
-    ctx["in_person"] = e->online.has_value() && !*e->online;
-    ctx["calendar_url"] = rel(url, event_calendar_url(d));
-  }
 }
 
 map PageBuilder::section_list(const std::string& url, const std::string& title, const std::string& intro, Kind kind,
