@@ -203,29 +203,29 @@ void find_renames(git_repository* repo, git_tree* old_root, git_tree* new_root, 
     changes.push_back({to, from, GIT_DELTA_RENAMED});
   }
 }
-}  // namespace
 
-History read_history(const fs::path& source) {
-  Library library;
+// The source folder's repository, open; `why` says what makes its history
+// unavailable (no repository, a bare or shallow one).
+Repository open_repository(const fs::path& absolute, std::string& why) {
   git_repository* raw = nullptr;
-  std::error_code ec;
-  const fs::path absolute = fs::weakly_canonical(fs::absolute(source, ec), ec);
-  if (git_repository_open_ext(&raw, absolute.c_str(), 0, nullptr) != 0)
-    return unavailable("the source folder is not inside a git repository");
+  if (git_repository_open_ext(&raw, absolute.c_str(), 0, nullptr) != 0) {
+    why = "the source folder is not inside a git repository";
+    return Repository();
+  }
   Repository repo(raw);
-  const char* workdir = git_repository_workdir(repo.get());
-  if (!workdir) return unavailable("the repository has no working folder (it is bare)");
-  if (git_repository_is_shallow(repo.get()) == 1)
-    return unavailable("the repository is a shallow clone, so its history is incomplete");
+  if (!git_repository_workdir(repo.get())) {
+    why = "the repository has no working folder (it is bare)";
+    return Repository();
+  }
+  if (git_repository_is_shallow(repo.get()) == 1) {
+    why = "the repository is a shallow clone, so its history is incomplete";
+    return Repository();
+  }
+  return repo;
+}
 
-  PathMap paths;
-  const auto relative = fs::weakly_canonical(absolute, ec).lexically_relative(fs::weakly_canonical(workdir, ec));
-  paths.prefix = relative.generic_string() == "." ? "" : relative.generic_string() + "/";
-
-  History history;
-  history.available = true;
-
-  // What is changed or new in the working folder and index.
+// What is changed or new in the working folder and index.
+void read_uncommitted(git_repository* repo, const PathMap& paths, History& history) {
   git_status_options status_opts = GIT_STATUS_OPTIONS_INIT;
   status_opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
   status_opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
@@ -233,71 +233,115 @@ History read_history(const fs::path& source) {
   char* spec[] = {const_cast<char*>(content_spec.c_str())};
   status_opts.pathspec = {spec, 1};
   git_status_list* raw_status = nullptr;
-  if (git_status_list_new(&raw_status, repo.get(), &status_opts) == 0) {
-    StatusList status(raw_status);
-    for (std::size_t i = 0, n = git_status_list_entrycount(status.get()); i < n; ++i) {
-      const git_status_entry* e = git_status_byindex(status.get(), i);
-      const git_diff_delta* d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
-      if (d && d->new_file.path && paths.covers(d->new_file.path))
-        history.uncommitted.insert(paths.to_site(d->new_file.path));
-    }
+  if (git_status_list_new(&raw_status, repo, &status_opts) != 0) return;
+  StatusList status(raw_status);
+  for (std::size_t i = 0, n = git_status_list_entrycount(status.get()); i < n; ++i) {
+    const git_status_entry* e = git_status_byindex(status.get(), i);
+    const git_diff_delta* d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
+    if (d && d->new_file.path && paths.covers(d->new_file.path))
+      history.uncommitted.insert(paths.to_site(d->new_file.path));
   }
+}
 
+// The tree of a commit's first parent, or null for a root commit.
+Tree first_parent_tree(git_commit* commit) {
+  Tree parent_tree;
+  if (git_commit_parentcount(commit) == 0) return parent_tree;
+  git_commit* raw_parent = nullptr;
+  if (git_commit_parent(&raw_parent, commit, 0) == 0) {
+    CommitHandle parent(raw_parent);
+    git_tree* raw_parent_tree = nullptr;
+    if (git_commit_tree(&raw_parent_tree, parent.get()) == 0) parent_tree.reset(raw_parent_tree);
+  }
+  return parent_tree;
+}
+
+// The content files a commit changed against its first parent, renames
+// found; empty when it changed none.
+std::vector<Change> content_changes(git_repository* repo, git_tree* tree, git_tree* parent_tree, const PathMap& paths) {
+  std::vector<Change> changes;
+  const Tree now = content_tree(repo, tree, paths.content());
+  const Tree before = content_tree(repo, parent_tree, paths.content());
+  if (!now && !before) return changes;
+  if (now && before && git_oid_equal(git_tree_id(now.get()), git_tree_id(before.get()))) return changes;
+  diff_trees(repo, before.get(), now.get(), paths.content(), changes);
+  if (changes.empty()) return changes;
+  const bool added =
+      std::any_of(changes.begin(), changes.end(), [](const Change& c) { return c.status == GIT_DELTA_ADDED; });
+  const bool deleted =
+      std::any_of(changes.begin(), changes.end(), [](const Change& c) { return c.status == GIT_DELTA_DELETED; });
+  if (added && deleted) find_renames(repo, parent_tree, tree, changes);
+  return changes;
+}
+
+// A commit's id, summary, author and time, without its paths.
+Commit describe_commit(const git_oid& oid, git_commit* commit) {
+  Commit c;
+  c.hash = git_oid_tostr_s(&oid);
+  const char* summary = git_commit_summary(commit);
+  c.summary = summary ? summary : "";
+  if (const git_signature* author = git_commit_author(commit)) c.author = author->name ? author->name : "";
+  c.date = local_date(git_commit_time(commit), git_commit_time_offset(commit));
+  c.time = static_cast<std::int64_t>(git_commit_time(commit));
+  return c;
+}
+
+// Adds a commit to the history with the paths, as at HEAD, of what it changed.
+void add_commit(Commit c, std::vector<Change>& changes, const PathMap& paths, Renames& renames, History& history) {
+  std::sort(changes.begin(), changes.end(), [](const Change& x, const Change& y) { return x.path < y.path; });
+  for (const auto& change : changes) {
+    const std::string head_path = renames.resolve(paths.to_site(change.path));
+    if (change.status == GIT_DELTA_RENAMED) renames.renamed(paths.to_site(change.old_path), head_path);
+    c.paths.push_back(head_path);
+  }
+  const auto index = static_cast<std::uint32_t>(history.commits.size());
+  for (const auto& p : c.paths) history.by_path[p].push_back(index);
+  history.commits.push_back(std::move(c));
+}
+
+// Walks the commits from HEAD, newest first, each diffed against its first parent.
+void read_commits(git_repository* repo, const PathMap& paths, History& history) {
   git_revwalk* raw_walk = nullptr;
-  if (git_revwalk_new(&raw_walk, repo.get()) != 0) return history;
+  if (git_revwalk_new(&raw_walk, repo) != 0) return;
   Revwalk walk(raw_walk);
   git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
-  if (git_revwalk_push_head(walk.get()) != 0) return history;  // no commits yet: everything is uncommitted
+  if (git_revwalk_push_head(walk.get()) != 0) return;  // no commits yet: everything is uncommitted
 
   Renames renames;
   git_oid oid;
-  std::vector<Change> changes;
   while (git_revwalk_next(&oid, walk.get()) == 0) {
     git_commit* raw_commit = nullptr;
-    if (git_commit_lookup(&raw_commit, repo.get(), &oid) != 0) continue;
+    if (git_commit_lookup(&raw_commit, repo, &oid) != 0) continue;
     CommitHandle commit(raw_commit);
     git_tree* raw_tree = nullptr;
     if (git_commit_tree(&raw_tree, commit.get()) != 0) continue;
     Tree tree(raw_tree);
-    Tree parent_tree;
-    if (git_commit_parentcount(commit.get()) > 0) {
-      git_commit* raw_parent = nullptr;
-      if (git_commit_parent(&raw_parent, commit.get(), 0) == 0) {
-        CommitHandle parent(raw_parent);
-        git_tree* raw_parent_tree = nullptr;
-        if (git_commit_tree(&raw_parent_tree, parent.get()) == 0) parent_tree.reset(raw_parent_tree);
-      }
-    }
-    const Tree now = content_tree(repo.get(), tree.get(), paths.content());
-    const Tree before = content_tree(repo.get(), parent_tree.get(), paths.content());
-    if (!now && !before) continue;
-    if (now && before && git_oid_equal(git_tree_id(now.get()), git_tree_id(before.get()))) continue;
-    changes.clear();
-    diff_trees(repo.get(), before.get(), now.get(), paths.content(), changes);
+    const Tree parent_tree = first_parent_tree(commit.get());
+    std::vector<Change> changes = content_changes(repo, tree.get(), parent_tree.get(), paths);
     if (changes.empty()) continue;
-    const bool added =
-        std::any_of(changes.begin(), changes.end(), [](const Change& c) { return c.status == GIT_DELTA_ADDED; });
-    const bool deleted =
-        std::any_of(changes.begin(), changes.end(), [](const Change& c) { return c.status == GIT_DELTA_DELETED; });
-    if (added && deleted) find_renames(repo.get(), parent_tree.get(), tree.get(), changes);
-
-    Commit c;
-    c.hash = git_oid_tostr_s(&oid);
-    const char* summary = git_commit_summary(commit.get());
-    c.summary = summary ? summary : "";
-    if (const git_signature* author = git_commit_author(commit.get())) c.author = author->name ? author->name : "";
-    c.date = local_date(git_commit_time(commit.get()), git_commit_time_offset(commit.get()));
-    c.time = static_cast<std::int64_t>(git_commit_time(commit.get()));
-    std::sort(changes.begin(), changes.end(), [](const Change& x, const Change& y) { return x.path < y.path; });
-    for (const auto& change : changes) {
-      const std::string head_path = renames.resolve(paths.to_site(change.path));
-      if (change.status == GIT_DELTA_RENAMED) renames.renamed(paths.to_site(change.old_path), head_path);
-      c.paths.push_back(head_path);
-    }
-    const auto index = static_cast<std::uint32_t>(history.commits.size());
-    for (const auto& p : c.paths) history.by_path[p].push_back(index);
-    history.commits.push_back(std::move(c));
+    add_commit(describe_commit(oid, commit.get()), changes, paths, renames, history);
   }
+}
+
+}  // namespace
+
+History read_history(const fs::path& source) {
+  Library library;
+  std::error_code ec;
+  const fs::path absolute = fs::weakly_canonical(fs::absolute(source, ec), ec);
+  std::string why;
+  const Repository repo = open_repository(absolute, why);
+  if (!repo) return unavailable(why);
+
+  PathMap paths;
+  const char* workdir = git_repository_workdir(repo.get());
+  const auto relative = fs::weakly_canonical(absolute, ec).lexically_relative(fs::weakly_canonical(workdir, ec));
+  paths.prefix = relative.generic_string() == "." ? "" : relative.generic_string() + "/";
+
+  History history;
+  history.available = true;
+  read_uncommitted(repo.get(), paths, history);
+  read_commits(repo.get(), paths, history);
   return history;
 }
 

@@ -104,6 +104,130 @@ const char* kDraftNote =
     "\nWrite the text here, in Markdown. When it is ready to publish, delete the line\n"
     "`draft = true` above, run `portal check`, and build.\n";
 
+// content/bulletins/YYYY-MM.md, for the month of --date (today by default).
+ScaffoldResult scaffold_bulletin(const SourceDir& source, const ScaffoldRequest& r) {
+  std::string error;
+  const auto date = date_option(r, error);
+  if (!date) return {{}, error};
+  char slug[16];
+  std::snprintf(slug, sizeof slug, "%04d-%02d", date->year, date->month);
+  const std::string title = std::string("E-bulletin: ") + month_name(date->month) + " " + std::to_string(date->year);
+  return create(
+      source, fs::path("content/bulletins") / (std::string(slug) + ".md"),
+      "+++\ntitle = " + toml_quoted(title) + "\ndate = " + date->iso() +
+          "\nsummary = \"\"\npriorities = []          # ids of the agreement in force, e.g. \"domestic-abuse\"\n"
+          "source = \"\"\ndraft = true\n+++\n" +
+          kDraftNote);
+}
+
+// content/meetings/YYYY-MM-DD/_index.md, with the agenda's fields written out as comments.
+ScaffoldResult scaffold_meeting(const SourceDir& source, const ScaffoldRequest& r) {
+  std::string error;
+  const auto date = date_option(r, error);
+  if (!date) return {{}, error};
+  std::string time = option(r, "--time");
+  if (time.empty()) time = "10:00";
+  if (!parse_time_of_day(time)) return {{}, "--time must be written HH:MM, e.g. 10:00, not \"" + time + "\""};
+  const std::string title = "Kent Community Safety Partnership, " + date->long_form();
+  return create(source, fs::path("content/meetings") / date->iso() / "_index.md",
+                "+++\ntitle = " + toml_quoted(title) + "\ndate = " + date->iso() + "T" + time +
+                    ":00\nvenue = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n\n"
+                    "# One [[items]] block for each agenda item, in order:\n"
+                    "# [[items]]\n# code = \"A1\"\n# title = \"Apologies\"\n# pages = \"1-10\"\n"
+                    "# paper = \"a1-paper.md\"          # a paper in this folder\n"
+                    "# minutes_of = \"2020-03-18\"      # for the notes of an earlier meeting\n"
+                    "# restricted = true              # the title is public; its paper never is\n+++\n" +
+                    kDraftNote);
+}
+
+// A paper in an existing meeting's folder, filed under an item of its agenda when --item names one.
+ScaffoldResult scaffold_paper(const SourceDir& source, const ScaffoldRequest& r) {
+  const std::string meeting = option(r, "--meeting");
+  const std::string name = option(r, "--name");
+  if (!parse_iso_date(meeting)) return {{}, "--meeting must name a meeting by its date, YYYY-MM-DD"};
+  const std::string index = "content/meetings/" + meeting + "/_index.md";
+  const BeneathFile agenda = read_beneath(source, index);
+  if (agenda.missing)
+    return {{}, "there is no meeting " + meeting + "; create it first with: portal new meeting --date " + meeting};
+  if (!agenda.bytes) return {{}, agenda.error};
+  if (!is_slug(name) || name == "notes")
+    return {{}, "--name must be the paper's file name in lower case with hyphens, e.g. b1-csa-update"};
+  const std::string item = option(r, "--item");
+  if (!item.empty()) {
+    const auto codes = agenda_codes(*agenda.bytes, index);
+    if (std::find(codes.begin(), codes.end(), item) == codes.end()) {
+      std::string known;
+      for (const auto& c : codes) known += (known.empty() ? "" : ", ") + c;
+      return {{},
+              "item " + item + " is not on the agenda of " + meeting +
+                  (known.empty() ? "; add it to the meeting's _index.md first" : " (its items: " + known + ")")};
+    }
+  }
+  std::string title = option(r, "--title");
+  if (title.empty()) title = title_from(name);
+  return create(source, fs::path("content/meetings") / meeting / (name + ".md"),
+                "+++\ntitle = " + toml_quoted(title) + "\n" +
+                    (item.empty() ? std::string("# item = \"B1\"                 # its agenda item's code\n")
+                                  : "item = " + toml_quoted(item) + "\n") +
+                    "authors = []\nclassification = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\n"
+                    "draft = true\n+++\n" +
+                    kDraftNote + "Name it on the agenda: add `paper = \"" + name +
+                    ".md\"` to its item in _index.md.\n");
+}
+
+// content/dhr/<pseudonym>-<year>.md, a domestic homicide review's published summary.
+ScaffoldResult scaffold_dhr(const SourceDir& source, const ScaffoldRequest& r) {
+  const std::string pseudonym = option(r, "--pseudonym");
+  const std::string year = option(r, "--year");
+  if (pseudonym.empty()) return {{}, "--pseudonym is needed: the name the published summary uses"};
+  if (year.size() != 4 ||
+      !std::all_of(year.begin(), year.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+    return {{}, "--year is needed: the review's year, e.g. 2020"};
+  std::string error;
+  const auto date = date_option(r, error);
+  if (!date) return {{}, error};
+  const std::string slug = text::to_lower_ascii(pseudonym) + "-" + year;
+  if (!is_slug(slug)) return {{}, "--pseudonym must be one word of letters, e.g. Diana"};
+  return create(source, fs::path("content/dhr") / (slug + ".md"),
+                "+++\ntitle = " + toml_quoted("Domestic Homicide Review: " + pseudonym + " (" + year + ")") +
+                    "\npseudonym = " + toml_quoted(pseudonym) + "\nyear = " + year + "\npublished = " + date->iso() +
+                    "\nsummary_pdf = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n+++\n" +
+                    kDraftNote);
+}
+
+// content/events/YYYY-MM-DD-<name>.md, named from --title unless --name says.
+ScaffoldResult scaffold_event(const SourceDir& source, const ScaffoldRequest& r) {
+  std::string error;
+  const auto date = date_option(r, error);
+  if (!date) return {{}, error};
+  const std::string title = text::trim(option(r, "--title"));
+  if (title.empty()) return {{}, "--title is needed: the event's name as it is announced"};
+  std::string name = option(r, "--name");
+  if (name.empty()) name = slug_from(title);
+  while (name.size() > 1 && name.back() == '-') name.pop_back();
+  if (!is_slug(name))
+    return {{}, "--name must be the event's file name in lower case with hyphens, e.g. dhr-learning-webinar"};
+  const std::string time = option(r, "--time");
+  if (!time.empty() && !parse_time_of_day(time))
+    return {{}, "--time must be written HH:MM, e.g. 10:00, not \"" + time + "\""};
+  return create(
+      source, fs::path("content/events") / (date->iso() + "-" + name + ".md"),
+      "+++\ntitle = " + toml_quoted(title) + "\nstart = " + date->iso() + (time.empty() ? "" : "T" + time + ":00") +
+          "\nlocation = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n+++\n" + kDraftNote);
+}
+
+// content/<name>.md, a page of its own.
+ScaffoldResult scaffold_page(const SourceDir& source, const ScaffoldRequest& r) {
+  const std::string name = option(r, "--name");
+  if (!is_slug(name)) return {{}, "--name must be the page's address in lower case with hyphens, e.g. privacy"};
+  std::string title = option(r, "--title");
+  if (title.empty()) title = title_from(name);
+  return create(source, fs::path("content") / (name + ".md"),
+                "+++\ntitle = " + toml_quoted(title) +
+                    "\nmenu = false\nweight = 0\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n+++\n" +
+                    kDraftNote);
+}
+
 }  // namespace
 
 ScaffoldResult scaffold(const fs::path& source, const ScaffoldRequest& r) {
@@ -113,116 +237,12 @@ ScaffoldResult scaffold(const fs::path& source, const ScaffoldRequest& r) {
 }
 
 ScaffoldResult scaffold(const SourceDir& source, const ScaffoldRequest& r) {
-  std::string error;
-  if (r.kind == "bulletin") {
-    const auto date = date_option(r, error);
-    if (!date) return {{}, error};
-    char slug[16];
-    std::snprintf(slug, sizeof slug, "%04d-%02d", date->year, date->month);
-    const std::string title = std::string("E-bulletin: ") + month_name(date->month) + " " + std::to_string(date->year);
-    return create(
-        source, fs::path("content/bulletins") / (std::string(slug) + ".md"),
-        "+++\ntitle = " + toml_quoted(title) + "\ndate = " + date->iso() +
-            "\nsummary = \"\"\npriorities = []          # ids of the agreement in force, e.g. \"domestic-abuse\"\n"
-            "source = \"\"\ndraft = true\n+++\n" +
-            kDraftNote);
-  }
-  if (r.kind == "meeting") {
-    const auto date = date_option(r, error);
-    if (!date) return {{}, error};
-    std::string time = option(r, "--time");
-    if (time.empty()) time = "10:00";
-    if (!parse_time_of_day(time)) return {{}, "--time must be written HH:MM, e.g. 10:00, not \"" + time + "\""};
-    const std::string title = "Kent Community Safety Partnership, " + date->long_form();
-    return create(source, fs::path("content/meetings") / date->iso() / "_index.md",
-                  "+++\ntitle = " + toml_quoted(title) + "\ndate = " + date->iso() + "T" + time +
-                      ":00\nvenue = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n\n"
-                      "# One [[items]] block for each agenda item, in order:\n"
-                      "# [[items]]\n# code = \"A1\"\n# title = \"Apologies\"\n# pages = \"1-10\"\n"
-                      "# paper = \"a1-paper.md\"          # a paper in this folder\n"
-                      "# minutes_of = \"2020-03-18\"      # for the notes of an earlier meeting\n"
-                      "# restricted = true              # the title is public; its paper never is\n+++\n" +
-                      kDraftNote);
-  }
-  if (r.kind == "paper") {
-    const std::string meeting = option(r, "--meeting");
-    const std::string name = option(r, "--name");
-    if (!parse_iso_date(meeting)) return {{}, "--meeting must name a meeting by its date, YYYY-MM-DD"};
-    const std::string index = "content/meetings/" + meeting + "/_index.md";
-    const BeneathFile agenda = read_beneath(source, index);
-    if (agenda.missing)
-      return {{}, "there is no meeting " + meeting + "; create it first with: portal new meeting --date " + meeting};
-    if (!agenda.bytes) return {{}, agenda.error};
-    if (!is_slug(name) || name == "notes")
-      return {{}, "--name must be the paper's file name in lower case with hyphens, e.g. b1-csa-update"};
-    const std::string item = option(r, "--item");
-    if (!item.empty()) {
-      const auto codes = agenda_codes(*agenda.bytes, index);
-      if (std::find(codes.begin(), codes.end(), item) == codes.end()) {
-        std::string known;
-        for (const auto& c : codes) known += (known.empty() ? "" : ", ") + c;
-        return {{},
-                "item " + item + " is not on the agenda of " + meeting +
-                    (known.empty() ? "; add it to the meeting's _index.md first" : " (its items: " + known + ")")};
-      }
-    }
-    std::string title = option(r, "--title");
-    if (title.empty()) title = title_from(name);
-    return create(source, fs::path("content/meetings") / meeting / (name + ".md"),
-                  "+++\ntitle = " + toml_quoted(title) + "\n" +
-                      (item.empty() ? std::string("# item = \"B1\"                 # its agenda item's code\n")
-                                    : "item = " + toml_quoted(item) + "\n") +
-                      "authors = []\nclassification = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\n"
-                      "draft = true\n+++\n" +
-                      kDraftNote + "Name it on the agenda: add `paper = \"" + name +
-                      ".md\"` to its item in _index.md.\n");
-  }
-  if (r.kind == "dhr") {
-    const std::string pseudonym = option(r, "--pseudonym");
-    const std::string year = option(r, "--year");
-    if (pseudonym.empty()) return {{}, "--pseudonym is needed: the name the published summary uses"};
-    if (year.size() != 4 ||
-        !std::all_of(year.begin(), year.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
-      return {{}, "--year is needed: the review's year, e.g. 2020"};
-    const auto date = date_option(r, error);
-    if (!date) return {{}, error};
-    const std::string slug = text::to_lower_ascii(pseudonym) + "-" + year;
-    if (!is_slug(slug)) return {{}, "--pseudonym must be one word of letters, e.g. Diana"};
-    return create(source, fs::path("content/dhr") / (slug + ".md"),
-                  "+++\ntitle = " + toml_quoted("Domestic Homicide Review: " + pseudonym + " (" + year + ")") +
-                      "\npseudonym = " + toml_quoted(pseudonym) + "\nyear = " + year + "\npublished = " + date->iso() +
-                      "\nsummary_pdf = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n+++\n" +
-                      kDraftNote);
-  }
-  if (r.kind == "event") {
-    const auto date = date_option(r, error);
-    if (!date) return {{}, error};
-    const std::string title = text::trim(option(r, "--title"));
-    if (title.empty()) return {{}, "--title is needed: the event's name as it is announced"};
-    std::string name = option(r, "--name");
-    if (name.empty()) name = slug_from(title);
-    while (name.size() > 1 && name.back() == '-') name.pop_back();
-    if (!is_slug(name))
-      return {{}, "--name must be the event's file name in lower case with hyphens, e.g. dhr-learning-webinar"};
-    const std::string time = option(r, "--time");
-    if (!time.empty() && !parse_time_of_day(time))
-      return {{}, "--time must be written HH:MM, e.g. 10:00, not \"" + time + "\""};
-    return create(
-        source, fs::path("content/events") / (date->iso() + "-" + name + ".md"),
-        "+++\ntitle = " + toml_quoted(title) + "\nstart = " + date->iso() + (time.empty() ? "" : "T" + time + ":00") +
-            "\nlocation = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n+++\n" + kDraftNote);
-  }
-  if (r.kind == "page") {
-    const std::string name = option(r, "--name");
-    if (!is_slug(name)) return {{}, "--name must be the page's address in lower case with hyphens, e.g. privacy"};
-    std::string title = option(r, "--title");
-    if (title.empty()) title = title_from(name);
-    return create(
-        source, fs::path("content") / (name + ".md"),
-        "+++\ntitle = " + toml_quoted(title) +
-            "\nmenu = false\nweight = 0\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n+++\n" +
-            kDraftNote);
-  }
+  if (r.kind == "bulletin") return scaffold_bulletin(source, r);
+  if (r.kind == "meeting") return scaffold_meeting(source, r);
+  if (r.kind == "paper") return scaffold_paper(source, r);
+  if (r.kind == "dhr") return scaffold_dhr(source, r);
+  if (r.kind == "event") return scaffold_event(source, r);
+  if (r.kind == "page") return scaffold_page(source, r);
   return {{}, "portal new makes a bulletin, event, meeting, paper, dhr or page, not \"" + r.kind + "\""};
 }
 

@@ -111,6 +111,134 @@ MeetingData read_meeting(FieldReader& r) {
   return m;
 }
 
+// `source`: where a document's facts come from, an address, an `@/` link or a
+// plain description.
+void read_source_field(FieldReader& r, Document& doc, Diagnostics& diags) {
+  auto source = r.string("source");
+  if (!source) return;
+  // One word that reads as an address is one: it must be a safe one.
+  if (looks_like_url(source->value)) {
+    if (const auto problem = url_problem(text::trim(source->value), "source", UrlAlso::content_links)) {
+      diags.error(doc.path, source->pos, "front-matter", problem->message, problem->hint);
+      return;
+    }
+    source->value = text::trim(source->value);
+  }
+  if (source->value.starts_with("@/")) doc.field_links.push_back({"source", source->value, source->pos});
+  doc.source = source->value;
+}
+
+PageData read_page(FieldReader& r) {
+  PageData p;
+  p.menu = r.boolean("menu");
+  if (auto w = r.integer("weight")) p.weight = w->value;
+  return p;
+}
+
+NotesData read_notes(FieldReader& r) {
+  NotesData n;
+  n.present = values(r.strings("present"));
+  n.in_attendance = values(r.strings("in_attendance"));
+  return n;
+}
+
+PaperData read_paper(FieldReader& r) {
+  PaperData p;
+  p.item = r.string("item");
+  p.authors = values(r.strings("authors"));
+  p.classification = text_or_empty(r.string("classification"));
+  return p;
+}
+
+DhrData read_dhr(FieldReader& r, std::vector<Document::FieldLink>& field_links) {
+  DhrData d;
+  d.pseudonym = text_or_empty(r.string("pseudonym"));
+  if (auto y = r.integer("year")) d.year = y->value;
+  d.published = r.date("published", TimeOfDay::forbidden);
+  if (auto pdf = r.url("summary_pdf", UrlAlso::content_links)) {
+    if (pdf->value.starts_with("@/")) field_links.push_back({"summary_pdf", pdf->value, pdf->pos});
+    d.summary_pdf = pdf->value;
+  }
+  return d;
+}
+
+BulletinData read_bulletin(FieldReader& r) {
+  BulletinData b;
+  if (auto d = r.date("date", TimeOfDay::forbidden, Required::yes)) b.date = *d;
+  return b;
+}
+
+// A calendar's start and end are both days, or both times of day; the end
+// comes after the start. An end that breaks either is reported and dropped.
+void check_event_end(EventData& e, const std::string& path, Diagnostics& diags) {
+  if (!e.end || !e.start.value.valid()) return;
+  if (e.end->value.minutes.has_value() != e.start.value.minutes.has_value()) {
+    diags.error(path, e.end->pos, "front-matter",
+                "`end` must be written like `start`: both dates, or both dates with a time of day",
+                e.start.value.minutes ? "write it like end = " + e.start.value.iso() + "T16:00:00"
+                                      : "write it like end = " + e.start.value.iso());
+    e.end.reset();
+  } else if (e.end->value < e.start.value || (e.end->value == e.start.value && e.end->value.minutes &&
+                                              *e.end->value.minutes < *e.start.value.minutes)) {
+    diags.error(path, e.end->pos, "front-matter", "`end` is before `start`",
+                "check both against the original announcement");
+    e.end.reset();
+  }
+}
+
+EventData read_event(FieldReader& r, const std::string& path, Diagnostics& diags) {
+  EventData e;
+  if (auto d = r.date("start", TimeOfDay::allowed, Required::yes)) e.start = *d;
+  e.end = r.date("end", TimeOfDay::allowed);
+  check_event_end(e, path, diags);
+  e.location = text_or_empty(r.string("location"));
+  // Read always (so the editor's form has it); kept only when the file says.
+  const bool says_online = r.table_has("online");
+  const bool online = r.boolean("online");
+  if (says_online) e.online = online;
+  return e;
+}
+
+// The fields of the document's own kind, and the date it takes from them.
+void read_kind_fields(FieldReader& r, Document& doc, Diagnostics& diags) {
+  switch (doc.kind) {
+    case Kind::home: break;
+    case Kind::page: doc.data = read_page(r); break;
+    case Kind::agreement: {
+      auto a = read_agreement(r);
+      doc.date = a.effective.value;
+      doc.data = std::move(a);
+      break;
+    }
+    case Kind::meeting: {
+      auto m = read_meeting(r);
+      doc.date = m.date.value;
+      doc.data = std::move(m);
+      break;
+    }
+    case Kind::notes: doc.data = read_notes(r); break;
+    case Kind::paper: doc.data = read_paper(r); break;
+    case Kind::dhr: {
+      auto d = read_dhr(r, doc.field_links);
+      if (d.published) doc.date = d.published->value;
+      doc.data = std::move(d);
+      break;
+    }
+    case Kind::bulletin: {
+      auto b = read_bulletin(r);
+      doc.date = b.date.value;
+      doc.data = std::move(b);
+      break;
+    }
+    case Kind::event: {
+      auto e = read_event(r, doc.path, diags);
+      doc.date = e.start.value;
+      doc.data = std::move(e);
+      break;
+    }
+  }
+}
+
 }  // namespace
 
 Document read_document(Kind kind, const toml::table& front_matter, int first_line, const std::string& path,
@@ -126,107 +254,8 @@ Document read_document(Kind kind, const toml::table& front_matter, int first_lin
   // In an agreement `[[priorities]]` defines priorities rather than tagging the document.
   if (kind != Kind::agreement) doc.priorities = r.strings("priorities");
   doc.summary = text_or_empty(r.string("summary"));
-  if (auto source = r.string("source")) {
-    // One word that reads as an address is one: it must be a safe one.
-    if (looks_like_url(source->value)) {
-      if (const auto problem = url_problem(text::trim(source->value), "source", UrlAlso::content_links)) {
-        diags.error(path, source->pos, "front-matter", problem->message, problem->hint);
-        source.reset();
-      } else {
-        source->value = text::trim(source->value);
-      }
-    }
-    if (source) {
-      if (source->value.starts_with("@/")) doc.field_links.push_back({"source", source->value, source->pos});
-      doc.source = source->value;
-    }
-  }
-
-  switch (kind) {
-    case Kind::home: break;
-    case Kind::page: {
-      PageData p;
-      p.menu = r.boolean("menu");
-      if (auto w = r.integer("weight")) p.weight = w->value;
-      doc.data = p;
-      break;
-    }
-    case Kind::agreement: {
-      auto a = read_agreement(r);
-      doc.date = a.effective.value;
-      doc.data = std::move(a);
-      break;
-    }
-    case Kind::meeting: {
-      auto m = read_meeting(r);
-      doc.date = m.date.value;
-      doc.data = std::move(m);
-      break;
-    }
-    case Kind::notes: {
-      NotesData n;
-      n.present = values(r.strings("present"));
-      n.in_attendance = values(r.strings("in_attendance"));
-      doc.data = std::move(n);
-      break;
-    }
-    case Kind::paper: {
-      PaperData p;
-      p.item = r.string("item");
-      p.authors = values(r.strings("authors"));
-      p.classification = text_or_empty(r.string("classification"));
-      doc.data = std::move(p);
-      break;
-    }
-    case Kind::dhr: {
-      DhrData d;
-      d.pseudonym = text_or_empty(r.string("pseudonym"));
-      if (auto y = r.integer("year")) d.year = y->value;
-      d.published = r.date("published", TimeOfDay::forbidden);
-      if (auto pdf = r.url("summary_pdf", UrlAlso::content_links)) {
-        if (pdf->value.starts_with("@/")) doc.field_links.push_back({"summary_pdf", pdf->value, pdf->pos});
-        d.summary_pdf = pdf->value;
-      }
-      if (d.published) doc.date = d.published->value;
-      doc.data = std::move(d);
-      break;
-    }
-    case Kind::bulletin: {
-      BulletinData b;
-      if (auto d = r.date("date", TimeOfDay::forbidden, Required::yes)) b.date = *d;
-      doc.date = b.date.value;
-      doc.data = b;
-      break;
-    }
-    case Kind::event: {
-      EventData e;
-      if (auto d = r.date("start", TimeOfDay::allowed, Required::yes)) e.start = *d;
-      e.end = r.date("end", TimeOfDay::allowed);
-      // A calendar's start and end are both days, or both times of day; the end comes after the start.
-      if (e.end && e.start.value.valid()) {
-        if (e.end->value.minutes.has_value() != e.start.value.minutes.has_value()) {
-          diags.error(path, e.end->pos, "front-matter",
-                      "`end` must be written like `start`: both dates, or both dates with a time of day",
-                      e.start.value.minutes ? "write it like end = " + e.start.value.iso() + "T16:00:00"
-                                            : "write it like end = " + e.start.value.iso());
-          e.end.reset();
-        } else if (e.end->value < e.start.value || (e.end->value == e.start.value && e.end->value.minutes &&
-                                                    *e.end->value.minutes < *e.start.value.minutes)) {
-          diags.error(path, e.end->pos, "front-matter", "`end` is before `start`",
-                      "check both against the original announcement");
-          e.end.reset();
-        }
-      }
-      e.location = text_or_empty(r.string("location"));
-      // Read always (so the editor's form has it); kept only when the file says.
-      const bool says_online = r.table_has("online");
-      const bool online = r.boolean("online");
-      if (says_online) e.online = online;
-      doc.date = e.start.value;
-      doc.data = std::move(e);
-      break;
-    }
-  }
+  read_source_field(r, doc, diags);
+  read_kind_fields(r, doc, diags);
   r.finish();
   // A required date that failed to read leaves a zero date; it must not count as a date.
   if (doc.date && !doc.date->valid()) doc.date.reset();

@@ -1,0 +1,151 @@
+// The output's shared steps: the test's stopping points, the hash and the
+// record of what a generation holds, and writing to the disk for good.
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cinttypes>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "files.h"
+#include "output_generation.h"
+
+namespace portal {
+
+namespace fs = std::filesystem;
+
+std::uint64_t content_hash(std::string_view bytes) {
+  // MurmurHash64A's mixing, eight bytes at a time.
+  constexpr std::uint64_t m = 0xc6a4a7935bd1e995ull;
+  std::uint64_t h = 0x9e3779b97f4a7c15ull ^ (bytes.size() * m);
+  const char* p = bytes.data();
+  std::size_t n = bytes.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t k;
+    std::memcpy(&k, p, 8);
+    k *= m;
+    k ^= k >> 47;
+    k *= m;
+    h ^= k;
+    h *= m;
+  }
+  std::uint64_t tail = 0;
+  std::memcpy(&tail, p, n);
+  if (n > 0) {
+    h ^= tail;
+    h *= m;
+  }
+  h ^= h >> 47;
+  h *= m;
+  h ^= h >> 47;
+  return h;
+}
+
+namespace detail {
+
+namespace {
+
+constexpr const char* kWhole = "portal generation 1";
+
+}  // namespace
+
+void step() {
+  static const long stop_at = [] {
+    const char* n = std::getenv("PORTAL_TEST_STOP_AFTER_STEP");
+    return n ? std::atol(n) : 0L;
+  }();
+  if (stop_at <= 0) return;
+  static const int signal = [] {
+    const std::string name = std::getenv("PORTAL_TEST_STOP_SIGNAL") ? std::getenv("PORTAL_TEST_STOP_SIGNAL") : "";
+    return name == "STOP" ? SIGSTOP : name == "INT" ? SIGINT : SIGKILL;
+  }();
+  static std::atomic<long> done{0};
+  const int saved = errno;  // a failure is reported after its step
+  if (done.fetch_add(1) + 1 == stop_at) ::raise(signal);
+  errno = saved;
+}
+
+bool can_exchange() {
+  static const bool can = std::getenv("PORTAL_TEST_NO_EXCHANGE") == nullptr;
+  return can;
+}
+
+fs::path record_of(const OutputPaths& paths, const fs::path& dir) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) return {};
+  return paths.state / std::to_string(static_cast<std::uint64_t>(st.st_ino));
+}
+
+bool read_manifest(const fs::path& record, StagedOutput::Manifest& out) {
+  if (record.empty()) return false;
+  const auto text = read_file(record);
+  if (!text) return false;
+  const auto status_end = text->find('\n');
+  if (status_end == std::string::npos || text->compare(0, status_end, kWhole) != 0) return false;
+  for (std::size_t at = status_end + 1; at < text->size();) {
+    const auto end = text->find('\n', at);
+    if (end == std::string::npos) return false;
+    const std::string line = text->substr(at, end - at);
+    at = end + 1;
+    StagedOutput::Entry e;
+    unsigned long long hash = 0, size = 0, inode = 0;
+    long long mtime = 0;
+    int consumed = 0;
+    if (std::sscanf(line.c_str(), "%llx %llu %lld %llu %n", &hash, &size, &mtime, &inode, &consumed) != 4 ||
+        consumed <= 0)
+      return false;
+    e.hash = hash;
+    e.size = size;
+    e.mtime_ns = mtime;
+    e.inode = inode;
+    out.emplace(line.substr(static_cast<std::size_t>(consumed)), e);
+  }
+  return true;
+}
+
+std::string manifest_text(const StagedOutput::Manifest& made) {
+  std::string record = std::string(kWhole) + "\n";
+  std::vector<std::pair<std::string, StagedOutput::Entry>> sorted(made.begin(), made.end());
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  char line[96];
+  for (const auto& [path, e] : sorted) {
+    std::snprintf(line, sizeof line, "%016" PRIx64 " %" PRIu64 " %" PRId64 " %" PRIu64 " ", e.hash, e.size, e.mtime_ns,
+                  e.inode);
+    record += line + path + "\n";
+  }
+  return record;
+}
+
+bool sync_to_disk(const fs::path& dir, bool whole_file_system) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool synced = (whole_file_system ? ::syncfs(fd) : ::fsync(fd)) == 0;
+  const int error = errno;
+  ::close(fd);
+  errno = error;
+  return synced;
+}
+
+bool replace_file(const fs::path& path, const std::string& text) {
+  const fs::path temp = path.string() + ".portal-tmp";
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return false;
+  step();
+  const bool written = write_all(fd, text) && ::fsync(fd) == 0;
+  step();
+  const bool closed = ::close(fd) == 0;
+  const bool renamed = written && closed && ::rename(temp.c_str(), path.c_str()) == 0;
+  step();
+  return renamed;
+}
+
+}  // namespace detail
+
+}  // namespace portal

@@ -1,0 +1,38 @@
+// What the parts of the output share: the stopping points a test sets at each
+// step that changes the file system, each generation's record of what it
+// holds, and writing to the disk for good.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "output.h"
+
+namespace portal::detail {
+
+// Test-only (tests/interrupt_test.cpp): with PORTAL_TEST_STOP_AFTER_STEP=N the
+// process stops itself right after the N-th step that changes the file
+// system of the output (a file made, written, linked, renamed, removed), by
+// SIGKILL or by the signal PORTAL_TEST_STOP_SIGNAL names (STOP or INT). A
+// test so stops a build at every step in turn, without depending on timing.
+void step();
+// Test-only: PORTAL_TEST_NO_EXCHANGE makes the swap take the three renames of
+// a file system that cannot exchange two folders in one step.
+bool can_exchange();
+
+// Where what the generation folder `dir` holds is recorded: by the folder's
+// inode, which the folder keeps when the two generations change names.
+std::filesystem::path record_of(const OutputPaths& paths, const std::filesystem::path& dir);
+// Reads a generation's record; false when it has none (its last build did not finish).
+bool read_manifest(const std::filesystem::path& record, StagedOutput::Manifest& out);
+// A generation's record as read_manifest() reads it: its first line, then a
+// line a file, in order of path.
+std::string manifest_text(const StagedOutput::Manifest& made);
+
+// Flushes to the disk what the file system of `dir` holds, and `dir` itself:
+// false, with errno, when the disk refuses.
+bool sync_to_disk(const std::filesystem::path& dir, bool whole_file_system);
+// Writes `text` to `path` whole or not at all (a temporary file renamed over it).
+bool replace_file(const std::filesystem::path& path, const std::string& text);
+
+}  // namespace portal::detail

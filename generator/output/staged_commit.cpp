@@ -1,0 +1,135 @@
+// A build's generation made the output: what the build did not make removed,
+// its record written, and the two generations swapped.
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include <fcntl.h>
+
+#include "interrupt.h"
+#include "output.h"
+#include "output_generation.h"
+
+namespace portal {
+
+namespace fs = std::filesystem;
+
+using detail::can_exchange;
+using detail::manifest_text;
+using detail::record_of;
+using detail::replace_file;
+using detail::step;
+using detail::sync_to_disk;
+
+namespace {
+
+constexpr const char* kMarkerText = "This folder is made by `portal build`; each build brings it up to date.\n";
+
+}  // namespace
+
+// Whatever the generation holds that this build did not make goes, with the
+// folders left empty: files the build no longer makes, and anything else (a
+// stopped build's temporary file, a file put there by hand), whether or not
+// the generation's record knew of it. What is swapped in is the build's own
+// files and nothing else.
+std::string StagedOutput::remove_strays() {
+  std::vector<fs::path> files, folders;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(paths_.next, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string rel = it->path().lexically_relative(paths_.next).generic_string();
+    if (it->symlink_status(ec).type() == fs::file_type::directory)
+      folders.push_back(it->path());
+    else if (!made_.count(rel))
+      files.push_back(it->path());
+  }
+  if (ec) return "cannot read " + paths_.next.string() + ": " + ec.message();
+  for (const auto& file : files) {
+    if (::unlink(file.c_str()) != 0)
+      return "cannot remove " + file.string() + ", which the new build did not make: " + std::strerror(errno);
+    step();
+    if (next_.count(file.lexically_relative(paths_.next).generic_string())) ++counts_.removed;
+  }
+  // Deepest first; a folder that holds a file of the build is not empty and stays.
+  for (auto it = folders.rbegin(); it != folders.rend(); ++it)
+    if (::rmdir(it->c_str()) == 0) step();
+  return {};
+}
+
+std::string StagedOutput::commit() {
+  {
+    const std::lock_guard lock(mutex_);
+    if (!failure_.empty()) return failure_;
+  }
+  if (stop_requested()) return "stopped by a signal";
+  // The marker, which says whose folder this is, is a file like the others, the same in every build.
+  {
+    const std::lock_guard lock(mutex_);
+    made_.emplace(kOutputMarker, Entry{});
+  }
+  const OutputCounts files = counts();
+  place(kOutputMarker, kMarkerText);
+  {
+    const std::lock_guard lock(mutex_);
+    counts_ = files;  // the marker is no file of the site
+    if (!failure_.empty()) return failure_;
+  }
+  if (auto error = remove_strays(); !error.empty()) return error;
+  if (auto error = write_record(); !error.empty()) return error;
+  return swap_in();
+}
+
+std::string StagedOutput::write_record() {
+  const std::string record = manifest_text(made_);
+  // The generation's files reach the disk before the record that vouches for
+  // them and the swap that shows them: after a power cut the output is one
+  // whole build, never one with files of no length.
+  if (!sync_to_disk(paths_.next, true))
+    return "cannot save the new build in " + paths_.next.string() + " to the disk: " + std::strerror(errno);
+  const fs::path record_path = record_of(paths_, paths_.next);
+  if (!replace_file(record_path, record) || !sync_to_disk(paths_.state, false))
+    return "cannot write " + record_path.string() + ": " + std::strerror(errno);
+  // Only the two generations' records are kept.
+  std::error_code ec;
+  const fs::path live_record = record_of(paths_, paths_.output);
+  for (const auto& entry : fs::directory_iterator(paths_.state, ec))
+    if (entry.path() != record_path && entry.path() != live_record && fs::remove(entry.path(), ec)) step();
+  return {};
+}
+
+std::string StagedOutput::swap_in() {
+  std::error_code ec;
+  const fs::path parent = paths_.output.parent_path();
+  if (!fs::exists(paths_.output, ec)) {
+    fs::rename(paths_.next, paths_.output, ec);
+    step();
+    if (ec) return "cannot move the new output into place: " + ec.message();
+  } else if (can_exchange() &&
+             ::renameat2(AT_FDCWD, paths_.next.c_str(), AT_FDCWD, paths_.output.c_str(), RENAME_EXCHANGE) == 0) {
+    // One atomic step where the file system has it: the two generations
+    // change places, and the output folder never goes missing.
+    step();
+  } else {
+    if (can_exchange() && errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+      return "cannot move the new output into place: " + std::string(std::strerror(errno));
+    // Elsewhere, three renames; recover_output() mends a stop between them.
+    fs::rename(paths_.output, paths_.previous, ec);
+    step();
+    if (ec) return "cannot move the previous output aside: " + ec.message();
+    fs::rename(paths_.next, paths_.output, ec);
+    step();
+    if (ec) {
+      const std::string err = "cannot move the new output into place: " + ec.message();
+      fs::rename(paths_.previous, paths_.output, ec);
+      return err;
+    }
+    fs::rename(paths_.previous, paths_.next, ec);
+    step();
+  }
+  // The swap itself on the disk; should this fail, the new output is in
+  // place all the same, and a power cut would at worst bring back the last.
+  sync_to_disk(parent, false);
+  return {};
+}
+
+}  // namespace portal

@@ -1,0 +1,312 @@
+// Loading a site: site.toml and the content tree read, every document parsed
+// and its Markdown rendered (taking from a previous load what is still right),
+// the site's indexes built and what may be published decided.
+#include <algorithm>
+#include <set>
+
+#include "fields.h"
+#include "files.h"
+#include "front_matter.h"
+#include "markdown_workers.h"
+#include "parallel.h"
+#include "site.h"
+
+namespace portal {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// site.toml, read and parsed; nullopt (with what went wrong reported) when it cannot be.
+std::optional<SiteConfig> load_config(const fs::path& root, Diagnostics& diags) {
+  const auto config_text = read_file(root / "site.toml");
+  if (!config_text) {
+    diags.error("site.toml", {}, "config", "there is no site.toml in " + root.string(),
+                "create site.toml with title, partnership and base_url (see README.md), or pass --source");
+    return std::nullopt;
+  }
+  return parse_config(*config_text, "site.toml", diags);
+}
+
+std::vector<Plan> read_plans(const fs::path& root, const std::string& path, Diagnostics& diags) {
+  std::vector<Plan> plans;
+  const auto raw = read_file(root / path);
+  if (!raw) {
+    diags.error(path, {}, "config", "cannot read the file");
+    return plans;
+  }
+  auto text = normalise_source(*raw, path, "front-matter", diags);
+  if (!text) return plans;
+  auto table = parse_toml(*text, path, 1, "front-matter", diags);
+  if (!table) return plans;
+  FieldReader r(*table, path, 1, "front-matter", diags, "the plan registry");
+  for (auto& t : r.tables("plan")) {
+    Plan p;
+    if (auto id = t.string("id", Required::yes)) p.id = *id;
+    if (auto v = t.string("title", Required::yes)) p.title = v->value;
+    if (auto v = t.string("owner", Required::yes)) p.owner = v->value;
+    if (auto v = t.url("url")) p.url = v->value;
+    if (auto v = t.string("period")) p.period = v->value;
+    if (const toml::table* printed = t.table("printed")) {
+      FieldReader titles(*printed, path, 1, "front-matter", diags, "this plan's `printed` titles");
+      for (const auto& [slug, value] : *printed)
+        if (auto v = titles.string(std::string(slug.str()), Required::yes)) p.printed[std::string(slug.str())] = *v;
+      titles.finish();
+    }
+    t.finish();
+    plans.push_back(std::move(p));
+  }
+  r.finish();
+  return plans;
+}
+
+// The content tree's documents, to be parsed; its plan registry and its
+// assets go into the site as they are.
+std::vector<const ContentEntry*> sort_entries(Site& site, const std::vector<ContentEntry>& entries,
+                                              Diagnostics& diags) {
+  std::vector<const ContentEntry*> docs;
+  for (const auto& e : entries) {
+    if (e.type == EntryType::document)
+      docs.push_back(&e);
+    else if (e.type == EntryType::plans)
+      site.plans = read_plans(site.root, e.path, diags);
+    else
+      site.assets.push_back({e.path, url_for(e), true});
+  }
+  return docs;
+}
+
+// What reading the documents gave, a slot a document, so that each thread
+// reports into its own.
+struct ParsedFiles {
+  explicit ParsedFiles(std::size_t n) : parsed(n), local(n), reused(n, 0), mtimes(n), sizes(n, 0), front_matters(n) {}
+  std::vector<std::optional<Document>> parsed;
+  std::vector<Diagnostics> local;
+  std::vector<char> reused;  // taken from the cache
+  std::vector<fs::file_time_type> mtimes;
+  std::vector<std::uintmax_t> sizes;
+  std::vector<std::string> front_matters;
+};
+
+// Takes document `i` from the cache when its file's time and size are
+// unchanged; false when it must be read again.
+bool reuse_cached(const fs::path& root, const ContentEntry& e, const SiteCache& cache, ParsedFiles& files,
+                  std::size_t i) {
+  std::error_code ec;
+  files.mtimes[i] = fs::last_write_time(root / e.path, ec);
+  files.sizes[i] = fs::file_size(root / e.path, ec);
+  const auto it = cache.files.find(e.path);
+  if (it == cache.files.end() || it->second.mtime != files.mtimes[i] || it->second.size != files.sizes[i]) return false;
+  files.parsed[i] = it->second.document;
+  files.local[i] = it->second.diagnostics;
+  files.reused[i] = 1;
+  return true;
+}
+
+// Reads and parses document `i`, keeping its front matter's text for the cache when asked.
+void parse_document(const fs::path& root, const ContentEntry& e, bool keep_front_matter, ParsedFiles& files,
+                    std::size_t i) {
+  auto source = read_source(root / e.path, e.path, files.local[i]);
+  if (!source) return;
+  FrontMatter& fm = source->front_matter;
+  Document d = read_document(e.kind, fm.table, fm.table_first_line, e.path, files.local[i]);
+  d.slug = e.slug;
+  d.meeting = e.meeting;
+  d.url = url_for(e);
+  if (keep_front_matter) files.front_matters[i] = source->head();
+  d.body = std::move(fm.body);
+  d.body_first_line = fm.body_first_line;
+  files.parsed[i] = std::move(d);
+}
+
+// Reads and parses every document on `jobs` threads. With a cache, a file
+// whose time and size are unchanged is not read again.
+ParsedFiles parse_documents(const fs::path& root, const std::vector<const ContentEntry*>& docs, const SiteCache* cache,
+                            int jobs) {
+  ParsedFiles files(docs.size());
+  parallel_for(docs.size(), jobs, [&](std::size_t i) {
+    const ContentEntry& e = *docs[i];
+    if (cache && reuse_cached(root, e, *cache, files, i)) return;
+    parse_document(root, e, cache != nullptr, files, i);
+  });
+  return files;
+}
+
+// Puts the parsed documents into the site, in order, with what their reading
+// reported, and brings the cache up to date with them. Gives, parallel to the
+// site's documents, which were taken from the cache.
+std::vector<char> gather_documents(Site& site, const std::vector<const ContentEntry*>& docs, ParsedFiles& files,
+                                   SiteCache* cache, Diagnostics& diags) {
+  std::vector<char> reused_documents;
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    if (cache && !files.reused[i]) {
+      auto& slot = cache->files[docs[i]->path];
+      slot = {files.mtimes[i], files.sizes[i], files.parsed[i],
+              files.local[i],  std::nullopt,   std::move(files.front_matters[i])};
+    }
+    diags.append(files.local[i]);
+    if (files.parsed[i]) {
+      site.documents.push_back(std::move(*files.parsed[i]));
+      reused_documents.push_back(files.reused[i]);
+    }
+  }
+  if (cache) {
+    cache->parsed = static_cast<std::size_t>(std::count(files.reused.begin(), files.reused.end(), 0));
+    std::erase_if(cache->files, [&](const auto& f) {
+      return std::none_of(docs.begin(), docs.end(), [&](const ContentEntry* e) { return e->path == f.first; });
+    });
+  }
+  return reused_documents;
+}
+
+// Documents by path, meetings by folder and assets by path.
+void index_site(Site& site) {
+  for (std::size_t i = 0; i < site.documents.size(); ++i) {
+    const Document& d = site.documents[i];
+    site.by_path[d.path] = i;
+    if (d.kind == Kind::meeting) site.meeting_by_folder[d.meeting] = i;
+  }
+  for (std::size_t i = 0; i < site.assets.size(); ++i) site.asset_by_path[site.assets[i].path] = i;
+}
+
+// The path the site is served under: the one asked for, else base_url's.
+std::string root_path_of(const SiteConfig& config, const LoadOptions& options) {
+  if (options.root_path) return *options.root_path;
+  const auto host = config.base_url.find("//");
+  const auto path = host == std::string::npos ? std::string::npos : config.base_url.find('/', host + 2);
+  return path == std::string::npos ? "/" : config.base_url.substr(path);
+}
+
+// The non-draft agreements with an effective date, in order of it.
+std::vector<std::size_t> agreements_by_date(const Site& site) {
+  std::vector<std::size_t> agreements;
+  for (std::size_t i = 0; i < site.documents.size(); ++i) {
+    const Document& d = site.documents[i];
+    if (d.kind == Kind::agreement && !d.draft && d.as<AgreementData>()->effective.value.valid())
+      agreements.push_back(i);
+  }
+  std::stable_sort(agreements.begin(), agreements.end(), [&](std::size_t a, std::size_t b) {
+    return site.documents[a].as<AgreementData>()->effective.value <
+           site.documents[b].as<AgreementData>()->effective.value;
+  });
+  return agreements;
+}
+
+// Notes and papers take their meeting's date.
+void date_by_meeting(Site& site, Diagnostics& diags) {
+  std::set<std::string> reported;
+  for (auto& d : site.documents) {
+    if (d.kind != Kind::notes && d.kind != Kind::paper) continue;
+    if (const Document* m = site.meeting_of(d)) {
+      d.date = m->date;
+    } else if (reported.insert(d.meeting).second) {
+      diags.error("content/meetings/" + d.meeting + "/_index.md", {}, "front-matter",
+                  "the meeting folder " + d.meeting + " holds notes or papers but no _index.md",
+                  "add _index.md with the meeting's title, date and agenda [[items]]");
+    }
+  }
+}
+
+// Decides publication (restricted, draft and future documents are withheld)
+// and records why each unpublished document is withheld.
+void decide_publication(Site& site, const LoadOptions& options) {
+  site.published.assign(site.documents.size(), false);
+  site.released.assign(site.documents.size(), false);
+  site.withheld_because.assign(site.documents.size(), std::string());
+  for (std::size_t i = 0; i < site.documents.size(); ++i) {
+    const std::string why = withheld_because(site, site.documents[i], options.drafts);
+    site.published[i] = why.empty();
+    site.withheld_because[i] = why;
+    site.released[i] = why.empty() && (options.drafts == Drafts::hide ||
+                                       withheld_because(site, site.documents[i], Drafts::hide).empty());
+  }
+}
+
+// An asset is withheld when it sits in an unpublished meeting's folder or an
+// unpublished document links to it: it is then part of what may not be published.
+void decide_asset_publication(Site& site) {
+  std::set<std::string> withheld;
+  for (std::size_t i = 0; i < site.documents.size(); ++i) {
+    if (site.published[i]) continue;
+    for (const auto& link : site.links_of(i))
+      if (link.internal) withheld.insert(link.target_path);
+  }
+  for (auto& a : site.assets) {
+    if (withheld.count(a.path)) a.published = false;
+    if (a.path.starts_with("content/meetings/")) {
+      const auto it = site.meeting_by_folder.find(meeting_folder(a.path));
+      if (it == site.meeting_by_folder.end() || !site.published[it->second]) a.published = false;
+    }
+  }
+}
+
+// Renders the Markdown of every document on `jobs` threads. Links resolve
+// against the set of files: while it is unchanged, a cached file's rendered
+// Markdown is still right.
+void render_site_bodies(Site& site, const std::vector<char>& reused_documents, const LoadOptions& options, int jobs) {
+  SiteCache* cache = options.cache;
+  std::vector<std::string> paths;
+  for (const auto& d : site.documents) paths.push_back(d.path);
+  for (const auto& a : site.assets) paths.push_back(a.path);
+  const bool same_files = cache && cache->paths == paths;
+  site.bodies.resize(site.documents.size());
+  std::vector<char> rendered(site.documents.size(), 0);
+  std::vector<std::size_t> to_render;
+  for (std::size_t i = 0; i < site.documents.size(); ++i) {
+    if (same_files && reused_documents[i]) {
+      if (const auto& cached = cache->files.at(site.documents[i].path).body) {
+        site.bodies[i] = *cached;
+        continue;
+      }
+    }
+    to_render.push_back(i);
+    rendered[i] = 1;
+  }
+  render_bodies(
+      to_render, {jobs, options.fork_bodies_from},
+      [&site](std::size_t i) {
+        const Document& d = site.documents[i];
+        return render_markdown(d.body, site.markdown_options(d));
+      },
+      site.bodies);
+  if (cache) {
+    cache->paths = std::move(paths);
+    cache->rendered = static_cast<std::size_t>(std::count(rendered.begin(), rendered.end(), 1));
+    for (std::size_t i = 0; i < site.documents.size(); ++i)
+      if (rendered[i]) cache->files[site.documents[i].path].body = site.bodies[i];
+  }
+}
+
+}  // namespace
+
+LoadResult load_site(const fs::path& root, const LoadOptions& options, int jobs, Diagnostics& diags) {
+  LoadResult result;
+  auto config = load_config(root, diags);
+  if (!config) {
+    result.failure = LoadFailure::config;
+    return result;
+  }
+
+  Site site;
+  site.root = root;
+  site.config = std::move(*config);
+  const auto entries = walk_content(root, diags);
+  const auto docs = sort_entries(site, entries, diags);
+  ParsedFiles files = parse_documents(root, docs, options.cache, jobs);
+  const auto reused_documents = gather_documents(site, docs, files, options.cache, diags);
+  index_site(site);
+  site.today = options.today;
+  site.root_path = root_path_of(site.config, options);
+  site.agreements = agreements_by_date(site);
+  date_by_meeting(site, diags);
+  decide_publication(site, options);
+  render_site_bodies(site, reused_documents, options, jobs);
+  // Unpublished text is not kept where a renderer could reach it.
+  for (std::size_t i = 0; i < site.documents.size(); ++i)
+    if (!site.published[i]) site.bodies[i].html.clear();
+  decide_asset_publication(site);
+  result.site = std::move(site);
+  return result;
+}
+
+}  // namespace portal
