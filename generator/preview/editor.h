@@ -68,6 +68,22 @@ class Editor {
   void check(const httplib::Request& request, httplib::Response& response);
   void save(const httplib::Request& request, httplib::Response& response, bool publish);
 
+  // The steps of a save or publish (editor_saving.cpp), in order. A step
+  // that stops it has answered the request, and says so by what it returns.
+  struct Change;
+  // The request read and validated: nothing refuses it.
+  std::optional<Change> read_change(const httplib::Request& request, httplib::Response& response,
+                                    const std::string& path, bool publish);
+  // Whether the file changed elsewhere since the form opened.
+  bool conflicted(const httplib::Request& request, const Change& change, httplib::Response& response) const;
+  // The file written (for a publish, without its draft mark): the bytes it now has.
+  std::optional<std::string> write(Change& change, httplib::Response& response);
+  // Whether the whole site, as it will be published, checks clean; when not,
+  // the file is put back as typed.
+  bool checked(const Change& change, httplib::Response& response);
+  // The file, and the files it shows, committed.
+  void commit(const Change& change, const std::string& bytes, httplib::Response& response);
+
   EditorHost& host_;
   std::filesystem::path source_;
   SourceDir source_dir_;  // held open: every file is reached from it, never by its path again

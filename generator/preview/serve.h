@@ -79,6 +79,17 @@ class PreviewServer : public EditorHost {
     std::string content;
     std::filesystem::path copy_from;
   };
+  // The steps of start(), in order; those that can fail say why in `error`.
+  bool build_first(std::string& error);         // watches the source and builds; false when site.toml is unusable
+  bool make_socket_folder(std::string& error);  // the private folder of httplib's socket
+  void add_editor_routes();                     // the editor's pages, on loopback only
+  void add_reload_route();                      // the script that reloads open pages
+  void add_page_route();                        // every other address: the site's pages and files
+  void add_failure_handler();                   // a handler that throws: 500, and a line for the terminal
+  bool bind_server(const std::string& socket_path, std::string& error);
+  bool open_gate(const std::string& socket_path, std::string& error);
+  bool start_threads(std::string& error);  // httplib's, the gate's and the watcher's
+
   void watch_source();                                 // sets up the watches, before the first build
   void add_watches(const std::filesystem::path& dir);  // `dir` and every folder in it
   void watch();                                        // the watcher thread: rebuilds on each burst of changes

@@ -1,18 +1,22 @@
 // The editor's form: checks and preview as one types, saving, publishing,
 // and keeping what was typed in the browser until it is saved or discarded.
-(function () {
+// Its elements' ids are those of editorIds (editor/ids.toml), served before it.
+(function (ids) {
   'use strict';
   var secret = document.body.getAttribute('data-secret');
-  var form = document.getElementById('edit-form');
+  var form = document.getElementById(ids.form);
   if (!form) return;
   var path = form.getAttribute('data-path');
   var mode = form.getAttribute('data-mode');
   var base = form.getAttribute('data-base');
   var storeKey = 'portal-edit:' + path;
   var $ = function (id) { return document.getElementById(id); };
-  var preview = $('preview');
-  var summary = $('error-summary');
-  var status = $('check-status');
+  // A field's id, from its key; and an id without a suffix of the list (field-title-error → field-title).
+  function fieldId(key) { return ids.field + key; }
+  function withoutSuffix(id, suffix) { return id.slice(-suffix.length) === suffix ? id.slice(0, -suffix.length) : id; }
+  var preview = $(ids.preview);
+  var summary = $(ids.error_summary);
+  var status = $(ids.check_status);
 
   function post(route, params) {
     return fetch('/__portal/edit/' + route, {
@@ -28,7 +32,7 @@
   // Every element that holds something typed, for keeping and putting back.
   function inputs() {
     return Array.prototype.slice.call(form.querySelectorAll('input, textarea')).filter(function (e) {
-      return e.id && e.type !== 'hidden' && !e.readOnly && e.id !== 'field-message';
+      return e.id && e.type !== 'hidden' && !e.readOnly && e.id !== fieldId('message');
     });
   }
   function snapshot() {
@@ -51,7 +55,7 @@
     p.set('base', base);
     p.set('mode', mode);
     if (mode === 'text') {
-      p.set('text', $('field-text').value);
+      p.set('text', $(fieldId('text')).value);
       return p;
     }
     form.querySelectorAll('[data-field]').forEach(function (e) {
@@ -60,13 +64,13 @@
       var value;
       if (type === 'boolean') value = e.checked ? 'true' : '';
       else if (type === 'priorities') {
-        var ids = [];
-        e.querySelectorAll('.boxes input:checked').forEach(function (b) { ids.push(b.value); });
-        $(e.id + '-other').value.split(',').forEach(function (id) {
+        var chosen = [];
+        e.querySelectorAll('.boxes input:checked').forEach(function (b) { chosen.push(b.value); });
+        $(e.id + ids.other).value.split(',').forEach(function (id) {
           id = id.trim();
-          if (id && ids.indexOf(id) < 0) ids.push(id);
+          if (id && chosen.indexOf(id) < 0) chosen.push(id);
         });
-        value = ids.join('\n');
+        value = chosen.join('\n');
       } else {
         value = e.value;
         if (type === 'date_time') {
@@ -76,7 +80,7 @@
       }
       p.set('f.' + key, value);
     });
-    p.set('body', $('field-body').value);
+    p.set('body', $(fieldId('body')).value);
     return p;
   }
 
@@ -101,14 +105,14 @@
       apply(kept.values);
       changed = true;
       var when = new Date(kept.at);
-      $('restored-text').textContent = 'Your changes from ' + when.toLocaleString('en-GB') +
+      $(ids.restored_text).textContent = 'Your changes from ' + when.toLocaleString('en-GB') +
         ' that were not saved have been put back.' +
         (kept.base !== base ? ' The file has changed since: saving will show you both versions.' : '');
-      $('restored').hidden = false;
+      $(ids.restored).hidden = false;
       if (kept.base !== base) base = kept.base;
     }
   } catch (e) { /* nothing kept */ }
-  $('discard').addEventListener('click', function () {
+  $(ids.discard).addEventListener('click', function () {
     forget();
     location.reload();
   });
@@ -129,13 +133,12 @@
   }
 
   function fieldGroup(key) {
-    if (mode === 'text') return $('field-text-group');
-    return $('field-' + key + '-group');
+    return $(fieldId(mode === 'text' ? 'text' : key) + ids.group);
   }
   function fieldTarget(d) {
-    if (mode === 'text') return 'field-text';
-    if (d.field === 'body') return 'field-body';
-    return d.field && $('field-' + d.field) ? 'field-' + d.field : (mode === 'form' ? 'field-body' : 'field-text');
+    if (mode === 'text') return fieldId('text');
+    if (d.field === 'body') return fieldId('body');
+    return d.field && $(fieldId(d.field)) ? fieldId(d.field) : fieldId(mode === 'form' ? 'body' : 'text');
   }
   function goToLine(textarea, line) {
     var lines = textarea.value.split('\n');
@@ -147,9 +150,10 @@
   function describe(id, extra) {
     var e = $(id);
     if (!e) return;
-    var ids = (e.getAttribute('aria-describedby') || '').split(' ').filter(function (x) { return x && !/-error$/.test(x); });
-    if (extra) ids.push(extra);
-    if (ids.length) e.setAttribute('aria-describedby', ids.join(' '));
+    var described = (e.getAttribute('aria-describedby') || '').split(' ')
+      .filter(function (x) { return x && withoutSuffix(x, ids.error) === x; });
+    if (extra) described.push(extra);
+    if (described.length) e.setAttribute('aria-describedby', described.join(' '));
     else e.removeAttribute('aria-describedby');
   }
 
@@ -166,9 +170,9 @@
     form.querySelectorAll('.error-message').forEach(function (m) {
       m.hidden = true;
       m.textContent = '';
-      if (m.id) describe(m.id.replace(/-error$/, ''), null);
+      if (m.id) describe(withoutSuffix(m.id, ids.error), null);
     });
-    var items = $('error-list');
+    var items = $(ids.error_list);
     items.textContent = '';
     list.forEach(function (d) {
       var target = fieldTarget(d);
@@ -187,7 +191,7 @@
       });
       li.appendChild(a);
       items.appendChild(li);
-      var group = d.field || mode === 'text' ? fieldGroup(d.field === 'body' ? 'body' : d.field) : $('field-body-group');
+      var group = fieldGroup(d.field || 'body');
       var message = group && group.querySelector('.error-message');
       if (!message) return;
       if (d.severity === 'error') group.classList.add('field-error');
@@ -206,7 +210,7 @@
         hint.textContent = d.hint;
         message.appendChild(hint);
       }
-      describe(message.id.replace(/-error$/, ''), message.id);
+      describe(withoutSuffix(message.id, ids.error), message.id);
     });
     summary.hidden = list.length === 0;
     if (focusedLink) {
@@ -216,14 +220,15 @@
   }
 
   function showPriorities(choices, agreement) {
-    var group = $('field-priorities');
+    var priorities = fieldId('priorities');
+    var group = $(priorities);
     if (!group || !choices) return;
-    $('field-priorities-agreement').textContent = agreement;
-    var boxes = $('field-priorities-boxes');
+    $(priorities + ids.agreement).textContent = agreement;
+    var boxes = $(priorities + ids.boxes);
     var now = [];
     boxes.querySelectorAll('input').forEach(function (b) { now.push(b.value); });
-    var ids = choices.map(function (c) { return c.id; });
-    if (now.join('\n') === ids.join('\n')) return;
+    var offered = choices.map(function (c) { return c.id; });
+    if (now.join('\n') === offered.join('\n')) return;
     var chosen = params().get('f.priorities').split('\n').filter(Boolean);
     boxes.textContent = '';
     choices.forEach(function (c) {
@@ -231,7 +236,7 @@
       div.className = 'box';
       var input = document.createElement('input');
       input.type = 'checkbox';
-      input.id = 'priority-' + c.id;
+      input.id = ids.priority + c.id;
       input.value = c.id;
       input.checked = chosen.indexOf(c.id) >= 0;
       var label = document.createElement('label');
@@ -248,7 +253,7 @@
       div.appendChild(label);
       boxes.appendChild(div);
     });
-    $('field-priorities-other').value = chosen.filter(function (id) { return ids.indexOf(id) < 0; }).join(', ');
+    $(priorities + ids.other).value = chosen.filter(function (id) { return offered.indexOf(id) < 0; }).join(', ');
   }
 
   function show(r) {
@@ -258,13 +263,13 @@
     }
     showDiagnostics(r.diagnostics || []);
     showPriorities(r.priorities, r.agreement);
-    if (r.state) $('state').textContent = r.state;
+    if (r.state) $(ids.state).textContent = r.state;
     var words = r.errors === 0 && r.warnings === 0 ? 'No problems found' :
       [r.errors ? r.errors + (r.errors === 1 ? ' error' : ' errors') : '',
        r.warnings ? r.warnings + (r.warnings === 1 ? ' warning' : ' warnings') : ''].filter(Boolean).join(' and ');
     if (status.textContent !== words) status.textContent = words;
     if (r.preview) {
-      $('preview-note').textContent = 'The page as the site will show it, updated as you type.';
+      $(ids.preview_note).textContent = 'The page as the site will show it, updated as you type.';
       var y = 0;
       try { y = preview.contentWindow.scrollY; } catch (e) { y = 0; }
       preview.onload = function () {
@@ -273,33 +278,30 @@
       };
       preview.srcdoc = r.preview;
     } else {
-      if (r.preview_note) $('preview-note').textContent = r.preview_note;
+      if (r.preview_note) $(ids.preview_note).textContent = r.preview_note;
       document.documentElement.setAttribute('data-checks', String(++checks));
     }
   }
 
-  form.addEventListener('input', function (ev) {
-    if (ev.target.id === 'field-message') return;
+  function typed(ev) {
+    if (ev.target.id === fieldId('message')) return;
     keep();
     check();
-  });
-  form.addEventListener('change', function (ev) {
-    if (ev.target.id === 'field-message') return;
-    keep();
-    check();
-  });
+  }
+  form.addEventListener('input', typed);
+  form.addEventListener('change', typed);
 
-  var saveStatus = $('save-status');
+  var saveStatus = $(ids.save_status);
   function time() {
     return new Date().toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
   }
   function conflict(body) {
-    $('conflict-disk').value = body.disk;
-    $('conflict-mine').value = body.mine;
-    $('conflict').hidden = false;
-    $('conflict').setAttribute('data-disk-base', body.disk_base);
+    $(ids.conflict_disk).value = body.disk;
+    $(ids.conflict_mine).value = body.mine;
+    $(ids.conflict).hidden = false;
+    $(ids.conflict).setAttribute('data-disk-base', body.disk_base);
     saveStatus.textContent = 'Not saved: the file was changed somewhere else since you opened it.';
-    $('conflict-title').focus();
+    $(ids.conflict_title).focus();
   }
   function saved(body) {
     base = body.base;
@@ -307,8 +309,8 @@
     initial = snapshot();
     changed = false;
     forget();
-    $('restored').hidden = true;
-    $('conflict').hidden = true;
+    $(ids.restored).hidden = true;
+    $(ids.conflict).hidden = true;
   }
   function save() {
     saveStatus.textContent = 'Saving…';
@@ -328,28 +330,28 @@
     ev.preventDefault();
     save();
   });
-  $('conflict-keep').addEventListener('click', function () {
-    base = $('conflict').getAttribute('data-disk-base');
+  $(ids.conflict_keep).addEventListener('click', function () {
+    base = $(ids.conflict).getAttribute('data-disk-base');
     save();
   });
-  $('conflict-take').addEventListener('click', function () {
+  $(ids.conflict_take).addEventListener('click', function () {
     forget();
     location.reload();
   });
 
-  var result = $('publish-result');
-  var message = $('field-message');
-  $('publish').addEventListener('click', function () {
-    var group = $('field-message-group');
-    var error = $('field-message-error');
-    group.classList.remove('field-error');
-    error.hidden = true;
-    describe('field-message', null);
+  var result = $(ids.publish_result);
+  var message = $(fieldId('message'));
+  var messageGroup = $(message.id + ids.group);
+  var messageError = $(message.id + ids.error);
+  $(ids.publish).addEventListener('click', function () {
+    messageGroup.classList.remove('field-error');
+    messageError.hidden = true;
+    describe(message.id, null);
     if (!message.value.trim()) {
-      group.classList.add('field-error');
-      error.textContent = 'Error: write what changed, in one line for the public';
-      error.hidden = false;
-      describe('field-message', 'field-message-error');
+      messageGroup.classList.add('field-error');
+      messageError.textContent = 'Error: write what changed, in one line for the public';
+      messageError.hidden = false;
+      describe(message.id, messageError.id);
       message.focus();
       return;
     }
@@ -396,8 +398,6 @@
     h.focus();
   }
   function publish(lift) {
-    var group = $('field-message-group');
-    var error = $('field-message-error');
     var p = params();
     p.set('message', message.value);
     if (lift) p.set('lift', lift.join('\n'));
@@ -406,9 +406,9 @@
       if (r.status === 409 && r.body.conflict) return conflict(r.body);
       if (r.body.lift && !lift) return confirmLift(r.body.lift);
       if (r.body.field === 'message') {
-        group.classList.add('field-error');
-        error.textContent = 'Error: ' + r.body.error;
-        error.hidden = false;
+        messageGroup.classList.add('field-error');
+        messageError.textContent = 'Error: ' + r.body.error;
+        messageError.hidden = false;
         message.focus();
         result.textContent = '';
         return;
@@ -432,7 +432,7 @@
         p1.appendChild(document.createTextNode(scheduled
           ? '. ' + r.body.state + ': it appears from that day, once the site is built.'
           : '. It is live once the site is next built and put online.'));
-        $('state').textContent = r.body.state;
+        $(ids.state).textContent = r.body.state;
       } else {
         p1.textContent = r.body.error || 'It could not be published.';
       }
@@ -456,36 +456,36 @@
   }
 
   // An image always has its alternative text.
-  var dialog = $('image-dialog');
-  var addImage = $('add-image');
+  var dialog = $(ids.image_dialog);
+  var addImage = $(ids.add_image);
   if (addImage && dialog) {
     addImage.addEventListener('click', function () {
-      $('image-src').value = '';
-      $('image-alt').value = '';
-      ['image-src', 'image-alt'].forEach(function (id) {
-        $(id + '-error').hidden = true;
-        $(id + '-group').classList.remove('field-error');
+      $(ids.image_src).value = '';
+      $(ids.image_alt).value = '';
+      [ids.image_src, ids.image_alt].forEach(function (id) {
+        $(id + ids.error).hidden = true;
+        $(id + ids.group).classList.remove('field-error');
         describe(id, null);
       });
       dialog.showModal();
     });
-    $('image-cancel').addEventListener('click', function () { dialog.close(); addImage.focus(); });
-    $('image-form').addEventListener('submit', function (ev) {
+    $(ids.image_cancel).addEventListener('click', function () { dialog.close(); addImage.focus(); });
+    $(ids.image_form).addEventListener('submit', function (ev) {
       ev.preventDefault();
-      var src = $('image-src').value.trim();
-      var alt = $('image-alt').value.trim().replace(/\s+/g, ' ');
+      var src = $(ids.image_src).value.trim();
+      var alt = $(ids.image_alt).value.trim().replace(/\s+/g, ' ');
       var bad = null;
-      if (!/^(@\/|https:\/\/)\S+$/.test(src)) bad = ['image-src', 'Error: give the image as @/ and its file under content/, or an https:// address'];
-      else if (!alt) bad = ['image-alt', 'Error: describe the image for people who cannot see it'];
+      if (!/^(@\/|https:\/\/)\S+$/.test(src)) bad = [ids.image_src, 'Error: give the image as @/ and its file under content/, or an https:// address'];
+      else if (!alt) bad = [ids.image_alt, 'Error: describe the image for people who cannot see it'];
       if (bad) {
-        $(bad[0] + '-error').textContent = bad[1];
-        $(bad[0] + '-error').hidden = false;
-        $(bad[0] + '-group').classList.add('field-error');
-        describe(bad[0], bad[0] + '-error');
+        $(bad[0] + ids.error).textContent = bad[1];
+        $(bad[0] + ids.error).hidden = false;
+        $(bad[0] + ids.group).classList.add('field-error');
+        describe(bad[0], bad[0] + ids.error);
         $(bad[0]).focus();
         return;
       }
-      var body = $('field-body');
+      var body = $(fieldId('body'));
       var at = body.selectionStart;
       var markdown = '![' + alt.replace(/[\[\]]/g, '') + '](' + src + ')';
       var before = body.value.slice(0, at);
@@ -500,4 +500,4 @@
   }
 
   check();
-})();
+})(editorIds);

@@ -1,0 +1,162 @@
+// Checks as one types: the form's text read as the build reads it, checked in
+// the loaded site in place of the file's document, and its page drawn.
+#include <httplib.h>
+
+#include "beneath.h"
+#include "checks.h"
+#include "editor.h"
+#include "editor_fields.h"
+#include "editor_requests.h"
+#include "editor_words.h"
+#include "front_matter.h"
+#include "front_matter_edit.h"
+#include "pages.h"
+#include "text.h"
+
+namespace portal {
+
+namespace {
+
+constexpr std::size_t kLargestPreview = 4 * 1024 * 1024;  // a preview page sent as one answer
+constexpr std::size_t kListedProblems = 200;              // diagnostics listed in one answer
+
+// The typed document as the site would have it: read from `fm`, with what
+// the site gave the file's document (`file_doc`) that its front matter does not say.
+Document typed_document(Kind kind, FrontMatter& fm, const std::string& path, const Document& file_doc,
+                        Diagnostics& diags) {
+  Document d = read_document(kind, fm.table, fm.table_first_line, path, diags);
+  d.slug = file_doc.slug;
+  d.meeting = file_doc.meeting;
+  d.url = file_doc.url;
+  if (!d.date && (kind == Kind::notes || kind == Kind::paper)) d.date = file_doc.date;
+  d.body = std::move(fm.body);
+  d.body_first_line = fm.body_first_line;
+  return d;
+}
+
+// The typed document's page, or why there is none to show.
+void add_preview(const Site& site, const Theme* theme, const History* history, const Document& now,
+                 const std::string& why, toml::table& out) {
+  if (!why.empty()) {
+    out.insert("preview_note", "This document is " + why + ", so the site has no page for it.");
+    return;
+  }
+  if (!theme || !history) {
+    out.insert("preview_note", "The preview appears once the site builds without errors.");
+    return;
+  }
+  auto rendered = render_page(site, *history, *theme, now.url);
+  if (!rendered) return;
+  // The page's relative addresses resolve from its own address, as on the site.
+  std::string html = std::move(rendered->content);
+  if (const auto head = html.find("<head>"); head != std::string::npos)
+    html.insert(head + 6, "<base href=\"" + text::html_escape(now.url) + "\">");
+  // A page too large to send as one answer is described, not sent.
+  if (html.size() > kLargestPreview)
+    out.insert("preview_note", "The page is too large to preview as you type; save it and open its page.");
+  else
+    out.insert("preview", std::move(html));
+}
+
+// The priorities and themes of the agreement in force on the typed document's date, and its state.
+void add_priorities_and_state(const Site& site, const Document& now, toml::table& out) {
+  const InForce in_force = priorities_in_force(site, now.date);
+  toml::array choices;
+  for (const auto& c : in_force.choices) {
+    toml::table t;
+    t.insert("id", c.id);
+    t.insert("name", c.name);
+    t.insert("theme", c.theme);
+    choices.push_back(std::move(t));
+  }
+  out.insert("priorities", std::move(choices));
+  out.insert("agreement", agreement_name(in_force));
+  out.insert("state", state_of(site, now));
+}
+
+// Checks and draws `typed` in the site in place of document `i`; the file's is put back after.
+void check_in_site(Site& site, std::size_t i, Document typed, const Theme* theme, const History* history,
+                   Diagnostics& diags, toml::table& out) {
+  RenderedMarkdown body;
+  struct Restore {
+    Site& s;
+    std::size_t i;
+    Document& d;
+    RenderedMarkdown& b;
+    bool p;
+    std::string w;
+    ~Restore() {
+      std::swap(s.documents[i], d);
+      std::swap(s.bodies[i], b);
+      s.published[i] = p;
+      s.withheld_because[i] = std::move(w);
+    }
+  } restore{site, i, typed, body, site.published[i], site.withheld_because[i]};
+  std::swap(site.documents[i], typed);
+  std::swap(site.bodies[i], body);
+  const Document& now = site.documents[i];
+  MarkdownOptions mo = site.markdown_options(now);
+  mo.first_line = now.body_first_line;
+  site.bodies[i] = render_markdown(now.body, mo);
+  const std::string why = withheld_because(site, now, Drafts::show);
+  site.published[i] = why.empty();
+  site.withheld_because[i] = why;
+  check_document(site, i, diags);
+  add_preview(site, theme, history, now, why, out);
+  add_priorities_and_state(site, now, out);
+}
+
+// The counts of the diagnostics, and the first ones.
+void add_diagnostics(Diagnostics& diags, const std::string& text, int body_first_line, toml::table& out) {
+  diags.sort();
+  out.insert("errors", static_cast<std::int64_t>(diags.errors()));
+  out.insert("warnings", static_cast<std::int64_t>(diags.warnings()));
+  // The first ones are listed; the counts say how many there are.
+  Diagnostics listed;
+  for (const auto& d : diags.items())
+    if (listed.items().size() < kListedProblems) listed.add(d);
+  out.insert("diagnostics", diagnostics_json(listed, text, body_first_line, false));
+}
+
+}  // namespace
+
+void Editor::check(const httplib::Request& req, httplib::Response& res) {
+  const std::string path = param(req, "path");
+  if (const auto problem = content_path_problem(source_, path); !problem.empty())
+    return reply_refusal(res, 404, problem);
+  Diagnostics ignored;
+  const BeneathFile file = read_beneath(source_dir_, path);
+  if (!file.bytes && !file.missing) return reply_refusal(res, 404, file.error);
+  const std::string disk = normalise_source(file.bytes.value_or(""), path, "front-matter", ignored).value_or("");
+  toml::table out;
+  const auto kind = kind_of(path);
+  if (!kind) return reply_refusal(res, 404, path + " is not where any kind of document lives");
+  host_.with_site([&](Site* site, const Theme* theme, const History* history) {
+    std::string error;
+    std::string text = requested_text(req, *kind, disk, error);
+    if (!error.empty()) text = param(req, "text");
+    Diagnostics diags;
+    int body_first_line = 0;
+    // Read as the build reads it, limits and all: nothing the build refuses reaches the Markdown parser.
+    auto source = source_from_bytes(text, path, diags);
+    // A file the site could not read is checked alone: its front matter, no preview.
+    const bool in_site = site && site->by_path.count(path);
+    if (source) {
+      FrontMatter& fm = source->front_matter;
+      body_first_line = fm.body_first_line;
+      if (!in_site) {
+        read_document(*kind, fm.table, fm.table_first_line, path, diags);
+        out.insert(
+            "preview_note",
+            "The preview appears once the site has read this file: save it when its front matter has no errors.");
+      } else {
+        const std::size_t i = site->by_path.at(path);
+        check_in_site(*site, i, typed_document(*kind, fm, path, site->documents[i], diags), theme, history, diags, out);
+      }
+    }
+    add_diagnostics(diags, source ? source->text : text, body_first_line, out);
+  });
+  reply_json(res, 200, out);
+}
+
+}  // namespace portal

@@ -1,0 +1,301 @@
+// The editor's pages: the start page, a document's page, and the forms that
+// start a new document.
+#include <algorithm>
+#include <map>
+
+#include <httplib.h>
+
+#include "beneath.h"
+#include "date.h"
+#include "editor.h"
+#include "editor_fields.h"
+#include "editor_requests.h"
+#include "editor_templates.h"
+#include "editor_words.h"
+#include "front_matter.h"
+#include "front_matter_edit.h"
+#include "git_commit.h"
+#include "scaffold.h"
+#include "text.h"
+
+namespace portal {
+
+namespace {
+
+constexpr std::size_t kListed = 25;  // documents of a kind on the start page
+
+// A document as the start page lists it.
+struct Row {
+  std::string path, title, date, state;
+  Kind kind;
+  bool draft;
+  std::string order;  // the date as ISO text, "" without one
+};
+
+// Every document of the site: newest first within a kind; a document without
+// a date in path order, after them.
+std::vector<Row> listed_documents(EditorHost& host) {
+  std::vector<Row> rows;
+  host.with_site([&](Site* site, const Theme*, const History*) {
+    if (!site) return;
+    for (const auto& d : site->documents)
+      rows.push_back({d.path, d.title.value.empty() ? d.path : d.title.value, d.date ? d.date->long_form() : "",
+                      state_of(*site, d), d.kind, d.draft, d.date ? d.date->iso_datetime() : ""});
+  });
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.order > b.order; });
+  return rows;
+}
+
+// A table of `list`, the first of `total` documents; `more` the address of all of them.
+mstch::map documents_table(const std::string& caption, const std::vector<const Row*>& list, std::size_t total,
+                           const std::string& more) {
+  mstch::array rows;
+  for (const Row* r : list) {
+    const char* state_class = r->state.starts_with("Published") ? "published"
+                              : r->state.starts_with("Draft")   ? "draft"
+                                                                : "other";
+    rows.emplace_back(mstch::map{{"address", Editor::address_of(r->path)},
+                                 {"title", r->title},
+                                 {"date", r->date},
+                                 {"state_class", std::string(state_class)},
+                                 {"state", r->state}});
+  }
+  return {{"caption", caption},
+          {"rows", std::move(rows)},
+          {"more", total > list.size() ? more : std::string()},
+          {"total", std::to_string(total)},
+          {"what", text::to_lower_ascii(caption)}};
+}
+
+// The drafts' table, or false when there are none.
+mstch::node drafts_table(const std::vector<Row>& rows) {
+  std::vector<const Row*> drafts;
+  for (const auto& r : rows)
+    if (r.draft) drafts.push_back(&r);
+  if (drafts.empty()) return false;
+  return documents_table("Drafts, newest first", drafts, drafts.size(), "");
+}
+
+// A table for each kind, of its first documents; of every one for the kind `only` alone.
+mstch::array kind_tables(const std::vector<Row>& rows, const std::string& only) {
+  mstch::array tables;
+  for (Kind k : {Kind::bulletin, Kind::event, Kind::page, Kind::home, Kind::meeting, Kind::paper, Kind::notes,
+                 Kind::dhr, Kind::agreement}) {
+    if (!only.empty() && only != kind_name(k)) continue;
+    std::vector<const Row*> list;
+    std::size_t total = 0;
+    for (const auto& r : rows)
+      if (r.kind == k && ++total && (!only.empty() || list.size() < kListed)) list.push_back(&r);
+    if (total)
+      tables.emplace_back(
+          documents_table(plural_kind(k), list, total, std::string(kEditorBase) + "?list=" + kind_name(k)));
+  }
+  return tables;
+}
+
+// The words for each option of `portal new`, written as HTML: its label and hint.
+const std::map<std::string, std::pair<std::string, std::string>>& option_labels() {
+  static const std::map<std::string, std::pair<std::string, std::string>> labels = {
+      {"--date", {"Date", ""}},
+      {"--time", {"Time (optional)", "24-hour clock, e.g. 10:00."}},
+      {"--title", {"Title", ""}},
+      {"--name", {"File name", "Lower case letters, digits and hyphens, e.g. privacy. It becomes the page's address."}},
+      {"--meeting", {"Meeting date", "The meeting the paper belongs to."}},
+      {"--item", {"Agenda item (optional)", "Its code on the agenda, e.g. B1."}},
+      {"--pseudonym", {"Pseudonym", "The name the published summary uses."}},
+      {"--year", {"Year of the review", "Four digits, e.g. 2020."}}};
+  return labels;
+}
+
+// The id of the field for `option` ("--date") in the form that starts a document of `kind`.
+std::string new_document_field(const std::string& kind, const std::string& option) {
+  return "new-" + kind + "-" + option.substr(2);
+}
+
+// A form refused by the scaffolder: what was sent, why, and the id of the field it is about.
+struct Refused {
+  const httplib::Request& request;
+  const std::string& error;
+  const std::string& field;
+};
+
+// One field of the form that starts a document of `kind`: the option `option` of `portal new`.
+mstch::map new_document_option(const std::string& kind, const std::string& option, const Refused& refused) {
+  auto [label, hint] = option_labels().at(option);
+  if (kind == "event" && option == "--name") {
+    label = "File name (optional)";
+    hint = "Made from the title when left empty.";
+  }
+  const std::string id = new_document_field(kind, option);
+  const char* type = option == "--date" || option == "--meeting" ? "date" : option == "--time" ? "time" : "text";
+  // After a refusal, the form it came from keeps what was typed, and says what is wrong beside the field.
+  const bool refused_form = !refused.error.empty() && param(refused.request, "kind") == kind;
+  const bool wrong = refused_form && id == refused.field;
+  const std::string hint_id = id + editor_id("hint"), error_id = id + editor_id("error");
+  std::string described = hint.empty() ? "" : hint_id;
+  if (wrong) described += (described.empty() ? "" : " ") + error_id;
+  return {{"id", id},
+          {"name", option.substr(2)},
+          {"type", std::string(type)},
+          {"label", label},
+          {"hint", hint},
+          {"hint_id", hint_id},
+          {"wrong", wrong},
+          {"error_id", error_id},
+          {"problem", wrong ? refused.error : std::string()},
+          {"value", refused_form ? param(refused.request, option.substr(2)) : std::string()},
+          {"described", described}};
+}
+
+// A form for each kind of document the start page starts, through the same scaffolder as `portal new`.
+mstch::array new_document_forms(const Refused& refused) {
+  static const std::vector<std::pair<std::string, std::string>> kinds = {
+      {"bulletin", "New bulletin"}, {"event", "New event"},         {"page", "New page"},
+      {"meeting", "New meeting"},   {"paper", "New meeting paper"}, {"dhr", "New Domestic Homicide Review"}};
+  mstch::array forms;
+  for (const auto& [kind, heading] : kinds) {
+    const auto opts = scaffold_options().find(kind);
+    if (opts == scaffold_options().end()) continue;
+    mstch::array options;
+    for (const auto& option : opts->second) options.emplace_back(new_document_option(kind, option, refused));
+    forms.emplace_back(mstch::map{{"kind", kind}, {"heading", heading}, {"options", std::move(options)}});
+  }
+  return forms;
+}
+
+// What the site knows of a document the editor opens.
+struct Opened {
+  std::optional<Kind> kind;
+  std::string url, state, title;
+  InForce in_force;
+};
+
+Opened opened(EditorHost& host, const std::string& path) {
+  Opened out;
+  host.with_site([&](Site* site, const Theme*, const History*) {
+    if (!site) return;
+    const auto it = site->by_path.find(path);
+    if (it == site->by_path.end()) return;
+    const Document& d = site->documents[it->second];
+    out.kind = d.kind;
+    out.url = d.url;
+    out.state = state_of(*site, d);
+    out.title = d.title.value;
+    out.in_force = priorities_in_force(*site, d.date);
+  });
+  return out;
+}
+
+// A document's page, but its form or its whole file.
+mstch::map edit_context(const std::string& path, const std::string& raw, const Opened& doc, bool form) {
+  return {{"heading", doc.title.empty() ? path : doc.title},
+          {"caption", std::string(plural_kind(*doc.kind))},
+          {"path", path},
+          {"address", doc.url},
+          {"state", doc.state},
+          {"base", blob_id(raw)},
+          {"mode", std::string(form ? "form" : "text")},
+          {"fields", mstch::array()},
+          {"body", false},
+          {"whole_file", false},
+          {"message", mstch::map{{"id", field_id("message")}}}};
+}
+
+// The form of a document of `kind` whose file has `text`: its fields, then its text.
+void add_form(mstch::map& context, Kind kind, const std::string& path, const std::string& text,
+              const InForce& in_force) {
+  const FormValues values = form_values(kind, text);
+  mstch::array fields;
+  for (const auto& f : form_fields(kind)) fields.emplace_back(field_context(f, values, in_force));
+  std::string body;
+  Diagnostics d2;
+  if (auto fm = parse_front_matter(text, path, d2)) body = fm->body;
+  context["fields"] = std::move(fields);
+  context["body"] = mstch::map{{"id", field_id("body")}, {"text", body}};
+}
+
+void reply_not_found(httplib::Response& res, mstch::map context, const std::string& secret) {
+  res.status = 404;
+  res.set_content(editor_page("not-found", std::move(context), "Not found", secret), "text/html; charset=utf-8");
+}
+
+}  // namespace
+
+void Editor::start_page(const httplib::Request& req, httplib::Response& res, const std::string& error,
+                        const std::string& error_field) {
+  const std::vector<Row> rows = listed_documents(host_);
+  const std::string only = req.method == "GET" ? param(req, "list") : std::string();
+  mstch::map context{{"error", false},
+                     {"everything", only.empty()},
+                     {"secret", secret_},
+                     {"documents", kind_tables(rows, only)},
+                     {"no_documents", rows.empty()}};
+  if (!error.empty()) context["error"] = mstch::map{{"field", error_field}, {"message", error}};
+  if (only.empty()) {
+    context["drafts"] = drafts_table(rows);
+    context["new_documents"] = new_document_forms({req, error, error_field});
+  }
+  res.status = error.empty() ? 200 : 400;
+  res.set_content(editor_page("start", std::move(context), "Edit the portal", secret_), "text/html; charset=utf-8");
+}
+
+void Editor::create(const httplib::Request& req, httplib::Response& res) {
+  ScaffoldRequest request;
+  request.kind = param(req, "kind");
+  request.today = today();
+  const auto opts = scaffold_options().find(request.kind);
+  if (opts == scaffold_options().end()) return start_page(req, res, "Choose what to start", "main");
+  for (const auto& option : opts->second) {
+    std::string value = text::trim(param(req, option.substr(2)));
+    if (!value.empty()) request.options[option] = value;
+  }
+  const ScaffoldResult made = scaffold(source_dir_, request);
+  if (!made.error.empty()) {
+    // The scaffolder's message names the option it is about: the field to go back to.
+    std::string field = new_document_field(request.kind, opts->second.front());
+    for (const auto& option : opts->second)
+      if (made.error.find(option) != std::string::npos) {
+        field = new_document_field(request.kind, option);
+        break;
+      }
+    std::string message = made.error;
+    for (const auto& option : opts->second) {
+      const auto at = message.find(option);
+      if (at != std::string::npos)
+        message.replace(at, option.size(), "The " + text::to_lower_ascii(label_of(option.substr(2))));
+    }
+    return start_page(req, res, message, field);
+  }
+  host_.rebuild_now();  // the new file is in the site before its form opens
+  res.status = 303;
+  res.set_header("Location", address_of(made.written.generic_string()));
+}
+
+void Editor::edit_page(const std::string& path, httplib::Response& res) {
+  if (const auto problem = content_path_problem(source_, path); !problem.empty())
+    return reply_not_found(res, {{"not_editable", true}, {"why", problem}}, secret_);
+  const BeneathFile file = read_beneath(source_dir_, path);
+  if (!file.bytes && !file.missing) return reply_not_found(res, {{"not_editable", true}, {"why", file.error}}, secret_);
+  const std::string raw = file.bytes.value_or("");
+  Diagnostics ignored;
+  const auto normal = normalise_source(raw, path, "front-matter", ignored);
+  const std::string text = normal.value_or(raw);
+  Opened doc = opened(host_, path);
+  if (!doc.kind) {
+    // Not read by the site (its front matter has an error, say): its text, to fix.
+    doc.kind = kind_of(path);
+    doc.state = "Not read: its front matter has errors";
+  }
+  if (!doc.kind) return reply_not_found(res, {{"not_a_document", true}, {"path", path}}, secret_);
+  const std::string refusal = normal ? form_refusal(*doc.kind, text)
+                                     : "The file is not plain text the portal can read, so it is edited as text.";
+  mstch::map context = edit_context(path, raw, doc, refusal.empty());
+  if (refusal.empty())
+    add_form(context, *doc.kind, path, text, doc.in_force);
+  else
+    context["whole_file"] = mstch::map{{"id", field_id("text")}, {"why", refusal}, {"text", text}};
+  res.set_content(editor_page("edit", std::move(context), doc.title.empty() ? path : doc.title, secret_),
+                  "text/html; charset=utf-8");
+}
+
+}  // namespace portal

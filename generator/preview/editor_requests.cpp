@@ -1,0 +1,81 @@
+#include "editor_requests.h"
+
+#include <httplib.h>
+
+#include "editor_fields.h"
+#include "front_matter_edit.h"
+#include "json.h"
+
+namespace portal {
+
+bool has_param(const httplib::Request& r, const std::string& name) {
+  return r.has_param(name.c_str()) || r.has_file(name.c_str());
+}
+
+std::string param(const httplib::Request& r, const std::string& name) {
+  if (r.has_param(name.c_str())) return r.get_param_value(name.c_str());
+  return r.has_file(name.c_str()) ? r.get_file_value(name.c_str()).content : std::string();
+}
+
+std::string lf(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '\r')
+      out += s[i];
+    else if (i + 1 == s.size() || s[i + 1] != '\n')
+      out += '\n';
+  }
+  return out;
+}
+
+std::string requested_text(const httplib::Request& req, Kind kind, const std::string& disk, std::string& error) {
+  if (param(req, "mode") == "text") return lf(param(req, "text"));
+  FormValues values;
+  for (const auto& f : form_fields(kind))
+    if (has_param(req, "f." + f.key)) values[f.key] = lf(param(req, "f." + f.key));
+  // A request without the text keeps the file's.
+  const std::optional<std::string> body = has_param(req, "body") ? std::optional(lf(param(req, "body"))) : std::nullopt;
+  return edit_front_matter(disk, form_edits(kind, disk, values), error, body);
+}
+
+void reply_json(httplib::Response& res, int status, const toml::table& body) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(to_json(body, JsonLayout::compact), "application/json");
+}
+
+void reply_refusal(httplib::Response& res, int status, const std::string& why) {
+  toml::table t;
+  t.insert("error", why);
+  reply_json(res, status, t);
+}
+
+toml::array diagnostics_json(const Diagnostics& diags, const std::string& text, int body_first_line, bool other_files) {
+  toml::array out;
+  for (const auto& d : diags.items()) {
+    toml::table t;
+    t.insert("severity", d.severity == Severity::error ? "error" : "warning");
+    t.insert("rule", d.rule);
+    t.insert("message", d.message);
+    t.insert("hint", d.hint);
+    t.insert("line", d.pos.line);
+    t.insert("column", d.pos.column);
+    t.insert("file", d.file);
+    std::string field;
+    if (!other_files || d.file.empty()) {
+      if (d.pos.line >= body_first_line && body_first_line > 0) {
+        field = "body";
+        t.insert("body_line", d.pos.line - body_first_line + 1);
+      } else if (d.pos.line > 1) {
+        field = key_at_line(text, d.pos.line);
+        if (field == "draft") field.clear();
+      }
+    }
+    t.insert("field", field);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+}  // namespace portal

@@ -1,0 +1,45 @@
+// What the editor's parts share about requests and answers: its address, a
+// request's fields, the text a request asks for, and its JSON answers.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <toml++/toml.h>
+
+#include "diagnostics.h"
+#include "model.h"
+
+namespace httplib {
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace portal {
+
+// Where the editor is in the preview.
+constexpr const char* kEditorBase = "/__portal/edit/";
+
+// A field of a request: of its query or URL-encoded form, or of its
+// multipart form (the editor's pages send those: httplib takes URL-encoded
+// forms of 8 KB at most).
+bool has_param(const httplib::Request& r, const std::string& name);
+std::string param(const httplib::Request& r, const std::string& name);
+
+// CRLF from a browser's form becomes LF, as in every content file the portal
+// reads; a CR alone is a line break too, never dropped (which would join words).
+std::string lf(std::string_view s);
+
+// The text a request asks for: the whole file (text mode) or the file on
+// disk with the form's values. Empty, with `error`, when it cannot be made.
+std::string requested_text(const httplib::Request& req, Kind kind, const std::string& disk, std::string& error);
+
+void reply_json(httplib::Response& res, int status, const toml::table& body);
+void reply_refusal(httplib::Response& res, int status, const std::string& why);
+
+// Diagnostics as the editor's script shows them, each with the field of the
+// form its line is in (of the file `text`, whose body starts at
+// `body_first_line`), unless it is about another file (`other_files`).
+toml::array diagnostics_json(const Diagnostics& diags, const std::string& text, int body_first_line, bool other_files);
+
+}  // namespace portal

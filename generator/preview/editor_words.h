@@ -1,0 +1,23 @@
+// How the editor puts things to people: the label and hint of each field of
+// the loader, the names of the kinds of document, and a document's state.
+#pragma once
+
+#include <string>
+
+#include "model.h"
+#include "site.h"
+
+namespace portal {
+
+// A field's label: as listed, else made from its key ("in_attendance" → "In attendance").
+std::string label_of(const std::string& key);
+// A field's hint, empty when it has none.
+std::string hint_of(const std::string& key);
+
+// The documents of a kind, as a heading names them: "E-bulletins".
+const char* plural_kind(Kind k);
+
+// Draft, Restricted, Scheduled for a date, Not published (and why), or Published.
+std::string state_of(const Site& site, const Document& d);
+
+}  // namespace portal
