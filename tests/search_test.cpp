@@ -178,6 +178,8 @@ TEST_CASE("every page a reader could want is in the index, and each page's text 
   // Only the search page, and a priority's page under a name it no longer has (its current page answers).
   CHECK(left_out == std::set<std::string>{"priorities/serious-organised-crime/", "search/"});
   CHECK(indexed.count(""));  // the home page's text
+  // The paper whose text is checked above was indexed, so that its check ran.
+  CHECK(indexed.count("meetings/2020-03-18/b1-csa-update/"));
   const auto& meta = tree.at("search/meta.json");
   CHECK(contains(meta,
                  "{\"id\":\"serious-violence-organised-crime\",\"name\":\"Serious Violence and Organised Crime\","

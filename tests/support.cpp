@@ -28,6 +28,16 @@ TempDir::~TempDir() {
 fs::path fixture(const std::string& name) { return fs::path(PORTAL_TEST_SITES) / name; }
 fs::path repo_root() { return fs::path(PORTAL_SOURCE_ROOT); }
 
+portal::Site load_fixture(const std::string& name, const portal::Date& today) {
+  portal::Diagnostics diags;
+  portal::LoadOptions options;
+  options.today = today;
+  auto loaded = portal::load_site(fixture(name), options, 1, diags);
+  INFO(portal::format_text(diags));
+  REQUIRE(loaded.site);
+  return std::move(*loaded.site);
+}
+
 fs::path copy_fixture(const std::string& name, const fs::path& dir) {
   const fs::path target = dir / name;
   fs::create_directories(dir);

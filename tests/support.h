@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "site.h"
+
 namespace portal::test {
 
 // A fresh folder under the system temp folder, removed when the object dies.
@@ -23,6 +25,9 @@ class TempDir {
 
 std::filesystem::path fixture(const std::string& name);  // tests/sites/<name>
 std::filesystem::path repo_root();
+
+// Fixture `name` loaded as a build without --drafts loads it on `today` (on one thread); the load must succeed.
+portal::Site load_fixture(const std::string& name, const portal::Date& today);
 
 // Copies fixture `name` into `dir` and returns the copy's root.
 std::filesystem::path copy_fixture(const std::string& name, const std::filesystem::path& dir);

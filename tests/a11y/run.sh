@@ -4,43 +4,13 @@
 # meet it: axe-core in headless Chromium and the Nu HTML Checker (check.mjs);
 # a phone, 400 % zoom, text spacing, the keyboard, print, forced colours and the
 # 404 page at a nested address (person.mjs); HTML_CodeSniffer through pa11y
-# (codesniffer.mjs); the search page, its results clicked and its keyboard journey
-# (search.mjs); the editor in the preview, a comms person's journey through it
-# and what it must refuse (editor.mjs), and its pages by the same checkers.
-# Each checker must first fail on pages with known faults.
+# (codesniffer.mjs). Each checker must first fail on pages with known faults.
+# The journeys through the search page and the editor, and the editor's pages,
+# are tests/browser/'s.
 # Usage: tests/a11y/run.sh PATH_TO_PORTAL   (PORTAL_SCREENSHOTS=DIR also saves screenshots)
 set -euo pipefail
-portal=$(realpath "$1")
-root=$(cd "$(dirname "$0")/../.." && pwd)
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-"$portal" build --source "$root" --output "$out/portal" --quiet
-"$portal" build --source "$root/tests/sites/every-kind" --output "$out/fixture" --quiet
-"$portal" build --source "$root/tests/sites/every-kind" --output "$out/fixture-drafts" --drafts --quiet
+source "$(dirname "$0")/common.sh" "$1"
 cd "$root/tests/a11y"
-[ -d node_modules ] || npm ci --ignore-scripts --no-audit --no-fund
-
-# expect LOG MESSAGE...: each message must be in the log of a run that failed.
-expect() {
-  local log=$1
-  shift
-  for message in "$@"; do
-    grep -qF -- "$message" "$log" || {
-      echo "a check did not report \"$message\" on the pages with known faults:" >&2
-      cat "$log" >&2
-      exit 1
-    }
-  done
-}
-must_fail() {
-  local log=$1
-  shift
-  if "$@" > "$log" 2>&1; then
-    echo "a check passed pages with known faults: $*" >&2
-    cat "$log" >&2
-    exit 1
-  fi
-}
 
 # The pages with known faults.
 faulty="$out/faulty"
@@ -74,44 +44,7 @@ expect "$out/faulty-person.log" \
 must_fail "$out/faulty-codesniffer.log" node codesniffer.mjs "$faulty"
 expect "$out/faulty-codesniffer.log" "htmlcs: index.html: WCAG2AA.Principle1.Guideline1_1.1_1_1.H37"
 
-# The search page with the faults readers met: result links under search/index.json (all 404), the whole
-# list inside a live region, focus left on the button for more, passages wider than a phone; and a word the
-# browser cuts unlike the index.
-cp -r "$out/portal" "$out/faulty-search"
-sed -i -e "s|new URL(info.url + |new URL('index.json' + info.url + |" \
-  -e "s|items\[0\].querySelector('a').focus();||" \
-  -e "s|var list = document.createElement('ol');|var list = document.createElement('ol'); results.setAttribute('aria-live', 'polite');|" \
-  -e "s|var LONGEST_WORD = 64;|var LONGEST_WORD = 12;|" \
-  -e "s|p.className = 'search-result-passage';|p.className = 'search-result-passage'; p.style.whiteSpace = 'nowrap';|" \
-  "$out/faulty-search/assets/search.js"
-must_fail "$out/faulty-search.log" node search.mjs "$out/faulty-search" --queries "$root/bench/search/queries.json" --count 2
-expect "$out/faulty-search.log" "\"road safety\": the first result opened http://" "/index.jsonpriorities/road-safety/: 404" \
-  "a live region holds" "after \"more\", focus is on result 0, not the first new one (11)" \
-  "which the browser reads in no page" "at 320 px the results page is"
-
 # The sites themselves.
 node check.mjs "$out/portal" "$out/fixture" "$out/fixture-drafts"
 node person.mjs "$out/portal" "$out/fixture" "$out/fixture-drafts" ${PORTAL_SCREENSHOTS:+--screenshots "$PORTAL_SCREENSHOTS"}
 node codesniffer.mjs "$out/portal" "$out/fixture" "$out/fixture-drafts"
-node search.mjs "$out/portal" --queries "$root/bench/search/queries.json" --count 10
-node search.mjs "$out/fixture" --common agreement \
-  --renamed serious-organised-crime,serious-violence-organised-crime,refreshed,meetings/2020-03-18/b1-csa-update/
-node search.mjs "$out/fixture-drafts" --common agreement
-
-# The editor in the preview: the journey must fail where publishing cannot
-# work (a site outside any git repository); then the journey, then its pages
-# as it left them.
-cp -r "$root/tests/sites/every-kind" "$out/editor-no-git"
-must_fail "$out/faulty-editor.log" node editor.mjs "$portal" "$out/editor-no-git" "$out/editor-no-git-pages"
-expect "$out/faulty-editor.log" "publishing did not say \"Published\""
-editor_site="$out/editor-site"
-cp -r "$root/tests/sites/every-kind" "$editor_site"
-git -C "$editor_site" init -q
-git -C "$editor_site" config user.name "Comms Officer"
-git -C "$editor_site" config user.email "comms@example.org"
-git -C "$editor_site" add -A
-git -C "$editor_site" commit -qm "The fixture site"
-node editor.mjs "$portal" "$editor_site" "$out/editor-pages"
-node check.mjs "$out/editor-pages"
-node person.mjs --local "$out/editor-pages"
-node codesniffer.mjs "$out/editor-pages"

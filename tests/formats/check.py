@@ -4,7 +4,8 @@
 Every calendar by Debian's python3-icalendar and by the musts of RFC 5545,
 the Atom feed against RFC 4287's RELAX NG schema (jing) and by
 python3-feedparser, the sitemap against the sitemaps.org 0.9 schema
-(xmllint), the search index by a JSON parser. Any problem fails the run.
+(xmllint), the search index by a JSON parser. Any problem fails the run, and
+so does a site without a calendar, a feed, a sitemap, JSON or a search index.
 
 Usage: check.py SITE_DIR... (each a built site)
 """
@@ -188,8 +189,11 @@ def main(sites):
                 elif name.endswith(".json"):
                     check_json(path)
                     counts["json"] += 1
-        if os.path.isdir(os.path.join(site, "search")):
-            check_search(site)
+        # Every built site has each of these: one missing is a fault, not a file less to check.
+        for kind, n in counts.items():
+            if n == 0:
+                problem(site, f"it holds no {kind}")
+        check_search(site)
         print(f"{site}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
     for p in problems:
         print(p, file=sys.stderr)

@@ -26,12 +26,15 @@ printf '<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><title>
 printf '<?xml version="1.0"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><link>x</link></url></urlset>\n' \
   > "$out/faulty/sitemap.xml"
 printf '{"title": "<script>alert(1)</script>"}\n' > "$out/faulty/search/meta.json"
-if check "$out/faulty" > "$out/faulty.log" 2>&1; then
+# And a site that lacks every one of these files.
+mkdir -p "$out/empty"
+if check "$out/faulty" "$out/empty" > "$out/faulty.log" 2>&1; then
   echo "the checks passed files with known faults:" >&2; cat "$out/faulty.log" >&2; exit 1
 fi
 for expected in "line 7 is 88 octets long" "line 1 ends without CR" "the last line does not end with CRLF" "an event has no DTSTAMP" \
     "DTSTART is a floating time" "it holds no component" "RFC 4287 schema: " "missing required elements \"id\" and \"updated\"" \
-    "sitemaps.org 0.9 schema: " "holds '<'" "meta.json lacks documents"; do
+    "sitemaps.org 0.9 schema: " "holds '<'" "meta.json lacks documents" "empty: it holds no calendars" \
+    "empty: it holds no feeds" "empty: it holds no sitemaps" "empty/search: no readable meta.json"; do
   grep -qF "$expected" "$out/faulty.log" || {
     echo "the checks did not report \"$expected\" in the faulty files:" >&2; cat "$out/faulty.log" >&2; exit 1; }
 done

@@ -7,7 +7,7 @@
 // each time checking that nothing on disk changed; then what was typed must
 // survive the tab being closed, and a file changed on disk must not be
 // overwritten. Each page's state is saved (scripts run, stylesheet inlined)
-// for the page checkers (check.mjs, person.mjs, codesniffer.mjs).
+// for the page checkers (tests/a11y/'s check.mjs, person.mjs, codesniffer.mjs).
 //
 // Usage: node editor.mjs PORTAL SITE_DIR SNAPSHOT_DIR
 //   SITE_DIR: a copy of a fixture site in a git work tree of its own (it is changed)
@@ -18,7 +18,7 @@ import { join, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import http from 'node:http';
-import { chromium } from 'playwright-core';
+import { chromium } from './packages.mjs';
 
 const [portal, site, snapshots] = process.argv.slice(2);
 if (!snapshots) {

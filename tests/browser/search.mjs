@@ -12,12 +12,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from './serve.mjs';
+import { join } from 'node:path';
+import { chromium, serve, axeScript, vnuJar } from './packages.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const site = args.shift();
 const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
@@ -194,7 +191,7 @@ try {
   await page.setViewportSize({ width: 1024, height: 800 });
 
   // The results page itself: axe and the Nu HTML Checker, as rendered.
-  const axeSource = readFileSync(join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  const axeSource = readFileSync(axeScript, 'utf8');
   await page.addScriptTag({ content: axeSource });
   const axe = await page.evaluate(async () => (await window.axe.run(document,
     { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })).violations
@@ -203,8 +200,8 @@ try {
   await page.evaluate(() => document.querySelectorAll('script:not([src])').forEach((s) => s.remove()));
   const dir = mkdtempSync(join(tmpdir(), 'search-'));
   writeFileSync(join(dir, 'results.html'), '<!DOCTYPE html>\n' + await page.evaluate(() => document.documentElement.outerHTML));
-  const vnu = spawnSync('java', ['-jar', join(here, 'node_modules/vnu-jar/build/dist/vnu.jar'), '--errors-only', '--format', 'gnu',
-                                 join(dir, 'results.html')], { encoding: 'utf8' });
+  const vnu = spawnSync('java', ['-jar', vnuJar, '--errors-only', '--format', 'gnu', join(dir, 'results.html')],
+                        { encoding: 'utf8' });
   for (const line of (vnu.stderr + vnu.stdout).split('\n').filter((l) => l.trim())) fail(`vnu on the results: ${line}`);
   if (vnu.status !== 0 && !(vnu.stderr + vnu.stdout).trim()) fail(`vnu did not run: ${vnu.error?.message ?? vnu.status}`);
   rmSync(dir, { recursive: true, force: true });
