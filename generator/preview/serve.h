@@ -18,6 +18,7 @@
 
 #include "build.h"
 #include "editor.h"
+#include "git_handles.h"
 
 namespace httplib {
 class Server;
@@ -102,6 +103,10 @@ class PreviewServer : public EditorHost {
   void changed_locked();           // a new version: wakes waiters; with mutex_ held
   void report(std::string error);  // for take_errors()
 
+  // libgit2 stays initialised until httplib's threads have ended: a thread that met a
+  // libgit2 error (a source outside any repository) frees that error's state as it
+  // ends, which it cannot once the last user has shut libgit2 down.
+  git::Library git_;
   ServeOptions options_;
   std::unique_ptr<Editor> editor_;
   std::mutex rebuild_mutex_;  // one rebuild at a time: the watcher's, or the editor's
