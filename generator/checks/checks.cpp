@@ -6,15 +6,11 @@
 
 #include "check_rules.h"
 #include "text.h"
+#include "url_scheme.h"
 
 namespace portal {
 
-std::vector<std::string> generated_urls() {
-  return {"/agreements/",      "/meetings/",  "/dhr/",     "/bulletins/",          "/events/",
-          "/priorities/",      "/plans/",     "/search/",  "/search/meta.json",    "/feeds/bulletins.xml",
-          "/sitemap.xml",      "/robots.txt", "/404.html", "/events/upcoming.ics", "/assets/portal.css",
-          "/assets/search.js", "/favicon.ico"};
-}
+std::vector<std::string> generated_urls() { return {urls::generated.begin(), urls::generated.end()}; }
 
 namespace {
 

@@ -7,6 +7,7 @@
 
 #include "json.h"
 #include "text.h"
+#include "url_scheme.h"
 
 namespace portal {
 
@@ -37,14 +38,15 @@ RenderedFile bulletin_feed(const Site& site) {
   auto bulletins = published(site, Kind::bulletin);
   std::stable_sort(bulletins.begin(), bulletins.end(),
                    [](const Document* a, const Document* b) { return *b->date < *a->date; });
-  const std::string self = absolute(site, "/feeds/bulletins.xml");
+  const std::string self = absolute(site, urls::bulletins_feed);
   std::string xml =
       "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"" +
       xml_escape(site.config.language) + "\">\n";
   xml += "  <title>" + xml_escape(site.config.partnership) + " e-bulletins</title>\n";
   xml += "  <id>" + xml_escape(self) + "</id>\n";
   xml += "  <link rel=\"self\" href=\"" + xml_escape(self) + "\"/>\n";
-  xml += "  <link rel=\"alternate\" type=\"text/html\" href=\"" + xml_escape(absolute(site, "/bulletins/")) + "\"/>\n";
+  xml +=
+      "  <link rel=\"alternate\" type=\"text/html\" href=\"" + xml_escape(absolute(site, urls::bulletins)) + "\"/>\n";
   xml += "  <author><name>" + xml_escape(site.config.partnership) + "</name></author>\n";
   xml += "  <updated>" +
          (bulletins.empty() ? std::string("1970-01-01T00:00:00Z") : atom_time(*bulletins.front()->date)) +

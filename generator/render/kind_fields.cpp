@@ -9,6 +9,7 @@
 #include "feeds.h"
 #include "history_view.h"
 #include "page_builder.h"
+#include "url_scheme.h"
 #include "urls.h"
 
 namespace portal::detail {
@@ -90,7 +91,7 @@ void PageBuilder::add_agreement_fields(map& ctx, const Document& d, const Agreem
   ctx["has_agreement_priorities"] = !priorities.empty();
   array themes;
   for (const auto& t : a.themes)
-    themes.push_back(map{{"id", t.id.value}, {"name", t.name}, {"priority_url", rel(url, priority_url(t.id.value))}});
+    themes.push_back(map{{"id", t.id.value}, {"name", t.name}, {"priority_url", rel(url, urls::priority(t.id.value))}});
   ctx["themes"] = themes;
   ctx["has_themes"] = !themes.empty();
   const array leads = leads_of(a);
@@ -133,7 +134,7 @@ array PageBuilder::agreement_priorities(const std::string& url, const AgreementD
     for (const auto& f : p.formerly) formerly.push_back(priority_name(f.value));
     priorities.push_back(map{{"id", p.id.value},
                              {"name", p.name},
-                             {"priority_url", rel(url, priority_url(p.id.value))},
+                             {"priority_url", rel(url, urls::priority(p.id.value))},
                              {"includes", includes},
                              {"has_includes", !includes.empty()},
                              {"formerly", formerly},
@@ -165,7 +166,7 @@ array PageBuilder::agreement_plans(const Document& d, const AgreementData& a) co
     if (it == site_.plans.end()) continue;
     plans.push_back(map{{"id", it->id.value},
                         {"title", it->title_in(d.slug)},
-                        {"plan_page", rel(d.url, "/plans/" + it->id.value + "/")},
+                        {"plan_page", rel(d.url, urls::plan(it->id.value))},
                         {"owner", it->owner},
                         {"url", it->url},
                         {"has_url", !it->url.empty()},

@@ -15,6 +15,7 @@
 #include "priority_stories.h"
 #include "site.h"
 #include "text.h"
+#include "url_scheme.h"
 
 namespace portal::detail {
 
@@ -23,7 +24,7 @@ using mstch::map;
 
 inline std::string str(std::string s) { return s; }
 
-inline const std::string kNotFound = "/404.html";
+inline const std::string kNotFound = urls::not_found;
 
 // One page to render: its URL, template, and the function that builds its context.
 struct PageJob {
@@ -85,7 +86,6 @@ class PageBuilder {
   map plan_page(const Plan& plan);
   map plans_index();
   map search_page();
-  std::string priority_url(const std::string& id) const { return "/priorities/" + id + "/"; }
   map entry(const std::string& from, const Document& d);
 
   const Site& site_;

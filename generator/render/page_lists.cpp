@@ -8,6 +8,7 @@
 #include "page_builder.h"
 #include "search_kinds.h"
 #include "sections.h"
+#include "url_scheme.h"
 
 namespace portal::detail {
 
@@ -34,8 +35,9 @@ void PageBuilder::add_home_fields(map& ctx, const std::string& url) {
     agreement["effective"] = date_text(a.effective.value);
     array priorities, themes;
     for (const auto& p : a.priorities)
-      priorities.push_back(map{{"name", p.name}, {"url", rel(url, priority_url(p.id.value))}});
-    for (const auto& t : a.themes) themes.push_back(map{{"name", t.name}, {"url", rel(url, priority_url(t.id.value))}});
+      priorities.push_back(map{{"name", p.name}, {"url", rel(url, urls::priority(p.id.value))}});
+    for (const auto& t : a.themes)
+      themes.push_back(map{{"name", t.name}, {"url", rel(url, urls::priority(t.id.value))}});
     agreement["priorities"] = priorities;
     agreement["themes"] = themes;
     ctx["agreement_in_force"] = agreement;
@@ -79,7 +81,7 @@ void PageBuilder::add_meeting_neighbours(map& ctx, const Document& d) {
 }
 
 map PageBuilder::agreements_index() {
-  const std::string url = "/agreements/";
+  const std::string url = urls::agreements;
   map ctx = base(url, section_title(url), {});
   const Document* in_force = site_.agreement_in_force(site_.today, Site::Scope::published);
   auto indices = site_.published_of(Kind::agreement);
@@ -100,7 +102,7 @@ map PageBuilder::agreements_index() {
 }
 
 map PageBuilder::meetings_index() {
-  const std::string url = "/meetings/";
+  const std::string url = urls::meetings;
   map ctx = base(url, section_title(url), {});
   auto indices = meetings_;                      // gathered once a build
   std::reverse(indices.begin(), indices.end());  // newest first
@@ -130,7 +132,7 @@ map PageBuilder::meetings_index() {
 }
 
 map PageBuilder::events_index() {
-  const std::string url = "/events/";
+  const std::string url = urls::events;
   map ctx = base(url, section_title(url), {});
   std::vector<const Document*> upcoming, past;
   for (std::size_t i : site_.published_of(Kind::event)) {
@@ -147,13 +149,13 @@ map PageBuilder::events_index() {
   ctx["has_upcoming"] = !up.empty();
   ctx["past"] = done;
   ctx["has_past"] = !done.empty();
-  ctx["calendar_url"] = rel(url, "/events/upcoming.ics");
+  ctx["calendar_url"] = rel(url, urls::events_calendar);
   return ctx;
 }
 
 map PageBuilder::priority_page(const PriorityStory& story, const std::string& id) {
-  const std::string url = priority_url(id);
-  map ctx = base(url, story.latest_name(), {{section_title("/priorities/"), "/priorities/"}});
+  const std::string url = urls::priority(id);
+  map ctx = base(url, story.latest_name(), {{section_title(urls::priorities), urls::priorities}});
   ctx["is_theme"] = story.theme();
   // Renamed ids: say what it was and what it became.
   std::vector<std::string> names;
@@ -176,7 +178,7 @@ map PageBuilder::priority_page(const PriorityStory& story, const std::string& id
   ctx["former_ids"] = also;
   ctx["current_id"] = story.versions.back().id;
   ctx["is_former"] = id != story.versions.back().id;
-  if (id != story.versions.back().id) ctx["current_url"] = rel(url, priority_url(story.versions.back().id));
+  if (id != story.versions.back().id) ctx["current_url"] = rel(url, urls::priority(story.versions.back().id));
   array docs;
   for (std::size_t i : story.documents) {
     const Document& d = site_.documents[i];
@@ -193,7 +195,7 @@ map PageBuilder::priority_page(const PriorityStory& story, const std::string& id
 }
 
 map PageBuilder::priorities_index() {
-  const std::string url = "/priorities/";
+  const std::string url = urls::priorities;
   map ctx = base(url, section_title(url), {});
   array priorities, themes;
   std::vector<std::size_t> order(told_.stories.size());
@@ -205,7 +207,7 @@ map PageBuilder::priorities_index() {
     const auto& story = told_.stories[s];
     const auto& latest = story.versions.back();
     map row{{"name", story.latest_name()},
-            {"url", rel(url, priority_url(latest.id))},
+            {"url", rel(url, urls::priority(latest.id))},
             {"since", latest.agreement->as<AgreementData>()->version},
             {"documents", static_cast<int>(story.documents.size())}};
     (story.theme() ? themes : priorities).push_back(row);
@@ -216,8 +218,8 @@ map PageBuilder::priorities_index() {
 }
 
 map PageBuilder::plan_page(const Plan& plan) {
-  const std::string url = "/plans/" + plan.id.value + "/";
-  map ctx = base(url, plan.title, {{section_title("/plans/"), "/plans/"}});
+  const std::string url = urls::plan(plan.id.value);
+  map ctx = base(url, plan.title, {{section_title(urls::plans), urls::plans}});
   ctx["owner"] = plan.owner;
   ctx["period"] = plan.period;
   ctx["plan_url"] = plan.url;
@@ -238,24 +240,24 @@ map PageBuilder::plan_page(const Plan& plan) {
 }
 
 map PageBuilder::plans_index() {
-  const std::string url = "/plans/";
+  const std::string url = urls::plans;
   map ctx = base(url, section_title(url), {});
   std::vector<const Plan*> plans;
   for (const auto& p : site_.plans) plans.push_back(&p);
   std::stable_sort(plans.begin(), plans.end(), [](const Plan* a, const Plan* b) { return a->title < b->title; });
   array rows;
   for (const Plan* p : plans)
-    rows.push_back(map{{"title", p->title}, {"owner", p->owner}, {"url", rel(url, "/plans/" + p->id.value + "/")}});
+    rows.push_back(map{{"title", p->title}, {"owner", p->owner}, {"url", rel(url, urls::plan(p->id.value))}});
   ctx["plans"] = rows;
   return ctx;
 }
 
 map PageBuilder::search_page() {
-  const std::string url = "/search/";
+  const std::string url = urls::search;
   map ctx = base(url, "Search", {});
-  ctx["meta_url"] = rel(url, "/search/meta.json");
+  ctx["meta_url"] = rel(url, urls::search_meta);
   ctx["root_url"] = rel(url, "/");
-  ctx["script_url"] = rel(url, "/assets/search.js");
+  ctx["script_url"] = rel(url, urls::search_script);
   // The filters' values, as the index has them (search_kinds.h).
   array kinds, priorities, years;
   for (const auto& k : search::kinds()) kinds.push_back(map{{"id", str(k.id)}, {"label", str(k.label)}});

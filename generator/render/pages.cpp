@@ -13,6 +13,7 @@
 #include "page_builder.h"
 #include "parallel.h"
 #include "sections.h"
+#include "url_scheme.h"
 #include "urls.h"
 
 namespace portal {
@@ -43,11 +44,11 @@ map PageBuilder::base(const std::string& url, const std::string& title, Crumbs c
   const auto& c = site_.config;
   array nav;
   const auto& menu = menu_;
-  static const std::vector<std::pair<std::string, std::string>> sections = {{"Agreements", "/agreements/"},
-                                                                            {"Meetings", "/meetings/"},
-                                                                            {"Domestic Homicide Reviews", "/dhr/"},
-                                                                            {"E-bulletins", "/bulletins/"},
-                                                                            {"Events", "/events/"}};
+  static const std::vector<std::pair<std::string, std::string>> sections = {{"Agreements", urls::agreements},
+                                                                            {"Meetings", urls::meetings},
+                                                                            {"Domestic Homicide Reviews", urls::dhrs},
+                                                                            {"E-bulletins", urls::bulletins},
+                                                                            {"Events", urls::events}};
   auto nav_item = [&](const std::string& label, const std::string& target) {
     const bool current = target == url || (target != "/" && url.starts_with(target));
     nav.push_back(map{{"title", label}, {"url", rel(url, target)}, {"current", current}});
@@ -70,7 +71,7 @@ map PageBuilder::base(const std::string& url, const std::string& title, Crumbs c
           {"head_title", title == c.title ? title : title + " – " + c.title},
           {"url", url},
           {"root", rel(url, "/")},
-          {"stylesheet", rel(url, "/assets/portal.css")},
+          {"stylesheet", rel(url, urls::stylesheet)},
           {"has_breadcrumbs", has_breadcrumbs},
           {"contact_email", c.contact_email},
           {"contact_phone", c.contact_phone},
@@ -106,7 +107,7 @@ array PageBuilder::priorities_of(const Document& d) {
         if (th.id.value == p.value) name = th.name;
     }
     map tag{{"id", p.value}, {"name", name}};
-    if (told_.story_of.count(p.value)) tag["url"] = rel(d.url, priority_url(p.value));
+    if (told_.story_of.count(p.value)) tag["url"] = rel(d.url, urls::priority(p.value));
     out.push_back(tag);
   }
   return out;
@@ -115,16 +116,16 @@ array PageBuilder::priorities_of(const Document& d) {
 map PageBuilder::document_context(const Document& d, std::size_t index) {
   std::vector<std::pair<std::string, std::string>> crumbs;
   switch (d.kind) {
-    case Kind::agreement: crumbs.push_back({"Agreements", "/agreements/"}); break;
-    case Kind::meeting: crumbs.push_back({"Meetings", "/meetings/"}); break;
+    case Kind::agreement: crumbs.push_back({"Agreements", urls::agreements}); break;
+    case Kind::meeting: crumbs.push_back({"Meetings", urls::meetings}); break;
     case Kind::notes:
     case Kind::paper:
-      crumbs.push_back({"Meetings", "/meetings/"});
+      crumbs.push_back({"Meetings", urls::meetings});
       if (const Document* m = site_.meeting_of(d)) crumbs.push_back({m->title.value, m->url});
       break;
-    case Kind::dhr: crumbs.push_back({"Domestic Homicide Reviews", "/dhr/"}); break;
-    case Kind::bulletin: crumbs.push_back({"E-bulletins", "/bulletins/"}); break;
-    case Kind::event: crumbs.push_back({"Events", "/events/"}); break;
+    case Kind::dhr: crumbs.push_back({"Domestic Homicide Reviews", urls::dhrs}); break;
+    case Kind::bulletin: crumbs.push_back({"E-bulletins", urls::bulletins}); break;
+    case Kind::event: crumbs.push_back({"Events", urls::events}); break;
     default: break;
   }
   map ctx = base(d.url, d.title.value, std::move(crumbs));
@@ -161,7 +162,7 @@ map PageBuilder::comparison_page(const Document& newer, const Document& older) {
   const std::string url = comparison_url(newer);
   const auto& n = *newer.as<AgreementData>();
   const auto& o = *older.as<AgreementData>();
-  map ctx = base(url, comparison_title(newer), {{"Agreements", "/agreements/"}, {newer.title.value, newer.url}});
+  map ctx = base(url, comparison_title(newer), {{"Agreements", urls::agreements}, {newer.title.value, newer.url}});
   for (auto& [key, value] : comparison_fields(site_, compare_agreements(older, newer), url)) ctx[key] = value;
   ctx["older"] = link_to(url, older);
   ctx["newer"] = link_to(url, newer);
@@ -208,23 +209,23 @@ std::vector<PageJob> PageBuilder::jobs() {
     if (const Document* older = superseded(d))
       out.push_back({comparison_url(d), "compare", [this, &d, older] { return comparison_page(d, *older); }});
   }
-  out.push_back({"/agreements/", "agreements", [this] { return agreements_index(); }});
-  out.push_back({"/meetings/", "meetings", [this] { return meetings_index(); }});
-  out.push_back({"/events/", "events", [this] { return events_index(); }});
-  for (const char* url : {"/dhr/", "/bulletins/"}) {
-    const Kind kind = std::string_view(url) == "/dhr/" ? Kind::dhr : Kind::bulletin;
+  out.push_back({urls::agreements, "agreements", [this] { return agreements_index(); }});
+  out.push_back({urls::meetings, "meetings", [this] { return meetings_index(); }});
+  out.push_back({urls::events, "events", [this] { return events_index(); }});
+  for (const char* url : {urls::dhrs, urls::bulletins}) {
+    const Kind kind = std::string_view(url) == urls::dhrs ? Kind::dhr : Kind::bulletin;
     out.push_back({url, "list", [this, url, kind] {
                      return section_list(url, section_title(url), section_intro(url), kind, true);
                    }});
   }
   for (const auto& story : told_.stories)
     for (const auto& id : story.ids)
-      out.push_back({priority_url(id), "priority", [this, &story, id] { return priority_page(story, id); }});
-  out.push_back({"/priorities/", "priorities", [this] { return priorities_index(); }});
+      out.push_back({urls::priority(id), "priority", [this, &story, id] { return priority_page(story, id); }});
+  out.push_back({urls::priorities, "priorities", [this] { return priorities_index(); }});
   for (const auto& plan : site_.plans)
-    out.push_back({"/plans/" + plan.id.value + "/", "plan", [this, &plan] { return plan_page(plan); }});
-  out.push_back({"/plans/", "plans", [this] { return plans_index(); }});
-  out.push_back({"/search/", "search", [this] { return search_page(); }});
+    out.push_back({urls::plan(plan.id.value), "plan", [this, &plan] { return plan_page(plan); }});
+  out.push_back({urls::plans, "plans", [this] { return plans_index(); }});
+  out.push_back({urls::search, "search", [this] { return search_page(); }});
   out.push_back({kNotFound, "404", [this] {
                    map ctx = base(kNotFound, "Page not found", {});
                    ctx["noindex"] = true;
@@ -257,8 +258,7 @@ std::string add_print_addresses(std::string html, const std::string& page_url, c
     if (href.empty() || href[0] == '#' || href.starts_with("//") || has_scheme) continue;
     std::string address;
     if (href[0] == '/') {  // from the host's root (the 404 page)
-      const auto host = base_url.find("//");
-      address = base_url.substr(0, base_url.find('/', host == std::string::npos ? 0 : host + 2)) + href;
+      address = urls::origin(base_url) + href;
     } else {
       address = base_url + text::resolve_relative(page_url, href).substr(1);
     }

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "url_scheme.h"
+
 namespace portal {
 
 struct SectionList {
@@ -15,13 +17,13 @@ struct SectionList {
 };
 
 inline constexpr std::array<SectionList, 7> kSectionLists = {{
-    {"/agreements/", "Community Safety Agreements", ""},
-    {"/meetings/", "Meetings", ""},
-    {"/events/", "Events", ""},
-    {"/dhr/", "Domestic Homicide Reviews", "Published executive summaries of Domestic Homicide Reviews."},
-    {"/bulletins/", "E-bulletins", "The partnership's monthly e-bulletins."},
-    {"/priorities/", "Priorities and themes", ""},
-    {"/plans/", "Plans", ""},
+    {urls::agreements, "Community Safety Agreements", ""},
+    {urls::meetings, "Meetings", ""},
+    {urls::events, "Events", ""},
+    {urls::dhrs, "Domestic Homicide Reviews", "Published executive summaries of Domestic Homicide Reviews."},
+    {urls::bulletins, "E-bulletins", "The partnership's monthly e-bulletins."},
+    {urls::priorities, "Priorities and themes", ""},
+    {urls::plans, "Plans", ""},
 }};
 
 // The title of the list at `url` (one of kSectionLists).

@@ -11,6 +11,7 @@
 #include "search_kinds.h"
 #include "sections.h"
 #include "text.h"
+#include "url_scheme.h"
 
 namespace portal::search {
 
@@ -267,7 +268,7 @@ void add_priorities(std::vector<Entry>& out, const PriorityStories& stories) {
   for (std::size_t s = 0; s < stories.stories.size(); ++s) {
     const auto& story = stories.stories[s];
     Entry e;
-    e.url = site_path("/priorities/" + story.current_id() + "/");
+    e.url = site_path(urls::priority(story.current_id()));
     e.title = story.latest_name();
     e.kind = priority;
     e.priorities = {s};
@@ -290,7 +291,7 @@ void add_priorities(std::vector<Entry>& out, const PriorityStories& stories) {
 void add_plans(std::vector<Entry>& out, const Site& site) {
   for (const auto& p : site.plans) {
     Entry e;
-    e.url = site_path("/plans/" + p.id.value + "/");
+    e.url = site_path(urls::plan(p.id.value));
     e.title = p.title;
     e.kind = plan;
     TextBuilder t;

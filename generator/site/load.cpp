@@ -10,6 +10,7 @@
 #include "markdown_workers.h"
 #include "parallel.h"
 #include "site.h"
+#include "url_scheme.h"
 
 namespace portal {
 
@@ -172,9 +173,7 @@ void index_site(Site& site) {
 // The path the site is served under: the one asked for, else base_url's.
 std::string root_path_of(const SiteConfig& config, const LoadOptions& options) {
   if (options.root_path) return *options.root_path;
-  const auto host = config.base_url.find("//");
-  const auto path = host == std::string::npos ? std::string::npos : config.base_url.find('/', host + 2);
-  return path == std::string::npos ? "/" : config.base_url.substr(path);
+  return urls::root_path(config.base_url);
 }
 
 // The non-draft agreements with an effective date, in order of it.

@@ -7,6 +7,7 @@
 
 #include "files.h"
 #include "text.h"
+#include "url_scheme.h"
 #include "urls.h"
 
 namespace portal {
@@ -148,13 +149,13 @@ std::string url_for(const ContentEntry& e) {
   switch (e.kind) {
     case Kind::home: return "/";
     case Kind::page: return "/" + e.slug + "/";
-    case Kind::agreement: return "/agreements/" + e.slug + "/";
-    case Kind::meeting: return "/meetings/" + e.meeting + "/";
+    case Kind::agreement: return urls::under(urls::agreements, e.slug);
+    case Kind::meeting: return urls::under(urls::meetings, e.meeting);
     case Kind::notes:
-    case Kind::paper: return "/meetings/" + e.meeting + "/" + e.slug + "/";
-    case Kind::dhr: return "/dhr/" + e.slug + "/";
-    case Kind::bulletin: return "/bulletins/" + e.slug + "/";
-    case Kind::event: return "/events/" + e.slug + "/";
+    case Kind::paper: return urls::under(urls::under(urls::meetings, e.meeting), e.slug);
+    case Kind::dhr: return urls::under(urls::dhrs, e.slug);
+    case Kind::bulletin: return urls::under(urls::bulletins, e.slug);
+    case Kind::event: return urls::under(urls::events, e.slug);
   }
   return "/";
 }
