@@ -40,8 +40,8 @@ using Strings = std::vector<std::string>;
 
 TEST_CASE("compare_agreements follows a renamed priority and finds what was added", "[agreements]") {
   portal::Site site = load_fixture("every-kind", kToday);
-  const auto& older = site.documents[index_of(site, "content/agreements/2019-04.md")];
-  const auto& newer = site.documents[index_of(site, "content/agreements/2020-04.md")];
+  const auto& older = site.document(index_of(site, "content/agreements/2019-04.md"));
+  const auto& newer = site.document(index_of(site, "content/agreements/2020-04.md"));
   const auto c = portal::compare_agreements(older, newer);
   CHECK(shown(c.priorities_renamed) == Strings{"Serious and Organised Crime → Serious Violence and Organised Crime"});
   CHECK(shown(c.priorities_added) == Strings{" → Domestic Abuse"});
@@ -74,8 +74,8 @@ TEST_CASE("compare_agreements follows a renamed priority and finds what was adde
 
 TEST_CASE("compare_agreements read backwards: a rename is not followed from the newer id", "[agreements]") {
   portal::Site site = load_fixture("every-kind", kToday);
-  const auto& older = site.documents[index_of(site, "content/agreements/2020-04.md")];
-  const auto& newer = site.documents[index_of(site, "content/agreements/2019-04.md")];
+  const auto& older = site.document(index_of(site, "content/agreements/2020-04.md"));
+  const auto& newer = site.document(index_of(site, "content/agreements/2019-04.md"));
   const auto c = portal::compare_agreements(older, newer);
   CHECK(shown(c.priorities_added) == Strings{" → Serious and Organised Crime"});
   CHECK(shown(c.priorities_removed) == Strings{"Serious Violence and Organised Crime → ", "Domestic Abuse → "});
@@ -86,8 +86,8 @@ TEST_CASE("compare_agreements read backwards: a rename is not followed from the 
 
 TEST_CASE("compare_agreements finds renamed, added and removed themes", "[agreements]") {
   portal::Site site = load_fixture("every-kind", kToday);
-  const auto& older = site.documents[index_of(site, "content/agreements/2019-04.md")];
-  portal::Document newer = site.documents[index_of(site, "content/agreements/2020-04.md")];
+  const auto& older = site.document(index_of(site, "content/agreements/2019-04.md"));
+  portal::Document newer = site.document(index_of(site, "content/agreements/2020-04.md"));
   auto& themes = agreement(newer).themes;
   REQUIRE(themes.size() == 1);
   themes[0].name = "Early intervention and prevention";
@@ -104,8 +104,8 @@ TEST_CASE("compare_agreements finds renamed, added and removed themes", "[agreem
 
 TEST_CASE("compare_agreements compares no leads, plans or text unless both full texts are held", "[agreements]") {
   portal::Site site = load_fixture("every-kind", kToday);
-  const auto& older = site.documents[index_of(site, "content/agreements/2019-04.md")];
-  portal::Document newer = site.documents[index_of(site, "content/agreements/2020-04.md")];
+  const auto& older = site.document(index_of(site, "content/agreements/2019-04.md"));
+  portal::Document newer = site.document(index_of(site, "content/agreements/2020-04.md"));
   agreement(newer).full_text = false;
   const auto c = portal::compare_agreements(older, newer);
   CHECK_FALSE(c.text_compared);
@@ -129,7 +129,7 @@ TEST_CASE("priority_stories joins a renamed priority's ids into one story", "[ag
   const auto& renamed = told.stories[0];
   CHECK(renamed.ids == Strings{"serious-organised-crime", "serious-violence-organised-crime"});
   REQUIRE(renamed.versions.size() == 2);
-  CHECK(renamed.versions[0].agreement == &site.documents[index_of(site, "content/agreements/2019-04.md")]);
+  CHECK(renamed.versions[0].agreement == &site.document(index_of(site, "content/agreements/2019-04.md")));
   CHECK(renamed.versions[0].name == "Serious and Organised Crime");
   CHECK(renamed.versions[0].lead == "Head of Serious Crime, Fixture Police");
   CHECK(renamed.latest_name() == "Serious Violence and Organised Crime");
@@ -150,12 +150,20 @@ TEST_CASE("priority_stories tells only what published documents tell, newest fir
   // The future bulletin, filed under a priority, joins the story only once published.
   const auto future = index_of(site, "content/bulletins/2999-01.md");
   const auto june = index_of(site, "content/bulletins/2024-06.md");
-  site.documents[future].priorities.push_back({"domestic-abuse", {}});
+  // Changed through the site, as the editor and the preview change it.
+  auto change = [&](std::size_t i, auto&& edit) {
+    portal::Document d = site.document(i);
+    edit(d);
+    site.replace(i, std::move(d), portal::RenderedMarkdown(site.body(i)));
+  };
+  change(future, [](portal::Document& d) { d.priorities.push_back({"domestic-abuse", {}}); });
+  REQUIRE_FALSE(site.published(future));
   CHECK(portal::priority_stories(site).stories.at(2).documents == std::vector<std::size_t>{june});
-  site.published[future] = true;
+  change(future, [](portal::Document& d) { d.date = kToday; });
+  REQUIRE(site.published(future));
   CHECK(portal::priority_stories(site).stories.at(2).documents == std::vector<std::size_t>{future, june});
   // An agreement withheld tells nothing: the renamed priority has one version, and no new id.
-  site.published[index_of(site, "content/agreements/2020-04.md")] = false;
+  change(index_of(site, "content/agreements/2020-04.md"), [](portal::Document& d) { d.restricted = true; });
   const auto told = portal::priority_stories(site);
   REQUIRE(told.stories.size() == 2);
   CHECK(told.story_of.count("serious-violence-organised-crime") == 0);

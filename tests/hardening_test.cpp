@@ -238,14 +238,18 @@ TEST_CASE("every writer drops control characters and escapes for its format, wha
   // The loader refuses these characters; the writers must not depend on it.
   portal::Site site = load_fixture("every-kind", portal::Date{2026, 12, 1, std::nullopt});
   const std::string hostile = "Evil\r\nATTENDEE:x\x07\x1b[31m <b>&amp;</b> \xC2\x85 \xEF\xBF\xBE;,\\end";
-  for (auto& d : site.documents) {
+  // Character references in Markdown become characters: the renderer drops the forbidden ones.
+  const std::string references = portal::render_markdown("x&#11;y&#x85;z&#xFFFE;", {}).html;
+  for (std::size_t i = 0; i < site.size(); ++i) {
+    portal::Document d = site.document(i);
     d.title.value = hostile;
     d.summary = hostile;
     if (auto* e = d.as<portal::EventData>()) e->location = hostile;
     if (d.kind == portal::Kind::event) d.slug = "ev\nATTENDEE:evil";
+    portal::RenderedMarkdown body = site.body(i);
+    body.html += references;
+    site.replace(i, std::move(d), std::move(body));
   }
-  // Character references in Markdown become characters: the renderer drops the forbidden ones.
-  for (auto& b : site.bodies) b.html += portal::render_markdown("x&#11;y&#x85;z&#xFFFE;", {}).html;
   std::string theme_error;
   const auto theme = portal::load_theme(fixture("every-kind"), "default", theme_error);
   REQUIRE(theme);

@@ -15,10 +15,20 @@ namespace {
 
 const portal::Date kToday{2026, 12, 1, std::nullopt};
 
-portal::Document& document(portal::Site& site, const std::string& path) {
+const portal::Document& document(const portal::Site& site, const std::string& path) {
   const auto it = site.by_path.find(path);
   REQUIRE(it != site.by_path.end());
-  return site.documents[it->second];
+  return site.document(it->second);
+}
+
+// Changes the document at `path` through the site, as the editor and the preview change one.
+template <class Edit>
+void change(portal::Site& site, const std::string& path, Edit edit) {
+  const auto it = site.by_path.find(path);
+  REQUIRE(it != site.by_path.end());
+  portal::Document d = site.document(it->second);
+  edit(d);
+  site.replace(it->second, std::move(d), portal::RenderedMarkdown(site.body(it->second)));
 }
 
 portal::AgendaItem& agenda_item(portal::Document& meeting, const std::string& code) {
@@ -61,12 +71,14 @@ TEST_CASE("withheld_because: events and meetings are announced before their day"
 
 TEST_CASE("withheld_because: a date known only to its month is released on the month's last day", "[publication]") {
   portal::Site site = load_fixture("every-kind", kToday);
-  auto& bulletin = document(site, "content/bulletins/2024-06.md");
+  const auto& bulletin = document(site, "content/bulletins/2024-06.md");
   site.today = portal::Date{2024, 6, 13, std::nullopt};
   CHECK(withheld_because(site, bulletin, Drafts::hide) == "dated in the future (14 June 2024)");
   site.today = portal::Date{2024, 6, 14, std::nullopt};
   CHECK(withheld_because(site, bulletin, Drafts::hide).empty());
-  bulletin.date = portal::Date{2024, 6, 1, std::nullopt, portal::DatePrecision::month};
+  change(site, bulletin.path, [](auto& d) {
+    d.date = portal::Date{2024, 6, 1, std::nullopt, portal::DatePrecision::month};
+  });
   site.today = portal::Date{2024, 6, 29, std::nullopt};
   CHECK(withheld_because(site, bulletin, Drafts::hide) == "dated in the future (June 2024)");
   site.today = portal::Date{2024, 6, 30, std::nullopt};
@@ -75,14 +87,17 @@ TEST_CASE("withheld_because: a date known only to its month is released on the m
 
 TEST_CASE("withheld_because: notes and papers follow their meeting", "[publication]") {
   portal::Site site = load_fixture("every-kind", kToday);
-  auto& meeting = document(site, "content/meetings/2020-03-18/_index.md");
+  const std::string meeting = "content/meetings/2020-03-18/_index.md";
   const auto& notes = document(site, "content/meetings/2020-03-18/notes.md");
   const auto& paper = document(site, "content/meetings/2020-03-18/b1-csa-update.md");
-  meeting.restricted = true;
+  change(site, meeting, [](auto& d) { d.restricted = true; });
+  CHECK(site.why_withheld(site.by_path.at(meeting)) == "restricted");
   CHECK(withheld_because(site, notes, Drafts::hide) == "part of a meeting that is restricted");
   CHECK(withheld_because(site, paper, Drafts::hide) == "part of a meeting that is restricted");
-  meeting.restricted = false;
-  meeting.draft = true;
+  change(site, meeting, [](auto& d) {
+    d.restricted = false;
+    d.draft = true;
+  });
   CHECK(withheld_because(site, notes, Drafts::hide) == "part of a meeting that is a draft");
   CHECK(withheld_because(site, notes, Drafts::show).empty());
   // Notes in a folder that holds no meeting of its own.
@@ -93,20 +108,63 @@ TEST_CASE("withheld_because: notes and papers follow their meeting", "[publicati
 
 TEST_CASE("withheld_because: a restricted agenda item's paper is never published", "[publication]") {
   portal::Site site = load_fixture("every-kind", kToday);
-  auto& paper = document(site, "content/meetings/2020-03-18/e1-dhr-update.md");
+  const auto& paper = document(site, "content/meetings/2020-03-18/e1-dhr-update.md");
+  const std::string meeting = "content/meetings/2020-03-18/_index.md";
   // The item E1 is restricted and names the paper; the paper is filed under E1.
   CHECK(withheld_because(site, paper, Drafts::hide) == "the paper of a restricted agenda item");
   CHECK(withheld_because(site, paper, Drafts::show) == "the paper of a restricted agenda item");
+  CHECK(site.why_withheld(site.by_path.at(paper.path)) == "the paper of a restricted agenda item");
   // Filed under the restricted item without being named by it: still withheld.
-  auto& item = agenda_item(document(site, "content/meetings/2020-03-18/_index.md"), "E1");
-  REQUIRE(item.restricted);
-  item.paper.reset();
+  change(site, meeting, [](auto& d) {
+    auto& item = agenda_item(d, "E1");
+    REQUIRE(item.restricted);
+    item.paper.reset();
+  });
   CHECK(withheld_because(site, paper, Drafts::hide) == "the paper of a restricted agenda item");
   // Named by the restricted item while filed under no item: still withheld.
-  item.paper = portal::Located<std::string>{"e1-dhr-update.md", {}};
-  paper.as<portal::PaperData>()->item.reset();
+  change(site, meeting, [](auto& d) {
+    agenda_item(d, "E1").paper = portal::Located<std::string>{"e1-dhr-update.md", {}};
+  });
+  change(site, paper.path, [](auto& d) { d.template as<portal::PaperData>()->item.reset(); });
   CHECK(withheld_because(site, paper, Drafts::hide) == "the paper of a restricted agenda item");
+  CHECK(site.why_withheld(site.by_path.at(paper.path)) == "the paper of a restricted agenda item");
   // Neither: published with its meeting.
-  item.paper.reset();
+  change(site, meeting, [](auto& d) { agenda_item(d, "E1").paper.reset(); });
   CHECK(withheld_because(site, paper, Drafts::hide).empty());
+}
+
+TEST_CASE("Site::replace decides a document's publication again, and put_back restores all of it", "[publication]") {
+  portal::Site site = load_fixture("every-kind", kToday);
+  const std::size_t i = site.by_path.at("content/bulletins/2024-06.md");
+  REQUIRE(site.published(i));
+  REQUIRE(site.released(i));
+  REQUIRE_FALSE(site.body(i).html.empty());
+  portal::Document restricted = site.document(i);
+  restricted.restricted = true;
+  portal::SiteDocument file = site.replace(i, std::move(restricted), portal::RenderedMarkdown(site.body(i)));
+  CHECK(site.why_withheld(i) == "restricted");
+  CHECK_FALSE(site.published(i));
+  CHECK_FALSE(site.released(i));
+  // The text of a withheld document is not kept where a renderer could reach it; its links are, for the checks.
+  CHECK(site.body(i).html.empty());
+  CHECK(site.body(i).links.size() == file.body.links.size());
+  const auto bulletins = site.published_of(portal::Kind::bulletin);
+  CHECK(std::find(bulletins.begin(), bulletins.end(), i) == bulletins.end());
+  site.put_back(i, std::move(file));
+  CHECK(site.published(i));
+  CHECK(site.released(i));
+  CHECK_FALSE(site.document(i).restricted);
+  CHECK_FALSE(site.body(i).html.empty());
+}
+
+TEST_CASE("Site::replace keeps the agreements in order of their effective dates", "[publication]") {
+  portal::Site site = load_fixture("every-kind", kToday);
+  const std::size_t older = site.by_path.at("content/agreements/2019-04.md");
+  REQUIRE(site.agreement_in_force(kToday, portal::Site::Scope::published) != &site.document(older));
+  portal::Document latest = site.document(older);
+  latest.as<portal::AgreementData>()->effective.value = kToday;
+  auto file = site.replace(older, std::move(latest), portal::RenderedMarkdown(site.body(older)));
+  CHECK(site.agreement_in_force(kToday, portal::Site::Scope::published) == &site.document(older));
+  site.put_back(older, std::move(file));
+  CHECK(site.agreement_in_force(kToday, portal::Site::Scope::published) != &site.document(older));
 }

@@ -52,8 +52,8 @@ std::optional<ItemReference> item_reference(const Document& notes, const Heading
 
 void check_meetings(const Site& site, Diagnostics& diags) {
   std::set<std::string> named_papers;  // "content/meetings/<folder>/<file>"
-  for (std::size_t i = 0; i < site.documents.size(); ++i) {
-    const Document& d = site.documents[i];
+  for (std::size_t i = 0; i < site.size(); ++i) {
+    const Document& d = site.document(i);
     const auto* m = d.as<MeetingData>();
     if (!m) continue;
     const std::string folder = "content/meetings/" + d.meeting + "/";
@@ -67,7 +67,7 @@ void check_meetings(const Site& site, Diagnostics& diags) {
                       "move the paper into " + folder + " and write only its file name");
         } else if (!site.find(folder + item.paper->value)) {
           std::vector<std::string> papers;
-          for (const auto& other : site.documents)
+          for (const auto& other : site.documents())
             if (other.kind == Kind::paper && other.meeting == d.meeting) papers.push_back(other.slug + ".md");
           diags.error(d.path, item.paper->pos, "missing-paper",
                       "the paper \"" + item.paper->value + "\" is not in " + folder,
@@ -96,7 +96,7 @@ void check_meetings(const Site& site, Diagnostics& diags) {
     }
   }
 
-  for (const Document& d : site.documents) {
+  for (const Document& d : site.documents()) {
     if (d.kind != Kind::paper && d.kind != Kind::notes) continue;
     const Document* meeting = site.meeting_of(d);
     if (!meeting) continue;  // reported when the site was loaded
@@ -118,11 +118,11 @@ void check_meetings(const Site& site, Diagnostics& diags) {
 }
 
 void check_minutes(const Site& site, std::size_t index, Diagnostics& diags) {
-  const Document& d = site.documents[index];
+  const Document& d = site.document(index);
   const Document* meeting = site.meeting_of(d);
   if (d.kind != Kind::notes || !meeting) return;
   const auto codes = codes_of(*meeting->as<MeetingData>());
-  for (const auto& h : site.bodies[index].headings) {
+  for (const auto& h : site.body(index).headings) {
     const auto ref = item_reference(d, h);
     if (!ref || std::find(codes.begin(), codes.end(), ref->code) != codes.end()) continue;
     diags.error(d.path, {h.pos.line, ref->column}, "unknown-item",
@@ -132,7 +132,7 @@ void check_minutes(const Site& site, std::size_t index, Diagnostics& diags) {
 }
 
 void check_dhrs(const Site& site, Diagnostics& diags) {
-  for (const Document& d : site.documents) {
+  for (const Document& d : site.documents()) {
     const auto* dhr = d.as<DhrData>();
     if (!dhr) continue;
     if (text::is_blank(dhr->pseudonym))

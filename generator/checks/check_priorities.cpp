@@ -37,7 +37,7 @@ const Priority* renamed_from(const AgreementData& a, const std::string& id) {
 }  // namespace
 
 void check_document_priorities(const Site& site, Diagnostics& diags) {
-  for (const Document& d : site.documents) {
+  for (const Document& d : site.documents()) {
     if (d.priorities.empty()) continue;
     // Pages and the home page have no date of their own: they speak of today.
     const Date date = d.date ? *d.date : site.today;
@@ -58,7 +58,7 @@ void check_document_priorities(const Site& site, Diagnostics& diags) {
         // The version that renamed it: the earliest agreement listing it as former id of the same priority.
         const Document* renamer = in_force;
         for (std::size_t i : site.agreements) {
-          const Document& candidate = site.documents[i];
+          const Document& candidate = site.document(i);
           const auto* ca = candidate.as<AgreementData>();
           const Priority* r = renamed_from(*ca, p.value);
           if (r && r->id.value == renamed->id.value) {
@@ -76,10 +76,10 @@ void check_document_priorities(const Site& site, Diagnostics& diags) {
       // Not in force on this date: say when it is, if some agreement has it.
       std::string when;
       for (std::size_t i : site.agreements) {
-        const auto* other = site.documents[i].as<AgreementData>();
+        const auto* other = site.document(i).as<AgreementData>();
         const auto other_ids = ids_of(*other);
         if (std::find(other_ids.begin(), other_ids.end(), p.value) != other_ids.end()) {
-          when = "; it belongs to " + version_label(site.documents[i]);
+          when = "; it belongs to " + version_label(site.document(i));
           break;
         }
       }
@@ -100,7 +100,7 @@ void check_agreements(const Site& site, Diagnostics& diags) {
     plan_list.push_back(p.id.value);
   }
   std::set<std::string> used_plans;
-  for (const Document& d : site.documents) {
+  for (const Document& d : site.documents()) {
     const auto* a = d.as<AgreementData>();
     if (!a) continue;
     std::vector<std::string> priority_ids;
@@ -136,10 +136,10 @@ void check_agreements(const Site& site, Diagnostics& diags) {
   for (const auto& p : site.plans) {
     // A title as printed is that of an agreement that lists the plan.
     for (const auto& [slug, title] : p.printed) {
-      const auto agreement =
-          std::find_if(site.documents.begin(), site.documents.end(),
-                       [&, &s = slug](const Document& d) { return d.kind == Kind::agreement && d.slug == s; });
-      const auto* a = agreement == site.documents.end() ? nullptr : agreement->as<AgreementData>();
+      const auto docs = site.documents();
+      const auto agreement = std::ranges::find_if(
+          docs, [&, &s = slug](const Document& d) { return d.kind == Kind::agreement && d.slug == s; });
+      const auto* a = agreement == docs.end() ? nullptr : (*agreement).as<AgreementData>();
       if (!a || std::none_of(a->plans.begin(), a->plans.end(), [&](const auto& id) { return id.value == p.id.value; }))
         diags.error("content/plans.toml", title.pos, "unknown-plan",
                     "plan \"" + p.id.value + "\" has a title as printed by \"" + slug +

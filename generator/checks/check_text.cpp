@@ -130,13 +130,13 @@ bool says_nothing(const std::string& link_text) {
 }  // namespace
 
 void check_text(const Site& site, Diagnostics& diags) {
-  for (std::size_t i = 0; i < site.documents.size(); ++i) check_document_text(site, i, diags);
+  for (std::size_t i = 0; i < site.size(); ++i) check_document_text(site, i, diags);
 }
 
 void check_document_text(const Site& site, std::size_t i, Diagnostics& diags) {
   {
-    const Document& d = site.documents[i];
-    const RenderedMarkdown& body = site.bodies[i];
+    const Document& d = site.document(i);
+    const RenderedMarkdown& body = site.body(i);
     for (const auto& link : body.links) {
       if (link.image && link.text.empty()) {
         diags.error(d.path, link.pos, "image-alt", "the image " + link.url + " has no alt text",

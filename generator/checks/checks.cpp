@@ -25,7 +25,7 @@ void check_duplicate_urls(const Site& site, Diagnostics& diags) {
                     (it->second.empty() ? std::string("a page the portal makes itself") : it->second),
                 "rename the file so that its address is unique");
   };
-  for (const auto& d : site.documents) claim(d.url, d.path);
+  for (const auto& d : site.documents()) claim(d.url, d.path);
   for (const auto& a : site.assets) claim(a.url, a.path);
 }
 
@@ -73,15 +73,15 @@ void check_plan_ids(const Site& site, Diagnostics& diags) {
 }
 
 std::vector<std::string> anchors_of(const Site& site, std::size_t index) {
-  std::vector<std::string> out = theme_anchors(site.documents[index]);
-  for (const auto& h : site.bodies[index].headings) out.push_back(h.id);
-  for (const auto& id : site.bodies[index].paragraph_ids) out.push_back(id);
+  std::vector<std::string> out = theme_anchors(site.document(index));
+  for (const auto& h : site.body(index).headings) out.push_back(h.id);
+  for (const auto& id : site.body(index).paragraph_ids) out.push_back(id);
   return out;
 }
 
 void check_links(const Site& site, std::size_t index, Diagnostics& diags) {
-  const Document& d = site.documents[index];
-  const bool published = site.published[index];
+  const Document& d = site.document(index);
+  const bool published = site.published(index);
   for (const auto& link : site.links_of(index)) {
     if (!link.internal) continue;
     if (!link.target_path.starts_with("content/")) {
@@ -107,12 +107,11 @@ void check_links(const Site& site, std::size_t index, Diagnostics& diags) {
                     "remove the link; the file belongs to restricted or draft content");
       continue;
     }
-    const Document& t = site.documents[target->second];
-    if (published && !site.published[target->second]) {
-      diags.error(
-          d.path, link.pos, "restricted-link",
-          "the link " + link.url + " points at " + t.path + ", which is " + site.withheld_because[target->second],
-          "remove the link, or publish the target first");
+    const Document& t = site.document(target->second);
+    if (published && !site.published(target->second)) {
+      diags.error(d.path, link.pos, "restricted-link",
+                  "the link " + link.url + " points at " + t.path + ", which is " + site.why_withheld(target->second),
+                  "remove the link, or publish the target first");
       continue;
     }
     if (!link.anchor.empty()) {
@@ -138,7 +137,7 @@ void check_document_body(const Site& site, std::size_t index, Diagnostics& diags
 }
 
 void check_document(const Site& site, std::size_t index, Diagnostics& diags) {
-  const Document& d = site.documents[index];
+  const Document& d = site.document(index);
   check_agreement_ids(d, diags);
   check_agenda_codes(d, diags);
   check_document_body(site, index, diags);
@@ -162,9 +161,9 @@ bool is_body_rule(const std::string& rule, Kind kind) {
 void check_site(const Site& site, Diagnostics& diags) {
   check_duplicate_urls(site, diags);
   check_plan_ids(site, diags);
-  for (std::size_t i = 0; i < site.documents.size(); ++i) {
-    check_agreement_ids(site.documents[i], diags);
-    check_agenda_codes(site.documents[i], diags);
+  for (std::size_t i = 0; i < site.size(); ++i) {
+    check_agreement_ids(site.document(i), diags);
+    check_agenda_codes(site.document(i), diags);
     check_links(site, i, diags);
   }
   check_document_priorities(site, diags);

@@ -191,9 +191,7 @@ BuildResult run_build(const BuildOptions& options) {
   }
   // Checked and about to render: only the pages that compare agreements and
   // the copies of bulletins still read a document's Markdown.
-  for (auto& d : built.site->documents) {
-    if (d.kind != Kind::agreement && d.kind != Kind::bulletin) std::string().swap(d.body);
-  }
+  built.site->drop_markdown_except({Kind::agreement, Kind::bulletin});
   StagedOutput staged(result.output);
   render_files(
       options, built,

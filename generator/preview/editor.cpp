@@ -134,7 +134,7 @@ void Editor::handle(const httplib::Request& req, httplib::Response& res) {
 std::optional<Kind> Editor::kind_of(const std::string& path) {
   std::optional<Kind> kind;
   host_.with_site([&](Site* site, const Theme*, const History*) {
-    if (site && site->by_path.count(path)) kind = site->documents[site->by_path.at(path)].kind;
+    if (site && site->by_path.count(path)) kind = site->document(site->by_path.at(path)).kind;
   });
   if (kind) return kind;
   // Not read by the site (its front matter has an error, say): its kind from its place.

@@ -77,30 +77,17 @@ void add_priorities_and_state(const Site& site, const Document& now, toml::table
 // Checks and draws `typed` in the site in place of document `i`; the file's is put back after.
 void check_in_site(Site& site, std::size_t i, Document typed, const Theme* theme, const History* history,
                    Diagnostics& diags, toml::table& out) {
-  RenderedMarkdown body;
-  struct Restore {
-    Site& s;
+  MarkdownOptions mo = site.markdown_options(typed);
+  mo.first_line = typed.body_first_line;
+  RenderedMarkdown body = render_markdown(typed.body, mo);
+  struct PutBack {
+    Site& site;
     std::size_t i;
-    Document& d;
-    RenderedMarkdown& b;
-    bool p;
-    std::string w;
-    ~Restore() {
-      std::swap(s.documents[i], d);
-      std::swap(s.bodies[i], b);
-      s.published[i] = p;
-      s.withheld_because[i] = std::move(w);
-    }
-  } restore{site, i, typed, body, site.published[i], site.withheld_because[i]};
-  std::swap(site.documents[i], typed);
-  std::swap(site.bodies[i], body);
-  const Document& now = site.documents[i];
-  MarkdownOptions mo = site.markdown_options(now);
-  mo.first_line = now.body_first_line;
-  site.bodies[i] = render_markdown(now.body, mo);
-  const std::string why = withheld_because(site, now, Drafts::show);
-  site.published[i] = why.empty();
-  site.withheld_because[i] = why;
+    SiteDocument file;
+    ~PutBack() { site.put_back(i, std::move(file)); }
+  } put_back{site, i, site.replace(i, std::move(typed), std::move(body))};
+  const Document& now = site.document(i);
+  const std::string why = site.why_withheld(i);
   check_document(site, i, diags);
   add_preview(site, theme, history, now, why, out);
   add_priorities_and_state(site, now, out);
@@ -151,7 +138,7 @@ void Editor::check(const httplib::Request& req, httplib::Response& res) {
             "The preview appears once the site has read this file: save it when its front matter has no errors.");
       } else {
         const std::size_t i = site->by_path.at(path);
-        check_in_site(*site, i, typed_document(*kind, fm, path, site->documents[i], diags), theme, history, diags, out);
+        check_in_site(*site, i, typed_document(*kind, fm, path, site->document(i), diags), theme, history, diags, out);
       }
     }
     add_diagnostics(diags, source ? source->text : text, body_first_line, out);

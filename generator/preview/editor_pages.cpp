@@ -38,7 +38,7 @@ std::vector<Row> listed_documents(EditorHost& host) {
   std::vector<Row> rows;
   host.with_site([&](Site* site, const Theme*, const History*) {
     if (!site) return;
-    for (const auto& d : site->documents)
+    for (const auto& d : site->documents())
       rows.push_back({d.path, d.title.value.empty() ? d.path : d.title.value, d.date ? d.date->long_form() : "",
                       state_of(*site, d), d.kind, d.draft, d.date ? d.date->iso_datetime() : ""});
   });
@@ -176,7 +176,7 @@ Opened opened(EditorHost& host, const std::string& path) {
     if (!site) return;
     const auto it = site->by_path.find(path);
     if (it == site->by_path.end()) return;
-    const Document& d = site->documents[it->second];
+    const Document& d = site->document(it->second);
     out.kind = d.kind;
     out.url = d.url;
     out.state = state_of(*site, d);

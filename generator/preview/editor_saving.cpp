@@ -73,7 +73,7 @@ std::string never_published(EditorHost& host, const std::string& path) {
   std::string never;
   host.with_site([&](Site* site, const Theme*, const History*) {
     if (!site || !site->by_path.count(path)) return;
-    Document ready = site->documents[site->by_path.at(path)];
+    Document ready = site->document(site->by_path.at(path));
     ready.draft = false;
     never = withheld_because(*site, ready, Drafts::hide);
     if (never.starts_with("dated in the future")) never.clear();  // scheduled: it will be
@@ -275,7 +275,7 @@ void Editor::commit(const Change& change, const std::string& bytes, httplib::Res
   std::string state, address;
   host_.with_site([&](Site* site, const Theme*, const History*) {
     if (!site || !site->by_path.count(change.path)) return;
-    const Document& d = site->documents[site->by_path.at(change.path)];
+    const Document& d = site->document(site->by_path.at(change.path));
     state = state_of(*site, d);
     address = d.url;
   });

@@ -73,9 +73,8 @@ bool PreviewServer::rebuild_text_of(const std::string& path) {
   const auto cached = cache_.files.find(path);
   if (found == site.by_path.end() || cached == cache_.files.end()) return false;
   const std::size_t i = found->second;
-  Document& d = site.documents[i];
   // An agreement's text also shows in the comparisons of versions: rebuild in full.
-  if (d.kind == Kind::agreement) return false;
+  if (site.document(i).kind == Kind::agreement) return false;
 
   std::error_code ec;
   const fs::path file = options_.source / path;
@@ -88,36 +87,38 @@ bool PreviewServer::rebuild_text_of(const std::string& path) {
   FrontMatter& fm = source->front_matter;
 
   // A text that becomes empty, or stops being empty, adds or drops the page's #content.
+  Document d = site.document(i);
   if (text::is_blank(fm.body) != text::is_blank(d.body)) return false;
   MarkdownOptions mo = site.markdown_options(d);
   mo.first_line = fm.body_first_line;
   RenderedMarkdown body = render_markdown(fm.body, mo);
   // Other documents may link to its headings and paragraphs: new ids mean a full check.
-  const auto& old_headings = site.bodies[i].headings;
-  if (body.headings.size() != old_headings.size() || body.paragraph_ids != site.bodies[i].paragraph_ids ||
+  const auto& old_headings = site.body(i).headings;
+  if (body.headings.size() != old_headings.size() || body.paragraph_ids != site.body(i).paragraph_ids ||
       !std::equal(body.headings.begin(), body.headings.end(), old_headings.begin(),
                   [](const Heading& a, const Heading& b) { return a.id == b.id; }))
     return false;
 
   d.body = std::move(fm.body);
   d.body_first_line = fm.body_first_line;
-  site.bodies[i] = body;
   ++text_rebuilds_;
   auto& entry = cache_.files[path];
   entry.mtime = mtime;
   entry.size = size;
   entry.document = d;
-  entry.body = std::move(body);
+  entry.body = body;
+  site.replace(i, std::move(d), std::move(body));
+  const Document& now = site.document(i);
   if (started_) ++parsed_;
 
   // The text's own rules again; every other diagnostic stands.
   Diagnostics diags;
   for (const auto& diag : diagnostics_.items())
-    if (diag.file != path || !is_body_rule(diag.rule, d.kind)) diags.add(diag);
+    if (diag.file != path || !is_body_rule(diag.rule, now.kind)) diags.add(diag);
   check_document_body(site, i, diags);
   diags.sort();
   diagnostics_ = diags;
-  if (site.withheld_because[i].find("restricted") != std::string::npos) restricted_files_.insert(path);
+  if (site.why_withheld(i).find("restricted") != std::string::npos) restricted_files_.insert(path);
   if (diags.has_errors()) {
     problems_ = diags;
     problem_error_.clear();
@@ -125,12 +126,12 @@ bool PreviewServer::rebuild_text_of(const std::string& path) {
     problems_ = {};
     problem_error_.clear();
     built_->history.uncommitted.insert(path);
-    if (site.published[i]) {
-      if (auto page = render_page(site, built_->history, *built_->theme, d.url))
+    if (site.published(i)) {
+      if (auto page = render_page(site, built_->history, *built_->theme, now.url))
         files_[page->path] = {page->content, {}};
-      if (d.kind == Kind::bulletin)
+      if (now.kind == Kind::bulletin)
         for (auto& copy : render_bulletin_copies(site, *built_->theme))
-          if (copy.path.starts_with(d.url.substr(1))) files_[copy.path] = {std::move(copy.content), {}};
+          if (copy.path.starts_with(now.url.substr(1))) files_[copy.path] = {std::move(copy.content), {}};
       search_stale_ = true;
     }
   }

@@ -86,7 +86,7 @@ std::string PreviewServer::editor_link(const std::string& output_path) const {
   if (built_ && built_->site) {
     std::string url = "/" + output_path;
     if (url.ends_with("index.html")) url.resize(url.size() - 10);
-    for (const auto& d : built_->site->documents)
+    for (const auto& d : built_->site->documents())
       if (d.url == url) source = d.path;
   }
   std::string out =

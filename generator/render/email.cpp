@@ -60,9 +60,9 @@ std::string inline_email_styles(std::string html) {
 
 std::vector<RenderedFile> render_bulletin_copies(const Site& site, const Theme& theme) {
   std::vector<RenderedFile> out;
-  for (std::size_t i = 0; i < site.documents.size(); ++i) {
-    const Document& d = site.documents[i];
-    if (d.kind != Kind::bulletin || !site.published[i]) continue;
+  for (std::size_t i = 0; i < site.size(); ++i) {
+    const Document& d = site.document(i);
+    if (d.kind != Kind::bulletin || !site.published(i)) continue;
     const std::string web = site.config.base_url + text::encode_url_path(d.url.substr(1));
     MarkdownOptions mo = site.markdown_options(d);
     mo.absolute_base = site.config.base_url;

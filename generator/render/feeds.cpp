@@ -21,7 +21,7 @@ std::string absolute(const Site& site, const std::string& url) {
 
 std::vector<const Document*> published(const Site& site, Kind kind) {
   std::vector<const Document*> out;
-  for (std::size_t i : site.published_of(kind)) out.push_back(&site.documents[i]);
+  for (std::size_t i : site.published_of(kind)) out.push_back(&site.document(i));
   return out;
 }
 

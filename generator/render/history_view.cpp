@@ -21,7 +21,7 @@ namespace {
 bool touched_unpublished(const Site& site, const Commit& c) {
   for (const auto& path : c.paths) {
     if (const auto it = site.by_path.find(path); it != site.by_path.end()) {
-      if (!site.published[it->second]) return true;
+      if (!site.published(it->second)) return true;
     } else if (const auto a = site.asset_by_path.find(path); a != site.asset_by_path.end()) {
       if (!site.assets[a->second].published) return true;
     } else if (path != "content/plans.toml") {

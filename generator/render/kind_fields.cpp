@@ -63,7 +63,7 @@ void add_assessments(map& ctx, const AgreementData& a) {
 
 const Document* find_meeting(const Site& site, const std::string& folder) {
   const auto it = site.meeting_by_folder.find(folder);
-  return it == site.meeting_by_folder.end() ? nullptr : &site.documents[it->second];
+  return it == site.meeting_by_folder.end() ? nullptr : &site.document(it->second);
 }
 
 void PageBuilder::add_kind_fields(map& ctx, const Document& d) {
@@ -115,9 +115,9 @@ void PageBuilder::add_agreement_versions(map& ctx, const Document& d) {
     ctx["changes_url"] = rel(url, comparison_url(d));
     ctx["changes_from_version"] = prev->as<AgreementData>()->version;
   }
-  for (std::size_t i = 0; i < site_.documents.size(); ++i) {
-    const Document& other = site_.documents[i];
-    if (other.kind == Kind::agreement && site_.published[i] && superseded(other) == &d) {
+  for (std::size_t i = 0; i < site_.size(); ++i) {
+    const Document& other = site_.document(i);
+    if (other.kind == Kind::agreement && site_.published(i) && superseded(other) == &d) {
       ctx["superseded_by"] = link_to(url, other);
       ctx["next_changes_url"] = rel(url, comparison_url(other));
       ctx["next_version"] = other.as<AgreementData>()->version;
@@ -147,9 +147,9 @@ std::string PageBuilder::priority_name(const std::string& id) const {
   // The name the newest published agreement that defines `id` gives it.
   std::string name = id;
   const Date* newest = nullptr;
-  for (std::size_t i = 0; i < site_.documents.size(); ++i) {
-    const auto* a = site_.documents[i].as<AgreementData>();
-    if (!a || !site_.published[i] || (newest && a->effective.value < *newest)) continue;
+  for (std::size_t i = 0; i < site_.size(); ++i) {
+    const auto* a = site_.document(i).as<AgreementData>();
+    if (!a || !site_.published(i) || (newest && a->effective.value < *newest)) continue;
     for (const auto& p : a->priorities)
       if (p.id.value == id) name = p.name, newest = &a->effective.value;
     for (const auto& t : a->themes)
@@ -212,7 +212,7 @@ void PageBuilder::add_meeting_fields(map& ctx, const Document& d, const MeetingD
 std::map<std::string, map> PageBuilder::item_minutes(const std::string& url, const Document* notes) const {
   std::map<std::string, map> minutes;
   if (!notes) return minutes;
-  for (const auto& h : site_.bodies[site_.by_path.at(notes->path)].headings) {
+  for (const auto& h : site_.body(site_.by_path.at(notes->path)).headings) {
     const auto minute = minute_heading(h.text);
     if (!minute || minutes.count(minute->code)) continue;
     minutes[minute->code] = map{{"url", rel(url, notes->url) + "#" + h.id},
@@ -231,7 +231,7 @@ void PageBuilder::add_notes_fields(map& ctx, const Document& d, const NotesData&
   ctx["has_in_attendance"] = !attendance.empty();
   if (const Document* meeting = site_.meeting_of(d)) {
     ctx["meeting"] = link_to(d.url, *meeting);
-    ctx["body"] = with_minute_papers(d, *meeting, site_.bodies[site_.by_path.at(d.path)]);
+    ctx["body"] = with_minute_papers(d, *meeting, site_.body(site_.by_path.at(d.path)));
   }
 }
 

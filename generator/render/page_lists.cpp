@@ -47,9 +47,9 @@ void PageBuilder::add_home_fields(map& ctx, const std::string& url) {
   const Document* next_meeting = nullptr;
   array upcoming;
   std::vector<const Document*> events;
-  for (std::size_t i = 0; i < site_.documents.size(); ++i) {
-    const Document& d = site_.documents[i];
-    if (!site_.published[i] || !d.date) continue;
+  for (std::size_t i = 0; i < site_.size(); ++i) {
+    const Document& d = site_.document(i);
+    if (!site_.published(i) || !d.date) continue;
     if (d.kind == Kind::bulletin && (!latest_bulletin || *latest_bulletin->date < *d.date)) latest_bulletin = &d;
     if (d.kind == Kind::meeting) {
       if (*d.date <= site_.today) {
@@ -73,10 +73,10 @@ void PageBuilder::add_home_fields(map& ctx, const std::string& url) {
 void PageBuilder::add_meeting_neighbours(map& ctx, const Document& d) {
   const auto& meetings = meetings_;  // by path: folders are dates, so in date order
   const auto here =
-      std::find_if(meetings.begin(), meetings.end(), [&](std::size_t i) { return &site_.documents[i] == &d; });
+      std::find_if(meetings.begin(), meetings.end(), [&](std::size_t i) { return &site_.document(i) == &d; });
   if (here == meetings.end()) return;
-  if (here != meetings.begin()) ctx["previous_meeting"] = link_to(d.url, site_.documents[*(here - 1)]);
-  if (here + 1 != meetings.end()) ctx["next_meeting"] = link_to(d.url, site_.documents[*(here + 1)]);
+  if (here != meetings.begin()) ctx["previous_meeting"] = link_to(d.url, site_.document(*(here - 1)));
+  if (here + 1 != meetings.end()) ctx["next_meeting"] = link_to(d.url, site_.document(*(here + 1)));
   ctx["has_neighbours"] = meetings.size() > 1;
 }
 
@@ -85,12 +85,11 @@ map PageBuilder::agreements_index() {
   map ctx = base(url, section_title(url), {});
   const Document* in_force = site_.agreement_in_force(site_.today, Site::Scope::published);
   auto indices = site_.published_of(Kind::agreement);
-  std::stable_sort(indices.begin(), indices.end(), [&](std::size_t a, std::size_t b) {
-    return day_of(site_.documents[b]) < day_of(site_.documents[a]);
-  });
+  std::stable_sort(indices.begin(), indices.end(),
+                   [&](std::size_t a, std::size_t b) { return day_of(site_.document(b)) < day_of(site_.document(a)); });
   array entries;
   for (std::size_t i : indices) {
-    const Document& d = site_.documents[i];
+    const Document& d = site_.document(i);
     map e = entry(url, d);
     e["version"] = d.as<AgreementData>()->version;
     e["in_force"] = &d == in_force;
@@ -114,7 +113,7 @@ map PageBuilder::meetings_index() {
     meetings = array();
   };
   for (std::size_t i : indices) {
-    const Document& d = site_.documents[i];
+    const Document& d = site_.document(i);
     const int year = d.date ? d.date->year : 0;
     if (year != current) {
       close_year();
@@ -136,7 +135,7 @@ map PageBuilder::events_index() {
   map ctx = base(url, section_title(url), {});
   std::vector<const Document*> upcoming, past;
   for (std::size_t i : site_.published_of(Kind::event)) {
-    const Document& d = site_.documents[i];
+    const Document& d = site_.document(i);
     (d.date && site_.today <= d.date->last_possible() ? upcoming : past).push_back(&d);
   }
   std::stable_sort(upcoming.begin(), upcoming.end(),
@@ -181,7 +180,7 @@ map PageBuilder::priority_page(const PriorityStory& story, const std::string& id
   if (id != story.versions.back().id) ctx["current_url"] = rel(url, urls::priority(story.versions.back().id));
   array docs;
   for (std::size_t i : story.documents) {
-    const Document& d = site_.documents[i];
+    const Document& d = site_.document(i);
     map e = entry(url, d);
     std::string filed_as;
     for (const auto& p : d.priorities)
@@ -225,11 +224,11 @@ map PageBuilder::plan_page(const Plan& plan) {
   ctx["plan_url"] = plan.url;
   array agreements;
   for (std::size_t i : site_.agreements) {
-    if (!site_.published[i]) continue;
-    const auto& a = *site_.documents[i].as<AgreementData>();
+    if (!site_.published(i)) continue;
+    const auto& a = *site_.document(i).as<AgreementData>();
     if (std::any_of(a.plans.begin(), a.plans.end(), [&](const auto& p) { return p.value == plan.id.value; })) {
-      map e = entry(url, site_.documents[i]);
-      const std::string& printed = plan.title_in(site_.documents[i].slug);
+      map e = entry(url, site_.document(i));
+      const std::string& printed = plan.title_in(site_.document(i).slug);
       e["printed_as"] = printed == plan.title ? std::string() : printed;
       agreements.push_back(e);
     }
@@ -268,9 +267,9 @@ map PageBuilder::search_page() {
   for (const PriorityStory* story : stories)
     priorities.push_back(map{{"id", story->current_id()}, {"name", story->latest_name()}});
   std::set<int, std::greater<>> dated;
-  for (std::size_t i = 0; i < site_.documents.size(); ++i)
-    if (site_.released[i] && site_.documents[i].kind != Kind::home && site_.documents[i].date)
-      dated.insert(site_.documents[i].date->year);
+  for (std::size_t i = 0; i < site_.size(); ++i)
+    if (site_.released(i) && site_.document(i).kind != Kind::home && site_.document(i).date)
+      dated.insert(site_.document(i).date->year);
   for (int year : dated) years.push_back(std::to_string(year));
   ctx["search_kinds"] = kinds;
   ctx["search_priorities"] = priorities;

@@ -31,9 +31,9 @@ PageBuilder::PageBuilder(const Site& site, const History& history)
       meetings_(site_.published_of(Kind::meeting)) {
   told_ = priority_stories(site_);
   // The menu pages, once: every page's navigation lists them.
-  for (std::size_t i = 0; i < site_.documents.size(); ++i) {
-    const Document& d = site_.documents[i];
-    if (d.kind == Kind::page && site_.published[i] && d.as<PageData>()->menu) menu_.push_back(&d);
+  for (std::size_t i = 0; i < site_.size(); ++i) {
+    const Document& d = site_.document(i);
+    if (d.kind == Kind::page && site_.published(i) && d.as<PageData>()->menu) menu_.push_back(&d);
   }
   std::stable_sort(menu_.begin(), menu_.end(), [](const Document* a, const Document* b) {
     return a->as<PageData>()->weight < b->as<PageData>()->weight;
@@ -130,8 +130,8 @@ map PageBuilder::document_context(const Document& d, std::size_t index) {
   }
   map ctx = base(d.url, d.title.value, std::move(crumbs));
   ctx["kind"] = str(kind_name(d.kind));
-  ctx["body"] = site_.bodies[index].html;
-  ctx["has_body"] = !text::is_blank(site_.bodies[index].html);
+  ctx["body"] = site_.body(index).html;
+  ctx["has_body"] = !text::is_blank(site_.body(index).html);
   ctx["summary"] = d.summary;
   ctx["description"] = d.summary;
   ctx["source"] = d.source;
@@ -178,15 +178,15 @@ map PageBuilder::section_list(const std::string& url, const std::string& title, 
   map ctx = base(url, title, {});
   auto indices = site_.published_of(kind);
   std::stable_sort(indices.begin(), indices.end(), [&](std::size_t a, std::size_t b) {
-    const auto& da = site_.documents[a];
-    const auto& db = site_.documents[b];
+    const auto& da = site_.document(a);
+    const auto& db = site_.document(b);
     const int na = da.date ? da.date->day_number() : 0;
     const int nb = db.date ? db.date->day_number() : 0;
     return newest_first ? nb < na : na < nb;
   });
   array entries;
   for (std::size_t i : indices) {
-    const Document& d = site_.documents[i];
+    const Document& d = site_.document(i);
     map entry = link_to(url, d);
     entry["date"] = d.date ? date_text(*d.date) : std::string();
     entry["date_iso"] = d.date ? d.date->html_datetime() : std::string();
@@ -202,9 +202,9 @@ map PageBuilder::section_list(const std::string& url, const std::string& title, 
 
 std::vector<PageJob> PageBuilder::jobs() {
   std::vector<PageJob> out;
-  for (std::size_t i = 0; i < site_.documents.size(); ++i) {
-    if (!site_.published[i]) continue;
-    const Document& d = site_.documents[i];
+  for (std::size_t i = 0; i < site_.size(); ++i) {
+    if (!site_.published(i)) continue;
+    const Document& d = site_.document(i);
     out.push_back({d.url, kind_name(d.kind), [this, &d, i] { return document_context(d, i); }});
     if (const Document* older = superseded(d))
       out.push_back({comparison_url(d), "compare", [this, &d, older] { return comparison_page(d, *older); }});

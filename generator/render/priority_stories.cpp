@@ -40,10 +40,10 @@ PriorityStories priority_stories(const Site& site) {
   // Published agreements, oldest first.
   std::vector<std::size_t> agreements;
   for (std::size_t i : site.agreements)
-    if (site.published[i]) agreements.push_back(i);
+    if (site.published(i)) agreements.push_back(i);
   IdGroups groups;
   for (std::size_t i : agreements) {
-    const auto& a = *site.documents[i].as<AgreementData>();
+    const auto& a = *site.document(i).as<AgreementData>();
     for (const auto& p : a.priorities) {
       groups.find(p.id.value);
       for (const auto& f : p.formerly) groups.join(p.id.value, f.value);
@@ -61,7 +61,7 @@ PriorityStories priority_stories(const Site& site) {
     return story;
   };
   for (std::size_t i : agreements) {
-    const Document& doc = site.documents[i];
+    const Document& doc = site.document(i);
     const auto& a = *doc.as<AgreementData>();
     for (const auto& p : a.priorities) {
       for (const auto& f : p.formerly) story_for(f.value);
@@ -72,18 +72,17 @@ PriorityStories priority_stories(const Site& site) {
     }
     for (const auto& t : a.themes) story_for(t.id.value).versions.push_back({&doc, t.id.value, t.name, {}, true});
   }
-  for (std::size_t i = 0; i < site.documents.size(); ++i) {
-    const Document& d = site.documents[i];
-    if (!site.published[i]) continue;
+  for (std::size_t i = 0; i < site.size(); ++i) {
+    const Document& d = site.document(i);
+    if (!site.published(i)) continue;
     std::set<std::size_t> filed;
     for (const auto& p : d.priorities)
       if (const auto it = out.story_of.find(p.value); it != out.story_of.end()) filed.insert(it->second);
     for (std::size_t s : filed) stories[s].documents.push_back(i);
   }
   for (auto& story : stories) {
-    std::stable_sort(story.documents.begin(), story.documents.end(), [&](std::size_t a, std::size_t b) {
-      return day_of(site.documents[b]) < day_of(site.documents[a]);
-    });
+    std::stable_sort(story.documents.begin(), story.documents.end(),
+                     [&](std::size_t a, std::size_t b) { return day_of(site.document(b)) < day_of(site.document(a)); });
   }
   return out;
 }

@@ -162,7 +162,7 @@ void other_facts(TextBuilder& t, const Site& site, const Document& d) {
 
 // The released document `i` of the site.
 Entry document_entry(const Site& site, const PriorityStories& stories, std::size_t i) {
-  const Document& d = site.documents[i];
+  const Document& d = site.document(i);
   Entry e;
   e.url = site_path(d.url);
   e.title = d.title.value;
@@ -187,7 +187,7 @@ Entry document_entry(const Site& site, const PriorityStories& stories, std::size
     for (std::size_t s : e.priorities) names.push_back(stories.stories[s].latest_name());
     if (!names.empty()) t.line("Priorities and themes: " + join(names, "; "));
   }
-  t.html(site.bodies[i].html);
+  t.html(site.body(i).html);
   e.facts_end = t.facts_end();
   e.sections = t.sections();
   e.text = t.take_text();
@@ -196,9 +196,9 @@ Entry document_entry(const Site& site, const PriorityStories& stories, std::size
 
 // Released documents, on `jobs` threads, in order.
 void add_documents(std::vector<Entry>& out, const Site& site, const PriorityStories& stories, int jobs) {
-  std::vector<std::optional<Entry>> documents(site.documents.size());
-  parallel_for(site.documents.size(), jobs, [&](std::size_t i) {
-    if (site.released[i]) documents[i] = document_entry(site, stories, i);
+  std::vector<std::optional<Entry>> documents(site.size());
+  parallel_for(site.size(), jobs, [&](std::size_t i) {
+    if (site.released(i)) documents[i] = document_entry(site, stories, i);
   });
   for (auto& e : documents)
     if (e) out.push_back(std::move(*e));
@@ -254,9 +254,9 @@ Entry comparison_entry(const Document& newer, const Document& older) {
 // Comparisons of each released agreement with the one it supersedes.
 void add_agreement_changes(std::vector<Entry>& out, const Site& site) {
   for (std::size_t i : site.agreements) {
-    const Document& newer = site.documents[i];
+    const Document& newer = site.document(i);
     const auto& n = *newer.as<AgreementData>();
-    if (!site.released[i] || !n.supersedes) continue;
+    if (!site.released(i) || !n.supersedes) continue;
     const Document* older = site.find("content/agreements/" + n.supersedes->value + ".md");
     if (!older || !site.is_released(*older) || older->kind != Kind::agreement) continue;
     out.push_back(comparison_entry(newer, *older));

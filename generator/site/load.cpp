@@ -16,6 +16,21 @@ namespace portal {
 
 namespace fs = std::filesystem;
 
+// What loading alone does to a site: fills it, once.
+class SiteLoader {
+ public:
+  static void add(Site& site, Document d) { site.documents_.push_back({std::move(d), {}, {}, false}); }
+  static Document& document(Site& site, std::size_t i) { return site.documents_[i].document; }
+  static void set_bodies(Site& site, std::vector<RenderedMarkdown>& bodies) {
+    for (std::size_t i = 0; i < bodies.size(); ++i) site.documents_[i].body = std::move(bodies[i]);
+  }
+  static void order_agreements(Site& site) { site.order_agreements(); }
+  static void decide_publication(Site& site, Drafts drafts) {
+    site.drafts_ = drafts;
+    for (std::size_t i = 0; i < site.size(); ++i) site.decide_publication(i);
+  }
+};
+
 namespace {
 
 // site.toml, read and parsed; nullopt (with what went wrong reported) when it cannot be.
@@ -147,7 +162,7 @@ std::vector<char> gather_documents(Site& site, const std::vector<const ContentEn
     }
     diags.append(files.local[i]);
     if (files.parsed[i]) {
-      site.documents.push_back(std::move(*files.parsed[i]));
+      SiteLoader::add(site, std::move(*files.parsed[i]));
       reused_documents.push_back(files.reused[i]);
     }
   }
@@ -162,8 +177,8 @@ std::vector<char> gather_documents(Site& site, const std::vector<const ContentEn
 
 // Documents by path, meetings by folder and assets by path.
 void index_site(Site& site) {
-  for (std::size_t i = 0; i < site.documents.size(); ++i) {
-    const Document& d = site.documents[i];
+  for (std::size_t i = 0; i < site.size(); ++i) {
+    const Document& d = site.document(i);
     site.by_path[d.path] = i;
     if (d.kind == Kind::meeting) site.meeting_by_folder[d.meeting] = i;
   }
@@ -176,25 +191,11 @@ std::string root_path_of(const SiteConfig& config, const LoadOptions& options) {
   return urls::root_path(config.base_url);
 }
 
-// The non-draft agreements with an effective date, in order of it.
-std::vector<std::size_t> agreements_by_date(const Site& site) {
-  std::vector<std::size_t> agreements;
-  for (std::size_t i = 0; i < site.documents.size(); ++i) {
-    const Document& d = site.documents[i];
-    if (d.kind == Kind::agreement && !d.draft && d.as<AgreementData>()->effective.value.valid())
-      agreements.push_back(i);
-  }
-  std::stable_sort(agreements.begin(), agreements.end(), [&](std::size_t a, std::size_t b) {
-    return site.documents[a].as<AgreementData>()->effective.value <
-           site.documents[b].as<AgreementData>()->effective.value;
-  });
-  return agreements;
-}
-
 // Notes and papers take their meeting's date.
 void date_by_meeting(Site& site, Diagnostics& diags) {
   std::set<std::string> reported;
-  for (auto& d : site.documents) {
+  for (std::size_t i = 0; i < site.size(); ++i) {
+    Document& d = SiteLoader::document(site, i);
     if (d.kind != Kind::notes && d.kind != Kind::paper) continue;
     if (const Document* m = site.meeting_of(d)) {
       d.date = m->date;
@@ -206,27 +207,12 @@ void date_by_meeting(Site& site, Diagnostics& diags) {
   }
 }
 
-// Decides publication (restricted, draft and future documents are withheld)
-// and records why each unpublished document is withheld.
-void decide_publication(Site& site, const LoadOptions& options) {
-  site.published.assign(site.documents.size(), false);
-  site.released.assign(site.documents.size(), false);
-  site.withheld_because.assign(site.documents.size(), std::string());
-  for (std::size_t i = 0; i < site.documents.size(); ++i) {
-    const std::string why = withheld_because(site, site.documents[i], options.drafts);
-    site.published[i] = why.empty();
-    site.withheld_because[i] = why;
-    site.released[i] = why.empty() && (options.drafts == Drafts::hide ||
-                                       withheld_because(site, site.documents[i], Drafts::hide).empty());
-  }
-}
-
 // An asset is withheld when it sits in an unpublished meeting's folder or an
 // unpublished document links to it: it is then part of what may not be published.
 void decide_asset_publication(Site& site) {
   std::set<std::string> withheld;
-  for (std::size_t i = 0; i < site.documents.size(); ++i) {
-    if (site.published[i]) continue;
+  for (std::size_t i = 0; i < site.size(); ++i) {
+    if (site.published(i)) continue;
     for (const auto& link : site.links_of(i))
       if (link.internal) withheld.insert(link.target_path);
   }
@@ -234,7 +220,7 @@ void decide_asset_publication(Site& site) {
     if (withheld.count(a.path)) a.published = false;
     if (a.path.starts_with("content/meetings/")) {
       const auto it = site.meeting_by_folder.find(meeting_folder(a.path));
-      if (it == site.meeting_by_folder.end() || !site.published[it->second]) a.published = false;
+      if (it == site.meeting_by_folder.end() || !site.published(it->second)) a.published = false;
     }
   }
 }
@@ -245,16 +231,16 @@ void decide_asset_publication(Site& site) {
 void render_site_bodies(Site& site, const std::vector<char>& reused_documents, const LoadOptions& options, int jobs) {
   SiteCache* cache = options.cache;
   std::vector<std::string> paths;
-  for (const auto& d : site.documents) paths.push_back(d.path);
+  for (const auto& d : site.documents()) paths.push_back(d.path);
   for (const auto& a : site.assets) paths.push_back(a.path);
   const bool same_files = cache && cache->paths == paths;
-  site.bodies.resize(site.documents.size());
-  std::vector<char> rendered(site.documents.size(), 0);
+  std::vector<RenderedMarkdown> bodies(site.size());
+  std::vector<char> rendered(site.size(), 0);
   std::vector<std::size_t> to_render;
-  for (std::size_t i = 0; i < site.documents.size(); ++i) {
+  for (std::size_t i = 0; i < site.size(); ++i) {
     if (same_files && reused_documents[i]) {
-      if (const auto& cached = cache->files.at(site.documents[i].path).body) {
-        site.bodies[i] = *cached;
+      if (const auto& cached = cache->files.at(site.document(i).path).body) {
+        bodies[i] = *cached;
         continue;
       }
     }
@@ -264,16 +250,17 @@ void render_site_bodies(Site& site, const std::vector<char>& reused_documents, c
   render_bodies(
       to_render, {jobs, options.fork_bodies_from},
       [&site](std::size_t i) {
-        const Document& d = site.documents[i];
+        const Document& d = site.document(i);
         return render_markdown(d.body, site.markdown_options(d));
       },
-      site.bodies);
+      bodies);
   if (cache) {
     cache->paths = std::move(paths);
     cache->rendered = static_cast<std::size_t>(std::count(rendered.begin(), rendered.end(), 1));
-    for (std::size_t i = 0; i < site.documents.size(); ++i)
-      if (rendered[i]) cache->files[site.documents[i].path].body = site.bodies[i];
+    for (std::size_t i = 0; i < site.size(); ++i)
+      if (rendered[i]) cache->files[site.document(i).path].body = bodies[i];
   }
+  SiteLoader::set_bodies(site, bodies);
 }
 
 }  // namespace
@@ -296,13 +283,11 @@ LoadResult load_site(const fs::path& root, const LoadOptions& options, int jobs,
   index_site(site);
   site.today = options.today;
   site.root_path = root_path_of(site.config, options);
-  site.agreements = agreements_by_date(site);
+  SiteLoader::order_agreements(site);
   date_by_meeting(site, diags);
-  decide_publication(site, options);
   render_site_bodies(site, reused_documents, options, jobs);
-  // Unpublished text is not kept where a renderer could reach it.
-  for (std::size_t i = 0; i < site.documents.size(); ++i)
-    if (!site.published[i]) site.bodies[i].html.clear();
+  // What may be published, decided once every text is rendered: an unpublished one keeps no HTML.
+  SiteLoader::decide_publication(site, options.drafts);
   decide_asset_publication(site);
   result.site = std::move(site);
   return result;

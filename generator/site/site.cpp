@@ -14,30 +14,30 @@ namespace portal {
 
 const Document* Site::find(const std::string& path) const {
   const auto it = by_path.find(path);
-  return it == by_path.end() ? nullptr : &documents[it->second];
+  return it == by_path.end() ? nullptr : &document(it->second);
 }
 
 const Document* Site::meeting_of(const Document& d) const {
   if (d.meeting.empty()) return nullptr;
   const auto it = meeting_by_folder.find(d.meeting);
-  return it == meeting_by_folder.end() ? nullptr : &documents[it->second];
+  return it == meeting_by_folder.end() ? nullptr : &document(it->second);
 }
 
 std::vector<std::size_t> Site::published_of(Kind kind) const {
   std::vector<std::size_t> out;
-  for (std::size_t i = 0; i < documents.size(); ++i)
-    if (documents[i].kind == kind && published[i]) out.push_back(i);
+  for (std::size_t i = 0; i < size(); ++i)
+    if (document(i).kind == kind && published(i)) out.push_back(i);
   return out;
 }
 
 bool Site::is_published(const Document& d) const {
   const auto it = by_path.find(d.path);
-  return it != by_path.end() && published[it->second];
+  return it != by_path.end() && published(it->second);
 }
 
 bool Site::is_released(const Document& d) const {
   const auto it = by_path.find(d.path);
-  return it != by_path.end() && released[it->second];
+  return it != by_path.end() && released(it->second);
 }
 
 std::optional<std::string> Site::url_of(const std::string& path) const {
@@ -47,8 +47,8 @@ std::optional<std::string> Site::url_of(const std::string& path) const {
 }
 
 std::vector<Link> Site::links_of(std::size_t index) const {
-  std::vector<Link> links = bodies[index].links;
-  for (const auto& field : documents[index].field_links) {
+  std::vector<Link> links = body(index).links;
+  for (const auto& field : document(index).field_links) {
     Link link;
     link.url = field.url;
     link.internal = true;
@@ -75,13 +75,53 @@ MarkdownOptions Site::markdown_options(const Document& d) const {
 const Document* Site::agreement_in_force(const Date& date, Scope scope) const {
   // `agreements` is sorted by effective date: walk back from the last one on or before `date`.
   auto it = std::upper_bound(agreements.begin(), agreements.end(), date, [&](const Date& d, std::size_t i) {
-    return d < documents[i].as<AgreementData>()->effective.value;
+    return d < document(i).as<AgreementData>()->effective.value;
   });
   while (it != agreements.begin()) {
     --it;
-    if (scope == Scope::non_draft || published[*it]) return &documents[*it];
+    if (scope == Scope::non_draft || published(*it)) return &document(*it);
   }
   return nullptr;
+}
+
+SiteDocument Site::replace(std::size_t i, Document d, RenderedMarkdown body) {
+  SiteDocument old = std::move(documents_[i]);
+  documents_[i] = {std::move(d), std::move(body), {}, false};
+  decide_publication(i);
+  if (old.document.kind == Kind::agreement || document(i).kind == Kind::agreement) order_agreements();
+  return old;
+}
+
+void Site::put_back(std::size_t i, SiteDocument old) {
+  const bool agreement = old.document.kind == Kind::agreement || document(i).kind == Kind::agreement;
+  documents_[i] = std::move(old);
+  if (agreement) order_agreements();
+}
+
+void Site::drop_markdown_except(std::initializer_list<Kind> keep) {
+  for (auto& entry : documents_)
+    if (std::find(keep.begin(), keep.end(), entry.document.kind) == keep.end()) std::string().swap(entry.document.body);
+}
+
+void Site::decide_publication(std::size_t i) {
+  SiteDocument& entry = documents_[i];
+  entry.withheld_because = portal::withheld_because(*this, entry.document, drafts_);
+  entry.released = entry.withheld_because.empty() &&
+                   (drafts_ == Drafts::hide || portal::withheld_because(*this, entry.document, Drafts::hide).empty());
+  // Unpublished text is not kept where a renderer could reach it.
+  if (!entry.withheld_because.empty()) entry.body.html.clear();
+}
+
+void Site::order_agreements() {
+  agreements.clear();
+  for (std::size_t i = 0; i < size(); ++i) {
+    const Document& d = document(i);
+    if (d.kind == Kind::agreement && !d.draft && d.as<AgreementData>()->effective.value.valid())
+      agreements.push_back(i);
+  }
+  std::stable_sort(agreements.begin(), agreements.end(), [&](std::size_t a, std::size_t b) {
+    return document(a).as<AgreementData>()->effective.value < document(b).as<AgreementData>()->effective.value;
+  });
 }
 
 std::vector<std::string> theme_anchors(const Document& d) {
@@ -125,11 +165,12 @@ bool in_unread_meeting(const Site& site, const std::string& file) {
 std::set<std::string> restricted_files(const Site& site, const Diagnostics& diags) {
   std::set<std::string> out;
   std::set<std::string> meetings;  // folders of restricted meetings
-  for (std::size_t i = 0; i < site.documents.size(); ++i) {
-    if (in_unread_meeting(site, site.documents[i].path)) out.insert(site.documents[i].path);
-    if (site.withheld_because[i].find("restricted") == std::string::npos) continue;
-    out.insert(site.documents[i].path);
-    if (site.documents[i].kind == Kind::meeting) meetings.insert("content/meetings/" + site.documents[i].meeting + "/");
+  for (std::size_t i = 0; i < site.size(); ++i) {
+    const Document& d = site.document(i);
+    if (in_unread_meeting(site, d.path)) out.insert(d.path);
+    if (site.why_withheld(i).find("restricted") == std::string::npos) continue;
+    out.insert(d.path);
+    if (d.kind == Kind::meeting) meetings.insert("content/meetings/" + d.meeting + "/");
   }
   for (const auto& d : diags.items()) {
     if (!d.file.starts_with("content/") || out.count(d.file) || site.by_path.count(d.file)) continue;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <ranges>
 #include <set>
 #include <string>
 #include <vector>
@@ -71,17 +72,20 @@ struct LoadOptions {
   std::optional<std::string> root_path;
 };
 
-struct Site {
+// One document of the site and what the site derives from it.
+struct SiteDocument {
+  Document document;
+  // Its rendered Markdown; an unpublished document's keeps its links, headings
+  // and ids for the checks, never its HTML.
+  RenderedMarkdown body;
+  std::string withheld_because;  // empty when published
+  bool released = false;         // published by a build without --drafts
+};
+
+class Site {
+ public:
   std::filesystem::path root;
   SiteConfig config;
-  std::vector<Document> documents;  // sorted by path
-  std::vector<bool> published;      // parallel to documents
-  // Parallel to documents: published by a build without --drafts. What a
-  // --drafts preview shows only as a draft is not released (the search
-  // index holds released documents alone).
-  std::vector<bool> released;
-  std::vector<std::string> withheld_because;  // parallel to documents; empty when published
-  std::vector<RenderedMarkdown> bodies;       // parallel to documents; empty for unpublished ones
   std::vector<Plan> plans;
   std::vector<Asset> assets;
   std::map<std::string, std::size_t> by_path;            // "content/…" → document index
@@ -93,6 +97,29 @@ struct Site {
   // https://example.org/portal/; "/" for the preview): the 404 page, served
   // at any depth, finds everything from it.
   std::string root_path = "/";
+
+  // The documents, sorted by path: `for (const Document& d : site.documents())`.
+  [[nodiscard]] auto documents() const { return std::views::transform(documents_, &SiteDocument::document); }
+  [[nodiscard]] std::size_t size() const { return documents_.size(); }
+  [[nodiscard]] const Document& document(std::size_t i) const { return documents_[i].document; }
+  [[nodiscard]] const RenderedMarkdown& body(std::size_t i) const { return documents_[i].body; }
+  [[nodiscard]] bool published(std::size_t i) const { return documents_[i].withheld_because.empty(); }
+  // Published by a build without --drafts: what a --drafts preview shows only
+  // as a draft is not released (the search index holds released documents alone).
+  [[nodiscard]] bool released(std::size_t i) const { return documents_[i].released; }
+  // Why document `i` is not published ("restricted", "a draft", …); empty when it is.
+  [[nodiscard]] const std::string& why_withheld(std::size_t i) const { return documents_[i].withheld_because; }
+
+  // Puts `d` (of the same path) in place of document `i`, with `body` its
+  // rendered Markdown, and decides again what derives from it: whether and why
+  // not it is published, and the order of agreements. Gives what it replaced,
+  // for put_back.
+  SiteDocument replace(std::size_t i, Document d, RenderedMarkdown body);
+  // Puts back what `replace` gave.
+  void put_back(std::size_t i, SiteDocument old);
+  // Frees the Markdown source of every document not of `keep`'s kinds (a
+  // build that has checked the site and renders only from the parsed fields).
+  void drop_markdown_except(std::initializer_list<Kind> keep);
 
   // The agreement in force on `date`: the non-draft agreement with the
   // latest effective date on or before it; with Published::only, the latest
@@ -114,6 +141,15 @@ struct Site {
   // How a document's Markdown is rendered for its page: its address, its
   // first line, the site's links and the ids its page already uses.
   [[nodiscard]] MarkdownOptions markdown_options(const Document& d) const;
+
+ private:
+  friend class SiteLoader;  // load.cpp, which fills a site once
+  // Whether and why not each document is published, as a build with `drafts_` decides.
+  void decide_publication(std::size_t i);
+  void order_agreements();
+
+  std::vector<SiteDocument> documents_;  // sorted by path
+  Drafts drafts_ = Drafts::hide;
 };
 
 // Why `d` is not published by a build with `drafts` ("restricted", "a draft",

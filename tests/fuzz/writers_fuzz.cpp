@@ -104,11 +104,13 @@ void check_outputs(const std::vector<std::string>& fields) {
   portal::Site& s = site();
   auto field = [&](std::size_t i) { return fields[i % fields.size()]; };
   std::size_t k = 0;
-  for (auto& d : s.documents) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    portal::Document d = s.document(i);
     d.title.value = field(k++);
     d.summary = field(k++);
     if (auto* e = d.as<portal::EventData>()) e->location = field(k++);
     if (d.kind == portal::Kind::event) d.slug = field(k++);
+    s.replace(i, std::move(d), portal::RenderedMarkdown(s.body(i)));
   }
   auto outputs = portal::render_outputs(s, portal::History{}, {"index.html"});
   for (auto& file : portal::render_search_index(s)) outputs.push_back(std::move(file));
