@@ -371,3 +371,62 @@ TEST_CASE("the repository's own content checks clean and builds", "[site][conten
   CHECK(pages_under("bulletins/", 2) >= 1);
   CHECK(pages_under("events/", 2) == 10);
 }
+
+TEST_CASE("a paper's agenda item: the one it is filed under, else the one that names its file", "[site]") {
+  portal::MeetingData meeting;
+  auto item = [](std::string code, std::optional<std::string> paper) {
+    portal::AgendaItem i;
+    i.code = portal::Located<std::string>{std::move(code), {}};
+    if (paper) i.paper = portal::Located<std::string>{*paper, {}};
+    return i;
+  };
+  meeting.items = {item("B1", "b1.md"), item("B2", std::nullopt), item("B3", "b1.md")};
+  portal::Document paper;
+  paper.kind = portal::Kind::paper;
+  paper.slug = "b1";
+  paper.data = portal::PaperData{};
+  // Filed under no item: the first item that names the file.
+  REQUIRE(portal::agenda_item_of(meeting, paper) == &meeting.items[0]);
+  CHECK(portal::agenda_items_of(meeting, paper) ==
+        std::vector<const portal::AgendaItem*>{&meeting.items[0], &meeting.items[2]});
+  // Filed under B2: B2 is the paper's item, and the items that name it still hold it (for what is withheld).
+  std::get<portal::PaperData>(paper.data).item = portal::Located<std::string>{"B2", {}};
+  CHECK(portal::agenda_item_of(meeting, paper) == &meeting.items[1]);
+  CHECK(portal::agenda_items_of(meeting, paper).size() == 3);
+  paper.slug = "other";
+  CHECK(portal::agenda_items_of(meeting, paper) == std::vector<const portal::AgendaItem*>{&meeting.items[1]});
+  std::get<portal::PaperData>(paper.data).item.reset();
+  CHECK(portal::agenda_item_of(meeting, paper) == nullptr);
+  CHECK(portal::agenda_items_of(meeting, paper).empty());
+}
+
+TEST_CASE("an agreement names a priority or a theme by its id", "[site]") {
+  portal::AgreementData a;
+  a.priorities.push_back({});
+  a.priorities.back().id = {"da", {}};
+  a.priorities.back().name = "Domestic Abuse";
+  a.themes.push_back({});
+  a.themes.back().id = {"vuln", {}};
+  a.themes.back().name = "Vulnerability";
+  REQUIRE(a.name_of("da"));
+  CHECK(*a.name_of("da") == "Domestic Abuse");
+  CHECK(*a.name_of("vuln") == "Vulnerability");
+  CHECK(a.name_of("nothing") == nullptr);
+}
+
+TEST_CASE("a site finds a meeting's notes, an item's paper and a plan", "[site]") {
+  const portal::Site site = load_fixture("every-kind", portal::Date{2026, 12, 1, std::nullopt});
+  const portal::Document* meeting = site.meeting("2020-03-18");
+  REQUIRE(meeting);
+  REQUIRE(site.notes_of(*meeting));
+  CHECK(site.notes_of(*meeting)->path == "content/meetings/2020-03-18/notes.md");
+  const auto& items = meeting->as<portal::MeetingData>()->items;
+  const auto named = std::find_if(items.begin(), items.end(), [](const auto& i) { return i.paper.has_value(); });
+  REQUIRE(named != items.end());
+  REQUIRE(site.paper_of(*meeting, *named));
+  CHECK(site.paper_of(*meeting, *named)->path == "content/meetings/2020-03-18/" + named->paper->value);
+  CHECK(site.meeting("1999-01-01") == nullptr);
+  REQUIRE_FALSE(site.plans.empty());
+  CHECK(site.plan(site.plans.front().id.value) == &site.plans.front());
+  CHECK(site.plan("no-such-plan") == nullptr);
+}

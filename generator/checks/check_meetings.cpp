@@ -56,7 +56,7 @@ void check_meetings(const Site& site, Diagnostics& diags) {
     const Document& d = site.document(i);
     const auto* m = d.as<MeetingData>();
     if (!m) continue;
-    const std::string folder = "content/meetings/" + d.meeting + "/";
+    const std::string folder = meeting_file(d.meeting);
     for (const auto& item : m->items) {
       if (item.paper) {
         named_papers.insert(folder + item.paper->value);
@@ -65,7 +65,7 @@ void check_meetings(const Site& site, Diagnostics& diags) {
           diags.error(d.path, item.paper->pos, "missing-paper",
                       "`paper` must name a file in this meeting's folder, not \"" + file + "\"",
                       "move the paper into " + folder + " and write only its file name");
-        } else if (!site.find(folder + item.paper->value)) {
+        } else if (!site.paper_of(d, item)) {
           std::vector<std::string> papers;
           for (const auto& other : site.documents())
             if (other.kind == Kind::paper && other.meeting == d.meeting) papers.push_back(other.slug + ".md");

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "beneath.h"
+#include "content_tree.h"
 #include "front_matter.h"
 #include "front_matter_edit.h"
 #include "model.h"
@@ -145,7 +146,7 @@ ScaffoldResult scaffold_paper(const SourceDir& source, const ScaffoldRequest& r)
   const std::string meeting = option(r, "--meeting");
   const std::string name = option(r, "--name");
   if (!parse_iso_date(meeting)) return {{}, "--meeting must name a meeting by its date, YYYY-MM-DD"};
-  const std::string index = "content/meetings/" + meeting + "/_index.md";
+  const std::string index = meeting_file(meeting, "_index.md");
   const BeneathFile agenda = read_beneath(source, index);
   if (agenda.missing)
     return {{}, "there is no meeting " + meeting + "; create it first with: portal new meeting --date " + meeting};

@@ -102,10 +102,8 @@ array named_changes(const std::vector<NamedChange>& changes) {
 array plan_titles(const Site& site, const std::vector<std::string>& ids) {
   array out;
   for (const auto& id : ids) {
-    std::string title = id;
-    for (const auto& p : site.plans)
-      if (p.id.value == id) title = p.title;
-    out.push_back(title);
+    const Plan* plan = site.plan(id);
+    out.push_back(plan ? plan->title : id);
   }
   return out;
 }

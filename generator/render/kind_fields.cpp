@@ -25,10 +25,8 @@ struct Overloaded : Fs... {
 array leads_of(const AgreementData& a) {
   array leads;
   for (const auto& l : a.leads) {
-    std::string name = l.priority.value;
-    for (const auto& p : a.priorities)
-      if (p.id.value == l.priority.value) name = p.name;
-    leads.push_back(map{{"priority", name}, {"lead", l.lead}});
+    const std::string* name = a.name_of(l.priority.value);
+    leads.push_back(map{{"priority", name ? *name : l.priority.value}, {"lead", l.lead}});
   }
   return leads;
 }
@@ -60,11 +58,6 @@ void add_assessments(map& ctx, const AgreementData& a) {
 }
 
 }  // namespace
-
-const Document* find_meeting(const Site& site, const std::string& folder) {
-  const auto it = site.meeting_by_folder.find(folder);
-  return it == site.meeting_by_folder.end() ? nullptr : &site.document(it->second);
-}
 
 void PageBuilder::add_kind_fields(map& ctx, const Document& d) {
   std::visit(Overloaded{[&](const AgreementData& a) { add_agreement_fields(ctx, d, a); },
@@ -150,10 +143,7 @@ std::string PageBuilder::priority_name(const std::string& id) const {
   for (std::size_t i = 0; i < site_.size(); ++i) {
     const auto* a = site_.document(i).as<AgreementData>();
     if (!a || !site_.published(i) || (newest && a->effective.value < *newest)) continue;
-    for (const auto& p : a->priorities)
-      if (p.id.value == id) name = p.name, newest = &a->effective.value;
-    for (const auto& t : a->themes)
-      if (t.id.value == id) name = t.name, newest = &a->effective.value;
+    if (const std::string* named = a->name_of(id)) name = *named, newest = &a->effective.value;
   }
   return name;
 }
@@ -161,9 +151,8 @@ std::string PageBuilder::priority_name(const std::string& id) const {
 array PageBuilder::agreement_plans(const Document& d, const AgreementData& a) const {
   array plans;
   for (const auto& id : a.plans) {
-    const auto it =
-        std::find_if(site_.plans.begin(), site_.plans.end(), [&](const Plan& p) { return p.id.value == id.value; });
-    if (it == site_.plans.end()) continue;
+    const Plan* it = site_.plan(id.value);
+    if (!it) continue;
     plans.push_back(map{{"id", it->id.value},
                         {"title", it->title_in(d.slug)},
                         {"plan_page", rel(d.url, urls::plan(it->id.value))},
@@ -182,7 +171,7 @@ void PageBuilder::add_meeting_fields(map& ctx, const Document& d, const MeetingD
   ctx["time"] = m.date.value.time_of_day();
   ctx["datetime"] = m.date.value.iso_datetime();
   ctx["venue"] = m.venue;
-  const Document* notes = site_.find("content/meetings/" + d.meeting + "/notes.md");
+  const Document* notes = site_.notes_of(d);
   if (notes && !site_.is_published(*notes)) notes = nullptr;
   auto minutes = item_minutes(url, notes);
   array items;
@@ -191,13 +180,10 @@ void PageBuilder::add_meeting_fields(map& ctx, const Document& d, const MeetingD
             {"title", item.title},
             {"pages", item.pages},
             {"restricted", item.restricted}};
-    if (item.paper && !item.restricted) {
-      const std::string path = "content/meetings/" + d.meeting + "/" + item.paper->value;
-      if (const Document* p = site_.find(path); p && site_.is_published(*p)) row["paper"] = link_to(url, *p);
-    }
+    if (!item.restricted)
+      if (const Document* p = site_.paper_of(d, item); p && site_.is_published(*p)) row["paper"] = link_to(url, *p);
     if (item.minutes_of) {
-      if (const Document* earlier = find_meeting(site_, item.minutes_of->value);
-          earlier && site_.is_published(*earlier))
+      if (const Document* earlier = site_.meeting(item.minutes_of->value); earlier && site_.is_published(*earlier))
         row["minutes_of"] = link_to(url, *earlier);
     }
     if (item.code && minutes.count(item.code->value)) row["minute"] = minutes[item.code->value];
@@ -245,10 +231,9 @@ std::string PageBuilder::with_minute_papers(const Document& notes, const Documen
     const auto minute = minute_heading(h.text);
     if (!minute) continue;
     const Document* paper = nullptr;
-    for (const auto& item : agenda->items) {
-      if (!item.code || item.code->value != minute->code || !item.paper || item.restricted) continue;
-      paper = site_.find("content/meetings/" + meeting.meeting + "/" + item.paper->value);
-    }
+    for (const auto& item : agenda->items)
+      if (item.code && item.code->value == minute->code && item.paper && !item.restricted)
+        paper = site_.paper_of(meeting, item);
     if (!paper || !site_.is_published(*paper)) continue;
     const std::string open = "<h" + std::to_string(h.level) + " id=\"" + text::html_escape(h.id) + "\">";
     const auto at = html.find(open);
@@ -264,17 +249,11 @@ std::string PageBuilder::with_minute_papers(const Document& notes, const Documen
 void PageBuilder::add_paper_fields(map& ctx, const Document& d, const PaperData& p) {
   if (const Document* meeting = site_.meeting_of(d)) {
     ctx["meeting"] = link_to(d.url, *meeting);
-    const auto* md = meeting->as<MeetingData>();
-    const std::string file = d.slug + ".md";
-    for (const auto& item : md->items) {
-      const bool match = (p.item && item.code && item.code->value == p.item->value) ||
-                         (!p.item && item.paper && item.paper->value == file);
-      if (match) {
-        ctx["item_code"] = item.code ? item.code->value : std::string();
-        ctx["item_title"] = item.title;
-        ctx["item_pages"] = item.pages;
-        ctx["has_item"] = true;
-      }
+    if (const AgendaItem* item = agenda_item_of(*meeting->as<MeetingData>(), d)) {
+      ctx["item_code"] = item->code ? item->code->value : std::string();
+      ctx["item_title"] = item->title;
+      ctx["item_pages"] = item->pages;
+      ctx["has_item"] = true;
     }
   }
   array authors;

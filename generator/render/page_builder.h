@@ -96,7 +96,6 @@ class PageBuilder {
   PriorityStories told_;               // every priority and theme, following renames
 };
 
-const Document* find_meeting(const Site& site, const std::string& folder);
 std::string date_text(const Date& d);
 bool is_url(const std::string& s);
 

@@ -120,8 +120,8 @@ map PageBuilder::meetings_index() {
       current = year;
     }
     map e = entry(url, d);
-    e["has_notes"] = site_.find("content/meetings/" + d.meeting + "/notes.md") &&
-                     site_.is_published(*site_.find("content/meetings/" + d.meeting + "/notes.md"));
+    const Document* notes = site_.notes_of(d);
+    e["has_notes"] = notes && site_.is_published(*notes);
     meetings.push_back(e);
   }
   close_year();

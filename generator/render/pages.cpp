@@ -98,15 +98,8 @@ array PageBuilder::priorities_of(const Document& d) {
   array out;
   const Document* in_force = d.date ? site_.agreement_in_force(*d.date, Site::Scope::published) : nullptr;
   for (const auto& p : d.priorities) {
-    std::string name = p.value;
-    if (in_force) {
-      const auto* a = in_force->as<AgreementData>();
-      for (const auto& pr : a->priorities)
-        if (pr.id.value == p.value) name = pr.name;
-      for (const auto& th : a->themes)
-        if (th.id.value == p.value) name = th.name;
-    }
-    map tag{{"id", p.value}, {"name", name}};
+    const std::string* name = in_force ? in_force->as<AgreementData>()->name_of(p.value) : nullptr;
+    map tag{{"id", p.value}, {"name", name ? *name : p.value}};
     if (told_.story_of.count(p.value)) tag["url"] = rel(d.url, urls::priority(p.value));
     out.push_back(tag);
   }

@@ -67,18 +67,15 @@ void agreement_facts(TextBuilder& t, const Site& site, const Document& d, const 
   if (!a.leads.empty()) {
     t.heading("Leads", "leads");
     for (const auto& l : a.leads) {
-      std::string name = l.priority.value;
-      for (const auto& p : a.priorities)
-        if (p.id.value == l.priority.value) name = p.name;
-      t.line(name + ": " + l.lead);
+      const std::string* name = a.name_of(l.priority.value);
+      t.line((name ? *name : l.priority.value) + ": " + l.lead);
     }
   }
   if (!a.plans.empty()) {
     t.heading("Links to plans", "plans");
     for (const auto& id : a.plans) {
-      const auto it =
-          std::find_if(site.plans.begin(), site.plans.end(), [&](const Plan& p) { return p.id.value == id.value; });
-      if (it == site.plans.end()) continue;
+      const Plan* it = site.plan(id.value);
+      if (!it) continue;
       t.line(it->title_in(d.slug) + " – " + it->owner + (it->period.empty() ? "" : " (" + it->period + ")"));
     }
   }
@@ -115,15 +112,10 @@ void meeting_facts(TextBuilder& t, const Document& d, const MeetingData& m) {
 void paper_facts(TextBuilder& t, const Site& site, const Document& d, const PaperData& p) {
   if (const Document* m = meeting_of(site, d)) {
     fact(t, "Meeting", m->title.value);
-    const std::string file = d.slug + ".md";
-    for (const auto& item : m->as<MeetingData>()->items) {
-      const bool match = (p.item && item.code && item.code->value == p.item->value) ||
-                         (!p.item && item.paper && item.paper->value == file);
-      if (match)
-        fact(t, "Agenda item",
-             (item.code ? item.code->value + ": " : std::string()) + item.title +
-                 (item.pages.empty() ? "" : " (pages " + item.pages + ")"));
-    }
+    if (const AgendaItem* item = agenda_item_of(*m->as<MeetingData>(), d))
+      fact(t, "Agenda item",
+           (item->code ? item->code->value + ": " : std::string()) + item->title +
+               (item->pages.empty() ? "" : " (pages " + item->pages + ")"));
   }
   fact(t, "By", join(p.authors, "; "));
   fact(t, "Classification", p.classification);

@@ -145,8 +145,18 @@ std::vector<ContentEntry> walk_content(const fs::path& source, Diagnostics& diag
   return out;
 }
 
+namespace {
+constexpr std::string_view kMeetings = "content/meetings/";
+}  // namespace
+
+std::string meeting_file(std::string_view folder, std::string_view file) {
+  std::string path(kMeetings);
+  path.append(folder).append("/").append(file);
+  return path;
+}
+
 std::string meeting_folder(std::string_view path) {
-  constexpr std::string_view prefix = "content/meetings/";
+  constexpr std::string_view prefix = kMeetings;
   if (!path.starts_with(prefix)) return {};
   const auto slash = path.find('/', prefix.size());
   return slash == std::string_view::npos ? std::string()

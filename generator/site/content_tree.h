@@ -29,6 +29,10 @@ std::optional<ContentEntry> classify(const std::string& relative, Diagnostics& d
 // The meeting folder's name ("2020-03-18") of a path relative to the source
 // folder ("content/meetings/2020-03-18/b1.md"); empty when it lies in none.
 std::string meeting_folder(std::string_view path);
+// The path, relative to the source folder, of `file` in meeting folder
+// `folder`: ("2020-03-18", "notes.md") → "content/meetings/2020-03-18/notes.md";
+// with no file, the folder's own path ending in "/".
+std::string meeting_file(std::string_view folder, std::string_view file = {});
 
 // Every file under source/content, sorted by path. Hidden files are skipped;
 // symbolic links are refused, never followed.

@@ -200,7 +200,7 @@ void date_by_meeting(Site& site, Diagnostics& diags) {
     if (const Document* m = site.meeting_of(d)) {
       d.date = m->date;
     } else if (reported.insert(d.meeting).second) {
-      diags.error("content/meetings/" + d.meeting + "/_index.md", {}, "front-matter",
+      diags.error(meeting_file(d.meeting, "_index.md"), {}, "front-matter",
                   "the meeting folder " + d.meeting + " holds notes or papers but no _index.md",
                   "add _index.md with the meeting's title, date and agenda [[items]]");
     }

@@ -269,4 +269,44 @@ FieldSchema fields_of(Kind kind) {
   return schema;
 }
 
+const std::string* AgreementData::name_of(std::string_view id) const {
+  const std::string* name = nullptr;
+  for (const auto& p : priorities)
+    if (p.id.value == id) name = &p.name;
+  for (const auto& t : themes)
+    if (t.id.value == id) name = &t.name;
+  return name;
+}
+
+namespace {
+
+// How a paper belongs to an agenda item: filed under it, named by it, both or neither.
+struct Belonging {
+  bool filed_under = false;
+  bool named = false;
+};
+
+Belonging belonging(const AgendaItem& item, const Document& paper) {
+  const auto* p = paper.as<PaperData>();
+  return {p && p->item && item.code && item.code->value == p->item->value,
+          item.paper && item.paper->value == paper.slug + ".md"};
+}
+
+}  // namespace
+
+std::vector<const AgendaItem*> agenda_items_of(const MeetingData& meeting, const Document& paper) {
+  std::vector<const AgendaItem*> out;
+  for (const auto& item : meeting.items)
+    if (const Belonging b = belonging(item, paper); b.filed_under || b.named) out.push_back(&item);
+  return out;
+}
+
+const AgendaItem* agenda_item_of(const MeetingData& meeting, const Document& paper) {
+  const auto* p = paper.as<PaperData>();
+  const bool filed = p && p->item;
+  for (const auto& item : meeting.items)
+    if (const Belonging b = belonging(item, paper); filed ? b.filed_under : b.named) return &item;
+  return nullptr;
+}
+
 }  // namespace portal

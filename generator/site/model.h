@@ -61,6 +61,10 @@ struct AgreementData {
   // False when the body does not hold the agreement's full text (only what
   // other papers record of it), so its text is not compared with others.
   bool full_text = true;
+
+  // The name this agreement gives priority or theme `id` (a theme's, should
+  // both use the id); nullptr when it has neither.
+  [[nodiscard]] const std::string* name_of(std::string_view id) const;
 };
 
 struct AgendaItem {
@@ -157,6 +161,14 @@ struct MinuteHeading {
   std::string code;    // "B1"
 };
 std::optional<MinuteHeading> minute_heading(std::string_view heading_text);
+
+// The agenda items of `meeting` a paper belongs to: the item it is filed under
+// (its `item = "B1"`) and any item that names its file (`paper = "b1.md"`). A
+// paper is withheld when any of them is restricted.
+std::vector<const AgendaItem*> agenda_items_of(const MeetingData& meeting, const Document& paper);
+// The item a paper's page and its search entry name: the one it is filed
+// under when it says one, else the first that names its file.
+const AgendaItem* agenda_item_of(const MeetingData& meeting, const Document& paper);
 
 // Reads the front matter of a document whose kind the path has already decided.
 // Diagnostics use the `front-matter` rule. Never fails: a partly read document

@@ -17,10 +17,24 @@ const Document* Site::find(const std::string& path) const {
   return it == by_path.end() ? nullptr : &document(it->second);
 }
 
-const Document* Site::meeting_of(const Document& d) const {
-  if (d.meeting.empty()) return nullptr;
-  const auto it = meeting_by_folder.find(d.meeting);
+const Plan* Site::plan(std::string_view id) const {
+  const auto it = std::find_if(plans.begin(), plans.end(), [&](const Plan& p) { return p.id.value == id; });
+  return it == plans.end() ? nullptr : &*it;
+}
+
+const Document* Site::meeting_of(const Document& d) const { return d.meeting.empty() ? nullptr : meeting(d.meeting); }
+
+const Document* Site::meeting(const std::string& folder) const {
+  const auto it = meeting_by_folder.find(folder);
   return it == meeting_by_folder.end() ? nullptr : &document(it->second);
+}
+
+const Document* Site::notes_of(const Document& meeting) const {
+  return find(meeting_file(meeting.meeting, "notes.md"));
+}
+
+const Document* Site::paper_of(const Document& meeting, const AgendaItem& item) const {
+  return item.paper ? find(meeting_file(meeting.meeting, item.paper->value)) : nullptr;
 }
 
 std::vector<std::size_t> Site::published_of(Kind kind) const {
@@ -170,7 +184,7 @@ std::set<std::string> restricted_files(const Site& site, const Diagnostics& diag
     if (in_unread_meeting(site, d.path)) out.insert(d.path);
     if (site.why_withheld(i).find("restricted") == std::string::npos) continue;
     out.insert(d.path);
-    if (d.kind == Kind::meeting) meetings.insert("content/meetings/" + d.meeting + "/");
+    if (d.kind == Kind::meeting) meetings.insert(meeting_file(d.meeting));
   }
   for (const auto& d : diags.items()) {
     if (!d.file.starts_with("content/") || out.count(d.file) || site.by_path.count(d.file)) continue;
@@ -219,16 +233,9 @@ std::string withheld_because(const Site& site, const Document& d, Drafts drafts)
       why = "in a meeting folder without _index.md";
     else if (const auto meeting_why = own(*meeting); !meeting_why.empty())
       why = "part of a meeting that is " + meeting_why;
-    if (why.empty() && d.kind == Kind::paper) {
-      const auto* m = meeting->as<MeetingData>();
-      const auto* p = d.as<PaperData>();
-      const std::string file = d.slug + ".md";
-      for (const auto& item : m->items) {
-        const bool names_it = item.paper && item.paper->value == file;
-        const bool filed_under = p && p->item && item.code && item.code->value == p->item->value;
-        if (item.restricted && (names_it || filed_under)) why = "the paper of a restricted agenda item";
-      }
-    }
+    if (why.empty() && d.kind == Kind::paper)
+      for (const AgendaItem* item : agenda_items_of(*meeting->as<MeetingData>(), d))
+        if (item->restricted) why = "the paper of a restricted agenda item";
   }
   return why;
 }

@@ -128,7 +128,12 @@ class Site {
   [[nodiscard]] const Document* agreement_in_force(const Date& date, Scope scope) const;
 
   [[nodiscard]] const Document* find(const std::string& path) const;
+  [[nodiscard]] const Plan* plan(std::string_view id) const;  // by id, from content/plans.toml
   [[nodiscard]] const Document* meeting_of(const Document& d) const;
+  [[nodiscard]] const Document* meeting(const std::string& folder) const;  // by folder, "2020-03-18"
+  [[nodiscard]] const Document* notes_of(const Document& meeting) const;
+  // The paper an agenda item names (`paper = "b1.md"`), when its meeting's folder holds it.
+  [[nodiscard]] const Document* paper_of(const Document& meeting, const AgendaItem& item) const;
   [[nodiscard]] bool is_published(const Document& d) const;
   [[nodiscard]] bool is_released(const Document& d) const;  // published by a build without --drafts
   // The published documents of one kind, as indices in path order.
