@@ -144,6 +144,34 @@ std::string already_exists(const std::string& shown) { return shown + " already 
 
 }  // namespace
 
+int write_atomically(int dir, const std::string& name, std::string_view bytes, const AtomicWrite& how) {
+  auto step = [&] {
+    if (how.after_step) how.after_step();
+  };
+  Temp temp = make_temp(dir, name);
+  if (!temp.fd) return errno;
+  step();
+  if (how.mode >= 0) ::fchmod(temp.fd.get(), static_cast<mode_t>(how.mode));  // a save keeps the file's permissions
+  bool ok = write_all(temp.fd.get(), bytes) && ::fsync(temp.fd.get()) == 0;
+  int error = errno;
+  step();
+  if (::close(temp.fd.release()) != 0 && ok) {
+    ok = false;
+    error = errno;
+  }
+  if (ok && !put_in_place(dir, temp.name, name, how.if_exists)) {
+    ok = false;
+    error = errno;
+  }
+  if (!ok) {
+    ::unlinkat(dir, temp.name.c_str(), 0);
+    return error;
+  }
+  step();
+  ::fsync(dir);  // the new name is kept
+  return 0;
+}
+
 SourceDir::SourceDir(const fs::path& source) : path_(source) {
   fd_ = ::open(source.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd_ < 0) error_ = "cannot open the site's folder " + source.string() + ": " + std::strerror(errno);
@@ -218,25 +246,9 @@ std::string write_beneath_atomically(const SourceDir& source, std::string_view r
   if (exists && !S_ISREG(old.st_mode)) return shown + " is not a file, so nothing was written to it";
   if (exists && if_exists == IfExists::refuse) return already_exists(shown);
 
-  Temp temp = make_temp(dir, name);
-  if (!temp.fd) return "cannot write in the folder of " + shown + ": " + std::strerror(errno);
-  if (exists) ::fchmod(temp.fd.get(), old.st_mode & 07777);  // a save keeps the file's permissions
-  bool ok = write_all(temp.fd.get(), bytes) && ::fsync(temp.fd.get()) == 0;
-  int error = errno;
-  if (::close(temp.fd.release()) != 0 && ok) {
-    ok = false;
-    error = errno;
-  }
-  if (ok && !put_in_place(dir, temp.name, name, if_exists)) {
-    ok = false;
-    error = errno;
-  }
-  if (!ok) {
-    ::unlinkat(dir, temp.name.c_str(), 0);
-    return error == EEXIST ? already_exists(shown) : "cannot save " + shown + ": " + std::strerror(error);
-  }
-  ::fsync(dir);  // the new name is kept
-  return {};
+  const int error = write_atomically(dir, name, bytes, {if_exists, exists ? int(old.st_mode & 07777) : -1, {}});
+  if (error == 0) return {};
+  return error == EEXIST ? already_exists(shown) : "cannot save " + shown + ": " + std::strerror(error);
 }
 
 std::string make_folders_beneath(const SourceDir& source, std::string_view relative) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,6 +60,22 @@ enum class IfExists {
   replace,  // a save: the file is replaced at once, keeping its permissions
   refuse,   // `portal new`: never overwrites; an existing file is an error
 };
+
+// How write_atomically puts a file in place.
+struct AtomicWrite {
+  IfExists if_exists = IfExists::replace;
+  int mode = -1;  // the new file's permissions; -1: 0666 less the umask
+  // Called after each step that changes the disk (the interrupt tests stop the process there).
+  std::function<void()> after_step;
+};
+
+// Writes `bytes` as `name` in the open folder `dir` at once: a reader sees the
+// old file or the new, never part of one. A temporary file is made beside it
+// (O_CREAT|O_EXCL|O_NOFOLLOW), written, synced, renamed (or linked, for
+// IfExists::refuse) into place, and the folder synced; on a failure it is
+// removed. Returns 0 when written, else the errno of the step that failed
+// (EEXIST: the name exists and `if_exists` refuses it).
+int write_atomically(int dir, const std::string& name, std::string_view bytes, const AtomicWrite& how = {});
 
 // Writes `bytes` to source/relative at once: a reader sees the old file or the
 // new, never part of one. The temporary file is made in the held parent

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "beneath.h"
 #include "files.h"
 #include "output_generation.h"
 
@@ -134,16 +135,12 @@ bool sync_to_disk(const fs::path& dir, bool whole_file_system) {
 }
 
 bool replace_file(const fs::path& path, const std::string& text) {
-  const fs::path temp = path.string() + ".portal-tmp";
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return false;
-  step();
-  const bool written = write_all(fd, text) && ::fsync(fd) == 0;
-  step();
-  const bool closed = ::close(fd) == 0;
-  const bool renamed = written && closed && ::rename(temp.c_str(), path.c_str()) == 0;
-  step();
-  return renamed;
+  const int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return false;
+  const int error = write_atomically(dir, path.filename().string(), text, {IfExists::replace, -1, step});
+  ::close(dir);
+  errno = error;
+  return error == 0;
 }
 
 }  // namespace detail
