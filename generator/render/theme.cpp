@@ -2,17 +2,11 @@
 
 #include "files.h"
 #include "text.h"
+#include "theme_ids.h"
 
 #include <algorithm>
 #include <mutex>
 #include <random>
-
-#ifndef PORTAL_THEMES_DIR
-#define PORTAL_THEMES_DIR "themes"
-#endif
-#ifndef PORTAL_INSTALLED_THEMES
-#define PORTAL_INSTALLED_THEMES "../share/portal/themes"
-#endif
 
 namespace portal {
 
@@ -114,32 +108,15 @@ const std::vector<std::string>& required_templates() {
   return names;
 }
 
-namespace {
-
-// The themes that ship with the program: beside an installed program
-// (bin/../share/portal/themes), else those of the checkout it was built in.
-fs::path shipped_themes() {
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const fs::path installed = (self.parent_path() / PORTAL_INSTALLED_THEMES).lexically_normal();
-    if (fs::is_directory(installed, ec)) return installed;
-  }
-  return PORTAL_THEMES_DIR;
-}
-
-}  // namespace
-
 std::optional<Theme> load_theme(const fs::path& root, const std::string& name, std::string& error) {
   std::error_code ec;
-  fs::path dir = root / "themes" / name;
-  if (!fs::is_directory(dir / "templates", ec)) dir = shipped_themes() / name;
-  if (name.empty() || name.find('/') != std::string::npos || name.starts_with('.') ||
-      !fs::is_directory(dir / "templates", ec)) {
+  const auto folder = theme_folder(root, name);
+  if (!folder) {
     error = "there is no theme \"" + name + "\" in " + (root / "themes").string() +
             "; set `theme` in site.toml to the name of a folder under themes/";
     return std::nullopt;
   }
+  const fs::path& dir = *folder;
   Theme theme;
   for (const auto& entry : fs::directory_iterator(dir / "templates", ec)) {
     if (entry.path().extension() != ".mustache") continue;

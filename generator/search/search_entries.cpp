@@ -54,25 +54,25 @@ void agreement_facts(TextBuilder& t, const Site& site, const Document& d, const 
   if (!d.summary.empty()) t.line(d.summary);
   t.end_facts();
   if (!a.priorities.empty()) {
-    t.heading("County priorities", "priorities");
+    t.heading("County priorities", site.theme_ids.section("priorities"));
     for (const auto& p : a.priorities) {
       t.heading(p.name, "");  // a heading of the page, without an id of its own
       if (!p.includes.empty()) t.line("Includes: " + join(p.includes, "; "));
     }
   }
   if (!a.themes.empty()) {
-    t.heading("Cross-cutting themes", "themes");
+    t.heading("Cross-cutting themes", site.theme_ids.section("themes"));
     for (const auto& th : a.themes) t.line(th.name);
   }
   if (!a.leads.empty()) {
-    t.heading("Leads", "leads");
+    t.heading("Leads", site.theme_ids.section("leads"));
     for (const auto& l : a.leads) {
       const std::string* name = a.name_of(l.priority.value);
       t.line((name ? *name : l.priority.value) + ": " + l.lead);
     }
   }
   if (!a.plans.empty()) {
-    t.heading("Links to plans", "plans");
+    t.heading("Links to plans", site.theme_ids.section("plans"));
     for (const auto& id : a.plans) {
       const Plan* it = site.plan(id.value);
       if (!it) continue;
@@ -80,16 +80,16 @@ void agreement_facts(TextBuilder& t, const Site& site, const Document& d, const 
     }
   }
   if (!a.assessments.empty()) {
-    t.heading("Strategic assessments", "assessments");
+    t.heading("Strategic assessments", site.theme_ids.section("assessments"));
     for (const auto& as : a.assessments) t.line(as.issue + ": " + std::to_string(as.count));
   }
   if (!a.changes.empty()) {
-    t.heading("Version control", "version-control");
+    t.heading("Version control", site.theme_ids.section("changes"));
     for (const auto& c : a.changes) t.line(join({c.version, c.date, c.change}, " "));
   }
 }
 
-void meeting_facts(TextBuilder& t, const Document& d, const MeetingData& m) {
+void meeting_facts(TextBuilder& t, const Site& site, const Document& d, const MeetingData& m) {
   const auto& date = m.date.value;
   fact(t, "Date",
        date.weekday() + " " + date.long_form() + (date.time_of_day().empty() ? "" : ", " + date.time_of_day()));
@@ -101,7 +101,7 @@ void meeting_facts(TextBuilder& t, const Document& d, const MeetingData& m) {
     // A restricted item's title is on the printed agenda, but nothing else
     // of it is published: the index keeps nothing of it at all.
     if (item.restricted) continue;
-    if (!any) t.heading("Agenda", "agenda");
+    if (!any) t.heading("Agenda", site.theme_ids.section("items"));
     any = true;
     t.line(join({item.code ? item.code->value : std::string(), item.title,
                  item.pages.empty() ? std::string() : "pages " + item.pages},
@@ -145,7 +145,7 @@ void other_facts(TextBuilder& t, const Site& site, const Document& d) {
   t.end_facts();
   if (const auto* n = d.as<NotesData>()) {
     if (!n->present.empty()) {
-      t.heading("Attendance", "attendance");
+      t.heading("Attendance", site.theme_ids.section("present"));
       t.line("Present: " + join(n->present, "; "));
       if (!n->in_attendance.empty()) t.line("In attendance: " + join(n->in_attendance, "; "));
     }
@@ -170,7 +170,7 @@ Entry document_entry(const Site& site, const PriorityStories& stories, std::size
   if (const auto* a = d.as<AgreementData>()) {
     agreement_facts(t, site, d, *a);
   } else if (const auto* m = d.as<MeetingData>()) {
-    meeting_facts(t, d, *m);
+    meeting_facts(t, site, d, *m);
   } else {
     other_facts(t, site, d);
   }

@@ -185,6 +185,25 @@ void index_site(Site& site) {
   for (std::size_t i = 0; i < site.assets.size(); ++i) site.asset_by_path[site.assets[i].path] = i;
 }
 
+// The ids the site's theme gives its pages; false, with why reported, when
+// the theme cannot be found or its sections.toml read.
+bool read_theme(Site& site, Diagnostics& diags) {
+  const std::string& name = site.config.theme;
+  const auto folder = theme_folder(site.root, name);
+  if (!folder) {
+    diags.error("site.toml", {}, "config", "there is no theme \"" + name + "\" in " + (site.root / "themes").string(),
+                "set `theme` in site.toml to the name of a folder under themes/");
+    return false;
+  }
+  const fs::path file = *folder / "sections.toml";
+  const fs::path relative = file.lexically_relative(site.root);
+  const bool inside = !relative.empty() && *relative.begin() != "..";
+  auto ids = read_theme_ids(*folder, inside ? relative.string() : file.string(), diags);
+  if (!ids) return false;
+  site.theme_ids = std::move(*ids);
+  return true;
+}
+
 // The path the site is served under: the one asked for, else base_url's.
 std::string root_path_of(const SiteConfig& config, const LoadOptions& options) {
   if (options.root_path) return *options.root_path;
@@ -276,6 +295,10 @@ LoadResult load_site(const fs::path& root, const LoadOptions& options, int jobs,
   Site site;
   site.root = root;
   site.config = std::move(*config);
+  if (!read_theme(site, diags)) {
+    result.failure = LoadFailure::config;
+    return result;
+  }
   const auto entries = walk_content(root, diags);
   const auto docs = sort_entries(site, entries, diags);
   ParsedFiles files = parse_documents(root, docs, options.cache, jobs);

@@ -138,30 +138,33 @@ void Site::order_agreements() {
   });
 }
 
-std::vector<std::string> theme_anchors(const Document& d) {
+std::vector<std::string> Site::theme_anchors(const Document& d) const {
   std::vector<std::string> out;
-  if (!text::is_blank(d.body)) out.push_back("content");
+  auto shown = [&](const char* field, bool shows) {
+    if (!shows) return;
+    if (std::string id = theme_ids.section(field); !id.empty()) out.push_back(std::move(id));
+  };
+  shown("body", !text::is_blank(d.body));
   if (const auto* a = d.as<AgreementData>()) {
-    if (!a->priorities.empty()) out.push_back("priorities");
-    if (!a->themes.empty()) out.push_back("themes");
-    if (!a->leads.empty()) out.push_back("leads");
-    if (!a->plans.empty()) out.push_back("plans");
-    if (!a->changes.empty()) out.push_back("version-control");
-    if (!a->assessments.empty()) out.push_back("assessments");
+    shown("priorities", !a->priorities.empty());
+    shown("themes", !a->themes.empty());
+    shown("leads", !a->leads.empty());
+    shown("plans", !a->plans.empty());
+    shown("changes", !a->changes.empty());
+    shown("assessments", !a->assessments.empty());
   } else if (const auto* m = d.as<MeetingData>()) {
-    if (!m->items.empty()) out.push_back("agenda");
+    shown("items", !m->items.empty());
   } else if (const auto* n = d.as<NotesData>()) {
-    if (!n->present.empty()) out.push_back("attendance");
+    shown("present", !n->present.empty());
   }
   return out;
 }
 
-std::vector<std::string> page_ids(const Document& d) {
+std::vector<std::string> Site::page_ids(const Document& d) const {
   std::vector<std::string> ids = theme_anchors(d);
   for (std::size_t i = 0, n = ids.size(); i < n; ++i) ids.push_back(ids[i] + "-heading");
-  for (const char* id : {"main-content", "history", "history-heading", "tags-heading", "history-caption",
-                         "agenda-caption", "leads-caption", "assessments-caption", "version-control-caption"})
-    ids.emplace_back(id);
+  ids.insert(ids.end(), theme_ids.page.begin(), theme_ids.page.end());
+  if (d.kind == Kind::home) ids.insert(ids.end(), theme_ids.home.begin(), theme_ids.home.end());
   return ids;
 }
 

@@ -16,6 +16,7 @@
 #include "diagnostics.h"
 #include "markdown.h"
 #include "model.h"
+#include "theme_ids.h"
 
 namespace portal {
 
@@ -86,6 +87,7 @@ class Site {
  public:
   std::filesystem::path root;
   SiteConfig config;
+  ThemeIds theme_ids;  // the ids the theme gives a document's page
   std::vector<Plan> plans;
   std::vector<Asset> assets;
   std::map<std::string, std::size_t> by_path;            // "content/…" → document index
@@ -146,6 +148,13 @@ class Site {
   // How a document's Markdown is rendered for its page: its address, its
   // first line, the site's links and the ids its page already uses.
   [[nodiscard]] MarkdownOptions markdown_options(const Document& d) const;
+  // Ids the theme gives the sections of a document's page, so `@/` links may
+  // point at them (e.g. `@/agreements/2020-04.md#leads`). Only sections the
+  // page shows are listed.
+  [[nodiscard]] std::vector<std::string> theme_anchors(const Document& d) const;
+  // Every id the theme puts on a document's page besides its text's headings:
+  // a heading of the text never takes one of them (it gets a suffix instead).
+  [[nodiscard]] std::vector<std::string> page_ids(const Document& d) const;
 
  private:
   friend class SiteLoader;  // load.cpp, which fills a site once
@@ -180,14 +189,6 @@ LoadResult load_site(const std::filesystem::path& root, const LoadOptions& optio
 // notes of restricted meetings and agenda items, and any content file that
 // could not be read as a document but mentions "restricted".
 std::set<std::string> restricted_files(const Site& site, const Diagnostics& diags);
-
-// Ids the theme gives the sections of a document's page, so `@/` links may
-// point at them (e.g. `@/agreements/2020-04.md#leads`). Only sections the page
-// shows are listed.
-std::vector<std::string> theme_anchors(const Document& d);
-// Every id the theme puts on a document's page besides its text's headings:
-// a heading of the text never takes one of them (it gets a suffix instead).
-std::vector<std::string> page_ids(const Document& d);
 
 // URL of a document from its place in the tree: content/x/y.md at /x/y/, an _index.md at its folder.
 std::string url_for(const ContentEntry& e);
