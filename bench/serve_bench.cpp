@@ -19,10 +19,9 @@ int main(int argc, char** argv) {
   options.port = 0;
   options.jobs = 2;
   portal::PreviewServer server(options);
-  std::string error;
   const auto started = std::chrono::steady_clock::now();
-  if (!server.start(error)) {
-    std::fprintf(stderr, "%s\n", error.c_str());
+  if (const auto done = server.start(); !done) {
+    std::fprintf(stderr, "%s\n", done.error().c_str());
     return 1;
   }
   const std::chrono::duration<double> first = std::chrono::steady_clock::now() - started;

@@ -51,25 +51,25 @@ TEST_CASE("files beneath the source folder are read and written whole", "[beneat
   Sandbox s;
   const SourceDir source(s.site);
   REQUIRE(source);
-  CHECK(make_folders_beneath(source, "content/events/2024") == "");
-  CHECK(write_beneath_atomically(source, "content/events/2024/a.md", "first\n", IfExists::refuse) == "");
+  CHECK(failure_text(make_folders_beneath(source, "content/events/2024")) == "");
+  CHECK(failure_text(write_beneath_atomically(source, "content/events/2024/a.md", "first\n", IfExists::refuse)) == "");
   CHECK(read_file(s.site / "content/events/2024/a.md") == "first\n");
   const auto again = write_beneath_atomically(source, "content/events/2024/a.md", "second\n", IfExists::refuse);
-  CHECK(contains(again, "content/events/2024/a.md already exists"));
+  CHECK(contains(failure_text(again), "content/events/2024/a.md already exists"));
   CHECK(read_file(s.site / "content/events/2024/a.md") == "first\n");
   // A save keeps the file's permissions.
   fs::permissions(s.site / "content/events/2024/a.md", fs::perms(0750));
-  CHECK(write_beneath_atomically(source, "content/events/2024/a.md", "third\n") == "");
+  CHECK(failure_text(write_beneath_atomically(source, "content/events/2024/a.md", "third\n")) == "");
   CHECK(fs::status(s.site / "content/events/2024/a.md").permissions() == fs::perms(0750));
   const auto read = read_beneath(source, "content/events/2024/a.md");
-  REQUIRE(read.bytes);
-  CHECK(*read.bytes == "third\n");
-  CHECK((read.info.st_mode & 0777) == 0750);
+  REQUIRE(read);
+  CHECK(read->bytes == "third\n");
+  CHECK((read->info.st_mode & 0777) == 0750);
   CHECK(names_in(s.site / "content/events/2024") == std::vector<std::string>{"a.md"});  // no temporary file left
   const auto none = read_beneath(source, "content/events/2024/b.md");
-  CHECK(none.missing);
-  CHECK_FALSE(none.bytes);
-  CHECK(contains(none.error, "content/events/2024/b.md"));
+  REQUIRE_FALSE(none);
+  CHECK(none.failure().missing());
+  CHECK(contains(none.error(), "content/events/2024/b.md"));
 }
 
 TEST_CASE("a linked folder is refused for reading and writing, and nothing is written where it leads", "[beneath]") {
@@ -79,15 +79,16 @@ TEST_CASE("a linked folder is refused for reading and writing, and nothing is wr
   const SourceDir source(s.site);
   REQUIRE(source);
   const auto read = read_beneath(source, "content/events/x.md");
-  CHECK_FALSE(read.bytes);
-  CHECK_FALSE(read.missing);
-  CHECK(contains(read.error, "content/events is a symbolic link"));
-  const auto written = write_beneath_atomically(source, "content/events/x.md", "inside\n");
+  REQUIRE_FALSE(read);
+  CHECK_FALSE(read.failure().missing());
+  CHECK(contains(read.error(), "content/events is a symbolic link"));
+  const auto written = failure_text(write_beneath_atomically(source, "content/events/x.md", "inside\n"));
   CHECK(contains(written, "content/events is a symbolic link"));
   CHECK(contains(written, "replace it with a real folder"));
-  CHECK(contains(write_beneath_atomically(source, "content/events/new.md", "new\n", IfExists::refuse),
+  CHECK(contains(failure_text(write_beneath_atomically(source, "content/events/new.md", "new\n", IfExists::refuse)),
                  "content/events is a symbolic link"));
-  CHECK(contains(make_folders_beneath(source, "content/events/sub"), "content/events is a symbolic link"));
+  CHECK(
+      contains(failure_text(make_folders_beneath(source, "content/events/sub")), "content/events is a symbolic link"));
   CHECK(read_file(s.outside / "x.md") == "outside\n");
   CHECK(s.outside_names() == std::vector<std::string>{"x.md"});
 }
@@ -99,9 +100,10 @@ TEST_CASE("a linked file is refused for reading and writing", "[beneath]") {
   const SourceDir source(s.site);
   REQUIRE(source);
   const auto read = read_beneath(source, "content/a.md");
-  CHECK_FALSE(read.bytes);
-  CHECK(contains(read.error, "content/a.md is a symbolic link"));
-  CHECK(contains(write_beneath_atomically(source, "content/a.md", "inside\n"), "content/a.md is a symbolic link"));
+  REQUIRE_FALSE(read);
+  CHECK(contains(read.error(), "content/a.md is a symbolic link"));
+  CHECK(contains(failure_text(write_beneath_atomically(source, "content/a.md", "inside\n")),
+                 "content/a.md is a symbolic link"));
   CHECK(fs::is_symlink(s.site / "content/a.md"));
   CHECK(read_file(s.outside / "a.md") == "outside\n");
   CHECK(s.outside_names() == std::vector<std::string>{"a.md"});
@@ -117,10 +119,10 @@ TEST_CASE("paths that climb out or start at the root are refused", "[beneath]") 
       "./content/a.md",  std::string("content/a.md\0x", 14)};
   for (const std::string& bad : refused) {
     INFO(bad);
-    CHECK_FALSE(beneath_path_problem(bad).empty());
-    CHECK_FALSE(read_beneath(source, bad).bytes);
-    CHECK_FALSE(write_beneath_atomically(source, bad, "inside\n").empty());
-    CHECK_FALSE(make_folders_beneath(source, bad).empty());
+    CHECK_FALSE(check_beneath_path(bad).ok());
+    CHECK_FALSE(read_beneath(source, bad).ok());
+    CHECK_FALSE(write_beneath_atomically(source, bad, "inside\n").ok());
+    CHECK_FALSE(make_folders_beneath(source, bad).ok());
   }
   CHECK(read_file(s.outside / "x.md") == "outside\n");
   CHECK(s.outside_names() == std::vector<std::string>{"x.md"});
@@ -154,7 +156,7 @@ TEST_CASE("a folder swapped for a link while saving never sends a save outside t
   CHECK(names_in(events) == std::vector<std::string>{"e.md"});
   CHECK(read_file(events / "e.md").starts_with("version "));
   // Once nothing swaps, a save is written.
-  CHECK(write_beneath_atomically(source, "content/events/e.md", "version 301\n") == "");
+  CHECK(failure_text(write_beneath_atomically(source, "content/events/e.md", "version 301\n")) == "");
   CHECK(read_file(events / "e.md") == "version 301\n");
 }
 
@@ -165,8 +167,8 @@ TEST_CASE("portal new refuses a linked content/events and writes nothing outside
   r.kind = "event";
   r.options = {{"--title", "DHR learning webinar"}, {"--date", "2024-06-27"}};
   const auto made = scaffold(s.site, r);
-  CHECK(made.written.empty());
-  CHECK(contains(made.error, "content/events is a symbolic link"));
+  REQUIRE_FALSE(made);
+  CHECK(contains(made.error(), "content/events is a symbolic link"));
   CHECK(s.outside_names().empty());
 }
 
@@ -221,20 +223,20 @@ TEST_CASE("publishing commits a file's own bytes, and refuses a linked folder or
   make_repository(s.site);
   write_file(s.site / "content/about.md", "+++\ntitle = \"About us\"\n+++\n");
   const auto ok = commit_files(s.site, {"content/about.md"}, "About: a new title");
-  REQUIRE(ok.error == "");
+  REQUIRE(failure_text(ok) == "");
   CHECK(committed(s.site, "content/about.md") == "+++\ntitle = \"About us\"\n+++\n");
   CHECK(status_of(s.site, "content/about.md") == GIT_STATUS_CURRENT);
 
   write_file(s.outside / "x.md", "outside\n");
   fs::create_directory_symlink(s.outside, s.site / "content/events");
   const auto through_folder = commit_files(s.site, {"content/events/x.md"}, "Events: x");
-  CHECK(through_folder.id.empty());
-  CHECK(contains(through_folder.error, "content/events is a symbolic link"));
+  REQUIRE_FALSE(through_folder);
+  CHECK(contains(through_folder.error(), "content/events is a symbolic link"));
   CHECK(committed(s.site, "content/events/x.md") == "(none)");
 
   fs::create_symlink(s.outside / "x.md", s.site / "content/x.md");
   const auto linked_file = commit_files(s.site, {"content/x.md"}, "x");
-  CHECK(linked_file.id.empty());
-  CHECK(contains(linked_file.error, "content/x.md is a symbolic link"));
+  REQUIRE_FALSE(linked_file);
+  CHECK(contains(linked_file.error(), "content/x.md is a symbolic link"));
   CHECK(committed(s.site, "content/x.md") == "(none)");
 }

@@ -35,10 +35,9 @@ const char* kBulletin =
     "The text.\n";
 
 std::string edited(const FormValues& values, const std::optional<std::string>& body = std::nullopt) {
-  std::string error;
-  const std::string out = edit_front_matter(kBulletin, form_edits(Kind::bulletin, kBulletin, values), error, body);
-  REQUIRE(error.empty());
-  return out;
+  const auto out = edit_front_matter(kBulletin, form_edits(Kind::bulletin, kBulletin, values), body);
+  REQUIRE(out);
+  return *out;
 }
 
 }  // namespace
@@ -61,11 +60,11 @@ TEST_CASE("the editor's forms are made from the fields the loader reads", "[edit
                     [](const FieldSpec& f) { return f.key == "summary_pdf" && f.type == FieldType::url; }));
   CHECK(has("online", FieldType::boolean));
   // Lists of tables cannot be a form: agreements and agendas open as text.
-  CHECK_FALSE(form_refusal(Kind::agreement, "+++\ntitle = \"x\"\n+++\n").empty());
-  CHECK_FALSE(form_refusal(Kind::meeting, "+++\ntitle = \"x\"\n+++\n").empty());
-  CHECK_FALSE(form_refusal(Kind::page, "+++\ntitle = \"x\"\n[extra]\na = 1\n+++\n").empty());
-  CHECK_FALSE(form_refusal(Kind::page, "+++\ntitle = \"x\n+++\n").empty());
-  CHECK(form_refusal(Kind::bulletin, kBulletin).empty());
+  CHECK_FALSE(form_accepts(Kind::agreement, "+++\ntitle = \"x\"\n+++\n").ok());
+  CHECK_FALSE(form_accepts(Kind::meeting, "+++\ntitle = \"x\"\n+++\n").ok());
+  CHECK_FALSE(form_accepts(Kind::page, "+++\ntitle = \"x\"\n[extra]\na = 1\n+++\n").ok());
+  CHECK_FALSE(form_accepts(Kind::page, "+++\ntitle = \"x\n+++\n").ok());
+  CHECK(form_accepts(Kind::bulletin, kBulletin));
 }
 
 TEST_CASE("a form's values are read from the file as it is", "[editor]") {
@@ -113,8 +112,7 @@ TEST_CASE("saving a form changes only what was changed", "[editor]") {
     CHECK(contains(edited(v), "summary = \"One\\nTwo\\u0007\"\n"));
   }
   SECTION("publishing removes the draft line, and only it") {
-    std::string error;
-    const std::string out = edit_front_matter(kBulletin, {{"draft", std::nullopt}}, error);
+    const std::string out = edit_front_matter(kBulletin, {{"draft", std::nullopt}}).value();
     std::string expected = kBulletin;
     expected.erase(expected.find("draft = true\n"), 13);
     CHECK(out == expected);
@@ -123,9 +121,8 @@ TEST_CASE("saving a form changes only what was changed", "[editor]") {
     const std::string event = "+++\ntitle = \"Webinar\"\nstart = 2024-06-27\n+++\n";
     FormValues v = form_values(Kind::event, event);
     v["start"] = "2024-06-27T10:00";
-    std::string error;
     CHECK(
-        contains(edit_front_matter(event, form_edits(Kind::event, event, v), error), "start = 2024-06-27T10:00:00\n"));
+        contains(edit_front_matter(event, form_edits(Kind::event, event, v)).value(), "start = 2024-06-27T10:00:00\n"));
   }
 }
 
@@ -136,12 +133,12 @@ TEST_CASE("the editor edits Markdown files under content/ and nothing else", "[e
   write_file(dir.path() / "outside.md", kBulletin);
   fs::create_symlink(dir.path() / "outside.md", dir.path() / "content/linked.md");
   fs::create_directory_symlink(dir.path(), dir.path() / "content/loop");
-  CHECK(content_path_problem(dir.path(), "content/bulletins/2024-07.md").empty());
+  CHECK(check_content_path(dir.path(), "content/bulletins/2024-07.md"));
   for (const char* bad : {"site.toml", "content/../outside.md", "content/./bulletins/2024-07.md", "/etc/passwd",
                           "content/linked.md", "content/loop/outside.md", "content/bulletins/.2024-07.md",
                           "content/bulletins", "content//bulletins/2024-07.md", "content/bulletins/2024-08.md",
                           "content/bulletins\\2024-07.md", "content/bulletins/2024-07.md\n", "outside.md"})
-    CHECK_FALSE(content_path_problem(dir.path(), bad).empty());
+    CHECK_FALSE(check_content_path(dir.path(), bad).ok());
 }
 
 TEST_CASE("a file's id is the one git gives it", "[editor]") {
@@ -155,13 +152,13 @@ TEST_CASE("portal new makes an event", "[editor]") {
   r.kind = "event";
   r.options = {{"--title", "DHR learning webinar"}, {"--date", "2024-06-27"}, {"--time", "10:00"}};
   const auto made = scaffold(dir.path(), r);
-  REQUIRE(made.error.empty());
-  CHECK(made.written == fs::path("content/events/2024-06-27-dhr-learning-webinar.md"));
-  const std::string text = read_file(dir.path() / made.written);
+  REQUIRE(failure_text(made) == "");
+  CHECK(*made == fs::path("content/events/2024-06-27-dhr-learning-webinar.md"));
+  const std::string text = read_file(dir.path() / *made);
   CHECK(contains(text, "start = 2024-06-27T10:00:00\n"));
   CHECK(contains(text, "draft = true\n"));
   r.options.erase("--title");
-  CHECK_FALSE(scaffold(dir.path(), r).error.empty());
+  CHECK_FALSE(scaffold(dir.path(), r).ok());
 }
 
 namespace {
@@ -181,8 +178,7 @@ struct EditorSite {
     options.source = site;
     options.port = 0;
     server = std::make_unique<PreviewServer>(options);
-    std::string error;
-    REQUIRE(server->start(error));
+    REQUIRE(failure_text(server->start()) == "");
     client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
     const auto start = client->Get("/__portal/edit/");
     REQUIRE(start);
@@ -246,8 +242,7 @@ TEST_CASE("the editor refuses what could change files from elsewhere", "[editor]
   open.port = 0;
   open.host = "0.0.0.0";
   PreviewServer exposed(open);
-  std::string error;
-  REQUIRE(exposed.start(error));
+  REQUIRE(failure_text(exposed.start()) == "");
   CHECK_FALSE(exposed.editing());
   httplib::Client other("127.0.0.1", exposed.port());
   const auto none = other.Get("/__portal/edit/");
@@ -266,15 +261,14 @@ TEST_CASE("a list saved in another order is the same list, and a number is writt
   const std::string two = "+++\ntitle = \"x\"\ndate = 2024-07-12\npriorities = [\"b\", \"a\"] # kept\n+++\n";
   FormValues w = form_values(Kind::bulletin, two);
   w["priorities"] = "a\nb";
-  std::string error;
-  CHECK(edit_front_matter(two, form_edits(Kind::bulletin, two, w), error) == two);
+  CHECK(edit_front_matter(two, form_edits(Kind::bulletin, two, w)).value() == two);
   w["priorities"] = "c\na\nb";
-  CHECK(contains(edit_front_matter(two, form_edits(Kind::bulletin, two, w), error),
+  CHECK(contains(edit_front_matter(two, form_edits(Kind::bulletin, two, w)).value(),
                  "priorities = [\"b\", \"a\", \"c\"] # kept\n"));
   const std::string page = "+++\ntitle = \"x\"\nweight = 1\n+++\n";
   FormValues p = form_values(Kind::page, page);
   p["weight"] = "007";
-  CHECK(contains(edit_front_matter(page, form_edits(Kind::page, page, p), error), "weight = 7\n"));
+  CHECK(contains(edit_front_matter(page, form_edits(Kind::page, page, p)).value(), "weight = 7\n"));
 }
 
 TEST_CASE("restricted marks are read from the document and its agenda items", "[editor]") {

@@ -250,8 +250,7 @@ TEST_CASE("every writer drops control characters and escapes for its format, wha
     body.html += references;
     site.replace(i, std::move(d), std::move(body));
   }
-  std::string theme_error;
-  const auto theme = portal::load_theme(fixture("every-kind"), "default", theme_error);
+  const auto theme = portal::load_theme(fixture("every-kind"), "default");
   REQUIRE(theme);
   auto outputs = portal::render_outputs(site, portal::History{}, {"index.html"});
   for (auto& file : portal::render_search_index(site)) outputs.push_back(std::move(file));

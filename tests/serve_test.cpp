@@ -113,8 +113,7 @@ struct Preview {
     options.source = site;
     options.port = 0;
     server = std::make_unique<portal::PreviewServer>(options);
-    std::string error;
-    REQUIRE(server->start(error));
+    REQUIRE(failure_text(server->start()) == "");
   }
   [[nodiscard]] int port() const { return server->port(); }
 };

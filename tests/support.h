@@ -37,6 +37,12 @@ void write_file(const std::filesystem::path& p, const std::string& content);
 void replace_in(const std::filesystem::path& file, const std::string& from, const std::string& to);
 std::string read_file(const std::filesystem::path& p);
 
+// What a Result says went wrong; empty when it is a success.
+template <class R>
+std::string failure_text(const R& result) {
+  return result ? std::string() : result.error();
+}
+
 inline bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }

@@ -26,8 +26,7 @@ std::set<std::string> ids_in(const std::string& html) {
 
 TEST_CASE("every id on a document's page is declared by the theme or made from its text", "[theme]") {
   const portal::Site site = load_fixture("every-kind", portal::Date{2026, 12, 1, std::nullopt});
-  std::string error;
-  const auto theme = portal::load_theme(fixture("every-kind"), site.config.theme, error);
+  const auto theme = portal::load_theme(fixture("every-kind"), site.config.theme);
   REQUIRE(theme);
   std::size_t pages = 0, sections = 0;
   for (std::size_t i = 0; i < site.size(); ++i) {

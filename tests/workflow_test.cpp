@@ -95,8 +95,7 @@ TEST_CASE("serve shows an edit once it is rebuilt, and a broken edit's problems 
   options.source = site;
   options.port = 0;
   portal::PreviewServer server(options);
-  std::string error;
-  REQUIRE(server.start(error));
+  REQUIRE(failure_text(server.start()) == "");
   httplib::Client client("127.0.0.1", server.port());
 
   auto page = client.Get("/bulletins/2024-06/");

@@ -152,7 +152,7 @@ std::optional<UsageError> parse(const std::vector<std::string>& args, Options& o
 
 int report_failure(const BuildResult& r, std::ostream& err) {
   err << format_text(r.diagnostics);
-  if (!r.error.empty()) err << "portal: error: " << r.error << '\n';
+  if (!r.failure.message.empty()) err << "portal: error: " << r.failure.message << '\n';
   return kUsage;
 }
 
@@ -249,11 +249,11 @@ int make_new(const Options& o, std::ostream& out, std::ostream& err) {
   request.options = o.new_options;
   request.today = today();
   const ScaffoldResult r = scaffold(o.build.source, request);
-  if (!r.error.empty()) {
-    err << "portal: " << r.error << '\n';
+  if (!r) {
+    err << "portal: " << r.error() << '\n';
     return kUsage;
   }
-  out << (o.build.source / r.written).lexically_normal().string() << '\n';
+  out << (o.build.source / *r).lexically_normal().string() << '\n';
   return kOk;
 }
 
@@ -264,8 +264,8 @@ int serve(const Options& o, std::ostream& out, std::ostream& err) {
   options.port = o.port;
   options.jobs = o.build.jobs;
   PreviewServer server(options);
-  std::string error;
-  if (!server.start(error)) {
+  if (const auto started = server.start(); !started) {
+    const std::string& error = started.error();
     err << "portal: " << error << (error.ends_with('\n') ? "" : "\n");
     return kUsage;
   }

@@ -53,23 +53,19 @@ std::string link_message(const std::string& shown, const char* what) {
 }
 
 // Why `name` in the open folder `parent` (shown as `shown`) could not be opened as a `what`.
-struct Problem {
-  std::string text;
-  bool missing = false;
-};
-
-Problem why_not(int parent, const std::string& name, const std::string& shown, const char* what, int error) {
-  if (error == ENOENT) return {"there is no " + std::string(what) + " " + shown, true};
+Failure why_not(int parent, const std::string& name, const std::string& shown, const char* what, int error) {
+  if (error == ENOENT) return fail("there is no " + std::string(what) + " " + shown, ENOENT);
   struct stat st {};
   if (::fstatat(parent, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
-    if (S_ISLNK(st.st_mode)) return {link_message(shown, what)};
-    if (std::strcmp(what, "folder") == 0 && !S_ISDIR(st.st_mode)) return {shown + " is a file, not a folder"};
-    if (std::strcmp(what, "file") == 0 && !S_ISREG(st.st_mode)) return {shown + " is not a file"};
+    if (S_ISLNK(st.st_mode)) return fail(link_message(shown, what), error);
+    if (std::strcmp(what, "folder") == 0 && !S_ISDIR(st.st_mode))
+      return fail(shown + " is a file, not a folder", error);
+    if (std::strcmp(what, "file") == 0 && !S_ISREG(st.st_mode)) return fail(shown + " is not a file", error);
   }
-  return {"cannot open " + shown + ": " + std::strerror(error)};
+  return fail("cannot open " + shown + ": " + std::strerror(error), error);
 }
 
-// The components of a path beneath_path_problem() accepted.
+// The components of a path check_beneath_path() accepted.
 std::vector<std::string> components(std::string_view relative) {
   std::vector<std::string> parts;
   for (std::size_t from = 0; from <= relative.size();) {
@@ -90,18 +86,18 @@ std::string shown_path(const std::vector<std::string>& parts, std::size_t count)
 // the held source folder; made when missing if `create`.
 struct Folder {
   Fd fd;
-  Problem problem;
+  Failure problem;
 };
 
 Folder open_folder(const SourceDir& source, const std::vector<std::string>& parts, std::size_t count, bool create) {
   Fd at(::fcntl(source.fd(), F_DUPFD_CLOEXEC, 0));
-  if (!at) return {{}, {"cannot open the site's folder: " + std::string(std::strerror(errno))}};
+  if (!at) return {{}, fail("cannot open the site's folder: " + std::string(std::strerror(errno)), errno)};
   for (std::size_t i = 0; i < count; ++i) {
     const std::string& name = parts[i];
     int fd = ::openat(at.get(), name.c_str(), kFolderFlags);
     if (fd < 0 && errno == ENOENT && create) {
       if (::mkdirat(at.get(), name.c_str(), 0777) != 0 && errno != EEXIST)
-        return {{}, {"cannot make the folder " + shown_path(parts, i + 1) + ": " + std::strerror(errno)}};
+        return {{}, fail("cannot make the folder " + shown_path(parts, i + 1) + ": " + std::strerror(errno), errno)};
       ::fsync(at.get());  // the new folder's name is kept
       fd = ::openat(at.get(), name.c_str(), kFolderFlags);
     }
@@ -144,12 +140,12 @@ std::string already_exists(const std::string& shown) { return shown + " already 
 
 }  // namespace
 
-int write_atomically(int dir, const std::string& name, std::string_view bytes, const AtomicWrite& how) {
+Done write_atomically(int dir, const std::string& name, std::string_view bytes, const AtomicWrite& how) {
   auto step = [&] {
     if (how.after_step) how.after_step();
   };
   Temp temp = make_temp(dir, name);
-  if (!temp.fd) return errno;
+  if (!temp.fd) return fail(std::strerror(errno), errno);
   step();
   if (how.mode >= 0) ::fchmod(temp.fd.get(), static_cast<mode_t>(how.mode));  // a save keeps the file's permissions
   bool ok = write_all(temp.fd.get(), bytes) && ::fsync(temp.fd.get()) == 0;
@@ -165,16 +161,16 @@ int write_atomically(int dir, const std::string& name, std::string_view bytes, c
   }
   if (!ok) {
     ::unlinkat(dir, temp.name.c_str(), 0);
-    return error;
+    return fail(std::strerror(error), error);
   }
   step();
   ::fsync(dir);  // the new name is kept
-  return 0;
+  return {};
 }
 
 SourceDir::SourceDir(const fs::path& source) : path_(source) {
   fd_ = ::open(source.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd_ < 0) error_ = "cannot open the site's folder " + source.string() + ": " + std::strerror(errno);
+  if (fd_ < 0) opened_ = fail("cannot open the site's folder " + source.string() + ": " + std::strerror(errno), errno);
 }
 
 SourceDir::~SourceDir() {
@@ -182,80 +178,72 @@ SourceDir::~SourceDir() {
 }
 
 SourceDir::SourceDir(SourceDir&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), error_(std::move(other.error_)), path_(std::move(other.path_)) {}
+    : fd_(std::exchange(other.fd_, -1)), opened_(std::move(other.opened_)), path_(std::move(other.path_)) {}
 
 SourceDir& SourceDir::operator=(SourceDir&& other) noexcept {
   std::swap(fd_, other.fd_);
-  std::swap(error_, other.error_);
+  std::swap(opened_, other.opened_);
   std::swap(path_, other.path_);
   return *this;
 }
 
-std::string beneath_path_problem(std::string_view relative) {
-  if (relative.empty()) return "no file was named";
-  if (relative.find('\0') != std::string_view::npos) return "the path holds a character no file's name has";
-  if (relative.front() == '/') return std::string(relative) + " is not a path inside the site's folder";
+Done check_beneath_path(std::string_view relative) {
+  if (relative.empty()) return fail("no file was named");
+  if (relative.find('\0') != std::string_view::npos) return fail("the path holds a character no file's name has");
+  if (relative.front() == '/') return fail(std::string(relative) + " is not a path inside the site's folder");
   for (const auto& part : components(relative))
     if (part.empty() || part == "." || part == "..")
-      return std::string(relative) +
-             " is not a plain path inside the site's folder (it has an empty, \".\" or \"..\" part)";
+      return fail(std::string(relative) +
+                  " is not a plain path inside the site's folder (it has an empty, \".\" or \"..\" part)");
   return {};
 }
 
-BeneathFile read_beneath(const SourceDir& source, std::string_view relative) {
-  BeneathFile out;
-  out.error = beneath_path_problem(relative);
-  if (!out.error.empty()) return out;
+Result<BeneathFile> read_beneath(const SourceDir& source, std::string_view relative) {
+  if (auto path = check_beneath_path(relative); !path) return path.failure();
   const std::string shown(relative);
   const auto parts = components(relative);
   Folder parent = open_folder(source, parts, parts.size() - 1, false);
-  if (!parent.fd) {
-    out.missing = parent.problem.missing;
-    out.error = out.missing ? "there is no file " + shown : parent.problem.text;
-    return out;
-  }
+  if (!parent.fd)
+    return parent.problem.missing() ? fail("there is no file " + shown, ENOENT) : std::move(parent.problem);
   const Fd file(::openat(parent.fd.get(), parts.back().c_str(), kFileFlags));
-  if (!file) {
-    const Problem problem = why_not(parent.fd.get(), parts.back(), shown, "file", errno);
-    out.missing = problem.missing;
-    out.error = problem.text;
-    return out;
-  }
-  if (::fstat(file.get(), &out.info) != 0 || !S_ISREG(out.info.st_mode)) {
-    out.error = shown + " is not a file";
-    return out;
-  }
-  out.bytes = read_all(file.get());
-  if (!out.bytes) out.error = "cannot read " + shown + ": " + std::strerror(errno);
+  if (!file) return why_not(parent.fd.get(), parts.back(), shown, "file", errno);
+  BeneathFile out;
+  if (::fstat(file.get(), &out.info) != 0 || !S_ISREG(out.info.st_mode)) return fail(shown + " is not a file");
+  auto bytes = read_all(file.get());
+  if (!bytes) return fail("cannot read " + shown + ": " + std::strerror(errno), errno);
+  out.bytes = std::move(*bytes);
   return out;
 }
 
-std::string write_beneath_atomically(const SourceDir& source, std::string_view relative, std::string_view bytes,
-                                     IfExists if_exists) {
-  if (auto problem = beneath_path_problem(relative); !problem.empty()) return problem;
+Done write_beneath_atomically(const SourceDir& source, std::string_view relative, std::string_view bytes,
+                              IfExists if_exists) {
+  if (auto path = check_beneath_path(relative); !path) return path;
   const std::string shown(relative);
   const auto parts = components(relative);
   const Folder parent = open_folder(source, parts, parts.size() - 1, false);
-  if (!parent.fd) return "cannot save " + shown + ": " + parent.problem.text;
+  if (!parent.fd) return fail("cannot save " + shown + ": " + parent.problem.message, parent.problem.error_number);
   const int dir = parent.fd.get();
   const std::string& name = parts.back();
   struct stat old {};
   const bool exists = ::fstatat(dir, name.c_str(), &old, AT_SYMLINK_NOFOLLOW) == 0;
-  if (!exists && errno != ENOENT) return "cannot save " + shown + ": " + std::strerror(errno);
-  if (exists && S_ISLNK(old.st_mode)) return link_message(shown, "file");
-  if (exists && !S_ISREG(old.st_mode)) return shown + " is not a file, so nothing was written to it";
-  if (exists && if_exists == IfExists::refuse) return already_exists(shown);
+  if (!exists && errno != ENOENT) return fail("cannot save " + shown + ": " + std::strerror(errno), errno);
+  if (exists && S_ISLNK(old.st_mode)) return fail(link_message(shown, "file"));
+  if (exists && !S_ISREG(old.st_mode)) return fail(shown + " is not a file, so nothing was written to it");
+  if (exists && if_exists == IfExists::refuse) return fail(already_exists(shown), EEXIST);
 
-  const int error = write_atomically(dir, name, bytes, {if_exists, exists ? int(old.st_mode & 07777) : -1, {}});
-  if (error == 0) return {};
-  return error == EEXIST ? already_exists(shown) : "cannot save " + shown + ": " + std::strerror(error);
+  const Done written = write_atomically(dir, name, bytes, {if_exists, exists ? int(old.st_mode & 07777) : -1, {}});
+  if (written) return written;
+  const int error = written.failure().error_number;
+  return error == EEXIST ? fail(already_exists(shown), EEXIST)
+                         : fail("cannot save " + shown + ": " + written.error(), error);
 }
 
-std::string make_folders_beneath(const SourceDir& source, std::string_view relative) {
-  if (auto problem = beneath_path_problem(relative); !problem.empty()) return problem;
+Done make_folders_beneath(const SourceDir& source, std::string_view relative) {
+  if (auto path = check_beneath_path(relative); !path) return path;
   const auto parts = components(relative);
   const Folder folder = open_folder(source, parts, parts.size(), true);
-  return folder.fd ? std::string() : folder.problem.text;
+  if (!folder.fd) return folder.problem;
+  return {};
 }
 
 }  // namespace portal

@@ -4,6 +4,7 @@
 // clang 14 does not have it; this is the part of it the portal uses.)
 #pragma once
 
+#include <cerrno>
 #include <optional>
 #include <string>
 #include <utility>
@@ -15,9 +16,13 @@ namespace portal {
 // and, where it can, says what to do.
 struct Failure {
   std::string message;
+  int error_number = 0;  // the errno behind it, when a system call's failure is
+
+  // Nothing was there (ENOENT), and nothing else was wrong.
+  [[nodiscard]] bool missing() const { return error_number == ENOENT; }
 };
 
-inline Failure fail(std::string message) { return Failure{std::move(message)}; }
+inline Failure fail(std::string message, int error_number = 0) { return Failure{std::move(message), error_number}; }
 
 template <class T>
 class [[nodiscard]] Result {

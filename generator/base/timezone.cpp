@@ -122,15 +122,11 @@ const char* const kDays[] = {"SU", "MO", "TU", "WE", "TH", "FR", "SA"};
 
 }  // namespace
 
-std::optional<std::vector<std::string>> vtimezone_of(const std::string& zone, const std::string& rule,
-                                                     std::string& error) {
+Result<std::vector<std::string>> vtimezone_of(const std::string& zone, const std::string& rule) {
   RuleReader r(rule);
   const auto standard_name = r.name();
   const auto standard_west = standard_name ? r.clock() : std::nullopt;
-  if (!standard_west) {
-    error = "the time zone's rule \"" + rule + "\" cannot be read";
-    return std::nullopt;
-  }
+  if (!standard_west) return fail("the time zone's rule \"" + rule + "\" cannot be read");
   const long standard = -*standard_west;  // POSIX counts west of Greenwich as positive
   std::vector<std::string> lines = {"BEGIN:VTIMEZONE", "TZID:" + zone};
   if (r.done()) {
@@ -165,10 +161,9 @@ std::optional<std::vector<std::string>> vtimezone_of(const std::string& zone, co
                      return t.has_value();
                    }()) &&
                   r.done() && start_time >= 0 && start_time < 86400 && end_time >= 0 && end_time < 86400;
-  if (!ok) {
-    error = "the time zone's rule \"" + rule + "\" is not one calendars can be given (month, week and day rules only)";
-    return std::nullopt;
-  }
+  if (!ok)
+    return fail("the time zone's rule \"" + rule +
+                "\" is not one calendars can be given (month, week and day rules only)");
   auto byday = [](int week, int day) { return (week == 5 ? std::string("-1") : std::to_string(week)) + kDays[day]; };
   lines.insert(
       lines.end(),
@@ -182,23 +177,17 @@ std::optional<std::vector<std::string>> vtimezone_of(const std::string& zone, co
   return lines;
 }
 
-std::optional<TimeZone> load_time_zone(const std::string& name, std::string& error, const std::string& zoneinfo) {
+Result<TimeZone> load_time_zone(const std::string& name, const std::string& zoneinfo) {
   // An IANA name: Area/Location, letters, digits, '_', '-', '+' and '/', never "..".
   const bool plain =
       !name.empty() && name.find("..") == std::string::npos && name.front() != '/' &&
       name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/") == std::string::npos;
   const auto tzif = plain ? read_file(zoneinfo + "/" + name) : std::nullopt;
-  if (!tzif) {
-    error = "`timezone` is \"" + name + "\", which is not a time zone in " + zoneinfo;
-    return std::nullopt;
-  }
+  if (!tzif) return fail("`timezone` is \"" + name + "\", which is not a time zone in " + zoneinfo);
   const auto rule = footer_of(*tzif);
-  if (!rule) {
-    error = "the time zone file " + zoneinfo + "/" + name + " holds no rule for today's times";
-    return std::nullopt;
-  }
-  auto lines = vtimezone_of(name, *rule, error);
-  if (!lines) return std::nullopt;
+  if (!rule) return fail("the time zone file " + zoneinfo + "/" + name + " holds no rule for today's times");
+  auto lines = vtimezone_of(name, *rule);
+  if (!lines) return lines.failure();
   return TimeZone{name, std::move(*lines)};
 }
 

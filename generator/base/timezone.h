@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "result.h"
+
 namespace portal {
 
 struct TimeZone {
@@ -16,15 +18,12 @@ struct TimeZone {
 };
 
 // Reads the zone `name` from `zoneinfo` (the tzdata folder) and turns its
-// current rule into a VTIMEZONE; nullopt, with `error`, when the name is no
-// zone there or its rule cannot be written for calendars.
-std::optional<TimeZone> load_time_zone(const std::string& name, std::string& error,
-                                       const std::string& zoneinfo = "/usr/share/zoneinfo");
+// current rule into a VTIMEZONE; fails when the name is no zone there or its
+// rule cannot be written for calendars.
+Result<TimeZone> load_time_zone(const std::string& name, const std::string& zoneinfo = "/usr/share/zoneinfo");
 
 // The VTIMEZONE of a POSIX TZ rule ("GMT0BST,M3.5.0/1,M10.5.0"), the form
-// tzdata ends each zone's file with; nullopt, with `error`, when the rule is
-// not one it can write.
-std::optional<std::vector<std::string>> vtimezone_of(const std::string& name, const std::string& rule,
-                                                     std::string& error);
+// tzdata ends each zone's file with; fails when the rule is not one it can write.
+Result<std::vector<std::string>> vtimezone_of(const std::string& name, const std::string& rule);
 
 }  // namespace portal

@@ -7,27 +7,25 @@
 #include <string_view>
 #include <vector>
 
+#include "result.h"
+
 namespace portal {
 
 // The id `git hash-object` gives these bytes (40 hex digits).
 std::string blob_id(std::string_view bytes);
 
-struct CommitResult {
-  std::string id;     // the new commit, when made
-  std::string error;  // what went wrong, and how to put it right
-};
-
-// Why commit_files() could not commit in `source` (no repository, no work
-// tree, git not told who the author is); empty when it could.
-std::string commit_problem(const std::filesystem::path& source);
+// Whether commit_files() can commit in `source`; not when there is no
+// repository, no work tree, or git is not told who the author is.
+Done check_can_commit(const std::filesystem::path& source);
 
 // Commits `paths` (relative to `source`, which is in a git work tree) as they
 // are in the work tree, and nothing else: the new commit's tree is its
 // parent's with those files alone changed, whatever else is changed or staged.
 // Each file is read once, through the held source folder and never through a
 // symbolic link (a linked file or folder is refused, naming it); the commit and
-// the index record those very bytes. Never pushes.
-CommitResult commit_files(const std::filesystem::path& source, const std::vector<std::string>& paths,
-                          const std::string& message);
+// the index record those very bytes. Never pushes. Gives the new commit's id,
+// or what went wrong and how to put it right.
+Result<std::string> commit_files(const std::filesystem::path& source, const std::vector<std::string>& paths,
+                                 const std::string& message);
 
 }  // namespace portal

@@ -35,24 +35,26 @@ bool is_within(const fs::path& inner, const fs::path& outer) {
 
 }  // namespace
 
-std::string validate_output_folder(const fs::path& source, const fs::path& output) {
+Done validate_output_folder(const fs::path& source, const fs::path& output) {
   const fs::path src = absolute_normal(source);
   const fs::path out = absolute_normal(output);
   if (out == src || is_within(src, out))
-    return "the output folder " + output.string() + " would replace the source folder; choose another --output";
+    return portal::fail("the output folder " + output.string() +
+                        " would replace the source folder; choose another --output");
   for (const char* protected_dir : {"content", "themes"}) {
     const fs::path dir = src / protected_dir;
     if (out == dir || is_within(out, dir))
-      return "the output folder " + output.string() + " lies inside " + protected_dir +
-             "/; choose a folder outside content/ and themes/";
+      return portal::fail("the output folder " + output.string() + " lies inside " + protected_dir +
+                          "/; choose a folder outside content/ and themes/");
   }
   std::error_code ec;
   if (fs::exists(out, ec)) {
-    if (!fs::is_directory(out, ec)) return "the output path " + output.string() + " exists and is not a folder";
+    if (!fs::is_directory(out, ec))
+      return portal::fail("the output path " + output.string() + " exists and is not a folder");
     const bool empty = fs::directory_iterator(out, ec) == fs::directory_iterator();
     if (!empty && !fs::exists(out / kOutputMarker, ec))
-      return "the output folder " + output.string() +
-             " already holds files that no build made; empty it or choose another --output";
+      return portal::fail("the output folder " + output.string() +
+                          " already holds files that no build made; empty it or choose another --output");
   }
   return {};
 }
@@ -66,22 +68,17 @@ OutputPaths::OutputPaths(const fs::path& out) : output(absolute_normal(out)) {
   lock = parent / ("." + name + ".lock");
 }
 
-std::optional<OutputLock> OutputLock::acquire(const fs::path& output,
-                                              const std::function<void(const std::string&)>& waiting,
-                                              std::string& error) {
+Result<OutputLock> OutputLock::acquire(const fs::path& output, const std::function<void(const std::string&)>& waiting) {
   const OutputPaths paths(output);
   std::error_code ec;
   fs::create_directories(paths.output.parent_path(), ec);
   const int fd = ::open(paths.lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    error = "cannot create the lock " + paths.lock.string() + ": " + std::strerror(errno);
-    return std::nullopt;
-  }
+  if (fd < 0) return portal::fail("cannot create the lock " + paths.lock.string() + ": " + std::strerror(errno));
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK) {
-      error = "cannot lock " + paths.lock.string() + ": " + std::strerror(errno);
+      Failure failure = portal::fail("cannot lock " + paths.lock.string() + ": " + std::strerror(errno));
       ::close(fd);
-      return std::nullopt;
+      return failure;
     }
     std::string holder = read_file(paths.lock).value_or("");
     while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
@@ -90,10 +87,11 @@ std::optional<OutputLock> OutputLock::acquire(const fs::path& output,
               paths.output.string() + "; waiting for it to finish");
     while (::flock(fd, LOCK_EX) != 0) {
       if (errno == EINTR && !stop_requested()) continue;
-      error = errno == EINTR ? "stopped while waiting for another build to finish"
-                             : "cannot lock " + paths.lock.string() + ": " + std::strerror(errno);
+      Failure failure =
+          portal::fail(errno == EINTR ? "stopped while waiting for another build to finish"
+                                      : "cannot lock " + paths.lock.string() + ": " + std::strerror(errno));
       ::close(fd);
-      return std::nullopt;
+      return failure;
     }
   }
   // Who holds it, for whoever waits.
@@ -107,7 +105,7 @@ OutputLock::~OutputLock() {
   if (fd_ >= 0) ::close(fd_);  // closing releases the lock
 }
 
-std::string recover_output(const fs::path& output) {
+Done recover_output(const fs::path& output) {
   const OutputPaths paths(output);
   std::error_code ec;
   // Stopped between moving the live generation aside and moving the new one
@@ -115,7 +113,9 @@ std::string recover_output(const fs::path& output) {
   if (!fs::exists(paths.output, ec) && fs::exists(paths.previous / kOutputMarker, ec)) {
     fs::rename(paths.previous, paths.output, ec);
     step();
-    if (ec) return "cannot restore " + paths.output.string() + " from " + paths.previous.string() + ": " + ec.message();
+    if (ec)
+      return portal::fail("cannot restore " + paths.output.string() + " from " + paths.previous.string() + ": " +
+                          ec.message());
   }
   // Stopped after the new generation was in place: the previous one is the other generation again.
   if (fs::exists(paths.previous, ec)) {
@@ -124,7 +124,8 @@ std::string recover_output(const fs::path& output) {
     else
       fs::remove_all(paths.previous, ec);
     step();
-    if (ec) return "cannot put back " + paths.previous.string() + ", left by an earlier build: " + ec.message();
+    if (ec)
+      return portal::fail("cannot put back " + paths.previous.string() + ", left by an earlier build: " + ec.message());
   }
   // The staging folder of portal versions before generations.
   fs::remove_all(paths.output.parent_path() / ("." + paths.output.filename().string() + ".staging"), ec);

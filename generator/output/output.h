@@ -26,6 +26,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "result.h"
+
 namespace portal {
 
 // A file a stage of the build made: its path and bytes.
@@ -45,8 +47,8 @@ inline constexpr const char* kOutputMarker = ".portal-output";
 
 // Refuses an output folder that would overwrite the source: the source folder
 // itself, anything inside content/ or themes/, or an existing non-empty folder
-// that no build made. Returns an empty string when the folder is fine.
-std::string validate_output_folder(const std::filesystem::path& source, const std::filesystem::path& output);
+// that no build made.
+Done validate_output_folder(const std::filesystem::path& source, const std::filesystem::path& output);
 
 // The folders beside the output folder `public`: `.public.next` (the other
 // generation), `.public.previous` (for the moment of a swap on a file system
@@ -62,10 +64,10 @@ struct OutputPaths {
 // left is put right (see recover_output).
 class OutputLock {
  public:
-  // `waiting` hears, once, that another build holds the folder. nullopt, with
-  // `error`, when the lock cannot be made or a stop signal came while waiting.
-  static std::optional<OutputLock> acquire(const std::filesystem::path& output,
-                                           const std::function<void(const std::string&)>& waiting, std::string& error);
+  // `waiting` hears, once, that another build holds the folder. Fails when the
+  // lock cannot be made or a stop signal came while waiting.
+  static Result<OutputLock> acquire(const std::filesystem::path& output,
+                                    const std::function<void(const std::string&)>& waiting);
   OutputLock(OutputLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
   OutputLock& operator=(OutputLock&&) = delete;
   OutputLock(const OutputLock&) = delete;
@@ -80,8 +82,8 @@ class OutputLock {
 // Puts right what a build stopped between the renames of a swap left (under
 // the lock): a missing output folder comes back from `.previous`, and a
 // `.previous` left after the new build was in place becomes `.next` again.
-// Returns an empty string, or what could not be done.
-std::string recover_output(const std::filesystem::path& output);
+// A failure says what could not be done.
+Done recover_output(const std::filesystem::path& output);
 
 // What a commit did to the files, for the person who ran the build.
 struct OutputCounts {
@@ -107,9 +109,8 @@ class StagedOutput {
   void write(const std::string& path, std::string_view content);
   void copy(const std::string& path, const std::filesystem::path& from);
   // Removes what the build no longer makes, records the generation and swaps
-  // it in. Returns an empty string on success, else what went wrong (the live
-  // output is then intact).
-  std::string commit();
+  // it in. A failure says what went wrong (the live output is then intact).
+  Done commit();
   [[nodiscard]] OutputCounts counts() const;
 
   struct Entry {
@@ -129,12 +130,12 @@ class StagedOutput {
   bool write_new(const std::string& path, const std::filesystem::path& target, std::string_view bytes, Entry& entry);
   void record(const std::string& path, const Entry& entry);
   // Removes from the generation everything this build did not make, and the
-  // folders left empty; an empty string, or what could not be removed.
-  std::string remove_strays();
-  // Records what the generation holds, once it is on the disk; an empty string, or what went wrong.
-  std::string write_record();
-  // Makes the generation the output folder; an empty string, or what went wrong (the live output is then intact).
-  std::string swap_in();
+  // folders left empty; a failure says what could not be removed.
+  Done remove_strays();
+  // Records what the generation holds, once it is on the disk.
+  Done write_record();
+  // Makes the generation the output folder; on a failure the live output is intact.
+  Done swap_in();
 
   OutputPaths paths_;
   Manifest live_;  // what the live generation holds (empty when not known)

@@ -137,10 +137,10 @@ bool sync_to_disk(const fs::path& dir, bool whole_file_system) {
 bool replace_file(const fs::path& path, const std::string& text) {
   const int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir < 0) return false;
-  const int error = write_atomically(dir, path.filename().string(), text, {IfExists::replace, -1, step});
+  const Done written = write_atomically(dir, path.filename().string(), text, {IfExists::replace, -1, step});
   ::close(dir);
-  errno = error;
-  return error == 0;
+  errno = written ? 0 : written.failure().error_number;
+  return written.ok();
 }
 
 }  // namespace detail

@@ -33,7 +33,7 @@ constexpr const char* kMarkerText = "This folder is made by `portal build`; each
 // stopped build's temporary file, a file put there by hand), whether or not
 // the generation's record knew of it. What is swapped in is the build's own
 // files and nothing else.
-std::string StagedOutput::remove_strays() {
+Done StagedOutput::remove_strays() {
   std::vector<fs::path> files, folders;
   std::error_code ec;
   for (fs::recursive_directory_iterator it(paths_.next, ec), end; !ec && it != end; it.increment(ec)) {
@@ -43,10 +43,11 @@ std::string StagedOutput::remove_strays() {
     else if (!made_.count(rel))
       files.push_back(it->path());
   }
-  if (ec) return "cannot read " + paths_.next.string() + ": " + ec.message();
+  if (ec) return portal::fail("cannot read " + paths_.next.string() + ": " + ec.message());
   for (const auto& file : files) {
     if (::unlink(file.c_str()) != 0)
-      return "cannot remove " + file.string() + ", which the new build did not make: " + std::strerror(errno);
+      return portal::fail("cannot remove " + file.string() +
+                          ", which the new build did not make: " + std::strerror(errno));
     step();
     if (next_.count(file.lexically_relative(paths_.next).generic_string())) ++counts_.removed;
   }
@@ -56,12 +57,12 @@ std::string StagedOutput::remove_strays() {
   return {};
 }
 
-std::string StagedOutput::commit() {
+Done StagedOutput::commit() {
   {
     const std::lock_guard lock(mutex_);
-    if (!failure_.empty()) return failure_;
+    if (!failure_.empty()) return portal::fail(failure_);
   }
-  if (stop_requested()) return "stopped by a signal";
+  if (stop_requested()) return portal::fail("stopped by a signal");
   // The marker, which says whose folder this is, is a file like the others, the same in every build.
   {
     const std::lock_guard lock(mutex_);
@@ -72,23 +73,24 @@ std::string StagedOutput::commit() {
   {
     const std::lock_guard lock(mutex_);
     counts_ = files;  // the marker is no file of the site
-    if (!failure_.empty()) return failure_;
+    if (!failure_.empty()) return portal::fail(failure_);
   }
-  if (auto error = remove_strays(); !error.empty()) return error;
-  if (auto error = write_record(); !error.empty()) return error;
+  if (auto removed = remove_strays(); !removed) return removed;
+  if (auto recorded = write_record(); !recorded) return recorded;
   return swap_in();
 }
 
-std::string StagedOutput::write_record() {
+Done StagedOutput::write_record() {
   const std::string record = manifest_text(made_);
   // The generation's files reach the disk before the record that vouches for
   // them and the swap that shows them: after a power cut the output is one
   // whole build, never one with files of no length.
   if (!sync_to_disk(paths_.next, true))
-    return "cannot save the new build in " + paths_.next.string() + " to the disk: " + std::strerror(errno);
+    return portal::fail("cannot save the new build in " + paths_.next.string() +
+                        " to the disk: " + std::strerror(errno));
   const fs::path record_path = record_of(paths_, paths_.next);
   if (!replace_file(record_path, record) || !sync_to_disk(paths_.state, false))
-    return "cannot write " + record_path.string() + ": " + std::strerror(errno);
+    return portal::fail("cannot write " + record_path.string() + ": " + std::strerror(errno));
   // Only the two generations' records are kept.
   std::error_code ec;
   const fs::path live_record = record_of(paths_, paths_.output);
@@ -97,13 +99,13 @@ std::string StagedOutput::write_record() {
   return {};
 }
 
-std::string StagedOutput::swap_in() {
+Done StagedOutput::swap_in() {
   std::error_code ec;
   const fs::path parent = paths_.output.parent_path();
   if (!fs::exists(paths_.output, ec)) {
     fs::rename(paths_.next, paths_.output, ec);
     step();
-    if (ec) return "cannot move the new output into place: " + ec.message();
+    if (ec) return portal::fail("cannot move the new output into place: " + ec.message());
   } else if (can_exchange() &&
              ::renameat2(AT_FDCWD, paths_.next.c_str(), AT_FDCWD, paths_.output.c_str(), RENAME_EXCHANGE) == 0) {
     // One atomic step where the file system has it: the two generations
@@ -111,17 +113,17 @@ std::string StagedOutput::swap_in() {
     step();
   } else {
     if (can_exchange() && errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
-      return "cannot move the new output into place: " + std::string(std::strerror(errno));
+      return portal::fail("cannot move the new output into place: " + std::string(std::strerror(errno)));
     // Elsewhere, three renames; recover_output() mends a stop between them.
     fs::rename(paths_.output, paths_.previous, ec);
     step();
-    if (ec) return "cannot move the previous output aside: " + ec.message();
+    if (ec) return portal::fail("cannot move the previous output aside: " + ec.message());
     fs::rename(paths_.next, paths_.output, ec);
     step();
     if (ec) {
-      const std::string err = "cannot move the new output into place: " + ec.message();
+      Failure failure = portal::fail("cannot move the new output into place: " + ec.message());
       fs::rename(paths_.previous, paths_.output, ec);
-      return err;
+      return failure;
     }
     fs::rename(paths_.previous, paths_.next, ec);
     step();

@@ -63,13 +63,13 @@ BuildResult prepare(const BuildOptions& options, BuiltSite& built) {
   BuildResult result = load_and_check(options, built.site);
   if (result.outcome != Outcome::ok) return result;
   result.output = options.output ? *options.output : options.source / built.site->config.output_dir;
-  std::string theme_error;
-  built.theme = load_theme(options.source, built.site->config.theme, theme_error);
-  if (!built.theme) {
+  auto theme = load_theme(options.source, built.site->config.theme);
+  if (!theme) {
     result.outcome = Outcome::failure;
-    result.error = theme_error;
+    result.failure = theme.failure();
     return result;
   }
+  built.theme = std::move(*theme);
   if (options.progress) options.progress("Reading history", 0, 0);
   built.history = history_walk.get();
   if (!built.history.available) result.history_note = built.history.unavailable_because;
@@ -163,27 +163,26 @@ BuildResult run_build(const BuildOptions& options) {
   BuildResult result = prepare(options, built);
   if (result.outcome == Outcome::failure || !built.site) return result;
   result.output = options.output ? *options.output : options.source / built.site->config.output_dir;
-  auto fail = [&](std::string error) {
+  auto failed = [&](Failure failure) {
     result.outcome = Outcome::failure;
-    result.error = std::move(error);
+    result.failure = std::move(failure);
     return result;
   };
-  if (auto problem = validate_output_folder(options.source, result.output); !problem.empty()) {
+  if (auto valid = validate_output_folder(options.source, result.output); !valid) {
     if (result.outcome == Outcome::content_errors) return result;  // nothing is touched
-    return fail(problem);
+    return failed(valid.failure());
   }
   // Even a build that will publish nothing puts right what an interrupted
   // one left, so that the last good output is never lost.
-  std::string error;
-  const auto lock = OutputLock::acquire(result.output, options.notice, error);
+  const auto lock = OutputLock::acquire(result.output, options.notice);
   if (!lock) {
     if (stop_requested())
       result.outcome = Outcome::stopped;
     else
-      return fail(error);
+      return failed(lock.failure());
     return result;
   }
-  if (auto problem = recover_output(result.output); !problem.empty()) return fail(problem);
+  if (auto recovered = recover_output(result.output); !recovered) return failed(recovered.failure());
   if (result.outcome != Outcome::ok) return result;
   if (stop_requested()) {
     result.outcome = Outcome::stopped;
@@ -202,9 +201,9 @@ BuildResult run_build(const BuildOptions& options) {
           staged.copy(file.path, file.copy_from);
       },
       result, result.output);
-  if (auto err = staged.commit(); !err.empty()) {
+  if (auto committed = staged.commit(); !committed) {
     result.outcome = stop_requested() ? Outcome::stopped : Outcome::failure;
-    result.error = err;
+    result.failure = committed.failure();
   }
   result.written = staged.counts();
   return result;

@@ -14,6 +14,8 @@
 #include "site.h"
 #include "theme.h"
 
+#include "result.h"
+
 namespace portal {
 
 // Told where a build has got to: a phase, and how far through it (total 0:
@@ -48,7 +50,7 @@ enum class Outcome { ok, content_errors, failure, stopped };
 struct BuildResult {
   Outcome outcome = Outcome::ok;
   Diagnostics diagnostics;
-  std::string error;  // for Outcome::failure: what stopped the run (configuration or I/O)
+  Failure failure;  // for Outcome::failure: what stopped the run (configuration or I/O)
   std::size_t pages = 0;
   std::size_t files = 0;
   OutputCounts written;  // of the files: written, unchanged, removed

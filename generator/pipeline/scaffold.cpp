@@ -47,23 +47,21 @@ std::string option(const ScaffoldRequest& r, const std::string& name) {
 // the new file outside the site).
 ScaffoldResult create(const SourceDir& source, const fs::path& relative, const std::string& text) {
   const std::string path = relative.generic_string();
-  const BeneathFile existing = read_beneath(source, path);
-  if (existing.bytes) return {{}, path + " already exists; it was left as it is (choose another date or name)"};
-  if (!existing.missing) return {{}, existing.error};
-  if (auto problem = make_folders_beneath(source, relative.parent_path().generic_string()); !problem.empty())
-    return {{}, problem};
+  const auto existing = read_beneath(source, path);
+  if (existing) return fail(path + " already exists; it was left as it is (choose another date or name)");
+  if (!existing.failure().missing()) return existing.failure();
+  if (auto made = make_folders_beneath(source, relative.parent_path().generic_string()); !made) return made.failure();
   // IfExists::refuse: fail rather than replace a file that appeared in the meantime.
-  if (auto problem = write_beneath_atomically(source, path, text, IfExists::refuse); !problem.empty())
-    return {{}, problem};
-  return {relative, {}};
+  if (auto written = write_beneath_atomically(source, path, text, IfExists::refuse); !written) return written.failure();
+  return relative;
 }
 
-std::optional<Date> date_option(const ScaffoldRequest& r, std::string& error) {
+// --date, today when it is not given.
+Result<Date> date_option(const ScaffoldRequest& r) {
   const std::string value = option(r, "--date");
   if (value.empty()) return r.today;
-  auto d = parse_iso_date(value);
-  if (!d) error = "--date must be a real date written YYYY-MM-DD, not \"" + value + "\"";
-  return d;
+  if (auto d = parse_iso_date(value)) return *d;
+  return fail("--date must be a real date written YYYY-MM-DD, not \"" + value + "\"");
 }
 
 // A file name from a title: its letters and digits in lower case, the rest hyphens.
@@ -107,9 +105,8 @@ const char* kDraftNote =
 
 // content/bulletins/YYYY-MM.md, for the month of --date (today by default).
 ScaffoldResult scaffold_bulletin(const SourceDir& source, const ScaffoldRequest& r) {
-  std::string error;
-  const auto date = date_option(r, error);
-  if (!date) return {{}, error};
+  const auto date = date_option(r);
+  if (!date) return date.failure();
   char slug[16];
   std::snprintf(slug, sizeof slug, "%04d-%02d", date->year, date->month);
   const std::string title = std::string("E-bulletin: ") + month_name(date->month) + " " + std::to_string(date->year);
@@ -123,12 +120,11 @@ ScaffoldResult scaffold_bulletin(const SourceDir& source, const ScaffoldRequest&
 
 // content/meetings/YYYY-MM-DD/_index.md, with the agenda's fields written out as comments.
 ScaffoldResult scaffold_meeting(const SourceDir& source, const ScaffoldRequest& r) {
-  std::string error;
-  const auto date = date_option(r, error);
-  if (!date) return {{}, error};
+  const auto date = date_option(r);
+  if (!date) return date.failure();
   std::string time = option(r, "--time");
   if (time.empty()) time = "10:00";
-  if (!parse_time_of_day(time)) return {{}, "--time must be written HH:MM, e.g. 10:00, not \"" + time + "\""};
+  if (!parse_time_of_day(time)) return fail("--time must be written HH:MM, e.g. 10:00, not \"" + time + "\"");
   const std::string title = "Kent Community Safety Partnership, " + date->long_form();
   return create(source, fs::path("content/meetings") / date->iso() / "_index.md",
                 "+++\ntitle = " + toml_quoted(title) + "\ndate = " + date->iso() + "T" + time +
@@ -145,23 +141,22 @@ ScaffoldResult scaffold_meeting(const SourceDir& source, const ScaffoldRequest& 
 ScaffoldResult scaffold_paper(const SourceDir& source, const ScaffoldRequest& r) {
   const std::string meeting = option(r, "--meeting");
   const std::string name = option(r, "--name");
-  if (!parse_iso_date(meeting)) return {{}, "--meeting must name a meeting by its date, YYYY-MM-DD"};
+  if (!parse_iso_date(meeting)) return fail("--meeting must name a meeting by its date, YYYY-MM-DD");
   const std::string index = meeting_file(meeting, "_index.md");
-  const BeneathFile agenda = read_beneath(source, index);
-  if (agenda.missing)
-    return {{}, "there is no meeting " + meeting + "; create it first with: portal new meeting --date " + meeting};
-  if (!agenda.bytes) return {{}, agenda.error};
+  const auto agenda = read_beneath(source, index);
+  if (!agenda && agenda.failure().missing())
+    return fail("there is no meeting " + meeting + "; create it first with: portal new meeting --date " + meeting);
+  if (!agenda) return agenda.failure();
   if (!is_slug(name) || name == "notes")
-    return {{}, "--name must be the paper's file name in lower case with hyphens, e.g. b1-csa-update"};
+    return fail("--name must be the paper's file name in lower case with hyphens, e.g. b1-csa-update");
   const std::string item = option(r, "--item");
   if (!item.empty()) {
-    const auto codes = agenda_codes(*agenda.bytes, index);
+    const auto codes = agenda_codes(agenda->bytes, index);
     if (std::find(codes.begin(), codes.end(), item) == codes.end()) {
       std::string known;
       for (const auto& c : codes) known += (known.empty() ? "" : ", ") + c;
-      return {{},
-              "item " + item + " is not on the agenda of " + meeting +
-                  (known.empty() ? "; add it to the meeting's _index.md first" : " (its items: " + known + ")")};
+      return fail("item " + item + " is not on the agenda of " + meeting +
+                  (known.empty() ? "; add it to the meeting's _index.md first" : " (its items: " + known + ")"));
     }
   }
   std::string title = option(r, "--title");
@@ -180,15 +175,14 @@ ScaffoldResult scaffold_paper(const SourceDir& source, const ScaffoldRequest& r)
 ScaffoldResult scaffold_dhr(const SourceDir& source, const ScaffoldRequest& r) {
   const std::string pseudonym = option(r, "--pseudonym");
   const std::string year = option(r, "--year");
-  if (pseudonym.empty()) return {{}, "--pseudonym is needed: the name the published summary uses"};
+  if (pseudonym.empty()) return fail("--pseudonym is needed: the name the published summary uses");
   if (year.size() != 4 ||
       !std::all_of(year.begin(), year.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
-    return {{}, "--year is needed: the review's year, e.g. 2020"};
-  std::string error;
-  const auto date = date_option(r, error);
-  if (!date) return {{}, error};
+    return fail("--year is needed: the review's year, e.g. 2020");
+  const auto date = date_option(r);
+  if (!date) return date.failure();
   const std::string slug = text::to_lower_ascii(pseudonym) + "-" + year;
-  if (!is_slug(slug)) return {{}, "--pseudonym must be one word of letters, e.g. Diana"};
+  if (!is_slug(slug)) return fail("--pseudonym must be one word of letters, e.g. Diana");
   return create(source, fs::path("content/dhr") / (slug + ".md"),
                 "+++\ntitle = " + toml_quoted("Domestic Homicide Review: " + pseudonym + " (" + year + ")") +
                     "\npseudonym = " + toml_quoted(pseudonym) + "\nyear = " + year + "\npublished = " + date->iso() +
@@ -198,19 +192,18 @@ ScaffoldResult scaffold_dhr(const SourceDir& source, const ScaffoldRequest& r) {
 
 // content/events/YYYY-MM-DD-<name>.md, named from --title unless --name says.
 ScaffoldResult scaffold_event(const SourceDir& source, const ScaffoldRequest& r) {
-  std::string error;
-  const auto date = date_option(r, error);
-  if (!date) return {{}, error};
+  const auto date = date_option(r);
+  if (!date) return date.failure();
   const std::string title = text::trim(option(r, "--title"));
-  if (title.empty()) return {{}, "--title is needed: the event's name as it is announced"};
+  if (title.empty()) return fail("--title is needed: the event's name as it is announced");
   std::string name = option(r, "--name");
   if (name.empty()) name = slug_from(title);
   while (name.size() > 1 && name.back() == '-') name.pop_back();
   if (!is_slug(name))
-    return {{}, "--name must be the event's file name in lower case with hyphens, e.g. dhr-learning-webinar"};
+    return fail("--name must be the event's file name in lower case with hyphens, e.g. dhr-learning-webinar");
   const std::string time = option(r, "--time");
   if (!time.empty() && !parse_time_of_day(time))
-    return {{}, "--time must be written HH:MM, e.g. 10:00, not \"" + time + "\""};
+    return fail("--time must be written HH:MM, e.g. 10:00, not \"" + time + "\"");
   return create(
       source, fs::path("content/events") / (date->iso() + "-" + name + ".md"),
       "+++\ntitle = " + toml_quoted(title) + "\nstart = " + date->iso() + (time.empty() ? "" : "T" + time + ":00") +
@@ -220,7 +213,7 @@ ScaffoldResult scaffold_event(const SourceDir& source, const ScaffoldRequest& r)
 // content/<name>.md, a page of its own.
 ScaffoldResult scaffold_page(const SourceDir& source, const ScaffoldRequest& r) {
   const std::string name = option(r, "--name");
-  if (!is_slug(name)) return {{}, "--name must be the page's address in lower case with hyphens, e.g. privacy"};
+  if (!is_slug(name)) return fail("--name must be the page's address in lower case with hyphens, e.g. privacy");
   std::string title = option(r, "--title");
   if (title.empty()) title = title_from(name);
   return create(source, fs::path("content") / (name + ".md"),
@@ -233,7 +226,7 @@ ScaffoldResult scaffold_page(const SourceDir& source, const ScaffoldRequest& r) 
 
 ScaffoldResult scaffold(const fs::path& source, const ScaffoldRequest& r) {
   const SourceDir dir(source);
-  if (!dir) return {{}, dir.error()};
+  if (!dir) return dir.opened().failure();
   return scaffold(dir, r);
 }
 
@@ -244,7 +237,7 @@ ScaffoldResult scaffold(const SourceDir& source, const ScaffoldRequest& r) {
   if (r.kind == "dhr") return scaffold_dhr(source, r);
   if (r.kind == "event") return scaffold_event(source, r);
   if (r.kind == "page") return scaffold_page(source, r);
-  return {{}, "portal new makes a bulletin, event, meeting, paper, dhr or page, not \"" + r.kind + "\""};
+  return fail("portal new makes a bulletin, event, meeting, paper, dhr or page, not \"" + r.kind + "\"");
 }
 
 }  // namespace portal

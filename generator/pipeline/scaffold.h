@@ -10,6 +10,8 @@
 
 #include "date.h"
 
+#include "result.h"
+
 namespace portal {
 
 class SourceDir;
@@ -21,10 +23,8 @@ struct ScaffoldRequest {
   Date today;
 };
 
-struct ScaffoldResult {
-  std::filesystem::path written;  // relative to the source folder, when written
-  std::string error;              // what went wrong, and how to fix it
-};
+// The new file, relative to the source folder; or what went wrong, and how to fix it.
+using ScaffoldResult = Result<std::filesystem::path>;
 
 // The options each kind takes, for the command line's usage text and checks.
 const std::map<std::string, std::vector<std::string>>& scaffold_options();

@@ -109,19 +109,18 @@ void add_diagnostics(Diagnostics& diags, const std::string& text, int body_first
 
 void Editor::check(const httplib::Request& req, httplib::Response& res) {
   const std::string path = param(req, "path");
-  if (const auto problem = content_path_problem(source_, path); !problem.empty())
-    return reply_refusal(res, 404, problem);
+  if (const auto editable = check_content_path(source_, path); !editable)
+    return reply_refusal(res, 404, editable.error());
   Diagnostics ignored;
-  const BeneathFile file = read_beneath(source_dir_, path);
-  if (!file.bytes && !file.missing) return reply_refusal(res, 404, file.error);
-  const std::string disk = normalise_source(file.bytes.value_or(""), path, "front-matter", ignored).value_or("");
+  const auto file = read_beneath(source_dir_, path);
+  if (!file && !file.failure().missing()) return reply_refusal(res, 404, file.error());
+  const std::string disk = normalise_source(file ? file->bytes : "", path, "front-matter", ignored).value_or("");
   toml::table out;
   const auto kind = kind_of(path);
   if (!kind) return reply_refusal(res, 404, path + " is not where any kind of document lives");
   host_.with_site([&](Site* site, const Theme* theme, const History* history) {
-    std::string error;
-    std::string text = requested_text(req, *kind, disk, error);
-    if (!error.empty()) text = param(req, "text");
+    const auto requested = requested_text(req, *kind, disk);
+    std::string text = requested ? *requested : param(req, "text");
     Diagnostics diags;
     int body_first_line = 0;
     // Read as the build reads it, limits and all: nothing the build refuses reaches the Markdown parser.

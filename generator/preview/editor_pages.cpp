@@ -250,15 +250,15 @@ void Editor::create(const httplib::Request& req, httplib::Response& res) {
     if (!value.empty()) request.options[option] = value;
   }
   const ScaffoldResult made = scaffold(source_dir_, request);
-  if (!made.error.empty()) {
+  if (!made) {
     // The scaffolder's message names the option it is about: the field to go back to.
     std::string field = new_document_field(request.kind, opts->second.front());
     for (const auto& option : opts->second)
-      if (made.error.find(option) != std::string::npos) {
+      if (made.error().find(option) != std::string::npos) {
         field = new_document_field(request.kind, option);
         break;
       }
-    std::string message = made.error;
+    std::string message = made.error();
     for (const auto& option : opts->second) {
       const auto at = message.find(option);
       if (at != std::string::npos)
@@ -268,15 +268,16 @@ void Editor::create(const httplib::Request& req, httplib::Response& res) {
   }
   host_.rebuild_now();  // the new file is in the site before its form opens
   res.status = 303;
-  res.set_header("Location", address_of(made.written.generic_string()));
+  res.set_header("Location", address_of(made->generic_string()));
 }
 
 void Editor::edit_page(const std::string& path, httplib::Response& res) {
-  if (const auto problem = content_path_problem(source_, path); !problem.empty())
-    return reply_not_found(res, {{"not_editable", true}, {"why", problem}}, secret_);
-  const BeneathFile file = read_beneath(source_dir_, path);
-  if (!file.bytes && !file.missing) return reply_not_found(res, {{"not_editable", true}, {"why", file.error}}, secret_);
-  const std::string raw = file.bytes.value_or("");
+  if (const auto editable = check_content_path(source_, path); !editable)
+    return reply_not_found(res, {{"not_editable", true}, {"why", editable.error()}}, secret_);
+  const auto file = read_beneath(source_dir_, path);
+  if (!file && !file.failure().missing())
+    return reply_not_found(res, {{"not_editable", true}, {"why", file.error()}}, secret_);
+  const std::string raw = file ? file->bytes : "";
   Diagnostics ignored;
   const auto normal = normalise_source(raw, path, "front-matter", ignored);
   const std::string text = normal.value_or(raw);
@@ -287,8 +288,9 @@ void Editor::edit_page(const std::string& path, httplib::Response& res) {
     doc.state = "Not read: its front matter has errors";
   }
   if (!doc.kind) return reply_not_found(res, {{"not_a_document", true}, {"path", path}}, secret_);
-  const std::string refusal = normal ? form_refusal(*doc.kind, text)
-                                     : "The file is not plain text the portal can read, so it is edited as text.";
+  const Done as_form = normal ? form_accepts(*doc.kind, text)
+                              : fail("The file is not plain text the portal can read, so it is edited as text.");
+  const std::string refusal = as_form ? std::string() : as_form.error();
   mstch::map context = edit_context(path, raw, doc, refusal.empty());
   if (refusal.empty())
     add_form(context, *doc.kind, path, text, doc.in_force);

@@ -29,14 +29,14 @@ std::string lf(std::string_view s) {
   return out;
 }
 
-std::string requested_text(const httplib::Request& req, Kind kind, const std::string& disk, std::string& error) {
+Result<std::string> requested_text(const httplib::Request& req, Kind kind, const std::string& disk) {
   if (param(req, "mode") == "text") return lf(param(req, "text"));
   FormValues values;
   for (const auto& f : form_fields(kind))
     if (has_param(req, "f." + f.key)) values[f.key] = lf(param(req, "f." + f.key));
   // A request without the text keeps the file's.
   const std::optional<std::string> body = has_param(req, "body") ? std::optional(lf(param(req, "body"))) : std::nullopt;
-  return edit_front_matter(disk, form_edits(kind, disk, values), error, body);
+  return edit_front_matter(disk, form_edits(kind, disk, values), body);
 }
 
 void reply_json(httplib::Response& res, int status, const toml::table& body) {

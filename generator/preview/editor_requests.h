@@ -9,6 +9,7 @@
 
 #include "diagnostics.h"
 #include "model.h"
+#include "result.h"
 
 namespace httplib {
 struct Request;
@@ -31,8 +32,8 @@ std::string param(const httplib::Request& r, const std::string& name);
 std::string lf(std::string_view s);
 
 // The text a request asks for: the whole file (text mode) or the file on
-// disk with the form's values. Empty, with `error`, when it cannot be made.
-std::string requested_text(const httplib::Request& req, Kind kind, const std::string& disk, std::string& error);
+// disk with the form's values; fails when the front matter cannot be read.
+Result<std::string> requested_text(const httplib::Request& req, Kind kind, const std::string& disk);
 
 void reply_json(httplib::Response& res, int status, const toml::table& body);
 void reply_refusal(httplib::Response& res, int status, const std::string& why);

@@ -140,9 +140,10 @@ void reply_not_published(httplib::Response& res, const BuildResult& result, cons
   toml::table t;
   t.insert("published", false);
   t.insert("base", blob_id(bytes));
-  t.insert("error", result.error.empty() ? "It was not published: the site as it would be published has problems. "
-                                           "The document is saved, still a draft."
-                                         : result.error);
+  t.insert("error", result.failure.message.empty()
+                        ? "It was not published: the site as it would be published has problems. "
+                          "The document is saved, still a draft."
+                        : result.failure.message);
   t.insert("diagnostics", diagnostics_json(shown, text, 0, true));
   reply_json(res, 422, t);
 }
@@ -151,8 +152,8 @@ void reply_not_published(httplib::Response& res, const BuildResult& result, cons
 
 void Editor::save(const httplib::Request& req, httplib::Response& res, bool publish) {
   const std::string path = param(req, "path");
-  if (const auto problem = content_path_problem(source_, path); !problem.empty())
-    return reply_refusal(res, 404, problem);
+  if (const auto editable = check_content_path(source_, path); !editable)
+    return reply_refusal(res, 404, editable.error());
   // One at a time: the file is compared with the form's base, then written, with no other save between.
   const std::lock_guard one_at_a_time(writing_);
   std::optional<Change> change = read_change(req, res, path, publish);
@@ -168,21 +169,21 @@ void Editor::save(const httplib::Request& req, httplib::Response& res, bool publ
 
 std::optional<Editor::Change> Editor::read_change(const httplib::Request& req, httplib::Response& res,
                                                   const std::string& path, bool publish) {
-  const BeneathFile file = read_beneath(source_dir_, path);
-  if (!file.bytes && !file.missing) return refused(res, 404, file.error);
+  const auto file = read_beneath(source_dir_, path);
+  if (!file && !file.failure().missing()) return refused(res, 404, file.error());
   Change change;
   change.path = path;
   change.publish = publish;
-  change.raw = file.bytes.value_or("");
+  change.raw = file ? file->bytes : "";
   Diagnostics ignored;
   change.disk = normalise_source(change.raw, path, "front-matter", ignored).value_or(change.raw);
   const std::optional<Kind> kind = kind_of(path);
   std::string never = never_published(host_, path);
   if (!kind) return refused(res, 404, path + " is not where any kind of document lives");
-  std::string error;
-  change.text = requested_text(req, *kind, change.disk, error);
-  if (!error.empty())
-    return refused(res, 422, "the front matter cannot be read (" + error + "): correct it in the text");
+  const auto requested = requested_text(req, *kind, change.disk);
+  if (!requested)
+    return refused(res, 422, "the front matter cannot be read (" + requested.error() + "): correct it in the text");
+  change.text = *requested;
   // Nothing restricted becomes public by a save: only a publish that names, and was confirmed for, what it lifts.
   const std::vector<std::string> lifting = lifted_restrictions(source_dir_, path, change.disk, change.text);
   const bool lift_confirmed = !lifting.empty() && publish && lf(param(req, "lift")) == joined(lifting, "\n");
@@ -196,8 +197,8 @@ std::optional<Editor::Change> Editor::read_change(const httplib::Request& req, h
   if (lift_confirmed)
     change.message = "Restriction lifted, publishing " + joined(lifting, ", ") + ": " + change.message;
   if (publish)
-    if (const auto problem = commit_problem(source_); !problem.empty())
-      return refused(res, 422, "Nothing was published or changed: " + problem + ".");
+    if (const auto can = check_can_commit(source_); !can)
+      return refused(res, 422, "Nothing was published or changed: " + can.error() + ".");
   return change;
 }
 
@@ -221,13 +222,13 @@ std::optional<std::string> Editor::write(Change& change, httplib::Response& res)
   }
   change.written = change.text;
   if (change.publish) {
-    std::string error;
-    change.written = edit_front_matter(change.text, {{"draft", std::nullopt}}, error);
-    if (!error.empty()) return refused(res, 422, "the front matter cannot be read (" + error + ")");
+    const auto published = edit_front_matter(change.text, {{"draft", std::nullopt}});
+    if (!published) return refused(res, 422, "the front matter cannot be read (" + published.error() + ")");
+    change.written = *published;
   }
   const std::string bytes = as_file_had(change.written, change.raw);
-  if (const auto problem = write_beneath_atomically(source_dir_, change.path, bytes); !problem.empty())
-    return refused(res, 500, problem);
+  if (const auto written = write_beneath_atomically(source_dir_, change.path, bytes); !written)
+    return refused(res, 500, written.error());
   return bytes;
 }
 
@@ -241,8 +242,8 @@ bool Editor::checked(const Change& change, httplib::Response& res) {
   if (result.outcome == Outcome::ok) return true;
   // Not published: the file keeps what was typed, still a draft.
   const std::string bytes = as_file_had(change.text, change.raw);
-  if (const auto problem = write_beneath_atomically(source_dir_, change.path, bytes); !problem.empty()) {
-    reply_refusal(res, 500, problem);
+  if (const auto written = write_beneath_atomically(source_dir_, change.path, bytes); !written) {
+    reply_refusal(res, 500, written.error());
     return false;
   }
   host_.rebuild_now();
@@ -263,13 +264,13 @@ void Editor::commit(const Change& change, const std::string& bytes, httplib::Res
       if (std::find(files.begin(), files.end(), link.target_path) == files.end()) files.push_back(link.target_path);
     }
   });
-  const CommitResult commit = commit_files(source_, files, change.message);
+  const auto commit = commit_files(source_, files, change.message);
   host_.rebuild_now();
-  if (!commit.error.empty()) {
+  if (!commit) {
     toml::table t;
     t.insert("published", false);
     t.insert("base", blob_id(bytes));
-    t.insert("error", "The document is saved without its draft mark, but it could not be recorded: " + commit.error);
+    t.insert("error", "The document is saved without its draft mark, but it could not be recorded: " + commit.error());
     return reply_json(res, 500, t);
   }
   std::string state, address;
@@ -283,7 +284,7 @@ void Editor::commit(const Change& change, const std::string& bytes, httplib::Res
   out.insert("saved", true);
   out.insert("base", blob_id(bytes));
   out.insert("published", true);
-  out.insert("commit", commit.id);
+  out.insert("commit", *commit);
   out.insert("state", state);
   out.insert("address", address);
   toml::array listed;

@@ -23,17 +23,15 @@ PreviewGate::~PreviewGate() {
   if (wake_fd_ >= 0) ::close(wake_fd_);
 }
 
-bool PreviewGate::bind(const std::string& host, int port, std::string& error) {
+Done PreviewGate::bind(const std::string& host, int port) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
   addrinfo* found = nullptr;
   const std::string service = std::to_string(port);
-  if (const int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found); rc != 0) {
-    error = "cannot listen on " + host + ": " + ::gai_strerror(rc);
-    return false;
-  }
+  if (const int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found); rc != 0)
+    return fail("cannot listen on " + host + ": " + ::gai_strerror(rc));
   int last_error = 0;
   for (addrinfo* a = found; a && listen_fd_ < 0; a = a->ai_next) {
     const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
@@ -53,17 +51,12 @@ bool PreviewGate::bind(const std::string& host, int port, std::string& error) {
     }
   }
   ::freeaddrinfo(found);
-  if (listen_fd_ < 0) {
-    error = "cannot listen on " + host + ":" + std::to_string(port) + " (" + std::strerror(last_error) +
-            "; is another preview running? try --port 1314)";
-    return false;
-  }
+  if (listen_fd_ < 0)
+    return fail("cannot listen on " + host + ":" + std::to_string(port) + " (" + std::strerror(last_error) +
+                "; is another preview running? try --port 1314)");
   wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (wake_fd_ < 0) {
-    error = std::string("cannot make the preview's wake-up signal: ") + std::strerror(errno);
-    return false;
-  }
-  return true;
+  if (wake_fd_ < 0) return fail(std::string("cannot make the preview's wake-up signal: ") + std::strerror(errno));
+  return {};
 }
 
 void PreviewGate::start(std::function<void(const std::string&)> on_error) {

@@ -20,6 +20,8 @@
 #include <string_view>
 #include <thread>
 
+#include "result.h"
+
 namespace portal {
 
 struct GateLimits {
@@ -61,8 +63,8 @@ class PreviewGate {
   PreviewGate(const PreviewGate&) = delete;
   PreviewGate& operator=(const PreviewGate&) = delete;
 
-  // Binds the listening socket (port 0: any free port); false with `error`.
-  bool bind(const std::string& host, int port, std::string& error);
+  // Binds the listening socket (port 0: any free port).
+  Done bind(const std::string& host, int port);
   [[nodiscard]] int port() const { return port_; }
   // Runs the loop on a thread of its own until stop(). `on_error` hears
   // what went wrong if the loop cannot go on; the gate then stops.

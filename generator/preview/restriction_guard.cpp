@@ -57,7 +57,11 @@ std::vector<std::string> meeting_documents(const SiteFiles& files, const std::st
 
 SiteFiles files_on_disk(const SourceDir& source) {
   SiteFiles files;
-  files.read = [&source](const std::string& path) { return read_beneath(source, path).bytes; };
+  files.read = [&source](const std::string& path) -> std::optional<std::string> {
+    auto file = read_beneath(source, path);
+    if (!file) return std::nullopt;
+    return std::move(file->bytes);
+  };
   files.list = [&source](const std::string& folder) {
     std::vector<std::string> names;
     std::error_code ec;

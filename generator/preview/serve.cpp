@@ -82,10 +82,10 @@ void raise_file_limit() {
 
 }  // namespace
 
-bool PreviewServer::start(std::string& error) {
-  if (!build_first(error)) return false;
+Done PreviewServer::start() {
+  if (auto built = build_first(); !built) return built;
   raise_file_limit();
-  if (!make_socket_folder(error)) return false;
+  if (auto made = make_socket_folder(); !made) return made;
   const std::string socket_path = (socket_dir_ / "http.sock").string();
   server_ = std::make_unique<httplib::Server>();
   // The editor exists only while the preview listens on this computer's own address.
@@ -96,44 +96,39 @@ bool PreviewServer::start(std::string& error) {
   add_reload_route();
   add_page_route();
   add_failure_handler();
-  return bind_server(socket_path, error) && open_gate(socket_path, error) && start_threads(error);
+  if (auto bound = bind_server(socket_path); !bound) return bound;
+  if (auto opened = open_gate(socket_path); !opened) return opened;
+  return start_threads();
 }
 
-bool PreviewServer::build_first(std::string& error) {
+Done PreviewServer::build_first() {
   // Watched before the first build: a file saved from now on is never missed.
   watch_source();
   rebuild();
   const std::lock_guard lock(mutex_);
   started_ = true;
-  if (!have_site_ && format_text(problems_).find("error[config]") != std::string::npos) {
-    error = format_text(problems_) + problem_error_;
-    return false;
-  }
-  return true;
+  if (!have_site_ && format_text(problems_).find("error[config]") != std::string::npos)
+    return fail(format_text(problems_) + problem_error_);
+  return {};
 }
 
-bool PreviewServer::make_socket_folder(std::string& error) {
+Done PreviewServer::make_socket_folder() {
   // httplib listens on a Unix socket in a folder only this process can enter;
   // the gate is the only one that connects to it.
   std::string folder = (fs::temp_directory_path() / "portal-preview-XXXXXX").string();
-  if (!::mkdtemp(folder.data())) {
-    error = std::string("cannot make a private folder for the preview: ") + std::strerror(errno);
-    return false;
-  }
+  if (!::mkdtemp(folder.data()))
+    return fail(std::string("cannot make a private folder for the preview: ") + std::strerror(errno));
   socket_dir_ = folder;
-  return true;
+  return {};
 }
 
-bool PreviewServer::bind_server(const std::string& socket_path, std::string& error) {
+Done PreviewServer::bind_server(const std::string& socket_path) {
   server_->set_address_family(AF_UNIX);
-  if (!server_->bind_to_port(socket_path.c_str(), 80)) {
-    error = "cannot open the preview's socket " + socket_path;
-    return false;
-  }
-  return true;
+  if (!server_->bind_to_port(socket_path.c_str(), 80)) return fail("cannot open the preview's socket " + socket_path);
+  return {};
 }
 
-bool PreviewServer::open_gate(const std::string& socket_path, std::string& error) {
+Done PreviewServer::open_gate(const std::string& socket_path) {
   GateRoutes routes;
   routes.upstream_socket = socket_path;
   if (editor_) {
@@ -143,30 +138,27 @@ bool PreviewServer::open_gate(const std::string& socket_path, std::string& error
     routes.secret = editor_->secret();
   }
   gate_ = std::make_unique<PreviewGate>(std::move(routes));
-  if (!gate_->bind(options_.host, options_.port, error)) return false;
+  if (auto bound = gate_->bind(options_.host, options_.port); !bound) return bound;
   port_ = gate_->port();
   if (editor_) editor_->set_port(port_);
   const std::lock_guard lock(mutex_);
   gate_->set_version(version_);
-  return true;
+  return {};
 }
 
-bool PreviewServer::start_threads(std::string& error) {
-  if (pipe(stop_pipe_) != 0) {
-    error = "cannot create the watcher's stop signal";
-    return false;
-  }
-  auto fail = [this](const std::string& why) {
+Done PreviewServer::start_threads() {
+  if (pipe(stop_pipe_) != 0) return fail("cannot create the watcher's stop signal");
+  auto failed = [this](const std::string& why) {
     const std::lock_guard lock(mutex_);
     if (!stopping_ && failure_.empty()) failure_ = why;
     changed_.notify_all();
   };
-  http_thread_ = std::thread([this, fail] {
-    if (!server_->listen_after_bind()) fail("the preview's server stopped accepting requests");
+  http_thread_ = std::thread([this, failed] {
+    if (!server_->listen_after_bind()) failed("the preview's server stopped accepting requests");
   });
-  gate_->start([fail](const std::string& why) { fail(why); });
+  gate_->start([failed](const std::string& why) { failed(why); });
   watch_thread_ = std::thread([this] { watch(); });
-  return true;
+  return {};
 }
 
 void PreviewServer::stop() {

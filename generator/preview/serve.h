@@ -25,6 +25,7 @@ class Server;
 }
 
 #include "preview_gate.h"
+#include "result.h"
 
 namespace portal {
 
@@ -42,9 +43,9 @@ class PreviewServer : public EditorHost {
   PreviewServer(const PreviewServer&) = delete;
   PreviewServer& operator=(const PreviewServer&) = delete;
 
-  // Builds, binds and starts serving and watching. False, with `error`, when
+  // Builds, binds and starts serving and watching. Fails, saying why, when
   // the address cannot be bound or site.toml is unusable.
-  bool start(std::string& error);
+  Done start();
   void stop();
   [[nodiscard]] int port() const { return port_; }
 
@@ -80,16 +81,16 @@ class PreviewServer : public EditorHost {
     std::string content;
     std::filesystem::path copy_from;
   };
-  // The steps of start(), in order; those that can fail say why in `error`.
-  bool build_first(std::string& error);         // watches the source and builds; false when site.toml is unusable
-  bool make_socket_folder(std::string& error);  // the private folder of httplib's socket
-  void add_editor_routes();                     // the editor's pages, on loopback only
-  void add_reload_route();                      // the script that reloads open pages
-  void add_page_route();                        // every other address: the site's pages and files
-  void add_failure_handler();                   // a handler that throws: 500, and a line for the terminal
-  bool bind_server(const std::string& socket_path, std::string& error);
-  bool open_gate(const std::string& socket_path, std::string& error);
-  bool start_threads(std::string& error);  // httplib's, the gate's and the watcher's
+  // The steps of start(), in order; those that can fail say why.
+  Done build_first();          // watches the source and builds; fails when site.toml is unusable
+  Done make_socket_folder();   // the private folder of httplib's socket
+  void add_editor_routes();    // the editor's pages, on loopback only
+  void add_reload_route();     // the script that reloads open pages
+  void add_page_route();       // every other address: the site's pages and files
+  void add_failure_handler();  // a handler that throws: 500, and a line for the terminal
+  Done bind_server(const std::string& socket_path);
+  Done open_gate(const std::string& socket_path);
+  Done start_threads();  // httplib's, the gate's and the watcher's
 
   void watch_source();                                 // sets up the watches, before the first build
   void add_watches(const std::filesystem::path& dir);  // `dir` and every folder in it

@@ -31,7 +31,7 @@ std::uint64_t PreviewServer::rebuild(const std::vector<std::string>& changed) {
   BuiltSite kept;
   const BuildResult r = render_site(build, files, &kept);
   std::string error;
-  if (!r.error.empty()) error = "portal: error: " + r.error + "\n";
+  if (!r.failure.message.empty()) error = "portal: error: " + r.failure.message + "\n";
   if (r.outcome != Outcome::ok && error.empty() && r.diagnostics.items().empty())
     error = "portal: the site could not be built\n";
   const std::lock_guard lock(mutex_);

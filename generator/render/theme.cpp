@@ -108,14 +108,12 @@ const std::vector<std::string>& required_templates() {
   return names;
 }
 
-std::optional<Theme> load_theme(const fs::path& root, const std::string& name, std::string& error) {
+Result<Theme> load_theme(const fs::path& root, const std::string& name) {
   std::error_code ec;
   const auto folder = theme_folder(root, name);
-  if (!folder) {
-    error = "there is no theme \"" + name + "\" in " + (root / "themes").string() +
-            "; set `theme` in site.toml to the name of a folder under themes/";
-    return std::nullopt;
-  }
+  if (!folder)
+    return fail("there is no theme \"" + name + "\" in " + (root / "themes").string() +
+                "; set `theme` in site.toml to the name of a folder under themes/");
   const fs::path& dir = *folder;
   Theme theme;
   for (const auto& entry : fs::directory_iterator(dir / "templates", ec)) {
@@ -123,10 +121,7 @@ std::optional<Theme> load_theme(const fs::path& root, const std::string& name, s
     theme.templates[entry.path().stem().string()] = read_file(entry.path()).value_or(std::string());
   }
   for (const auto& required : required_templates()) {
-    if (!theme.find(required)) {
-      error = "the theme \"" + name + "\" lacks templates/" + required + ".mustache";
-      return std::nullopt;
-    }
+    if (!theme.find(required)) return fail("the theme \"" + name + "\" lacks templates/" + required + ".mustache");
   }
   for (const auto& [template_name, text] : theme.templates) {
     auto& partials = theme.partials_of[template_name];
@@ -163,10 +158,7 @@ std::optional<Theme> load_theme(const fs::path& root, const std::string& name, s
     }
     std::sort(theme.static_files.begin(), theme.static_files.end());
   }
-  if (ec) {
-    error = "cannot read the theme \"" + name + "\": " + ec.message();
-    return std::nullopt;
-  }
+  if (ec) return fail("cannot read the theme \"" + name + "\": " + ec.message());
   return theme;
 }
 

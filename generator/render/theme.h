@@ -11,6 +11,8 @@
 
 #include <mstch/mstch.hpp>
 
+#include "result.h"
+
 namespace portal {
 
 struct Theme {
@@ -40,7 +42,7 @@ struct Theme {
 const std::vector<std::string>& required_templates();
 
 // Loads themes/<name>/ from the site's own folder, else from the themes that
-// ship with the generator; nullopt with `error` set when missing or incomplete.
-std::optional<Theme> load_theme(const std::filesystem::path& root, const std::string& name, std::string& error);
+// ship with the generator; fails when it is missing or incomplete.
+Result<Theme> load_theme(const std::filesystem::path& root, const std::string& name);
 
 }  // namespace portal

@@ -41,11 +41,10 @@ std::optional<SiteConfig> parse_config(std::string_view raw, const std::string& 
   c.allow_raw_html = r.boolean("allow_raw_html");
   {
     const auto zone = r.string("timezone");
-    std::string problem;
-    if (auto loaded = load_time_zone(zone ? zone->value : "Europe/London", problem)) {
+    if (auto loaded = load_time_zone(zone ? zone->value : "Europe/London")) {
       c.time_zone = std::move(*loaded);
     } else {
-      local.error(path, zone ? zone->pos : Pos{}, rule, problem,
+      local.error(path, zone ? zone->pos : Pos{}, rule, loaded.error(),
                   zone ? "write the zone's IANA name, e.g. timezone = \"Europe/London\""
                        : "install the system's time zone data (Debian: apt-get install tzdata)");
     }

@@ -19,13 +19,10 @@ struct Parts {
   toml::table table;
 };
 
-std::optional<Parts> split(std::string_view text, std::string& error) {
+Result<Parts> split(std::string_view text) {
   Diagnostics diags;
   auto fm = parse_front_matter(text, "", diags);
-  if (!fm) {
-    error = diags.items().empty() ? "the front matter cannot be read" : diags.items().front().message;
-    return std::nullopt;
-  }
+  if (!fm) return fail(diags.items().empty() ? "the front matter cannot be read" : diags.items().front().message);
   Parts p;
   p.table = std::move(fm->table);
   p.body_begin = text.size() - fm->body.size();
@@ -137,27 +134,26 @@ std::string toml_quoted(std::string_view value) {
   return o.str();
 }
 
-std::string form_refusal(Kind kind, std::string_view text) {
+Done form_accepts(Kind kind, std::string_view text) {
   for (const auto& spec : fields_of(kind))
     if (spec.type == FieldType::tables)
-      return std::string("A ") + (kind == Kind::agreement ? "Community Safety Agreement" : kind_name(kind)) +
-             " holds lists of entries (its `" + spec.key +
-             "`), which a form cannot show: it is edited as text, with the same checks.";
-  std::string error;
-  const auto parts = split(text, error);
+      return fail(std::string("A ") + (kind == Kind::agreement ? "Community Safety Agreement" : kind_name(kind)) +
+                  " holds lists of entries (its `" + spec.key +
+                  "`), which a form cannot show: it is edited as text, with the same checks.");
+  const auto parts = split(text);
   if (!parts)
-    return "Its front matter cannot be read (" + error + "), so it is edited as text: the checks say what to fix.";
+    return fail("Its front matter cannot be read (" + parts.error() +
+                "), so it is edited as text: the checks say what to fix.");
   for (const auto& [key, value] : parts->table)
     if (is_plain_table(value))
-      return "Its front matter holds a table (`" + std::string(key.str()) +
-             "`), which a form cannot show: it is edited as text, with the same checks.";
+      return fail("Its front matter holds a table (`" + std::string(key.str()) +
+                  "`), which a form cannot show: it is edited as text, with the same checks.");
   return {};
 }
 
 FormValues form_values(Kind kind, std::string_view text) {
   FormValues out;
-  std::string error;
-  const auto parts = split(text, error);
+  const auto parts = split(text);
   if (!parts) return out;
   for (const auto& spec : fields_of(kind))
     if (const auto* n = parts->table.get(spec.key)) out[spec.key] = form_value(*n);
@@ -166,8 +162,7 @@ FormValues form_values(Kind kind, std::string_view text) {
 
 FrontMatterEdits form_edits(Kind kind, std::string_view text, const FormValues& values) {
   FrontMatterEdits edits;
-  std::string error;
-  const auto parts = split(text, error);
+  const auto parts = split(text);
   if (!parts) return edits;
   for (const auto& spec : fields_of(kind)) {
     const auto v = values.find(spec.key);
@@ -201,10 +196,10 @@ FrontMatterEdits form_edits(Kind kind, std::string_view text, const FormValues& 
   return edits;
 }
 
-std::string edit_front_matter(std::string_view text, const FrontMatterEdits& edits, std::string& error,
-                              const std::optional<std::string>& body) {
-  const auto parts = split(text, error);
-  if (!parts) return {};
+Result<std::string> edit_front_matter(std::string_view text, const FrontMatterEdits& edits,
+                                      const std::optional<std::string>& body) {
+  const auto parts = split(text);
+  if (!parts) return parts.failure();
   const std::string_view toml = text.substr(parts->toml_begin, parts->toml_end - parts->toml_begin);
   struct Span {
     std::size_t from, to;
@@ -253,8 +248,7 @@ std::string edit_front_matter(std::string_view text, const FrontMatterEdits& edi
 std::set<std::string> restricted_marks(std::string_view text) {
   std::set<std::string> marks;
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // as the loader reads it
-  std::string error;
-  const auto parts = split(text, error);
+  const auto parts = split(text);
   if (!parts) return marks;
   auto is_true = [](const toml::node* n) { return n && n->as_boolean() && n->as_boolean()->get(); };
   if (is_true(parts->table.get("restricted"))) marks.insert("the document");
@@ -269,8 +263,7 @@ std::set<std::string> restricted_marks(std::string_view text) {
 }
 
 std::string key_at_line(std::string_view text, int line) {
-  std::string error;
-  const auto parts = split(text, error);
+  const auto parts = split(text);
   if (!parts) return {};
   // The TOML's first line is the file's second.
   const auto l = static_cast<std::size_t>(line - 1);
@@ -279,29 +272,30 @@ std::string key_at_line(std::string_view text, int line) {
   return {};
 }
 
-std::string content_path_problem(const fs::path& source, const std::string& path) {
+Done check_content_path(const fs::path& source, const std::string& path) {
   if (!path.starts_with("content/") || !path.ends_with(".md"))
-    return "only the Markdown files under content/ are edited here";
-  if (path.size() > 512) return "the path is too long";
+    return fail("only the Markdown files under content/ are edited here");
+  if (path.size() > 512) return fail("the path is too long");
   if (path.find('\\') != std::string::npos ||
       text::find_code_point(path, [](std::uint32_t cp) { return text::is_control(cp); }))
-    return "the path holds a character no content file's name has";
+    return fail("the path holds a character no content file's name has");
   fs::path at = source;
   for (std::size_t from = 0; from < path.size();) {
     const auto slash = path.find('/', from);
     const std::string part = path.substr(from, slash == std::string::npos ? std::string::npos : slash - from);
     if (part.empty() || part == "." || part == ".." || part.starts_with("."))
-      return "the path climbs out of content/ or names a hidden file";
+      return fail("the path climbs out of content/ or names a hidden file");
     at /= part;
     std::error_code ec;
     const auto status = fs::symlink_status(at, ec);
-    if (ec || !fs::exists(status)) return "there is no file " + path;
-    if (fs::is_symlink(status)) return path.substr(0, slash) + " is a symbolic link, which the editor does not follow";
+    if (ec || !fs::exists(status)) return fail("there is no file " + path);
+    if (fs::is_symlink(status))
+      return fail(path.substr(0, slash) + " is a symbolic link, which the editor does not follow");
     if (slash == std::string::npos) {
-      if (!fs::is_regular_file(status)) return path + " is not a file";
+      if (!fs::is_regular_file(status)) return fail(path + " is not a file");
       break;
     }
-    if (!fs::is_directory(status)) return "there is no file " + path;
+    if (!fs::is_directory(status)) return fail("there is no file " + path);
     from = slash + 1;
   }
   return {};

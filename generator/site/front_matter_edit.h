@@ -14,6 +14,7 @@
 
 #include "fields.h"
 #include "model.h"
+#include "result.h"
 
 namespace portal {
 
@@ -25,11 +26,11 @@ using FormValues = std::map<std::string, std::string>;
 // The entries of a list field as the form sends it: one a line, trimmed, the blank ones dropped.
 std::vector<std::string> form_list(std::string_view value);
 
-// Why a file of `kind` with this (normalised) text cannot be edited as a form,
-// in words for the person; empty when it can.
-std::string form_refusal(Kind kind, std::string_view text);
+// Whether a file of `kind` with this (normalised) text can be edited as a
+// form; when not, why, in words for the person.
+Done form_accepts(Kind kind, std::string_view text);
 
-// The values of the form for a file that form_refusal() accepts.
+// The values of the form for a file that form_accepts().
 FormValues form_values(Kind kind, std::string_view text);
 
 // An edit of one top-level key of the front matter: its new TOML value, or
@@ -38,9 +39,9 @@ using FrontMatterEdits = std::map<std::string, std::optional<std::string>>;
 
 // `text` with the edits made to its front matter and, when `body` is given,
 // its body replaced. Keys not yet in the file are added at the end of the
-// front matter. Empty, with `error`, when the front matter cannot be read.
-std::string edit_front_matter(std::string_view text, const FrontMatterEdits& edits, std::string& error,
-                              const std::optional<std::string>& body = std::nullopt);
+// front matter. Fails when the front matter cannot be read.
+Result<std::string> edit_front_matter(std::string_view text, const FrontMatterEdits& edits,
+                                      const std::optional<std::string>& body = std::nullopt);
 
 // The edits that give the file `values`: only keys whose value differs from
 // the file's. A value the field cannot hold (a date that is not one) is
@@ -59,9 +60,9 @@ std::set<std::string> restricted_marks(std::string_view text);
 // empty when none does (front matter starts on line 1, its fence).
 std::string key_at_line(std::string_view text, int line);
 
-// Why `path` may not be edited: not a Markdown file under content/, a name
-// that climbs out or is hidden, a symbolic link on the way, not a regular
-// file. Empty when it may.
-std::string content_path_problem(const std::filesystem::path& source, const std::string& path);
+// Whether `path` may be edited: not when it is not a Markdown file under
+// content/, has a name that climbs out or is hidden, a symbolic link on the
+// way, or is not a regular file.
+Done check_content_path(const std::filesystem::path& source, const std::string& path);
 
 }  // namespace portal
