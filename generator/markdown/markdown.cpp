@@ -37,14 +37,20 @@ std::string take_string(char* s) {
   return out;
 }
 
+// Calls f on root and on each node under it, in document order, as the walk
+// enters it. f must not change the tree: the walk is still under way.
+template <typename F>
+void for_each_entered(cmark_node* root, F&& f) {
+  IterPtr it(cmark_iter_new(root));
+  for (cmark_event_type ev; (ev = cmark_iter_next(it.get())) != CMARK_EVENT_DONE;) {
+    if (ev == CMARK_EVENT_ENTER) f(cmark_iter_get_node(it.get()));
+  }
+}
+
 // The plain text of a node's inline content (text, code, and line breaks as spaces).
 std::string plain_text(cmark_node* node) {
   std::string out;
-  IterPtr it(cmark_iter_new(node));
-  cmark_event_type ev;
-  while ((ev = cmark_iter_next(it.get())) != CMARK_EVENT_DONE) {
-    if (ev != CMARK_EVENT_ENTER) continue;
-    cmark_node* n = cmark_iter_get_node(it.get());
+  for_each_entered(node, [&](cmark_node* n) {
     switch (cmark_node_get_type(n)) {
       case CMARK_NODE_TEXT:
       case CMARK_NODE_CODE:
@@ -55,7 +61,7 @@ std::string plain_text(cmark_node* node) {
       case CMARK_NODE_LINEBREAK: out += ' '; break;
       default: break;
     }
-  }
+  });
   return out;
 }
 
@@ -167,11 +173,7 @@ struct Nodes {
 Nodes collect_nodes(cmark_node* doc) {
   Nodes nodes;
   cmark_node* last_heading = nullptr;
-  IterPtr it(cmark_iter_new(doc));
-  cmark_event_type ev;
-  while ((ev = cmark_iter_next(it.get())) != CMARK_EVENT_DONE) {
-    if (ev != CMARK_EVENT_ENTER) continue;
-    cmark_node* n = cmark_iter_get_node(it.get());
+  for_each_entered(doc, [&](cmark_node* n) {
     switch (cmark_node_get_type(n)) {
       case CMARK_NODE_HTML_BLOCK:
       case CMARK_NODE_HTML_INLINE: nodes.raw_html.push_back(n); break;
@@ -189,7 +191,7 @@ Nodes collect_nodes(cmark_node* doc) {
         if (std::string_view(cmark_node_get_type_string(n)) == "table") nodes.table_headings.push_back(last_heading);
         break;
     }
-  }
+  });
   return nodes;
 }
 
@@ -396,13 +398,9 @@ std::string render_plain_text(std::string_view markdown, const MarkdownOptions& 
   markdown_init();
   auto [parser, doc] = parse(markdown, CMARK_OPT_DEFAULT);
   std::vector<cmark_node*> links;
-  IterPtr it(cmark_iter_new(doc.get()));
-  for (cmark_event_type ev; (ev = cmark_iter_next(it.get())) != CMARK_EVENT_DONE;) {
-    cmark_node* n = cmark_iter_get_node(it.get());
-    if (ev == CMARK_EVENT_ENTER &&
-        (cmark_node_get_type(n) == CMARK_NODE_LINK || cmark_node_get_type(n) == CMARK_NODE_IMAGE))
-      links.push_back(n);
-  }
+  for_each_entered(doc.get(), [&](cmark_node* n) {
+    if (cmark_node_get_type(n) == CMARK_NODE_LINK || cmark_node_get_type(n) == CMARK_NODE_IMAGE) links.push_back(n);
+  });
   for (cmark_node* n : links) {
     std::string url = cmark_node_get_url(n) ? cmark_node_get_url(n) : "";
     if (url.starts_with("@/")) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -39,17 +40,26 @@ inline std::string under(std::string_view section, std::string_view name) {
 inline std::string priority(std::string_view id) { return under(priorities, id); }
 inline std::string plan(std::string_view id) { return under(plans, id); }
 
+namespace detail {
+// Where the host of base_url begins, just after "scheme://" (npos when it has no "//").
+inline std::size_t host_start(std::string_view base_url) {
+  const auto slashes = base_url.find("//");
+  return slashes == std::string_view::npos ? slashes : slashes + 2;
+}
+}  // namespace detail
+
 // The path the site is served under, from its base_url: "/portal/" for
-// https://example.org/portal/, "/" for https://example.org/.
+// https://example.org/portal/, "/" for https://example.org/ (and for a base_url without a host).
 inline std::string root_path(std::string_view base_url) {
-  const auto host = base_url.find("//");
-  const auto path = host == std::string_view::npos ? host : base_url.find('/', host + 2);
+  const auto host = detail::host_start(base_url);
+  const auto path = host == std::string_view::npos ? host : base_url.find('/', host);
   return path == std::string_view::npos ? "/" : std::string(base_url.substr(path));
 }
-// The scheme and host of base_url, without a path ("https://example.org").
+// The scheme and host of base_url, without a path ("https://example.org"); without
+// a "//", all of base_url before its first '/'.
 inline std::string origin(std::string_view base_url) {
-  const auto host = base_url.find("//");
-  return std::string(base_url.substr(0, base_url.find('/', host == std::string_view::npos ? 0 : host + 2)));
+  const auto host = detail::host_start(base_url);
+  return std::string(base_url.substr(0, base_url.find('/', host == std::string_view::npos ? 0 : host)));
 }
 
 }  // namespace portal::urls
