@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "git_handles.h"
+#include "result.h"
 
 namespace portal {
 
@@ -204,23 +205,16 @@ void find_renames(git_repository* repo, git_tree* old_root, git_tree* new_root, 
   }
 }
 
-// The source folder's repository, open; `why` says what makes its history
+// The source folder's repository, open; a failure says what makes its history
 // unavailable (no repository, a bare or shallow one).
-Repository open_repository(const fs::path& absolute, std::string& why) {
+Result<Repository> open_repository(const fs::path& absolute) {
   git_repository* raw = nullptr;
-  if (git_repository_open_ext(&raw, absolute.c_str(), 0, nullptr) != 0) {
-    why = "the source folder is not inside a git repository";
-    return Repository();
-  }
+  if (git_repository_open_ext(&raw, absolute.c_str(), 0, nullptr) != 0)
+    return fail("the source folder is not inside a git repository");
   Repository repo(raw);
-  if (!git_repository_workdir(repo.get())) {
-    why = "the repository has no working folder (it is bare)";
-    return Repository();
-  }
-  if (git_repository_is_shallow(repo.get()) == 1) {
-    why = "the repository is a shallow clone, so its history is incomplete";
-    return Repository();
-  }
+  if (!git_repository_workdir(repo.get())) return fail("the repository has no working folder (it is bare)");
+  if (git_repository_is_shallow(repo.get()) == 1)
+    return fail("the repository is a shallow clone, so its history is incomplete");
   return repo;
 }
 
@@ -329,9 +323,9 @@ History read_history(const fs::path& source) {
   Library library;
   std::error_code ec;
   const fs::path absolute = fs::weakly_canonical(fs::absolute(source, ec), ec);
-  std::string why;
-  const Repository repo = open_repository(absolute, why);
-  if (!repo) return unavailable(why);
+  const auto opened = open_repository(absolute);
+  if (!opened) return unavailable(opened.error());
+  const Repository& repo = *opened;
 
   PathMap paths;
   const char* workdir = git_repository_workdir(repo.get());
