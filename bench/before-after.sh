@@ -33,7 +33,7 @@ measure() {  # prints "wall cpu peak_kb"
   awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$work/time"
 }
 median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
-paper=$(cd "$work/corpus" && find content/meetings -name 'b2-paper.md' | sort | head -1)
+paper=$(cd "$work/corpus" && find content/meetings -name 'b2-paper.md' | sort | sed -n 1p)
 
 cases=(first unchanged one)
 declare -A label=([first]="first build, empty folder" [unchanged]="rebuild, nothing changed"
