@@ -89,6 +89,9 @@ std::map<std::string, std::string> read_pages(const fs::path& root) {
   return tree;
 }
 
+const std::string kFixtureAddressWarning =
+    "portal: warning: " + portal::placeholder_warning("https://example.org/fixture/") + "\n";
+
 CliRun run(const std::vector<std::string>& args) {
   std::ostringstream out, err;
   const int status = run_cli(args, out, err);

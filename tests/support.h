@@ -55,6 +55,9 @@ std::string without_print_addresses(std::string html);
 // read_tree(), each HTML file without_print_addresses().
 std::map<std::string, std::string> read_pages(const std::filesystem::path& root);
 
+// What `portal build` says of the fixtures' address (https://example.org/fixture/), a placeholder.
+extern const std::string kFixtureAddressWarning;
+
 // Runs the command line, capturing both streams.
 struct CliRun {
   int status;

@@ -5,11 +5,13 @@
 #include <atomic>
 #include <charconv>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <optional>
 
 #include "build.h"
+#include "config.h"
 #include "interrupt.h"
 #include "parallel.h"
 #include "scaffold.h"
@@ -31,8 +33,8 @@ constexpr int kUsage = 2;
 
 const char* const kUsageText =
     "Usage:\n"
-    "  portal build  [--source DIR] [--output DIR] [--drafts] [--jobs N] [--quiet]\n"
-    "  portal check  [--source DIR] [--format text|json|github] [--drafts]\n"
+    "  portal build  [--source DIR] [--output DIR] [--base-url URL] [--drafts] [--jobs N] [--quiet]\n"
+    "  portal check  [--source DIR] [--base-url URL] [--format text|json|github] [--drafts]\n"
     "  portal serve  [--source DIR] [--host 127.0.0.1] [--port 1313]\n"
     "  portal new    bulletin [--date YYYY-MM-DD]\n"
     "                meeting --date YYYY-MM-DD [--time HH:MM]\n"
@@ -54,6 +56,8 @@ const char* const kUsageText =
     "\n"
     "  --source DIR   the folder holding site.toml and content/ (default: .)\n"
     "  --output DIR   where to write the site\n"
+    "  --base-url URL the site's public address, instead of base_url in site.toml\n"
+    "                 (also from the environment variable PORTAL_BASE_URL)\n"
     "  --drafts       include drafts, for a local preview only\n"
     "  --jobs N       threads (and, for a large site, processes) to use (default: every core)\n"
     "  --quiet        print nothing but problems\n"
@@ -76,6 +80,19 @@ struct UsageError {
   std::string message;
 };
 
+// The public address a build or check is for: --base-url, else PORTAL_BASE_URL
+// when set and not empty (a CI variable left unset), else site.toml's.
+std::optional<UsageError> base_url_problem(Options& o) {
+  if (o.command != "build" && o.command != "check") return std::nullopt;
+  const bool given = o.build.base_url.has_value();
+  if (const char* from_environment = std::getenv("PORTAL_BASE_URL"); !given && from_environment && *from_environment)
+    o.build.base_url = from_environment;
+  if (!o.build.base_url) return std::nullopt;
+  if (const auto valid = check_base_url(*o.build.base_url, given ? "--base-url" : "PORTAL_BASE_URL"); !valid)
+    return UsageError{valid.error() + "; give the site's public address, starting https://"};
+  return std::nullopt;
+}
+
 std::optional<UsageError> parse(const std::vector<std::string>& args, Options& o) {
   o.command = args.front();
   o.build.jobs = default_jobs();
@@ -85,7 +102,7 @@ std::optional<UsageError> parse(const std::vector<std::string>& args, Options& o
   // lets only one parse run at a time in a process.
   if (is_build || is_check) o.build.fork_bodies_from = kForkBodiesFrom;
   std::vector<std::string> flags = {"--source"};
-  if (is_build || is_check) flags.push_back("--drafts");
+  if (is_build || is_check) flags.insert(flags.end(), {"--drafts", "--base-url"});
   if (is_build) flags.insert(flags.end(), {"--output", "--jobs", "--quiet"});
   if (is_check) flags.insert(flags.end(), {"--format"});
   if (o.command == "serve") flags.insert(flags.end(), {"--host", "--port"});
@@ -122,6 +139,8 @@ std::optional<UsageError> parse(const std::vector<std::string>& args, Options& o
         o.build.source = *v;
       } else if (a == "--output") {
         o.build.output = *v;
+      } else if (a == "--base-url") {
+        o.build.base_url = *v;
       } else if (a == "--jobs") {
         int n = 0;
         const auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
@@ -147,7 +166,7 @@ std::optional<UsageError> parse(const std::vector<std::string>& args, Options& o
       }
     }
   }
-  return std::nullopt;
+  return base_url_problem(o);
 }
 
 int report_failure(const BuildResult& r, std::ostream& err) {
@@ -230,6 +249,8 @@ int build(const Options& o, std::ostream& out, std::ostream& err) {
   err << format_text(r.diagnostics);
   if (!r.history_note.empty() && r.outcome == Outcome::ok)
     err << "portal: warning: " << r.history_note << "; the site is built without history\n";
+  if (r.outcome == Outcome::ok && is_placeholder_address(r.base_url))
+    err << "portal: warning: " << placeholder_warning(r.base_url) << '\n';
   if (r.outcome == Outcome::content_errors) {
     err << "portal: nothing was published: fix the errors above and build again\n";
     return kContentErrors;

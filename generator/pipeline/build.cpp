@@ -30,6 +30,7 @@ BuildResult load_and_check(const BuildOptions& options, std::optional<Site>& sit
   load.cache = options.cache;
   load.fork_bodies_from = options.fork_bodies_from;
   load.root_path = options.root_path;
+  load.base_url = options.base_url;
   if (options.progress) options.progress("Reading content", 0, 0);
   auto loaded = load_site(options.source, load, options.jobs, result.diagnostics);
   if (loaded.failure == LoadFailure::config || !loaded.site) {
@@ -37,6 +38,7 @@ BuildResult load_and_check(const BuildOptions& options, std::optional<Site>& sit
     result.diagnostics.sort();
     return result;
   }
+  result.base_url = loaded.site->config.base_url;
   if (options.progress) options.progress("Checking", 0, 0);
   check_site(*loaded.site, result.diagnostics);
   result.diagnostics.sort();

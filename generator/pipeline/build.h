@@ -36,6 +36,8 @@ struct BuildOptions {
   std::size_t fork_bodies_from = 0;
   // The path the site is served under, when not base_url's (the preview serves at "/").
   std::optional<std::string> root_path;
+  // The site's public address instead of site.toml's base_url (--base-url, PORTAL_BASE_URL).
+  std::optional<std::string> base_url;
   // Told what a build is waiting for (another build writing the same output).
   std::function<void(const std::string&)> notice;
 };
@@ -50,7 +52,8 @@ enum class Outcome { ok, content_errors, failure, stopped };
 struct BuildResult {
   Outcome outcome = Outcome::ok;
   Diagnostics diagnostics;
-  Failure failure;  // for Outcome::failure: what stopped the run (configuration or I/O)
+  Failure failure;       // for Outcome::failure: what stopped the run (configuration or I/O)
+  std::string base_url;  // the public address the site was built for
   std::size_t pages = 0;
   std::size_t files = 0;
   OutputCounts written;  // of the files: written, unchanged, removed

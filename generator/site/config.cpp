@@ -2,8 +2,43 @@
 
 #include "fields.h"
 #include "front_matter.h"
+#include "text.h"
+#include "url_scheme.h"
+#include "urls.h"
 
 namespace portal {
+
+Done check_base_url(std::string_view url, std::string_view key) {
+  if (const auto problem = url_problem(url, key, UrlAlso::nothing)) return fail(problem->message);
+  if (url.empty()) return fail("`" + std::string(key) + "` is empty");
+  if (url.find_first_of("?#") != std::string_view::npos)
+    return fail("`" + std::string(key) + "` must be the address of a folder, without ? or #");
+  return {};
+}
+
+std::string as_folder(std::string_view url) {
+  std::string folder(url);
+  if (!folder.ends_with('/')) folder += '/';
+  return folder;
+}
+
+bool is_placeholder_address(std::string_view base_url) {
+  std::string host = urls::origin(base_url);
+  if (const auto slashes = host.find("//"); slashes != std::string::npos) host.erase(0, slashes + 2);
+  if (const auto at = host.rfind('@'); at != std::string::npos) host.erase(0, at + 1);
+  if (host.starts_with('[')) return host.starts_with("[::1]");
+  host = text::to_lower_ascii(host.substr(0, host.find(':')));
+  while (host.ends_with('.')) host.pop_back();
+  for (const char* placeholder : {"example.org", "example.com", "example.net", "localhost"})
+    if (host == placeholder || host.ends_with(std::string(".") + placeholder)) return true;
+  return host.starts_with("127.");
+}
+
+std::string placeholder_warning(std::string_view base_url) {
+  return "the site's address is " + std::string(base_url) +
+         ", a placeholder: its feed, calendars, sitemap, e-mail copy and printed links point there. Set base_url in "
+         "site.toml, or give portal build --base-url URL (or the environment variable PORTAL_BASE_URL)";
+}
 
 std::optional<SiteConfig> parse_config(std::string_view raw, const std::string& path, Diagnostics& diags) {
   const char* rule = "config";
@@ -24,16 +59,9 @@ std::optional<SiteConfig> parse_config(std::string_view raw, const std::string& 
   c.title = req("title");
   c.partnership = req("partnership");
   if (auto v = r.string("base_url", Required::yes)) {
-    c.base_url = v->value;
-    const auto problem = url_problem(c.base_url, "base_url", UrlAlso::nothing);
-    if (problem || c.base_url.empty()) {
-      local.error(path, v->pos, rule, problem ? problem->message : "`base_url` is empty",
-                  "write it like base_url = \"https://example.org/portal/\"");
-    } else if (c.base_url.find_first_of("?#") != std::string::npos) {
-      local.error(path, v->pos, rule, "`base_url` must be the address of a folder, without ? or #",
-                  "write it like base_url = \"https://example.org/portal/\"");
-    }
-    if (!c.base_url.ends_with('/')) c.base_url += '/';
+    if (const auto valid = check_base_url(v->value, "base_url"); !valid)
+      local.error(path, v->pos, rule, valid.error(), "write it like base_url = \"https://example.org/portal/\"");
+    c.base_url = as_folder(v->value);
   }
   if (auto v = r.string("language")) c.language = v->value;
   if (auto v = r.string("theme")) c.theme = v->value;

@@ -3,8 +3,10 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "diagnostics.h"
+#include "result.h"
 #include "timezone.h"
 
 namespace portal {
@@ -26,6 +28,18 @@ struct SiteConfig {
   std::string contact_phone;
   TimeZone time_zone;  // of every local date-time (calendars); Europe/London unless `timezone` says
 };
+
+// Whether `url` can be a site's address (base_url, named `key` in messages):
+// an absolute https:// or http:// address of a folder, without ? or #.
+Done check_base_url(std::string_view url, std::string_view key);
+// The address with the "/" that ends a folder's.
+std::string as_folder(std::string_view url);
+// Whether the address is a placeholder that leads to no real site
+// (example.org, example.com, example.net, localhost, 127.x, [::1]): feeds,
+// calendars, the sitemap and the e-mail copy made for it point nowhere.
+bool is_placeholder_address(std::string_view base_url);
+// What a build says of a placeholder address, and where to set the real one.
+std::string placeholder_warning(std::string_view base_url);
 
 // Parses site.toml's text; problems are `config` diagnostics against `path`.
 std::optional<SiteConfig> parse_config(std::string_view text, const std::string& path, Diagnostics& diags);

@@ -295,6 +295,7 @@ LoadResult load_site(const fs::path& root, const LoadOptions& options, int jobs,
   Site site;
   site.root = root;
   site.config = std::move(*config);
+  if (options.base_url) site.config.base_url = as_folder(*options.base_url);
   if (!read_theme(site, diags)) {
     result.failure = LoadFailure::config;
     return result;

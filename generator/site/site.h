@@ -71,6 +71,8 @@ struct LoadOptions {
   std::size_t fork_bodies_from = 0;
   // The path the site is served under, when not base_url's (the preview's "/").
   std::optional<std::string> root_path;
+  // The site's public address instead of site.toml's base_url (checked with check_base_url).
+  std::optional<std::string> base_url;
 };
 
 // One document of the site and what the site derives from it.

@@ -20,14 +20,14 @@ _portal() {
       mapfile -t COMPREPLY < <(compgen -W "text json github" -- "$cur")
       return
       ;;
-    --jobs | --port | --host | --date | --time | --title | --name | --meeting | --item | --pseudonym | --year)
+    --base-url | --jobs | --port | --host | --date | --time | --title | --name | --meeting | --item | --pseudonym | --year)
       return
       ;;
   esac
   local options
   case $command in
-    build) options="--source --output --drafts --jobs --quiet" ;;
-    check) options="--source --format --drafts" ;;
+    build) options="--source --output --base-url --drafts --jobs --quiet" ;;
+    check) options="--source --base-url --format --drafts" ;;
     serve) options="--source --host --port" ;;
     new)
       if ((COMP_CWORD == 2)); then
