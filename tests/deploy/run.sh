@@ -54,9 +54,13 @@ if not any("portal check --format github" in r for r in runs):
 builds = [s for s in steps if "run" in s and s["run"].startswith("portal build")]
 if not builds or "refs/heads/main" not in builds[0].get("if", ""):
     fail("the GitHub workflow does not build on main")
+if "PORTAL_BASE_URL" not in builds[0].get("env", {}):
+    fail("the GitHub workflow builds without the site's public address (PORTAL_BASE_URL)")
 gl = yaml.safe_load(open(f"{deploy}/gitlab/.gitlab-ci.yml"))
 if gl["variables"].get("GIT_DEPTH") != "0":
     fail("the GitLab CI file does not fetch the whole history (GIT_DEPTH: 0)")
+if "CI_PAGES_URL" not in gl["pages"].get("variables", {}).get("PORTAL_BASE_URL", ""):
+    fail("the GitLab pages job builds without the site's public address (PORTAL_BASE_URL from CI_PAGES_URL)")
 if gl["pages"]["artifacts"]["paths"] != ["public"]:
     fail("the GitLab pages job does not publish public/")
 commands = [r for r in runs if r.startswith("portal ")]
