@@ -154,7 +154,7 @@ TEST_CASE("feeds, sitemap, robots.txt, calendars, search index and chart", "[fea
   CHECK(contains(sitemap, "<url><loc>https://example.org/fixture/meetings/2020-03-18/b1-csa-update/</loc></url>"));
   CHECK_FALSE(contains(sitemap, "404.html"));
   CHECK(tree.at("robots.txt") == "User-agent: *\nAllow: /\n\nSitemap: https://example.org/fixture/sitemap.xml\n");
-  const auto& ics = tree.at("events/information-session/event.ics");
+  const auto& ics = tree.at("events/information-session/information-session.ics");
   CHECK(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
   // Regression: times were floating, so a calendar elsewhere showed 10:00 in its own zone.
   CHECK(contains(ics, "DTSTART;TZID=Europe/London:20240724T100000\r\nDTEND;TZID=Europe/London:20240724T123000\r\n"));
@@ -170,7 +170,8 @@ TEST_CASE("feeds, sitemap, robots.txt, calendars, search index and chart", "[fea
   TempDir bare;
   const auto copy = copy_fixture("every-kind", bare.path());
   REQUIRE(run({"build", "--source", copy.string(), "--output", (bare.path() / "out").string(), "--quiet"}).status == 0);
-  CHECK(contains(read_file(bare.path() / "out/events/information-session/event.ics"), "DTSTAMP:20240724T000000Z\r\n"));
+  CHECK(contains(read_file(bare.path() / "out/events/information-session/information-session.ics"),
+                 "DTSTAMP:20240724T000000Z\r\n"));
   // Regression: with no upcoming event the calendar held no component at all (RFC 5545 §3.6).
   CHECK(contains(tree.at("events/upcoming.ics"), "BEGIN:VTIMEZONE\r\n"));
   CHECK(contains(ics, "LOCATION:Oakwood House\\, Maidstone\r\n"));
@@ -252,7 +253,7 @@ TEST_CASE("a date the record gives less exactly is shown so on its page, in list
   CHECK_FALSE(contains(event, "1 November 2999"));
   CHECK(contains(tree.at("events/index.html"), "November 2999"));
   CHECK_FALSE(contains(tree.at("events/index.html"), "1 November 2999"));
-  for (const auto* calendar : {"events/upcoming.ics", "events/annual-conference-2999/event.ics"}) {
+  for (const auto* calendar : {"events/upcoming.ics", "events/annual-conference-2999/annual-conference-2999.ics"}) {
     // Unfolded (RFC 5545 §3.1), as a calendar reads it.
     const std::string ics = std::regex_replace(tree.at(calendar), std::regex("\r\n "), "");
     CHECK(contains(ics, "DESCRIPTION:Date: November 2999 (the day is not recorded). The partnership's annual "));
@@ -282,4 +283,20 @@ TEST_CASE("a date known only to its month is not passed until the month is", "[f
   CHECK(contains(july.at("events/upcoming.ics"), "SUMMARY:Community Safety Information Session"));
   const auto august = build_on("2024-08-01");
   CHECK_FALSE(contains(august.at("events/upcoming.ics"), "SUMMARY:Community Safety Information Session"));
+}
+
+TEST_CASE("an event's calendar file is named after it, and a past event offers none", "[features]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path() / "site");
+  REQUIRE(run({"build", "--source", site.string(), "--output", (tmp.path() / "out").string(), "--quiet"}).status == 0);
+  const auto tree = read_tree(tmp.path() / "out");
+  // Still to come: the link, to a file a browser saves under the event's own name.
+  const auto& upcoming = tree.at("events/annual-conference-2999/index.html");
+  CHECK(contains(upcoming, "<a href=\"annual-conference-2999.ics\""));
+  CHECK(contains(upcoming, "Add this event to your calendar"));
+  CHECK(contains(tree.at("events/annual-conference-2999/annual-conference-2999.ics"), "BEGIN:VEVENT\r\n"));
+  // Over: no offer to add it to a calendar.
+  const auto& past = tree.at("events/webinar/index.html");
+  CHECK(contains(past, "<h1>"));
+  CHECK_FALSE(contains(past, "Add this event to your calendar"));
 }

@@ -206,7 +206,7 @@ TEST_CASE("a rebuild writes only the files whose bytes changed, and the rest kee
   CHECK(contains(r.out, " removed) into"));
   const auto fifth = look(out);
   CHECK_FALSE(fifth.count("events/webinar/index.html"));
-  CHECK_FALSE(fifth.count("events/webinar/event.ics"));
+  CHECK_FALSE(fifth.count("events/webinar/webinar.ics"));
   CHECK_FALSE(fs::exists(out / "events/webinar"));
   // Whatever happened, the output is what a build from nothing makes.
   REQUIRE(run({"build", "--source", site.string(), "--output", (tmp.path() / "fresh").string(), "--quiet"}).status ==

@@ -195,7 +195,7 @@ std::string calendar(const Site& site, const History& history, const std::vector
 
 }  // namespace
 
-std::string event_calendar_url(const Document& event) { return event.url + "event.ics"; }
+std::string event_calendar_url(const Document& event) { return event.url + event.slug + ".ics"; }
 
 std::vector<RenderedFile> render_outputs(const Site& site, const History& history,
                                          const std::vector<std::string>& page_paths) {
@@ -207,7 +207,7 @@ std::vector<RenderedFile> render_outputs(const Site& site, const History& histor
   std::vector<const Document*> upcoming;
   for (const Document* e : events) {
     out.push_back({event_calendar_url(*e).substr(1), calendar(site, history, {e}, e->title.value, Subscription::none)});
-    if (site.today <= e->date->last_possible()) upcoming.push_back(e);
+    if (site.is_upcoming(*e)) upcoming.push_back(e);
   }
   std::stable_sort(upcoming.begin(), upcoming.end(),
                    [](const Document* a, const Document* b) { return *a->date < *b->date; });

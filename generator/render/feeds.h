@@ -17,7 +17,7 @@ namespace portal {
 std::vector<RenderedFile> render_outputs(const Site& site, const History& history,
                                          const std::vector<std::string>& page_paths);
 
-// URL of an event's calendar file.
+// URL of an event's calendar file, named after the event (/events/webinar/webinar.ics): a download keeps its name.
 std::string event_calendar_url(const Document& event);
 
 }  // namespace portal

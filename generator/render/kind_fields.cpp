@@ -286,6 +286,7 @@ void PageBuilder::add_event_fields(map& ctx, const Document& d, const EventData&
   ctx["online"] = e.online.value_or(false);
   ctx["in_person"] = e.online.has_value() && !*e.online;
   ctx["calendar_url"] = rel(d.url, event_calendar_url(d));
+  ctx["upcoming"] = site_.is_upcoming(d);  // a past event is no longer offered for a calendar
 }
 
 }  // namespace portal::detail

@@ -58,7 +58,7 @@ void PageBuilder::add_home_fields(map& ctx, const std::string& url) {
         next_meeting = &d;
       }
     }
-    if (d.kind == Kind::event && site_.today <= d.date->last_possible()) events.push_back(&d);
+    if (d.kind == Kind::event && site_.is_upcoming(d)) events.push_back(&d);
   }
   std::stable_sort(events.begin(), events.end(),
                    [](const Document* a, const Document* b) { return *a->date < *b->date; });
@@ -136,7 +136,7 @@ map PageBuilder::events_index() {
   std::vector<const Document*> upcoming, past;
   for (std::size_t i : site_.published_of(Kind::event)) {
     const Document& d = site_.document(i);
-    (d.date && site_.today <= d.date->last_possible() ? upcoming : past).push_back(&d);
+    (site_.is_upcoming(d) ? upcoming : past).push_back(&d);
   }
   std::stable_sort(upcoming.begin(), upcoming.end(),
                    [](const Document* a, const Document* b) { return *a->date < *b->date; });

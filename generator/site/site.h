@@ -140,6 +140,9 @@ class Site {
   [[nodiscard]] const Document* paper_of(const Document& meeting, const AgendaItem& item) const;
   [[nodiscard]] bool is_published(const Document& d) const;
   [[nodiscard]] bool is_released(const Document& d) const;  // published by a build without --drafts
+  // Whether a dated document (an event) is still to come: its day, or its
+  // month where only the month is known, has not passed.
+  [[nodiscard]] bool is_upcoming(const Document& d) const { return d.date && today <= d.date->last_possible(); }
   // The published documents of one kind, as indices in path order.
   [[nodiscard]] std::vector<std::size_t> published_of(Kind kind) const;
   // The URL of a document or asset by its source path, when it exists.
