@@ -24,15 +24,7 @@ work=$(mktemp -d -p "$PWD/bench" work.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 python3 bench/gen_corpus.py "$pages" "$work/corpus" --commits "$commits" > /dev/null
 
-measure() {  # prints "wall cpu peak_kb"
-  /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" > /dev/null 2> "$work/log" || {
-    echo "failed: $*" >&2
-    cat "$work/log" >&2
-    exit 1
-  }
-  awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$work/time"
-}
-median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+source bench/measure.sh  # measure, median
 paper=$(cd "$work/corpus" && find content/meetings -name 'b2-paper.md' | sort | sed -n 1p)
 
 cases=(first unchanged one)

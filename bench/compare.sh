@@ -35,15 +35,7 @@ python3 bench/gen_corpus.py "${gen_args[@]}"
 git_info=()
 ((commits > 0)) && git_info=(--enableGitInfo)
 
-measure() {  # prints "wall cpu peak_kb"
-  /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" > /dev/null 2> "$work/log" || {
-    echo "failed: $*" >&2
-    cat "$work/log" >&2
-    exit 1
-  }
-  awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$work/time"
-}
-median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+source bench/measure.sh  # measure, median
 # Each file of a folder with its inode and modification time: a file written
 # by a build has a new one of either.
 snapshot() { if [ -d "$1" ]; then find "$1" -type f -printf '%i %T@ %P\n' | sort; fi; }

@@ -27,7 +27,7 @@ phases=$root/build/bench/phases
 pagefind=$root/bench/search/node_modules/.bin/pagefind
 work=$(mktemp -d -p "$root/bench" work.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+source bench/measure.sh  # median
 
 python3 bench/gen_corpus.py "$pages" "$work/corpus" --vocabulary 200000
 # The build, phase by phase, into an empty folder each run.
