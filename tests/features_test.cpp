@@ -204,13 +204,22 @@ TEST_CASE("agenda items and minutes link each other, and numbered paragraphs hav
   CHECK(
       contains(tree.at("meetings/2020-03-18/notes/index.html"),
                "<h2 id=\"2-kent-community-safety-agreement-update-item-b1\">2. Kent Community Safety Agreement Update "
-               "(Item B1)</h2>\n<p class=\"minute-paper\">Paper for item B1: <a href=\"../b1-csa-update/\">Kent "
-               "Community Safety Agreement Update</a></p>"));
-  // "1.1 The agreement …" is #para-1-1; the first point of minute 2 is #para-2-1.
+               "(Item B1)</h2>\n<p class=\"minute-links\">Agenda item <a href=\"../#item-b1\">B1</a>; its paper: <a "
+               "href=\"../b1-csa-update/\">Kent Community Safety Agreement Update</a></p>"));
+  // The paper names its item and its minute.
   CHECK(contains(tree.at("meetings/2020-03-18/b1-csa-update/index.html"),
-                 "<p><span id=\"para-1-1\"></span>1.1 The agreement is refreshed each year.</p>"));
-  CHECK(contains(tree.at("meetings/2020-03-18/notes/index.html"),
-                 "<li><span id=\"para-2-1\"></span>The partnership noted the update.</li>"));
+                 "<dt>Minute</dt><dd><a href=\"../notes/#2-kent-community-safety-agreement-update-item-b1\">Minute "
+                 "2</a></dd>"));
+  CHECK(contains(tree.at("meetings/2020-03-18/index.html"), "<tr id=\"item-b1\">"));
+  // "1.1 The agreement …" is #para-1-1; the first point of minute 2 is #para-2-1.
+  CHECK(contains(
+      tree.at("meetings/2020-03-18/b1-csa-update/index.html"),
+      "<p><a class=\"para-link\" id=\"para-1-1\" href=\"#para-1-1\" aria-label=\"Link to paragraph 1.1\"></a>1.1 "
+      "The agreement is refreshed each year.</p>"));
+  CHECK(contains(
+      tree.at("meetings/2020-03-18/notes/index.html"),
+      "<li><a class=\"para-link\" id=\"para-2-1\" href=\"#para-2-1\" aria-label=\"Link to paragraph 2.1\"></a>The "
+      "partnership noted the update.</li>"));
   // And the checker knows those anchors.
   replace_in(site / "content/about.md", "#para-2-1)", "#para-2-9)");
   r = run({"check", "--source", site.string()});

@@ -365,7 +365,8 @@ TEST_CASE("sanitised raw HTML keeps its allowed markup and the page's own", "[ma
   const auto page =
       md("## 1. Leads\n\n1.1 The <b>agreement</b>.\n\n| a | b |\n|:-:|--:|\n| 1 | 2 |\n\n```cpp\nx<y\n```\n", true);
   CHECK(contains(page.html,
-                 "<h2 id=\"1-leads\">1. Leads</h2>\n<p><span id=\"para-1-1\"></span>1.1 The <b>agreement</b>.</p>\n"));
+                 "<h2 id=\"1-leads\">1. Leads</h2>\n<p><a class=\"para-link\" id=\"para-1-1\" href=\"#para-1-1\" "
+                 "aria-label=\"Link to paragraph 1.1\"></a>1.1 The <b>agreement</b>.</p>\n"));
   CHECK(contains(page.html, "<th scope=\"col\" style=\"text-align: center\">a</th>"));
   CHECK(contains(page.html, "<td style=\"text-align: right\">2</td>"));
   CHECK(contains(page.html, "<pre><code class=\"language-cpp\">x&lt;y\n</code></pre>\n"));

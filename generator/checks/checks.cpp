@@ -74,6 +74,7 @@ void check_plan_ids(const Site& site, Diagnostics& diags) {
 
 std::vector<std::string> anchors_of(const Site& site, std::size_t index) {
   std::vector<std::string> out = site.theme_anchors(site.document(index));
+  for (auto& id : site.item_ids(site.document(index))) out.push_back(std::move(id));
   for (const auto& h : site.body(index).headings) out.push_back(h.id);
   for (const auto& id : site.body(index).paragraph_ids) out.push_back(id);
   return out;

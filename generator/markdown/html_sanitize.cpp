@@ -36,7 +36,7 @@ const std::map<std::string, Names, std::less<>>& allowed_elements() {
                                                                      {"h4", {}},
                                                                      {"h5", {}},
                                                                      {"h6", {}},
-                                                                     {"a", {"href"}},
+                                                                     {"a", {"href", "aria-label"}},
                                                                      {"em", {}},
                                                                      {"strong", {}},
                                                                      {"b", {}},

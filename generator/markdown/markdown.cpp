@@ -229,8 +229,8 @@ std::vector<Link> resolve_links(const std::vector<cmark_node*>& links, const Mar
   return out;
 }
 
-// Numbered paragraphs get ids of their own: an empty span at the start of
-// the paragraph carries it (cmark-gfm has no attribute hook, and a list may
+// Numbered paragraphs get ids of their own: a link to the paragraph at its
+// start carries it (cmark-gfm has no attribute hook, and a list may
 // hold only items). The first paragraph of a number has it.
 class ParagraphAnchors {
  public:
@@ -242,7 +242,10 @@ class ParagraphAnchors {
     if (!given_.insert(id).second) return;
     slugger_.take(id);
     cmark_node* span = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
-    const std::string html = "<span id=\"" + id + "\"></span>";
+    // A link to the paragraph itself, which the theme shows on hover and focus:
+    // its address is the one to cite.
+    const std::string html = "<a class=\"para-link\" id=\"" + id + "\" href=\"#" + id +
+                             "\" aria-label=\"Link to paragraph " + number + "\"></a>";
     cmark_node_set_on_enter(span, html.c_str());
     cmark_node_set_on_exit(span, "");
     cmark_node_prepend_child(paragraph, span);
@@ -255,13 +258,41 @@ class ParagraphAnchors {
   std::set<std::string> given_;
 };
 
-// "3.5 The KCST …", "1.1. The agreement …": a paragraph that begins with its section's number.
+// The number of the minute whose heading ("## 239. Title (Item B1)") a
+// top-level block follows; empty when the nearest heading before it is not a minute's.
+std::string minute_number_before(cmark_node* block) {
+  if (cmark_node_get_type(cmark_node_parent(block)) != CMARK_NODE_DOCUMENT) return {};
+  for (cmark_node* n = cmark_node_previous(block); n; n = cmark_node_previous(n)) {
+    if (cmark_node_get_type(n) != CMARK_NODE_HEADING) continue;
+    const std::string heading = text::trim(plain_text(n));
+    const auto dot = heading.find('.');
+    if (dot == 0 || dot == std::string::npos || heading.find_first_not_of("0123456789") != dot) return {};
+    return heading.substr(0, dot);
+  }
+  return {};
+}
+
+// "8. It was RESOLVED …" under a minute's heading: the minute's point 8, as
+// minutes print their points when they are not a Markdown list.
+std::optional<std::string> minute_point_number(std::string_view t) {
+  std::size_t i = 0;
+  while (i < t.size() && i < 3 && t[i] >= '0' && t[i] <= '9') ++i;
+  if (i == 0 || i + 1 >= t.size() || t[i] != '.' || t[i + 1] != ' ') return std::nullopt;
+  return std::string(t.substr(0, i));
+}
+
+// "3.5 The KCST …", "1.1. The agreement …": a paragraph that begins with its
+// section's number; "8. It was …" under a minute's heading, that minute's point.
 void anchor_numbered_paragraphs(const std::vector<cmark_node*>& paragraphs, ParagraphAnchors& anchors) {
   for (cmark_node* p : paragraphs) {
     cmark_node* first = cmark_node_first_child(p);
     if (!first || cmark_node_get_type(first) != CMARK_NODE_TEXT) continue;
     const std::string_view t = cmark_node_get_literal(first) ? cmark_node_get_literal(first) : "";
-    if (const auto number = paragraph_number(t)) anchors.add(p, *number);
+    if (const auto number = paragraph_number(t)) {
+      anchors.add(p, *number);
+    } else if (const auto point = minute_point_number(t)) {
+      if (const std::string minute = minute_number_before(p); !minute.empty()) anchors.add(p, minute + "." + *point);
+    }
   }
 }
 

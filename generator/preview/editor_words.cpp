@@ -42,6 +42,10 @@ const std::map<std::string, Label>& labels() {
       {"present", {"Present", "One a line, as the minutes list them."}},
       {"in_attendance", {"In attendance", "One a line, as the minutes list them."}},
       {"venue", {"Venue", ""}},
+      {"items_from",
+       {"Agenda items taken from",
+        "agenda (the printed agenda, the default), notes (the minute headings, when no agenda is held) or papers "
+        "(only the items the held papers are filed under)."}},
       {"version", {"Version", ""}},
       {"effective", {"In force from", ""}},
   };

@@ -1,6 +1,6 @@
 // The fields each kind of document adds to its page's context: an agreement's
-// versions, priorities and plans, a meeting's agenda, the notes' attendance, a
-// paper's agenda item, a review's summary, an event's times.
+// versions, priorities and plans, a review's summary, an event's times (a
+// meeting's, its notes' and its papers' are in meeting_fields.cpp).
 #include <algorithm>
 #include <map>
 #include <variant>
@@ -162,105 +162,6 @@ array PageBuilder::agreement_plans(const Document& d, const AgreementData& a) co
                         {"period", it->period}});
   }
   return plans;
-}
-
-void PageBuilder::add_meeting_fields(map& ctx, const Document& d, const MeetingData& m) {
-  const std::string& url = d.url;
-  ctx["date"] = date_text(m.date.value);
-  ctx["weekday"] = m.date.value.weekday();
-  ctx["time"] = m.date.value.time_of_day();
-  ctx["datetime"] = m.date.value.iso_datetime();
-  ctx["venue"] = m.venue;
-  const Document* notes = site_.notes_of(d);
-  if (notes && !site_.is_published(*notes)) notes = nullptr;
-  auto minutes = item_minutes(url, notes);
-  array items;
-  for (const auto& item : m.items) {
-    map row{{"code", item.code ? item.code->value : std::string()},
-            {"title", item.title},
-            {"pages", item.pages},
-            {"restricted", item.restricted}};
-    if (!item.restricted)
-      if (const Document* p = site_.paper_of(d, item); p && site_.is_published(*p)) row["paper"] = link_to(url, *p);
-    if (item.minutes_of) {
-      if (const Document* earlier = site_.meeting(item.minutes_of->value); earlier && site_.is_published(*earlier))
-        row["minutes_of"] = link_to(url, *earlier);
-    }
-    if (item.code && minutes.count(item.code->value)) row["minute"] = minutes[item.code->value];
-    items.push_back(row);
-  }
-  ctx["items"] = items;
-  ctx["has_items"] = !items.empty();
-  if (notes) ctx["notes"] = link_to(url, *notes);
-}
-
-// The minute that records each item, in this meeting's (published) notes, by item code.
-std::map<std::string, map> PageBuilder::item_minutes(const std::string& url, const Document* notes) const {
-  std::map<std::string, map> minutes;
-  if (!notes) return minutes;
-  for (const auto& h : site_.body(site_.by_path.at(notes->path)).headings) {
-    const auto minute = minute_heading(h.text);
-    if (!minute || minutes.count(minute->code)) continue;
-    minutes[minute->code] = map{{"url", rel(url, notes->url) + "#" + h.id},
-                                {"label", minute->number.empty() ? "Its minute" : "Minute " + minute->number}};
-  }
-  return minutes;
-}
-
-void PageBuilder::add_notes_fields(map& ctx, const Document& d, const NotesData& n) {
-  array present, attendance;
-  for (const auto& p : n.present) present.push_back(p);
-  for (const auto& p : n.in_attendance) attendance.push_back(p);
-  ctx["present"] = present;
-  ctx["has_present"] = !present.empty();
-  ctx["in_attendance"] = attendance;
-  ctx["has_in_attendance"] = !attendance.empty();
-  if (const Document* meeting = site_.meeting_of(d)) {
-    ctx["meeting"] = link_to(d.url, *meeting);
-    ctx["body"] = with_minute_papers(d, *meeting, site_.body(site_.by_path.at(d.path)));
-  }
-}
-
-// The notes' text with, after each minute's heading, a link to the paper of
-// the agenda item it records, where that paper is published.
-std::string PageBuilder::with_minute_papers(const Document& notes, const Document& meeting,
-                                            const RenderedMarkdown& body) const {
-  std::string html = body.html;
-  const auto* agenda = meeting.as<MeetingData>();
-  for (const auto& h : body.headings) {
-    const auto minute = minute_heading(h.text);
-    if (!minute) continue;
-    const Document* paper = nullptr;
-    for (const auto& item : agenda->items)
-      if (item.code && item.code->value == minute->code && item.paper && !item.restricted)
-        paper = site_.paper_of(meeting, item);
-    if (!paper || !site_.is_published(*paper)) continue;
-    const std::string open = "<h" + std::to_string(h.level) + " id=\"" + text::html_escape(h.id) + "\">";
-    const auto at = html.find(open);
-    const auto close = at == std::string::npos ? at : html.find("</h" + std::to_string(h.level) + ">", at);
-    if (close == std::string::npos) continue;
-    html.insert(close + 5, "\n<p class=\"minute-paper\">Paper for item " + text::html_escape(minute->code) +
-                               ": <a href=\"" + rel(notes.url, paper->url) + "\">" +
-                               text::html_escape(paper->title.value) + "</a></p>");
-  }
-  return html;
-}
-
-void PageBuilder::add_paper_fields(map& ctx, const Document& d, const PaperData& p) {
-  if (const Document* meeting = site_.meeting_of(d)) {
-    ctx["meeting"] = link_to(d.url, *meeting);
-    if (const AgendaItem* item = agenda_item_of(*meeting->as<MeetingData>(), d)) {
-      ctx["item_code"] = item->code ? item->code->value : std::string();
-      ctx["item_title"] = item->title;
-      ctx["item_pages"] = item->pages;
-      ctx["has_item"] = true;
-    }
-  }
-  array authors;
-  for (const auto& author : p.authors) authors.push_back(author);
-  ctx["authors"] = authors;
-  ctx["has_authors"] = !authors.empty();
-  ctx["classification"] = p.classification;
 }
 
 void PageBuilder::add_dhr_fields(map& ctx, const Document& d, const DhrData& dhr) {

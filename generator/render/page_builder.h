@@ -43,6 +43,9 @@ class PageBuilder {
   using Crumbs = std::vector<std::pair<std::string, std::string>>;
   map base(const std::string& url, const std::string& title, Crumbs crumbs);
   map document_context(const Document& d, std::size_t index);
+  // A page with this many sections or more gets a contents list.
+  static constexpr std::size_t kContentsFrom = 4;
+  void add_contents(map& ctx, const Document& d, std::size_t index);
 
   // kind_fields.cpp: the fields of each kind of document, a function a kind.
   void add_kind_fields(map& ctx, const Document& d);
@@ -50,11 +53,17 @@ class PageBuilder {
   void add_agreement_versions(map& ctx, const Document& d);
   array agreement_priorities(const std::string& url, const AgreementData& a) const;
   array agreement_plans(const Document& d, const AgreementData& a) const;
+  // meeting_fields.cpp: a meeting, its notes and its papers, linked both ways.
   void add_meeting_fields(map& ctx, const Document& d, const MeetingData& m);
+  map agenda_row(const Document& meeting, const MeetingData& m, const AgendaItem& item,
+                 std::map<std::string, map>& minutes);
   std::map<std::string, map> item_minutes(const std::string& url, const Document* notes) const;
+  const Document* published_notes(const Document& meeting) const;
+  std::string item_href(const std::string& from, const Document& meeting, const AgendaItem& item) const;
   void add_notes_fields(map& ctx, const Document& d, const NotesData& n);
-  std::string with_minute_papers(const Document& notes, const Document& meeting, const RenderedMarkdown& body) const;
+  std::string with_minute_links(const Document& notes, const Document& meeting, const RenderedMarkdown& body) const;
   void add_paper_fields(map& ctx, const Document& d, const PaperData& p);
+  void add_paper_minute(map& ctx, const Document& paper, const Document& meeting, const AgendaItem& item);
   void add_dhr_fields(map& ctx, const Document& d, const DhrData& dhr);
   void add_event_fields(map& ctx, const Document& d, const EventData& e);
   std::string priority_name(const std::string& id) const;

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <numeric>
 
 #include "compare.h"
 #include "history_view.h"
@@ -137,10 +138,26 @@ map PageBuilder::document_context(const Document& d, std::size_t index) {
   ctx["has_priorities"] = !prios.empty();
   ctx["priorities"] = std::move(prios);
   add_kind_fields(ctx, d);
+  add_contents(ctx, d, index);
   add_history(ctx, site_, history_, private_commit_, d);
   if (d.kind == Kind::home) add_home_fields(ctx, d.url);
   if (d.kind == Kind::meeting) add_meeting_neighbours(ctx, d);
   return ctx;
+}
+
+// A contents list for a page of more than a few sections: the sections the
+// theme shows (the template lists them) and the text's own top-level headings.
+void PageBuilder::add_contents(map& ctx, const Document& d, std::size_t index) {
+  const RenderedMarkdown& body = site_.body(index);
+  const int top = std::accumulate(body.headings.begin(), body.headings.end(), 7,
+                                  [](int least, const Heading& h) { return std::min(least, h.level); });
+  array contents;
+  for (const auto& h : body.headings)
+    if (h.level == top) contents.push_back(map{{"id", h.id}, {"text", h.text}});
+  std::size_t sections = 0;
+  for (const auto& id : site_.theme_anchors(d)) sections += id != site_.theme_ids.section("body");
+  ctx["contents"] = contents;
+  ctx["has_contents"] = contents.size() + sections >= kContentsFrom;
 }
 
 // The published agreement that `d` supersedes, if any.

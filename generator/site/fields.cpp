@@ -1,5 +1,7 @@
 #include "fields.h"
 
+#include <algorithm>
+
 #include "text.h"
 
 namespace portal {
@@ -92,6 +94,17 @@ std::optional<Located<std::string>> FieldReader::string(const std::string& key, 
     return Located<std::string>{s->get(), key_pos(key)};
   }
   wrong_type(key, "a string in quotes", key + " = \"...\"");
+  return std::nullopt;
+}
+
+std::optional<Located<std::string>> FieldReader::one_of(const std::string& key,
+                                                        const std::vector<std::string>& allowed) {
+  auto value = string(key);
+  if (!value || std::find(allowed.begin(), allowed.end(), value->value) != allowed.end()) return value;
+  std::string choices;
+  for (const auto& a : allowed) choices += (choices.empty() ? "" : " or ") + ("\"" + a + "\"");
+  diags_->error(path_, value->pos, rule_, "`" + key + "` is \"" + value->value + "\", which means nothing here",
+                "write " + choices);
   return std::nullopt;
 }
 

@@ -50,6 +50,8 @@ class FieldReader {
   // A string that becomes a link: an https:// or http:// address, or where
   // `also` allows an `@/` link (urls.h); anything else is reported, and absent.
   std::optional<Located<std::string>> url(const std::string& key, UrlAlso also = UrlAlso::nothing);
+  // A string that must be one of `allowed`; anything else is reported, and absent.
+  std::optional<Located<std::string>> one_of(const std::string& key, const std::vector<std::string>& allowed);
   bool boolean(const std::string& key, bool absent = false);
   // Whether the table has `key` at all (reading nothing).
   [[nodiscard]] bool table_has(const std::string& key) const { return table_->contains(key); }

@@ -96,6 +96,10 @@ MeetingData read_meeting(FieldReader& r) {
   MeetingData m;
   if (auto d = r.date("date", TimeOfDay::allowed, Required::yes)) m.date = *d;
   m.venue = text_or_empty(r.string("venue"));
+  if (const auto from = r.one_of("items_from", {"agenda", "notes", "papers"}))
+    m.agenda_from = from->value == "notes"    ? AgendaFrom::notes
+                    : from->value == "papers" ? AgendaFrom::papers
+                                              : AgendaFrom::agenda;
   for (auto& t : r.tables("items")) {
     AgendaItem item;
     item.pos = t.table_pos();

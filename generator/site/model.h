@@ -77,9 +77,15 @@ struct AgendaItem {
   Pos pos;
 };
 
+// What a meeting's agenda items are taken from: the printed agenda, the
+// minute headings of its notes when the record holds no agenda, or only the
+// items its held papers are filed under.
+enum class AgendaFrom { agenda, notes, papers };
+
 struct MeetingData {
   Located<Date> date;
   std::string venue;
+  AgendaFrom agenda_from = AgendaFrom::agenda;
   std::vector<AgendaItem> items;
 };
 

@@ -160,9 +160,19 @@ std::vector<std::string> Site::theme_anchors(const Document& d) const {
   return out;
 }
 
+std::vector<std::string> Site::item_ids(const Document& d) const {
+  std::vector<std::string> ids;
+  if (const auto* m = d.as<MeetingData>())
+    for (const auto& item : m->items)
+      if (item.code)
+        if (std::string id = theme_ids.item_id(item.code->value); !id.empty()) ids.push_back(std::move(id));
+  return ids;
+}
+
 std::vector<std::string> Site::page_ids(const Document& d) const {
   std::vector<std::string> ids = theme_anchors(d);
   for (std::size_t i = 0, n = ids.size(); i < n; ++i) ids.push_back(ids[i] + "-heading");
+  for (auto& id : item_ids(d)) ids.push_back(std::move(id));
   ids.insert(ids.end(), theme_ids.page.begin(), theme_ids.page.end());
   if (d.kind == Kind::home) ids.insert(ids.end(), theme_ids.home.begin(), theme_ids.home.end());
   return ids;

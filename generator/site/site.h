@@ -157,6 +157,9 @@ class Site {
   // point at them (e.g. `@/agreements/2020-04.md#leads`). Only sections the
   // page shows are listed.
   [[nodiscard]] std::vector<std::string> theme_anchors(const Document& d) const;
+  // The ids of a meeting's agenda items on its page ("item-b1"), so that a
+  // paper, a minute or a link can point at its item; none for other kinds.
+  [[nodiscard]] std::vector<std::string> item_ids(const Document& d) const;
   // Every id the theme puts on a document's page besides its text's headings:
   // a heading of the text never takes one of them (it gets a suffix instead).
   [[nodiscard]] std::vector<std::string> page_ids(const Document& d) const;

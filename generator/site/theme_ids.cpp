@@ -1,5 +1,7 @@
 #include "theme_ids.h"
 
+#include <cctype>
+
 #include "fields.h"
 #include "files.h"
 #include "front_matter.h"
@@ -46,6 +48,14 @@ std::string ThemeIds::section(std::string_view field) const {
   return it == sections.end() ? std::string() : it->second;
 }
 
+std::string ThemeIds::item_id(std::string_view code) const {
+  if (item_prefix.empty() || code.empty()) return {};
+  std::string id = item_prefix;
+  for (const char c : code)
+    id += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '-';
+  return id;
+}
+
 std::optional<ThemeIds> read_theme_ids(const fs::path& theme, const std::string& shown, Diagnostics& diags) {
   const auto text = read_file(theme / "sections.toml");
   if (!text) {
@@ -74,6 +84,11 @@ std::optional<ThemeIds> read_theme_ids(const fs::path& theme, const std::string&
   };
   read_ids("page", ids.page);
   read_ids("home", ids.home);
+  if (const auto* agenda = r.table("agenda")) {
+    FieldReader ar(*agenda, shown, 1, kRule, diags, "the [agenda] table");
+    if (auto prefix = ar.string("item_id_prefix")) ids.item_prefix = prefix->value;
+    ar.finish();
+  }
   r.finish();
   if (diags.errors() != errors) return std::nullopt;
   return ids;

@@ -24,6 +24,11 @@ struct ThemeIds {
   std::map<std::string, std::string, std::less<>> sections;
   std::vector<std::string> page;  // every other id a document's page may carry
   std::vector<std::string> home;  // and the home page's own
+  std::string item_prefix;        // an agenda item's id is this followed by its code ("item-b1")
+
+  // The id of the agenda item with `code` on its meeting's page; empty when
+  // the theme gives items none or the item has no code.
+  [[nodiscard]] std::string item_id(std::string_view code) const;
 
   // The id of the section `field` shows; empty when the theme has none.
   [[nodiscard]] std::string section(std::string_view field) const;
