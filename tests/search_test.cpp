@@ -171,7 +171,7 @@ TEST_CASE("every page a reader could want is in the index, and each page's text 
     }
   }
   CHECK(docs_files == 1);
-  CHECK(kinds.size() == 11);  // every kind of page, from agreements to other pages
+  CHECK(kinds.size() == 12);  // every kind of page, from agreements and decisions to other pages
   std::set<std::string> left_out;
   std::set_difference(pages.begin(), pages.end(), indexed.begin(), indexed.end(),
                       std::inserter(left_out, left_out.end()));

@@ -2,6 +2,7 @@
 #include <set>
 
 #include "check_rules.h"
+#include "decisions.h"
 #include "text.h"
 
 namespace portal {
@@ -128,6 +129,20 @@ void check_minutes(const Site& site, std::size_t index, Diagnostics& diags) {
     diags.error(d.path, {h.pos.line, ref->column}, "unknown-item",
                 "the minute refers to item " + ref->code + ", which is not on the agenda in " + meeting->path,
                 did_you_mean(ref->code, codes, "correct the item reference, or add the item to the agenda"));
+  }
+  check_resolutions(site, index, diags);
+}
+
+void check_resolutions(const Site& site, std::size_t index, Diagnostics& diags) {
+  for (const Decision& decision : decisions_in(site, index)) {
+    if (decision.item) continue;
+    const Resolution& r = *decision.resolution;
+    diags.warning(site.document(index).path, r.pos, "decision-item",
+                  r.heading.empty()
+                      ? "this resolution follows no minute's heading, so no agenda item can be tied to it"
+                      : "this resolution is under \"" + r.heading + "\", which names no item of the agenda",
+                  "put it under its minute's heading, written as the notes print it: ## 239. Title (Item B1), with "
+                  "the item on the meeting's agenda");
   }
 }
 

@@ -24,7 +24,10 @@ void check_dhrs(const Site& site, Diagnostics& diags);
 void check_text(const Site& site, Diagnostics& diags);
 void check_document_text(const Site& site, std::size_t index, Diagnostics& diags);
 
-// unknown-item for the `(Item X)` references of one notes document's minutes.
+// unknown-item for the `(Item X)` references of one notes document's
+// minutes, and decision-item for its resolutions.
 void check_minutes(const Site& site, std::size_t index, Diagnostics& diags);
+// decision-item: a resolution that cannot be tied to an agenda item.
+void check_resolutions(const Site& site, std::size_t index, Diagnostics& diags);
 
 }  // namespace portal

@@ -156,7 +156,7 @@ bool is_body_rule(const std::string& rule, Kind kind) {
   for (const char* r :
        {"broken-link", "restricted-link", "image-alt", "link-text", "heading-order", "weekday-mismatch"})
     if (rule == r) return true;
-  return rule == "unknown-item" && kind == Kind::notes;
+  return (rule == "unknown-item" || rule == "decision-item") && kind == Kind::notes;
 }
 
 void check_site(const Site& site, Diagnostics& diags) {

@@ -1,6 +1,7 @@
 #include "markdown.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -11,10 +12,15 @@
 #include <cmark-gfm.h>
 
 #include "html_sanitize.h"
+#include "markdown_paragraphs.h"
 #include "text.h"
 #include "urls.h"
 
 namespace portal {
+
+using markdown_detail::for_each_entered;
+using markdown_detail::node_pos;
+using markdown_detail::plain_text;
 
 namespace {
 
@@ -24,51 +30,13 @@ struct ParserDeleter {
 struct NodeDeleter {
   void operator()(cmark_node* n) const { cmark_node_free(n); }
 };
-struct IterDeleter {
-  void operator()(cmark_iter* i) const { cmark_iter_free(i); }
-};
 using ParserPtr = std::unique_ptr<cmark_parser, ParserDeleter>;
 using NodePtr = std::unique_ptr<cmark_node, NodeDeleter>;
-using IterPtr = std::unique_ptr<cmark_iter, IterDeleter>;
 
 std::string take_string(char* s) {
   std::string out(s ? s : "");
   cmark_get_default_mem_allocator()->free(s);
   return out;
-}
-
-// Calls f on root and on each node under it, in document order, as the walk
-// enters it. f must not change the tree: the walk is still under way.
-template <typename F>
-void for_each_entered(cmark_node* root, F&& f) {
-  IterPtr it(cmark_iter_new(root));
-  for (cmark_event_type ev; (ev = cmark_iter_next(it.get())) != CMARK_EVENT_DONE;) {
-    if (ev == CMARK_EVENT_ENTER) f(cmark_iter_get_node(it.get()));
-  }
-}
-
-// The plain text of a node's inline content (text, code, and line breaks as spaces).
-std::string plain_text(cmark_node* node) {
-  std::string out;
-  for_each_entered(node, [&](cmark_node* n) {
-    switch (cmark_node_get_type(n)) {
-      case CMARK_NODE_TEXT:
-      case CMARK_NODE_CODE:
-      case CMARK_NODE_HTML_INLINE:
-        if (const char* lit = cmark_node_get_literal(n)) out += lit;
-        break;
-      case CMARK_NODE_SOFTBREAK:
-      case CMARK_NODE_LINEBREAK: out += ' '; break;
-      default: break;
-    }
-  });
-  return out;
-}
-
-Pos node_pos(cmark_node* n, int first_line) {
-  const int line = cmark_node_get_start_line(n);
-  if (line <= 0) return {};
-  return {first_line + line - 1, cmark_node_get_start_column(n)};
 }
 
 // Raw HTML becomes text, so it is shown escaped rather than interpreted.
@@ -84,28 +52,6 @@ void escape_raw_html(cmark_node* n) {
   }
   cmark_node_insert_before(n, replacement);
   cmark_node_free(n);
-}
-
-// The section number a paragraph begins with ("3.5", "1.1."), without its
-// last dot, when it has one of two or more parts followed by a space.
-std::optional<std::string> paragraph_number(std::string_view t) {
-  std::size_t i = 0, parts = 0;
-  while (i < t.size()) {
-    const std::size_t from = i;
-    while (i < t.size() && i - from < 4 && t[i] >= '0' && t[i] <= '9') ++i;
-    if (i == from) return std::nullopt;
-    ++parts;
-    if (i < t.size() && t[i] == '.') {
-      ++i;
-      if (i < t.size() && t[i] == ' ') break;
-      continue;
-    }
-    break;
-  }
-  if (parts < 2 || i >= t.size() || t[i] != ' ') return std::nullopt;
-  std::string number(t.substr(0, i));
-  if (number.ends_with('.')) number.pop_back();
-  return number;
 }
 
 // The schemes cmark-gfm drops when raw HTML is not allowed, found as a
@@ -165,7 +111,8 @@ std::pair<ParserPtr, NodePtr> parse(std::string_view markdown, int cmark_options
 // tree: they are collected first and changed after, since editing under a
 // live iterator is unsafe.
 struct Nodes {
-  std::vector<cmark_node*> raw_html, links, headings, paragraphs, lists;
+  std::vector<cmark_node*> raw_html, links, headings;
+  markdown_detail::ParagraphNodes paragraphs;
   // For each table, in document order, the heading before it (or null).
   std::vector<cmark_node*> table_headings;
 };
@@ -183,9 +130,12 @@ Nodes collect_nodes(cmark_node* doc) {
         nodes.headings.push_back(n);
         last_heading = n;
         break;
-      case CMARK_NODE_PARAGRAPH: nodes.paragraphs.push_back(n); break;
+      case CMARK_NODE_PARAGRAPH:
+        nodes.paragraphs.paragraphs.push_back(n);
+        nodes.paragraphs.headings.push_back(last_heading);
+        break;
       case CMARK_NODE_LIST:
-        if (cmark_node_get_list_type(n) == CMARK_ORDERED_LIST) nodes.lists.push_back(n);
+        if (cmark_node_get_list_type(n) == CMARK_ORDERED_LIST) nodes.paragraphs.lists.push_back(n);
         break;
       default:
         if (std::string_view(cmark_node_get_type_string(n)) == "table") nodes.table_headings.push_back(last_heading);
@@ -227,90 +177,6 @@ std::vector<Link> resolve_links(const std::vector<cmark_node*>& links, const Mar
     out.push_back(std::move(link));
   }
   return out;
-}
-
-// Numbered paragraphs get ids of their own: a link to the paragraph at its
-// start carries it (cmark-gfm has no attribute hook, and a list may
-// hold only items). The first paragraph of a number has it.
-class ParagraphAnchors {
- public:
-  ParagraphAnchors(text::Slugger& slugger, std::vector<std::string>& ids) : slugger_(slugger), ids_(ids) {}
-
-  void add(cmark_node* paragraph, const std::string& number) {
-    std::string id = "para-" + number;
-    std::replace(id.begin(), id.end(), '.', '-');
-    if (!given_.insert(id).second) return;
-    slugger_.take(id);
-    cmark_node* span = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
-    // A link to the paragraph itself, which the theme shows on hover and focus:
-    // its address is the one to cite.
-    const std::string html = "<a class=\"para-link\" id=\"" + id + "\" href=\"#" + id +
-                             "\" aria-label=\"Link to paragraph " + number + "\"></a>";
-    cmark_node_set_on_enter(span, html.c_str());
-    cmark_node_set_on_exit(span, "");
-    cmark_node_prepend_child(paragraph, span);
-    ids_.push_back(id);
-  }
-
- private:
-  text::Slugger& slugger_;
-  std::vector<std::string>& ids_;
-  std::set<std::string> given_;
-};
-
-// The number of the minute whose heading ("## 239. Title (Item B1)") a
-// top-level block follows; empty when the nearest heading before it is not a minute's.
-std::string minute_number_before(cmark_node* block) {
-  if (cmark_node_get_type(cmark_node_parent(block)) != CMARK_NODE_DOCUMENT) return {};
-  for (cmark_node* n = cmark_node_previous(block); n; n = cmark_node_previous(n)) {
-    if (cmark_node_get_type(n) != CMARK_NODE_HEADING) continue;
-    const std::string heading = text::trim(plain_text(n));
-    const auto dot = heading.find('.');
-    if (dot == 0 || dot == std::string::npos || heading.find_first_not_of("0123456789") != dot) return {};
-    return heading.substr(0, dot);
-  }
-  return {};
-}
-
-// "8. It was RESOLVED …" under a minute's heading: the minute's point 8, as
-// minutes print their points when they are not a Markdown list.
-std::optional<std::string> minute_point_number(std::string_view t) {
-  std::size_t i = 0;
-  while (i < t.size() && i < 3 && t[i] >= '0' && t[i] <= '9') ++i;
-  if (i == 0 || i + 1 >= t.size() || t[i] != '.' || t[i + 1] != ' ') return std::nullopt;
-  return std::string(t.substr(0, i));
-}
-
-// "3.5 The KCST …", "1.1. The agreement …": a paragraph that begins with its
-// section's number; "8. It was …" under a minute's heading, that minute's point.
-void anchor_numbered_paragraphs(const std::vector<cmark_node*>& paragraphs, ParagraphAnchors& anchors) {
-  for (cmark_node* p : paragraphs) {
-    cmark_node* first = cmark_node_first_child(p);
-    if (!first || cmark_node_get_type(first) != CMARK_NODE_TEXT) continue;
-    const std::string_view t = cmark_node_get_literal(first) ? cmark_node_get_literal(first) : "";
-    if (const auto number = paragraph_number(t)) {
-      anchors.add(p, *number);
-    } else if (const auto point = minute_point_number(t)) {
-      if (const std::string minute = minute_number_before(p); !minute.empty()) anchors.add(p, minute + "." + *point);
-    }
-  }
-}
-
-// The numbered paragraphs of a minute: a numbered list under "## 239. Title (Item B1)".
-void anchor_minute_items(const std::vector<cmark_node*>& lists, ParagraphAnchors& anchors) {
-  for (cmark_node* list : lists) {
-    cmark_node* before = cmark_node_previous(list);
-    if (!before || cmark_node_get_type(before) != CMARK_NODE_HEADING) continue;
-    const std::string heading = text::trim(plain_text(before));
-    const auto dot = heading.find('.');
-    if (dot == 0 || dot == std::string::npos || heading.find_first_not_of("0123456789") != dot) continue;
-    int k = cmark_node_get_list_start(list);
-    for (cmark_node* item = cmark_node_first_child(list); item; item = cmark_node_next(item), ++k) {
-      cmark_node* first = cmark_node_first_child(item);
-      if (first && cmark_node_get_type(first) == CMARK_NODE_PARAGRAPH)
-        anchors.add(first, heading.substr(0, dot) + "." + std::to_string(k));
-    }
-  }
 }
 
 // Writes a tree, or a part of one, as HTML, with the parser's options and extensions.
@@ -398,9 +264,7 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
   }
   text::Slugger slugger(options.taken_ids);
   if (options.anchors) {
-    ParagraphAnchors anchors(slugger, out.paragraph_ids);
-    anchor_numbered_paragraphs(nodes.paragraphs, anchors);
-    anchor_minute_items(nodes.lists, anchors);
+    markdown_detail::anchor_paragraphs(nodes.paragraphs, slugger, options.first_line, out);
   }
   const HtmlWriter writer{cmark_options, cmark_parser_get_syntax_extensions(parser.get())};
   const auto heading_ids = add_heading_ids(nodes.headings, options, slugger, writer, out.headings);

@@ -30,6 +30,15 @@ struct Link {
   Pos pos;
 };
 
+// A paragraph that records a resolution, as minutes write one ("It was
+// RESOLVED that …", "AGREED"): its words, its id, and the heading it follows.
+struct Resolution {
+  std::string words;    // as written, without the point's number ("3. ")
+  std::string id;       // the paragraph's id; empty when it follows no minute's heading
+  std::string heading;  // the text of the heading it follows ("239. Title (Item B1)"), or empty
+  Pos pos;
+};
+
 struct MarkdownOptions {
   bool allow_raw_html = false;
   std::string page_url;  // the URL of the page being rendered, for relative links
@@ -53,6 +62,9 @@ struct RenderedMarkdown {
   // numbered list under minute 239 are #para-239-1, #para-239-2 …), so that a
   // reader can link to the paragraph they cite.
   std::vector<std::string> paragraph_ids;
+  // Every paragraph recording a resolution, in order; one under a minute's
+  // heading has an id (its point's, "para-239-3", else "resolved-239").
+  std::vector<Resolution> resolutions;
 };
 
 // Registers cmark-gfm's extensions, once; render_markdown calls it itself.

@@ -47,7 +47,22 @@ const Document* PageBuilder::published_notes(const Document& meeting) const {
 
 std::string PageBuilder::item_href(const std::string& from, const Document& meeting, const AgendaItem& item) const {
   const std::string id = item.code ? site_.theme_ids.item_id(item.code->value) : std::string();
+  if (from == meeting.url && !id.empty()) return "#" + id;  // on the meeting's own page
   return rel(from, meeting.url) + (id.empty() ? "" : "#" + id);
+}
+
+// What the portal holds of a meeting, in a few words: "agenda, 4 papers and notes".
+std::string PageBuilder::record_held(const Document& meeting) const {
+  const auto& m = *meeting.as<MeetingData>();
+  std::vector<std::string> held;
+  if (m.agenda_from == AgendaFrom::agenda) held.push_back("agenda");
+  std::size_t papers = 0;
+  for (const auto& item : m.items)
+    if (const Document* p = item.restricted ? nullptr : site_.paper_of(meeting, item); p && site_.is_published(*p))
+      ++papers;
+  if (papers) held.push_back(std::to_string(papers) + (papers == 1 ? " paper" : " papers"));
+  if (published_notes(meeting)) held.push_back("notes");
+  return joined(held);
 }
 
 void PageBuilder::add_meeting_fields(map& ctx, const Document& d, const MeetingData& m) {
@@ -76,6 +91,7 @@ void PageBuilder::add_meeting_fields(map& ctx, const Document& d, const MeetingD
                                                 (with_paper.size() == 1 ? " held, for item " : " held, for items ") +
                                                 joined(with_paper);
   if (notes) ctx["notes"] = link_to(d.url, *notes);
+  add_decisions(ctx, d.url, decisions_of(d), false);
 }
 
 map PageBuilder::agenda_row(const Document& meeting, const MeetingData& m, const AgendaItem& item,
@@ -181,6 +197,7 @@ void PageBuilder::add_paper_fields(map& ctx, const Document& d, const PaperData&
       ctx["item_url"] = item_href(d.url, *meeting, *item);
       ctx["has_item"] = true;
       add_paper_minute(ctx, d, *meeting, *item);
+      add_decisions(ctx, d.url, decisions_of(d), false);
     }
   }
   array authors;

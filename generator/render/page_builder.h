@@ -11,6 +11,7 @@
 
 #include <mstch/mstch.hpp>
 
+#include "decisions.h"
 #include "git_history.h"
 #include "priority_stories.h"
 #include "site.h"
@@ -59,11 +60,19 @@ class PageBuilder {
                  std::map<std::string, map>& minutes);
   std::map<std::string, map> item_minutes(const std::string& url, const Document* notes) const;
   const Document* published_notes(const Document& meeting) const;
+  std::string record_held(const Document& meeting) const;
   std::string item_href(const std::string& from, const Document& meeting, const AgendaItem& item) const;
   void add_notes_fields(map& ctx, const Document& d, const NotesData& n);
   std::string with_minute_links(const Document& notes, const Document& meeting, const RenderedMarkdown& body) const;
   void add_paper_fields(map& ctx, const Document& d, const PaperData& p);
   void add_paper_minute(map& ctx, const Document& paper, const Document& meeting, const AgendaItem& item);
+
+  // decisions_view.cpp: the decisions of a meeting, a paper, a priority, and the register.
+  map decision_row(const std::string& from, const Decision& decision, bool show_meeting) const;
+  void add_decisions(map& ctx, const std::string& from, const std::vector<Decision>& decisions, bool show_meeting);
+  std::vector<Decision> decisions_of(const Document& d) const;
+  map decisions_register();
+  void add_priority_decisions(map& ctx, const PriorityStory& story, const std::string& url);
   void add_dhr_fields(map& ctx, const Document& d, const DhrData& dhr);
   void add_event_fields(map& ctx, const Document& d, const EventData& e);
   std::string priority_name(const std::string& id) const;
@@ -75,7 +84,7 @@ class PageBuilder {
     if (from == kNotFound) return text::encode_url_path(site_.root_path + to.substr(1));
     return text::relative_url(from, to);
   }
-  map link_to(const std::string& from, const Document& d);
+  map link_to(const std::string& from, const Document& d) const;
   // The href of a front-matter address: an `@/` link becomes the relative URL of its file.
   std::string field_href(const std::string& from, const std::string& value) const;
   array priorities_of(const Document& d);

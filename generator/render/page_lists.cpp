@@ -120,13 +120,13 @@ map PageBuilder::meetings_index() {
       current = year;
     }
     map e = entry(url, d);
-    const Document* notes = site_.notes_of(d);
-    e["has_notes"] = notes && site_.is_published(*notes);
+    e["held"] = record_held(d);
     meetings.push_back(e);
   }
   close_year();
   ctx["years"] = years;
   ctx["has_years"] = !years.empty();
+  ctx["decisions_register"] = rel(url, urls::decisions);
   return ctx;
 }
 
@@ -190,6 +190,7 @@ map PageBuilder::priority_page(const PriorityStory& story, const std::string& id
   }
   ctx["documents"] = docs;
   ctx["has_documents"] = !docs.empty();
+  add_priority_decisions(ctx, story, url);
   return ctx;
 }
 

@@ -91,7 +91,7 @@ std::string PageBuilder::field_href(const std::string& from, const std::string& 
   return rel(from, *target) + (link.anchor.empty() ? "" : "#" + link.anchor);
 }
 
-map PageBuilder::link_to(const std::string& from, const Document& d) {
+map PageBuilder::link_to(const std::string& from, const Document& d) const {
   return map{{"title", d.title.value}, {"url", rel(from, d.url)}};
 }
 
@@ -156,6 +156,7 @@ void PageBuilder::add_contents(map& ctx, const Document& d, std::size_t index) {
     if (h.level == top) contents.push_back(map{{"id", h.id}, {"text", h.text}});
   std::size_t sections = 0;
   for (const auto& id : site_.theme_anchors(d)) sections += id != site_.theme_ids.section("body");
+  if (const auto it = ctx.find("has_decisions"); it != ctx.end() && boost::get<bool>(it->second)) ++sections;
   ctx["contents"] = contents;
   ctx["has_contents"] = contents.size() + sections >= kContentsFrom;
 }
@@ -235,6 +236,7 @@ std::vector<PageJob> PageBuilder::jobs() {
   for (const auto& plan : site_.plans)
     out.push_back({urls::plan(plan.id.value), "plan", [this, &plan] { return plan_page(plan); }});
   out.push_back({urls::plans, "plans", [this] { return plans_index(); }});
+  out.push_back({urls::decisions, "decisions", [this] { return decisions_register(); }});
   out.push_back({urls::search, "search", [this] { return search_page(); }});
   out.push_back({kNotFound, "404", [this] {
                    map ctx = base(kNotFound, "Page not found", {});

@@ -9,6 +9,7 @@ const std::vector<KindInfo>& kinds() {
       {"meeting", "Meeting agendas"},
       {"paper", "Meeting papers"},
       {"notes", "Meeting notes (minutes)"},
+      {"decision", "Decisions"},
       {"dhr", "Domestic Homicide Reviews"},
       {"bulletin", "E-bulletins"},
       {"event", "Events"},

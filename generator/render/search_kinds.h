@@ -11,7 +11,20 @@
 namespace portal::search {
 
 // Positions in kinds(), in the order the filter lists them.
-enum KindIndex : std::size_t { agreement, changes, meeting, paper, notes, dhr, bulletin, event, priority, plan, other };
+enum KindIndex : std::size_t {
+  agreement,
+  changes,
+  meeting,
+  paper,
+  notes,
+  decision,
+  dhr,
+  bulletin,
+  event,
+  priority,
+  plan,
+  other
+};
 
 struct KindInfo {
   const char* id;

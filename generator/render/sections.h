@@ -16,7 +16,7 @@ struct SectionList {
   std::string_view intro;  // empty when the theme writes its own
 };
 
-inline constexpr std::array<SectionList, 7> kSectionLists = {{
+inline constexpr std::array<SectionList, 8> kSectionLists = {{
     {urls::agreements, "Community Safety Agreements", ""},
     {urls::meetings, "Meetings", ""},
     {urls::events, "Events", ""},
@@ -24,6 +24,7 @@ inline constexpr std::array<SectionList, 7> kSectionLists = {{
     {urls::bulletins, "E-bulletins", "The partnership's monthly e-bulletins."},
     {urls::priorities, "Priorities and themes", ""},
     {urls::plans, "Plans", ""},
+    {urls::decisions, "Decisions", "Every resolution the notes of the partnership's meetings record, in their words."},
 }};
 
 // The title of the list at `url` (one of kSectionLists).

@@ -1,10 +1,13 @@
 #include "search_entries.h"
 
+#include "decisions.h"
+
 #include <algorithm>
 #include <optional>
 #include <set>
 
 #include "compare.h"
+#include "decisions.h"
 #include "history_view.h"
 #include "markdown.h"
 #include "parallel.h"
@@ -296,6 +299,42 @@ void add_plans(std::vector<Entry>& out, const Site& site) {
   }
 }
 
+// Each decision in released notes, as its own answer: its words, where its
+// minute's paragraph is. Tagged as the index holds the record: by the notes,
+// and by the item's paper where the index holds that too.
+void add_decisions(std::vector<Entry>& out, const Site& site, const PriorityStories& stories) {
+  for (const Decision& found : published_decisions(site)) {
+    const Document& notes = site.document(found.notes);
+    const Document* meeting = meeting_of(site, notes);
+    if (!site.released(found.notes) || !meeting) continue;
+    const Resolution& r = *found.resolution;
+    const Document* paper = found.paper && site.is_released(*found.paper) ? found.paper : nullptr;
+    Entry e;
+    e.url = site_path(notes.url) + (r.id.empty() ? "" : "#" + r.id);
+    e.title = (found.minute.empty() ? std::string("Decision") : "Minute " + found.minute) + ": " +
+              (found.item ? found.item->title : notes.title.value);
+    e.kind = decision;
+    if (meeting->date) {
+      e.year = meeting->date->year;
+      e.date = meeting->date->long_form();
+    }
+    std::set<std::size_t> filed;
+    for (const Document* tagged : {&notes, paper})
+      if (tagged)
+        for (const std::size_t s : filed_under(*tagged, stories)) filed.insert(s);
+    e.priorities.assign(filed.begin(), filed.end());
+    TextBuilder t;
+    fact(t, "Meeting", meeting->title.value);
+    if (found.item) fact(t, "Item " + found.code, found.item->title);
+    if (paper) fact(t, "Paper", paper->title.value);
+    t.end_facts();
+    t.line(r.words);
+    e.facts_end = t.facts_end();
+    e.text = t.take_text();
+    out.push_back(std::move(e));
+  }
+}
+
 // The section lists.
 void add_section_lists(std::vector<Entry>& out) {
   for (const auto& list : kSectionLists) {
@@ -320,6 +359,7 @@ std::vector<Entry> entries(const Site& site, const PriorityStories& stories, int
   add_agreement_changes(out, site);
   add_priorities(out, stories);
   add_plans(out, site);
+  add_decisions(out, site, stories);
   add_section_lists(out);
   // Titles and dates come from front matter: the loader refuses control characters, the index does not depend on it.
   for (auto& e : out) {

@@ -16,6 +16,7 @@ inline constexpr char dhrs[] = "/dhr/";
 inline constexpr char bulletins[] = "/bulletins/";
 inline constexpr char priorities[] = "/priorities/";
 inline constexpr char plans[] = "/plans/";
+inline constexpr char decisions[] = "/decisions/";
 inline constexpr char search[] = "/search/";
 inline constexpr char search_meta[] = "/search/meta.json";
 inline constexpr char bulletins_feed[] = "/feeds/bulletins.xml";
@@ -28,9 +29,9 @@ inline constexpr char search_script[] = "/assets/search.js";
 inline constexpr char favicon[] = "/favicon.ico";
 
 // Every address above: a document of the content tree may not take one of them.
-inline constexpr std::array<std::string_view, 17> generated = {
-    agreements,     meetings, dhrs,   bulletins, events,          priorities, plans,         search, search_meta,
-    bulletins_feed, sitemap,  robots, not_found, events_calendar, stylesheet, search_script, favicon};
+inline constexpr std::array<std::string_view, 18> generated = {
+    agreements,  meetings,       dhrs,    bulletins, events,    priorities,      plans,      decisions,     search,
+    search_meta, bulletins_feed, sitemap, robots,    not_found, events_calendar, stylesheet, search_script, favicon};
 
 // The page named `name` in a section ("/dhr/" and "dhr-2019-01" give "/dhr/dhr-2019-01/").
 inline std::string under(std::string_view section, std::string_view name) {

@@ -1,0 +1,104 @@
+// Decisions: every resolution the notes record, quoted, tied to its minute,
+// item and paper, on the meeting's and the paper's pages and in the register.
+#include <catch2/catch.hpp>
+
+#include <regex>
+#include <set>
+
+#include "support.h"
+#include "text.h"
+
+using namespace portal::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A paragraph of a notes file that records a resolution, found as a reader
+// would find it with grep: a line holding RESOLVED or AGREED as a word.
+struct SourceResolution {
+  std::string meeting;  // "2019-10-08"
+  std::string words;    // the line, without a point's number ("3\. ")
+};
+
+std::vector<SourceResolution> resolutions_in_content() {
+  std::vector<SourceResolution> out;
+  static const std::regex word(R"(\b(RESOLVED|AGREED)\b)");
+  static const std::regex point(R"(^\d+\\?\.\s+)");
+  for (const auto& e : fs::recursive_directory_iterator(repo_root() / "content" / "meetings")) {
+    if (e.path().filename() != "notes.md") continue;
+    std::istringstream lines(read_file(e.path()));
+    for (std::string line; std::getline(lines, line);)
+      if (std::regex_search(line, word))
+        out.push_back({e.path().parent_path().filename().string(), std::regex_replace(line, point, "")});
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the decisions register lists every resolution of the notes in content/, quoted, at its minute",
+          "[decisions]") {
+  const auto source = resolutions_in_content();
+  REQUIRE(source.size() >= 26);  // the two sets of notes the record holds
+  TempDir tmp;
+  const auto r = run({"build", "--source", repo_root().string(), "--output", (tmp.path() / "out").string()});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const auto pages = read_pages(tmp.path() / "out");
+  const std::string& reg = pages.at("decisions/index.html");
+  // One entry a resolution, each quoting the notes' words.
+  std::size_t entries = 0;
+  for (auto at = reg.find("<li class=\"decision\">"); at != std::string::npos;
+       at = reg.find("<li class=\"decision\">", at + 1))
+    ++entries;
+  CHECK(entries == source.size());
+  for (const auto& s : source) {
+    INFO(s.meeting << ": " << s.words);
+    std::string words = portal::text::trim(s.words);
+    // The register shows the text as a reader reads it: Markdown's escapes gone, HTML's characters escaped.
+    for (auto esc = words.find('\\'); esc != std::string::npos; esc = words.find('\\', esc)) words.erase(esc, 1);
+    CHECK(contains(reg, "<p>" + portal::text::html_escape(words) + "</p>"));
+  }
+  // Each links to a paragraph of its meeting's notes that carries that id.
+  static const std::regex link(R"re(<a href="\.\./meetings/([0-9-]+)/notes/#([a-z0-9-]+)">Minute \d+</a>)re");
+  std::size_t linked = 0;
+  for (std::sregex_iterator it(reg.begin(), reg.end(), link), end; it != end; ++it) {
+    const std::string notes = pages.at("meetings/" + (*it)[1].str() + "/notes/index.html");
+    INFO((*it)[0].str());
+    CHECK(contains(notes, "id=\"" + (*it)[2].str() + "\""));
+    ++linked;
+  }
+  CHECK(linked == source.size());
+  // Grouped by year, newest first, as the filter by year lists them.
+  CHECK(reg.find("id=\"year-2019\"") < reg.find("id=\"year-2016\""));
+  CHECK(contains(reg, "<a href=\"#year-2016\">2016</a> (12)"));
+}
+
+TEST_CASE("a meeting and its paper list their decisions; one under a restricted item links to no paper",
+          "[decisions]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  const auto r = run({"build", "--source", site.string(), "--output", (tmp.path() / "out").string()});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const auto pages = read_pages(tmp.path() / "out");
+  const std::string& meeting = pages.at("meetings/2020-03-18/index.html");
+  const std::string& paper = pages.at("meetings/2020-03-18/b1-csa-update/index.html");
+  CHECK(contains(meeting, "<blockquote class=\"decision-words\"><p>It was RESOLVED that the update be noted.</p>"));
+  CHECK(contains(meeting, "<a href=\"notes/#para-2-2\">Minute 2</a>, on <a href=\"#item-b1\">item B1</a>"));
+  // The restricted item's decision: the words the published notes print, its item, no paper.
+  const auto restricted = meeting.find("RESOLVED that the Committee note the update on DHRs.");
+  REQUIRE(restricted != std::string::npos);
+  const std::string after = meeting.substr(restricted, meeting.find("</li>", restricted) - restricted);
+  CHECK(contains(after, "<a href=\"#item-e1\">item E1</a>"));
+  CHECK(contains(after, "(a restricted item: its paper is not published)"));
+  CHECK_FALSE(contains(after, "Paper:"));
+  CHECK_FALSE(contains(meeting, "e1-dhr-update"));
+  // The paper lists the decision on its own item only.
+  CHECK(contains(paper, "<a href=\"../notes/#para-2-2\">Minute 2</a>"));
+  CHECK_FALSE(contains(paper, "update on DHRs"));
+  // The register links back to the item and to the paper.
+  const std::string& reg = pages.at("decisions/index.html");
+  CHECK(contains(reg, "<a href=\"../meetings/2020-03-18/#item-b1\">item B1</a>"));
+  CHECK(contains(reg, "Paper: <a href=\"../meetings/2020-03-18/b1-csa-update/\">"));
+}
