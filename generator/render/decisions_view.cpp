@@ -61,6 +61,9 @@ std::vector<Decision> PageBuilder::decisions_of(const Document& d) const {
   return out;
 }
 
+// The id of a meeting's decisions in the register ("meeting-2019-10-08").
+std::string PageBuilder::register_anchor(const Document& meeting) { return "meeting-" + meeting.meeting; }
+
 map PageBuilder::decisions_register() {
   const std::string url = urls::decisions;
   map ctx = base(url, section_title(url), {{section_title(urls::meetings), urls::meetings}});
@@ -69,7 +72,10 @@ map PageBuilder::decisions_register() {
   const Document* meeting = nullptr;
   auto close_meeting = [&] {
     if (meeting)
-      meetings.push_back(map{{"title", meeting->title.value}, {"url", rel(url, meeting->url)}, {"decisions", rows}});
+      meetings.push_back(map{{"title", meeting->title.value},
+                             {"url", rel(url, meeting->url)},
+                             {"anchor", register_anchor(*meeting)},
+                             {"decisions", rows}});
     rows = array();
   };
   auto close_year = [&] {

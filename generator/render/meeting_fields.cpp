@@ -146,6 +146,9 @@ void PageBuilder::add_notes_fields(map& ctx, const Document& d, const NotesData&
   if (!meeting) return;
   ctx["meeting"] = link_to(d.url, *meeting);
   ctx["body"] = with_minute_links(d, *meeting, site_.body(site_.by_path.at(d.path)));
+  if (const std::size_t count = site_.body(site_.by_path.at(d.path)).resolutions.size())
+    ctx["register"] = map{{"url", rel(d.url, urls::decisions) + "#" + register_anchor(*meeting)},
+                          {"count", std::to_string(count) + (count == 1 ? " decision" : " decisions")}};
   // The later meetings whose agenda took these notes as an item.
   array presented;
   for (const std::size_t i : meetings_) {

@@ -72,6 +72,7 @@ class PageBuilder {
   void add_decisions(map& ctx, const std::string& from, const std::vector<Decision>& decisions, bool show_meeting);
   std::vector<Decision> decisions_of(const Document& d) const;
   map decisions_register();
+  static std::string register_anchor(const Document& meeting);
   void add_priority_decisions(map& ctx, const PriorityStory& story, const std::string& url);
   void add_dhr_fields(map& ctx, const Document& d, const DhrData& dhr);
   void add_event_fields(map& ctx, const Document& d, const EventData& e);

@@ -2,7 +2,8 @@
 # The portal used in headless Chromium as its readers and its comms people use
 # it, over the portal's own content and the every-kind fixture site (as
 # published, and as a --drafts preview): the search page, its results clicked
-# and its keyboard journey (search.mjs); the editor in the preview, a comms
+# and its keyboard journey (search.mjs); the record followed by its links
+# (record.mjs); the editor in the preview, a comms
 # person's journey through it and what it must refuse (editor.mjs), and the
 # editor's pages as it left them by the accessibility checkers (tests/a11y/).
 # Each journey must first fail where readers met faults or where it cannot succeed.
@@ -31,6 +32,22 @@ node search.mjs "$out/portal" --queries "$root/bench/search/queries.json" --coun
 node search.mjs "$out/fixture" --common agreement \
   --renamed serious-organised-crime,serious-violence-organised-crime,refreshed,meetings/2020-03-18/b1-csa-update/
 node search.mjs "$out/fixture-drafts" --common agreement
+
+# The record followed by links (record.mjs), first over a copy with the faults partners met: a meeting silent
+# about its notes, a minute with no way back to its item, a contents link that lands nowhere, a paragraph's
+# link hidden on focus and its paragraph unmarked on arrival.
+cp -r "$out/portal" "$out/faulty-record"
+sed -i 's|Not held: the portal holds no notes of this meeting||' "$out/faulty-record/meetings/2020-03-18/index.html"
+sed -i 's|<p class="minute-links">[^\n]*</p>||' "$out/faulty-record/meetings/2019-10-08/notes/index.html"
+sed -i 's|<li><a href="#leads">|<li><a href="#lead">|' "$out/faulty-record/agreements/2020-04/index.html"
+sed -i -e 's|\.para-link:focus::before { opacity: 1; }|.para-link:focus::before { }|' \
+  -e 's|, .para-link:focus::before { opacity: 1; }| { opacity: 1; }|' -e 's|background: #fff2a8; border-left|border-left|' \
+  "$out/faulty-record/assets/portal.css"
+must_fail "$out/faulty-record.log" node record.mjs "$out/faulty-record"
+expect "$out/faulty-record.log" 'the March 2020 meeting says of its notes: ""' "minute 242 has no link back to item C1" \
+  "contents link #lead: no element #lead" "the focused paragraph link does not show" \
+  "paragraph 2.1 is not marked on arrival"
+node record.mjs "$out/portal"
 
 # The editor in the preview: the journey must fail where publishing cannot
 # work (a site outside any git repository); then the journey, then its pages
