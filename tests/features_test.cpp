@@ -106,7 +106,7 @@ TEST_CASE("section indexes: agreements newest first, meetings by year with neigh
   const auto tree = built_fixture(tmp);
   const auto& agreements = tree.at("agreements/index.html");
   CHECK(agreements.find("2020-04/") < agreements.find("2019-04/"));
-  CHECK(contains(agreements, "<strong class=\"tag\">In force</strong>"));
+  CHECK(contains(agreements, "<strong class=\"tag nowrap\">In force</strong>"));
   const auto& meetings = tree.at("meetings/index.html");
   CHECK(meetings.find("<h2 id=\"year-2999\">2999</h2>") < meetings.find("<h2 id=\"year-2020\">2020</h2>"));
   CHECK(meetings.find("<h2 id=\"year-2020\">2020</h2>") < meetings.find("<h2 id=\"year-2019\">2019</h2>"));

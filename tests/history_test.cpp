@@ -2,6 +2,10 @@
 // make with libgit2.
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <regex>
+#include <sstream>
+
 #include "git_repo.h"
 #include "support.h"
 
@@ -60,8 +64,9 @@ TEST_CASE("each page lists the commits that changed it, newest first", "[history
   CHECK(oldest != std::string::npos);
   CHECK(newest < oldest);
   CHECK(contains(page, "<time datetime=\"2024-03-15\">15 March 2024</time>"));
-  CHECK(contains(page, "<dt>First published</dt><dd><time datetime=\"2024-01-01\">1 January 2024</time></dd>"));
-  CHECK(contains(page, "<dt>Last updated</dt><dd><time datetime=\"2024-03-15\">15 March 2024</time></dd>"));
+  CHECK(contains(page, "<dt>On this portal since</dt><dd><time datetime=\"2024-01-01\">1 January 2024</time></dd>"));
+  CHECK(contains(page,
+                 "<dt>Last changed on this portal</dt><dd><time datetime=\"2024-03-15\">15 March 2024</time></dd>"));
   CHECK_FALSE(contains(page, "Longer description"));
   CHECK_FALSE(contains(page, "Comms Team"));  // show_authors = false
 
@@ -108,8 +113,9 @@ TEST_CASE("a DHR shows only when it was published and updated, never a commit or
   REQUIRE(build(site, tmp.path() / "out").status == 0);
   const auto tree = read_pages(tmp.path() / "out");
   const auto& page = tree.at("dhr/diana-2020/index.html");
-  CHECK(contains(page, "<dt>First published</dt><dd><time datetime=\"2024-01-01\">1 January 2024</time></dd>"));
-  CHECK(contains(page, "<dt>Last updated</dt><dd><time datetime=\"2024-02-01\">1 February 2024</time></dd>"));
+  CHECK(contains(page, "<dt>On this portal since</dt><dd><time datetime=\"2024-01-01\">1 January 2024</time></dd>"));
+  CHECK(contains(page,
+                 "<dt>Last changed on this portal</dt><dd><time datetime=\"2024-02-01\">1 February 2024</time></dd>"));
   for (const auto& [path, content] : tree) {
     INFO(path);
     CHECK_FALSE(contains(content, "DHR-COMMIT-MESSAGE"));
@@ -221,4 +227,62 @@ TEST_CASE("an agreement's comparison names renamed, added and removed priorities
   CHECK(contains(tree.at("agreements/2020-04/index.html"), "<a href=\"changes/\">What changed from version 3.0</a>"));
   CHECK(contains(tree.at("agreements/2019-04/index.html"),
                  "<a href=\"../2020-04/changes/\">What changed in version 4.0</a>"));
+}
+
+TEST_CASE("a change's line written for developers reads as content/history.toml words it, by commit id", "[history]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  GitRepo repo(site);
+  repo.commit_all("Publish the portal", at_noon(2024, 1, 1));
+  replace_in(site / "content/about.md", "three times a year", "four times a year");
+  const auto hash = repo.commit_all("fix typo in about.md front matter (refs #12)", at_noon(2024, 2, 1));
+  write_file(site / "content/history.toml",
+             "[changes]\n\"" + hash.substr(0, 9) + "\" = \"About: how often the partnership meets\"\n");
+  repo.commit_all("Word a change for the public", at_noon(2024, 2, 2));
+  REQUIRE(build(site, tmp.path() / "out").status == 0);
+  const auto page = read_file(tmp.path() / "out/about/index.html");
+  CHECK(contains(page, "About: how often the partnership meets"));
+  CHECK_FALSE(contains(page, "fix typo"));
+  CHECK_FALSE(fs::exists(tmp.path() / "out/history.toml"));  // the wording is read, not published as a file
+  // A key that is not a commit id is an error naming the file and its line.
+  write_file(site / "content/history.toml", "[changes]\n\"not-a-hash\" = \"Words\"\n");
+  const auto r = run({"check", "--source", site.string()});
+  CHECK(r.status == 1);
+  CHECK(contains(r.out + r.err, "content/history.toml:2:1: error[front-matter]: \"not-a-hash\" is not a commit id"));
+}
+
+TEST_CASE("every dated document of content/ is published on its own date, never on a later commit's", "[history]") {
+  TempDir tmp;
+  const auto r = run({"build", "--source", repo_root().string(), "--output", (tmp.path() / "out").string()});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const auto pages = read_pages(tmp.path() / "out");
+  // Each document's own date, read from its file as a reader would: an agreement's `effective`, a
+  // bulletin's `date`, a paper's or the notes' meeting folder.
+  std::map<std::string, std::string> own;  // page → datetime
+  static const std::regex field(R"re(^(effective|date) = "?([0-9-]+)"?$)re");
+  for (const auto& e : fs::recursive_directory_iterator(repo_root() / "content")) {
+    const auto rel = fs::relative(e.path(), repo_root() / "content").generic_string();
+    if (e.path().extension() != ".md") continue;
+    if (rel.starts_with("meetings/") && e.path().filename() != "_index.md") {
+      own[rel.substr(0, rel.size() - 3) + "/index.html"] = e.path().parent_path().filename().string();
+    } else if (rel.starts_with("agreements/") || rel.starts_with("bulletins/")) {
+      std::istringstream lines(read_file(e.path()));
+      std::smatch m;
+      for (std::string line; std::getline(lines, line);)
+        if (std::regex_match(line, m, field)) {
+          own[rel.substr(0, rel.size() - 3) + "/index.html"] = m[2];
+          break;
+        }
+    }
+  }
+  REQUIRE(own.size() > 15);
+  for (const auto& [page, date] : own) {
+    INFO(page);
+    CHECK(contains(pages.at(page), "<dt>Published</dt><dd><time datetime=\"" + date));
+  }
+  for (const auto& [path, html] : pages) {
+    INFO(path);
+    CHECK_FALSE(contains(html, "First published"));
+  }
 }

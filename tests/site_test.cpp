@@ -97,7 +97,7 @@ TEST_CASE("every published document of the every-kind site gets its page", "[sit
 
   const std::string& agreement = tree.at("agreements/2020-04/index.html");
   for (const char* shown :
-       {"<dd>4.0</dd>", "1 April 2020", "<strong>In force</strong>", "Serious Violence and Organised Crime",
+       {"<dd>4.0</dd>", "1 April 2020", "<strong class=\"nowrap\">In force</strong>", "Serious Violence and Organised Crime",
         "<li>Modern Slavery / Human Trafficking</li>", "Formerly: Serious and Organised Crime",
         "Early intervention, prevention and education",
         "<tr><th scope=\"row\">Domestic Abuse</th><td>Domestic Abuse Lead, Fixture Council</td></tr>",

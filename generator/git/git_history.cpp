@@ -339,4 +339,11 @@ History read_history(const fs::path& source) {
   return history;
 }
 
+void reword_commits(History& history, const std::map<std::string, std::string>& wording) {
+  if (wording.empty()) return;
+  for (auto& c : history.commits)
+    for (const auto& [id, words] : wording)  // a handful of lines: no index is needed
+      if (c.hash.starts_with(id)) c.summary = words;
+}
+
 }  // namespace portal

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -36,6 +37,11 @@ struct History {
     return it == by_path.end() ? nullptr : &it->second;
   }
 };
+
+// Gives each commit whose id begins with a key of `wording` that wording for
+// its summary: the public words for a line written for developers, which
+// history that has landed keeps.
+void reword_commits(History& history, const std::map<std::string, std::string>& wording);
 
 // Reads the history of `source`/content. A source outside any repository, a
 // bare or shallow repository, or one without commits gives a History that is

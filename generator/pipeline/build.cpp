@@ -74,6 +74,7 @@ BuildResult prepare(const BuildOptions& options, BuiltSite& built) {
   built.theme = std::move(*theme);
   if (options.progress) options.progress("Reading history", 0, 0);
   built.history = history_walk.get();
+  reword_commits(built.history, built.site->change_wording);
   if (!built.history.available) result.history_note = built.history.unavailable_because;
   return result;
 }

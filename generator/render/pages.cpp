@@ -140,6 +140,13 @@ map PageBuilder::document_context(const Document& d, std::size_t index) {
   add_kind_fields(ctx, d);
   add_contents(ctx, d, index);
   add_history(ctx, site_, history_, private_commit_, d);
+  // A document's own date is when it was published; a meeting's and an
+  // event's is when it takes place, and a review's page gives its own.
+  if (d.date && d.kind != Kind::meeting && d.kind != Kind::event && d.kind != Kind::dhr && d.kind != Kind::home) {
+    ctx["published_on"] = date_text(*d.date);
+    ctx["published_on_iso"] = d.date->html_datetime();
+  }
+  ctx["has_dates"] = ctx.count("published_on") > 0 || ctx.count("has_history") > 0;
   if (d.kind == Kind::home) add_home_fields(ctx, d.url);
   if (d.kind == Kind::meeting) add_meeting_neighbours(ctx, d);
   return ctx;

@@ -44,7 +44,9 @@ std::optional<ContentEntry> classify(const std::string& relative, Diagnostics& d
   ContentEntry e;
   e.path = "content/" + relative;
   if (!relative.ends_with(".md")) {
-    e.type = relative == "plans.toml" ? EntryType::plans : EntryType::asset;
+    e.type = relative == "plans.toml"     ? EntryType::plans
+             : relative == "history.toml" ? EntryType::wording
+                                          : EntryType::asset;
     return e;
   }
   e.type = EntryType::document;

@@ -12,7 +12,8 @@
 
 namespace portal {
 
-enum class EntryType { document, plans, asset };
+// plans: content/plans.toml; wording: content/history.toml, the public wording of past changes.
+enum class EntryType { document, plans, wording, asset };
 
 struct ContentEntry {
   std::string path;  // relative to the source folder, '/'-separated: "content/dhr/diana-2020.md"

@@ -10,6 +10,7 @@
 #include "markdown_workers.h"
 #include "parallel.h"
 #include "site.h"
+#include "text.h"
 #include "url_scheme.h"
 
 namespace portal {
@@ -76,6 +77,42 @@ std::vector<Plan> read_plans(const fs::path& root, const std::string& path, Diag
   return plans;
 }
 
+// content/history.toml: `[changes]`, a commit id and the public wording of
+// what it changed, for a history line written for developers.
+std::map<std::string, std::string> read_change_wording(const fs::path& root, const std::string& path,
+                                                       Diagnostics& diags) {
+  std::map<std::string, std::string> wording;
+  const auto raw = read_file(root / path);
+  if (!raw) {
+    diags.error(path, {}, "config", "cannot read the file");
+    return wording;
+  }
+  auto normalised = normalise_source(*raw, path, "front-matter", diags);
+  if (!normalised) return wording;
+  auto table = parse_toml(*normalised, path, 1, "front-matter", diags);
+  if (!table) return wording;
+  FieldReader r(*table, path, 1, "front-matter", diags, "the history wording");
+  if (const toml::table* changes = r.table("changes")) {
+    FieldReader lines(*changes, path, 1, "front-matter", diags, "the [changes] table");
+    for (const auto& [id, value] : *changes) {
+      const std::string key(id.str());
+      auto line = lines.string(key, Required::yes);
+      if (!line) continue;
+      if (key.size() < 7 || key.size() > 40 || key.find_first_not_of("0123456789abcdef") != std::string::npos)
+        diags.error(path, lines.key_pos(key), "front-matter", "\"" + key + "\" is not a commit id",
+                    "give the commit's id as git log prints it, 7 to 40 lower-case hexadecimal digits");
+      else if (text::is_blank(line->value))
+        diags.error(path, line->pos, "front-matter", "the wording of " + key + " is empty",
+                    "say in a sentence, for the public, what the change did");
+      else
+        wording[key] = text::trim(line->value);
+    }
+    lines.finish();
+  }
+  r.finish();
+  return wording;
+}
+
 // The content tree's documents, to be parsed; its plan registry and its
 // assets go into the site as they are.
 std::vector<const ContentEntry*> sort_entries(Site& site, const std::vector<ContentEntry>& entries,
@@ -86,6 +123,8 @@ std::vector<const ContentEntry*> sort_entries(Site& site, const std::vector<Cont
       docs.push_back(&e);
     else if (e.type == EntryType::plans)
       site.plans = read_plans(site.root, e.path, diags);
+    else if (e.type == EntryType::wording)
+      site.change_wording = read_change_wording(site.root, e.path, diags);
     else
       site.assets.push_back({e.path, url_for(e), true});
   }

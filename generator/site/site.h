@@ -91,6 +91,9 @@ class Site {
   SiteConfig config;
   ThemeIds theme_ids;  // the ids the theme gives a document's page
   std::vector<Plan> plans;
+  // The public wording of past changes whose commit message was written for
+  // developers, by commit id (7 to 40 hexadecimal digits): content/history.toml.
+  std::map<std::string, std::string> change_wording;
   std::vector<Asset> assets;
   std::map<std::string, std::size_t> by_path;            // "content/…" → document index
   std::map<std::string, std::size_t> meeting_by_folder;  // "2020-03-18" → document index
