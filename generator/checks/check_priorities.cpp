@@ -92,6 +92,29 @@ void check_document_priorities(const Site& site, Diagnostics& diags) {
   }
 }
 
+void check_kind_priorities(const Site& site, Diagnostics& diags) {
+  std::set<std::string> known;
+  std::vector<std::string> all;
+  for (std::size_t i : site.agreements) {
+    const auto* a = site.document(i).as<AgreementData>();
+    for (const auto& id : ids_of(*a)) {
+      if (known.insert(id).second) all.push_back(id);
+      for (const auto& p : a->priorities)
+        for (const auto& f : p.formerly) known.insert(f.value);
+    }
+  }
+  for (const auto& [kind, ids] : site.config.kind_priorities)
+    for (const auto& id : ids) {
+      if (known.count(id.value)) continue;
+      const auto guess = text::closest(id.value, all);
+      diags.error("site.toml", id.pos, "unknown-priority",
+                  "\"" + id.value + "\", given to every " + kind +
+                      " in [kind_priorities], is no agreement's priority "
+                      "or cross-cutting theme",
+                  guess.empty() ? "use one of: " + join(all) : "did you mean \"" + guess + "\"?");
+    }
+}
+
 void check_agreements(const Site& site, Diagnostics& diags) {
   std::set<std::string> plan_ids;
   std::vector<std::string> plan_list;

@@ -11,6 +11,9 @@ namespace portal {
 // document against the agreement in force on its date.
 void check_document_priorities(const Site& site, Diagnostics& diags);
 
+// unknown-priority: the ids site.toml's [kind_priorities] gives a kind of document.
+void check_kind_priorities(const Site& site, Diagnostics& diags);
+
 // lead-priority, missing-lead, unknown-plan, unused-plan.
 void check_agreements(const Site& site, Diagnostics& diags);
 

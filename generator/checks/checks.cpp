@@ -168,6 +168,7 @@ void check_site(const Site& site, Diagnostics& diags) {
     check_links(site, i, diags);
   }
   check_document_priorities(site, diags);
+  check_kind_priorities(site, diags);
   check_agreements(site, diags);
   check_meetings(site, diags);
   check_dhrs(site, diags);

@@ -190,6 +190,10 @@ map PageBuilder::priority_page(const PriorityStory& story, const std::string& id
   }
   ctx["documents"] = docs;
   ctx["has_documents"] = !docs.empty();
+  array mentions;
+  for (std::size_t i : story.mentions) mentions.push_back(entry(url, site_.document(i)));
+  ctx["mentions"] = mentions;
+  ctx["has_mentions"] = !mentions.empty();
   add_priority_decisions(ctx, story, url);
   return ctx;
 }
@@ -209,7 +213,8 @@ map PageBuilder::priorities_index() {
     map row{{"name", story.latest_name()},
             {"url", rel(url, urls::priority(latest.id))},
             {"since", latest.agreement->as<AgreementData>()->version},
-            {"documents", static_cast<int>(story.documents.size())}};
+            {"documents", story.documents.size() == 1 ? std::string("1 document")
+                                                      : std::to_string(story.documents.size()) + " documents"}};
     (story.theme() ? themes : priorities).push_back(row);
   }
   ctx["priority_list"] = priorities;

@@ -98,10 +98,10 @@ map PageBuilder::link_to(const std::string& from, const Document& d) const {
 array PageBuilder::priorities_of(const Document& d) {
   array out;
   const Document* in_force = d.date ? site_.agreement_in_force(*d.date, Site::Scope::published) : nullptr;
-  for (const auto& p : d.priorities) {
-    const std::string* name = in_force ? in_force->as<AgreementData>()->name_of(p.value) : nullptr;
-    map tag{{"id", p.value}, {"name", name ? *name : p.value}};
-    if (told_.story_of.count(p.value)) tag["url"] = rel(d.url, urls::priority(p.value));
+  for (const auto& id : site_.tags_of(d)) {
+    const std::string* name = in_force ? in_force->as<AgreementData>()->name_of(id) : nullptr;
+    map tag{{"id", id}, {"name", name ? *name : priority_name(id)}};
+    if (told_.story_of.count(id)) tag["url"] = rel(d.url, urls::priority(id));
     out.push_back(tag);
   }
   return out;

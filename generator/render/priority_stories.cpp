@@ -1,7 +1,11 @@
 #include "priority_stories.h"
 
 #include <algorithm>
+#include <cctype>
+#include <deque>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 namespace portal {
 
@@ -31,6 +35,72 @@ class IdGroups {
 };
 
 int day_of(const Document& d) { return d.date ? d.date->day_number() : 0; }
+
+// The words of a text in lower case, cut at everything but ASCII letters and digits.
+std::vector<std::string_view> words_of(std::string_view text, std::string& lower) {
+  lower.assign(text);
+  for (char& c : lower) c = std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : ' ';
+  std::vector<std::string_view> words;
+  const std::string_view all(lower);
+  for (std::size_t at = all.find_first_not_of(' '); at != std::string_view::npos;) {
+    const auto end = std::min(all.find(' ', at), all.size());
+    words.push_back(all.substr(at, end - at));
+    at = all.find_first_not_of(' ', end);
+  }
+  return words;
+}
+
+// Every name each story has had, as words, by its first word: one pass over
+// a document's words finds every story it names.
+class StoryNames {
+ public:
+  explicit StoryNames(const std::vector<PriorityStory>& stories) {
+    for (std::size_t s = 0; s < stories.size(); ++s)
+      for (const auto& v : stories[s].versions) {
+        auto& [lower, words] = names_.emplace_back();
+        words = words_of(v.name, lower);
+        if (!words.empty()) by_first_[words.front()].push_back({s, names_.size() - 1});
+      }
+  }
+  // The stories whose names `text` holds.
+  [[nodiscard]] std::set<std::size_t> named_in(std::string_view text) const {
+    std::set<std::size_t> out;
+    std::string lower;
+    const auto words = words_of(text, lower);
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      const auto it = by_first_.find(words[i]);
+      if (it == by_first_.end()) continue;
+      for (const auto& [story, name] : it->second) {
+        const auto& phrase = names_[name].second;
+        if (i + phrase.size() <= words.size() &&
+            std::equal(phrase.begin(), phrase.end(), words.begin() + static_cast<std::ptrdiff_t>(i)))
+          out.insert(story);
+      }
+    }
+    return out;
+  }
+
+ private:
+  std::deque<std::pair<std::string, std::vector<std::string_view>>> names_;  // stable: the views point into it
+  std::unordered_map<std::string_view, std::vector<std::pair<std::size_t, std::size_t>>> by_first_;
+};
+
+// The words a page shows of rendered HTML: its tags (and their addresses) left out.
+std::string text_of(std::string_view html) {
+  std::string out;
+  out.reserve(html.size());
+  bool in_tag = false;
+  for (const char c : html) {
+    if (c == '<') in_tag = true;
+    if (!in_tag) out += c;
+    if (c == '>') in_tag = false, out += ' ';
+  }
+  return out;
+}
+
+bool may_mention(Kind k) {
+  return k == Kind::paper || k == Kind::notes || k == Kind::dhr || k == Kind::bulletin || k == Kind::event;
+}
 
 }  // namespace
 
@@ -76,13 +146,23 @@ PriorityStories priority_stories(const Site& site) {
     const Document& d = site.document(i);
     if (!site.published(i)) continue;
     std::set<std::size_t> filed;
-    for (const auto& p : d.priorities)
-      if (const auto it = out.story_of.find(p.value); it != out.story_of.end()) filed.insert(it->second);
+    for (const auto& id : site.tags_of(d))
+      if (const auto it = out.story_of.find(id); it != out.story_of.end()) filed.insert(it->second);
     for (std::size_t s : filed) stories[s].documents.push_back(i);
   }
+  const StoryNames names(stories);
+  for (std::size_t i = 0; i < site.size(); ++i) {
+    const Document& d = site.document(i);
+    if (!site.published(i) || !may_mention(d.kind)) continue;
+    for (const std::size_t s : names.named_in(d.title.value + "\n" + text_of(site.body(i).html))) {
+      auto& filed = stories[s].documents;
+      if (std::find(filed.begin(), filed.end(), i) == filed.end()) stories[s].mentions.push_back(i);
+    }
+  }
+  auto newest_first = [&](std::size_t a, std::size_t b) { return day_of(site.document(b)) < day_of(site.document(a)); };
   for (auto& story : stories) {
-    std::stable_sort(story.documents.begin(), story.documents.end(),
-                     [&](std::size_t a, std::size_t b) { return day_of(site.document(b)) < day_of(site.document(a)); });
+    std::stable_sort(story.documents.begin(), story.documents.end(), newest_first);
+    std::stable_sort(story.mentions.begin(), story.mentions.end(), newest_first);
   }
   return out;
 }

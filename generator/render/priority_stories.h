@@ -25,6 +25,9 @@ struct PriorityStory {
   std::vector<std::string> ids;        // every id, oldest first
   std::vector<Version> versions;       // by effective date
   std::vector<std::size_t> documents;  // published documents, newest first
+  // Published papers, notes, reviews, bulletins and events not tagged with it
+  // whose title or text names it by any of its names: shown apart, newest first.
+  std::vector<std::size_t> mentions;
   [[nodiscard]] const std::string& latest_name() const { return versions.back().name; }
   [[nodiscard]] const std::string& current_id() const { return versions.back().id; }
   [[nodiscard]] bool theme() const { return versions.back().theme; }

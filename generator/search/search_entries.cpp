@@ -39,10 +39,10 @@ void fact(TextBuilder& t, std::string_view label, const std::string& value) {
 std::string site_path(const std::string& url) { return text::encode_url_path(url.substr(1)); }
 
 // A story's priority filter value, and those of the documents filed under it.
-std::vector<std::size_t> filed_under(const Document& d, const PriorityStories& stories) {
+std::vector<std::size_t> filed_under(const Site& site, const Document& d, const PriorityStories& stories) {
   std::set<std::size_t> out;
-  for (const auto& p : d.priorities)
-    if (const auto it = stories.story_of.find(p.value); it != stories.story_of.end()) out.insert(it->second);
+  for (const auto& id : site.tags_of(d))
+    if (const auto it = stories.story_of.find(id); it != stories.story_of.end()) out.insert(it->second);
   return {out.begin(), out.end()};
 }
 
@@ -166,7 +166,7 @@ Entry document_entry(const Site& site, const PriorityStories& stories, std::size
     e.year = d.date->year;
     e.date = d.date->long_form();
   }
-  e.priorities = filed_under(d, stories);
+  e.priorities = filed_under(site, d, stories);
   // An agenda lists the titles of papers and minutes, which answer better.
   if (d.kind == Kind::meeting) e.boost = 0.8;
   TextBuilder t;
@@ -177,7 +177,7 @@ Entry document_entry(const Site& site, const PriorityStories& stories, std::size
   } else {
     other_facts(t, site, d);
   }
-  if (!d.priorities.empty()) {
+  if (!e.priorities.empty()) {
     std::vector<std::string> names;
     for (std::size_t s : e.priorities) names.push_back(stories.stories[s].latest_name());
     if (!names.empty()) t.line("Priorities and themes: " + join(names, "; "));
@@ -321,7 +321,7 @@ void add_decisions(std::vector<Entry>& out, const Site& site, const PriorityStor
     std::set<std::size_t> filed;
     for (const Document* tagged : {&notes, paper})
       if (tagged)
-        for (const std::size_t s : filed_under(*tagged, stories)) filed.insert(s);
+        for (const std::size_t s : filed_under(site, *tagged, stories)) filed.insert(s);
     e.priorities.assign(filed.begin(), filed.end());
     TextBuilder t;
     fact(t, "Meeting", meeting->title.value);

@@ -40,6 +40,28 @@ std::string placeholder_warning(std::string_view base_url) {
          "site.toml, or give portal build --base-url URL (or the environment variable PORTAL_BASE_URL)";
 }
 
+namespace {
+
+// `[kind_priorities]`: the priorities every document of a kind is about.
+void read_kind_priorities(FieldReader& r, SiteConfig& c, const std::string& path, Diagnostics& local) {
+  const char* rule = "config";
+  const auto* k = r.table("kind_priorities");
+  if (!k) return;
+  FieldReader kr(*k, path, 1, rule, local, "the [kind_priorities] table");
+  for (const auto& [kind, ids] : *k) {
+    const std::string name(kind.str());
+    auto list = kr.strings(name);
+    if (name != "paper" && name != "notes" && name != "dhr" && name != "bulletin" && name != "event")
+      local.error(path, kr.key_pos(name), rule, "`" + name + "` is not a kind of document priorities follow",
+                  "use paper, notes, dhr, bulletin or event");
+    else
+      c.kind_priorities[name] = std::move(list);
+  }
+  kr.finish();
+}
+
+}  // namespace
+
 std::optional<SiteConfig> parse_config(std::string_view raw, const std::string& path, Diagnostics& diags) {
   const char* rule = "config";
   Diagnostics local;
@@ -95,6 +117,7 @@ std::optional<SiteConfig> parse_config(std::string_view raw, const std::string& 
     c.show_authors = hr.boolean("show_authors");
     hr.finish();
   }
+  read_kind_priorities(r, c, path, local);
   if (const auto* t = r.table("contact")) {
     FieldReader cr(*t, path, 1, rule, local, "the [contact] table");
     if (auto e = cr.string("email")) {

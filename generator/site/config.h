@@ -1,11 +1,14 @@
 // site.toml: its keys, types and defaults (README.md, docs/content-format.md).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "diagnostics.h"
+#include "fields.h"
 #include "result.h"
 #include "timezone.h"
 
@@ -27,6 +30,9 @@ struct SiteConfig {
   std::string contact_email;
   std::string contact_phone;
   TimeZone time_zone;  // of every local date-time (calendars); Europe/London unless `timezone` says
+  // Priorities a kind of document is about by what it is (`[kind_priorities]`,
+  // e.g. dhr = ["domestic-abuse"]): counted as each such document's own tags.
+  std::map<std::string, std::vector<Located<std::string>>> kind_priorities;
 };
 
 // Whether `url` can be a site's address (base_url, named `key` in messages):

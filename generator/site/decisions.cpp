@@ -24,11 +24,11 @@ std::vector<Decision> decisions_in(const Site& site, std::size_t notes) {
     if (decision.item && !decision.item->restricted)
       if (const Document* paper = site.paper_of(*meeting, *decision.item); paper && site.is_published(*paper)) {
         decision.paper = paper;
-        for (const auto& p : paper->priorities) decision.priorities.push_back(p.value);
+        decision.priorities = site.tags_of(*paper);
       }
-    for (const auto& p : d.priorities)
-      if (std::find(decision.priorities.begin(), decision.priorities.end(), p.value) == decision.priorities.end())
-        decision.priorities.push_back(p.value);
+    for (const auto& id : site.tags_of(d))
+      if (std::find(decision.priorities.begin(), decision.priorities.end(), id) == decision.priorities.end())
+        decision.priorities.push_back(id);
     out.push_back(std::move(decision));
   }
   return out;

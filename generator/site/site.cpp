@@ -169,6 +169,15 @@ std::vector<std::string> Site::item_ids(const Document& d) const {
   return ids;
 }
 
+std::vector<std::string> Site::tags_of(const Document& d) const {
+  std::vector<std::string> tags;
+  for (const auto& p : d.priorities) tags.push_back(p.value);
+  if (const auto it = config.kind_priorities.find(kind_name(d.kind)); it != config.kind_priorities.end())
+    for (const auto& id : it->second)
+      if (std::find(tags.begin(), tags.end(), id.value) == tags.end()) tags.push_back(id.value);
+  return tags;
+}
+
 std::vector<std::string> Site::page_ids(const Document& d) const {
   std::vector<std::string> ids = theme_anchors(d);
   for (std::size_t i = 0, n = ids.size(); i < n; ++i) ids.push_back(ids[i] + "-heading");

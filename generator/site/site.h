@@ -163,6 +163,9 @@ class Site {
   // The ids of a meeting's agenda items on its page ("item-b1"), so that a
   // paper, a minute or a link can point at its item; none for other kinds.
   [[nodiscard]] std::vector<std::string> item_ids(const Document& d) const;
+  // The priority and theme ids the record tags a document with: its own
+  // `priorities`, then those site.toml's [kind_priorities] gives its kind.
+  [[nodiscard]] std::vector<std::string> tags_of(const Document& d) const;
   // Every id the theme puts on a document's page besides its text's headings:
   // a heading of the text never takes one of them (it gets a suffix instead).
   [[nodiscard]] std::vector<std::string> page_ids(const Document& d) const;

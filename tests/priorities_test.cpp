@@ -1,0 +1,95 @@
+// A priority's page is its story: the documents the record files under it
+// (their own tags, their kind's, under any of its ids), and apart the ones
+// whose words only name it.
+#include <catch2/catch.hpp>
+
+#include <regex>
+#include <sstream>
+
+#include "support.h"
+
+using namespace portal::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+void append_file(const fs::path& p, const std::string& text) { write_file(p, read_file(p) + text); }
+
+CliRun build(const fs::path& site, const fs::path& out) {
+  return run({"build", "--source", site.string(), "--output", out.string()});
+}
+
+// The part of a priority page between two of its headings' ids.
+std::string section(const std::string& page, const std::string& from, const std::string& to) {
+  const auto start = page.find("id=\"" + from + "\"");
+  if (start == std::string::npos) return {};
+  const auto end = page.find("id=\"" + to + "\"", start);
+  return page.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+}  // namespace
+
+TEST_CASE("every priority page of content/ lists the papers tagged with it", "[priorities]") {
+  TempDir tmp;
+  const auto r = build(repo_root(), tmp.path() / "out");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const auto pages = read_pages(tmp.path() / "out");
+  // The tags as a reader finds them in the files: a `priorities = [...]` line of a paper.
+  static const std::regex line(R"re(^priorities = \[(.*)\]$)re"), id(R"re("([a-z0-9-]+)")re");
+  std::size_t checked = 0;
+  for (const auto& e : fs::recursive_directory_iterator(repo_root() / "content" / "meetings")) {
+    const auto name = e.path().filename().string();
+    if (e.path().extension() != ".md" || name == "_index.md" || name == "notes.md") continue;
+    std::istringstream lines(read_file(e.path()));
+    std::smatch m;
+    for (std::string l; std::getline(lines, l);) {
+      if (!std::regex_match(l, m, line)) continue;
+      const std::string ids = m[1];
+      const auto rel = fs::relative(e.path(), repo_root() / "content").generic_string();
+      const std::string href = "../../" + rel.substr(0, rel.size() - 3) + "/";
+      for (std::sregex_iterator it(ids.begin(), ids.end(), id), end; it != end; ++it) {
+        const std::string page = "priorities/" + (*it)[1].str() + "/index.html";
+        INFO(rel << " under " << page);
+        REQUIRE(pages.count(page) == 1);
+        CHECK(contains(section(pages.at(page), "documents-heading", "decisions"), "href=\"" + href + "\""));
+        ++checked;
+      }
+      break;
+    }
+  }
+  CHECK(checked >= 2);  // the March 2020 pack's C1 and C4 papers
+}
+
+TEST_CASE("a renamed priority's papers appear under its new name; a kind's priority is a tag; words only mention",
+          "[priorities]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  // The fixture's paper is filed under "serious-organised-crime", which the April 2020 agreement renamed.
+  REQUIRE(contains(read_file(site / "content/meetings/2020-03-18/b1-csa-update.md"), "\"serious-organised-crime\""));
+  append_file(site / "site.toml", "\n[kind_priorities]\ndhr = [\"domestic-abuse\"]\n");
+  append_file(site / "content/meetings/2020-03-18/notes.md", "\nMembers asked how domestic abuse is counted.\n");
+  auto r = build(site, tmp.path() / "out");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const auto pages = read_pages(tmp.path() / "out");
+  const std::string& renamed = pages.at("priorities/serious-violence-organised-crime/index.html");
+  CHECK(contains(renamed, "<h1>Serious Violence and Organised Crime</h1>"));
+  CHECK(contains(section(renamed, "documents-heading", "decisions"),
+                 "href=\"../../meetings/2020-03-18/b1-csa-update/\""));
+  const std::string& abuse = pages.at("priorities/domestic-abuse/index.html");
+  const std::string filed = section(abuse, "documents-heading", "mentions");
+  CHECK(contains(filed, "href=\"../../dhr/diana-2020/\""));  // by what it is
+  CHECK_FALSE(contains(filed, "meetings/2020-03-18/notes/"));
+  const std::string mentioned = section(abuse, "mentions-heading", "footer");
+  CHECK(contains(mentioned, "href=\"../../meetings/2020-03-18/notes/\""));
+  CHECK_FALSE(contains(mentioned, "dhr/diana-2020"));
+  CHECK(contains(pages.at("dhr/diana-2020/index.html"), "href=\"../../priorities/domestic-abuse/\""));
+  // A kind's priority that no agreement has is an error at its line of site.toml.
+  append_file(site / "site.toml", "bulletin = [\"domestic-abuses\"]\n");
+  r = run({"check", "--source", site.string()});
+  CHECK(r.status == 1);
+  CHECK(contains(r.out + r.err,
+                 "site.toml:19:13: error[unknown-priority]: \"domestic-abuses\", given to every bulletin"));
+  CHECK(contains(r.out + r.err, "did you mean \"domestic-abuse\"?"));
+}
