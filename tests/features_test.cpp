@@ -309,3 +309,30 @@ TEST_CASE("an event's calendar file is named after it, and a past event offers n
   CHECK(contains(past, "<h1>"));
   CHECK_FALSE(contains(past, "Add this event to your calendar"));
 }
+
+TEST_CASE("every page but the search page has a search box in its header, and an empty calendar says so",
+          "[features]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  auto r = run({"build", "--source", site.string(), "--output", (tmp.path() / "out").string()});
+  REQUIRE(r.status == 0);
+  auto pages = read_pages(tmp.path() / "out");
+  std::size_t html = 0;
+  for (const auto& [path, content] : pages) {
+    if (!path.ends_with(".html") || path.ends_with("email.html")) continue;
+    INFO(path);
+    ++html;
+    const bool box = contains(content, "<form class=\"header-search\" role=\"search\" action=\"");
+    CHECK(box == (path != "search/index.html"));
+  }
+  CHECK(html > 25);
+  CHECK(contains(pages.at("404.html"), "<form class=\"header-search\" role=\"search\" action=\"/fixture/search/\""));
+  CHECK(contains(pages.at("events/index.html"), "Add all upcoming events to your calendar"));
+  // Without an upcoming event, the page says the calendar holds none rather than offer an empty file to add.
+  fs::remove(site / "content/events/annual-conference-2999.md");
+  r = run({"build", "--source", site.string(), "--output", (tmp.path() / "out").string()});
+  REQUIRE(r.status == 0);
+  pages = read_pages(tmp.path() / "out");
+  CHECK_FALSE(contains(pages.at("events/index.html"), "Add all upcoming events to your calendar"));
+  CHECK(contains(pages.at("events/index.html"), "the calendar of upcoming events holds none for now"));
+}

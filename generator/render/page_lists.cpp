@@ -260,6 +260,7 @@ map PageBuilder::plans_index() {
 map PageBuilder::search_page() {
   const std::string url = urls::search;
   map ctx = base(url, "Search", {});
+  ctx["search_page"] = true;  // its own box, not the header's
   ctx["meta_url"] = rel(url, urls::search_meta);
   ctx["root_url"] = rel(url, "/");
   ctx["script_url"] = rel(url, urls::search_script);

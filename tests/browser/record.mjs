@@ -163,6 +163,22 @@ for (const width of [1280, 375]) {
   await p.close();
 }
 
+// ---- The header's search box, from any page, by keyboard ----
+{
+  const p = await browser.newPage({ viewport: { width: 375, height: 800 } });
+  await p.goto(base + '/meetings/2019-10-08/');
+  const box = p.locator('form.header-search input[type="search"]');
+  if (await box.count() !== 1) fail('the meeting page has no search box in its header');
+  else {
+    await box.focus();
+    await p.keyboard.type('violence reduction');
+    await Promise.all([p.waitForURL(/\/search\/\?q=violence/), p.keyboard.press('Enter')]);
+    await p.waitForFunction(() => document.querySelectorAll('#search-results li').length > 0, null, { timeout: 10000 })
+      .catch(() => fail('the header search for "violence reduction" shows no results'));
+  }
+  await p.close();
+}
+
 await browser.close();
 server.close();
 if (failures) {
