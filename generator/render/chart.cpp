@@ -35,9 +35,11 @@ std::vector<std::string> wrap(const std::string& label, std::size_t width) {
 std::string bar_chart_svg(const std::string& id, const std::string& title, const std::string& description,
                           const std::vector<Bar>& bars) {
   // Horizontal bars: label above each bar (wrapped), value at its end, so long
-  // labels never collide and the chart scales down to a narrow screen.
-  const int width = 640, bar_height = 18, line_height = 17, gap = 12, top = 4, value_room = 48;
-  const std::size_t label_width = 72;  // characters of 14px Arial in 640 units, with room to spare
+  // labels never collide. 340 units wide, so that on a phone (a column of
+  // about 340 px at 375) a unit is a pixel and the labels keep their 14 px;
+  // the theme stops it growing much wider on a large screen.
+  const int width = 340, bar_height = 18, line_height = 17, gap = 12, top = 4, value_room = 40;
+  const std::size_t label_width = 38;  // characters of 14px Arial in 340 units, with room to spare
   std::int64_t max = 1;
   for (const auto& b : bars) max = std::max(max, b.value);
   std::string body;

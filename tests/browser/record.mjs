@@ -158,6 +158,12 @@ for (const width of [1280, 375]) {
     }, id);
     if (!/^(H2|SECTION)$/.test(heading)) fail(`contents link ${href} leads to a ${heading || 'missing element'}`);
   }
+  // The chart's labels keep a readable size: its 14-unit text, as drawn at this width.
+  const label = await p.evaluate(() => {
+    const svg = document.querySelector('svg.chart');
+    return svg ? 14 * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width : 0;
+  });
+  if (label < 13) fail(`at ${width} px the chart's labels are drawn ${label.toFixed(1)} px high`);
   const back = p.locator('.back-to-top a');
   if (await back.count() !== 1) fail(`at ${width} px the agreement has no way back to its contents`);
   await p.close();

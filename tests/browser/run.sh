@@ -35,18 +35,19 @@ node search.mjs "$out/fixture-drafts" --common agreement
 
 # The record followed by links (record.mjs), first over a copy with the faults partners met: a meeting silent
 # about its notes, a minute with no way back to its item, a contents link that lands nowhere, a paragraph's
-# link hidden on focus and its paragraph unmarked on arrival.
+# link hidden on focus and its paragraph unmarked on arrival, a chart whose labels shrink out of reading on a phone.
 cp -r "$out/portal" "$out/faulty-record"
 sed -i 's|Not held: the portal holds no notes of this meeting||' "$out/faulty-record/meetings/2020-03-18/index.html"
 sed -i 's|<p class="minute-links">[^\n]*</p>||' "$out/faulty-record/meetings/2019-10-08/notes/index.html"
-sed -i 's|<li><a href="#leads">|<li><a href="#lead">|' "$out/faulty-record/agreements/2020-04/index.html"
+sed -i -e 's|<li><a href="#leads">|<li><a href="#lead">|' -e 's|<svg class="chart" viewBox="0 0 340 |<svg class="chart" viewBox="0 0 680 |' \
+  "$out/faulty-record/agreements/2020-04/index.html"
 sed -i -e 's|\.para-link:focus::before { opacity: 1; }|.para-link:focus::before { }|' \
   -e 's|, .para-link:focus::before { opacity: 1; }| { opacity: 1; }|' -e 's|background: #fff2a8; border-left|border-left|' \
   "$out/faulty-record/assets/portal.css"
 must_fail "$out/faulty-record.log" node record.mjs "$out/faulty-record"
 expect "$out/faulty-record.log" 'the March 2020 meeting says of its notes: ""' "minute 242 has no link back to item C1" \
   "contents link #lead: no element #lead" "the focused paragraph link does not show" \
-  "paragraph 2.1 is not marked on arrival"
+  "paragraph 2.1 is not marked on arrival" "at 375 px the chart's labels are drawn"
 node record.mjs "$out/portal"
 
 # The editor in the preview: the journey must fail where publishing cannot
