@@ -397,3 +397,18 @@ TEST_CASE("a site with allow_raw_html publishes no script written in its content
     CHECK_FALSE(contains(text::to_lower_ascii(bytes), "javascript:"));
   }
 }
+
+TEST_CASE("words of the printed pack are marked where the text holds them, never inside a tag", "[markdown]") {
+  portal::MarkdownOptions options;
+  options.printed_only = {"please click here", "Tea/Coffee will be available", "not in the text"};
+  const auto out = portal::render_markdown(
+      "See [the site](https://example.org/ \"please click here\") (please click here).\n\n"
+      "Tea/Coffee will be available.\n",
+      options);
+  CHECK(contains(out.html, "title=\"please click here\""));  // the attribute is left as it is
+  CHECK(contains(out.html,
+                 "(<span class=\"printed-only\">please click here<span class=\"visually-hidden\"> (the printed "
+                 "pack's words)</span></span>).</p>"));
+  CHECK(contains(out.html, "<p><span class=\"printed-only\">Tea/Coffee will be available<span"));
+  CHECK(out.printed_missing == std::vector<std::string>{"not in the text"});
+}

@@ -23,7 +23,7 @@ void check_meetings(const Site& site, Diagnostics& diags);
 // dhr-metadata.
 void check_dhrs(const Site& site, Diagnostics& diags);
 
-// image-alt, link-text, heading-order, weekday-mismatch.
+// image-alt, link-text, heading-order, weekday-mismatch, printed-only.
 void check_text(const Site& site, Diagnostics& diags);
 void check_document_text(const Site& site, std::size_t index, Diagnostics& diags);
 

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstring>
@@ -161,6 +162,12 @@ void check_document_text(const Site& site, std::size_t i, Diagnostics& diags) {
       }
       previous = h.level;
     }
+    for (const auto& words : d.printed_only)
+      if (std::find(body.printed_missing.begin(), body.printed_missing.end(), words.value) !=
+          body.printed_missing.end())
+        diags.warning(d.path, words.pos, "printed-only",
+                      "the words \"" + words.value + "\" of `printed_only` are nowhere in the text",
+                      "copy them as the text has them, in one run (no link or emphasis inside them)");
     check_weekdays(d, diags);
   }
 }

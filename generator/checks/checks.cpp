@@ -153,8 +153,8 @@ void check_document(const Site& site, std::size_t index, Diagnostics& diags) {
 }
 
 bool is_body_rule(const std::string& rule, Kind kind) {
-  for (const char* r :
-       {"broken-link", "restricted-link", "image-alt", "link-text", "heading-order", "weekday-mismatch"})
+  for (const char* r : {"broken-link", "restricted-link", "image-alt", "link-text", "heading-order", "weekday-mismatch",
+                        "printed-only"})
     if (rule == r) return true;
   return (rule == "unknown-item" || rule == "decision-item") && kind == Kind::notes;
 }

@@ -240,6 +240,27 @@ void wrap_tables_in_regions(std::string& html, const std::vector<cmark_node*>& t
   }
 }
 
+// Marks each place `words` stand in the text of `html` (never inside a tag)
+// as the printed pack's own words; false when they stand nowhere.
+bool mark_printed_words(std::string& html, const std::string& words) {
+  const std::string escaped = text::html_escape(text::trim(words));
+  if (escaped.empty()) return false;
+  static const std::string close = "<span class=\"visually-hidden\"> (the printed pack's words)</span></span>";
+  bool found = false;
+  for (auto at = html.find(escaped); at != std::string::npos; at = html.find(escaped, at)) {
+    const auto open_tag = html.rfind('<', at), close_tag = html.rfind('>', at);
+    if (open_tag != std::string::npos && (close_tag == std::string::npos || close_tag < open_tag)) {
+      at += escaped.size();  // inside a tag: an attribute's value
+      continue;
+    }
+    html.insert(at + escaped.size(), close);
+    html.insert(at, "<span class=\"printed-only\">");
+    at += escaped.size() + close.size() + 27;
+    found = true;
+  }
+  return found;
+}
+
 }  // namespace
 
 void markdown_init() {
@@ -281,6 +302,8 @@ RenderedMarkdown render_markdown(std::string_view markdown, const MarkdownOption
   if (!options.allow_raw_html) wrap_tables_in_regions(out.html, nodes.table_headings, heading_ids, options.anchors);
   // Character references such as &#11; become characters no page may hold.
   text::strip_controls_in_place(out.html);
+  for (const auto& words : options.printed_only)
+    if (!mark_printed_words(out.html, words)) out.printed_missing.push_back(words);
   out.html.shrink_to_fit();  // the insertions above may have doubled its room; it is kept until the build ends
   return out;
 }

@@ -49,6 +49,9 @@ struct MarkdownOptions {
   std::string absolute_base;
   // Ids the page already uses: a heading whose id would be one of them gets a suffix.
   std::vector<std::string> taken_ids;
+  // Words of the text that are the printed pack's own: each place they stand
+  // in the text is marked as such (RenderedMarkdown::printed_missing: those found nowhere).
+  std::vector<std::string> printed_only;
   // Whether headings and numbered paragraphs get ids: not where pieces of
   // several texts share a page (an agreement's comparison), which would repeat them.
   bool anchors = true;
@@ -65,6 +68,8 @@ struct RenderedMarkdown {
   // Every paragraph recording a resolution, in order; one under a minute's
   // heading has an id (its point's, "para-239-3", else "resolved-239").
   std::vector<Resolution> resolutions;
+  // Of MarkdownOptions::printed_only, the words the text holds nowhere (as one run of text).
+  std::vector<std::string> printed_missing;
 };
 
 // Registers cmark-gfm's extensions, once; render_markdown calls it itself.

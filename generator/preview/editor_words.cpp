@@ -42,6 +42,10 @@ const std::map<std::string, Label>& labels() {
       {"present", {"Present", "One a line, as the minutes list them."}},
       {"in_attendance", {"In attendance", "One a line, as the minutes list them."}},
       {"venue", {"Venue", ""}},
+      {"printed_only",
+       {"Words only for the printed pack",
+        "Words of the text that mean nothing on the web, such as \"please click here\" with no link: one a line, "
+        "exactly as the text has them. They are kept, and marked as the printed pack's words."}},
       {"items_from",
        {"Agenda items taken from",
         "agenda (the printed agenda, the default), notes (the minute headings, when no agenda is held) or papers "

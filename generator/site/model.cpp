@@ -258,6 +258,7 @@ Document read_document(Kind kind, const toml::table& front_matter, int first_lin
   // In an agreement `[[priorities]]` defines priorities rather than tagging the document.
   if (kind != Kind::agreement) doc.priorities = r.strings("priorities");
   doc.summary = text_or_empty(r.string("summary"));
+  doc.printed_only = r.strings("printed_only");
   read_source_field(r, doc, diags);
   read_kind_fields(r, doc, diags);
   r.finish();

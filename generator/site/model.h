@@ -133,6 +133,10 @@ struct Document {
   bool restricted = false;
   std::vector<Located<std::string>> priorities;
   std::string summary;
+  // Words of the text that belong to the printed pack and mean nothing on the
+  // web ("please click here" with no link, "Tea/Coffee will be available …"):
+  // kept as the record has them, marked on the page as the printed pack's.
+  std::vector<Located<std::string>> printed_only;
   std::string source;  // text, or an address (urls.h looks_like_url)
   // Front-matter fields whose value is an `@/` link to a file under content/
   // (`source`, a review's `summary_pdf`): checked like the links of the text.

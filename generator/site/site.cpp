@@ -83,6 +83,7 @@ MarkdownOptions Site::markdown_options(const Document& d) const {
   mo.first_line = d.body_first_line;
   mo.resolve = [this](const std::string& path) { return url_of(path); };
   mo.taken_ids = page_ids(d);
+  for (const auto& words : d.printed_only) mo.printed_only.push_back(words.value);
   return mo;
 }
 
