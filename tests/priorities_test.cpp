@@ -93,3 +93,24 @@ TEST_CASE("a renamed priority's papers appear under its new name; a kind's prior
                  "site.toml:19:13: error[unknown-priority]: \"domestic-abuses\", given to every bulletin"));
   CHECK(contains(r.out + r.err, "did you mean \"domestic-abuse\"?"));
 }
+
+TEST_CASE("a plan's page quotes what each agreement says of it, in its section, or says the record gives no address",
+          "[priorities]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  append_file(site / "content/agreements/2020-04.md",
+              "\n## 8. Links to Plans\n\nThe priorities link to plans including:\n\n"
+              "- Safer in Kent: The Community Safety and Criminal Justice Plan\n- Other plans\n");
+  const auto r = build(site, tmp.path() / "out");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const auto pages = read_pages(tmp.path() / "out");
+  const std::string& plan = pages.at("plans/safer-in-kent/index.html");
+  CHECK(contains(plan,
+                 "<li>In <a href=\"../../agreements/2020-04/#8-links-to-plans\">8. Links to Plans</a>: "
+                 "<q>The priorities link to plans including: … Safer in Kent: The Community Safety and Criminal "
+                 "Justice Plan</q></li>"));
+  CHECK(contains(plan, "<dt>Published at</dt><dd><a href=\"https://"));
+  CHECK(contains(pages.at("plans/drug-strategy/index.html"),
+                 "<dt>Published at</dt><dd>The record gives no address for it</dd>"));
+}

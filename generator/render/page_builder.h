@@ -103,6 +103,7 @@ class PageBuilder {
   map priority_page(const PriorityStory& story, const std::string& id);
   map priorities_index();
   map plan_page(const Plan& plan);
+  array plan_quotes(const std::string& url, std::size_t agreement, const std::string& printed) const;
   map plans_index();
   map search_page();
   map entry(const std::string& from, const Document& d);

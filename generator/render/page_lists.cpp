@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 #include <set>
+#include <sstream>
 
 #include "chart.h"
 #include "page_builder.h"
@@ -236,12 +237,43 @@ map PageBuilder::plan_page(const Plan& plan) {
       map e = entry(url, site_.document(i));
       const std::string& printed = plan.title_in(site_.document(i).slug);
       e["printed_as"] = printed == plan.title ? std::string() : printed;
+      const array quotes = plan_quotes(url, i, printed);
+      e["quotes"] = quotes;
+      e["has_quotes"] = !quotes.empty();
       agreements.push_back(e);
     }
   }
   ctx["agreements"] = agreements;
   ctx["has_agreements"] = !agreements.empty();
   return ctx;
+}
+
+// What an agreement's text says of a plan: each line (a paragraph or a list
+// item) that names it as the agreement prints it, with the section it is in.
+array PageBuilder::plan_quotes(const std::string& url, std::size_t agreement, const std::string& printed) const {
+  array quotes;
+  const Document& d = site_.document(agreement);
+  const auto& headings = site_.body(agreement).headings;
+  std::size_t heading = 0;  // the next of the text's headings, in order
+  const Heading* section = nullptr;
+  std::string lead_in;  // the paragraph a list follows ("… plans and strategies including:")
+  std::istringstream lines(d.body);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with('#')) {
+      if (heading < headings.size()) section = &headings[heading++];
+      lead_in.clear();
+      continue;
+    }
+    std::string words = text::trim(line);
+    const bool item = words.starts_with("- ") || words.starts_with("* ");
+    if (!item && !words.empty()) lead_in = words;
+    if (line.find(printed) == std::string::npos) continue;
+    if (item) words = text::trim(words.substr(2));
+    map quote{{"words", words}, {"lead_in", item && lead_in.ends_with(':') ? lead_in : std::string()}};
+    if (section) quote["section"] = map{{"title", section->text}, {"url", rel(url, d.url) + "#" + section->id}};
+    quotes.push_back(std::move(quote));
+  }
+  return quotes;
 }
 
 map PageBuilder::plans_index() {
