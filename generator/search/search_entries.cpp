@@ -311,9 +311,10 @@ void add_decisions(std::vector<Entry>& out, const Site& site, const PriorityStor
     const Document* paper = found.paper && site.is_released(*found.paper) ? found.paper : nullptr;
     Entry e;
     e.url = site_path(notes.url) + (r.id.empty() ? "" : "#" + r.id);
-    e.title = (found.minute.empty() ? std::string("Decision") : "Minute " + found.minute) + ": " +
-              (found.item ? found.item->title : notes.title.value);
+    // Its item's title is a fact, not its title: a search for the item finds the minute first.
+    e.title = found.minute.empty() ? "A decision of " + meeting->title.value : "Decision of minute " + found.minute;
     e.kind = decision;
+    e.boost = 0.5;  // its minute, whose heading names the item, answers a search for the item better
     if (meeting->date) {
       e.year = meeting->date->year;
       e.date = meeting->date->long_form();

@@ -40,7 +40,9 @@ try {
     process.exit(1);
   }
   const html = readFileSync(join(work, 'out/hard/index.html'), 'utf8');
-  const ours = [...html.matchAll(/<h2 id="([^"]*)">/g)].map((m) => m[1]
+  // The text's own headings: those of the theme (its contents list, the history) are not the slugger's.
+  const text = html.slice(html.indexOf('<div id="content" class="prose">'), html.indexOf('<section id="history"'));
+  const ours = [...text.matchAll(/<h2 id="([^"]*)">/g)].map((m) => m[1]
     .replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>'));
   // The page's own ids, which the portal reserves before the first heading.
   const slugger = new GithubSlugger();
