@@ -74,7 +74,7 @@ TEST_CASE("the decisions register lists every resolution of the notes in content
   CHECK(contains(reg, "<a href=\"#year-2016\">2016</a> (12)"));
 }
 
-TEST_CASE("a meeting and its paper list their decisions; one under a restricted item links to no paper",
+TEST_CASE("a meeting and its paper list their decisions, and one under a restricted item links to no paper",
           "[decisions]") {
   TempDir tmp;
   const auto site = copy_fixture("every-kind", tmp.path());

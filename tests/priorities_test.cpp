@@ -61,7 +61,7 @@ TEST_CASE("every priority page of content/ lists the papers tagged with it", "[p
   CHECK(checked >= 2);  // the March 2020 pack's C1 and C4 papers
 }
 
-TEST_CASE("a renamed priority's papers appear under its new name; a kind's priority is a tag; words only mention",
+TEST_CASE("a renamed priority's papers appear under its new name, a kind's priority is a tag, words only mention",
           "[priorities]") {
   TempDir tmp;
   const auto site = copy_fixture("every-kind", tmp.path());
