@@ -55,7 +55,8 @@ edit() {  # edit ROUND COUNT: a sentence more at the end of COUNT papers' text, 
 tools=(portal hugo matched)
 run_tool() {  # run_tool TOOL OUT
   case $1 in
-    portal) measure "$portal" build --source "$work/portal" --output "$2/portal/public" --quiet ;;
+    # --local: the rounds' edits are not committed, and a build to publish would refuse them.
+    portal) measure "$portal" build --source "$work/portal" --output "$2/portal/public" --local --quiet ;;
     hugo) measure hugo --quiet -s "$work/hugo" -d "$2/hugo" "${git_info[@]}" ;;
     matched) measure hugo --quiet -s "$work/hugo" --config matched/config.toml --layoutDir matched/layouts \
                -d "$2/matched" "${git_info[@]}" ;;

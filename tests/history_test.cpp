@@ -18,6 +18,11 @@ CliRun build(const fs::path& site, const fs::path& out) {
   return run({"build", "--source", site.string(), "--output", out.string(), "--quiet"});
 }
 
+// A look on this computer: with what is saved but not committed (site.toml changed by a test, say).
+CliRun local_build(const fs::path& site, const fs::path& out) {
+  return run({"build", "--source", site.string(), "--output", out.string(), "--local", "--quiet"});
+}
+
 void append(const fs::path& file, const std::string& text) { write_file(file, read_file(file) + text); }
 
 // Removes the fixture's unpublished files: a commit that touches them shows
@@ -83,17 +88,17 @@ TEST_CASE("authors are shown only when show_authors is set, dates and none modes
   repo.commit_all("Publish the portal", at_noon(2024, 1, 1), "Alex Editor");
 
   set_history(site, "mode = \"full\"\nshow_authors = true");
-  REQUIRE(build(site, tmp.path() / "full").status == 0);
+  REQUIRE(local_build(site, tmp.path() / "full").status == 0);
   CHECK(contains(read_file(tmp.path() / "full/about/index.html"), "<td>Alex Editor</td>"));
 
   set_history(site, "mode = \"dates\"");
-  REQUIRE(build(site, tmp.path() / "dates").status == 0);
+  REQUIRE(local_build(site, tmp.path() / "dates").status == 0);
   const auto dates = read_file(tmp.path() / "dates/about/index.html");
   CHECK(contains(dates, "1 January 2024"));
   CHECK_FALSE(contains(dates, "Publish the portal"));
 
   set_history(site, "mode = \"none\"");
-  REQUIRE(build(site, tmp.path() / "none").status == 0);
+  REQUIRE(local_build(site, tmp.path() / "none").status == 0);
   const auto none = read_file(tmp.path() / "none/about/index.html");
   CHECK_FALSE(contains(none, "id=\"history\""));
   CHECK_FALSE(contains(none, "1 January 2024"));
@@ -171,12 +176,52 @@ TEST_CASE("renamed files keep their history, uncommitted changes are marked", "[
   repo.commit_all("Rename the about page", at_noon(2024, 2, 1));
   append(site / "content/contact.md", "\nA new telephone line.\n");
 
-  REQUIRE(build(site, tmp.path() / "out").status == 0);
+  // Saved but not committed: only a look on this computer shows it.
+  REQUIRE(local_build(site, tmp.path() / "out").status == 0);
   const auto about = read_file(tmp.path() / "out/about-us/index.html");
   CHECK(contains(about, "Rename the about page"));
   CHECK(contains(about, "Publish the portal"));
   const auto contact = read_file(tmp.path() / "out/contact/index.html");
   CHECK(contains(contact, "Not yet committed"));
+  CHECK(contains(contact, "A new telephone line."));
+}
+
+TEST_CASE("a build to publish refuses what is saved but not committed, naming the files", "[history]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  GitRepo repo(site);
+  repo.commit_all("Publish the portal", at_noon(2024, 1, 1));
+  const auto out = tmp.path() / "out";
+  REQUIRE(build(site, out).status == 0);
+  const std::string before = read_file(out / "contact/index.html");
+
+  // A draft, a restricted paper and a new draft: nothing of them is published, so nothing is refused.
+  append(site / "content/draft-page.md", "\nMore draft words.\n");
+  append(site / "content/meetings/2020-03-18/e1-dhr-update.md", "\nMore restricted words.\n");
+  write_file(site / "content/bulletins/2999-02.md",
+             "+++\ntitle = \"Later\"\ndate = 2999-02-01\ndraft = true\n+++\nLater.\n");
+  REQUIRE(build(site, out).status == 0);
+
+  // A published page and the site's settings: refused, and the output is as it was.
+  append(site / "content/contact.md", "\nA new telephone line: 01234 567890.\n");
+  append(site / "site.toml", "\n");
+  const auto refused = build(site, out);
+  CHECK(refused.status != 0);
+  CHECK(contains(refused.err, "content/contact.md"));
+  CHECK(contains(refused.err, "site.toml"));
+  CHECK(contains(refused.err, "--local"));
+  CHECK_FALSE(contains(refused.err, "draft-page.md"));
+  CHECK_FALSE(contains(refused.err, "e1-dhr-update.md"));
+  CHECK(read_file(out / "contact/index.html") == before);
+
+  // Committed, it is published, and nothing says "Not yet committed".
+  repo.commit_all("A new telephone line", at_noon(2024, 2, 1));
+  REQUIRE(build(site, out).status == 0);
+  CHECK(contains(read_file(out / "contact/index.html"), "01234 567890"));
+  for (const auto& [path, content] : read_tree(out)) {
+    INFO(path);
+    CHECK_FALSE(contains(content, "Not yet committed"));
+  }
 }
 
 TEST_CASE("outside a repository, or in a shallow one, the site builds without history and says so once", "[history]") {

@@ -33,7 +33,7 @@ constexpr int kUsage = 2;
 
 const char* const kUsageText =
     "Usage:\n"
-    "  portal build  [--source DIR] [--output DIR] [--base-url URL] [--drafts] [--jobs N] [--quiet]\n"
+    "  portal build  [--source DIR] [--output DIR] [--base-url URL] [--drafts] [--local] [--jobs N] [--quiet]\n"
     "  portal check  [--source DIR] [--base-url URL] [--format text|json|github] [--drafts]\n"
     "  portal serve  [--source DIR] [--host 127.0.0.1] [--port 1313]\n"
     "  portal new    bulletin [--date YYYY-MM-DD]\n"
@@ -59,6 +59,8 @@ const char* const kUsageText =
     "  --base-url URL the site's public address, instead of base_url in site.toml\n"
     "                 (also from the environment variable PORTAL_BASE_URL)\n"
     "  --drafts       include drafts, for a local preview only\n"
+    "  --local        a look on this computer: show changes saved but not yet published\n"
+    "                 (without it, a build refuses while published files have such changes)\n"
     "  --jobs N       threads (and, for a large site, processes) to use (default: every core)\n"
     "  --quiet        print nothing but problems\n"
     "  --format F     text (default), json, or github (GitHub Actions annotations)\n"
@@ -103,7 +105,7 @@ std::optional<UsageError> parse(const std::vector<std::string>& args, Options& o
   if (is_build || is_check) o.build.fork_bodies_from = kForkBodiesFrom;
   std::vector<std::string> flags = {"--source"};
   if (is_build || is_check) flags.insert(flags.end(), {"--drafts", "--base-url"});
-  if (is_build) flags.insert(flags.end(), {"--output", "--jobs", "--quiet"});
+  if (is_build) flags.insert(flags.end(), {"--output", "--jobs", "--quiet", "--local"});
   if (is_check) flags.insert(flags.end(), {"--format"});
   if (o.command == "serve") flags.insert(flags.end(), {"--host", "--port"});
   std::size_t first = 1;
@@ -130,6 +132,8 @@ std::optional<UsageError> parse(const std::vector<std::string>& args, Options& o
     }
     if (a == "--drafts") {
       o.build.drafts = Drafts::show;
+    } else if (a == "--local") {
+      o.build.local = true;
     } else if (a == "--quiet") {
       o.quiet = true;
     } else {

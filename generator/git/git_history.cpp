@@ -206,15 +206,13 @@ void find_renames(git_repository* repo, git_tree* old_root, git_tree* new_root, 
 }
 
 // The source folder's repository, open; a failure says what makes its history
-// unavailable (no repository, a bare or shallow one).
+// unavailable (no repository, or a bare one).
 Result<Repository> open_repository(const fs::path& absolute) {
   git_repository* raw = nullptr;
   if (git_repository_open_ext(&raw, absolute.c_str(), 0, nullptr) != 0)
     return fail("the source folder is not inside a git repository");
   Repository repo(raw);
   if (!git_repository_workdir(repo.get())) return fail("the repository has no working folder (it is bare)");
-  if (git_repository_is_shallow(repo.get()) == 1)
-    return fail("the repository is a shallow clone, so its history is incomplete");
   return repo;
 }
 
@@ -223,16 +221,17 @@ void read_uncommitted(git_repository* repo, const PathMap& paths, History& histo
   git_status_options status_opts = GIT_STATUS_OPTIONS_INIT;
   status_opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
   status_opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
-  const std::string content_spec = paths.content();
-  char* spec[] = {const_cast<char*>(content_spec.c_str())};
-  status_opts.pathspec = {spec, 1};
+  // site.toml too: its footer and settings are published like the content.
+  std::string content_spec = paths.content(), settings_spec = paths.prefix + "site.toml";
+  char* spec[] = {content_spec.data(), settings_spec.data()};
+  status_opts.pathspec = {spec, 2};
   git_status_list* raw_status = nullptr;
   if (git_status_list_new(&raw_status, repo, &status_opts) != 0) return;
   StatusList status(raw_status);
   for (std::size_t i = 0, n = git_status_list_entrycount(status.get()); i < n; ++i) {
     const git_status_entry* e = git_status_byindex(status.get(), i);
     const git_diff_delta* d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
-    if (d && d->new_file.path && paths.covers(d->new_file.path))
+    if (d && d->new_file.path && (paths.covers(d->new_file.path) || d->new_file.path == settings_spec))
       history.uncommitted.insert(paths.to_site(d->new_file.path));
   }
 }
@@ -333,8 +332,13 @@ History read_history(const fs::path& source) {
   paths.prefix = relative.generic_string() == "." ? "" : relative.generic_string() + "/";
 
   History history;
-  history.available = true;
+  // A shallow clone's working folder still says what is not committed; its commits are incomplete.
   read_uncommitted(repo.get(), paths, history);
+  if (git_repository_is_shallow(repo.get()) == 1) {
+    history.unavailable_because = "the repository is a shallow clone, so its history is incomplete";
+    return history;
+  }
+  history.available = true;
   read_commits(repo.get(), paths, history);
   return history;
 }

@@ -30,7 +30,7 @@ struct History {
   std::vector<Commit> commits;      // newest first
   // "content/…" (as at HEAD) → indices into `commits`, newest first.
   std::unordered_map<std::string, std::vector<std::uint32_t>> by_path;
-  std::set<std::string> uncommitted;  // content files changed or new and not committed
+  std::set<std::string> uncommitted;  // content files and site.toml changed, new or deleted and not committed
 
   [[nodiscard]] const std::vector<std::uint32_t>* of(const std::string& path) const {
     const auto it = by_path.find(path);
@@ -45,7 +45,8 @@ void reword_commits(History& history, const std::map<std::string, std::string>& 
 
 // Reads the history of `source`/content. A source outside any repository, a
 // bare or shallow repository, or one without commits gives a History that is
-// not available, with the reason; it never fails otherwise.
+// not available, with the reason (a shallow one still lists what is not
+// committed); it never fails otherwise.
 History read_history(const std::filesystem::path& source);
 
 }  // namespace portal

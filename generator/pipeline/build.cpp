@@ -161,6 +161,19 @@ BuildResult render_site(const BuildOptions& options, std::vector<OutputFile>& fi
   return result;
 }
 
+std::vector<std::string> unpublished_changes(const Site& site, const History& history) {
+  std::vector<std::string> changed;
+  for (const auto& path : history.uncommitted) {
+    // What this build does not publish cannot show: a draft, a restricted paper, a file it does not copy.
+    if (const auto doc = site.by_path.find(path); doc != site.by_path.end() && !site.published(doc->second)) continue;
+    if (const auto asset = site.asset_by_path.find(path);
+        asset != site.asset_by_path.end() && !site.assets[asset->second].published)
+      continue;
+    changed.push_back(path);
+  }
+  return changed;
+}
+
 BuildResult run_build(const BuildOptions& options) {
   BuiltSite built;
   BuildResult result = prepare(options, built);
@@ -171,6 +184,16 @@ BuildResult run_build(const BuildOptions& options) {
     result.failure = std::move(failure);
     return result;
   };
+  if (const auto changed = unpublished_changes(*built.site, built.history); !options.local && !changed.empty()) {
+    std::string list;
+    for (const auto& path : changed) list += "\n  " + path;
+    return failed(
+        fail("nothing was built: these files have changes that are saved but not published (not committed "
+             "to git):" +
+             list +
+             "\nPublish them in the editor, or commit them (git commit), or put them back "
+             "(git restore); to look at them on this computer only, build with --local."));
+  }
   if (auto valid = validate_output_folder(options.source, result.output); !valid) {
     if (result.outcome == Outcome::content_errors) return result;  // nothing is touched
     return failed(valid.failure());

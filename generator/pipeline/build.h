@@ -38,6 +38,10 @@ struct BuildOptions {
   std::optional<std::string> root_path;
   // The site's public address instead of site.toml's base_url (--base-url, PORTAL_BASE_URL).
   std::optional<std::string> base_url;
+  // A look on this computer: it may show what is saved but not yet published
+  // (changes not committed to git). Without it a build refuses while the
+  // published files have such changes (docs/decisions.md, "Publishing").
+  bool local = false;
   // Told what a build is waiting for (another build writing the same output).
   std::function<void(const std::string&)> notice;
 };
@@ -45,6 +49,10 @@ struct BuildOptions {
 // From how many Markdown bodies `portal build` and `portal check` render in
 // worker processes: below it, starting them costs more than they save.
 inline constexpr std::size_t kForkBodiesFrom = 256;
+
+// The files with changes not committed to git that a build of `site` would
+// publish (a draft's or a restricted paper's do not count), in order.
+std::vector<std::string> unpublished_changes(const Site& site, const History& history);
 
 // `stopped`: a stop signal came (interrupt.h); the previous output is as it was.
 enum class Outcome { ok, content_errors, failure, stopped };

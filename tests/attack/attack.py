@@ -215,9 +215,10 @@ def save(path, text, publish=False, message="", base=None, extra=None):
 
 
 def built_site():
-    """The public site, as `portal build` makes it from the source folder now."""
+    """The public site, as `portal build --local` makes it from the source folder now: with what is
+    saved but not committed, which a build to publish refuses (the stricter probe)."""
     out = tempfile.mkdtemp(dir=ARGS.work, prefix="public-")
-    result = subprocess.run([ARGS.portal, "build", "--source", ARGS.site, "--output", out, "--quiet"],
+    result = subprocess.run([ARGS.portal, "build", "--source", ARGS.site, "--output", out, "--local", "--quiet"],
                             capture_output=True, text=True, timeout=600)
     return out, result
 

@@ -11,7 +11,7 @@
 //
 // Usage: node editor.mjs PORTAL SITE_DIR SNAPSHOT_DIR
 //   SITE_DIR: a copy of a fixture site in a git work tree of its own (it is changed)
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, existsSync, symlinkSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -238,7 +238,11 @@ try {
   expect(/ M content\/about.md/.test(status), `the unrelated change is not left as it was: ${status}`);
   expect(!/bulletins/.test(status), `the bulletin is not committed as it is on disk: ${status}`);
   const out = mkdtempSync(join(tmpdir(), 'editor-build-'));
-  execFileSync(portal, ['build', '--source', site, '--output', out, '--quiet']);
+  // The unrelated change is saved, not published: a build to publish refuses it, naming the file.
+  const refused = spawnSync(portal, ['build', '--source', site, '--output', out, '--quiet'], { encoding: 'utf8' });
+  expect(refused.status !== 0 && refused.stderr.includes('content/about.md') && !existsSync(join(out, 'index.html')),
+    `portal build did not refuse the saved, unpublished change: ${refused.status} ${refused.stderr}`);
+  execFileSync(portal, ['build', '--source', site, '--output', out, '--local', '--quiet']);
   const built = join(out, `bulletins/${year}-${month}/index.html`);
   expect(existsSync(built) && readFileSync(built, 'utf8').includes(paragraph), 'portal build did not publish the bulletin');
 
