@@ -1,5 +1,6 @@
 #include "urls.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "text.h"
@@ -111,6 +112,13 @@ ContentLink split_content_link(std::string_view url) {
   // climbs out keeps its ".." so it matches no file and is reported.
   link.target_path = std::filesystem::path("content/" + target).lexically_normal().generic_string();
   return link;
+}
+
+bool is_loopback(const std::string& host) {
+  // 127.0.0.0/8 written as an address, not a name that starts so.
+  const bool ipv4 = host.starts_with("127.") && host.find_first_not_of("0123456789.") == std::string::npos &&
+                    std::count(host.begin(), host.end(), '.') == 3;
+  return host == "localhost" || host == "::1" || host == "[::1]" || ipv4;
 }
 
 }  // namespace portal

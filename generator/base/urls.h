@@ -33,6 +33,9 @@ bool looks_like_url(std::string_view source);
 // and tabs and line breaks removed first, as the WHATWG URL parser does.
 std::string effective_scheme(std::string_view href);
 
+// Whether `host` names this computer only (127.0.0.0/8, ::1, localhost).
+bool is_loopback(const std::string& host);
+
 // An `@/` link split into its file under content/ and its anchor. A target
 // that climbs out of content/ keeps its "..", so that it matches no file.
 struct ContentLink {

@@ -20,6 +20,10 @@ void check_agreements(const Site& site, Diagnostics& diags);
 // missing-paper, unknown-item, minutes-of, orphan-paper.
 void check_meetings(const Site& site, Diagnostics& diags);
 
+// broken-link for a link written as an address of this site (a path from its
+// root, its public address) or of this computer (localhost, the preview's), not `@/`.
+void check_site_address(const Site& site, const std::string& file, const Link& link, Diagnostics& diags);
+
 // dhr-metadata.
 void check_dhrs(const Site& site, Diagnostics& diags);
 

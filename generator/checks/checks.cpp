@@ -84,7 +84,10 @@ void check_links(const Site& site, std::size_t index, Diagnostics& diags) {
   const Document& d = site.document(index);
   const bool published = site.published(index);
   for (const auto& link : site.links_of(index)) {
-    if (!link.internal) continue;
+    if (!link.internal) {
+      check_site_address(site, d.path, link, diags);
+      continue;
+    }
     if (!link.target_path.starts_with("content/")) {
       diags.error(d.path, link.pos, "broken-link", "the link " + link.url + " climbs out of the content folder",
                   "link only to files under content/, written after @/, e.g. @/agreements/2020-04.md");

@@ -44,13 +44,6 @@ bool same_secret(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-bool is_loopback(const std::string& host) {
-  // 127.0.0.0/8 written as an address, not a name that starts so.
-  const bool ipv4 = host.starts_with("127.") && host.find_first_not_of("0123456789.") == std::string::npos &&
-                    std::count(host.begin(), host.end(), '.') == 3;
-  return host == "localhost" || host == "::1" || host == "[::1]" || ipv4;
-}
-
 Editor::Editor(EditorHost& host, fs::path source, int jobs)
     : host_(host), source_(std::move(source)), source_dir_(source_), jobs_(jobs), secret_(make_secret()) {}
 

@@ -19,6 +19,7 @@
 #include "git_history.h"
 #include "site.h"
 #include "theme.h"
+#include "urls.h"
 
 namespace httplib {
 struct Request;
@@ -39,9 +40,6 @@ class EditorHost {
   // Rebuilds from the files now, before answering.
   virtual void rebuild_now() = 0;
 };
-
-// Whether `host` names this computer only (127.0.0.0/8, ::1, localhost).
-bool is_loopback(const std::string& host);
 
 class Editor {
  public:
