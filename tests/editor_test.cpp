@@ -13,6 +13,7 @@
 #include "git_commit.h"
 #include "scaffold.h"
 #include "serve.h"
+#include "editor_site.h"
 #include "support.h"
 
 using namespace portal;
@@ -160,41 +161,6 @@ TEST_CASE("portal new makes an event", "[editor]") {
   r.options.erase("--title");
   CHECK_FALSE(scaffold(dir.path(), r).ok());
 }
-
-namespace {
-
-// A preview of a copy of the fixture, in a git repository of its own, and the editor's secret.
-struct EditorSite {
-  TempDir dir;
-  fs::path site;
-  std::unique_ptr<PreviewServer> server;
-  std::unique_ptr<httplib::Client> client;
-  std::string secret;
-  httplib::Headers own;
-
-  EditorSite() {
-    site = copy_fixture("every-kind", dir.path());
-    ServeOptions options;
-    options.source = site;
-    options.port = 0;
-    server = std::make_unique<PreviewServer>(options);
-    REQUIRE(failure_text(server->start()) == "");
-    client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
-    const auto start = client->Get("/__portal/edit/");
-    REQUIRE(start);
-    const auto at = start->body.find("data-secret=\"") + 13;
-    secret = start->body.substr(at, start->body.find('"', at) - at);
-    own = {{"Origin", "http://127.0.0.1:" + std::to_string(server->port())}, {"X-Portal-Secret", secret}};
-  }
-  ~EditorSite() { server->stop(); }
-  httplib::Result save(const std::string& path, httplib::Params params) {
-    params.emplace("path", path);
-    params.emplace("base", blob_id(read_file(site / path)));
-    return client->Post("/__portal/edit/save", own, params);
-  }
-};
-
-}  // namespace
 
 TEST_CASE("the editor refuses what could change files from elsewhere", "[editor][serve]") {
   EditorSite e;

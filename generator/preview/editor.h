@@ -66,6 +66,9 @@ class Editor {
   void check(const httplib::Request& request, httplib::Response& response);
   void save(const httplib::Request& request, httplib::Response& response, bool publish);
 
+  // A document's state as the preview's last build has it, and its page's address.
+  std::pair<std::string, std::string> state_and_address(const std::string& path);
+
   // The steps of a save or publish (editor_saving.cpp), in order. A step
   // that stops it has answered the request, and says so by what it returns.
   struct Change;

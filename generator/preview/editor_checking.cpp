@@ -59,7 +59,7 @@ void add_preview(const Site& site, const Theme* theme, const History* history, c
 }
 
 // The priorities and themes of the agreement in force on the typed document's date, and its state.
-void add_priorities_and_state(const Site& site, const Document& now, toml::table& out) {
+void add_priorities_and_state(const Site& site, const Document& now, const History* history, toml::table& out) {
   const InForce in_force = priorities_in_force(site, now.date);
   toml::array choices;
   for (const auto& c : in_force.choices) {
@@ -71,7 +71,7 @@ void add_priorities_and_state(const Site& site, const Document& now, toml::table
   }
   out.insert("priorities", std::move(choices));
   out.insert("agreement", agreement_name(in_force));
-  out.insert("state", state_of(site, now));
+  out.insert("state", state_of(site, now, history));
 }
 
 // Checks and draws `typed` in the site in place of document `i`; the file's is put back after.
@@ -90,7 +90,7 @@ void check_in_site(Site& site, std::size_t i, Document typed, const Theme* theme
   const std::string why = site.why_withheld(i);
   check_document(site, i, diags);
   add_preview(site, theme, history, now, why, out);
-  add_priorities_and_state(site, now, out);
+  add_priorities_and_state(site, now, history, out);
 }
 
 // The counts of the diagnostics, and the first ones.

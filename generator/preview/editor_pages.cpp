@@ -28,7 +28,6 @@ constexpr std::size_t kListed = 25;  // documents of a kind on the start page
 struct Row {
   std::string path, title, date, state;
   Kind kind;
-  bool draft;
   std::string order;  // the date as ISO text, "" without one
 };
 
@@ -36,11 +35,11 @@ struct Row {
 // a date in path order, after them.
 std::vector<Row> listed_documents(EditorHost& host) {
   std::vector<Row> rows;
-  host.with_site([&](Site* site, const Theme*, const History*) {
+  host.with_site([&](Site* site, const Theme*, const History* history) {
     if (!site) return;
     for (const auto& d : site->documents())
       rows.push_back({d.path, d.title.value.empty() ? d.path : d.title.value, d.date ? d.date->long_form() : "",
-                      state_of(*site, d), d.kind, d.draft, d.date ? d.date->iso_datetime() : ""});
+                      state_of(*site, d, history), d.kind, d.date ? d.date->iso_datetime() : ""});
   });
   std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.order > b.order; });
   return rows;
@@ -53,6 +52,7 @@ mstch::map documents_table(const std::string& caption, const std::vector<const R
   for (const Row* r : list) {
     const char* state_class = r->state.starts_with("Published") ? "published"
                               : r->state.starts_with("Draft")   ? "draft"
+                              : r->state.starts_with("Changed") ? "changed"
                                                                 : "other";
     rows.emplace_back(mstch::map{{"address", Editor::address_of(r->path)},
                                  {"title", r->title},
@@ -67,13 +67,13 @@ mstch::map documents_table(const std::string& caption, const std::vector<const R
           {"what", text::to_lower_ascii(caption)}};
 }
 
-// The drafts' table, or false when there are none.
-mstch::node drafts_table(const std::vector<Row>& rows) {
-  std::vector<const Row*> drafts;
+// The table of what is not yet published (drafts, changes saved, what is scheduled), or false when there is none.
+mstch::node unpublished_table(const std::vector<Row>& rows) {
+  std::vector<const Row*> listed;
   for (const auto& r : rows)
-    if (r.draft) drafts.push_back(&r);
-  if (drafts.empty()) return false;
-  return documents_table("Drafts, newest first", drafts, drafts.size(), "");
+    if (not_yet_published(r.state)) listed.push_back(&r);
+  if (listed.empty()) return false;
+  return documents_table("Not yet published, newest first", listed, listed.size(), "");
 }
 
 // A table for each kind, of its first documents; of every one for the kind `only` alone.
@@ -172,14 +172,14 @@ struct Opened {
 
 Opened opened(EditorHost& host, const std::string& path) {
   Opened out;
-  host.with_site([&](Site* site, const Theme*, const History*) {
+  host.with_site([&](Site* site, const Theme*, const History* history) {
     if (!site) return;
     const auto it = site->by_path.find(path);
     if (it == site->by_path.end()) return;
     const Document& d = site->document(it->second);
     out.kind = d.kind;
     out.url = d.url;
-    out.state = state_of(*site, d);
+    out.state = state_of(*site, d, history);
     out.title = d.title.value;
     out.in_force = priorities_in_force(*site, d.date);
   });
@@ -232,7 +232,7 @@ void Editor::start_page(const httplib::Request& req, httplib::Response& res, con
                      {"no_documents", rows.empty()}};
   if (!error.empty()) context["error"] = mstch::map{{"field", error_field}, {"message", error}};
   if (only.empty()) {
-    context["drafts"] = drafts_table(rows);
+    context["unpublished"] = unpublished_table(rows);
     context["new_documents"] = new_document_forms({req, error, error_field});
   }
   res.status = error.empty() ? 200 : 400;

@@ -116,10 +116,11 @@ std::string as_file_had(const std::string& text, const std::string& raw) {
 }
 
 // Saved: the file now has `bytes`, the form's new base.
-void reply_saved(httplib::Response& res, const std::string& bytes) {
+void reply_saved(httplib::Response& res, const std::string& bytes, const std::string& state) {
   toml::table t;
   t.insert("saved", true);
   t.insert("base", blob_id(bytes));
+  if (!state.empty()) t.insert("state", state);
   reply_json(res, 200, t);
 }
 
@@ -162,9 +163,19 @@ void Editor::save(const httplib::Request& req, httplib::Response& res, bool publ
   if (!bytes) return;
   if (!publish) {
     host_.rebuild_now();
-    return reply_saved(res, *bytes);
+    return reply_saved(res, *bytes, state_and_address(path).first);
   }
   if (checked(*change, res)) commit(*change, *bytes, res);
+}
+
+std::pair<std::string, std::string> Editor::state_and_address(const std::string& path) {
+  std::pair<std::string, std::string> out;
+  host_.with_site([&](Site* site, const Theme*, const History* history) {
+    if (!site || !site->by_path.count(path)) return;
+    const Document& d = site->document(site->by_path.at(path));
+    out = {state_of(*site, d, history), d.url};
+  });
+  return out;
 }
 
 std::optional<Editor::Change> Editor::read_change(const httplib::Request& req, httplib::Response& res,
@@ -217,7 +228,7 @@ bool Editor::conflicted(const httplib::Request& req, const Change& change, httpl
 std::optional<std::string> Editor::write(Change& change, httplib::Response& res) {
   // Nothing changed: nothing is written (the file keeps its bytes, line endings and all).
   if (!change.publish && lf(change.text) == lf(change.disk)) {
-    reply_saved(res, change.raw);
+    reply_saved(res, change.raw, state_and_address(change.path).first);
     return std::nullopt;
   }
   change.written = change.text;
@@ -273,13 +284,7 @@ void Editor::commit(const Change& change, const std::string& bytes, httplib::Res
     t.insert("error", "The document is saved without its draft mark, but it could not be recorded: " + commit.error());
     return reply_json(res, 500, t);
   }
-  std::string state, address;
-  host_.with_site([&](Site* site, const Theme*, const History*) {
-    if (!site || !site->by_path.count(change.path)) return;
-    const Document& d = site->document(site->by_path.at(change.path));
-    state = state_of(*site, d);
-    address = d.url;
-  });
+  const auto [state, address] = state_and_address(change.path);
   toml::table out;
   out.insert("saved", true);
   out.insert("base", blob_id(bytes));

@@ -87,13 +87,18 @@ const char* plural_kind(Kind k) {
   return "Documents";
 }
 
-std::string state_of(const Site& site, const Document& d) {
+std::string state_of(const Site& site, const Document& d, const History* history) {
   if (d.restricted) return "Restricted";
   if (d.draft) return "Draft";
   const std::string why = withheld_because(site, d, Drafts::hide);
   if (why.starts_with("dated in the future")) return "Scheduled for " + d.date->long_form();
   if (!why.empty()) return "Not published: " + why;
+  if (history && history->uncommitted.count(d.path)) return "Changed: saved, not yet published";
   return "Published";
+}
+
+bool not_yet_published(const std::string& state) {
+  return state.starts_with("Draft") || state.starts_with("Changed") || state.starts_with("Scheduled");
 }
 
 }  // namespace portal

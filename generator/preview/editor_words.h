@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "git_history.h"
 #include "model.h"
 #include "site.h"
 
@@ -17,7 +18,12 @@ std::string hint_of(const std::string& key);
 // The documents of a kind, as a heading names them: "E-bulletins".
 const char* plural_kind(Kind k);
 
-// Draft, Restricted, Scheduled for a date, Not published (and why), or Published.
-std::string state_of(const Site& site, const Document& d);
+// Draft, Restricted, Scheduled for a date, Not published (and why), Changed
+// (published, with changes saved but not published: not committed, as
+// `history` of the preview's last build says), or Published.
+std::string state_of(const Site& site, const Document& d, const History* history);
+
+// Whether a state is one of those the start page lists as not yet published.
+bool not_yet_published(const std::string& state);
 
 }  // namespace portal

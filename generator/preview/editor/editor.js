@@ -321,7 +321,9 @@
         return;
       }
       saved(r.body);
-      saveStatus.textContent = 'Saved at ' + time() + '.';
+      if (r.body.state) $(ids.state).textContent = r.body.state;
+      saveStatus.textContent = 'Saved at ' + time() + '.' +
+        (/^Changed/.test(r.body.state || '') ? ' The site shows the change once it is published.' : '');
     }).catch(function () {
       saveStatus.textContent = 'Not saved: the preview is not answering. Your text is kept in this browser.';
     });
