@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
-#include <catch2/catch.hpp>
 #include <httplib.h>
+#include <catch2/catch.hpp>
 
 #include "git_commit.h"
 #include "git_repo.h"

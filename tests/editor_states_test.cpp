@@ -3,6 +3,8 @@
 // until it is published.
 #include <catch2/catch.hpp>
 
+#include <regex>
+
 #include "editor_site.h"
 #include "support.h"
 
@@ -46,4 +48,53 @@ TEST_CASE("a saved change to a published page reads Changed until it is publishe
   CHECK(contains(r->body, "\"Published\""));
   CHECK(contains(e.client->Get(address)->body, ">Published<"));
   CHECK_FALSE(contains(not_yet_published(e), address));
+}
+
+namespace {
+
+// The editor's check of a form: its JSON answer.
+std::string check_form(EditorSite& e, const std::string& path, httplib::Params fields) {
+  fields.emplace("path", path);
+  fields.emplace("base", blob_id(read_file(e.site / path)));
+  fields.emplace("mode", "form");
+  const auto r = e.client->Post("/__portal/edit/check", e.own, fields);
+  REQUIRE(r);
+  REQUIRE(r->status == 200);
+  return r->body;
+}
+
+// Whether the answer has a diagnostic on `field` that says `message`.
+bool says_on(const std::string& answer, const std::string& field, const std::string& message) {
+  const std::regex one("\\{[^{}]*\"field\" *: *\"" + field + "\"[^{}]*\\}");
+  for (std::sregex_iterator it(answer.begin(), answer.end(), one), end; it != end; ++it)
+    if (contains(it->str(), "\"message\":\"" + message + "\"") ||
+        contains(it->str(), "\"message\" : \"" + message + "\""))
+      return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("the editor puts a field's problem in plain words on that field", "[editor][serve]") {
+  EditorSite e;
+  // An emptied title and date: each on its own field, in words, never in the file's syntax.
+  std::string answer = check_form(e, "content/bulletins/2024-06.md", {{"f.title", ""}, {"f.date", ""}});
+  CHECK(says_on(answer, "title", "Enter a title"));
+  CHECK(says_on(answer, "date", "Enter the date"));
+  CHECK_FALSE(contains(answer, "front matter"));
+  CHECK_FALSE(contains(answer, "date = 20"));
+
+  // An event's end with no time when its start has one: on the end's field.
+  answer = check_form(e, "content/events/webinar.md",
+                      {{"f.title", "Webinar"}, {"f.start", "2024-09-10T14:00"}, {"f.end", "2024-09-11"}});
+  CHECK(says_on(answer, "end", "Give the end a time if the start has one, and none if the start has none"));
+  CHECK_FALSE(contains(answer, "end = 20"));
+
+  // A year typed wrong: a warning on the date's field.
+  answer =
+      check_form(e, "content/bulletins/2024-06.md", {{"f.title", "E-bulletin June 2024"}, {"f.date", "2062-06-14"}});
+  CHECK(says_on(answer, "date", "14 June 2062 is more than a year from today"));
+  answer =
+      check_form(e, "content/bulletins/2024-06.md", {{"f.title", "E-bulletin June 2024"}, {"f.date", "1924-06-14"}});
+  CHECK(says_on(answer, "date", "14 June 1924 is before 2000"));
 }

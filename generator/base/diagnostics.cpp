@@ -11,12 +11,26 @@
 
 namespace portal {
 
-void Diagnostics::error(std::string file, Pos pos, std::string rule, std::string message, std::string hint) {
-  items_.push_back({std::move(file), pos, Severity::error, std::move(rule), std::move(message), std::move(hint)});
+Diagnostic& Diagnostics::error(std::string file, Pos pos, std::string rule, std::string message, std::string hint) {
+  return items_.emplace_back(Diagnostic{std::move(file),
+                                        pos,
+                                        Severity::error,
+                                        std::move(rule),
+                                        std::move(message),
+                                        std::move(hint),
+                                        {},
+                                        FieldProblem::none});
 }
 
-void Diagnostics::warning(std::string file, Pos pos, std::string rule, std::string message, std::string hint) {
-  items_.push_back({std::move(file), pos, Severity::warning, std::move(rule), std::move(message), std::move(hint)});
+Diagnostic& Diagnostics::warning(std::string file, Pos pos, std::string rule, std::string message, std::string hint) {
+  return items_.emplace_back(Diagnostic{std::move(file),
+                                        pos,
+                                        Severity::warning,
+                                        std::move(rule),
+                                        std::move(message),
+                                        std::move(hint),
+                                        {},
+                                        FieldProblem::none});
 }
 
 void Diagnostics::append(const Diagnostics& other) {

@@ -14,6 +14,26 @@ struct Pos {
   int column = 0;
 };
 
+// What is wrong with one field of a front matter, for a form to put in its
+// own words beside that field (the editor's editor_words.cpp).
+enum class FieldProblem {
+  none,
+  missing,           // a required field is absent
+  empty,             // a required field holds nothing but spaces
+  wrong_type,        // not the type the field takes
+  not_a_date,        // a date field holds text that is no date
+  time_not_allowed,  // a date field that takes no time of day has one
+  time_zone,         // a time with an offset
+  not_one_of,        // not one of the values the field takes
+  unprintable,       // holds a control character
+  bad_address,       // an address that may not become a link
+  bad_entry,         // an entry of a list is not text
+  end_unlike_start,  // an event's end has a time of day and its start not, or the other way
+  end_before_start,  // an event's end is before its start
+  unknown_key,       // no field of that name
+  unlikely_date,     // a date more than a year ahead, or before 2000 (a warning)
+};
+
 struct Diagnostic {
   std::string file;  // relative to the source folder, e.g. "content/_index.md"
   Pos pos;
@@ -21,12 +41,21 @@ struct Diagnostic {
   std::string rule;
   std::string message;
   std::string hint;
+  std::string field;  // the front-matter key it is about, when it is about one
+  FieldProblem problem = FieldProblem::none;
+
+  // Says which field the diagnostic is about, and what is wrong with it.
+  void about(std::string key, FieldProblem what) {
+    field = std::move(key);
+    problem = what;
+  }
 };
 
 class Diagnostics {
  public:
-  void error(std::string file, Pos pos, std::string rule, std::string message, std::string hint = {});
-  void warning(std::string file, Pos pos, std::string rule, std::string message, std::string hint = {});
+  // Each returns the diagnostic added, to be told which field it is about (Diagnostic::about).
+  Diagnostic& error(std::string file, Pos pos, std::string rule, std::string message, std::string hint = {});
+  Diagnostic& warning(std::string file, Pos pos, std::string rule, std::string message, std::string hint = {});
   void add(Diagnostic d) { items_.push_back(std::move(d)); }
   void append(const Diagnostics& other);
 

@@ -34,6 +34,35 @@ Document typed_document(Kind kind, FrontMatter& fm, const std::string& path, con
   return d;
 }
 
+// The dates a person types into the form of `d`, each with its field.
+std::vector<std::pair<std::string, const Located<Date>*>> typed_dates(const Document& d) {
+  std::vector<std::pair<std::string, const Located<Date>*>> out;
+  if (const auto* b = d.as<BulletinData>()) out.emplace_back("date", &b->date);
+  if (const auto* m = d.as<MeetingData>()) out.emplace_back("date", &m->date);
+  if (const auto* a = d.as<AgreementData>()) out.emplace_back("effective", &a->effective);
+  if (const auto* r = d.as<DhrData>(); r && r->published) out.emplace_back("published", &*r->published);
+  if (const auto* e = d.as<EventData>()) {
+    out.emplace_back("start", &e->start);
+    if (e->end) out.emplace_back("end", &*e->end);
+  }
+  return out;
+}
+
+// A warning for a date more than a year from `today`, or before 2000: a slip of the year, most likely.
+void warn_unlikely_dates(const Document& d, const Date& today, Diagnostics& diags) {
+  constexpr int kYear = 366;
+  for (const auto& [key, date] : typed_dates(d)) {
+    if (!date->value.valid()) continue;
+    const bool ahead = date->value.day_number() > today.day_number() + kYear;
+    if (!ahead && date->value.year >= 2000) continue;
+    diags
+        .warning(d.path, date->pos, "front-matter",
+                 date->value.long_form() + (ahead ? " is more than a year from today" : " is before 2000"),
+                 "Check the year.")
+        .about(key, FieldProblem::unlikely_date);
+  }
+}
+
 // The typed document's page, or why there is none to show.
 void add_preview(const Site& site, const Theme* theme, const History* history, const Document& now,
                  const std::string& why, toml::table& out) {
@@ -89,6 +118,7 @@ void check_in_site(Site& site, std::size_t i, Document typed, const Theme* theme
   const Document& now = site.document(i);
   const std::string why = site.why_withheld(i);
   check_document(site, i, diags);
+  warn_unlikely_dates(now, site.today, diags);
   add_preview(site, theme, history, now, why, out);
   add_priorities_and_state(site, now, history, out);
 }

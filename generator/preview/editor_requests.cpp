@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include "editor_fields.h"
+#include "editor_words.h"
 #include "front_matter_edit.h"
 #include "json.h"
 
@@ -57,13 +58,16 @@ toml::array diagnostics_json(const Diagnostics& diags, const std::string& text, 
     toml::table t;
     t.insert("severity", d.severity == Severity::error ? "error" : "warning");
     t.insert("rule", d.rule);
-    t.insert("message", d.message);
-    t.insert("hint", d.hint);
+    // A field's problem in a person's words; the file's own words for the rest.
+    const bool this_file = !other_files || d.file.empty();
+    const auto plain = this_file ? plain_words(d) : std::nullopt;
+    t.insert("message", plain ? plain->message : d.message);
+    t.insert("hint", plain ? plain->hint : d.hint);
     t.insert("line", d.pos.line);
     t.insert("column", d.pos.column);
     t.insert("file", d.file);
-    std::string field;
-    if (!other_files || d.file.empty()) {
+    std::string field = this_file ? d.field : std::string();
+    if (this_file && field.empty()) {
       if (d.pos.line >= body_first_line && body_first_line > 0) {
         field = "body";
         t.insert("body_line", d.pos.line - body_first_line + 1);

@@ -72,6 +72,61 @@ std::string hint_of(const std::string& key) {
   return it == labels().end() ? std::string() : it->second.hint;
 }
 
+namespace {
+
+// What a field asks for, as "Enter …" finishes the sentence.
+std::string what_to_enter(const std::string& key) {
+  static const std::map<std::string, std::string> nouns = {{"title", "a title"},
+                                                           {"date", "the date"},
+                                                           {"start", "the day it starts"},
+                                                           {"end", "the day it ends"},
+                                                           {"effective", "the day it comes into force"},
+                                                           {"published", "the day it was published"},
+                                                           {"pseudonym", "the pseudonym"},
+                                                           {"year", "the year of the review"},
+                                                           {"version", "the version"},
+                                                           {"item", "the agenda item's code"}};
+  const auto it = nouns.find(key);
+  return it != nouns.end() ? it->second : "\"" + label_of(key) + "\"";
+}
+
+bool is_date_field(const std::string& key) {
+  return key == "date" || key == "start" || key == "end" || key == "effective" || key == "published";
+}
+
+}  // namespace
+
+std::optional<PlainWords> plain_words(const Diagnostic& d) {
+  const std::string label = "\"" + label_of(d.field) + "\"";
+  switch (d.problem) {
+    case FieldProblem::none: return std::nullopt;
+    case FieldProblem::missing:
+    case FieldProblem::empty: return PlainWords{"Enter " + what_to_enter(d.field), ""};
+    case FieldProblem::wrong_type:
+    case FieldProblem::not_a_date:
+    case FieldProblem::bad_entry:
+      if (is_date_field(d.field))
+        return PlainWords{"Enter " + what_to_enter(d.field) + " as a real date", "For example 14 1 2027."};
+      return PlainWords{label + " is not in a form the portal can read", "Write it again, or correct it in the text."};
+    case FieldProblem::time_not_allowed: return PlainWords{label + " takes a day only, without a time", ""};
+    case FieldProblem::time_zone: return PlainWords{"Give the time in UK time, without a time zone", ""};
+    case FieldProblem::not_one_of: return PlainWords{"Choose one of the options for " + label, ""};
+    case FieldProblem::unprintable:
+      return PlainWords{label + " holds a character no page can show", "Delete the text and type it again."};
+    case FieldProblem::bad_address:
+      return PlainWords{label + " must be a web address that starts with https://, or a page of this site",
+                        "Copy the address from the browser's address bar."};
+    case FieldProblem::end_unlike_start:
+      return PlainWords{"Give the end a time if the start has one, and none if the start has none", ""};
+    case FieldProblem::end_before_start: return PlainWords{"The end must be after the start", ""};
+    case FieldProblem::unknown_key:
+      return PlainWords{"The file has a field \"" + d.field + "\" the portal does not know",
+                        "Correct its name in the text, or remove it."};
+    case FieldProblem::unlikely_date: return PlainWords{d.message, d.hint};
+  }
+  return std::nullopt;
+}
+
 const char* plural_kind(Kind k) {
   switch (k) {
     case Kind::bulletin: return "E-bulletins";

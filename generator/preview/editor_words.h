@@ -2,8 +2,10 @@
 // the loader, the names of the kinds of document, and a document's state.
 #pragma once
 
+#include <optional>
 #include <string>
 
+#include "diagnostics.h"
 #include "git_history.h"
 #include "model.h"
 #include "site.h"
@@ -14,6 +16,14 @@ namespace portal {
 std::string label_of(const std::string& key);
 // A field's hint, empty when it has none.
 std::string hint_of(const std::string& key);
+
+// A problem with a field of the form, in a person's words: what is wrong and
+// what to do, naming the field as the form labels it. Empty for a diagnostic
+// that is not about one field (a link in the text, say), which keeps its own.
+struct PlainWords {
+  std::string message, hint;
+};
+std::optional<PlainWords> plain_words(const Diagnostic& d);
 
 // The documents of a kind, as a heading names them: "E-bulletins".
 const char* plural_kind(Kind k);

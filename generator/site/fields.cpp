@@ -73,11 +73,16 @@ void FieldReader::note(const std::string& key, FieldType type, bool required) {
   schema_->push_back({key, type, required});
 }
 
+void FieldReader::report(Pos pos, const std::string& key, FieldProblem what, std::string message, std::string hint) {
+  Diagnostic& d = diags_->error(path_, pos, rule_, std::move(message), std::move(hint));
+  if (context_ == kFrontMatter) d.about(key, what);  // a field of a list's entry is not a field of the form
+}
+
 void FieldReader::wrong_type(const std::string& key, const char* wanted, const std::string& example) {
   const auto* node = table_->get(key);
-  diags_->error(path_, key_pos(key), rule_,
-                "`" + key + "` must be " + wanted + ", not " + (node ? type_name(*node) : "nothing"),
-                "write it like " + example);
+  report(key_pos(key), key, FieldProblem::wrong_type,
+         "`" + key + "` must be " + wanted + ", not " + (node ? type_name(*node) : "nothing"),
+         "write it like " + example);
 }
 
 std::optional<Located<std::string>> FieldReader::string(const std::string& key, Required required) {
@@ -85,12 +90,16 @@ std::optional<Located<std::string>> FieldReader::string(const std::string& key, 
   const auto* node = take(key);
   if (!node) {
     if (required == Required::yes)
-      diags_->error(path_, table_pos().line ? table_pos() : Pos{first_line_ > 1 ? first_line_ - 1 : 1, 1}, rule_,
-                    context_ + " has no `" + key + "`", "add `" + key + " = \"...\"`");
+      report(table_pos().line ? table_pos() : Pos{first_line_ > 1 ? first_line_ - 1 : 1, 1}, key, FieldProblem::missing,
+             context_ + " has no `" + key + "`", "add `" + key + " = \"...\"`");
     return std::nullopt;
   }
   if (const auto* s = node->as_string()) {
     if (!printable(key, s->get(), key_pos(key))) return std::nullopt;
+    if (required == Required::yes && text::is_blank(s->get())) {
+      report(key_pos(key), key, FieldProblem::empty, "`" + key + "` is empty", "write it between the quotes");
+      return std::nullopt;
+    }
     return Located<std::string>{s->get(), key_pos(key)};
   }
   wrong_type(key, "a string in quotes", key + " = \"...\"");
@@ -103,8 +112,8 @@ std::optional<Located<std::string>> FieldReader::one_of(const std::string& key,
   if (!value || std::find(allowed.begin(), allowed.end(), value->value) != allowed.end()) return value;
   std::string choices;
   for (const auto& a : allowed) choices += (choices.empty() ? "" : " or ") + ("\"" + a + "\"");
-  diags_->error(path_, value->pos, rule_, "`" + key + "` is \"" + value->value + "\", which means nothing here",
-                "write " + choices);
+  report(value->pos, key, FieldProblem::not_one_of,
+         "`" + key + "` is \"" + value->value + "\", which means nothing here", "write " + choices);
   return std::nullopt;
 }
 
@@ -112,9 +121,9 @@ bool FieldReader::printable(const std::string& key, const std::string& value, Po
   const auto bad =
       text::find_code_point(value, [](std::uint32_t cp) { return text::is_control(cp) && cp != '\t' && cp != '\n'; });
   if (!bad) return true;
-  diags_->error(path_, pos, rule_,
-                "`" + key + "` holds " + text::describe_code_point(bad->code_point) + ", which no page can show",
-                "remove it: look for an escape such as \\r or \\u0007 in the quotes");
+  report(pos, key, FieldProblem::unprintable,
+         "`" + key + "` holds " + text::describe_code_point(bad->code_point) + ", which no page can show",
+         "remove it: look for an escape such as \\r or \\u0007 in the quotes");
   return false;
 }
 
@@ -123,7 +132,7 @@ std::optional<Located<std::string>> FieldReader::url(const std::string& key, Url
   note(key, FieldType::url, false);
   if (!value) return std::nullopt;
   if (const auto problem = url_problem(value->value, key, also)) {
-    diags_->error(path_, value->pos, rule_, problem->message, problem->hint);
+    report(value->pos, key, FieldProblem::bad_address, problem->message, problem->hint);
     return std::nullopt;
   }
   return value;
@@ -153,8 +162,8 @@ std::optional<Located<Date>> FieldReader::date(const std::string& key, TimeOfDay
   const std::string example = key + (time == TimeOfDay::allowed ? " = 2020-03-18T10:00:00" : " = 2020-03-18");
   if (!node) {
     if (required == Required::yes)
-      diags_->error(path_, table_pos().line ? table_pos() : Pos{1, 1}, rule_, context_ + " has no `" + key + "`",
-                    "add `" + example + "`");
+      report(table_pos().line ? table_pos() : Pos{1, 1}, key, FieldProblem::missing, context_ + " has no `" + key + "`",
+             "add `" + example + "`");
     return std::nullopt;
   }
   const Pos pos = key_pos(key);
@@ -162,13 +171,14 @@ std::optional<Located<Date>> FieldReader::date(const std::string& key, TimeOfDay
   if (const auto* dt = node->as_date_time()) {
     const auto v = dt->get();
     if (time == TimeOfDay::forbidden) {
-      diags_->error(path_, pos, rule_, "`" + key + "` must be a date without a time of day",
-                    "write it like " + example);
+      report(pos, key, FieldProblem::time_not_allowed, "`" + key + "` must be a date without a time of day",
+             "write it like " + example);
       return std::nullopt;
     }
     if (v.offset) {
-      diags_->error(path_, pos, rule_, "`" + key + "` has a time-zone offset; the portal uses local (UK) times",
-                    "drop the offset: write it like " + example);
+      report(pos, key, FieldProblem::time_zone,
+             "`" + key + "` has a time-zone offset; the portal uses local (UK) times",
+             "drop the offset: write it like " + example);
       return std::nullopt;
     }
     return Located<Date>{date_of(v), pos};
@@ -176,11 +186,11 @@ std::optional<Located<Date>> FieldReader::date(const std::string& key, TimeOfDay
   if (const auto* s = node->as_string()) {
     // A date the record gives less exactly says so: "2024-06" (a month), "by 2024-07-04".
     if (auto approximate = parse_approximate_date(s->get())) return Located<Date>{*approximate, pos};
-    diags_->error(path_, pos, rule_, "`" + key + "` must be a TOML date, not a string",
-                  parse_iso_date(s->get()) ? "remove the quotes: " + key + " = " + s->get()
-                                           : "write it like " + example + "; where the record gives only the month, " +
-                                                 key + " = \"2020-03\"; where it gives a day it was on or before, " +
-                                                 key + " = \"by 2020-03-18\"");
+    report(pos, key, FieldProblem::not_a_date, "`" + key + "` must be a TOML date, not a string",
+           parse_iso_date(s->get())
+               ? "remove the quotes: " + key + " = " + s->get()
+               : "write it like " + example + "; where the record gives only the month, " + key +
+                     " = \"2020-03\"; where it gives a day it was on or before, " + key + " = \"by 2020-03-18\"");
     return std::nullopt;
   }
   wrong_type(key, "a date", example);
@@ -206,9 +216,9 @@ std::vector<Located<std::string>> FieldReader::strings(const std::string& key) {
       const Pos p = position_of(element);
       if (printable(key, s->get(), p.line ? p : key_pos(key))) out.push_back({s->get(), p.line ? p : key_pos(key)});
     } else {
-      diags_->error(path_, position_of(element).line ? position_of(element) : key_pos(key), rule_,
-                    "every entry of `" + key + "` must be a string, not " + type_name(element),
-                    "put each entry in quotes: " + key + " = [\"...\"]");
+      report(position_of(element).line ? position_of(element) : key_pos(key), key, FieldProblem::bad_entry,
+             "every entry of `" + key + "` must be a string, not " + type_name(element),
+             "put each entry in quotes: " + key + " = [\"...\"]");
     }
   }
   return out;
@@ -247,9 +257,9 @@ void FieldReader::finish() {
     const auto& b = key.source().begin;
     const Pos pos =
         b.line ? Pos{first_line_ + static_cast<int>(b.line) - 1, static_cast<int>(b.column)} : position_of(value);
-    diags_->error(path_, pos, rule_, "unknown key `" + name + "` in " + context_,
-                  suggestion.empty() ? "remove it; docs/content-format.md lists the keys each file takes"
-                                     : "did you mean `" + suggestion + "`?");
+    report(pos, name, FieldProblem::unknown_key, "unknown key `" + name + "` in " + context_,
+           suggestion.empty() ? "remove it; docs/content-format.md lists the keys each file takes"
+                              : "did you mean `" + suggestion + "`?");
   }
 }
 

@@ -39,11 +39,14 @@ using FieldSchema = std::vector<FieldSpec>;
 Date date_of(const toml::date& d);
 Date date_of(const toml::date_time& dt);
 
+// How messages name a document's own front matter (a reader's default context).
+inline constexpr char kFrontMatter[] = "the front matter";
+
 class FieldReader {
  public:
   // `context` names the table in messages ("the front matter", "this [[items]] entry").
   FieldReader(const toml::table& table, std::string path, int first_line, const char* rule, Diagnostics& diags,
-              std::string context = "the front matter");
+              std::string context = kFrontMatter);
 
   // Strings never hold control characters other than tab and line feed.
   std::optional<Located<std::string>> string(const std::string& key, Required required = Required::no);
@@ -79,6 +82,8 @@ class FieldReader {
   const toml::node* take(const std::string& key);
   void note(const std::string& key, FieldType type, bool required);
   void wrong_type(const std::string& key, const char* wanted, const std::string& example);
+  // An error about `key`, a field of the document when this reads its front matter.
+  void report(Pos pos, const std::string& key, FieldProblem what, std::string message, std::string hint);
   // False, with the problem reported, when a string holds a control character.
   bool printable(const std::string& key, const std::string& value, Pos pos);
 

@@ -177,15 +177,19 @@ BulletinData read_bulletin(FieldReader& r) {
 void check_event_end(EventData& e, const std::string& path, Diagnostics& diags) {
   if (!e.end || !e.start.value.valid()) return;
   if (e.end->value.minutes.has_value() != e.start.value.minutes.has_value()) {
-    diags.error(path, e.end->pos, "front-matter",
-                "`end` must be written like `start`: both dates, or both dates with a time of day",
-                e.start.value.minutes ? "write it like end = " + e.start.value.iso() + "T16:00:00"
-                                      : "write it like end = " + e.start.value.iso());
+    diags
+        .error(path, e.end->pos, "front-matter",
+               "`end` must be written like `start`: both dates, or both dates with a time of day",
+               e.start.value.minutes ? "write it like end = " + e.start.value.iso() + "T16:00:00"
+                                     : "write it like end = " + e.start.value.iso())
+        .about("end", FieldProblem::end_unlike_start);
     e.end.reset();
   } else if (e.end->value < e.start.value || (e.end->value == e.start.value && e.end->value.minutes &&
                                               *e.end->value.minutes < *e.start.value.minutes)) {
-    diags.error(path, e.end->pos, "front-matter", "`end` is before `start`",
-                "check both against the original announcement");
+    diags
+        .error(path, e.end->pos, "front-matter", "`end` is before `start`",
+               "check both against the original announcement")
+        .about("end", FieldProblem::end_before_start);
     e.end.reset();
   }
 }
