@@ -17,7 +17,10 @@
 #include <unistd.h>
 
 #include "preview_gate.h"
+#include "raw_http.h"
 #include "support.h"
+
+using namespace portal::test;
 
 namespace {
 
@@ -81,39 +84,6 @@ void start(PreviewGate& gate) {
   gate.start([](const std::string&) {});
 }
 
-// A TCP connection to the gate; reads wait 60 s at most, as a safety net only.
-int connect_to(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  REQUIRE(fd >= 0);
-  timeval patience{60, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  return fd;
-}
-
-void send_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (n <= 0) return;  // the gate closed its side: what it answered is still there to read
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-}
-
-// Everything the gate sends until it closes its side (it does after every answer).
-std::string read_to_end(int fd) {
-  std::string all;
-  char buffer[4096];
-  for (;;) {
-    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-    if (n <= 0) return all;
-    all.append(buffer, static_cast<std::size_t>(n));
-  }
-}
-
 // The next answer's head, through its blank line.
 std::string read_head(int fd) {
   std::string head;
@@ -125,15 +95,6 @@ std::string read_head(int fd) {
 int status_of(const std::string& answer) {
   if (!answer.starts_with("HTTP/1.1 ") || answer.size() < 12) return 0;
   return std::stoi(answer.substr(9, 3));
-}
-
-// Sends `request` on a new connection and returns the whole answer.
-std::string exchange(int port, const std::string& request) {
-  const int fd = connect_to(port);
-  send_all(fd, request);
-  std::string answer = read_to_end(fd);
-  ::close(fd);
-  return answer;
 }
 
 std::string host_of(const PreviewGate& gate) { return "127.0.0.1:" + std::to_string(gate.port()); }

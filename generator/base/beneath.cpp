@@ -238,6 +238,22 @@ Done write_beneath_atomically(const SourceDir& source, std::string_view relative
                          : fail("cannot save " + shown + ": " + written.error(), error);
 }
 
+Done remove_beneath(const SourceDir& source, std::string_view relative) {
+  if (auto path = check_beneath_path(relative); !path) return path;
+  const std::string shown(relative);
+  const auto parts = components(relative);
+  const Folder parent = open_folder(source, parts, parts.size() - 1, false);
+  if (!parent.fd) return fail("cannot remove " + shown + ": " + parent.problem.message, parent.problem.error_number);
+  struct stat old {};
+  if (::fstatat(parent.fd.get(), parts.back().c_str(), &old, AT_SYMLINK_NOFOLLOW) != 0)
+    return fail("cannot remove " + shown + ": " + std::strerror(errno), errno);
+  if (!S_ISREG(old.st_mode)) return fail(shown + " is not a file, so it was left as it is");
+  if (::unlinkat(parent.fd.get(), parts.back().c_str(), 0) != 0)
+    return fail("cannot remove " + shown + ": " + std::strerror(errno), errno);
+  ::fsync(parent.fd.get());  // the removal is kept
+  return {};
+}
+
 Done make_folders_beneath(const SourceDir& source, std::string_view relative) {
   if (auto path = check_beneath_path(relative); !path) return path;
   const auto parts = components(relative);

@@ -88,6 +88,9 @@ Done write_atomically(int dir, const std::string& name, std::string_view bytes, 
 Done write_beneath_atomically(const SourceDir& source, std::string_view relative, std::string_view bytes,
                               IfExists if_exists = IfExists::replace);
 
+// Removes the file source/relative (never a link or a folder), its folder reached as above.
+Done remove_beneath(const SourceDir& source, std::string_view relative);
+
 // Makes the folder source/relative and those leading to it, one at a time,
 // each opened without following links.
 Done make_folders_beneath(const SourceDir& source, std::string_view relative);

@@ -80,6 +80,12 @@ std::string trim(std::string_view s);
 bool is_blank(std::string_view s);
 bool starts_with_ci(std::string_view s, std::string_view prefix);
 std::string to_lower_ascii(std::string_view s);
+// `s` with its first letter in capitals (an ASCII letter; anything else as it is).
+std::string capitalised(std::string_view s);
+// `parts` one after another with `separator` between them.
+std::string joined(const std::vector<std::string>& parts, std::string_view separator);
+// `words` as a sentence lists them: "B1, B2 and C4".
+std::string listed(const std::vector<std::string>& words);
 
 // The number of characters of `s` (valid UTF-8), as a terminal or a plain-text
 // reader counts columns for the letters the portal writes.

@@ -73,10 +73,15 @@ struct Staged {
   std::string path;       // relative to the source folder
   std::string repo_path;  // relative to the repository's working folder
   git_index_entry entry{};
+  bool removed = false;  // no longer in the work tree: the commit removes it
 };
 
 Done stage(git_repository* repo, const SourceDir& source, Staged& staged) {
   const auto file = read_beneath(source, staged.path);
+  if (!file && file.failure().missing()) {
+    staged.removed = true;
+    return {};
+  }
   if (!file) return file.failure();
   git_index_entry& e = staged.entry;
   if (git_blob_create_from_buffer(&e.id, repo, file->bytes.data(), file->bytes.size()) != 0)
@@ -137,10 +142,16 @@ Result<std::string> commit_files(const fs::path& source, const std::vector<std::
     staged.push_back({path, in_repo(path), {}});
     if (auto staging = stage(repo.get(), source_dir, staged.back()); !staging) return staging.failure();
   }
-  for (auto& s : staged) {
-    s.entry.path = s.repo_path.c_str();
-    if (git_index_add(index.get(), &s.entry) != 0) return fail(last_error("cannot add " + s.path));
-  }
+  // Adds each file to `to`, or takes away one that is gone.
+  auto record = [&](git_index* to) -> Done {
+    for (auto& s : staged) {
+      s.entry.path = s.repo_path.c_str();
+      const int error = s.removed ? git_index_remove_bypath(to, s.repo_path.c_str()) : git_index_add(to, &s.entry);
+      if (error != 0) return fail(last_error("cannot record " + s.path));
+    }
+    return {};
+  };
+  if (auto recorded = record(index.get()); !recorded) return recorded.failure();
   git_oid tree_oid;
   if (git_index_write_tree_to(&tree_oid, index.get(), repo.get()) != 0)
     return fail(last_error("cannot write the files"));
@@ -161,8 +172,7 @@ Result<std::string> commit_files(const fs::path& source, const std::vector<std::
   if (git_repository_index(&repo_index_raw, repo.get()) != 0)
     return fail(last_error("cannot read the repository's index"));
   git::Index repo_index(repo_index_raw);
-  for (const auto& s : staged)
-    if (git_index_add(repo_index.get(), &s.entry) != 0) return fail(last_error("cannot add " + s.path));
+  if (auto recorded = record(repo_index.get()); !recorded) return recorded.failure();
   if (git_index_write(repo_index.get()) != 0)
     return fail(last_error("the repository's index cannot be written (is another git command running?)"));
 

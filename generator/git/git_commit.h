@@ -23,7 +23,8 @@ Done check_can_commit(const std::filesystem::path& source);
 // parent's with those files alone changed, whatever else is changed or staged.
 // Each file is read once, through the held source folder and never through a
 // symbolic link (a linked file or folder is refused, naming it); the commit and
-// the index record those very bytes. Never pushes. Gives the new commit's id,
+// the index record those very bytes. A path no longer in the work tree is
+// removed by the commit. Never pushes. Gives the new commit's id,
 // or what went wrong and how to put it right.
 Result<std::string> commit_files(const std::filesystem::path& source, const std::vector<std::string>& paths,
                                  const std::string& message);

@@ -64,7 +64,7 @@ bool Editor::is_own_host(const std::string& host, int port_number) {
   return name == "localhost" || name == "[::1]" || (name != "::1" && is_loopback(name));
 }
 
-bool Editor::allowed(const httplib::Request& req, httplib::Response& res, bool changes) const {
+bool Editor::allowed(const httplib::Request& req, httplib::Response& res, bool changes, std::size_t largest) const {
   // The Host a browser sends names the address it meant: a name that only
   // resolves here (DNS rebinding) is not one of ours.
   const std::string host = req.get_header_value("Host");
@@ -94,9 +94,11 @@ bool Editor::allowed(const httplib::Request& req, httplib::Response& res, bool c
   }
   // The gate has the whole body, and its length, before httplib sees the request.
   const std::string length = req.get_header_value("Content-Length");
-  if (req.body.size() > kLargestRequest ||
-      (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) > kLargestRequest)) {
-    reply_refusal(res, 413, "the request is larger than any content file may be");
+  if (req.body.size() > largest || (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) > largest)) {
+    reply_refusal(res, 413,
+                  largest == kLargestRequest ? "the request is larger than any content file may be"
+                                             : "the picture is larger than " + std::to_string(kLargestPicture >> 20) +
+                                                   " MB: make it smaller and upload it again");
     return false;
   }
   return true;
@@ -105,7 +107,7 @@ bool Editor::allowed(const httplib::Request& req, httplib::Response& res, bool c
 void Editor::handle(const httplib::Request& req, httplib::Response& res) {
   const std::string route = req.path.substr(std::strlen(kEditorBase));
   const bool post = req.method == "POST";
-  if (!allowed(req, res, post)) return;
+  if (!allowed(req, res, post, route == "upload" ? kLargestUpload : kLargestRequest)) return;
   res.set_header("Cache-Control", "no-store");
   res.set_header("X-Frame-Options", "DENY");
   res.set_header("Referrer-Policy", "same-origin");
@@ -120,6 +122,8 @@ void Editor::handle(const httplib::Request& req, httplib::Response& res) {
   if (post && route == "check") return check(req, res);
   if (post && route == "save") return save(req, res, false);
   if (post && route == "publish") return save(req, res, true);
+  if (post && route == "upload") return upload_picture(req, res);
+  if (post && route == "delete-picture") return delete_picture(req, res);
   res.status = 404;
   res.set_content(editor_page("not-found", {{"no_page", true}}, "Not found", secret_), "text/html; charset=utf-8");
 }

@@ -56,7 +56,8 @@ class Editor {
   static bool is_own_host(const std::string& host, int port);
 
  private:
-  bool allowed(const httplib::Request& request, httplib::Response& response, bool changes) const;
+  // `largest`: the most a request of its route may send.
+  bool allowed(const httplib::Request& request, httplib::Response& response, bool changes, std::size_t largest) const;
   // The kind of the document at `path`: as the site read it, else from its place.
   std::optional<Kind> kind_of(const std::string& path);
   void start_page(const httplib::Request& request, httplib::Response& response, const std::string& error = {},
@@ -65,6 +66,9 @@ class Editor {
   void create(const httplib::Request& request, httplib::Response& response);
   void check(const httplib::Request& request, httplib::Response& response);
   void save(const httplib::Request& request, httplib::Response& response, bool publish);
+  // Pictures (editor_pictures.cpp): one uploaded beside a document, one deleted when nothing shows it.
+  void upload_picture(const httplib::Request& request, httplib::Response& response);
+  void delete_picture(const httplib::Request& request, httplib::Response& response);
 
   // A document's state as the preview's last build has it, and its page's address.
   std::pair<std::string, std::string> state_and_address(const std::string& path);

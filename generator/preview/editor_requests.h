@@ -21,6 +21,11 @@ namespace portal {
 // Where the editor is in the preview.
 constexpr const char* kEditorBase = "/__portal/edit/";
 
+// The largest picture a person may upload (a phone's photo is 3 to 12 MB), and
+// the largest request that carries one, its form with it.
+constexpr std::size_t kLargestPicture = 25 * 1024 * 1024;
+constexpr std::size_t kLargestUpload = kLargestPicture + 64 * 1024;
+
 // A field of a request: of its query or URL-encoded form, or of its
 // multipart form (the editor's pages send those: httplib takes URL-encoded
 // forms of 8 KB at most).

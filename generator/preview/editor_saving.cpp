@@ -36,12 +36,6 @@ std::nullopt_t refused(httplib::Response& res, int status, const std::string& wh
   return std::nullopt;
 }
 
-std::string joined(const std::vector<std::string>& parts, std::string_view separator) {
-  std::string out;
-  for (const auto& part : parts) out += (out.empty() ? "" : std::string(separator)) + part;
-  return out;
-}
-
 // What a save of `path` from `disk` to `text` would make public that is
 // withheld as restricted: the files no longer withheld, and the marks taken away.
 std::vector<std::string> lifted_restrictions(const SourceDir& source, const std::string& path, const std::string& disk,
@@ -58,7 +52,7 @@ void refuse_lifting(httplib::Response& res, const std::vector<std::string>& lift
   toml::table t;
   t.insert("error",
            std::string("Nothing was saved: this would make public what is now withheld as restricted (") +
-               joined(lifting, "; ") + "). " +
+               text::joined(lifting, "; ") + "). " +
                (publish ? "To lift the restriction, confirm that each of these may be public."
                         : "Lifting a restriction is a step of its own: publish, and confirm what becomes public."));
   toml::array names;
@@ -197,7 +191,7 @@ std::optional<Editor::Change> Editor::read_change(const httplib::Request& req, h
   change.text = *requested;
   // Nothing restricted becomes public by a save: only a publish that names, and was confirmed for, what it lifts.
   const std::vector<std::string> lifting = lifted_restrictions(source_dir_, path, change.disk, change.text);
-  const bool lift_confirmed = !lifting.empty() && publish && lf(param(req, "lift")) == joined(lifting, "\n");
+  const bool lift_confirmed = !lifting.empty() && publish && lf(param(req, "lift")) == text::joined(lifting, "\n");
   if (!lifting.empty() && !lift_confirmed) {
     refuse_lifting(res, lifting, publish);
     return std::nullopt;
@@ -206,7 +200,7 @@ std::optional<Editor::Change> Editor::read_change(const httplib::Request& req, h
   change.message = text::trim(lf(param(req, "message")));
   if (publish && publish_refused(res, never, change.message)) return std::nullopt;
   if (lift_confirmed)
-    change.message = "Restriction lifted, publishing " + joined(lifting, ", ") + ": " + change.message;
+    change.message = "Restriction lifted, publishing " + text::joined(lifting, ", ") + ": " + change.message;
   if (publish)
     if (const auto can = check_can_commit(source_); !can)
       return refused(res, 422, "Nothing was published or changed: " + can.error() + ".");

@@ -109,9 +109,11 @@ std::optional<Refusal> Loop::admit(const Head& head, std::size_t head_size, cons
   if (auto refusal = check_host(head)) return refusal;
   if (auto refusal = check_change(head)) return refusal;
   if (head.chunked) return Refusal{411, "Length Required", "send the request's body with a Content-Length"};
-  if (head.content_length > limits_.body)
-    return Refusal{413, "Content Too Large",
-                   "the request's body is larger than " + std::to_string(limits_.body) + " bytes"};
+  // Only a request that passed the guard above may send a picture.
+  const bool upload = !routes_.secret.empty() && head.method == "POST" && head.path == routes_.upload_path;
+  const std::size_t largest = upload ? limits_.upload_body : limits_.body;
+  if (head.content_length > largest)
+    return Refusal{413, "Content Too Large", "the request's body is larger than " + std::to_string(largest) + " bytes"};
   if (head.ranges > 1)
     return Refusal{416, "Range Not Satisfiable", "the preview answers one range at a time",
                    "Content-Range: bytes */*\r\n"};

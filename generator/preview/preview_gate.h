@@ -25,10 +25,11 @@
 namespace portal {
 
 struct GateLimits {
-  std::size_t request_line = 8 * 1024;  // 414 beyond
-  std::size_t head = 16 * 1024;         // request line and headers: 431 beyond
-  std::size_t headers = 100;            // header lines: 431 beyond
-  std::size_t body = 3 * 1024 * 1024;   // 413 beyond: the editor's largest request, with room
+  std::size_t request_line = 8 * 1024;         // 414 beyond
+  std::size_t head = 16 * 1024;                // request line and headers: 431 beyond
+  std::size_t headers = 100;                   // header lines: 431 beyond
+  std::size_t body = 3 * 1024 * 1024;          // 413 beyond: the editor's largest request, with room
+  std::size_t upload_body = 26 * 1024 * 1024;  // the same for a picture's upload (upload_path), once guarded
 
   std::size_t connections = 1000;                  // open at once: 503 beyond
   std::size_t waiting = 500;                       // reload polls held at once: 503 beyond
@@ -54,6 +55,8 @@ struct GateRoutes {
   // secret in an X-Portal-Secret header or a secret= parameter of its query.
   std::string secret = {};
   std::string guarded_prefix = "/__portal/edit/";
+  // The one route that takes a picture, with a body of up to GateLimits::upload_body.
+  std::string upload_path = "/__portal/edit/upload";
 };
 
 class PreviewGate {

@@ -30,14 +30,6 @@ std::string held_agenda_text(AgendaFrom from) {
   return "Held: the printed agenda, below";
 }
 
-// "B1, B2 and C4".
-std::string joined(const std::vector<std::string>& words) {
-  std::string out;
-  for (std::size_t i = 0; i < words.size(); ++i)
-    out += (i == 0 ? "" : i + 1 == words.size() ? " and " : ", ") + words[i];
-  return out;
-}
-
 }  // namespace
 
 const Document* PageBuilder::published_notes(const Document& meeting) const {
@@ -62,7 +54,7 @@ std::string PageBuilder::record_held(const Document& meeting) const {
       ++papers;
   if (papers) held.push_back(std::to_string(papers) + (papers == 1 ? " paper" : " papers"));
   if (published_notes(meeting)) held.push_back("notes");
-  return joined(held);
+  return text::listed(held);
 }
 
 void PageBuilder::add_meeting_fields(map& ctx, const Document& d, const MeetingData& m) {
@@ -89,7 +81,7 @@ void PageBuilder::add_meeting_fields(map& ctx, const Document& d, const MeetingD
   ctx["papers_held"] = with_paper.empty() ? std::string("None held")
                                           : std::to_string(with_paper.size()) +
                                                 (with_paper.size() == 1 ? " held, for item " : " held, for items ") +
-                                                joined(with_paper);
+                                                text::listed(with_paper);
   if (notes) ctx["notes"] = link_to(d.url, *notes);
   add_decisions(ctx, d.url, decisions_of(d), false);
 }

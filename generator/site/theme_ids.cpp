@@ -89,6 +89,17 @@ std::optional<ThemeIds> read_theme_ids(const fs::path& theme, const std::string&
     if (auto prefix = ar.string("item_id_prefix")) ids.item_prefix = prefix->value;
     ar.finish();
   }
+  if (const auto* pictures = r.table("pictures")) {
+    FieldReader pr(*pictures, shown, 1, kRule, diags, "the [pictures] table");
+    if (auto widest = pr.integer("widest")) {
+      if (widest->value < 100 || widest->value > 4000)
+        diags.error(shown, widest->pos, kRule, "[pictures] widest is " + std::to_string(widest->value) + " pixels",
+                    "give the width a picture is shown at most, from 100 to 4000 pixels");
+      else
+        ids.widest_picture = static_cast<int>(widest->value);
+    }
+    pr.finish();
+  }
   r.finish();
   if (diags.errors() != errors) return std::nullopt;
   return ids;

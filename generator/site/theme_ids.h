@@ -25,6 +25,9 @@ struct ThemeIds {
   std::vector<std::string> page;  // every other id a document's page may carry
   std::vector<std::string> home;  // and the home page's own
   std::string item_prefix;        // an agenda item's id is this followed by its code ("item-b1")
+  // Not an id, but the theme's as well: the widest a picture of a text is shown, in
+  // pixels (the editor makes an uploaded picture no wider). From [pictures] widest.
+  int widest_picture = 1280;
 
   // The id of the agenda item with `code` on its meeting's page; empty when
   // the theme gives items none or the item has no code.

@@ -5,6 +5,7 @@
 #include "git_history.h"
 #include "markdown.h"
 #include "output.h"
+#include "picture.h"
 #include "pages.h"
 #include "search_index.h"
 #include "serve.h"
