@@ -191,8 +191,10 @@ TEST_CASE("a bulletin's e-mail copy is one self-contained file with absolute lin
     INFO(link);
     CHECK((link.starts_with("https://") || link.starts_with("mailto:")));
   }
-  // Outlook for Windows ignores max-width: a table of fixed width only it reads holds the copy to 640 px.
-  CHECK(contains(email, "<!--[if mso]><table role=\"presentation\" width=\"640\""));
+  // Outlook for Windows ignores max-width: a table of fixed width only it reads holds the copy to 600 px.
+  CHECK(contains(email, "<!--[if mso]><table role=\"presentation\" width=\"600\""));
+  CHECK(contains(email, "max-width:600px"));
+  CHECK_FALSE(contains(email, "640"));
   CHECK(contains(email, "<meta name=\"color-scheme\" content=\"light\">"));
   const auto text = read_file(tmp.path() / "out/bulletins/2024-06/bulletin.txt");
   CHECK(text.starts_with("E-bulletin June 2024\n====================\n\n14 June 2024\n\nNews for partners.\n\n"));

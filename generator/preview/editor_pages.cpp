@@ -73,7 +73,7 @@ mstch::node unpublished_table(const std::vector<Row>& rows) {
   for (const auto& r : rows)
     if (not_yet_published(r.state)) listed.push_back(&r);
   if (listed.empty()) return false;
-  return documents_table("Not yet published, newest first", listed, listed.size(), "");
+  return documents_table("Drafts, changes saved and what is scheduled, newest first", listed, listed.size(), "");
 }
 
 // A table for each kind, of its first documents; of every one for the kind `only` alone.
@@ -168,12 +168,14 @@ struct Opened {
   std::optional<Kind> kind;
   std::string url, state, title;
   InForce in_force;
+  int widest_picture = 0;  // the theme's
 };
 
 Opened opened(EditorHost& host, const std::string& path) {
   Opened out;
   host.with_site([&](Site* site, const Theme*, const History* history) {
     if (!site) return;
+    out.widest_picture = site->theme_ids.widest_picture;
     const auto it = site->by_path.find(path);
     if (it == site->by_path.end()) return;
     const Document& d = site->document(it->second);
@@ -193,6 +195,7 @@ mstch::map edit_context(const std::string& path, const std::string& raw, const O
           {"path", path},
           {"address", doc.url},
           {"state", doc.state},
+          {"widest_picture", std::to_string(doc.widest_picture)},
           {"base", blob_id(raw)},
           {"mode", std::string(form ? "form" : "text")},
           {"fields", mstch::array()},

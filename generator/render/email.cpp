@@ -29,6 +29,9 @@ const std::vector<std::pair<std::string, std::string>>& email_styles() {
       {"th", "text-align:left;border-bottom:2px solid #b1b4b6;padding:8px 10px 8px 0"},
       {"td", "text-align:left;border-bottom:1px solid #b1b4b6;padding:8px 10px 8px 0;vertical-align:top"},
       {"blockquote", "margin:0 0 20px;padding:0 0 0 15px;border-left:5px solid #b1b4b6"},
+      // The message is 600 px wide with 20 px either side: a picture fills the 560 between, never more.
+      // Outlook on Windows reads the width attribute alone, the rest read the style.
+      {"img", "display:block;width:100%;max-width:560px;height:auto;border:0\" width=\"560"},
   };
   return styles;
 }

@@ -11,7 +11,7 @@
 //
 // Usage: node editor.mjs PORTAL SITE_DIR SNAPSHOT_DIR
 //   SITE_DIR: a copy of a fixture site in a git work tree of its own (it is changed)
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { spawnSync, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, existsSync, symlinkSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import http from 'node:http';
 import { chromium } from './packages.mjs';
+import { startPreview, focusedId, tabTo as tabToId } from './preview.mjs';
 
 const [portal, site, snapshots] = process.argv.slice(2);
 if (!snapshots) {
@@ -52,19 +53,7 @@ function contentState() {
 }
 
 // The preview, on a free port.
-const server = spawn(portal, ['serve', '--source', site, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-let serverOut = '';
-server.stderr.on('data', (d) => { serverOut += d; });
-const base = await new Promise((resolve, reject) => {
-  let out = '';
-  server.stdout.on('data', (d) => {
-    out += d;
-    const m = /Editor: (http:\/\/127\.0\.0\.1:\d+)\/__portal\/edit\//.exec(out);
-    if (m) resolve(m[1]);
-  });
-  server.on('exit', () => reject(new Error('portal serve stopped: ' + out + serverOut)));
-  setTimeout(() => reject(new Error('portal serve did not say where the editor is: ' + out + serverOut)), 120000);
-});
+const { base, server, log: serverLog } = await startPreview(portal, site);
 const port = new URL(base).port;
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
@@ -84,13 +73,10 @@ async function checked(count) {
   return Number(await page.evaluate(() => document.documentElement.getAttribute('data-checks')));
 }
 const checks = () => page.evaluate(() => Number(document.documentElement.getAttribute('data-checks') || 0));
-const focused = () => page.evaluate(() => document.activeElement && document.activeElement.id);
+const focused = () => focusedId(page);
 // Presses Tab until the element with `id` has focus, as a keyboard user does.
 async function tabTo(id, limit = 80) {
-  for (let i = 0; i < limit; i++) {
-    if (await focused() === id) return true;
-    await page.keyboard.press('Tab');
-  }
+  if (await tabToId(page, id, limit)) return true;
   fail(`Tab never reached #${id} (focus is on #${await focused()})`);
   return false;
 }
@@ -443,5 +429,5 @@ fetch('/__portal/edit/').then(r => r.text()).then(t => {
   await browser.close();
   server.kill('SIGTERM');
 }
-if (failures) console.error(serverOut);
+if (failures) console.error(serverLog.err);
 process.exit(failures === 0 ? 0 : 1);

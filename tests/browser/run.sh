@@ -5,7 +5,9 @@
 # and its keyboard journey (search.mjs); the record followed by its links
 # (record.mjs); the editor in the preview, a comms
 # person's journey through it and what it must refuse (editor.mjs), and the
-# editor's pages as it left them by the accessibility checkers (tests/a11y/).
+# editor's pages as it left them by the accessibility checkers (tests/a11y/);
+# a comms officer's journey with a photo, to the public build and its e-mail
+# copy (comms.mjs).
 # Each journey must first fail where readers met faults or where it cannot succeed.
 # Usage: tests/browser/run.sh PATH_TO_PORTAL
 set -euo pipefail
@@ -56,14 +58,35 @@ node record.mjs "$out/portal"
 cp -r "$root/tests/sites/every-kind" "$out/editor-no-git"
 must_fail "$out/faulty-editor.log" node editor.mjs "$portal" "$out/editor-no-git" "$out/editor-no-git-pages"
 expect "$out/faulty-editor.log" "publishing did not say \"Published\""
+# committed_fixture DIR: a copy of the every-kind fixture in a git work tree of its own, as a team's content is.
+committed_fixture() {
+  cp -r "$root/tests/sites/every-kind" "$1"
+  git -C "$1" init -q
+  git -C "$1" config user.name "Comms Officer"
+  git -C "$1" config user.email "comms@example.org"
+  git -C "$1" add -A
+  git -C "$1" commit -qm "The fixture site"
+}
 editor_site="$out/editor-site"
-cp -r "$root/tests/sites/every-kind" "$editor_site"
-git -C "$editor_site" init -q
-git -C "$editor_site" config user.name "Comms Officer"
-git -C "$editor_site" config user.email "comms@example.org"
-git -C "$editor_site" add -A
-git -C "$editor_site" commit -qm "The fixture site"
+committed_fixture "$editor_site"
 node editor.mjs "$portal" "$editor_site" "$out/editor-pages"
 node ../a11y/check.mjs "$out/editor-pages"
 node ../a11y/person.mjs --local "$out/editor-pages"
 node ../a11y/codesniffer.mjs "$out/editor-pages"
+
+# A comms officer's journey with a phone's photo (comms.mjs), first where the e-mail copy is the 640 px
+# readers met; then at a phone's width and a desktop's.
+photo="$out/photo.jpg"
+"$(dirname "$portal")/tests/make_photo" 3000 2000 "$photo"
+committed_fixture "$out/faulty-comms"
+mkdir -p "$out/faulty-comms/themes"
+cp -r "$root/themes/default" "$out/faulty-comms/themes/default"
+sed -i 's|600|640|g' "$out/faulty-comms/themes/default/templates/email.mustache"
+git -C "$out/faulty-comms" add -A
+git -C "$out/faulty-comms" commit -qm "The e-mail copy at 640 px"
+must_fail "$out/faulty-comms.log" node comms.mjs "$portal" "$out/faulty-comms" "$photo" 1280
+expect "$out/faulty-comms.log" "the e-mail copy is 640 px wide"
+for width in 375 1280; do
+  committed_fixture "$out/comms-$width"
+  node comms.mjs "$portal" "$out/comms-$width" "$photo" "$width"
+done

@@ -461,15 +461,55 @@
   var dialog = $(ids.image_dialog);
   var addImage = $(ids.add_image);
   if (addImage && dialog) {
+    var fieldProblem = function (id, words) {
+      $(id + ids.error).textContent = words ? 'Error: ' + words : '';
+      $(id + ids.error).hidden = !words;
+      $(id + ids.group).classList.toggle('field-error', !!words);
+      describe(id, words ? id + ids.error : null);
+    };
     addImage.addEventListener('click', function () {
       $(ids.image_src).value = '';
       $(ids.image_alt).value = '';
-      [ids.image_src, ids.image_alt].forEach(function (id) {
-        $(id + ids.error).hidden = true;
-        $(id + ids.group).classList.remove('field-error');
-        describe(id, null);
-      });
+      $(ids.image_file).value = '';
+      $(ids.image_status).textContent = '';
+      [ids.image_file, ids.image_src, ids.image_alt].forEach(function (id) { fieldProblem(id, null); });
       dialog.showModal();
+    });
+    // A picture from the computer is uploaded at once; its address fills the field.
+    var uploadPicture = function (file) {
+      if (!file) return;
+      fieldProblem(ids.image_file, null);
+      $(ids.image_status).textContent = 'Uploading ' + file.name + '…';
+      var p = new FormData();
+      p.set('path', path);
+      p.set('picture', file, file.name);
+      post('upload', p).then(function (r) {
+        if (r.status !== 200) {
+          $(ids.image_status).textContent = '';
+          fieldProblem(ids.image_file, r.body.error || 'the picture could not be uploaded');
+          $(ids.image_file).focus();
+          return;
+        }
+        $(ids.image_src).value = r.body.link;
+        $(ids.image_status).textContent = 'Uploaded as ' + r.body.file.split('/').pop() + ', ' + r.body.width +
+          ' by ' + r.body.height + ' pixels. Now describe it below.';
+        $(ids.image_alt).focus();
+      }).catch(function () {
+        $(ids.image_status).textContent = '';
+        fieldProblem(ids.image_file, 'the preview is not answering: the picture was not uploaded');
+      });
+    };
+    $(ids.image_file).addEventListener('change', function () { uploadPicture($(ids.image_file).files[0]); });
+    var zone = $(ids.image_file + ids.group);
+    ['dragenter', 'dragover'].forEach(function (name) {
+      zone.addEventListener(name, function (ev) { ev.preventDefault(); zone.classList.add('dragging'); });
+    });
+    ['dragleave', 'drop'].forEach(function (name) {
+      zone.addEventListener(name, function () { zone.classList.remove('dragging'); });
+    });
+    zone.addEventListener('drop', function (ev) {
+      ev.preventDefault();
+      if (ev.dataTransfer && ev.dataTransfer.files.length) uploadPicture(ev.dataTransfer.files[0]);
     });
     $(ids.image_cancel).addEventListener('click', function () { dialog.close(); addImage.focus(); });
     $(ids.image_form).addEventListener('submit', function (ev) {
@@ -477,13 +517,12 @@
       var src = $(ids.image_src).value.trim();
       var alt = $(ids.image_alt).value.trim().replace(/\s+/g, ' ');
       var bad = null;
-      if (!/^(@\/|https:\/\/)\S+$/.test(src)) bad = [ids.image_src, 'Error: give the image as @/ and its file under content/, or an https:// address'];
-      else if (!alt) bad = [ids.image_alt, 'Error: describe the image for people who cannot see it'];
+      if (!src) bad = [ids.image_file, 'choose a picture from your computer, or give its address'];
+      else if (!/^(@\/|https:\/\/)\S+$/.test(src)) bad = [ids.image_src, 'give an address that starts with https://, or choose a picture from your computer'];
+      else if (!alt) bad = [ids.image_alt, 'describe the picture for people who cannot see it'];
+      [ids.image_file, ids.image_src, ids.image_alt].forEach(function (id) { fieldProblem(id, null); });
       if (bad) {
-        $(bad[0] + ids.error).textContent = bad[1];
-        $(bad[0] + ids.error).hidden = false;
-        $(bad[0] + ids.group).classList.add('field-error');
-        describe(bad[0], bad[0] + ids.error);
+        fieldProblem(bad[0], bad[1]);
         $(bad[0]).focus();
         return;
       }

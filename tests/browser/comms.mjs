@@ -1,0 +1,162 @@
+// A comms officer's journey through the editor, in headless Chromium at one
+// width, by keyboard except where a file is chosen (set through the page's
+// file input, as a person's file picker would): open June's bulletin, add a
+// phone's photo (3000 by 2000, with its GPS location) with its alternative
+// text; paste a link to a page that does not exist and see the error on the
+// text in plain words; empty the title and see the error on the title; put
+// both right; save, and find the bulletin "Changed" on the start page;
+// publish. Then `portal build`, and the site and the e-mail copy are opened:
+// the picture is at most the theme's width and holds no EXIF, the e-mail copy
+// is at most 600 px wide.
+//
+// Usage: node comms.mjs PORTAL SITE_DIR PHOTO WIDTH
+//   SITE_DIR: a copy of the every-kind fixture in a git work tree of its own (it is changed)
+//   PHOTO: a JPEG with GPS metadata (tests/make_photo)
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { chromium } from './packages.mjs';
+import { startPreview, focusedId, tabTo } from './preview.mjs';
+
+const [portal, site, photo, widthArg] = process.argv.slice(2);
+if (!widthArg) {
+  console.error('usage: node comms.mjs PORTAL SITE_DIR PHOTO WIDTH');
+  process.exit(2);
+}
+const width = Number(widthArg);
+const widest = 1280;  // themes/default/sections.toml [pictures] widest
+let failures = 0;
+function expect(ok, what) {
+  if (!ok) {
+    failures++;
+    console.error(`comms at ${width} px: ${what}`);
+  }
+  return ok;
+}
+
+const { base, server, log } = await startPreview(portal, site);
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+const page = await (await browser.newContext({ viewport: { width, height: 900 } })).newPage();
+page.on('pageerror', (e) => expect(false, `a script error on ${page.url()}: ${e.message}`));
+const text = (selector) => page.locator(selector).textContent();
+async function reach(id) {
+  return expect(await tabTo(page, id), `Tab never reached #${id} (focus is on #${await focusedId(page)})`);
+}
+// The editor's check after what was typed has come back.
+async function checkedAfter(change) {
+  const before = await page.evaluate(() => Number(document.documentElement.getAttribute('data-checks') || 0));
+  await change();
+  await page.waitForFunction((n) => Number(document.documentElement.getAttribute('data-checks') || 0) > n, before);
+}
+
+const bulletin = 'content/bulletins/2024-06.md';
+const alt = 'The partnership team at the June conference, standing in front of a banner';
+try {
+  await page.goto(`${base}/__portal/edit/doc/${bulletin}`);
+
+  // 1. A photo from the computer, described, inserted.
+  if (await reach('add-image')) await page.keyboard.press('Enter');
+  expect(await page.locator('#image-dialog[open]').count() === 1, 'Enter on "Add a picture" did not open its dialog');
+  await page.setInputFiles('#image-file', photo);
+  await page.waitForFunction(() => /Uploaded as|Error/.test(document.body.innerText));
+  const status = await text('#image-status');
+  expect(/Uploaded as .*\.jpg, 1280 by 853 pixels/.test(status), `the upload says "${status}"`);
+  expect(await focusedId(page) === 'image-alt', `after the upload focus is on #${await focusedId(page)}, not the alternative text`);
+  await reach('image-insert');
+  await page.keyboard.press('Enter');  // no alternative text yet: refused, on its field
+  expect(/describe the picture/.test(await text('#image-alt-error')), 'a picture without alternative text was not refused');
+  await reach('image-alt');
+  await page.keyboard.type(alt);
+  await reach('image-insert');
+  await checkedAfter(() => page.keyboard.press('Enter'));
+  const body = await page.locator('#field-body').inputValue();
+  const inserted = /!\[([^\]]*)\]\(@\/bulletins\/([a-z0-9-]+\.jpg)\)/.exec(body);
+  expect(inserted && inserted[1] === alt, `the text holds no picture with its alternative text: ${body.slice(-200)}`);
+  const pictureFile = inserted ? inserted[2] : '';
+
+  // 2. A link to a page that does not exist, pasted as the browser's address bar gives it: on the text, in words.
+  await reach('field-body');
+  await page.keyboard.press('Control+End');
+  const pasted = '\n\nSee [the event](/events/2099-01-01-no-such-event/).';
+  await checkedAfter(() => page.keyboard.insertText(pasted));
+  const bodyError = await text('#field-body-error');
+  expect(/points at no page of this site/.test(bodyError), `the text's error says "${bodyError}"`);
+
+  // 3. The title emptied: the error on the title, in words.
+  await reach('field-title');
+  await page.keyboard.press('Control+A');
+  await checkedAfter(() => page.keyboard.press('Delete'));
+  const titleError = await text('#field-title-error');
+  expect(/Enter a title/.test(titleError), `the title's error says "${titleError}"`);
+  expect(!/front matter|title = /.test(titleError), `the title's error is in the file's syntax: "${titleError}"`);
+
+  // 4. Both put right, by keyboard.
+  await page.keyboard.type('E-bulletin June 2024');
+  await reach('field-body');
+  await page.keyboard.press('Control+End');
+  for (let i = 0; i < pasted.length; i++) await page.keyboard.press('Backspace');
+  await checkedAfter(() => page.keyboard.press('Space').then(() => page.keyboard.press('Backspace')));
+  expect(/No problems found/.test(await text('#check-status')), `after the fixes the check says "${await text('#check-status')}"`);
+
+  // 5. Saved: "Changed" here and on the start page.
+  await reach('save');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /Saved at|Not saved/.test(document.getElementById('save-status').textContent));
+  expect(/^Changed/.test(await text('#state')), `after Save the state is "${await text('#state')}"`);
+  await page.goto(`${base}/__portal/edit/`);
+  const waiting = await page.locator('table').first().locator('tr', { hasText: 'E-bulletin June 2024' }).textContent();
+  expect(/Changed/.test(waiting || ''), `the start page's first list shows the bulletin as "${waiting}"`);
+
+  // 6. Published.
+  await page.goto(`${base}/__portal/edit/doc/${bulletin}`);
+  await reach('field-message');
+  await page.keyboard.type("June's bulletin: a photo of the team");
+  await reach('publish');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.getElementById('publish-result').textContent.length > 0 &&
+    !/Checking/.test(document.getElementById('publish-result').textContent));
+  expect(/Published/.test(await text('#publish-result')), `publishing says "${await text('#publish-result')}"`);
+  expect(await text('#state') === 'Published', `after publishing the state is "${await text('#state')}"`);
+
+  // 7. Built for the public: the picture, and the e-mail copy.
+  const out = mkdtempSync(join(tmpdir(), 'comms-build-'));
+  execFileSync(portal, ['build', '--source', site, '--output', out, '--quiet']);
+  const built = join(out, 'bulletins', pictureFile);
+  if (expect(pictureFile && existsSync(built), `the build has no bulletins/${pictureFile}`)) {
+    const bytes = readFileSync(built);
+    expect(!bytes.includes(Buffer.from('Exif\0\0', 'binary')), 'the published picture still holds EXIF');
+    await page.goto(pathToFileURL(built).href);
+    const natural = await page.evaluate(() => document.querySelector('img').naturalWidth);
+    expect(natural > 0 && natural <= widest, `the published picture is ${natural} px wide`);
+  }
+  await page.goto(pathToFileURL(join(out, 'bulletins/2024-06/index.html')).href);
+  const shown = await page.evaluate(() => Array.from(document.querySelectorAll('main img')).map((i) => ({
+    alt: i.alt, right: i.getBoundingClientRect().right })));
+  expect(shown.some((i) => i.alt === alt), `the bulletin's page shows no picture described "${alt}"`);
+  expect(shown.every((i) => i.right <= width), `a picture runs past the page's width: ${JSON.stringify(shown)}`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(pathToFileURL(join(out, 'bulletins/2024-06/email.html')).href);
+  // The message is the table that holds the title; nothing in it may reach past it.
+  const email = await page.evaluate(() => {
+    const message = document.querySelector('h1').closest('table');
+    const box = message.getBoundingClientRect();
+    let overflow = 0;
+    for (const e of message.querySelectorAll('*')) overflow = Math.max(overflow, e.getBoundingClientRect().right - box.right);
+    return { width: box.width, overflow, images: Array.from(document.querySelectorAll('img')).map((i) => i.getBoundingClientRect().width) };
+  });
+  expect(email.width <= 600 && email.overflow <= 0, `the e-mail copy is ${email.width} px wide, and runs ${email.overflow} px past it`);
+  expect(email.images.length > 0 && email.images.every((w) => w <= 560), `the e-mail's pictures are ${email.images} px wide`);
+  expect(readdirSync(join(out, 'bulletins')).includes(pictureFile), 'the picture is not beside the bulletin');
+} catch (e) {
+  expect(false, `the journey stopped: ${e.stack}`);
+} finally {
+  await browser.close();
+  server.kill('SIGTERM');
+}
+if (failures) {
+  console.error(log.err);
+  process.exit(1);
+}
+console.log(`comms at ${width} px: a picture added, links and title put right, saved, published, built and checked`);

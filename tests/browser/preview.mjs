@@ -1,0 +1,33 @@
+// What the journeys through the editor share: the preview started on a free
+// port, and a keyboard user's way of reaching an element.
+import { spawn } from 'node:child_process';
+
+// `portal serve` of `site` on a free port: its base address, the process, and what it printed on stderr.
+export async function startPreview(portal, site) {
+  const server = spawn(portal, ['serve', '--source', site, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = { err: '' };
+  server.stderr.on('data', (d) => { log.err += d; });
+  const base = await new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (d) => {
+      out += d;
+      const m = /Editor: (http:\/\/127\.0\.0\.1:\d+)\/__portal\/edit\//.exec(out);
+      if (m) resolve(m[1]);
+    });
+    server.on('exit', () => reject(new Error('portal serve stopped: ' + out + log.err)));
+    setTimeout(() => reject(new Error('portal serve did not say where the editor is: ' + out + log.err)), 120000);
+  });
+  return { base, server, log };
+}
+
+// The id of the element that has focus on `page`.
+export const focusedId = (page) => page.evaluate(() => document.activeElement && document.activeElement.id);
+
+// Presses Tab until the element with `id` has focus, as a keyboard user does; false when it never does.
+export async function tabTo(page, id, limit = 80) {
+  for (let i = 0; i < limit; i++) {
+    if (await focusedId(page) === id) return true;
+    await page.keyboard.press('Tab');
+  }
+  return false;
+}
