@@ -118,11 +118,15 @@ void Editor::handle(const httplib::Request& req, httplib::Response& res) {
   if (!post && route == "editor.js") return res.set_content(editor_script(), "text/javascript; charset=utf-8");
   if (!post && route.empty()) return start_page(req, res);
   if (!post && route.starts_with("doc/")) return edit_page(route.substr(4), res);
+  if (!post && route == "changes") return changes_page(res);
+  if (!post && route == "version") return version_page(param(req, "path"), param(req, "commit"), res, {}, {});
   if (post && route == "new") return create(req, res);
   if (post && route == "check") return check(req, res);
   if (post && route == "save") return save(req, res, false);
   if (post && route == "publish") return save(req, res, true);
   if (post && route == "upload") return upload_picture(req, res);
+  if (post && route == "restore") return restore(req, res);
+  if (post && route == "withdraw") return withdraw(req, res);
   if (post && route == "delete-picture") return delete_picture(req, res);
   res.status = 404;
   res.set_content(editor_page("not-found", {{"no_page", true}}, "Not found", secret_), "text/html; charset=utf-8");

@@ -52,6 +52,8 @@ class Editor {
   [[nodiscard]] const std::string& secret() const { return secret_; }
   // The editor's address for a content file, for the preview's pages.
   static std::string address_of(const std::string& path);
+  // The editor's address for a document's versions, and for the change `commit` made to it (when given).
+  static std::string version_address(const std::string& path, const std::string& commit = {});
   // Whether a request's Host header names this computer's own address (and, when it gives one, `port`).
   static bool is_own_host(const std::string& host, int port);
 
@@ -66,6 +68,13 @@ class Editor {
   void create(const httplib::Request& request, httplib::Response& response);
   void check(const httplib::Request& request, httplib::Response& response);
   void save(const httplib::Request& request, httplib::Response& response, bool publish);
+  // The way back (editor_versions.cpp): recent changes, a document's versions (after a restore or a
+  // withdrawal, with what was `done` or the `problem`), a version restored, a page withdrawn.
+  void changes_page(httplib::Response& response);
+  void version_page(const std::string& path, const std::string& commit, httplib::Response& response,
+                    const std::string& done, const std::string& problem);
+  void restore(const httplib::Request& request, httplib::Response& response);
+  void withdraw(const httplib::Request& request, httplib::Response& response);
   // Pictures (editor_pictures.cpp): one uploaded beside a document, one deleted when nothing shows it.
   void upload_picture(const httplib::Request& request, httplib::Response& response);
   void delete_picture(const httplib::Request& request, httplib::Response& response);

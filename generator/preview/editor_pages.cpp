@@ -196,6 +196,7 @@ mstch::map edit_context(const std::string& path, const std::string& raw, const O
           {"address", doc.url},
           {"state", doc.state},
           {"widest_picture", std::to_string(doc.widest_picture)},
+          {"versions_address", Editor::version_address(path)},
           {"base", blob_id(raw)},
           {"mode", std::string(form ? "form" : "text")},
           {"fields", mstch::array()},

@@ -36,17 +36,6 @@ std::nullopt_t refused(httplib::Response& res, int status, const std::string& wh
   return std::nullopt;
 }
 
-// What a save of `path` from `disk` to `text` would make public that is
-// withheld as restricted: the files no longer withheld, and the marks taken away.
-std::vector<std::string> lifted_restrictions(const SourceDir& source, const std::string& path, const std::string& disk,
-                                             const std::string& text) {
-  std::vector<std::string> out = restrictions_lifted(source, path, text);
-  const auto marks_now = restricted_marks(text);
-  for (const auto& mark : restricted_marks(disk))
-    if (!marks_now.count(mark)) out.push_back("the restricted mark of " + mark + " in " + path);
-  return out;
-}
-
 // A save or an unconfirmed publish that would lift a restriction: nothing is written; what it would lift is named.
 void refuse_lifting(httplib::Response& res, const std::vector<std::string>& lifting, bool publish) {
   toml::table t;

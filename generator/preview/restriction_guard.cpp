@@ -5,6 +5,7 @@
 #include "beneath.h"
 #include "content_tree.h"
 #include "front_matter.h"
+#include "front_matter_edit.h"
 #include "git_handles.h"
 
 namespace portal {
@@ -197,6 +198,15 @@ std::vector<std::string> restrictions_lifted(const SourceDir& source, const std:
     lifted.push_back(p);
   }
   return lifted;
+}
+
+std::vector<std::string> lifted_restrictions(const SourceDir& source, const std::string& path, const std::string& disk,
+                                             const std::string& text) {
+  std::vector<std::string> out = restrictions_lifted(source, path, text);
+  const auto marks_now = restricted_marks(text);
+  for (const auto& mark : restricted_marks(disk))
+    if (!marks_now.count(mark)) out.push_back("the restricted mark of " + mark + " in " + path);
+  return out;
 }
 
 }  // namespace portal

@@ -57,4 +57,10 @@ Restrictions restrictions_around(const SiteFiles& files, const std::string& path
 // and is not counted.
 std::vector<std::string> restrictions_lifted(const SourceDir& source, const std::string& path, const std::string& text);
 
+// What a change of `path` from `disk` to `text` would make public that is
+// withheld as restricted: the files no longer withheld (restrictions_lifted),
+// and the restricted marks taken away. Every way the editor writes a file asks.
+std::vector<std::string> lifted_restrictions(const SourceDir& source, const std::string& path, const std::string& disk,
+                                             const std::string& text);
+
 }  // namespace portal

@@ -5,22 +5,24 @@
 // text; paste a link to a page that does not exist and see the error on the
 // text in plain words; empty the title and see the error on the title; put
 // both right; save, and find the bulletin "Changed" on the start page;
-// publish. Then `portal build`, and the site and the e-mail copy are opened:
-// the picture is at most the theme's width and holds no EXIF, the e-mail copy
-// is at most 600 px wide.
+// publish; add a sentence and publish again; from "Recent changes" restore
+// the version before that sentence. Then `portal build`, and the site and the
+// e-mail copy are opened: the sentence is gone, the picture is there, at most
+// the theme's width and without EXIF, the e-mail copy at most 600 px wide.
 //
-// Usage: node comms.mjs PORTAL SITE_DIR PHOTO WIDTH
+// Usage: node comms.mjs PORTAL SITE_DIR PHOTO WIDTH [SNAPSHOT_DIR]
 //   SITE_DIR: a copy of the every-kind fixture in a git work tree of its own (it is changed)
 //   PHOTO: a JPEG with GPS metadata (tests/make_photo)
+//   SNAPSHOT_DIR: where the pages it meets are saved for the page checkers
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { chromium } from './packages.mjs';
-import { startPreview, focusedId, tabTo } from './preview.mjs';
+import { startPreview, focusedId, tabTo, snapshot } from './preview.mjs';
 
-const [portal, site, photo, widthArg] = process.argv.slice(2);
+const [portal, site, photo, widthArg, snapshots] = process.argv.slice(2);
 if (!widthArg) {
   console.error('usage: node comms.mjs PORTAL SITE_DIR PHOTO WIDTH');
   process.exit(2);
@@ -41,6 +43,7 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? 
 const page = await (await browser.newContext({ viewport: { width, height: 900 } })).newPage();
 page.on('pageerror', (e) => expect(false, `a script error on ${page.url()}: ${e.message}`));
 const text = (selector) => page.locator(selector).textContent();
+const keep = (name) => (snapshots ? snapshot(page, snapshots, `${name}-${width}`) : null);
 async function reach(id) {
   return expect(await tabTo(page, id), `Tab never reached #${id} (focus is on #${await focusedId(page)})`);
 }
@@ -61,6 +64,7 @@ try {
   expect(await page.locator('#image-dialog[open]').count() === 1, 'Enter on "Add a picture" did not open its dialog');
   await page.setInputFiles('#image-file', photo);
   await page.waitForFunction(() => /Uploaded as|Error/.test(document.body.innerText));
+  await keep('picture-dialog');
   const status = await text('#image-status');
   expect(/Uploaded as .*\.jpg, 1280 by 853 pixels/.test(status), `the upload says "${status}"`);
   expect(await focusedId(page) === 'image-alt', `after the upload focus is on #${await focusedId(page)}, not the alternative text`);
@@ -120,7 +124,36 @@ try {
   expect(/Published/.test(await text('#publish-result')), `publishing says "${await text('#publish-result')}"`);
   expect(await text('#state') === 'Published', `after publishing the state is "${await text('#state')}"`);
 
-  // 7. Built for the public: the picture, and the e-mail copy.
+  // 7. A sentence added and published; then, from "Recent changes", the version before it restored.
+  const sentence = 'The conference is full: no more places can be booked.';
+  await reach('field-body');
+  await page.keyboard.press('Control+End');
+  await checkedAfter(() => page.keyboard.insertText(`\n\n${sentence}`));
+  await reach('field-message');
+  await page.keyboard.type('The conference is full');
+  await reach('publish');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /Published|Not published/.test(document.getElementById('publish-result').textContent));
+  await page.getByRole('link', { name: 'Recent changes' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/changes$/);
+  await keep('recent-changes');
+  const rows = page.locator('table.changes tbody tr');
+  expect(/The conference is full/.test(await rows.nth(0).textContent()), 'the newest of the recent changes is not the sentence');
+  expect(/a photo of the team/.test(await rows.nth(1).textContent()), 'the change before it is not the photo');
+  await rows.nth(1).getByRole('link', { name: 'E-bulletin June 2024' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/version\?path=/);
+  await keep('version');
+  expect(/Added: .*photo|Added: !\[/.test(await page.locator('.change-lines').textContent()), 'the version does not show the picture it added');
+  await page.getByRole('button', { name: 'Restore this version' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForLoadState();
+  const banner = await page.locator('[role=alert]').textContent();
+  expect(/back as it was/.test(banner), `restoring says "${banner}"`);
+  await keep('restored');
+
+  // 8. Built for the public: the picture, and the e-mail copy; the sentence gone.
   const out = mkdtempSync(join(tmpdir(), 'comms-build-'));
   execFileSync(portal, ['build', '--source', site, '--output', out, '--quiet']);
   const built = join(out, 'bulletins', pictureFile);
@@ -132,6 +165,7 @@ try {
     expect(natural > 0 && natural <= widest, `the published picture is ${natural} px wide`);
   }
   await page.goto(pathToFileURL(join(out, 'bulletins/2024-06/index.html')).href);
+  expect(!(await page.locator('main').textContent()).includes(sentence), 'the restored bulletin still has the sentence');
   const shown = await page.evaluate(() => Array.from(document.querySelectorAll('main img')).map((i) => ({
     alt: i.alt, right: i.getBoundingClientRect().right })));
   expect(shown.some((i) => i.alt === alt), `the bulletin's page shows no picture described "${alt}"`);

@@ -13,21 +13,18 @@
 //   SITE_DIR: a copy of a fixture site in a git work tree of its own (it is changed)
 import { spawnSync, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, existsSync, symlinkSync, mkdtempSync, rmSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { readFileSync, readdirSync, statSync, writeFileSync, existsSync, symlinkSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import http from 'node:http';
 import { chromium } from './packages.mjs';
-import { startPreview, focusedId, tabTo as tabToId } from './preview.mjs';
+import { startPreview, focusedId, tabTo as tabToId, snapshot as saveSnapshot } from './preview.mjs';
 
 const [portal, site, snapshots] = process.argv.slice(2);
 if (!snapshots) {
   console.error('usage: node editor.mjs PORTAL SITE_DIR SNAPSHOT_DIR');
   process.exit(2);
 }
-const here = dirname(fileURLToPath(import.meta.url));
-const css = readFileSync(join(here, '../../generator/preview/editor/editor.css'), 'utf8');
 let failures = 0;
 function fail(what) {
   failures++;
@@ -61,13 +58,7 @@ const context = await browser.newContext({ viewport: { width: 1400, height: 1000
 let page = await context.newPage();
 page.on('pageerror', (e) => fail(`a script error on ${page.url()}: ${e.message}`));
 
-async function snapshot(name) {
-  let html = await page.content();
-  html = html.replace(/<link rel="stylesheet" href="\/__portal\/edit\/editor.css">/, `<style>${css}</style>`)
-    .replace(/<script src="\/__portal\/edit\/editor.js"><\/script>/, '');
-  mkdirSync(join(snapshots, name), { recursive: true });
-  writeFileSync(join(snapshots, name, 'index.html'), html);
-}
+const snapshot = (name) => saveSnapshot(page, snapshots, name);
 async function checked(count) {
   await page.waitForFunction((n) => Number(document.documentElement.getAttribute('data-checks') || 0) > n, count, { timeout: 10000 });
   return Number(await page.evaluate(() => document.documentElement.getAttribute('data-checks')));

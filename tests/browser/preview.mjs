@@ -1,6 +1,9 @@
 // What the journeys through the editor share: the preview started on a free
 // port, and a keyboard user's way of reaching an element.
 import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 // `portal serve` of `site` on a free port: its base address, the process, and what it printed on stderr.
 export async function startPreview(portal, site) {
@@ -30,4 +33,16 @@ export async function tabTo(page, id, limit = 80) {
     await page.keyboard.press('Tab');
   }
   return false;
+}
+
+const css = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../generator/preview/editor/editor.css'), 'utf8');
+
+// The page as it is now (its scripts have run), with the editor's stylesheet inlined and its script
+// taken out, saved as DIR/NAME/index.html for the page checkers (tests/a11y/).
+export async function snapshot(page, dir, name) {
+  const html = (await page.content())
+    .replace(/<link rel="stylesheet" href="\/__portal\/edit\/editor.css">/, `<style>${css}</style>`)
+    .replace(/<script src="\/__portal\/edit\/editor.js"><\/script>/, '');
+  mkdirSync(join(dir, name), { recursive: true });
+  writeFileSync(join(dir, name, 'index.html'), html);
 }

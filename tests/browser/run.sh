@@ -88,5 +88,8 @@ must_fail "$out/faulty-comms.log" node comms.mjs "$portal" "$out/faulty-comms" "
 expect "$out/faulty-comms.log" "the e-mail copy is 640 px wide"
 for width in 375 1280; do
   committed_fixture "$out/comms-$width"
-  node comms.mjs "$portal" "$out/comms-$width" "$photo" "$width"
+  node comms.mjs "$portal" "$out/comms-$width" "$photo" "$width" "$out/comms-pages"
 done
+node ../a11y/check.mjs "$out/comms-pages"
+node ../a11y/person.mjs --local "$out/comms-pages"
+node ../a11y/codesniffer.mjs "$out/comms-pages"
