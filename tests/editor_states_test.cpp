@@ -98,3 +98,31 @@ TEST_CASE("the editor puts a field's problem in plain words on that field", "[ed
       check_form(e, "content/bulletins/2024-06.md", {{"f.title", "E-bulletin June 2024"}, {"f.date", "1924-06-14"}});
   CHECK(says_on(answer, "date", "14 June 1924 is before 2000"));
 }
+
+TEST_CASE("the link dialog finds pages by their words, and a pasted address of the site becomes its @/ link",
+          "[editor][serve]") {
+  EditorSite e;
+  auto r = e.client->Get("/__portal/edit/pages?q=agreement%20update%20PAPER");
+  REQUIRE(r);
+  CHECK(contains(r->body, "\"link\" : \"@/meetings/2020-03-18/b1-csa-update.md\""));
+  CHECK(contains(r->body, "\"kind\" : \"Meeting paper\""));
+  CHECK_FALSE(contains(r->body, "@/about.md"));
+  const std::string port = std::to_string(e.server->port());
+  const std::vector<std::pair<std::string, std::string>> addresses = {
+      {"http://127.0.0.1:" + port + "/events/webinar/", "@/events/webinar.md"},
+      {"https%3A%2F%2Fexample.org%2Ffixture%2Fabout%2F%23governance", "@/about.md#governance"},
+      {"/fixture/contact/", "@/contact.md"},
+      {"/events/no-such-event/", ""},
+      {"https://elsewhere.example/fixture/about/", ""},
+      {"/fixture/secret-page/", ""}};  // restricted: no page, and no hint of one
+  for (const auto& [address, link] : addresses) {
+    INFO(address);
+    r = e.client->Get("/__portal/edit/pages?address=" + address);
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    if (link.empty())
+      CHECK_FALSE(contains(r->body, "\"link\""));
+    else
+      CHECK(contains(r->body, "\"link\" : \"" + link + "\""));
+  }
+}

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "check_rules.h"
+#include "checks.h"
 #include "text.h"
 #include "url_scheme.h"
 #include "urls.h"
@@ -50,13 +51,18 @@ std::optional<SiteAddress> site_address(const Site& site, std::string_view url) 
     out.local = is_loopback(host) || host == "0.0.0.0" || host == "[::]";
     rest = path_start == url.size() ? std::string_view("/") : url.substr(path_start);
     const bool ours = lower(url.substr(0, path_start)) == lower(urls::origin(site.config.base_url)) &&
-                      rest.starts_with(site.root_path);
+                      rest.starts_with(urls::root_path(site.config.base_url));
     if (!out.local && !ours) return std::nullopt;
   }
   const auto hash = rest.find('#');
   if (hash != std::string_view::npos) out.anchor = std::string(rest.substr(hash + 1));
   std::string_view path = rest.substr(0, std::min(rest.find_first_of("?#"), rest.size()));
-  if (site.root_path != "/" && path.starts_with(site.root_path)) path.remove_prefix(site.root_path.size() - 1);
+  // Under the path the site is served at (the preview serves it at "/", the public site at base_url's path).
+  for (const std::string& root : {site.root_path, urls::root_path(site.config.base_url)})
+    if (root != "/" && path.starts_with(root)) {
+      path.remove_prefix(root.size() - 1);
+      break;
+    }
   out.path = path.empty() ? std::string("/") : std::string(path);
   return out;
 }
@@ -89,6 +95,14 @@ std::string closest_page(const Site& site, const std::string& path) {
 }
 
 }  // namespace
+
+std::optional<std::string> content_link_for(const Site& site, std::string_view url) {
+  const auto address = site_address(site, text::trim(url));
+  if (!address) return std::nullopt;
+  const std::string file = file_at(site, address->path);
+  if (file.empty()) return std::nullopt;
+  return "@/" + file + (address->anchor.empty() ? "" : "#" + address->anchor);
+}
 
 void check_site_address(const Site& site, const std::string& file, const Link& link, Diagnostics& diags) {
   const auto address = site_address(site, link.url);

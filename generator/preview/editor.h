@@ -75,6 +75,8 @@ class Editor {
                     const std::string& done, const std::string& problem);
   void restore(const httplib::Request& request, httplib::Response& response);
   void withdraw(const httplib::Request& request, httplib::Response& response);
+  // Links by picking (editor_links.cpp): the documents matching ?q=, or the `@/` link for ?address=.
+  void find_pages(const httplib::Request& request, httplib::Response& response);
   // Pictures (editor_pictures.cpp): one uploaded beside a document, one deleted when nothing shows it.
   void upload_picture(const httplib::Request& request, httplib::Response& response);
   void delete_picture(const httplib::Request& request, httplib::Response& response);

@@ -142,6 +142,21 @@ const char* plural_kind(Kind k) {
   return "Documents";
 }
 
+const char* singular_kind(Kind k) {
+  switch (k) {
+    case Kind::bulletin: return "E-bulletin";
+    case Kind::event: return "Event";
+    case Kind::page: return "Page";
+    case Kind::home: return "Home page";
+    case Kind::meeting: return "Meeting";
+    case Kind::paper: return "Meeting paper";
+    case Kind::notes: return "Meeting notes";
+    case Kind::dhr: return "Domestic Homicide Review";
+    case Kind::agreement: return "Community Safety Agreement";
+  }
+  return "Document";
+}
+
 std::string state_of(const Site& site, const Document& d, const History* history) {
   if (d.restricted) return "Restricted";
   if (d.draft) return "Draft";

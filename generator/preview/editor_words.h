@@ -27,6 +27,8 @@ std::optional<PlainWords> plain_words(const Diagnostic& d);
 
 // The documents of a kind, as a heading names them: "E-bulletins".
 const char* plural_kind(Kind k);
+// One document of a kind, as a list of them says it: "E-bulletin".
+const char* singular_kind(Kind k);
 
 // Draft, Restricted, Scheduled for a date, Not published (and why), Changed
 // (published, with changes saved but not published: not committed, as

@@ -3,7 +3,8 @@
 // file input, as a person's file picker would): open June's bulletin, add a
 // phone's photo (3000 by 2000, with its GPS location) with its alternative
 // text; paste a link to a page that does not exist and see the error on the
-// text in plain words; empty the title and see the error on the title; put
+// text in plain words, and the preview's address of a page, which becomes its
+// checked link; find a meeting paper in the link dialog and link to it; empty the title and see the error on the title; put
 // both right; save, and find the bulletin "Changed" on the start page;
 // publish; add a sentence and publish again; from "Recent changes" restore
 // the version before that sentence. Then `portal build`, and the site and the
@@ -47,6 +48,12 @@ const keep = (name) => (snapshots ? snapshot(page, snapshots, `${name}-${width}`
 async function reach(id) {
   return expect(await tabTo(page, id), `Tab never reached #${id} (focus is on #${await focusedId(page)})`);
 }
+// A paste into the focused field, as the browser sends one (the clipboard's text).
+const paste = (words) => page.evaluate((w) => {
+  const data = new DataTransfer();
+  data.setData('text/plain', w);
+  document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+}, words);
 // The editor's check after what was typed has come back.
 async function checkedAfter(change) {
   const before = await page.evaluate(() => Number(document.documentElement.getAttribute('data-checks') || 0));
@@ -80,13 +87,48 @@ try {
   expect(inserted && inserted[1] === alt, `the text holds no picture with its alternative text: ${body.slice(-200)}`);
   const pictureFile = inserted ? inserted[2] : '';
 
-  // 2. A link to a page that does not exist, pasted as the browser's address bar gives it: on the text, in words.
+  // 2. Addresses pasted as the address bar gives them: one to a page that does not exist stays, and is an
+  // error on the text, in words; the preview's own address of a page becomes that page's checked @/ link.
   await reach('field-body');
   await page.keyboard.press('Control+End');
-  const pasted = '\n\nSee [the event](/events/2099-01-01-no-such-event/).';
-  await checkedAfter(() => page.keyboard.insertText(pasted));
+  const lead = '\n\nSee [the event](';
+  await page.keyboard.insertText(lead);
+  const missing = '/events/2099-01-01-no-such-event/';
+  await paste(missing);
+  await page.keyboard.insertText(')');
+  await page.waitForFunction(() => /points at no page/.test(document.getElementById('field-body-error').textContent))
+    .catch(() => {});
   const bodyError = await text('#field-body-error');
   expect(/points at no page of this site/.test(bodyError), `the text's error says "${bodyError}"`);
+  await page.keyboard.press('Backspace');
+  for (let i = 0; i < missing.length; i++) await page.keyboard.press('Backspace');
+  await paste(`${base}/events/webinar/`);
+  await page.waitForFunction(() => /@\/events\/webinar\.md/.test(document.getElementById('field-body').value));
+  expect(/now @\/events\/webinar\.md/.test(await text('#save-status')), `the pasted address was not announced: "${await text('#save-status')}"`);
+  for (let i = 0; i < '@/events/webinar.md'.length + lead.length; i++) await page.keyboard.press('Backspace');
+
+  // A meeting paper, found by its words and chosen in the link dialog.
+  await reach('add-link');
+  await page.keyboard.press('Enter');
+  expect(await page.locator('#link-dialog[open]').count() === 1, 'Enter on "Add a link" did not open its dialog');
+  const words = 'agreement update paper';
+  await page.keyboard.type(words);
+  await page.waitForFunction((w) => document.getElementById('link-results').getAttribute('data-words') === w, words);
+  await keep('link-dialog');
+  const paper = '@/meetings/2020-03-18/b1-csa-update.md';
+  let choice = null;
+  for (let i = 0; i < 10 && choice !== paper; i++) {
+    await page.keyboard.press('Tab');
+    choice = await page.evaluate(() => document.activeElement.getAttribute('data-link'));
+  }
+  expect(choice === paper, `Tab through the results never reached the paper (last: ${choice})`);
+  await page.keyboard.press('Enter');
+  expect(await focusedId(page) === 'link-text', 'choosing a page did not move to the link\'s words');
+  await reach('link-insert');
+  await checkedAfter(() => page.keyboard.press('Enter'));
+  const linked = await page.locator('#field-body').inputValue();
+  expect(linked.includes('[Kent Community Safety Agreement Update](@/meetings/2020-03-18/b1-csa-update.md)'),
+    `the text holds no link to the paper: ${linked.slice(-200)}`);
 
   // 3. The title emptied: the error on the title, in words.
   await reach('field-title');
@@ -99,8 +141,6 @@ try {
   // 4. Both put right, by keyboard.
   await page.keyboard.type('E-bulletin June 2024');
   await reach('field-body');
-  await page.keyboard.press('Control+End');
-  for (let i = 0; i < pasted.length; i++) await page.keyboard.press('Backspace');
   await checkedAfter(() => page.keyboard.press('Space').then(() => page.keyboard.press('Backspace')));
   expect(/No problems found/.test(await text('#check-status')), `after the fixes the check says "${await text('#check-status')}"`);
 

@@ -540,5 +540,119 @@
     });
   }
 
+  // Writes `markdown` into the text where the cursor is, as its own words.
+  function insertInBody(markdown) {
+    var body = $(fieldId('body'));
+    var at = body.selectionStart;
+    body.value = body.value.slice(0, at) + markdown + body.value.slice(body.selectionEnd);
+    body.focus();
+    body.setSelectionRange(at + markdown.length, at + markdown.length);
+    keep();
+    check();
+  }
+
+  // A link to a page of the site, found by its words and chosen: written in the checked @/ form.
+  var linkDialog = $(ids.link_dialog);
+  var addLink = $(ids.add_link);
+  if (addLink && linkDialog) {
+    var chosen = null;
+    var asked = 0;
+    var linkProblem = function (id, words) {
+      $(id + ids.error).textContent = words ? 'Error: ' + words : '';
+      $(id + ids.error).hidden = !words;
+      $(id + ids.group).classList.toggle('field-error', !!words);
+      describe(id, words ? id + ids.error : null);
+    };
+    var choose = function (button) {
+      chosen = { link: button.getAttribute('data-link'), title: button.getAttribute('data-title') };
+      $(ids.link_results).querySelectorAll('.link-choice').forEach(function (b) {
+        b.setAttribute('aria-pressed', b === button ? 'true' : 'false');
+      });
+      $(ids.link_chosen).textContent = chosen.title + ' (' + chosen.link + ')';
+      if (!$(ids.link_text).value.trim()) $(ids.link_text).value = chosen.title;
+      linkProblem(ids.link_search, null);
+      $(ids.link_text).focus();
+    };
+    var search = function () {
+      var mine = ++asked;
+      var words = $(ids.link_search).value;
+      fetch('/__portal/edit/pages?q=' + encodeURIComponent(words), { credentials: 'same-origin' })
+        .then(function (r) { return r.json(); }).then(function (body) {
+          if (mine !== asked) return;  // a later search is on its way
+          var list = $(ids.link_results);
+          list.textContent = '';
+          list.setAttribute('data-words', words);  // what the list shows the pages of
+          (body.pages || []).forEach(function (p) {
+            var li = document.createElement('li');
+            var b = document.createElement('button');
+            b.type = 'button';
+            b.className = 'link-choice';
+            b.setAttribute('aria-pressed', 'false');
+            b.setAttribute('data-link', p.link);
+            b.setAttribute('data-title', p.title);
+            b.appendChild(document.createTextNode(p.title));
+            var facts = document.createElement('span');
+            facts.className = 'hint';
+            facts.textContent = p.kind + (p.date ? ', ' + p.date : '') + (p.state === 'Published' ? '' : ' – ' + p.state);
+            b.appendChild(facts);
+            b.addEventListener('click', function () { choose(b); });
+            li.appendChild(b);
+            list.appendChild(li);
+          });
+          var found = body.found || 0;
+          $(ids.link_count).textContent = found === 0 ? 'No page found: try other words.'
+            : found + (found === 1 ? ' page found' : ' pages found') + (found > (body.pages || []).length ? ', the first ' + body.pages.length + ' shown' : '') + '.';
+        });
+    };
+    addLink.addEventListener('click', function () {
+      chosen = null;
+      $(ids.link_search).value = '';
+      $(ids.link_text).value = '';
+      $(ids.link_results).textContent = '';
+      $(ids.link_count).textContent = '';
+      $(ids.link_chosen).textContent = 'no page chosen yet';
+      [ids.link_search, ids.link_text].forEach(function (id) { linkProblem(id, null); });
+      linkDialog.showModal();
+    });
+    $(ids.link_search).addEventListener('input', search);
+    $(ids.link_cancel).addEventListener('click', function () { linkDialog.close(); addLink.focus(); });
+    $(ids.link_form).addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var words = $(ids.link_text).value.trim().replace(/\s+/g, ' ').replace(/[\[\]]/g, '');
+      [ids.link_search, ids.link_text].forEach(function (id) { linkProblem(id, null); });
+      var bad = !chosen ? [ids.link_search, 'find the page and choose it from the list']
+        : !words ? [ids.link_text, 'give the words the reader clicks'] : null;
+      if (bad) {
+        linkProblem(bad[0], bad[1]);
+        $(bad[0]).focus();
+        return;
+      }
+      linkDialog.close();
+      insertInBody('[' + words + '](' + chosen.link + ')');
+    });
+  }
+
+  // An address of this site pasted into the text (from its root, its public address or the preview's)
+  // becomes the checked @/ form of the page it names; what was pasted is kept until the answer comes.
+  var pasteInto = $(fieldId('body'));
+  if (pasteInto) {
+    pasteInto.addEventListener('paste', function (ev) {
+      var pasted = (ev.clipboardData && ev.clipboardData.getData('text/plain') || '').trim();
+      if (!/^(https?:\/\/|\/)\S+$/.test(pasted)) return;
+      ev.preventDefault();
+      var at = pasteInto.selectionStart;
+      insertInBody(pasted);
+      fetch('/__portal/edit/pages?address=' + encodeURIComponent(pasted), { credentials: 'same-origin' })
+        .then(function (r) { return r.json(); }).then(function (body) {
+          if (!body.link || pasteInto.value.slice(at, at + pasted.length) !== pasted) return;
+          pasteInto.value = pasteInto.value.slice(0, at) + body.link + pasteInto.value.slice(at + pasted.length);
+          pasteInto.setSelectionRange(at + body.link.length, at + body.link.length);
+          saveStatus.textContent = 'The address you pasted is now ' + body.link + ', the page\'s file: a link the portal checks.';
+          keep();
+          check();
+        });
+    });
+  }
+
   check();
 })(editorIds);
