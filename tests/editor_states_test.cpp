@@ -126,3 +126,69 @@ TEST_CASE("the link dialog finds pages by their words, and a pasted address of t
       CHECK(contains(r->body, "\"link\" : \"" + link + "\""));
   }
 }
+
+namespace {
+
+// A form saved against the version it opened with: its fields, what they held then, and any choices.
+httplib::Result save_form(EditorSite& e, const std::string& path, const std::string& base,
+                          const std::map<std::string, std::pair<std::string, std::string>>& fields,
+                          const httplib::Params& choices = {}) {
+  httplib::Params p = choices;
+  p.emplace("path", path);
+  p.emplace("base", base);
+  p.emplace("mode", "form");
+  for (const auto& [name, values] : fields) {
+    p.emplace(name, values.first);
+    p.emplace("was." + name, values.second);
+  }
+  return e.client->Post("/__portal/edit/save", e.own, p);
+}
+
+}  // namespace
+
+TEST_CASE("a form saved after its file changed elsewhere merges other fields, and shows a field both changed",
+          "[editor][serve]") {
+  EditorSite e;
+  const std::string path = "content/bulletins/2024-06.md";
+  const std::string opened = read_file(e.site / path);
+  const std::string base = blob_id(opened);
+  const std::string body = opened.substr(opened.find("\n+++\n") + 5);
+  // Elsewhere: a paragraph added to the text.
+  write_file(e.site / path, opened + "\nAdded elsewhere.\n");
+  // Here: the title changed, the text left alone. Merged without asking.
+  auto r =
+      save_form(e, path, base,
+                {{"f.title", {"E-bulletin June 2024: new title", "E-bulletin June 2024"}}, {"body", {body, body}}});
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(contains(r->body, "\"merged\" : true"));
+  std::string now = read_file(e.site / path);
+  CHECK(contains(now, "title = \"E-bulletin June 2024: new title\""));
+  CHECK(contains(now, "Added elsewhere."));
+
+  // The title changed both here and elsewhere: nothing written, both values shown.
+  const std::string second = read_file(e.site / path);
+  std::string theirs = second;
+  theirs.replace(theirs.find("new title"), 9, "their title");
+  write_file(e.site / path, theirs);
+  const std::string body2 = second.substr(second.find("\n+++\n") + 5);
+  const std::map<std::string, std::pair<std::string, std::string>> mine = {
+      {"f.title", {"E-bulletin June 2024: my title", "E-bulletin June 2024: new title"}}, {"body", {body2, body2}}};
+  r = save_form(e, path, blob_id(second), mine);
+  REQUIRE(r);
+  CHECK(r->status == 409);
+  CHECK(contains(r->body, "\"key\" : \"title\""));
+  CHECK(contains(r->body, "\"label\" : \"Title\""));
+  CHECK(contains(r->body, "\"mine\" : \"E-bulletin June 2024: my title\""));
+  CHECK(contains(r->body, "\"theirs\" : \"E-bulletin June 2024: their title\""));
+  CHECK(read_file(e.site / path) == theirs);
+  // The person's choice settles it.
+  r = save_form(e, path, blob_id(second), mine, {{"keep.title", "theirs"}});
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(read_file(e.site / path) == theirs);
+  r = save_form(e, path, blob_id(second), mine, {{"keep.title", "mine"}});
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(contains(read_file(e.site / path), "title = \"E-bulletin June 2024: my title\""));
+}

@@ -343,6 +343,20 @@ History read_history(const fs::path& source) {
   return history;
 }
 
+std::optional<bool> uncommitted_now(const fs::path& source, const std::string& path) {
+  Library library;
+  std::error_code ec;
+  const fs::path absolute = fs::weakly_canonical(fs::absolute(source, ec), ec);
+  const auto opened = open_repository(absolute);
+  if (!opened) return std::nullopt;
+  const char* workdir = git_repository_workdir(opened->get());
+  const auto relative = absolute.lexically_relative(fs::weakly_canonical(workdir, ec)).generic_string();
+  const std::string repo_path = (relative == "." ? "" : relative + "/") + path;
+  unsigned int flags = 0;
+  if (git_status_file(&flags, opened->get(), repo_path.c_str()) != 0) return true;  // unknown to git: not committed
+  return flags != GIT_STATUS_CURRENT && flags != GIT_STATUS_IGNORED;
+}
+
 void reword_commits(History& history, const std::map<std::string, std::string>& wording) {
   if (wording.empty()) return;
   for (auto& c : history.commits)

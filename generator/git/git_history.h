@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -42,6 +43,11 @@ struct History {
 // its summary: the public words for a line written for developers, which
 // history that has landed keeps.
 void reword_commits(History& history, const std::map<std::string, std::string>& wording);
+
+// Whether `path` (relative to `source`, "content/…") differs from its last
+// commit, as git status says: changed, new, or deleted and not committed.
+// nullopt when `source` is not in a repository with a working folder.
+std::optional<bool> uncommitted_now(const std::filesystem::path& source, const std::string& path);
 
 // Reads the history of `source`/content. A source outside any repository, a
 // bare or shallow repository, or one without commits gives a History that is

@@ -90,8 +90,9 @@ class Editor {
   // The request read and validated: nothing refuses it.
   std::optional<Change> read_change(const httplib::Request& request, httplib::Response& response,
                                     const std::string& path, bool publish);
-  // Whether the file changed elsewhere since the form opened.
-  bool conflicted(const httplib::Request& request, const Change& change, httplib::Response& response) const;
+  // Whether the file changed elsewhere since the form opened in a way that stops the save: a form
+  // changed in other fields is merged into `change` instead (editor_merge.h).
+  bool conflicted(const httplib::Request& request, Change& change, httplib::Response& response);
   // The file written (for a publish, without its draft mark): the bytes it now has.
   std::optional<std::string> write(Change& change, httplib::Response& response);
   // Whether the whole site, as it will be published, checks clean; when not,

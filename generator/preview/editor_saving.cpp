@@ -8,6 +8,7 @@
 #include "beneath.h"
 #include "build.h"
 #include "editor.h"
+#include "editor_merge.h"
 #include "editor_requests.h"
 #include "editor_words.h"
 #include "front_matter.h"
@@ -27,6 +28,7 @@ struct Editor::Change {
   std::string text;     // the text asked for, as typed: draft mark and all
   std::string written;  // the text written: for a publish, without the draft mark
   std::string message;  // the commit's message
+  bool merged = false;  // with changes made to the file elsewhere since the form opened
 };
 
 namespace {
@@ -99,9 +101,10 @@ std::string as_file_had(const std::string& text, const std::string& raw) {
 }
 
 // Saved: the file now has `bytes`, the form's new base.
-void reply_saved(httplib::Response& res, const std::string& bytes, const std::string& state) {
+void reply_saved(httplib::Response& res, const std::string& bytes, const std::string& state, bool merged = false) {
   toml::table t;
   t.insert("saved", true);
+  if (merged) t.insert("merged", true);
   t.insert("base", blob_id(bytes));
   if (!state.empty()) t.insert("state", state);
   reply_json(res, 200, t);
@@ -146,7 +149,7 @@ void Editor::save(const httplib::Request& req, httplib::Response& res, bool publ
   if (!bytes) return;
   if (!publish) {
     host_.rebuild_now();
-    return reply_saved(res, *bytes, state_and_address(path).first);
+    return reply_saved(res, *bytes, state_and_address(path).first, change->merged);
   }
   if (checked(*change, res)) commit(*change, *bytes, res);
 }
@@ -196,10 +199,34 @@ std::optional<Editor::Change> Editor::read_change(const httplib::Request& req, h
   return change;
 }
 
-bool Editor::conflicted(const httplib::Request& req, const Change& change, httplib::Response& res) const {
-  // Changed on disk since the form opened: both are shown, nothing is written.
+bool Editor::conflicted(const httplib::Request& req, Change& change, httplib::Response& res) {
   if (param(req, "base") == blob_id(change.raw)) return false;
+  // Changed on disk since the form opened: a form is merged field by field, without asking when the
+  // person and the other change touched different fields; never lifting a restriction either way.
   toml::table t;
+  if (const auto kind = kind_of(change.path); kind && mergeable(req)) {
+    const auto merged = merge_form(req, *kind, change.disk);
+    if (merged && merged->conflicts.empty()) {
+      const auto lifting = lifted_restrictions(source_dir_, change.path, change.disk, merged->text);
+      if (!lifting.empty()) {
+        refuse_lifting(res, lifting, change.publish);
+        return true;
+      }
+      change.text = merged->text;
+      change.merged = true;
+      return false;
+    }
+    if (merged) {
+      toml::array fields;
+      for (const auto& c : merged->conflicts)
+        fields.push_back(toml::table{{"key", c.key},
+                                     {"label", c.key == "body" ? "Text" : label_of(c.key)},
+                                     {"mine", c.mine},
+                                     {"theirs", c.theirs}});
+      t.insert("fields", std::move(fields));
+    }
+  }
+  // Nothing is written: both are shown, the fields that differ side by side.
   t.insert("conflict", true);
   t.insert("disk", change.disk);
   t.insert("disk_base", blob_id(change.raw));
@@ -211,7 +238,7 @@ bool Editor::conflicted(const httplib::Request& req, const Change& change, httpl
 std::optional<std::string> Editor::write(Change& change, httplib::Response& res) {
   // Nothing changed: nothing is written (the file keeps its bytes, line endings and all).
   if (!change.publish && lf(change.text) == lf(change.disk)) {
-    reply_saved(res, change.raw, state_and_address(change.path).first);
+    reply_saved(res, change.raw, state_and_address(change.path).first, change.merged);
     return std::nullopt;
   }
   change.written = change.text;

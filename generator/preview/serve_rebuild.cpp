@@ -7,6 +7,7 @@
 #include "checks.h"
 #include "email.h"
 #include "front_matter.h"
+#include "git_history.h"
 #include "markdown.h"
 #include "pages.h"
 #include "text.h"
@@ -125,7 +126,11 @@ bool PreviewServer::rebuild_text_of(const std::string& path) {
   } else {
     problems_ = {};
     problem_error_.clear();
-    built_->history.uncommitted.insert(path);
+    // As git says now: a save is not committed, a publish (whose commit may come first) is.
+    if (uncommitted_now(options_.source, path).value_or(true))
+      built_->history.uncommitted.insert(path);
+    else
+      built_->history.uncommitted.erase(path);
     if (site.published(i)) {
       if (auto page = render_page(site, built_->history, *built_->theme, now.url))
         files_[page->path] = {page->content, {}};

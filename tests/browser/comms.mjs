@@ -7,7 +7,9 @@
 // checked link; find a meeting paper in the link dialog and link to it; empty the title and see the error on the title; put
 // both right; save, and find the bulletin "Changed" on the start page;
 // publish; add a sentence and publish again; from "Recent changes" restore
-// the version before that sentence. Then `portal build`, and the site and the
+// the version before that sentence; save over a change made elsewhere (merged
+// when it is another field; both shown, and the other taken, when it is the
+// same). Then `portal build`, and the site and the
 // e-mail copy are opened: the sentence is gone, the picture is there, at most
 // the theme's width and without EXIF, the e-mail copy at most 600 px wide.
 //
@@ -16,7 +18,7 @@
 //   PHOTO: a JPEG with GPS metadata (tests/make_photo)
 //   SNAPSHOT_DIR: where the pages it meets are saved for the page checkers
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -223,6 +225,41 @@ try {
   expect(email.width <= 600 && email.overflow <= 0, `the e-mail copy is ${email.width} px wide, and runs ${email.overflow} px past it`);
   expect(email.images.length > 0 && email.images.every((w) => w <= 560), `the e-mail's pictures are ${email.images} px wide`);
   expect(readdirSync(join(out, 'bulletins')).includes(pictureFile), 'the picture is not beside the bulletin');
+
+  // 9. Changed elsewhere while open: another field is merged without asking; the same field shows both.
+  const file = join(site, bulletin);
+  await page.setViewportSize({ width, height: 900 });
+  await page.goto(`${base}/__portal/edit/doc/${bulletin}`);
+  await checkedAfter(async () => {
+    await reach('field-summary');
+    await page.keyboard.type('News for partners in June.');
+  });
+  writeFileSync(file, readFileSync(file, 'utf8') + '\nA line added elsewhere.\n');
+  await reach('save');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/./, { waitUntil: 'load' });
+  await page.waitForFunction(() => /A line added elsewhere/.test(document.getElementById('field-body').value));
+  expect(await page.locator('#field-summary').inputValue() === 'News for partners in June.', 'the merge lost the summary typed here');
+  await checkedAfter(async () => {
+    await reach('field-title');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('E-bulletin June 2024: my title');
+  });
+  writeFileSync(file, readFileSync(file, 'utf8').replace('title = "E-bulletin June 2024"', 'title = "E-bulletin June 2024: their title"'));
+  await reach('save');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#conflict:not([hidden])');
+  await keep('conflict-fields');
+  const marks = await page.locator('#conflict-fields mark').allTextContents();
+  expect(marks.includes('E-bulletin June 2024: my title') && marks.includes('E-bulletin June 2024: their title'),
+    `the conflict does not show both titles marked: ${marks}`);
+  expect(await page.locator('#conflict .versions').isHidden(), 'the two whole files are shown as well as the field');
+  await page.locator('#keep-title-mine').focus();
+  await page.keyboard.press('ArrowDown');  // to "Take the one saved elsewhere"
+  await reach('conflict-merge');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /their title/.test(document.getElementById('field-title')?.value || ''));
+  expect(readFileSync(file, 'utf8').includes('A line added elsewhere.'), 'resolving the conflict lost the line added elsewhere');
 } catch (e) {
   expect(false, `the journey stopped: ${e.stack}`);
 } finally {

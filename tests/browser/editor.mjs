@@ -86,7 +86,7 @@ try {
   await snapshot('start');
   expect(await page.locator('h1').textContent() === 'Edit the portal', 'the start page has no heading "Edit the portal"');
   const drafts = await page.locator('table').first().locator('caption').textContent();
-  expect(/Not yet published/.test(drafts), `the first list on the start page is not what is not yet published but "${drafts}"`);
+  expect(/Drafts, changes saved/.test(drafts), `the first list on the start page is not what is not yet published but "${drafts}"`);
   // A new event without its title: refused, the error beside the field, what was typed kept.
   await page.fill('#new-event-date', '2024-09-10');
   await page.click('#new-event-submit');

@@ -48,16 +48,9 @@
     });
   }
 
-  // The form as the server reads it (front_matter_edit.h FormValues).
-  function params() {
-    var p = new FormData();
-    p.set('path', path);
-    p.set('base', base);
-    p.set('mode', mode);
-    if (mode === 'text') {
-      p.set('text', $(fieldId('text')).value);
-      return p;
-    }
+  // The form's values as the server reads them (front_matter_edit.h FormValues), and its text.
+  function formValues() {
+    var v = {};
     form.querySelectorAll('[data-field]').forEach(function (e) {
       var key = e.getAttribute('data-field');
       var type = e.getAttribute('data-type');
@@ -78,19 +71,36 @@
           if (time && time.value && value) value += 'T' + time.value.slice(0, 5);
         }
       }
-      p.set('f.' + key, value);
+      v['f.' + key] = value;
     });
-    p.set('body', $(fieldId('body')).value);
+    v.body = $(fieldId('body')).value;
+    return v;
+  }
+  // The form as the server reads it; with what each field held when the form opened (was.),
+  // so that a file changed elsewhere meanwhile is merged field by field.
+  function params() {
+    var p = new FormData();
+    p.set('path', path);
+    p.set('base', base);
+    p.set('mode', mode);
+    if (mode === 'text') {
+      p.set('text', $(fieldId('text')).value);
+      return p;
+    }
+    var v = formValues();
+    Object.keys(v).forEach(function (k) { p.set(k, v[k]); });
+    Object.keys(opened).forEach(function (k) { p.set('was.' + k, opened[k]); });
     return p;
   }
 
   var initial = snapshot();
+  var opened = mode === 'form' ? formValues() : {};
   var changed = false;
   function keep() {
     var now = snapshot();
     changed = JSON.stringify(now) !== JSON.stringify(initial);
     try {
-      if (changed) localStorage.setItem(storeKey, JSON.stringify({ base: base, values: now, at: Date.now() }));
+      if (changed) localStorage.setItem(storeKey, JSON.stringify({ base: base, values: now, opened: opened, at: Date.now() }));
       else localStorage.removeItem(storeKey);
     } catch (e) { /* storage full or refused: the page still works */ }
   }
@@ -110,6 +120,7 @@
         (kept.base !== base ? ' The file has changed since: saving will show you both versions.' : '');
       $(ids.restored).hidden = false;
       if (kept.base !== base) base = kept.base;
+      if (kept.opened) opened = kept.opened;
     }
   } catch (e) { /* nothing kept */ }
   $(ids.discard).addEventListener('click', function () {
@@ -295,7 +306,46 @@
   function time() {
     return new Date().toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
   }
+  // Fields changed both here and elsewhere: each with both values, yours kept unless you take theirs.
+  function conflictFields(fields) {
+    var box = $(ids.conflict_fields);
+    box.textContent = '';
+    (fields || []).forEach(function (f) {
+      var set = document.createElement('fieldset');
+      set.className = 'conflict-field';
+      var legend = document.createElement('legend');
+      legend.textContent = f.label;
+      set.appendChild(legend);
+      [['mine', 'Keep yours', f.mine], ['theirs', 'Take the one saved elsewhere', f.theirs]].forEach(function (o) {
+        var id = 'keep-' + f.key + '-' + o[0];
+        var row = document.createElement('div');
+        row.className = 'conflict-choice conflict-' + o[0];
+        var input = document.createElement('input');
+        input.type = 'radio';
+        input.name = 'keep.' + f.key;
+        input.value = o[0];
+        input.id = id;
+        input.checked = o[0] === 'mine';
+        var label = document.createElement('label');
+        label.htmlFor = id;
+        label.textContent = o[1] + ':';
+        var value = document.createElement('mark');
+        value.textContent = o[2] || '(empty)';
+        label.appendChild(document.createElement('br'));
+        label.appendChild(value);
+        row.appendChild(input);
+        row.appendChild(label);
+        set.appendChild(row);
+      });
+      box.appendChild(set);
+    });
+    var byField = !!(fields && fields.length);
+    $(ids.conflict_merge).hidden = !byField;
+    $(ids.conflict).querySelector('.versions').hidden = byField;
+    $(ids.conflict_keep).hidden = byField;
+  }
   function conflict(body) {
+    conflictFields(body.fields);
     $(ids.conflict_disk).value = body.disk;
     $(ids.conflict_mine).value = body.mine;
     $(ids.conflict).hidden = false;
@@ -307,17 +357,25 @@
     base = body.base;
     form.setAttribute('data-base', base);
     initial = snapshot();
+    if (mode === 'form') opened = formValues();
     changed = false;
     forget();
     $(ids.restored).hidden = true;
     $(ids.conflict).hidden = true;
   }
-  function save() {
+  function save() { saveWith(params()); }
+  function saveWith(fields) {
     saveStatus.textContent = 'Saving…';
-    post('save', params()).then(function (r) {
+    post('save', fields).then(function (r) {
       if (r.status === 409 && r.body.conflict) return conflict(r.body);
       if (!r.body.saved) {
         saveStatus.textContent = 'Not saved: ' + (r.body.error || 'the preview refused it');
+        return;
+      }
+      if (r.body.merged) {
+        // Saved with the changes made elsewhere: the page opens again on the file as it now is.
+        forget();
+        location.reload();
         return;
       }
       saved(r.body);
@@ -331,6 +389,12 @@
   form.addEventListener('submit', function (ev) {
     ev.preventDefault();
     save();
+  });
+  // The choices made, and everything else merged: saved against the version the form opened with.
+  $(ids.conflict_merge).addEventListener('click', function () {
+    var p = params();
+    $(ids.conflict_fields).querySelectorAll('input[type=radio]:checked').forEach(function (r) { p.set(r.name, r.value); });
+    saveWith(p);
   });
   $(ids.conflict_keep).addEventListener('click', function () {
     base = $(ids.conflict).getAttribute('data-disk-base');
