@@ -8,13 +8,16 @@
 
 namespace portal::text {
 
-std::string encode_url_path(std::string_view path) {
+namespace {
+
+// `s` with every byte but ASCII letters, digits and those of `kept` percent-encoded.
+std::string percent_encoded(std::string_view s, const char* kept) {
   static const char* hex = "0123456789ABCDEF";
   std::string out;
-  out.reserve(path.size());
-  for (const char ch : path) {
+  out.reserve(s.size());
+  for (const char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || std::strchr("-._~/!$&'()*+,;=:@", c) != nullptr) {
+    if (std::isalnum(c) || (c != 0 && std::strchr(kept, c) != nullptr)) {
       out += ch;
     } else {
       out += '%';
@@ -24,6 +27,12 @@ std::string encode_url_path(std::string_view path) {
   }
   return out;
 }
+
+}  // namespace
+
+std::string encode_url_path(std::string_view path) { return percent_encoded(path, "-._~/!$&'()*+,;=:@"); }
+
+std::string encode_query_value(std::string_view value) { return percent_encoded(value, "-._~/"); }
 
 std::string resolve_relative(std::string_view from, std::string_view href) {
   // The form relative_url() writes: some "../", then a path without dot segments.

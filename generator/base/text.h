@@ -106,6 +106,8 @@ std::string resolve_relative(std::string_view from, std::string_view href);
 // Percent-encodes every byte of a URL path that is not safe in an address as
 // written ("/a page é/" → "/a%20page%20%C3%A9/"); '/' stays.
 std::string encode_url_path(std::string_view path);
+// A value for an address's query (after "name="): "&", "=", "#", "+" and the rest encoded.
+std::string encode_query_value(std::string_view value);
 
 template <class Pred>
 std::optional<CodePointAt> find_code_point(std::string_view s, Pred unwanted) {

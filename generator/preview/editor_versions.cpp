@@ -22,23 +22,6 @@ namespace {
 
 constexpr std::size_t kRecentChanges = 50;
 
-// A value written into an address's query.
-std::string query_value(std::string_view value) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (const char ch : value) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
-      out += ch;
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 // A commit as the pages list it.
 mstch::map commit_row(const Commit& c) {
   return {{"date", c.date.long_form()}, {"author", c.author}, {"message", c.summary}, {"hash", c.hash}};
@@ -60,7 +43,8 @@ void reply_page(httplib::Response& res, int status, const std::string& name, mst
 }  // namespace
 
 std::string Editor::version_address(const std::string& path, const std::string& commit) {
-  return std::string(kEditorBase) + "version?path=" + query_value(path) + (commit.empty() ? "" : "&commit=" + commit);
+  return std::string(kEditorBase) + "version?path=" + text::encode_query_value(path) +
+         (commit.empty() ? "" : "&commit=" + commit);
 }
 
 void Editor::changes_page(httplib::Response& res) {
