@@ -168,7 +168,8 @@ struct Opened {
   std::optional<Kind> kind;
   std::string url, state, title;
   InForce in_force;
-  int widest_picture = 0;  // the theme's
+  int widest_picture = 0;    // the theme's
+  std::string site_address;  // base_url: where the e-mail's pictures and links lead
 };
 
 Opened opened(EditorHost& host, const std::string& path) {
@@ -176,6 +177,7 @@ Opened opened(EditorHost& host, const std::string& path) {
   host.with_site([&](Site* site, const Theme*, const History* history) {
     if (!site) return;
     out.widest_picture = site->theme_ids.widest_picture;
+    out.site_address = site->config.base_url;
     const auto it = site->by_path.find(path);
     if (it == site->by_path.end()) return;
     const Document& d = site->document(it->second);
@@ -197,6 +199,11 @@ mstch::map edit_context(const std::string& path, const std::string& raw, const O
           {"state", doc.state},
           {"widest_picture", std::to_string(doc.widest_picture)},
           {"versions_address", Editor::version_address(path)},
+          {"email", doc.kind == Kind::bulletin && !doc.url.empty()
+                        ? mstch::node(mstch::map{{"address", doc.url + "email.html"},
+                                                 {"file_name", doc.url.substr(1, doc.url.size() - 2) + ".html"},
+                                                 {"site_address", doc.site_address}})
+                        : mstch::node(false)},
           {"base", blob_id(raw)},
           {"mode", std::string(form ? "form" : "text")},
           {"fields", mstch::array()},

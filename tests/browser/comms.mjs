@@ -43,7 +43,9 @@ function expect(ok, what) {
 
 const { base, server, log } = await startPreview(portal, site);
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
-const page = await (await browser.newContext({ viewport: { width, height: 900 } })).newPage();
+const context = await browser.newContext({ viewport: { width, height: 900 } });
+await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+const page = await context.newPage();
 page.on('pageerror', (e) => expect(false, `a script error on ${page.url()}: ${e.message}`));
 const text = (selector) => page.locator(selector).textContent();
 const keep = (name) => (snapshots ? snapshot(page, snapshots, `${name}-${width}`) : null);
@@ -195,7 +197,27 @@ try {
   expect(/back as it was/.test(banner), `restoring says "${banner}"`);
   await keep('restored');
 
-  // 8. Built for the public: the picture, and the e-mail copy; the sentence gone.
+  // 8. The e-mail, copied for a mail program and shown at a phone's width and a computer's.
+  await page.goto(`${base}/__portal/edit/doc/${bulletin}`);
+  await reach('copy-email');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.getElementById('copy-status').textContent.length > 0);
+  expect(/copied/.test(await text('#copy-status')), `copying the e-mail says "${await text('#copy-status')}"`);
+  const copied = await page.evaluate(async () => {
+    const items = await navigator.clipboard.read();
+    return (await items[0].getType('text/html')).text();
+  });
+  expect(/E-bulletin June 2024/.test(copied) && /max-width:600px/.test(copied), 'the clipboard does not hold the e-mail\'s HTML');
+  expect(await page.locator('a[download]').getAttribute('href') === '/bulletins/2024-06/email.html', 'no link downloads the e-mail');
+  const framed = () => page.evaluate(() => document.getElementById('email-preview').getBoundingClientRect().width);
+  const phoneWidth = await framed();
+  await page.locator('#email-phone').focus();
+  await page.keyboard.press('ArrowDown');
+  const computerWidth = await framed();
+  expect(phoneWidth <= 379 && (width < 700 || computerWidth >= 600), `the e-mail is shown ${phoneWidth} px wide for a phone and ${computerWidth} for a computer`);
+  await keep('email');
+
+  // 9. Built for the public: the picture, and the e-mail copy; the sentence gone.
   const out = mkdtempSync(join(tmpdir(), 'comms-build-'));
   execFileSync(portal, ['build', '--source', site, '--output', out, '--quiet']);
   const built = join(out, 'bulletins', pictureFile);
@@ -226,7 +248,7 @@ try {
   expect(email.images.length > 0 && email.images.every((w) => w <= 560), `the e-mail's pictures are ${email.images} px wide`);
   expect(readdirSync(join(out, 'bulletins')).includes(pictureFile), 'the picture is not beside the bulletin');
 
-  // 9. Changed elsewhere while open: another field is merged without asking; the same field shows both.
+  // 10. Changed elsewhere while open: another field is merged without asking; the same field shows both.
   const file = join(site, bulletin);
   await page.setViewportSize({ width, height: 900 });
   await page.goto(`${base}/__portal/edit/doc/${bulletin}`);

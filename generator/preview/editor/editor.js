@@ -358,6 +358,8 @@
     form.setAttribute('data-base', base);
     initial = snapshot();
     if (mode === 'form') opened = formValues();
+    var email = $(ids.email_preview);
+    if (email) email.src = email.getAttribute('src');  // made again by the save
     changed = false;
     forget();
     $(ids.restored).hidden = true;
@@ -715,6 +717,33 @@
           keep();
           check();
         });
+    });
+  }
+
+  // A bulletin's e-mail: copied as HTML (and its words as plain text) for a mail program, shown at a width.
+  var copyEmail = $(ids.copy_email);
+  if (copyEmail) {
+    var copyStatus = $(ids.copy_status);
+    copyEmail.addEventListener('click', function () {
+      fetch(copyEmail.getAttribute('data-email'), { credentials: 'same-origin' }).then(function (r) {
+        if (!r.ok) throw new Error('no e-mail');
+        return r.text();
+      }).then(function (html) {
+        var words = new DOMParser().parseFromString(html, 'text/html').body.innerText;
+        return navigator.clipboard.write([new ClipboardItem({
+          'text/html': new Blob([html], { type: 'text/html' }),
+          'text/plain': new Blob([words], { type: 'text/plain' })
+        })]);
+      }).then(function () {
+        copyStatus.textContent = 'The e-mail is copied: paste it into your mail program.';
+      }).catch(function () {
+        copyStatus.textContent = 'The e-mail could not be copied: download it instead, or save the bulletin first if it has errors.';
+      });
+    });
+    document.querySelectorAll('input[name="email-width"]').forEach(function (r) {
+      r.addEventListener('change', function () {
+        $(ids.email_preview).classList.toggle('computer', r.checked && r.value !== '375');
+      });
     });
   }
 
