@@ -95,6 +95,22 @@ std::optional<UrlProblem> email_problem(std::string_view address, std::string_vi
   return std::nullopt;
 }
 
+std::optional<UrlProblem> phone_problem(std::string_view number, std::string_view key) {
+  if (number.empty()) return std::nullopt;
+  int digits = 0;
+  bool only_allowed = number.size() <= 40;
+  for (std::size_t i = 0; i < number.size() && only_allowed; ++i) {
+    const char c = number[i];
+    if (c >= '0' && c <= '9')
+      ++digits;
+    else
+      only_allowed = c == ' ' || c == '-' || c == '(' || c == ')' || (c == '+' && i == 0);
+  }
+  if (only_allowed && digits >= 6 && digits <= 20) return std::nullopt;
+  return UrlProblem{"`" + std::string(key) + "` is not a telephone number (\"" + std::string(number) + "\")",
+                    "write only its digits, with spaces where they are read out, e.g. phone = \"03000 410234\""};
+}
+
 bool looks_like_url(std::string_view source) {
   const std::string s = text::trim(source);
   if (s.empty() || s.find_first_of(" \t\n") != std::string::npos) return false;

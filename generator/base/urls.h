@@ -24,6 +24,10 @@ std::optional<UrlProblem> url_problem(std::string_view url, std::string_view key
 // Whether an e-mail address can be written into a mailto: link as it is.
 std::optional<UrlProblem> email_problem(std::string_view address, std::string_view key);
 
+// Whether a telephone number can be shown and dialled as it is: digits,
+// spaces and hyphens, a leading +, and brackets round a code; 6 to 20 digits.
+std::optional<UrlProblem> phone_problem(std::string_view number, std::string_view key);
+
 // Whether a `source` is an address rather than a description of where a
 // document was published: one word that starts with a scheme, `@/`, `//` or `www.`.
 bool looks_like_url(std::string_view source);

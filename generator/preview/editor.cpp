@@ -119,6 +119,8 @@ void Editor::handle(const httplib::Request& req, httplib::Response& res) {
   if (!post && route.empty()) return start_page(req, res);
   if (!post && route.starts_with("doc/")) return edit_page(route.substr(4), res);
   if (!post && route == "changes") return changes_page(res);
+  if (!post && route == "settings") return settings_page(req, res);
+  if (post && route == "settings") return save_settings(req, res);
   if (!post && route == "pages") return find_pages(req, res);
   if (!post && route == "version") return version_page(param(req, "path"), param(req, "commit"), res, {}, {});
   if (post && route == "new") return create(req, res);

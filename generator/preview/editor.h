@@ -28,6 +28,8 @@ struct Response;
 
 namespace portal {
 
+struct SettingsForm;  // editor_settings.cpp
+
 // What the editor needs of the preview it lives in.
 class EditorHost {
  public:
@@ -80,6 +82,12 @@ class Editor {
   // Pictures (editor_pictures.cpp): one uploaded beside a document, one deleted when nothing shows it.
   void upload_picture(const httplib::Request& request, httplib::Response& response);
   void delete_picture(const httplib::Request& request, httplib::Response& response);
+
+  // Site settings (editor_settings.cpp): the contact details in site.toml, shown (after a save or publish,
+  // with what was `done`), saved or published.
+  void settings_page(const httplib::Request& request, httplib::Response& response);
+  void show_settings(const SettingsForm& form, const std::string& done, httplib::Response& response);
+  void save_settings(const httplib::Request& request, httplib::Response& response);
 
   // A document's state as the preview's last build has it, and its page's address.
   std::pair<std::string, std::string> state_and_address(const std::string& path);

@@ -3,9 +3,11 @@
 #include <httplib.h>
 
 #include "editor_fields.h"
+#include "editor_templates.h"
 #include "editor_words.h"
 #include "front_matter_edit.h"
 #include "json.h"
+#include "text.h"
 
 namespace portal {
 
@@ -38,6 +40,20 @@ Result<std::string> requested_text(const httplib::Request& req, Kind kind, const
   // A request without the text keeps the file's.
   const std::optional<std::string> body = has_param(req, "body") ? std::optional(lf(param(req, "body"))) : std::nullopt;
   return edit_front_matter(disk, form_edits(kind, disk, values), body);
+}
+
+const char* message_problem(const std::string& message) {
+  if (message.empty()) return "Write what changed, in one line for the public";
+  if (message.size() > 4096 ||
+      text::find_code_point(message, [](std::uint32_t cp) { return text::is_control(cp) && cp != '\n'; }))
+    return "Write what changed in plain words, without special characters";
+  return nullptr;
+}
+
+void reply_page(httplib::Response& res, int status, const std::string& name, mstch::map context,
+                const std::string& title, const std::string& secret) {
+  res.status = status;
+  res.set_content(editor_page(name, std::move(context), title, secret), "text/html; charset=utf-8");
 }
 
 void reply_json(httplib::Response& res, int status, const toml::table& body) {

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include <toml++/toml.h>
+#include <mstch/mstch.hpp>
 
 #include "diagnostics.h"
 #include "model.h"
@@ -39,6 +40,14 @@ std::string lf(std::string_view s);
 // The text a request asks for: the whole file (text mode) or the file on
 // disk with the form's values; fails when the front matter cannot be read.
 Result<std::string> requested_text(const httplib::Request& req, Kind kind, const std::string& disk);
+
+// What is wrong with the line that says what a publish changed, for the
+// public; nullptr when nothing is.
+const char* message_problem(const std::string& message);
+
+// A page of the editor as the answer (editor_page()).
+void reply_page(httplib::Response& res, int status, const std::string& name, mstch::map context,
+                const std::string& title, const std::string& secret);
 
 void reply_json(httplib::Response& res, int status, const toml::table& body);
 void reply_refusal(httplib::Response& res, int status, const std::string& why);

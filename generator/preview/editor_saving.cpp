@@ -73,12 +73,7 @@ bool publish_refused(httplib::Response& res, const std::string& never, const std
     reply_refusal(res, 422, "This document is " + never + ", so the site never publishes it.");
     return true;
   }
-  const char* wrong =
-      message.empty() ? "Write what changed, in one line for the public"
-      : text::find_code_point(message, [](std::uint32_t cp) { return text::is_control(cp) && cp != '\n'; }) ||
-              message.size() > 4096
-          ? "Write what changed in plain words, without special characters"
-          : nullptr;
+  const char* wrong = message_problem(message);
   if (!wrong) return false;
   toml::table t;
   t.insert("error", wrong);

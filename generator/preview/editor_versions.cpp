@@ -34,12 +34,6 @@ std::string title_in(const Site* site, const std::string& path) {
   return d.title.value.empty() ? path : d.title.value;
 }
 
-void reply_page(httplib::Response& res, int status, const std::string& name, mstch::map context,
-                const std::string& title, const std::string& secret) {
-  res.status = status;
-  res.set_content(editor_page(name, std::move(context), title, secret), "text/html; charset=utf-8");
-}
-
 }  // namespace
 
 std::string Editor::version_address(const std::string& path, const std::string& commit) {

@@ -126,7 +126,12 @@ std::optional<SiteConfig> parse_config(std::string_view raw, const std::string& 
       else
         c.contact_email = e->value;
     }
-    if (auto p = cr.string("phone")) c.contact_phone = p->value;
+    if (auto p = cr.string("phone")) {
+      if (const auto problem = phone_problem(p->value, "phone"))
+        local.error(path, p->pos, rule, problem->message, problem->hint);
+      else
+        c.contact_phone = p->value;
+    }
     cr.finish();
   }
   r.finish();

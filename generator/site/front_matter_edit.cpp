@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <utility>
 #include <vector>
 
 #include "front_matter.h"
@@ -196,20 +197,21 @@ FrontMatterEdits form_edits(Kind kind, std::string_view text, const FormValues& 
   return edits;
 }
 
-Result<std::string> edit_front_matter(std::string_view text, const FrontMatterEdits& edits,
-                                      const std::optional<std::string>& body) {
-  const auto parts = split(text);
-  if (!parts) return parts.failure();
-  const std::string_view toml = text.substr(parts->toml_begin, parts->toml_end - parts->toml_begin);
+namespace {
+
+// `toml` with `edits` made to the keys of `table`, whose source positions are
+// lines of `toml`. A key it lacks is written at `add_at` when given, else
+// left to the caller in `added`.
+std::string with_edits(std::string_view toml, const toml::table& table, const FrontMatterEdits& edits,
+                       std::string& added, std::optional<std::size_t> add_at = std::nullopt) {
   struct Span {
     std::size_t from, to;
     std::string with;
   };
   std::vector<Span> spans;
-  std::string added;
   for (const auto& [key, value] : edits) {
-    const auto it = parts->table.find(key);
-    if (it == parts->table.end()) {
+    const auto it = table.find(key);
+    if (it == table.end()) {
       if (value) added += key + " = " + *value + "\n";
       continue;
     }
@@ -226,9 +228,22 @@ Result<std::string> edit_front_matter(std::string_view text, const FrontMatterEd
     to = nl == std::string_view::npos ? toml.size() : nl + 1;
     spans.push_back({from, to, {}});
   }
+  if (add_at && !added.empty()) spans.push_back({*add_at, *add_at, std::exchange(added, {})});
   std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.from > b.from; });
   std::string out(toml);
   for (const auto& s : spans) out.replace(s.from, s.to - s.from, s.with);
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> edit_front_matter(std::string_view text, const FrontMatterEdits& edits,
+                                      const std::optional<std::string>& body) {
+  const auto parts = split(text);
+  if (!parts) return parts.failure();
+  const std::string_view toml = text.substr(parts->toml_begin, parts->toml_end - parts->toml_begin);
+  std::string added;
+  std::string out = with_edits(toml, parts->table, edits, added);
   if (!added.empty() && !out.empty() && !out.ends_with('\n')) out += '\n';
   out += added;
   std::string result(text.substr(0, parts->toml_begin));
@@ -243,6 +258,36 @@ Result<std::string> edit_front_matter(std::string_view text, const FrontMatterEd
     result += old_body;
   }
   return result;
+}
+
+Result<std::string> edit_toml_table(std::string_view text, const std::string& name, const FrontMatterEdits& edits) {
+  toml::table whole;
+  try {
+    whole = toml::parse(text);
+  } catch (const toml::parse_error& e) {
+    return fail(std::string(e.description()));
+  }
+  const toml::node* node = whole.get(name);
+  if (node && (!node->is_table() || node->as_table()->is_inline()))
+    return fail("`" + name + "` is not written as a [" + name + "] table of its own lines: edit the file as text");
+  std::string added;
+  if (!node) {
+    std::string out(text);
+    with_edits(text, {}, edits, added);
+    if (added.empty()) return out;
+    if (!out.empty() && !out.ends_with('\n')) out += '\n';
+    return out + "\n[" + name + "]\n" + added;
+  }
+  // A key it lacks goes after the table's last line (the header's, when it has no keys).
+  const toml::table& table = *node->as_table();
+  std::size_t last = table.source().begin.line;
+  for (const auto& [key, value] : table) last = std::max<std::size_t>(last, value.source().end.line);
+  std::size_t at = offset_of(text, last + 1, 1);
+  if (at == text.size() && !text.ends_with('\n')) {
+    std::string ended = std::string(text) + "\n";
+    return edit_toml_table(ended, name, edits);
+  }
+  return with_edits(text, table, edits, added, at);
 }
 
 std::set<std::string> restricted_marks(std::string_view text) {

@@ -43,6 +43,12 @@ using FrontMatterEdits = std::map<std::string, std::optional<std::string>>;
 Result<std::string> edit_front_matter(std::string_view text, const FrontMatterEdits& edits,
                                       const std::optional<std::string>& body = std::nullopt);
 
+// `text`, a whole TOML file such as site.toml, with the edits made to the keys
+// of its table [`name`]; keys it lacks are added after its last, and a table it
+// lacks is added at the end. Comments, order and layout stay. Fails when the
+// text is not TOML, or the table is not written as lines of its own.
+Result<std::string> edit_toml_table(std::string_view text, const std::string& name, const FrontMatterEdits& edits);
+
 // The edits that give the file `values`: only keys whose value differs from
 // the file's. A value the field cannot hold (a date that is not one) is
 // written as a string, so that the checks say what is wrong beside it.

@@ -4,6 +4,9 @@
 (function (ids) {
   'use strict';
   var secret = document.body.getAttribute('data-secret');
+  // A page that opens with what was done, or what stopped it (a banner, an error summary), starts there.
+  var opening = document.querySelector('main [role=alert][tabindex="-1"]');
+  if (opening) opening.focus();
   var form = document.getElementById(ids.form);
   if (!form) return;
   var path = form.getAttribute('data-path');
