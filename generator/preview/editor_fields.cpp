@@ -46,9 +46,17 @@ void add_date(mstch::map& field, FieldType type, const std::string& value) {
   }
   field["date"] = true;
   field["type"] = std::string(type == FieldType::date ? "date" : "date_time");
-  field["day"] = value.substr(0, value.find('T'));
   field["with_time"] = type == FieldType::date_time;
-  field["time"] = value.find('T') == std::string::npos ? std::string() : value.substr(value.find('T') + 1, 5);
+  // Its parts as a person reads them: no leading zeros but the minute's.
+  const auto date = value.empty() ? std::nullopt : parse_iso_date(value.substr(0, value.find('T')));
+  field["day"] = date ? std::to_string(date->day) : std::string();
+  field["month"] = date ? std::to_string(date->month) : std::string();
+  field["year"] = date ? std::to_string(date->year) : std::string();
+  const bool timed = value.find('T') != std::string::npos && value.size() >= value.find('T') + 6;
+  const std::string time = timed ? value.substr(value.find('T') + 1, 5) : std::string();
+  field["hour"] = timed ? std::to_string(std::stoi(time.substr(0, 2))) : std::string();
+  field["minute"] = timed ? time.substr(3, 2) : std::string();
+  field["spelled"] = date ? date->weekday() + " " + date->long_form() + (timed ? " at " + time : std::string()) : std::string();
 }
 
 // The agreement in force on the document's date: its priorities and themes

@@ -217,7 +217,13 @@ void add_form(mstch::map& context, Kind kind, const std::string& path, const std
               const InForce& in_force) {
   const FormValues values = form_values(kind, text);
   mstch::array fields;
-  for (const auto& f : form_fields(kind)) fields.emplace_back(field_context(f, values, in_force));
+  for (const auto& f : form_fields(kind)) {
+    // Restricting is apart from the ordinary choices, after the text, and asks to be confirmed (editor.js).
+    if (f.key == "restricted")
+      context["restricted"] = field_context(f, values, in_force);
+    else
+      fields.emplace_back(field_context(f, values, in_force));
+  }
   std::string body;
   Diagnostics d2;
   if (auto fm = parse_front_matter(text, path, d2)) body = fm->body;

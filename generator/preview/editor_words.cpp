@@ -18,18 +18,21 @@ struct Label {
 const std::map<std::string, Label>& labels() {
   static const std::map<std::string, Label> l = {
       {"title", {"Title", "The heading of the page, as it appears in lists and the feed."}},
-      {"date", {"Date", ""}},
+      {"date", {"Date", "For example 14 1 2027."}},
       {"summary", {"Summary", "One sentence. It appears in lists, the feed, the e-mail and search results."}},
       {"priorities", {"Priorities", ""}},
       {"source",
        {"Source",
         "Where the text comes from: the original document's name, its web address, or a page of the portal written @/ "
         "and its file, e.g. @/agreements/2024-04.md."}},
-      {"restricted", {"Restricted: never published, not even as a title", ""}},
+      {"restricted", {"Restricted: never publish this document", ""}},
       {"menu", {"Show in the site's menu", ""}},
       {"weight", {"Place in the menu", "A whole number: pages with smaller numbers come first."}},
-      {"start", {"Starts", "The day, and the time if the event has one (24-hour clock, e.g. 14:00)."}},
-      {"end", {"Ends", "Leave empty for an event of one day or with no set end."}},
+      {"start",
+       {"Starts", "The day, for example 14 1 2027, and the time if the event has one, on the 24-hour clock: 14 and "
+                  "00 for 2pm."}},
+      {"end",
+       {"Ends", "Leave empty for an event of one day or with no set end. Give a time only if the start has one."}},
       {"location", {"Location", "The venue as announced, or leave empty for an online event."}},
       {"online", {"Held online", ""}},
       {"pseudonym", {"Pseudonym", "The name the published summary uses for the victim."}},

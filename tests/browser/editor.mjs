@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import http from 'node:http';
 import { chromium } from './packages.mjs';
-import { startPreview, focusedId, tabTo as tabToId, snapshot as saveSnapshot } from './preview.mjs';
+import { startPreview, focusedId, tabTo as tabToId, snapshot as saveSnapshot, fillDate } from './preview.mjs';
 
 const [portal, site, snapshots] = process.argv.slice(2);
 if (!snapshots) {
@@ -134,11 +134,11 @@ try {
   const previewBox = await page.locator('#preview').boundingBox();
   expect(previewBox.x >= formBox.x + formBox.width, 'on a wide screen the preview is not beside the form');
   // The priorities offered follow the document's date.
-  await page.fill('#field-date', '2019-06-01');
+  await fillDate(page, 'field-date', '2019-06-01');
   await page.waitForSelector('#priority-serious-organised-crime', { timeout: 10000 })
     .catch(() => fail('dated 2019, the priorities offered are not those of the 2019 agreement'));
   expect(/2019/.test(await page.locator('#field-priorities-agreement').textContent()), 'the agreement named is not 2019\'s');
-  await page.fill('#field-date', '2024-07-12');
+  await fillDate(page, 'field-date', '2024-07-12');
   await page.waitForSelector('#priority-serious-violence-organised-crime', { timeout: 10000 })
     .catch(() => fail('dated back to 2024, the priorities offered are not those of the 2020 agreement'));
   expect(await page.isChecked('#priority-domestic-abuse'), 'a priority ticked before the date changed was lost');
@@ -199,9 +199,15 @@ try {
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => /Published/.test(document.getElementById('publish-result').textContent), null, { timeout: 30000 })
     .catch(async () => fail(`publishing did not say "Published": ${await page.locator('#publish-result').textContent()}`));
-  const result = await page.locator('#publish-result').textContent();
-  expect(result.includes(`/bulletins/${year}-${month}/`), `the published panel does not give the page's address: "${result}"`);
-  expect(/live/.test(result), `the published panel does not say whether it is live: "${result}"`);
+  // What came of it is at the top of the page, announced and focused (GOV.UK's notification banner).
+  const result = await page.locator('#publish-banner').textContent();
+  expect(result.includes(`/bulletins/${year}-${month}/`), `the published banner does not give the page's address: "${result}"`);
+  expect(/live/.test(result), `the published banner does not say whether it is live: "${result}"`);
+  expect(!/commit/.test(result), `the published banner speaks of a commit: "${result}"`);
+  expect(await focused() === 'publish-banner' && await page.getAttribute('#publish-banner', 'role') === 'alert',
+    `after publishing focus is on #${await focused()}, not the banner at the top`);
+  const bannerBox = await page.locator('#publish-banner').boundingBox();
+  expect(bannerBox.y < (await page.locator('#edit-form').boundingBox()).y, 'the published banner is not above the form');
   await snapshot('published');
   const published = readFileSync(file, 'utf8');
   expect(!/draft/.test(published), 'the published file still has its draft mark');
@@ -414,6 +420,20 @@ fetch('/__portal/edit/').then(r => r.text()).then(t => {
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width <= 320, `${path} at 320 px is ${width} px wide`);
   }
+  // The page a document makes is one button away on a phone, not below the whole form.
+  const previewTop = () => page.evaluate(() => {
+    const p = document.getElementById('preview');
+    return p.getClientRects().length ? p.getBoundingClientRect().top : null;
+  });
+  expect(await previewTop() === null, 'on a phone the preview is shown below the form, not behind its button');
+  if (await tabTo('preview-toggle')) {
+    await page.keyboard.press('Enter');
+    const top = await previewTop();
+    expect(top !== null && top < 800, `after "Preview" on a phone the page's preview starts at ${top} px`);
+    expect(await page.locator('#edit-form').isHidden(), 'after "Preview" on a phone the form is still shown');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#edit-form').isVisible(), '"Back to the form" did not bring the form back');
+  } else fail('on a phone, Tab never reaches the "Preview" button');
 } catch (e) {
   fail(e.stack || String(e));
 } finally {

@@ -35,6 +35,14 @@ export async function tabTo(page, id, limit = 80) {
   return false;
 }
 
+// Types a date into a GOV.UK date input (its day, month and year boxes) as a person does; `iso` is YYYY-MM-DD.
+export async function fillDate(page, id, iso) {
+  const [year, month, day] = iso.split('-');
+  await page.fill(`#${id}-day`, String(Number(day)));
+  await page.fill(`#${id}-month`, String(Number(month)));
+  await page.fill(`#${id}-year`, year);
+}
+
 const css = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../generator/preview/editor/editor.css'), 'utf8');
 
 // The page as it is now (its scripts have run), with the editor's stylesheet inlined and its script

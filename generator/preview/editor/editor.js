@@ -51,6 +51,41 @@
     });
   }
 
+  // A date as typed in its parts (day, month, year; hour and minute), as the server reads it
+  // (YYYY-MM-DD, or with THH:MM), and spelled out for the person: "Thursday 3 December 2026 at 14:00".
+  // Parts that make no date are passed on as typed, for the checker to say what is wrong.
+  var months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October',
+    'November', 'December'];
+  var weekdays = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+  function dateOf(fieldset) {
+    var part = function (name) {
+      var e = $(fieldset.id + '-' + name);
+      return e ? e.value.trim() : '';
+    };
+    var pad = function (s, n) { return /^[0-9]+$/.test(s) && s.length < n ? ('0000' + s).slice(-n) : s; };
+    var d = part('day'), m = part('month'), y = part('year'), h = part('hour'), min = part('minute');
+    if (!d && !m && !y) return { value: '', spelled: '' };
+    var value = pad(y, 4) + '-' + pad(m, 2) + '-' + pad(d, 2);
+    var time = h || min ? pad(h, 2) + ':' + pad(min || '0', 2) : '';
+    if (time) value += 'T' + time;
+    var whole = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(value.slice(0, 10)) &&
+      (!time || /^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(time));
+    var day = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+    whole = whole && day.getUTCFullYear() === Number(y) && day.getUTCMonth() === Number(m) - 1 && day.getUTCDate() === Number(d);
+    return {
+      value: value,
+      spelled: whole ? weekdays[day.getUTCDay()] + ' ' + Number(d) + ' ' + months[day.getUTCMonth()] + ' ' + y +
+        (time ? ' at ' + time : '') : 'Not yet a whole date: give the day, the month and the year in numbers.'
+    };
+  }
+  function spellDates() {
+    form.querySelectorAll('fieldset[data-type="date"], fieldset[data-type="date_time"]').forEach(function (f) {
+      var spelled = $(f.id + '-spelled');
+      var now = dateOf(f).spelled;
+      if (spelled.textContent !== now) spelled.textContent = now;
+    });
+  }
+
   // The form's values as the server reads them (front_matter_edit.h FormValues), and its text.
   function formValues() {
     var v = {};
@@ -67,13 +102,8 @@
           if (id && chosen.indexOf(id) < 0) chosen.push(id);
         });
         value = chosen.join('\n');
-      } else {
-        value = e.value;
-        if (type === 'date_time') {
-          var time = form.querySelector('[data-time-of="' + key + '"]');
-          if (time && time.value && value) value += 'T' + time.value.slice(0, 5);
-        }
-      }
+      } else if (type === 'date' || type === 'date_time') value = dateOf(e).value;
+      else value = e.value;
       v['f.' + key] = value;
     });
     v.body = $(fieldId('body')).value;
@@ -116,6 +146,7 @@
     var kept = JSON.parse(localStorage.getItem(storeKey) || 'null');
     if (kept && kept.values && JSON.stringify(kept.values) !== JSON.stringify(initial)) {
       apply(kept.values);
+      spellDates();
       changed = true;
       var when = new Date(kept.at);
       $(ids.restored_text).textContent = 'Your changes from ' + when.toLocaleString('en-GB') +
@@ -299,9 +330,23 @@
 
   function typed(ev) {
     if (ev.target.id === fieldId('message')) return;
+    spellDates();
     keep();
     check();
   }
+  // On a narrow screen the form and the page take turns: the page is a button away, never 5,000 pixels down.
+  var toggle = $(ids.preview_toggle);
+  toggle.addEventListener('click', function () {
+    var showing = $(ids.edit_layout).classList.toggle('showing-preview');
+    toggle.textContent = showing ? 'Back to the form' : 'Preview';
+  });
+
+  // Restricting takes a document off the site, title and all: a choice confirmed, never made by a slip.
+  var restrictedBox = $(fieldId('restricted'));
+  if (restrictedBox) restrictedBox.addEventListener('change', function () {
+    if (restrictedBox.checked && !window.confirm('Restrict this document? It will never be published, not even ' +
+        'its title, and if it is on the site now it leaves at the next build.')) restrictedBox.checked = false;
+  });
   form.addEventListener('input', typed);
   form.addEventListener('change', typed);
 
@@ -485,17 +530,18 @@
         return;
       }
       if (r.body.base) saved(r.body);
-      result.textContent = '';
-      var panel = document.createElement('div');
-      panel.className = r.body.published ? 'panel' : 'notice';
-      var h = document.createElement('h3');
-      h.tabIndex = -1;
+      // What came of it, at the top of the page (a notification banner), announced and focused.
+      var banner = $(ids.publish_banner);
+      banner.textContent = '';
+      banner.className = 'notification-banner ' + (r.body.published ? 'success' : 'failure');
+      var h = document.createElement('h2');
+      h.id = ids.publish_banner + '-title';
       h.textContent = r.body.published ? 'Published' : 'Not published';
-      panel.appendChild(h);
+      banner.appendChild(h);
       var p1 = document.createElement('p');
       if (r.body.published) {
         var scheduled = /^Scheduled/.test(r.body.state);
-        p1.textContent = 'Recorded in the site\'s history as commit ' + r.body.commit.slice(0, 7) + '. Its address: ';
+        p1.textContent = 'It is recorded in the site\'s published history. Its address: ';
         var a = document.createElement('a');
         a.href = r.body.address;
         a.textContent = r.body.address;
@@ -507,7 +553,7 @@
       } else {
         p1.textContent = r.body.error || 'It could not be published.';
       }
-      panel.appendChild(p1);
+      banner.appendChild(p1);
       if (r.body.diagnostics && r.body.diagnostics.length) {
         var ul = document.createElement('ul');
         r.body.diagnostics.forEach(function (d) {
@@ -515,10 +561,13 @@
           li.textContent = d.file + ', line ' + d.line + ': ' + d.message + (d.hint ? ' (' + d.hint + ')' : '');
           ul.appendChild(li);
         });
-        panel.appendChild(ul);
+        banner.appendChild(ul);
       }
-      result.appendChild(panel);
-      h.focus();
+      result.textContent = r.body.published ? 'Published: the top of the page says where it is.'
+        : 'Not published: the top of the page says why.';
+      banner.setAttribute('role', 'alert');
+      banner.hidden = false;
+      banner.focus();
       if (r.body.published) message.value = '';
       check();
     }).catch(function () {
