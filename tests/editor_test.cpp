@@ -519,7 +519,8 @@ TEST_CASE("New and saves never follow a symbolic link out of the site", "[editor
   TempDir outside;
   fs::remove_all(e.site / "content/events");
   fs::create_directory_symlink(outside.path(), e.site / "content/events");
-  httplib::Params made = {{"kind", "event"}, {"title", "Linked"}, {"date", "2030-01-01"}};
+  httplib::Params made = {
+      {"kind", "event"}, {"title", "Linked"}, {"date-day", "1"}, {"date-month", "1"}, {"date-year", "2030"}};
   const auto r = e.client->Post(("/__portal/edit/new?secret=" + e.secret).c_str(), e.own, made);
   REQUIRE(r);
   CHECK(contains(r->body, "symbolic link"));

@@ -36,7 +36,7 @@ const char* const kUsageText =
     "  portal build  [--source DIR] [--output DIR] [--base-url URL] [--drafts] [--local] [--jobs N] [--quiet]\n"
     "  portal check  [--source DIR] [--base-url URL] [--format text|json|github] [--drafts]\n"
     "  portal serve  [--source DIR] [--host 127.0.0.1] [--port 1313]\n"
-    "  portal new    bulletin [--date YYYY-MM-DD]\n"
+    "  portal new    bulletin [--date YYYY-MM-DD] [--name NAME]\n"
     "                meeting --date YYYY-MM-DD [--time HH:MM]\n"
     "                paper --meeting YYYY-MM-DD --name FILE-NAME [--item CODE] [--title TEXT]\n"
     "                dhr --pseudonym NAME --year YYYY [--date YYYY-MM-DD]\n"

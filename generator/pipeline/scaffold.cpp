@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 const std::map<std::string, std::vector<std::string>>& scaffold_options() {
   static const std::map<std::string, std::vector<std::string>> options = {
-      {"bulletin", {"--date"}},
+      {"bulletin", {"--date", "--name"}},
       {"meeting", {"--date", "--time"}},
       {"paper", {"--meeting", "--name", "--item", "--title"}},
       {"dhr", {"--pseudonym", "--year", "--date"}},
@@ -103,19 +103,32 @@ const char* kDraftNote =
     "\nWrite the text here, in Markdown. When it is ready to publish, delete the line\n"
     "`draft = true` above, run `portal check`, and build.\n";
 
+// The same, for a person in the editor, who sees a form and buttons.
+const char* kEditorNote =
+    "\nWrite the text here, in place of these lines. Leave a blank line between paragraphs.\n\n"
+    "It stays a draft, seen only here, until you choose \"Ready to publish\" below.\n";
+
+const char* starter(const ScaffoldRequest& r) { return r.for_editor ? kEditorNote : kDraftNote; }
+
 // content/bulletins/YYYY-MM.md, for the month of --date (today by default).
 ScaffoldResult scaffold_bulletin(const SourceDir& source, const ScaffoldRequest& r) {
   const auto date = date_option(r);
   if (!date) return date.failure();
-  char slug[16];
-  std::snprintf(slug, sizeof slug, "%04d-%02d", date->year, date->month);
-  const std::string title = std::string("E-bulletin: ") + month_name(date->month) + " " + std::to_string(date->year);
+  // A second bulletin in one month is told apart by a name of its own.
+  const std::string name = option(r, "--name");
+  if (!name.empty() && !is_slug(name))
+    return fail("--name must be the bulletin's name in lower case with hyphens, e.g. special-edition");
+  char month[16];
+  std::snprintf(month, sizeof month, "%04d-%02d", date->year, date->month);
+  const std::string slug = name.empty() ? std::string(month) : std::string(month) + "-" + name;
+  const std::string title = std::string("E-bulletin: ") + month_name(date->month) + " " + std::to_string(date->year) +
+                            (name.empty() ? "" : ", " + title_from(name));
   return create(
-      source, fs::path("content/bulletins") / (std::string(slug) + ".md"),
+      source, fs::path("content/bulletins") / (slug + ".md"),
       "+++\ntitle = " + toml_quoted(title) + "\ndate = " + date->iso() +
           "\nsummary = \"\"\npriorities = []          # ids of the agreement in force, e.g. \"domestic-abuse\"\n"
           "source = \"\"\ndraft = true\n+++\n" +
-          kDraftNote);
+          starter(r));
 }
 
 // content/meetings/YYYY-MM-DD/_index.md, with the agenda's fields written out as comments.
@@ -134,7 +147,7 @@ ScaffoldResult scaffold_meeting(const SourceDir& source, const ScaffoldRequest& 
                     "# paper = \"a1-paper.md\"          # a paper in this folder\n"
                     "# minutes_of = \"2020-03-18\"      # for the notes of an earlier meeting\n"
                     "# restricted = true              # the title is public; its paper never is\n+++\n" +
-                    kDraftNote);
+                    starter(r));
 }
 
 // A paper in an existing meeting's folder, filed under an item of its agenda when --item names one.
@@ -167,8 +180,8 @@ ScaffoldResult scaffold_paper(const SourceDir& source, const ScaffoldRequest& r)
                                   : "item = " + toml_quoted(item) + "\n") +
                     "authors = []\nclassification = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\n"
                     "draft = true\n+++\n" +
-                    kDraftNote + "Name it on the agenda: add `paper = \"" + name +
-                    ".md\"` to its item in _index.md.\n");
+                    starter(r) + "Name it on the agenda: add `paper = \"" + name +
+                    ".md\"` to its item in the meeting's page (_index.md).\n");
 }
 
 // content/dhr/<pseudonym>-<year>.md, a domestic homicide review's published summary.
@@ -187,7 +200,7 @@ ScaffoldResult scaffold_dhr(const SourceDir& source, const ScaffoldRequest& r) {
                 "+++\ntitle = " + toml_quoted("Domestic Homicide Review: " + pseudonym + " (" + year + ")") +
                     "\npseudonym = " + toml_quoted(pseudonym) + "\nyear = " + year + "\npublished = " + date->iso() +
                     "\nsummary_pdf = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n+++\n" +
-                    kDraftNote);
+                    starter(r));
 }
 
 // content/events/YYYY-MM-DD-<name>.md, named from --title unless --name says.
@@ -207,7 +220,7 @@ ScaffoldResult scaffold_event(const SourceDir& source, const ScaffoldRequest& r)
   return create(
       source, fs::path("content/events") / (date->iso() + "-" + name + ".md"),
       "+++\ntitle = " + toml_quoted(title) + "\nstart = " + date->iso() + (time.empty() ? "" : "T" + time + ":00") +
-          "\nlocation = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n+++\n" + kDraftNote);
+          "\nlocation = \"\"\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n+++\n" + starter(r));
 }
 
 // content/<name>.md, a page of its own.
@@ -219,7 +232,7 @@ ScaffoldResult scaffold_page(const SourceDir& source, const ScaffoldRequest& r) 
   return create(source, fs::path("content") / (name + ".md"),
                 "+++\ntitle = " + toml_quoted(title) +
                     "\nmenu = false\nweight = 0\nsummary = \"\"\npriorities = []\nsource = \"\"\ndraft = true\n+++\n" +
-                    kDraftNote);
+                    starter(r));
 }
 
 }  // namespace

@@ -21,6 +21,8 @@ struct ScaffoldRequest {
   std::map<std::string, std::string>
       options;  // --date, --time, --meeting, --name, --item, --title, --pseudonym, --year
   Date today;
+  // Started in the editor: the text it starts with speaks of the editor's buttons, not of files and commands.
+  bool for_editor = false;
 };
 
 // The new file, relative to the source folder; or what went wrong, and how to fix it.

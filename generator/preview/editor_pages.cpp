@@ -96,15 +96,43 @@ mstch::array kind_tables(const std::vector<Row>& rows, const std::string& only) 
 // The words for each option of `portal new`, written as HTML: its label and hint.
 const std::map<std::string, std::pair<std::string, std::string>>& option_labels() {
   static const std::map<std::string, std::pair<std::string, std::string>> labels = {
-      {"--date", {"Date", ""}},
+      {"--date", {"Date", "For example 14 1 2027. Today, when left empty."}},
       {"--time", {"Time (optional)", "24-hour clock, e.g. 10:00."}},
       {"--title", {"Title", ""}},
-      {"--name", {"File name", "Lower case letters, digits and hyphens, e.g. privacy. It becomes the page's address."}},
-      {"--meeting", {"Meeting date", "The meeting the paper belongs to."}},
+      {"--name",
+       {"Page address", "Lower case letters, digits and hyphens, e.g. privacy: the page is then at /privacy/."}},
+      {"--meeting", {"Meeting date", "The meeting the paper belongs to, for example 18 3 2020."}},
       {"--item", {"Agenda item (optional)", "Its code on the agenda, e.g. B1."}},
       {"--pseudonym", {"Pseudonym", "The name the published summary uses."}},
       {"--year", {"Year of the review", "Four digits, e.g. 2020."}}};
   return labels;
+}
+
+// The label and hint of `option` in the form that starts a document of `kind`.
+std::pair<std::string, std::string> option_words(const std::string& kind, const std::string& option) {
+  if (kind == "event" && option == "--name")
+    return {"Page address (optional)", "Made from the title when left empty: lower case letters, digits and hyphens."};
+  if (kind == "bulletin" && option == "--name")
+    return {"Name (optional)",
+            "Only for a second bulletin in one month, e.g. special-edition: it becomes part of the page's address."};
+  if (kind == "paper" && option == "--name")
+    return {"Page address", "Lower case letters, digits and hyphens, e.g. b1-csa-update."};
+  return option_labels().at(option);
+}
+
+bool is_date_option(const std::string& option) { return option == "--date" || option == "--meeting"; }
+
+// A date asked for as GOV.UK's date input asks (day, month, year), as the scaffolder reads it: YYYY-MM-DD.
+// Parts that make no such date are passed on as typed, for the scaffolder to refuse.
+std::string date_from_parts(const httplib::Request& req, const std::string& name) {
+  std::string day = text::trim(param(req, name + "-day")), month = text::trim(param(req, name + "-month")),
+              year = text::trim(param(req, name + "-year"));
+  if (day.empty() && month.empty() && year.empty()) return {};
+  const auto pad = [](std::string s, std::size_t n) {
+    const bool digits = !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+    return digits && s.size() < n ? std::string(n - s.size(), '0') + s : s;
+  };
+  return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2);
 }
 
 // The id of the field for `option` ("--date") in the form that starts a document of `kind`.
@@ -121,30 +149,61 @@ struct Refused {
 
 // One field of the form that starts a document of `kind`: the option `option` of `portal new`.
 mstch::map new_document_option(const std::string& kind, const std::string& option, const Refused& refused) {
-  auto [label, hint] = option_labels().at(option);
-  if (kind == "event" && option == "--name") {
-    label = "File name (optional)";
-    hint = "Made from the title when left empty.";
-  }
-  const std::string id = new_document_field(kind, option);
-  const char* type = option == "--date" || option == "--meeting" ? "date" : option == "--time" ? "time" : "text";
+  const auto [label, hint] = option_words(kind, option);
+  const std::string id = new_document_field(kind, option), name = option.substr(2);
   // After a refusal, the form it came from keeps what was typed, and says what is wrong beside the field.
   const bool refused_form = !refused.error.empty() && param(refused.request, "kind") == kind;
   const bool wrong = refused_form && id == refused.field;
   const std::string hint_id = id + editor_id("hint"), error_id = id + editor_id("error");
   std::string described = hint.empty() ? "" : hint_id;
   if (wrong) described += (described.empty() ? "" : " ") + error_id;
+  mstch::array parts;
+  if (is_date_option(option))
+    for (const auto& [part, part_label, width] : {std::tuple{"day", "Day", "width-2"}, {"month", "Month", "width-2"},
+                                                  {"year", "Year", "width-4"}})
+      parts.emplace_back(mstch::map{
+          {"id", id + "-" + part},
+          {"name", name + "-" + part},
+          {"label", std::string(part_label)},
+          {"width", std::string(width)},
+          {"value", refused_form ? param(refused.request, name + "-" + part) : std::string()}});
   return {{"id", id},
-          {"name", option.substr(2)},
-          {"type", std::string(type)},
+          {"name", name},
+          {"date", is_date_option(option)},
+          {"parts", std::move(parts)},
           {"label", label},
           {"hint", hint},
           {"hint_id", hint_id},
           {"wrong", wrong},
           {"error_id", error_id},
           {"problem", wrong ? refused.error : std::string()},
-          {"value", refused_form ? param(refused.request, option.substr(2)) : std::string()},
+          {"value", refused_form ? param(refused.request, name) : std::string()},
           {"described", described}};
+}
+
+// The scaffolder's refusal in a person's words, and the id of the field it is about (the option it names).
+std::pair<std::string, std::string> refusal_words(const std::string& kind, const std::vector<std::string>& options,
+                                                  const std::string& error) {
+  std::string option = options.front();
+  for (const auto& o : options)
+    if (error.find(o) != std::string::npos) {
+      option = o;
+      break;
+    }
+  const bool has_name = std::find(options.begin(), options.end(), "--name") != options.end();
+  if (error.find("already exists") != std::string::npos && has_name)
+    return {new_document_field(kind, "--name"),
+            "There is already one with that date and address: open it from the lists below, or give this one a "
+            "different name"};
+  const std::string label = option_words(kind, option).first;
+  if (is_date_option(option))
+    return {new_document_field(kind, option),
+            "Enter the " + text::to_lower_ascii(label) + " as a real date, for example 14 1 2027"};
+  std::string message = error;
+  for (const auto& o : options)
+    if (const auto at = message.find(o); at != std::string::npos)
+      message.replace(at, o.size(), "The " + text::to_lower_ascii(option_words(kind, o).first));
+  return {new_document_field(kind, option), message};
 }
 
 // A form for each kind of document the start page starts, through the same scaffolder as `portal new`.
@@ -263,24 +322,14 @@ void Editor::create(const httplib::Request& req, httplib::Response& res) {
   const auto opts = scaffold_options().find(request.kind);
   if (opts == scaffold_options().end()) return start_page(req, res, "Choose what to start", "main");
   for (const auto& option : opts->second) {
-    std::string value = text::trim(param(req, option.substr(2)));
+    std::string value = is_date_option(option) ? date_from_parts(req, option.substr(2))
+                                               : text::trim(param(req, option.substr(2)));
     if (!value.empty()) request.options[option] = value;
   }
+  request.for_editor = true;
   const ScaffoldResult made = scaffold(source_dir_, request);
   if (!made) {
-    // The scaffolder's message names the option it is about: the field to go back to.
-    std::string field = new_document_field(request.kind, opts->second.front());
-    for (const auto& option : opts->second)
-      if (made.error().find(option) != std::string::npos) {
-        field = new_document_field(request.kind, option);
-        break;
-      }
-    std::string message = made.error();
-    for (const auto& option : opts->second) {
-      const auto at = message.find(option);
-      if (at != std::string::npos)
-        message.replace(at, option.size(), "The " + text::to_lower_ascii(label_of(option.substr(2))));
-    }
+    const auto [field, message] = refusal_words(request.kind, opts->second, made.error());
     return start_page(req, res, message, field);
   }
   host_.rebuild_now();  // the new file is in the site before its form opens

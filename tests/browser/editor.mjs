@@ -88,21 +88,40 @@ try {
   const drafts = await page.locator('table').first().locator('caption').textContent();
   expect(/Drafts, changes saved/.test(drafts), `the first list on the start page is not what is not yet published but "${drafts}"`);
   // A new event without its title: refused, the error beside the field, what was typed kept.
-  await page.fill('#new-event-date', '2024-09-10');
+  await fillDate(page, 'new-event-date', '2024-09-10');
   await page.click('#new-event-submit');
   await page.waitForSelector('.error-summary');
   expect(/title is needed/i.test(await page.locator('#new-event-title-error').textContent().catch(() => '')),
     'a new event without a title has no error beside its title');
-  expect(await page.inputValue('#new-event-date') === '2024-09-10', 'a refused new event lost the date typed');
+  expect(await page.inputValue('#new-event-date-month') === '9', 'a refused new event lost the date typed');
   expect(await page.getAttribute('.error-summary a', 'href') === '#new-event-title', 'the summary does not link to the title');
+  // A date as GOV.UK's date input asks for it, typed by keyboard: day, month, year.
   await page.goto(base + '/__portal/edit/');
-  await tabTo('new-bulletin-date');
-  await page.keyboard.type('12072024');  // a date input takes the digits of its parts
-  if (await page.inputValue('#new-bulletin-date') !== '2024-07-12') await page.fill('#new-bulletin-date', '2024-07-12');
+  await tabTo('new-bulletin-date-day');
+  await type('12');
+  await page.keyboard.press('Tab');
+  await type('7');
+  await page.keyboard.press('Tab');
+  await type('2024');
   await tabTo('new-bulletin-submit');
   await Promise.all([page.waitForURL(/\/__portal\/edit\/doc\//), page.keyboard.press('Enter')]);
   expect(page.url().endsWith(`/content/bulletins/${year}-${month}.md`), `"New bulletin" opened ${page.url()}`);
   expect(existsSync(file), `"New bulletin" did not make ${file}`);
+  const starter = await page.locator('#field-body').inputValue();
+  expect(/Ready to publish/.test(starter) && !/portal check|draft = true/.test(starter),
+    `the new bulletin starts with words for a developer: ${starter}`);
+  // A second bulletin in the same month: refused on its name, which a person can then give.
+  await page.goto(base + '/__portal/edit/');
+  await fillDate(page, 'new-bulletin-date', '2024-07-20');
+  await page.click('#new-bulletin-submit');
+  await page.waitForSelector('.error-summary');
+  expect(await page.getAttribute('.error-summary a', 'href') === '#new-bulletin-name',
+    'a second bulletin in one month is not refused on its name');
+  await page.fill('#new-bulletin-name', 'special-edition');
+  await Promise.all([page.waitForURL(/\/__portal\/edit\/doc\//), page.click('#new-bulletin-submit')]);
+  expect(page.url().endsWith(`/content/bulletins/${year}-${month}-special-edition.md`), `the named bulletin opened ${page.url()}`);
+  rmSync(join(site, `content/bulletins/${year}-${month}-special-edition.md`));
+  await page.goto(base + `/__portal/edit/doc/content/bulletins/${year}-${month}.md`);
   let n = await checked(0);
 
   // 2. Its title, typed.

@@ -35,7 +35,7 @@ _portal() {
         return
       fi
       case ${COMP_WORDS[2]} in
-        bulletin) options="--date" ;;
+        bulletin) options="--date --name" ;;
         event) options="--title --date --time --name" ;;
         meeting) options="--date --time" ;;
         paper) options="--meeting --name --item --title" ;;
