@@ -42,10 +42,10 @@ TEST_CASE("a TOML table's keys are changed, removed and added, the rest of the f
 
 namespace {
 
-httplib::Result post_settings(EditorSite& e, const std::string& action, const std::string& email,
+httplib::Result post_settings(EditorSite& e, const std::string& step, const std::string& email,
                               const std::string& phone, const std::string& message = {}, const std::string& base = {}) {
   return e.client->Post("/__portal/edit/settings", e.own,
-                        httplib::Params{{"action", action},
+                        httplib::Params{{"step", step},
                                         {"email", email},
                                         {"phone", phone},
                                         {"message", message},
@@ -110,7 +110,7 @@ TEST_CASE("the settings refuse a request without the editor's key", "[editor][se
   const std::string before = read_file(e.site / "site.toml");
   const auto r =
       e.client->Post("/__portal/edit/settings", httplib::Headers{{"Origin", e.own.find("Origin")->second}},
-                     httplib::Params{{"action", "save"}, {"phone", "0000 000000"}, {"base", blob_id(before)}});
+                     httplib::Params{{"step", "save"}, {"phone", "0000 000000"}, {"base", blob_id(before)}});
   REQUIRE(r);
   CHECK(r->status == 403);
   CHECK(read_file(e.site / "site.toml") == before);

@@ -116,7 +116,7 @@ void Editor::show_settings(const SettingsForm& form, const std::string& done, ht
 }
 
 void Editor::save_settings(const httplib::Request& req, httplib::Response& res) {
-  const bool publish = param(req, "action") == "publish";
+  const bool publish = param(req, "step") == "publish";
   SettingsForm form{text::trim(lf(param(req, "email"))),
                     text::trim(lf(param(req, "phone"))),
                     text::trim(lf(param(req, "message"))),

@@ -9,7 +9,7 @@
 // publish; add a sentence and publish again; from "Recent changes" restore
 // the version before that sentence; save over a change made elsewhere (merged
 // when it is another field; both shown, and the other taken, when it is the
-// same). Then `portal build`, and the site and the
+// same); change the footer's telephone number in "Site settings" and publish it. Then `portal build`, and the site and the
 // e-mail copy are opened: the sentence is gone, the picture is there, at most
 // the theme's width and without EXIF, the e-mail copy at most 600 px wide.
 //
@@ -73,8 +73,18 @@ try {
   // 1. A photo from the computer, described, inserted.
   if (await reach('add-image')) await page.keyboard.press('Enter');
   expect(await page.locator('#image-dialog[open]').count() === 1, 'Enter on "Add a picture" did not open its dialog');
+  // The wrong one first: uploaded, then deleted by its button, leaving nothing behind.
   await page.setInputFiles('#image-file', photo);
   await page.waitForFunction(() => /Uploaded as|Error/.test(document.body.innerText));
+  const first = /Uploaded as (\S+\.jpg)/.exec(await text('#image-status'));
+  const firstFile = first ? join(site, 'content/bulletins', first[1]) : '';
+  expect(first && existsSync(firstFile), `the upload says "${await text('#image-status')}" and saved no picture`);
+  if (await reach('image-remove')) await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /is deleted|could not be deleted/.test(document.getElementById('image-status').textContent));
+  expect(firstFile && !existsSync(firstFile), `"Delete this picture" left ${firstFile}`);
+  expect(await focusedId(page) === 'image-file', `after deleting the picture focus is on #${await focusedId(page)}`);
+  await page.setInputFiles('#image-file', photo);
+  await page.waitForFunction(() => /Uploaded as|Error/.test(document.getElementById('image-status').textContent));
   await keep('picture-dialog');
   const status = await text('#image-status');
   expect(/Uploaded as .*\.jpg, 1280 by 853 pixels/.test(status), `the upload says "${status}"`);
@@ -282,6 +292,41 @@ try {
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => /their title/.test(document.getElementById('field-title')?.value || ''));
   expect(readFileSync(file, 'utf8').includes('A line added elsewhere.'), 'resolving the conflict lost the line added elsewhere');
+
+  // 11. The footer's telephone number, changed in "Site settings": a wrong one refused on its field, then published.
+  await page.getByRole('link', { name: 'Site settings' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/settings$/);
+  await reach('settings-phone');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('call 0300');
+  await reach('settings-message');
+  await page.keyboard.type('A new telephone number for the team');
+  await reach('settings-publish');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/settings\?/);
+  await page.waitForFunction(() => document.activeElement && document.activeElement.classList.contains('error-summary'))
+    .catch(() => null);
+  expect(await page.evaluate(() => document.activeElement.classList.contains('error-summary')),
+    'a refused setting does not put focus on the error summary');
+  expect(/Enter a telephone number/.test(await text('.field-error .error-message')), 'the wrong number has no error on its field');
+  expect(await page.locator('#settings-phone').inputValue() === 'call 0300', 'the refused form lost what was typed');
+  await keep('settings-error');
+  await reach('settings-phone');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('03000 410234');
+  await reach('settings-publish');
+  await Promise.all([page.waitForURL(/done=published/), page.keyboard.press('Enter')]);
+  await page.waitForFunction(() => document.activeElement && document.activeElement.getAttribute('role') === 'alert')
+    .catch(() => null);
+  expect(await page.evaluate(() => document.activeElement.getAttribute('role')) === 'alert' && /Published/.test(await text('[role=alert]')),
+    'publishing the settings does not show and focus a banner that says "Published"');
+  expect(await text('#settings-state') === 'Published', `after publishing the settings read "${await text('#settings-state')}"`);
+  await keep('settings-published');
+  const out2 = mkdtempSync(join(tmpdir(), 'comms-build-'));
+  // The bulletin's merged change (step 10) is saved, not published: a local look.
+  execFileSync(portal, ['build', '--source', site, '--output', out2, '--quiet', '--local']);
+  expect(readFileSync(join(out2, 'index.html'), 'utf8').includes('03000 410234'), 'the built site\'s footer lacks the new number');
 } catch (e) {
   expect(false, `the journey stopped: ${e.stack}`);
 } finally {

@@ -18,7 +18,8 @@ export async function startPreview(portal, site) {
       if (m) resolve(m[1]);
     });
     server.on('exit', () => reject(new Error('portal serve stopped: ' + out + log.err)));
-    setTimeout(() => reject(new Error('portal serve did not say where the editor is: ' + out + log.err)), 120000);
+    // Never holds the journey open once it is done.
+    setTimeout(() => reject(new Error('portal serve did not say where the editor is: ' + out + log.err)), 120000).unref();
   });
   return { base, server, log };
 }

@@ -585,6 +585,35 @@
       $(id + ids.group).classList.toggle('field-error', !!words);
       describe(id, words ? id + ids.error : null);
     };
+    // The picture uploaded here and not yet added to the text: deleted if it is not added.
+    var uploaded = null;
+    var removeButton = $(ids.image_remove);
+    var deleteUploaded = function (then) {
+      var file = uploaded;
+      uploaded = null;
+      removeButton.hidden = true;
+      if (!file) return Promise.resolve(null);
+      var p = new FormData();
+      p.set('file', file);
+      return post('delete-picture', p).then(function (r) { if (then) then(r, file); }).catch(function () {
+        if (then) then({ status: 0, body: {} }, file);
+      });
+    };
+    removeButton.addEventListener('click', function () {
+      deleteUploaded(function (r, file) {
+        $(ids.image_src).value = '';
+        $(ids.image_status).textContent = r.status === 200 ? file.split('/').pop() + ' is deleted. Choose another picture, or cancel.'
+          : 'It could not be deleted: ' + (r.body.error || 'the preview is not answering') + '.';
+        $(ids.image_file).value = '';
+        $(ids.image_file).focus();
+      });
+    });
+    dialog.addEventListener('close', function () {
+      deleteUploaded(function (r, file) {
+        saveStatus.textContent = r.status === 200 ? 'The picture ' + file.split('/').pop() + ' was not added, so it is deleted.'
+          : 'The picture ' + file + ' was not added, and could not be deleted: ' + (r.body.error || 'the preview is not answering') + '.';
+      });
+    });
     addImage.addEventListener('click', function () {
       $(ids.image_src).value = '';
       $(ids.image_alt).value = '';
@@ -608,6 +637,9 @@
           $(ids.image_file).focus();
           return;
         }
+        deleteUploaded(null);  // one chosen before it, and not added
+        uploaded = r.body.file;
+        removeButton.hidden = false;
         $(ids.image_src).value = r.body.link;
         $(ids.image_status).textContent = 'Uploaded as ' + r.body.file.split('/').pop() + ', ' + r.body.width +
           ' by ' + r.body.height + ' pixels. Now describe it below.';
@@ -650,6 +682,7 @@
       var before = body.value.slice(0, at);
       var insert = (before && !/\n\n$/.test(before) ? (/\n$/.test(before) ? '\n' : '\n\n') : '') + markdown + '\n\n';
       body.value = before + insert + body.value.slice(body.selectionEnd);
+      if (uploaded && src === '@/' + uploaded.slice('content/'.length)) uploaded = null;  // added: kept
       dialog.close();
       body.focus();
       body.setSelectionRange(at + insert.length, at + insert.length);
