@@ -108,9 +108,8 @@ TEST_CASE("the contact details are changed in the editor, checked, saved and pub
 TEST_CASE("the settings refuse a request without the editor's key", "[editor][serve]") {
   EditorSite e(true);
   const std::string before = read_file(e.site / "site.toml");
-  const auto r =
-      e.client->Post("/__portal/edit/settings", httplib::Headers{{"Origin", e.own.find("Origin")->second}},
-                     httplib::Params{{"step", "save"}, {"phone", "0000 000000"}, {"base", blob_id(before)}});
+  const auto r = e.client->Post("/__portal/edit/settings", httplib::Headers{{"Origin", e.own.find("Origin")->second}},
+                                httplib::Params{{"step", "save"}, {"phone", "0000 000000"}, {"base", blob_id(before)}});
   REQUIRE(r);
   CHECK(r->status == 403);
   CHECK(read_file(e.site / "site.toml") == before);

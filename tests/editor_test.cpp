@@ -9,11 +9,11 @@
 
 #include <httplib.h>
 
+#include "editor_site.h"
 #include "front_matter_edit.h"
 #include "git_commit.h"
 #include "scaffold.h"
 #include "serve.h"
-#include "editor_site.h"
 #include "support.h"
 
 using namespace portal;

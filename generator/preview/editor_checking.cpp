@@ -164,7 +164,8 @@ void Editor::check(const httplib::Request& req, httplib::Response& res) {
         read_document(*kind, fm.table, fm.table_first_line, path, diags);
         out.insert(
             "preview_note",
-            "The preview appears once the site has read this file: save it when its front matter has no errors.");
+            "The preview appears once the site has read this file: save it when its details (between the +++ lines) "
+            "have no errors.");
       } else {
         const std::size_t i = site->by_path.at(path);
         check_in_site(*site, i, typed_document(*kind, fm, path, site->document(i), diags), theme, history, diags, out);

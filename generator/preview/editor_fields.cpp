@@ -56,7 +56,8 @@ void add_date(mstch::map& field, FieldType type, const std::string& value) {
   const std::string time = timed ? value.substr(value.find('T') + 1, 5) : std::string();
   field["hour"] = timed ? std::to_string(std::stoi(time.substr(0, 2))) : std::string();
   field["minute"] = timed ? time.substr(3, 2) : std::string();
-  field["spelled"] = date ? date->weekday() + " " + date->long_form() + (timed ? " at " + time : std::string()) : std::string();
+  field["spelled"] =
+      date ? date->weekday() + " " + date->long_form() + (timed ? " at " + time : std::string()) : std::string();
 }
 
 // The agreement in force on the document's date: its priorities and themes

@@ -14,7 +14,7 @@ bool mergeable(const httplib::Request& req) { return param(req, "mode") == "form
 Result<Merge> merge_form(const httplib::Request& req, Kind kind, const std::string& disk) {
   Diagnostics ignored;
   const auto fm = parse_front_matter(disk, "", ignored);
-  if (!fm) return fail("the file's front matter cannot be read as it is now");
+  if (!fm) return fail("the file's details (between its +++ lines) cannot be read as it is now");
   const FormValues theirs = form_values(kind, disk);
   Merge out;
   FormValues mine;

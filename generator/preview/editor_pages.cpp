@@ -159,14 +159,14 @@ mstch::map new_document_option(const std::string& kind, const std::string& optio
   if (wrong) described += (described.empty() ? "" : " ") + error_id;
   mstch::array parts;
   if (is_date_option(option))
-    for (const auto& [part, part_label, width] : {std::tuple{"day", "Day", "width-2"}, {"month", "Month", "width-2"},
-                                                  {"year", "Year", "width-4"}})
-      parts.emplace_back(mstch::map{
-          {"id", id + "-" + part},
-          {"name", name + "-" + part},
-          {"label", std::string(part_label)},
-          {"width", std::string(width)},
-          {"value", refused_form ? param(refused.request, name + "-" + part) : std::string()}});
+    for (const auto& [part, part_label, width] :
+         {std::tuple{"day", "Day", "width-2"}, {"month", "Month", "width-2"}, {"year", "Year", "width-4"}})
+      parts.emplace_back(
+          mstch::map{{"id", id + "-" + part},
+                     {"name", name + "-" + part},
+                     {"label", std::string(part_label)},
+                     {"width", std::string(width)},
+                     {"value", refused_form ? param(refused.request, name + "-" + part) : std::string()}});
   return {{"id", id},
           {"name", name},
           {"date", is_date_option(option)},
@@ -322,8 +322,8 @@ void Editor::create(const httplib::Request& req, httplib::Response& res) {
   const auto opts = scaffold_options().find(request.kind);
   if (opts == scaffold_options().end()) return start_page(req, res, "Choose what to start", "main");
   for (const auto& option : opts->second) {
-    std::string value = is_date_option(option) ? date_from_parts(req, option.substr(2))
-                                               : text::trim(param(req, option.substr(2)));
+    std::string value =
+        is_date_option(option) ? date_from_parts(req, option.substr(2)) : text::trim(param(req, option.substr(2)));
     if (!value.empty()) request.options[option] = value;
   }
   request.for_editor = true;
@@ -351,7 +351,7 @@ void Editor::edit_page(const std::string& path, httplib::Response& res) {
   if (!doc.kind) {
     // Not read by the site (its front matter has an error, say): its text, to fix.
     doc.kind = kind_of(path);
-    doc.state = "Not read: its front matter has errors";
+    doc.state = "Not read: its details have errors";
   }
   if (!doc.kind) return reply_not_found(res, {{"not_a_document", true}, {"path", path}}, secret_);
   const Done as_form = normal ? form_accepts(*doc.kind, text)

@@ -174,7 +174,9 @@ std::optional<Editor::Change> Editor::read_change(const httplib::Request& req, h
   if (!kind) return refused(res, 404, path + " is not where any kind of document lives");
   const auto requested = requested_text(req, *kind, change.disk);
   if (!requested)
-    return refused(res, 422, "the front matter cannot be read (" + requested.error() + "): correct it in the text");
+    return refused(
+        res, 422,
+        "its details (between the +++ lines) cannot be read (" + requested.error() + "): correct them in the text");
   change.text = *requested;
   // Nothing restricted becomes public by a save: only a publish that names, and was confirmed for, what it lifts.
   const std::vector<std::string> lifting = lifted_restrictions(source_dir_, path, change.disk, change.text);
@@ -239,7 +241,8 @@ std::optional<std::string> Editor::write(Change& change, httplib::Response& res)
   change.written = change.text;
   if (change.publish) {
     const auto published = edit_front_matter(change.text, {{"draft", std::nullopt}});
-    if (!published) return refused(res, 422, "the front matter cannot be read (" + published.error() + ")");
+    if (!published)
+      return refused(res, 422, "its details (between the +++ lines) cannot be read (" + published.error() + ")");
     change.written = *published;
   }
   const std::string bytes = as_file_had(change.written, change.raw);

@@ -154,7 +154,9 @@ void Editor::withdraw(const httplib::Request& req, httplib::Response& res) {
   const auto disk = read_beneath(source_dir_, path);
   if (!disk) return version_page(path, {}, res, {}, text::capitalised(disk.error()) + ".");
   const auto marked = edit_front_matter(disk->bytes, {{"draft", "true"}});
-  if (!marked) return version_page(path, {}, res, {}, "The page's front matter cannot be read: " + marked.error());
+  if (!marked)
+    return version_page(path, {}, res, {},
+                        "The page's details (between its +++ lines) cannot be read: " + marked.error());
   std::string title;
   host_.with_site([&](Site* site, const Theme*, const History*) { title = title_in(site, path); });
   if (auto written = write_beneath_atomically(source_dir_, path, *marked); !written)

@@ -29,8 +29,9 @@ const std::map<std::string, Label>& labels() {
       {"menu", {"Show in the site's menu", ""}},
       {"weight", {"Place in the menu", "A whole number: pages with smaller numbers come first."}},
       {"start",
-       {"Starts", "The day, for example 14 1 2027, and the time if the event has one, on the 24-hour clock: 14 and "
-                  "00 for 2pm."}},
+       {"Starts",
+        "The day, for example 14 1 2027, and the time if the event has one, on the 24-hour clock: 14 and "
+        "00 for 2pm."}},
       {"end",
        {"Ends", "Leave empty for an event of one day or with no set end. Give a time only if the start has one."}},
       {"location", {"Location", "The venue as announced, or leave empty for an online event."}},
