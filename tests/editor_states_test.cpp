@@ -97,6 +97,16 @@ TEST_CASE("the editor puts a field's problem in plain words on that field", "[ed
   answer =
       check_form(e, "content/bulletins/2024-06.md", {{"f.title", "E-bulletin June 2024"}, {"f.date", "1924-06-14"}});
   CHECK(says_on(answer, "date", "14 June 1924 is before 2000"));
+
+  // The text's checks in words about what a person sees, not about its Markdown.
+  answer =
+      check_form(e, "content/bulletins/2024-06.md",
+                 {{"f.title", "E-bulletin June 2024"},
+                  {"body", "![](https://example.org/team.jpg)\n\n# Big news\n\nSee [here](https://example.org/).\n"}});
+  CHECK(says_on(answer, "body", "A picture has no description for people who cannot see it"));
+  CHECK(says_on(answer, "body", "A heading in the text starts with one #, as only the page's title may"));
+  CHECK(says_on(answer, "body", "The words of a link do not say where it leads"));
+  CHECK_FALSE(contains(answer, "alt text"));
 }
 
 TEST_CASE("the link dialog finds pages by their words, and a pasted address of the site becomes its @/ link",

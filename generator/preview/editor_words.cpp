@@ -98,12 +98,29 @@ bool is_date_field(const std::string& key) {
   return key == "date" || key == "start" || key == "end" || key == "effective" || key == "published";
 }
 
+// The checks of a text that speak of its Markdown, in words about what the person sees.
+std::optional<PlainWords> text_rule_words(const Diagnostic& d) {
+  if (d.rule == "image-alt")
+    return PlainWords{"A picture has no description for people who cannot see it",
+                      "Write what it shows between its square brackets, ![like this](…), or add it again with "
+                      "\"Add a picture\", which asks for it."};
+  if (d.rule == "link-text")
+    return PlainWords{"The words of a link do not say where it leads",
+                      "Use words that name the page, e.g. \"the April 2020 agreement\", not \"click here\"."};
+  if (d.rule == "heading-order" && d.message.find("level-1") != std::string::npos)
+    return PlainWords{"A heading in the text starts with one #, as only the page's title may",
+                      "Start it with ## instead."};
+  if (d.rule == "heading-order")
+    return PlainWords{"A heading skips a level, so a screen reader's list of headings has a gap", d.hint};
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<PlainWords> plain_words(const Diagnostic& d) {
   const std::string label = "\"" + label_of(d.field) + "\"";
   switch (d.problem) {
-    case FieldProblem::none: return std::nullopt;
+    case FieldProblem::none: return text_rule_words(d);
     case FieldProblem::missing:
     case FieldProblem::empty: return PlainWords{"Enter " + what_to_enter(d.field), ""};
     case FieldProblem::wrong_type:

@@ -18,8 +18,10 @@ std::string label_of(const std::string& key);
 std::string hint_of(const std::string& key);
 
 // A problem with a field of the form, in a person's words: what is wrong and
-// what to do, naming the field as the form labels it. Empty for a diagnostic
-// that is not about one field (a link in the text, say), which keeps its own.
+// what to do, naming the field as the form labels it; and the checks of the
+// text that speak of its Markdown (a picture's description, a link's words,
+// headings' levels). Empty for any other diagnostic (a broken link, say, whose
+// words name the link as the text has it), which keeps its own.
 struct PlainWords {
   std::string message, hint;
 };

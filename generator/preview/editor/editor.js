@@ -676,18 +676,12 @@
         $(bad[0]).focus();
         return;
       }
-      var body = $(fieldId('body'));
-      var at = body.selectionStart;
+      // A paragraph of its own: after a blank line, and followed by one.
+      var before = $(fieldId('body')).value.slice(0, $(fieldId('body')).selectionStart);
       var markdown = '![' + alt.replace(/[\[\]]/g, '') + '](' + src + ')';
-      var before = body.value.slice(0, at);
-      var insert = (before && !/\n\n$/.test(before) ? (/\n$/.test(before) ? '\n' : '\n\n') : '') + markdown + '\n\n';
-      body.value = before + insert + body.value.slice(body.selectionEnd);
       if (uploaded && src === '@/' + uploaded.slice('content/'.length)) uploaded = null;  // added: kept
       dialog.close();
-      body.focus();
-      body.setSelectionRange(at + insert.length, at + insert.length);
-      keep();
-      check();
+      insertInBody((before && !/\n\n$/.test(before) ? (/\n$/.test(before) ? '\n' : '\n\n') : '') + markdown + '\n\n');
     });
   }
 
