@@ -9,9 +9,15 @@ namespace portal {
 
 namespace {
 
+// An element's inline style in the e-mail, and the attributes it takes beside it.
+struct EmailStyle {
+  std::string tag, style;
+  std::string attributes = {};
+};
+
 // The theme's colours and type, as inline styles.
-const std::vector<std::pair<std::string, std::string>>& email_styles() {
-  static const std::vector<std::pair<std::string, std::string>> styles = {
+const std::vector<EmailStyle>& email_styles() {
+  static const std::vector<EmailStyle> styles = {
       {"h2", "font-family:Arial,Helvetica,sans-serif;font-size:24px;line-height:1.25;color:#0b0c0c;margin:30px 0 15px"},
       {"h3", "font-family:Arial,Helvetica,sans-serif;font-size:20px;line-height:1.3;color:#0b0c0c;margin:25px 0 10px"},
       {"h4", "font-family:Arial,Helvetica,sans-serif;font-size:19px;color:#0b0c0c;margin:20px 0 10px"},
@@ -31,7 +37,7 @@ const std::vector<std::pair<std::string, std::string>>& email_styles() {
       {"blockquote", "margin:0 0 20px;padding:0 0 0 15px;border-left:5px solid #b1b4b6"},
       // The message is 600 px wide with 20 px either side: a picture fills the 560 between, never more.
       // Outlook on Windows reads the width attribute alone, the rest read the style.
-      {"img", "display:block;width:100%;max-width:560px;height:auto;border:0\" width=\"560"},
+      {"img", "display:block;width:100%;max-width:560px;height:auto;border:0", " width=\"560\""},
   };
   return styles;
 }
@@ -44,11 +50,11 @@ std::string inline_email_styles(std::string html) {
   for (std::size_t i = 0; i < html.size();) {
     if (html[i] == '<' && i + 1 < html.size() && html[i + 1] != '/') {
       bool styled = false;
-      for (const auto& [tag, style] : email_styles()) {
+      for (const auto& [tag, style, attributes] : email_styles()) {
         const std::size_t n = tag.size();
         if (html.compare(i + 1, n, tag) == 0 && i + 1 + n < html.size() &&
             (html[i + 1 + n] == '>' || html[i + 1 + n] == ' ')) {
-          out += "<" + tag + " style=\"" + style + "\"";
+          out += "<" + tag + " style=\"" + style + "\"" + attributes;
           i += 1 + n;
           styled = true;
           break;
