@@ -170,7 +170,8 @@ TEST_CASE("a bulletin's e-mail copy is one self-contained file with absolute lin
   write_file(site / "content/bulletins/2024-06.md",
              "+++\ntitle = \"E-bulletin June 2024\"\ndate = 2024-06-14\nsummary = \"News for partners.\"\n+++\n\n"
              "## News\n\nRead [the April 2020 agreement](@/agreements/2020-04.md#leads) or "
-             "[the pack](@/meetings/2020-03-18/agenda-pack.pdf).\n\n- one\n- two\n");
+             "[the pack](@/meetings/2020-03-18/agenda-pack.pdf).\n\n- one\n- two\n\n"
+             "![The team](https://example.org/team.jpg)\n");
   REQUIRE(run({"build", "--source", site.string(), "--output", (tmp.path() / "out").string(), "--quiet"}).status == 0);
   const auto email = read_file(tmp.path() / "out/bulletins/2024-06/email.html");
   CHECK_FALSE(contains(email, "<script"));
@@ -181,6 +182,10 @@ TEST_CASE("a bulletin's e-mail copy is one self-contained file with absolute lin
                  "href=\"https://example.org/fixture/agreements/2020-04/#leads\">the April 2020 agreement</a>"));
   CHECK(contains(email, "href=\"https://example.org/fixture/meetings/2020-03-18/agenda-pack.pdf\""));
   CHECK(contains(email, "<h2 style=\""));
+  // A picture fills the 560 px between the margins; Outlook for Windows reads its width attribute alone.
+  CHECK(contains(email,
+                 "<img style=\"display:block;width:100%;max-width:560px;height:auto;border:0\" width=\"560\" "
+                 "src=\"https://example.org/team.jpg\""));
   CHECK(contains(email,
                  "<a href=\"https://example.org/fixture/bulletins/2024-06/\" style=\"color:#1d70b8\">Read this "
                  "bulletin on the Fixture Portal</a>"));
