@@ -229,6 +229,7 @@ struct Opened {
   InForce in_force;
   int widest_picture = 0;    // the theme's
   std::string site_address;  // base_url: where the e-mail's pictures and links lead
+  std::vector<std::string> unpublished_pictures;  // pictures of the site it shows that are not yet published
 };
 
 Opened opened(EditorHost& host, const std::string& path) {
@@ -245,6 +246,9 @@ Opened opened(EditorHost& host, const std::string& path) {
     out.state = state_of(*site, d, history);
     out.title = d.title.value;
     out.in_force = priorities_in_force(*site, d.date);
+    for (const auto& link : site->links_of(it->second))
+      if (link.image && link.internal && history && history->uncommitted.count(link.target_path))
+        out.unpublished_pictures.push_back(link.target_path.substr(link.target_path.rfind('/') + 1));
   });
   return out;
 }
@@ -261,7 +265,8 @@ mstch::map edit_context(const std::string& path, const std::string& raw, const O
           {"email", doc.kind == Kind::bulletin && !doc.url.empty()
                         ? mstch::node(mstch::map{{"address", doc.url + "email.html"},
                                                  {"file_name", doc.url.substr(1, doc.url.size() - 2) + ".html"},
-                                                 {"site_address", doc.site_address}})
+                                                 {"site_address", doc.site_address},
+                                                 {"unpublished_pictures", text::listed(doc.unpublished_pictures)}})
                         : mstch::node(false)},
           {"base", blob_id(raw)},
           {"mode", std::string(form ? "form" : "text")},

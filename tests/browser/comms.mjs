@@ -167,8 +167,10 @@ try {
   const waiting = await page.locator('table').first().locator('tr', { hasText: 'E-bulletin June 2024' }).textContent();
   expect(/Changed/.test(waiting || ''), `the start page's first list shows the bulletin as "${waiting}"`);
 
-  // 6. Published.
+  // 6. Published; before that, the e-mail section names the picture that is not yet in the e-mail.
   await page.goto(`${base}/__portal/edit/doc/${bulletin}`);
+  const notYet = await page.locator('#email-unpublished').textContent().catch(() => '');
+  expect(pictureFile && notYet.includes(pictureFile), `before publishing, the e-mail section says "${notYet}" of the new picture`);
   await reach('field-message');
   await page.keyboard.type("June's bulletin: a photo of the team");
   await reach('publish');
@@ -209,6 +211,7 @@ try {
 
   // 8. The e-mail, copied for a mail program and shown at a phone's width and a computer's.
   await page.goto(`${base}/__portal/edit/doc/${bulletin}`);
+  expect(await page.locator('#email-unpublished').count() === 0, 'once published, the picture is still named as not published');
   await reach('copy-email');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.getElementById('copy-status').textContent.length > 0);
