@@ -58,6 +58,17 @@ TEST_CASE("new bulletin writes a draft that checks clean, and never overwrites i
   CHECK(second.status == 2);
   CHECK(contains(second.err, "content/bulletins/2020-07.md already exists; it was left as it is"));
   CHECK(read_file(file) == written + "\nThe editor's own words.\n");
+
+  // A second bulletin in the month, told apart by its name; a name that is not one, refused.
+  const auto named =
+      run({"new", "bulletin", "--date", "2020-07-20", "--name", "special-edition", "--source", site.string()});
+  REQUIRE(named.status == 0);
+  CHECK(contains(read_file(site / "content/bulletins/2020-07-special-edition.md"),
+                 "title = \"E-bulletin: July 2020, Special edition\"\ndate = 2020-07-20\n"));
+  CHECK(run({"check", "--source", site.string(), "--drafts"}).status == 0);
+  const auto odd = run({"new", "bulletin", "--name", "../x", "--source", site.string()});
+  CHECK(odd.status == 2);
+  CHECK(contains(odd.err, "--name must be the bulletin's name in lower case with hyphens"));
 }
 
 TEST_CASE("new meeting, paper, dhr and page scaffold drafts that check clean", "[workflow]") {
