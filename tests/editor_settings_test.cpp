@@ -3,10 +3,14 @@
 // made elsewhere; and the edit of a TOML table that keeps the file's layout.
 #include <catch2/catch.hpp>
 
+#include <regex>
+
+#include "config.h"
 #include "editor_site.h"
 #include "front_matter_edit.h"
 #include "git_history.h"
 #include "support.h"
+#include "urls.h"
 
 using namespace portal;
 using namespace portal::test;
@@ -38,6 +42,28 @@ TEST_CASE("a TOML table's keys are changed, removed and added, the rest of the f
   // Written some other way, or not TOML: refused, never guessed at.
   CHECK_FALSE(edit_toml_table("contact = { phone = \"1\" }\n", "contact", {{"phone", "\"2\""}}));
   CHECK_FALSE(edit_toml_table("[contact\n", "contact", {{"phone", "\"2\""}}));
+  // Dotted keys: a value changed in place; a key added refused, as there is no table to add it to.
+  edited = edit_toml_table("contact.email = \"a@example.org\"\n", "contact", {{"email", "\"b@example.org\""}});
+  REQUIRE(edited);
+  CHECK(*edited == "contact.email = \"b@example.org\"\n");
+  CHECK_FALSE(edit_toml_table("contact.email = \"a@example.org\"\n", "contact", {{"phone", "\"0123 456789\""}}));
+}
+
+TEST_CASE("a telephone number that is not one is a warning of site.toml, and the number still shows",
+          "[editor][config]") {
+  Diagnostics diags;
+  const auto config = parse_config(
+      "title = \"T\"\npartnership = \"P\"\nbase_url = \"https://example.org/\"\n[contact]\nphone = \"999\"\n",
+      "site.toml", diags);
+  REQUIRE(config);
+  CHECK(config->contact_phone == "999");
+  REQUIRE(diags.items().size() == 1);
+  CHECK(diags.items().front().severity == Severity::warning);
+  CHECK(contains(diags.items().front().message, "`phone` is not a telephone number"));
+  CHECK_FALSE(phone_problem("01234 567890", "phone"));
+  CHECK_FALSE(phone_problem("+44 (0)3000 410234", "phone"));
+  CHECK(phone_problem("<b>0800 123456</b>", "phone"));
+  CHECK(email_problem(std::string(250, 'a') + "@example.org", "email"));
 }
 
 namespace {
@@ -86,14 +112,16 @@ TEST_CASE("the contact details are changed in the editor, checked, saved and pub
   CHECK(contains(e.client->Get("/about/")->body, "03000 410234"));
 
   // Changed elsewhere since the page opened: refused, what it now says shown, what was typed kept.
-  const std::string opened = blob_id(read_file(e.site / "site.toml"));
-  write_file(e.site / "site.toml", read_file(e.site / "site.toml") + "\n# a comment added elsewhere\n");
+  const std::string saved = read_file(e.site / "site.toml");
+  const std::string opened = blob_id(saved);
+  write_file(e.site / "site.toml", saved + "\n# a comment added elsewhere\n");
   r = post_settings(e, "save", "team@example.org", "03000 999999", "", opened);
   REQUIRE(r);
   CHECK(r->status == 422);
   CHECK(contains(r->body, "changed somewhere else"));
   CHECK(contains(r->body, "value=\"03000 999999\""));
   CHECK(contains(read_file(e.site / "site.toml"), "03000 410234"));
+  write_file(e.site / "site.toml", saved);  // the comment taken out again elsewhere
 
   // Published: one commit of site.toml with the line for the public; the state "Published".
   r = post_settings(e, "publish", "team@example.org", "03000 410234", "A new telephone number for the team");
@@ -113,4 +141,47 @@ TEST_CASE("the settings refuse a request without the editor's key", "[editor][se
   REQUIRE(r);
   CHECK(r->status == 403);
   CHECK(read_file(e.site / "site.toml") == before);
+}
+
+TEST_CASE("the settings keep site.toml's line endings, and never publish its other changes", "[editor][serve]") {
+  EditorSite e(true);
+  // Written on Windows, with a byte-order mark: kept so.
+  std::string crlf = "\xEF\xBB\xBF";
+  for (const char c : read_file(e.site / "site.toml")) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  write_file(e.site / "site.toml", crlf);
+  e.repo->commit_all("Line endings of Windows", at_noon(2024, 2, 1));
+  auto r = post_settings(e, "publish", "team@example.org", "03000 410234", "A new telephone number");
+  REQUIRE(r);
+  CHECK(r->status == 303);
+  std::string expected = crlf;
+  expected.replace(expected.find("01234 567890"), 12, "03000 410234");
+  CHECK(read_file(e.site / "site.toml") == expected);
+
+  // Another line of site.toml changed and not published: the contact details are not published with it.
+  const std::string renamed = std::regex_replace(expected, std::regex("Fixture Portal"), "Half-finished rename");
+  write_file(e.site / "site.toml", renamed);
+  r = post_settings(e, "publish", "team@example.org", "03000 999999", "Another number");
+  REQUIRE(r);
+  CHECK(r->status == 422);
+  CHECK(contains(r->body, "other changes that are saved but not published"));
+  CHECK(read_file(e.site / "site.toml") == renamed);
+  // Saving them alone is still the person's to do.
+  r = post_settings(e, "save", "team@example.org", "03000 999999");
+  REQUIRE(r);
+  CHECK(r->status == 303);
+  CHECK(contains(read_file(e.site / "site.toml"), "Half-finished rename"));
+  CHECK(contains(read_file(e.site / "site.toml"), "03000 999999"));
+}
+
+TEST_CASE("the settings show a number in the file that the checks refuse, to be put right", "[editor][serve]") {
+  EditorSite e(true);
+  replace_in(e.site / "site.toml", "phone = \"01234 567890\"", "phone = \"01234 567890 ext. 12\"");
+  const auto page = e.client->Get("/__portal/edit/settings");
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  CHECK(contains(page->body, "value=\"01234 567890 ext. 12\""));
+  CHECK(contains(page->body, "Enter a telephone number"));
+  const auto r = post_settings(e, "save", "team@example.org", "01234 567890");
+  REQUIRE(r);
+  CHECK(r->status == 303);
 }

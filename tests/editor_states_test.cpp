@@ -202,3 +202,29 @@ TEST_CASE("a form saved after its file changed elsewhere merges other fields, an
   CHECK(r->status == 200);
   CHECK(contains(read_file(e.site / path), "title = \"E-bulletin June 2024: my title\""));
 }
+
+TEST_CASE("a time typed wrong never stops a page opening, and a new document refuses a year of two numbers",
+          "[editor][serve]") {
+  EditorSite e;
+  const std::string path = "content/events/webinar.md";
+  auto r = e.save(path, {{"mode", "form"}, {"f.title", "Webinar"}, {"f.start", "2024-09-10Tab:00"}});
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  auto page = e.client->Get("/__portal/edit/doc/" + path);
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  CHECK(contains(page->body, "2024-09-10Tab:00"));  // shown as written, for the checker's error beside it
+
+  const auto made = [&](httplib::Params p) {
+    return e.client->Post(("/__portal/edit/new?secret=" + e.secret).c_str(), e.own, p);
+  };
+  r = made({{"kind", "bulletin"}, {"date-day", "1"}, {"date-month", "3"}, {"date-year", "24"}});
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  CHECK(contains(r->body, "the year in 4 numbers"));
+  CHECK_FALSE(std::filesystem::exists(e.site / "content/bulletins/0024-03.md"));
+  r = made({{"kind", "meeting"}, {"date-day", "18"}, {"date-month", "3"}, {"date-year", "2020"}});
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  CHECK(contains(r->body, "There is already one on that date"));
+}

@@ -89,7 +89,7 @@ std::optional<UrlProblem> email_problem(std::string_view address, std::string_vi
   const auto at = address.find('@');
   const bool one_at = at != std::string_view::npos && address.find('@', at + 1) == std::string_view::npos;
   const bool parts = one_at && at > 0 && address.find('.', at) != std::string_view::npos && !address.ends_with('.');
-  if (!parts || address.find_first_of("<>()[],;:\"'?#/&=%") != std::string_view::npos)
+  if (!parts || address.size() > 254 || address.find_first_of("<>()[],;:\"'?#/&=%") != std::string_view::npos)
     return UrlProblem{"`" + name + "` is not an e-mail address (\"" + std::string(address) + "\")",
                       "write only the address, e.g. email = \"team@example.org\""};
   return std::nullopt;

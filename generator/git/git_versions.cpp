@@ -34,7 +34,9 @@ Result<Opened> open(const fs::path& source) {
 Result<git::CommitHandle> commit_of(git_repository* repo, const std::string& id) {
   git_oid oid;
   git_commit* raw = nullptr;
-  if (id.size() != GIT_OID_HEXSZ || git_oid_fromstr(&oid, id.c_str()) != 0 || git_commit_lookup(&raw, repo, &oid) != 0)
+  const bool named = id == "HEAD" ? git_reference_name_to_id(&oid, repo, "HEAD") == 0
+                                  : id.size() == GIT_OID_HEXSZ && git_oid_fromstr(&oid, id.c_str()) == 0;
+  if (!named || git_commit_lookup(&raw, repo, &oid) != 0)
     return fail("there is no version " + id.substr(0, 12) + " in the site's history");
   return git::CommitHandle(raw);
 }

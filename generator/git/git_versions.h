@@ -11,8 +11,8 @@
 
 namespace portal {
 
-// The file `path` (relative to `source`) as commit `commit` (its full id) left
-// it; fails, saying so, when the commit is unknown or did not hold the file.
+// The file `path` (relative to `source`) as commit `commit` (its full id, or
+// "HEAD" for the last) left it; fails, saying so, when the commit is unknown or did not hold the file.
 Result<std::string> file_at(const std::filesystem::path& source, const std::string& commit, const std::string& path);
 
 // A line of what a commit changed in a file: added, removed, or around them.

@@ -40,7 +40,10 @@ namespace {
 // A date, with its time when it may have one. A date the record gives less
 // exactly ("2024-06", "by 2024-07-04") is kept as written, in a text box.
 void add_date(mstch::map& field, FieldType type, const std::string& value) {
-  if (!value.empty() && !parse_iso_date(value.substr(0, value.find('T')))) {
+  const auto t = value.find('T');
+  const bool readable = value.empty() || (parse_iso_date(value.substr(0, t)) &&
+                                          (t == std::string::npos || parse_time_of_day(value.substr(t + 1, 5))));
+  if (!readable) {
     field["as_written"] = true;
     return;
   }
@@ -48,14 +51,15 @@ void add_date(mstch::map& field, FieldType type, const std::string& value) {
   field["type"] = std::string(type == FieldType::date ? "date" : "date_time");
   field["with_time"] = type == FieldType::date_time;
   // Its parts as a person reads them: no leading zeros but the minute's.
-  const auto date = value.empty() ? std::nullopt : parse_iso_date(value.substr(0, value.find('T')));
+  const auto date = value.empty() ? std::nullopt : parse_iso_date(value.substr(0, t));
   field["day"] = date ? std::to_string(date->day) : std::string();
   field["month"] = date ? std::to_string(date->month) : std::string();
   field["year"] = date ? std::to_string(date->year) : std::string();
-  const bool timed = value.find('T') != std::string::npos && value.size() >= value.find('T') + 6;
-  const std::string time = timed ? value.substr(value.find('T') + 1, 5) : std::string();
-  field["hour"] = timed ? std::to_string(std::stoi(time.substr(0, 2))) : std::string();
-  field["minute"] = timed ? time.substr(3, 2) : std::string();
+  const std::optional<int> minutes = t == std::string::npos ? std::nullopt : parse_time_of_day(value.substr(t + 1, 5));
+  const std::string time = minutes ? value.substr(t + 1, 5) : std::string();
+  const bool timed = minutes.has_value();
+  field["hour"] = minutes ? std::to_string(*minutes / 60) : std::string();
+  field["minute"] = minutes ? time.substr(3, 2) : std::string();
   field["spelled"] =
       date ? date->weekday() + " " + date->long_form() + (timed ? " at " + time : std::string()) : std::string();
 }

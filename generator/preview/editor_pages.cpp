@@ -122,7 +122,8 @@ std::pair<std::string, std::string> option_words(const std::string& kind, const 
 
 bool is_date_option(const std::string& option) { return option == "--date" || option == "--meeting"; }
 
-// A date asked for as GOV.UK's date input asks (day, month, year), as the scaffolder reads it: YYYY-MM-DD.
+// A date asked for as GOV.UK's date input asks (day, month, year of 4 numbers), as the scaffolder reads it:
+// YYYY-MM-DD.
 // Parts that make no such date are passed on as typed, for the scaffolder to refuse.
 std::string date_from_parts(const httplib::Request& req, const std::string& name) {
   std::string day = text::trim(param(req, name + "-day")), month = text::trim(param(req, name + "-month")),
@@ -132,7 +133,7 @@ std::string date_from_parts(const httplib::Request& req, const std::string& name
     const bool digits = !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
     return digits && s.size() < n ? std::string(n - s.size(), '0') + s : s;
   };
-  return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2);
+  return year + "-" + pad(month, 2) + "-" + pad(day, 2);  // the year as typed: "24" is refused, never year 24
 }
 
 // The id of the field for `option` ("--date") in the form that starts a document of `kind`.
@@ -184,21 +185,24 @@ mstch::map new_document_option(const std::string& kind, const std::string& optio
 // The scaffolder's refusal in a person's words, and the id of the field it is about (the option it names).
 std::pair<std::string, std::string> refusal_words(const std::string& kind, const std::vector<std::string>& options,
                                                   const std::string& error) {
-  std::string option = options.front();
+  std::string option;
   for (const auto& o : options)
     if (error.find(o) != std::string::npos) {
       option = o;
       break;
     }
   const bool has_name = std::find(options.begin(), options.end(), "--name") != options.end();
-  if (error.find("already exists") != std::string::npos && has_name)
-    return {new_document_field(kind, "--name"),
-            "There is already one with that date and address: open it from the lists below, or give this one a "
-            "different name"};
+  if (error.find("already exists") != std::string::npos)
+    return {new_document_field(kind, has_name ? "--name" : options.front()),
+            has_name ? "There is already one with that date and address: open it from the lists below, or give this "
+                       "one a different name"
+                     : "There is already one on that date: open it from the lists below"};
+  // Not about one of the fields (a file that cannot be written, say): its own words, on the form's first field.
+  if (option.empty()) return {new_document_field(kind, options.front()), text::capitalised(error)};
   const std::string label = option_words(kind, option).first;
   if (is_date_option(option))
-    return {new_document_field(kind, option),
-            "Enter the " + text::to_lower_ascii(label) + " as a real date, for example 14 1 2027"};
+    return {new_document_field(kind, option), "Enter the " + text::to_lower_ascii(label) +
+                                                  " as a real date, for example 14 1 2027, the year in 4 numbers"};
   std::string message = error;
   for (const auto& o : options)
     if (const auto at = message.find(o); at != std::string::npos)
@@ -227,8 +231,8 @@ struct Opened {
   std::optional<Kind> kind;
   std::string url, state, title;
   InForce in_force;
-  int widest_picture = 0;    // the theme's
-  std::string site_address;  // base_url: where the e-mail's pictures and links lead
+  int widest_picture = 0;                         // the theme's
+  std::string site_address;                       // base_url: where the e-mail's pictures and links lead
   std::vector<std::string> unpublished_pictures;  // pictures of the site it shows that are not yet published
 };
 

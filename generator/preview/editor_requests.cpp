@@ -32,6 +32,19 @@ std::string lf(std::string_view s) {
   return out;
 }
 
+// The bytes to write for `text` (LF, no byte-order mark) to a file that was `raw`:
+// its line endings and byte-order mark as they were.
+std::string as_file_had(const std::string& text, const std::string& raw) {
+  std::string out;
+  if (raw.starts_with("\xEF\xBB\xBF")) out = "\xEF\xBB\xBF";
+  if (raw.find("\r\n") == std::string::npos) return out + text;
+  for (char c : text) {
+    if (c == '\n') out += '\r';
+    out += c;
+  }
+  return out;
+}
+
 Result<std::string> requested_text(const httplib::Request& req, Kind kind, const std::string& disk) {
   if (param(req, "mode") == "text") return lf(param(req, "text"));
   FormValues values;

@@ -37,6 +37,10 @@ std::string param(const httplib::Request& r, const std::string& name);
 // reads; a CR alone is a line break too, never dropped (which would join words).
 std::string lf(std::string_view s);
 
+// The bytes to write for `text` (LF, no byte-order mark) to a file that was
+// `raw`: its line endings and byte-order mark as they were.
+std::string as_file_had(const std::string& text, const std::string& raw);
+
 // The text a request asks for: the whole file (text mode) or the file on
 // disk with the form's values; fails when the front matter cannot be read.
 Result<std::string> requested_text(const httplib::Request& req, Kind kind, const std::string& disk);

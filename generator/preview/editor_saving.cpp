@@ -82,19 +82,6 @@ bool publish_refused(httplib::Response& res, const std::string& never, const std
   return true;
 }
 
-// The bytes to write for `text` (LF, no byte-order mark) to a file that was `raw`:
-// its line endings and byte-order mark as they were.
-std::string as_file_had(const std::string& text, const std::string& raw) {
-  std::string out;
-  if (raw.starts_with("\xEF\xBB\xBF")) out = "\xEF\xBB\xBF";
-  if (raw.find("\r\n") == std::string::npos) return out + text;
-  for (char c : text) {
-    if (c == '\n') out += '\r';
-    out += c;
-  }
-  return out;
-}
-
 // Saved: the file now has `bytes`, the form's new base.
 void reply_saved(httplib::Response& res, const std::string& bytes, const std::string& state, bool merged = false) {
   toml::table t;

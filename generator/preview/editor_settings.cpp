@@ -8,12 +8,12 @@
 #include <httplib.h>
 
 #include "beneath.h"
-#include "config.h"
 #include "editor.h"
 #include "editor_requests.h"
 #include "front_matter_edit.h"
 #include "git_commit.h"
 #include "git_history.h"
+#include "git_versions.h"
 #include "text.h"
 #include "urls.h"
 
@@ -57,23 +57,67 @@ std::string settings_state(const std::filesystem::path& source) {
   return *changed ? "Changed: saved, not yet published" : "Published";
 }
 
+// site.toml's text as the editor changes it: LF, without a byte-order mark (as_file_had() puts them back).
+std::string normal(const std::string& raw) { return lf(raw.starts_with("\xEF\xBB\xBF") ? raw.substr(3) : raw); }
+
+// The contact details as `text` (normal) has them, read as TOML whatever the checks say of them; nullopt when it
+// is not TOML.
+std::optional<std::pair<std::string, std::string>> read_contact(const std::string& text) {
+  try {
+    const toml::table t = toml::parse(text);
+    return std::pair{t["contact"]["email"].value_or(std::string()), t["contact"]["phone"].value_or(std::string())};
+  } catch (const toml::parse_error&) {
+    return std::nullopt;
+  }
+}
+
+FrontMatterEdits contact_edits(const SettingsForm& form) {
+  FrontMatterEdits edits;
+  edits["email"] = form.email.empty() ? std::nullopt : std::optional(toml_quoted(form.email));
+  edits["phone"] = form.phone.empty() ? std::nullopt : std::optional(toml_quoted(form.phone));
+  return edits;
+}
+
+// `text` (normal) with the form's contact details, read back to be sure they are what was asked.
+Result<std::string> with_contact(const std::string& text, const SettingsForm& form) {
+  auto edited = edit_toml_table(text, "contact", contact_edits(form));
+  if (!edited) return edited;
+  if (read_contact(*edited) != std::pair{form.email, form.phone})
+    return fail("the contact details do not read back as they were typed");
+  return edited;
+}
+
+// Whether publishing `edited` (normal) would publish no more than the contact details: site.toml's other lines
+// as the last commit has them. Anything else saved in it is not this person's to publish under their line.
+Done only_contact_changed(const std::filesystem::path& source, const std::string& edited, const SettingsForm& form) {
+  const auto last = file_at(source, "HEAD", kSettingsFile);
+  if (!last) return fail("site.toml is not yet in the site's published history: publish it from a terminal first");
+  const auto expected = with_contact(normal(*last), form);
+  if (!expected || *expected != edited)
+    return fail(
+        "site.toml has other changes that are saved but not published, besides the contact details. "
+        "Publish or undo them from a terminal (git), then publish the contact details");
+  return {};
+}
+
 }  // namespace
 
 void Editor::settings_page(const httplib::Request& req, httplib::Response& res) {
   SettingsForm form;
   const auto file = read_beneath(source_dir_, kSettingsFile);
-  Diagnostics diags;
-  const auto config = file ? parse_config(file->bytes, kSettingsFile, diags) : std::nullopt;
-  if (config) {
-    form.email = config->contact_email;
-    form.phone = config->contact_phone;
+  const auto contact = file ? read_contact(normal(file->bytes)) : std::nullopt;
+  if (contact) {
+    // The values as the file has them, each with what the checks say of it, to be put right here.
+    std::tie(form.email, form.phone) = *contact;
     form.base = blob_id(file->bytes);
+    form.problems = field_problems(form, false);
   } else {
     form.problems[""] = "site.toml cannot be read as it is now, so its settings cannot be changed here: " +
                         (file ? std::string("portal check in the terminal says what to fix") : file.error()) + ".";
   }
   const std::string done = param(req, "done");
   show_settings(form, done == "published" || done == "saved" ? done : std::string(), res);
+  res.status = 200;  // the page, with what the checks say of the file's values
 }
 
 void Editor::show_settings(const SettingsForm& form, const std::string& done, httplib::Response& res) {
@@ -129,39 +173,37 @@ void Editor::save_settings(const httplib::Request& req, httplib::Response& res) 
     form.problems[""] = "site.toml cannot be read: " + file.error() + ".";
     return show_settings(form, {}, res);
   }
-  Diagnostics diags;
-  const auto now = parse_config(file->bytes, kSettingsFile, diags);
+  const std::string text = normal(file->bytes);
   if (form.base != blob_id(file->bytes)) {
     // Changed elsewhere since the page opened: nothing is written; what it now says is shown, with what was typed.
-    form.problems[""] =
-        now ? "The settings were changed somewhere else since this page opened. They now read: e-mail \"" +
-                  now->contact_email + "\", telephone \"" + now->contact_phone +
-                  "\". Your values are still below: choose again to use them."
-            : "site.toml was changed somewhere else, and cannot be read as it is now.";
+    const auto now = read_contact(text);
+    form.problems[""] = now ? "The settings were changed somewhere else since this page opened. They now read: "
+                              "e-mail \"" +
+                                  now->first + "\", telephone \"" + now->second +
+                                  "\". Your values are still below: choose again to use them."
+                            : "site.toml was changed somewhere else, and cannot be read as it is now.";
     form.base = blob_id(file->bytes);
   }
-  if (publish)
+  const auto edited = with_contact(text, form);
+  if (form.problems.empty() && !edited)
+    form.problems[""] = "Nothing was saved: site.toml cannot take these settings (" + edited.error() + ").";
+  if (form.problems.empty() && publish)
     if (const auto can = check_can_commit(source_); !can)
       form.problems[""] = "Nothing was published: " + can.error() + ".";
+  if (form.problems.empty() && publish)
+    if (const auto only = only_contact_changed(source_, *edited, form); !only)
+      form.problems[""] = "Nothing was saved or published: " + only.error() + ".";
   if (!form.problems.empty()) return show_settings(form, {}, res);
-  FrontMatterEdits edits;
-  edits["email"] = form.email.empty() ? std::nullopt : std::optional(toml_quoted(form.email));
-  edits["phone"] = form.phone.empty() ? std::nullopt : std::optional(toml_quoted(form.phone));
-  auto edited = edit_toml_table(file->bytes, "contact", edits);
-  if (edited && !parse_config(*edited, kSettingsFile, diags)) edited = fail(diags.items().back().message);
-  if (!edited) {
-    form.problems[""] = "Nothing was saved: site.toml cannot take these settings (" + edited.error() + ").";
-    return show_settings(form, {}, res);
-  }
-  if (*edited != file->bytes)
-    if (const auto written = write_beneath_atomically(source_dir_, kSettingsFile, *edited); !written) {
+  if (*edited != text)
+    if (const auto written = write_beneath_atomically(source_dir_, kSettingsFile, as_file_had(*edited, file->bytes));
+        !written) {
       form.problems[""] = "Nothing was saved: " + written.error() + ".";
       return show_settings(form, {}, res);
     }
   if (publish && uncommitted_now(source_, kSettingsFile).value_or(true))
     if (const auto commit = commit_files(source_, {kSettingsFile}, form.message); !commit) {
       host_.rebuild_now();
-      form.base = blob_id(*edited);
+      form.base = blob_id(as_file_had(*edited, file->bytes));
       form.problems[""] = "The settings are saved, but they could not be published: " + commit.error() + ".";
       return show_settings(form, {}, res);
     }

@@ -127,10 +127,10 @@ std::optional<SiteConfig> parse_config(std::string_view raw, const std::string& 
         c.contact_email = e->value;
     }
     if (auto p = cr.string("phone")) {
+      // A warning: a number written otherwise ("ext. 12") still shows, as it always has.
       if (const auto problem = phone_problem(p->value, "phone"))
-        local.error(path, p->pos, rule, problem->message, problem->hint);
-      else
-        c.contact_phone = p->value;
+        local.warning(path, p->pos, rule, problem->message, problem->hint);
+      c.contact_phone = p->value;
     }
     cr.finish();
   }

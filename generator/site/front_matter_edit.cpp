@@ -278,8 +278,15 @@ Result<std::string> edit_toml_table(std::string_view text, const std::string& na
     if (!out.empty() && !out.ends_with('\n')) out += '\n';
     return out + "\n[" + name + "]\n" + added;
   }
-  // A key it lacks goes after the table's last line (the header's, when it has no keys).
+  // A key it lacks goes after the table's last line (the header's, when it has no keys): a table of dotted
+  // keys (contact.email = …) has no such place.
   const toml::table& table = *node->as_table();
+  std::string header_line;
+  for (std::size_t at = offset_of(text, table.source().begin.line, 1); at < text.size() && text[at] != '\n'; ++at)
+    header_line += text[at];
+  if (!text::trim(header_line).starts_with("[") &&
+      std::any_of(edits.begin(), edits.end(), [&](const auto& e) { return e.second && !table.contains(e.first); }))
+    return fail("`" + name + "` is written as dotted keys (" + name + ".… = …): edit the file as text to add to it");
   std::size_t last = table.source().begin.line;
   for (const auto& [key, value] : table) last = std::max<std::size_t>(last, value.source().end.line);
   std::size_t at = offset_of(text, last + 1, 1);

@@ -64,18 +64,19 @@
     };
     var pad = function (s, n) { return /^[0-9]+$/.test(s) && s.length < n ? ('0000' + s).slice(-n) : s; };
     var d = part('day'), m = part('month'), y = part('year'), h = part('hour'), min = part('minute');
-    if (!d && !m && !y) return { value: '', spelled: '' };
-    var value = pad(y, 4) + '-' + pad(m, 2) + '-' + pad(d, 2);
     var time = h || min ? pad(h, 2) + ':' + pad(min || '0', 2) : '';
+    if (!d && !m && !y) return time ? { value: 'T' + time, spelled: 'Give the date as well as the time.' } : { value: '', spelled: '' };
+    // The year as typed: "24" is not taken for 2024, nor for the year 24, but refused.
+    var value = y + '-' + pad(m, 2) + '-' + pad(d, 2);
     if (time) value += 'T' + time;
-    var whole = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(value.slice(0, 10)) &&
+    var whole = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(value.slice(0, 10)) && y.length === 4 &&
       (!time || /^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(time));
     var day = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
     whole = whole && day.getUTCFullYear() === Number(y) && day.getUTCMonth() === Number(m) - 1 && day.getUTCDate() === Number(d);
     return {
       value: value,
       spelled: whole ? weekdays[day.getUTCDay()] + ' ' + Number(d) + ' ' + months[day.getUTCMonth()] + ' ' + y +
-        (time ? ' at ' + time : '') : 'Not yet a whole date: give the day, the month and the year in numbers.'
+        (time ? ' at ' + time : '') : 'Not yet a whole date: give the day and the month in numbers, and the year in 4 numbers.'
     };
   }
   function spellDates() {
@@ -639,6 +640,13 @@
         }
         deleteUploaded(null);  // one chosen before it, and not added
         uploaded = r.body.file;
+        if (!dialog.open) {  // the dialog was closed while it was on its way: not wanted
+          deleteUploaded(function (d, file) {
+            saveStatus.textContent = d.status === 200 ? 'The picture ' + file.split('/').pop() + ' was not added, so it is deleted.'
+              : 'The picture ' + file + ' was not added, and could not be deleted.';
+          });
+          return;
+        }
         removeButton.hidden = false;
         $(ids.image_src).value = r.body.link;
         $(ids.image_status).textContent = 'Uploaded as ' + r.body.file.split('/').pop() + ', ' + r.body.width +
