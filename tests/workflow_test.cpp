@@ -69,6 +69,7 @@ TEST_CASE("new bulletin writes a draft that checks clean, and never overwrites i
   const auto odd = run({"new", "bulletin", "--name", "../x", "--source", site.string()});
   CHECK(odd.status == 2);
   CHECK(contains(odd.err, "--name must be the bulletin's name in lower case with hyphens"));
+  CHECK(run({"new", "bulletin", "--name", "01", "--source", site.string()}).status == 2);
 }
 
 TEST_CASE("new meeting, paper, dhr and page scaffold drafts that check clean", "[workflow]") {

@@ -79,9 +79,12 @@ std::string slug_from(const std::string& title) {
 }
 
 std::string title_from(const std::string& slug) {
-  std::string t = slug;
-  for (auto& c : t)
-    if (c == '-') c = ' ';
+  std::string t;
+  for (const char c : slug)
+    if (c != '-')
+      t += c;
+    else if (!t.empty() && t.back() != ' ')
+      t += ' ';
   if (!t.empty()) t[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(t[0])));
   return t;
 }
@@ -116,7 +119,8 @@ ScaffoldResult scaffold_bulletin(const SourceDir& source, const ScaffoldRequest&
   if (!date) return date.failure();
   // A second bulletin in one month is told apart by a name of its own.
   const std::string name = option(r, "--name");
-  if (!name.empty() && !is_slug(name))
+  // A word, never digits alone: 2024-05-01 would read as a date.
+  if (!name.empty() && (!is_slug(name) || std::none_of(name.begin(), name.end(), [](char c) { return c >= 'a'; })))
     return fail("--name must be the bulletin's name in lower case with hyphens, e.g. special-edition");
   char month[16];
   std::snprintf(month, sizeof month, "%04d-%02d", date->year, date->month);
