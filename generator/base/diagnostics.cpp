@@ -11,26 +11,18 @@
 
 namespace portal {
 
+Diagnostic& Diagnostics::added(Severity severity, std::string file, Pos pos, std::string rule, std::string message,
+                               std::string hint) {
+  return items_.emplace_back(Diagnostic{
+      std::move(file), pos, severity, std::move(rule), std::move(message), std::move(hint), {}, FieldProblem::none});
+}
+
 Diagnostic& Diagnostics::error(std::string file, Pos pos, std::string rule, std::string message, std::string hint) {
-  return items_.emplace_back(Diagnostic{std::move(file),
-                                        pos,
-                                        Severity::error,
-                                        std::move(rule),
-                                        std::move(message),
-                                        std::move(hint),
-                                        {},
-                                        FieldProblem::none});
+  return added(Severity::error, std::move(file), pos, std::move(rule), std::move(message), std::move(hint));
 }
 
 Diagnostic& Diagnostics::warning(std::string file, Pos pos, std::string rule, std::string message, std::string hint) {
-  return items_.emplace_back(Diagnostic{std::move(file),
-                                        pos,
-                                        Severity::warning,
-                                        std::move(rule),
-                                        std::move(message),
-                                        std::move(hint),
-                                        {},
-                                        FieldProblem::none});
+  return added(Severity::warning, std::move(file), pos, std::move(rule), std::move(message), std::move(hint));
 }
 
 void Diagnostics::append(const Diagnostics& other) {

@@ -68,6 +68,8 @@ class Diagnostics {
   void sort();
 
  private:
+  Diagnostic& added(Severity severity, std::string file, Pos pos, std::string rule, std::string message,
+                    std::string hint);
   std::vector<Diagnostic> items_;
 };
 
