@@ -3,9 +3,12 @@
 // (pictures/picture.h: resized, metadata stripped); listed for the picture
 // dialog; and deleted only while no document shows them.
 #include <cctype>
+#include <filesystem>
+#include <set>
 
 #include <httplib.h>
 
+#include "beneath.h"
 #include "editor.h"
 #include "editor_requests.h"
 #include "front_matter_edit.h"
@@ -14,6 +17,8 @@
 #include "text.h"
 
 namespace portal {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -45,11 +50,14 @@ bool is_picture_file(const std::string& path) {
   return false;
 }
 
-// The documents that show the picture at `file`, by title.
-std::vector<std::string> shown_by(EditorHost& host, const std::string& file) {
+// The documents that show the picture at `file`, by title; and the content files the site could not read (their
+// front matter has an error) that name it, by path: those may show it once put right.
+std::vector<std::string> shown_by(EditorHost& host, const SourceDir& source, const std::string& file) {
   std::vector<std::string> titles;
+  std::set<std::string> read;
   host.with_site([&](Site* site, const Theme*, const History*) {
     if (!site) return;
+    for (std::size_t i = 0; i < site->size(); ++i) read.insert(site->document(i).path);
     for (std::size_t i = 0; i < site->size(); ++i)
       for (const auto& link : site->links_of(i))
         if (link.internal && link.target_path == file) {
@@ -58,6 +66,15 @@ std::vector<std::string> shown_by(EditorHost& host, const std::string& file) {
           break;
         }
   });
+  const std::string name = file.substr(file.rfind('/') + 1);
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(source.path() / "content", ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const std::string path = fs::relative(it->path(), source.path(), ec).generic_string();
+    if (ec || !it->is_regular_file(ec) || !path.ends_with(".md") || read.count(path)) continue;
+    if (const auto text = read_beneath(source, path); text && text->bytes.find(name) != std::string::npos)
+      titles.push_back(path + " (which the site cannot read as it is)");
+  }
   return titles;
 }
 
@@ -99,7 +116,7 @@ void Editor::delete_picture(const httplib::Request& req, httplib::Response& res)
   if (!file.starts_with("content/") || !is_picture_file(file) || !check_beneath_path(file))
     return reply_refusal(res, 404, "Only a picture under content/ can be deleted here.");
   const std::lock_guard one_at_a_time(writing_);
-  if (const auto titles = shown_by(host_, file); !titles.empty())
+  if (const auto titles = shown_by(host_, source_dir_, file); !titles.empty())
     return reply_refusal(
         res, 409,
         "The picture is shown by " + text::listed(titles) + ": take it out of the text first, then delete it.");
