@@ -157,6 +157,17 @@ TEST_CASE("the settings keep site.toml's line endings, and never publish its oth
   expected.replace(expected.find("01234 567890"), 12, "03000 410234");
   CHECK(read_file(e.site / "site.toml") == expected);
 
+  // Its line endings changed and not published: not published under the contact details' line either.
+  std::string unix_endings;
+  for (const char c : expected.substr(3))
+    if (c != '\r') unix_endings += c;
+  write_file(e.site / "site.toml", unix_endings);
+  r = post_settings(e, "publish", "team@example.org", "03000 999999", "Another number");
+  REQUIRE(r);
+  CHECK(r->status == 422);
+  CHECK(read_file(e.site / "site.toml") == unix_endings);
+  write_file(e.site / "site.toml", expected);
+
   // Another line of site.toml changed and not published: the contact details are not published with it.
   const std::string renamed = std::regex_replace(expected, std::regex("Fixture Portal"), "Half-finished rename");
   write_file(e.site / "site.toml", renamed);
@@ -184,4 +195,10 @@ TEST_CASE("the settings show a number in the file that the checks refuse, to be 
   const auto r = post_settings(e, "save", "team@example.org", "01234 567890");
   REQUIRE(r);
   CHECK(r->status == 303);
+  // A number written as a number, not text: shown as the file writes it, with its problem, never dropped unseen.
+  replace_in(e.site / "site.toml", "phone = \"01234 567890\"", "phone = 123");
+  const auto again = e.client->Get("/__portal/edit/settings");
+  REQUIRE(again);
+  CHECK(contains(again->body, "value=\"123\""));
+  CHECK(contains(again->body, "Enter a telephone number"));
 }

@@ -34,10 +34,17 @@ Result<Opened> open(const fs::path& source) {
 Result<git::CommitHandle> commit_of(git_repository* repo, const std::string& id) {
   git_oid oid;
   git_commit* raw = nullptr;
-  const bool named = id == "HEAD" ? git_reference_name_to_id(&oid, repo, "HEAD") == 0
-                                  : id.size() == GIT_OID_HEXSZ && git_oid_fromstr(&oid, id.c_str()) == 0;
-  if (!named || git_commit_lookup(&raw, repo, &oid) != 0)
+  if (id.size() != GIT_OID_HEXSZ || git_oid_fromstr(&oid, id.c_str()) != 0 || git_commit_lookup(&raw, repo, &oid) != 0)
     return fail("there is no version " + id.substr(0, 12) + " in the site's history");
+  return git::CommitHandle(raw);
+}
+
+// The last commit, the one HEAD names.
+Result<git::CommitHandle> head_commit(git_repository* repo) {
+  git_oid oid;
+  git_commit* raw = nullptr;
+  if (git_reference_name_to_id(&oid, repo, "HEAD") != 0 || git_commit_lookup(&raw, repo, &oid) != 0)
+    return fail("the site's history has no last version yet");
   return git::CommitHandle(raw);
 }
 
@@ -77,7 +84,7 @@ Result<std::string> file_at(const fs::path& source, const std::string& commit, c
   git::Library library;
   auto opened = open(source);
   if (!opened) return opened.failure();
-  auto c = commit_of(opened->repo.get(), commit);
+  auto c = commit == "HEAD" ? head_commit(opened->repo.get()) : commit_of(opened->repo.get(), commit);
   if (!c) return c.failure();
   const Blob blob = blob_in(opened->repo.get(), c->get(), opened->prefix + path);
   if (!blob) return fail("that version of the site holds no " + path + " (it may have had another name then)");

@@ -54,7 +54,9 @@ void add_date(mstch::map& field, FieldType type, const std::string& value) {
   const auto date = value.empty() ? std::nullopt : parse_iso_date(value.substr(0, t));
   field["day"] = date ? std::to_string(date->day) : std::string();
   field["month"] = date ? std::to_string(date->month) : std::string();
-  field["year"] = date ? std::to_string(date->year) : std::string();
+  // The year in 4 numbers, as it is sent back: 0999 stays the year it is.
+  const std::string year = date ? std::to_string(date->year) : std::string();
+  field["year"] = date ? std::string(year.size() < 4 ? 4 - year.size() : 0, '0') + year : std::string();
   const std::optional<int> minutes = t == std::string::npos ? std::nullopt : parse_time_of_day(value.substr(t + 1, 5));
   const std::string time = minutes ? value.substr(t + 1, 5) : std::string();
   const bool timed = minutes.has_value();

@@ -194,9 +194,10 @@ std::pair<std::string, std::string> refusal_words(const std::string& kind, const
   const bool has_name = std::find(options.begin(), options.end(), "--name") != options.end();
   if (error.find("already exists") != std::string::npos)
     return {new_document_field(kind, has_name ? "--name" : options.front()),
-            has_name ? "There is already one with that date and address: open it from the lists below, or give this "
-                       "one a different name"
-                     : "There is already one on that date: open it from the lists below"};
+            kind == "meeting" ? "There is already a meeting on that date: open it from the lists below"
+            : has_name        ? "There is already one at that page address: open it from the lists below, or give "
+                                "this one a different name"
+                              : "There is already one at that page address: open it from the lists below"};
   // Not about one of the fields (a file that cannot be written, say): its own words, on the form's first field.
   if (option.empty()) return {new_document_field(kind, options.front()), text::capitalised(error)};
   const std::string label = option_words(kind, option).first;

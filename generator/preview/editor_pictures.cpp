@@ -13,6 +13,7 @@
 #include "editor_requests.h"
 #include "front_matter_edit.h"
 #include "git_commit.h"
+#include "git_versions.h"
 #include "picture.h"
 #include "text.h"
 
@@ -55,8 +56,10 @@ bool is_picture_file(const std::string& path) {
 std::vector<std::string> shown_by(EditorHost& host, const SourceDir& source, const std::string& file) {
   std::vector<std::string> titles;
   std::set<std::string> read;
+  bool loaded = false;
   host.with_site([&](Site* site, const Theme*, const History*) {
     if (!site) return;
+    loaded = true;
     for (std::size_t i = 0; i < site->size(); ++i) read.insert(site->document(i).path);
     for (std::size_t i = 0; i < site->size(); ++i)
       for (const auto& link : site->links_of(i))
@@ -66,15 +69,19 @@ std::vector<std::string> shown_by(EditorHost& host, const SourceDir& source, con
           break;
         }
   });
+  if (!loaded) titles.push_back("a document of the site, which is not loaded yet (try again in a moment)");
   const std::string name = file.substr(file.rfind('/') + 1);
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(source.path() / "content", ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    const std::string path = fs::relative(it->path(), source.path(), ec).generic_string();
-    if (ec || !it->is_regular_file(ec) || !path.ends_with(".md") || read.count(path)) continue;
+  auto it = fs::recursive_directory_iterator(source.path() / "content", ec);
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code entry;
+    const std::string path = fs::relative(it->path(), source.path(), entry).generic_string();
+    if (entry || !it->is_regular_file(entry) || !path.ends_with(".md") || read.count(path)) continue;
     if (const auto text = read_beneath(source, path); text && text->bytes.find(name) != std::string::npos)
       titles.push_back(path + " (which the site cannot read as it is)");
   }
+  // A folder that cannot be read may hold a document that shows it: not deleted while that cannot be known.
+  if (ec) titles.push_back("a file under content/ that cannot be read (" + ec.message() + ")");
   return titles;
 }
 
@@ -120,10 +127,7 @@ void Editor::delete_picture(const httplib::Request& req, httplib::Response& res)
     return reply_refusal(
         res, 409,
         "The picture is shown by " + text::listed(titles) + ": take it out of the text first, then delete it.");
-  bool committed = false;
-  host_.with_site([&](Site*, const Theme*, const History* history) {
-    committed = history && history->available && !history->uncommitted.count(file);
-  });
+  const bool committed = static_cast<bool>(file_at(source_, "HEAD", file));  // in the published record now
   if (const auto removed = remove_beneath(source_dir_, file); !removed)
     return reply_refusal(res, removed.failure().missing() ? 404 : 500, text::capitalised(removed.error()) + ".");
   // A picture in the published record leaves it by a commit of its own; a new one was never there.

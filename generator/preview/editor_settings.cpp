@@ -4,6 +4,7 @@
 // checks `portal check` makes of them; never over a change made elsewhere,
 // and never losing what was typed (a refused form shows it again).
 #include <array>
+#include <sstream>
 
 #include <httplib.h>
 
@@ -63,9 +64,17 @@ std::string normal(const std::string& raw) { return lf(raw.starts_with("\xEF\xBB
 // The contact details as `text` (normal) has them, read as TOML whatever the checks say of them; nullopt when it
 // is not TOML.
 std::optional<std::pair<std::string, std::string>> read_contact(const std::string& text) {
+  // A value that is not text (phone = 123) is shown as the file writes it, to be checked and put right.
+  const auto as_written = [](const toml::node_view<const toml::node>& n) {
+    if (!n) return std::string();
+    if (const auto* s = n.as_string()) return s->get();
+    std::ostringstream o;
+    o << toml::toml_formatter{*n.node()};
+    return o.str();
+  };
   try {
     const toml::table t = toml::parse(text);
-    return std::pair{t["contact"]["email"].value_or(std::string()), t["contact"]["phone"].value_or(std::string())};
+    return std::pair{as_written(t["contact"]["email"]), as_written(t["contact"]["phone"])};
   } catch (const toml::parse_error&) {
     return std::nullopt;
   }
@@ -87,13 +96,15 @@ Result<std::string> with_contact(const std::string& text, const SettingsForm& fo
   return edited;
 }
 
-// Whether publishing `edited` (normal) would publish no more than the contact details: site.toml's other lines
-// as the last commit has them. Anything else saved in it is not this person's to publish under their line.
-Done only_contact_changed(const std::filesystem::path& source, const std::string& edited, const SettingsForm& form) {
+// Whether publishing `bytes` (site.toml as it would be written) would publish no more than the contact details:
+// site.toml's other lines as the last commit has them. Anything else saved in it is not this person's to publish under
+// their line.
+Done only_contact_changed(const std::filesystem::path& source, const std::string& bytes, const SettingsForm& form) {
   const auto last = file_at(source, "HEAD", kSettingsFile);
   if (!last) return fail("site.toml is not yet in the site's published history: publish it from a terminal first");
+  // The bytes to be committed, compared: line endings and a byte-order mark changed are changes too.
   const auto expected = with_contact(normal(*last), form);
-  if (!expected || *expected != edited)
+  if (!expected || as_file_had(*expected, *last) != bytes)
     return fail(
         "site.toml has other changes that are saved but not published, besides the contact details. "
         "Publish or undo them from a terminal (git), then publish the contact details");
@@ -191,7 +202,7 @@ void Editor::save_settings(const httplib::Request& req, httplib::Response& res) 
     if (const auto can = check_can_commit(source_); !can)
       form.problems[""] = "Nothing was published: " + can.error() + ".";
   if (form.problems.empty() && publish)
-    if (const auto only = only_contact_changed(source_, *edited, form); !only)
+    if (const auto only = only_contact_changed(source_, as_file_had(*edited, file->bytes), form); !only)
       form.problems[""] = "Nothing was saved or published: " + only.error() + ".";
   if (!form.problems.empty()) return show_settings(form, {}, res);
   if (*edited != text)

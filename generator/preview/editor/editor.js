@@ -69,14 +69,15 @@
     // The year as typed: "24" is not taken for 2024, nor for the year 24, but refused.
     var value = y + '-' + pad(m, 2) + '-' + pad(d, 2);
     if (time) value += 'T' + time;
-    var whole = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(value.slice(0, 10)) && y.length === 4 &&
-      (!time || /^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(time));
     var day = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
-    whole = whole && day.getUTCFullYear() === Number(y) && day.getUTCMonth() === Number(m) - 1 && day.getUTCDate() === Number(d);
+    var dayOk = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(value.slice(0, 10)) && y.length === 4 &&
+      day.getUTCFullYear() === Number(y) && day.getUTCMonth() === Number(m) - 1 && day.getUTCDate() === Number(d);
+    var whole = dayOk && (!time || /^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(time));
     return {
       value: value,
       spelled: whole ? weekdays[day.getUTCDay()] + ' ' + Number(d) + ' ' + months[day.getUTCMonth()] + ' ' + y +
-        (time ? ' at ' + time : '') : 'Not yet a whole date: give the day and the month in numbers, and the year in 4 numbers.'
+        (time ? ' at ' + time : '') : !dayOk ? 'Not yet a whole date: give the day and the month in numbers, and the year in 4 numbers.'
+        : 'Not yet a time: give the hour from 0 to 23 and the minute from 0 to 59.'
     };
   }
   function spellDates() {
