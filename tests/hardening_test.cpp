@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <regex>
 
+#include <sys/stat.h>
+
 #include "email.h"
 #include "feeds.h"
 #include "markdown.h"
@@ -93,6 +95,18 @@ TEST_CASE("a javascript: URL in front matter is refused at its key, in every URL
     CHECK(contains(r.err, c.expected));
     CHECK_FALSE(fs::exists(tmp.path() / "out"));
   }
+}
+
+TEST_CASE("a link in content/ to a FIFO is reported, never opened: the check does not hang", "[hardening]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  const auto pipe = tmp.path() / "pipe";
+  REQUIRE(::mkfifo(pipe.c_str(), 0600) == 0);
+  fs::create_symlink(pipe, site / "content/piped.md");
+  // Were the file opened to see whether it says "restricted", this would wait for a writer for ever.
+  const auto r = run({"check", "--source", site.string()});
+  CHECK(r.status == 1);
+  CHECK(contains(r.out, "content/piped.md: error[front-matter]: this is a symbolic link that leads out of the source"));
 }
 
 TEST_CASE("a source that is text stays text, and @/ links in front matter are checked like links", "[hardening]") {

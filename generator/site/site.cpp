@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "beneath.h"
 #include "files.h"
 #include "text.h"
 #include "url_scheme.h"
@@ -202,6 +203,7 @@ bool in_unread_meeting(const Site& site, const std::string& file) {
 std::set<std::string> restricted_files(const Site& site, const Diagnostics& diags) {
   std::set<std::string> out;
   std::set<std::string> meetings;  // folders of restricted meetings
+  const SourceDir source(site.root);
   for (std::size_t i = 0; i < site.size(); ++i) {
     const Document& d = site.document(i);
     if (in_unread_meeting(site, d.path)) out.insert(d.path);
@@ -213,10 +215,12 @@ std::set<std::string> restricted_files(const Site& site, const Diagnostics& diag
     if (!d.file.starts_with("content/") || out.count(d.file) || site.by_path.count(d.file)) continue;
     const bool in_restricted_meeting = std::any_of(
         meetings.begin(), meetings.end(), [&](const std::string& folder) { return d.file.starts_with(folder); });
-    // A file that did not load: what it says of itself cannot be read, so a mention is enough.
-    const auto text = read_file(site.root / d.file);
-    if (in_restricted_meeting || in_unread_meeting(site, d.file) ||
-        (text && text::to_lower_ascii(text->substr(0, 1 << 20)).find("restricted") != std::string::npos))
+    // A file that did not load: what it says of itself cannot be read, so a mention is enough. It is read as
+    // the loader reads, never through a link and only as a regular file (a FIFO would block); one that cannot
+    // be read is taken for restricted.
+    const auto file = source ? read_beneath(source, d.file) : Result<BeneathFile>(fail("the site cannot be opened"));
+    if (in_restricted_meeting || in_unread_meeting(site, d.file) || !file ||
+        text::to_lower_ascii(file->bytes.substr(0, 1 << 20)).find("restricted") != std::string::npos)
       out.insert(d.file);
   }
   return out;
