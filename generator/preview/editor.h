@@ -86,7 +86,7 @@ class Editor {
   // Site settings (editor_settings.cpp): the contact details in site.toml, shown (after a save or publish,
   // with what was `done`), saved or published.
   void settings_page(const httplib::Request& request, httplib::Response& response);
-  void show_settings(const SettingsForm& form, const std::string& done, httplib::Response& response);
+  void show_settings(const SettingsForm& form, const std::string& done, int status, httplib::Response& response);
   void save_settings(const httplib::Request& request, httplib::Response& response);
 
   // A document's state as the preview's last build has it, and its page's address.

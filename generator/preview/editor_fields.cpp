@@ -50,20 +50,18 @@ void add_date(mstch::map& field, FieldType type, const std::string& value) {
   field["date"] = true;
   field["type"] = std::string(type == FieldType::date ? "date" : "date_time");
   field["with_time"] = type == FieldType::date_time;
-  // Its parts as a person reads them: no leading zeros but the minute's.
+  // Its parts as a person reads them: no leading zeros but the minute's, and the year's 4 numbers (0999 stays
+  // the year it is when sent back).
   const auto date = value.empty() ? std::nullopt : parse_iso_date(value.substr(0, t));
-  field["day"] = date ? std::to_string(date->day) : std::string();
-  field["month"] = date ? std::to_string(date->month) : std::string();
-  // The year in 4 numbers, as it is sent back: 0999 stays the year it is.
-  const std::string year = date ? std::to_string(date->year) : std::string();
-  field["year"] = date ? std::string(year.size() < 4 ? 4 - year.size() : 0, '0') + year : std::string();
   const std::optional<int> minutes = t == std::string::npos ? std::nullopt : parse_time_of_day(value.substr(t + 1, 5));
   const std::string time = minutes ? value.substr(t + 1, 5) : std::string();
-  const bool timed = minutes.has_value();
+  field["day"] = date ? std::to_string(date->day) : std::string();
+  field["month"] = date ? std::to_string(date->month) : std::string();
+  field["year"] = date ? date->iso().substr(0, 4) : std::string();
   field["hour"] = minutes ? std::to_string(*minutes / 60) : std::string();
   field["minute"] = minutes ? time.substr(3, 2) : std::string();
   field["spelled"] =
-      date ? date->weekday() + " " + date->long_form() + (timed ? " at " + time : std::string()) : std::string();
+      date ? date->weekday() + " " + date->long_form() + (minutes ? " at " + time : std::string()) : std::string();
 }
 
 // The agreement in force on the document's date: its priorities and themes

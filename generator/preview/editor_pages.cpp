@@ -251,8 +251,9 @@ Opened opened(EditorHost& host, const std::string& path) {
     out.state = state_of(*site, d, history);
     out.title = d.title.value;
     out.in_force = priorities_in_force(*site, d.date);
+    if (d.kind != Kind::bulletin || !history) return;  // only a bulletin's e-mail shows them
     for (const auto& link : site->links_of(it->second))
-      if (link.image && link.internal && history && history->uncommitted.count(link.target_path))
+      if (link.image && link.internal && history->uncommitted.count(link.target_path))
         out.unpublished_pictures.push_back(link.target_path.substr(link.target_path.rfind('/') + 1));
   });
   return out;

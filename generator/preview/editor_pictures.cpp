@@ -60,14 +60,15 @@ std::vector<std::string> shown_by(EditorHost& host, const SourceDir& source, con
   host.with_site([&](Site* site, const Theme*, const History*) {
     if (!site) return;
     loaded = true;
-    for (std::size_t i = 0; i < site->size(); ++i) read.insert(site->document(i).path);
-    for (std::size_t i = 0; i < site->size(); ++i)
+    for (std::size_t i = 0; i < site->size(); ++i) {
+      read.insert(site->document(i).path);
       for (const auto& link : site->links_of(i))
         if (link.internal && link.target_path == file) {
           const Document& d = site->document(i);
           titles.push_back(d.title.value.empty() ? d.path : d.title.value);
           break;
         }
+    }
   });
   if (!loaded) titles.push_back("a document of the site, which is not loaded yet (try again in a moment)");
   const std::string name = file.substr(file.rfind('/') + 1);

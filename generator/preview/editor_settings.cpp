@@ -11,6 +11,7 @@
 #include "beneath.h"
 #include "editor.h"
 #include "editor_requests.h"
+#include "front_matter.h"
 #include "front_matter_edit.h"
 #include "git_commit.h"
 #include "git_history.h"
@@ -58,8 +59,11 @@ std::string settings_state(const std::filesystem::path& source) {
   return *changed ? "Changed: saved, not yet published" : "Published";
 }
 
-// site.toml's text as the editor changes it: LF, without a byte-order mark (as_file_had() puts them back).
-std::string normal(const std::string& raw) { return lf(raw.starts_with("\xEF\xBB\xBF") ? raw.substr(3) : raw); }
+// site.toml's text as the loader reads it: LF, without a byte-order mark (as_file_had() puts them back).
+std::string normal(const std::string& raw) {
+  Diagnostics ignored;  // text that is not UTF-8 is kept as it is, and read_contact() refuses it
+  return normalise_source(raw, kSettingsFile, "config", ignored).value_or(raw);
+}
 
 // The contact details as `text` (normal) has them, read as TOML whatever the checks say of them; nullopt when it
 // is not TOML.
@@ -72,12 +76,10 @@ std::optional<std::pair<std::string, std::string>> read_contact(const std::strin
     o << toml::toml_formatter{*n.node()};
     return o.str();
   };
-  try {
-    const toml::table t = toml::parse(text);
-    return std::pair{as_written(t["contact"]["email"]), as_written(t["contact"]["phone"])};
-  } catch (const toml::parse_error&) {
-    return std::nullopt;
-  }
+  Diagnostics ignored;
+  const auto t = parse_toml(text, kSettingsFile, 1, "config", ignored);
+  if (!t) return std::nullopt;
+  return std::pair{as_written((*t)["contact"]["email"]), as_written((*t)["contact"]["phone"])};
 }
 
 FrontMatterEdits contact_edits(const SettingsForm& form) {
@@ -127,11 +129,11 @@ void Editor::settings_page(const httplib::Request& req, httplib::Response& res) 
                         (file ? std::string("portal check in the terminal says what to fix") : file.error()) + ".";
   }
   const std::string done = param(req, "done");
-  show_settings(form, done == "published" || done == "saved" ? done : std::string(), res);
-  res.status = 200;  // the page, with what the checks say of the file's values
+  // The page, with what the checks say of the file's values.
+  show_settings(form, done == "published" || done == "saved" ? done : std::string(), 200, res);
 }
 
-void Editor::show_settings(const SettingsForm& form, const std::string& done, httplib::Response& res) {
+void Editor::show_settings(const SettingsForm& form, const std::string& done, int status, httplib::Response& res) {
   mstch::array fields;
   for (const auto& [name, id, type, label, hint] : settings_fields()) {
     const auto problem = form.problems.find(name);
@@ -167,7 +169,7 @@ void Editor::show_settings(const SettingsForm& form, const std::string& done, ht
         "The contact details are saved. They are not yet published: publish them to put "
         "them on the site.");
   }
-  reply_page(res, form.problems.empty() ? 200 : 422, "settings", std::move(context), "Site settings", secret_);
+  reply_page(res, status, "settings", std::move(context), "Site settings", secret_);
 }
 
 void Editor::save_settings(const httplib::Request& req, httplib::Response& res) {
@@ -182,7 +184,7 @@ void Editor::save_settings(const httplib::Request& req, httplib::Response& res) 
   const auto file = read_beneath(source_dir_, kSettingsFile);
   if (!file) {
     form.problems[""] = "site.toml cannot be read: " + file.error() + ".";
-    return show_settings(form, {}, res);
+    return show_settings(form, {}, 422, res);
   }
   const std::string text = normal(file->bytes);
   if (form.base != blob_id(file->bytes)) {
@@ -201,22 +203,22 @@ void Editor::save_settings(const httplib::Request& req, httplib::Response& res) 
   if (form.problems.empty() && publish)
     if (const auto can = check_can_commit(source_); !can)
       form.problems[""] = "Nothing was published: " + can.error() + ".";
+  const std::string bytes = edited ? as_file_had(*edited, file->bytes) : std::string();  // as it would be written
   if (form.problems.empty() && publish)
-    if (const auto only = only_contact_changed(source_, as_file_had(*edited, file->bytes), form); !only)
+    if (const auto only = only_contact_changed(source_, bytes, form); !only)
       form.problems[""] = "Nothing was saved or published: " + only.error() + ".";
-  if (!form.problems.empty()) return show_settings(form, {}, res);
+  if (!form.problems.empty()) return show_settings(form, {}, 422, res);
   if (*edited != text)
-    if (const auto written = write_beneath_atomically(source_dir_, kSettingsFile, as_file_had(*edited, file->bytes));
-        !written) {
+    if (const auto written = write_beneath_atomically(source_dir_, kSettingsFile, bytes); !written) {
       form.problems[""] = "Nothing was saved: " + written.error() + ".";
-      return show_settings(form, {}, res);
+      return show_settings(form, {}, 422, res);
     }
   if (publish && uncommitted_now(source_, kSettingsFile).value_or(true))
     if (const auto commit = commit_files(source_, {kSettingsFile}, form.message); !commit) {
       host_.rebuild_now();
-      form.base = blob_id(as_file_had(*edited, file->bytes));
+      form.base = blob_id(bytes);
       form.problems[""] = "The settings are saved, but they could not be published: " + commit.error() + ".";
-      return show_settings(form, {}, res);
+      return show_settings(form, {}, 422, res);
     }
   host_.rebuild_now();
   res.status = 303;

@@ -261,13 +261,10 @@ Result<std::string> edit_front_matter(std::string_view text, const FrontMatterEd
 }
 
 Result<std::string> edit_toml_table(std::string_view text, const std::string& name, const FrontMatterEdits& edits) {
-  toml::table whole;
-  try {
-    whole = toml::parse(text);
-  } catch (const toml::parse_error& e) {
-    return fail(std::string(e.description()));
-  }
-  const toml::node* node = whole.get(name);
+  Diagnostics diags;
+  const auto whole = parse_toml(text, "", 1, "config", diags);
+  if (!whole) return fail(diags.items().front().message);
+  const toml::node* node = whole->get(name);
   if (node && (!node->is_table() || node->as_table()->is_inline()))
     return fail("`" + name + "` is not written as a [" + name + "] table of its own lines: edit the file as text");
   std::string added;
@@ -281,10 +278,8 @@ Result<std::string> edit_toml_table(std::string_view text, const std::string& na
   // A key it lacks goes after the table's last line (the header's, when it has no keys): a table of dotted
   // keys (contact.email = …) has no such place.
   const toml::table& table = *node->as_table();
-  std::string header_line;
-  for (std::size_t at = offset_of(text, table.source().begin.line, 1); at < text.size() && text[at] != '\n'; ++at)
-    header_line += text[at];
-  if (!text::trim(header_line).starts_with("[") &&
+  const std::size_t header = offset_of(text, table.source().begin.line, 1);
+  if (!text::trim(text.substr(header, text.find('\n', header) - header)).starts_with("[") &&
       std::any_of(edits.begin(), edits.end(), [&](const auto& e) { return e.second && !table.contains(e.first); }))
     return fail("`" + name + "` is written as dotted keys (" + name + ".… = …): edit the file as text to add to it");
   std::size_t last = table.source().begin.line;

@@ -218,7 +218,7 @@ std::set<std::string> restricted_files(const Site& site, const Diagnostics& diag
     // A file that did not load: what it says of itself cannot be read, so a mention is enough. It is read as
     // the loader reads, never through a link and only as a regular file (a FIFO would block); one that cannot
     // be read (a link, say) has no words of its own in its messages.
-    const auto file = source ? read_beneath(source, d.file) : Result<BeneathFile>(fail("the site cannot be opened"));
+    const auto file = read_beneath(source, d.file);  // fails, too, when the site's folder cannot be opened
     if (in_restricted_meeting || in_unread_meeting(site, d.file) ||
         (file && text::to_lower_ascii(file->bytes.substr(0, 1 << 20)).find("restricted") != std::string::npos))
       out.insert(d.file);

@@ -610,12 +610,12 @@
         $(ids.image_file).focus();
       });
     });
-    dialog.addEventListener('close', function () {
-      deleteUploaded(function (r, file) {
-        saveStatus.textContent = r.status === 200 ? 'The picture ' + file.split('/').pop() + ' was not added, so it is deleted.'
-          : 'The picture ' + file + ' was not added, and could not be deleted: ' + (r.body.error || 'the preview is not answering') + '.';
-      });
-    });
+    // A picture uploaded and then not wanted: said on the save line, deleted or not.
+    var notAdded = function (r, file) {
+      saveStatus.textContent = r.status === 200 ? 'The picture ' + file.split('/').pop() + ' was not added, so it is deleted.'
+        : 'The picture ' + file + ' was not added, and could not be deleted: ' + (r.body.error || 'the preview is not answering') + '.';
+    };
+    dialog.addEventListener('close', function () { deleteUploaded(notAdded); });
     addImage.addEventListener('click', function () {
       $(ids.image_src).value = '';
       $(ids.image_alt).value = '';
@@ -642,10 +642,7 @@
         deleteUploaded(null);  // one chosen before it, and not added
         uploaded = r.body.file;
         if (!dialog.open) {  // the dialog was closed while it was on its way: not wanted
-          deleteUploaded(function (d, file) {
-            saveStatus.textContent = d.status === 200 ? 'The picture ' + file.split('/').pop() + ' was not added, so it is deleted.'
-              : 'The picture ' + file + ' was not added, and could not be deleted.';
-          });
+          deleteUploaded(notAdded);
           return;
         }
         removeButton.hidden = false;
