@@ -16,6 +16,7 @@
 #include "parallel.h"
 #include "scaffold.h"
 #include "serve.h"
+#include "team_state.h"
 #include "text.h"
 #include "version.h"
 
@@ -36,6 +37,7 @@ const char* const kUsageText =
     "  portal build  [--source DIR] [--output DIR] [--base-url URL] [--drafts] [--local] [--jobs N] [--quiet]\n"
     "  portal check  [--source DIR] [--base-url URL] [--format text|json|github] [--drafts]\n"
     "  portal serve  [--source DIR] [--host 127.0.0.1] [--port 1313]\n"
+    "  portal serve  --team [FILE]   (the team editor on a server: docs/team-editor.md)\n"
     "  portal new    bulletin [--date YYYY-MM-DD] [--name NAME]\n"
     "                meeting --date YYYY-MM-DD [--time HH:MM]\n"
     "                paper --meeting YYYY-MM-DD --name FILE-NAME [--item CODE] [--title TEXT]\n"
@@ -52,6 +54,8 @@ const char* const kUsageText =
     "  serve   preview the site, drafts included, at http://127.0.0.1:1313/;\n"
     "          pages rebuild and reload by themselves when a file is saved; on\n"
     "          a loopback address, an editor at /__portal/edit/\n"
+    "          --team: the editor for a team, behind the organisation's sign-in, with the\n"
+    "          server's configuration (default /etc/portal/team.toml)\n"
     "  new     start a new document as a draft, without overwriting anything\n"
     "\n"
     "  --source DIR   the folder holding site.toml and content/ (default: .)\n"
@@ -74,6 +78,7 @@ struct Options {
   enum class Format { text, json, github } format = Format::text;
   std::string host = "127.0.0.1";
   int port = 1313;
+  std::optional<std::string> team;  // serve --team: the configuration file
   std::string new_kind;
   std::map<std::string, std::string> new_options;
 };
@@ -107,7 +112,7 @@ std::optional<UsageError> parse(const std::vector<std::string>& args, Options& o
   if (is_build || is_check) flags.insert(flags.end(), {"--drafts", "--base-url"});
   if (is_build) flags.insert(flags.end(), {"--output", "--jobs", "--quiet", "--local"});
   if (is_check) flags.insert(flags.end(), {"--format"});
-  if (o.command == "serve") flags.insert(flags.end(), {"--host", "--port"});
+  if (o.command == "serve") flags.insert(flags.end(), {"--host", "--port", "--team"});
   std::size_t first = 1;
   if (o.command == "new") {
     if (args.size() < 2 || args[1].starts_with("--"))
@@ -136,6 +141,9 @@ std::optional<UsageError> parse(const std::vector<std::string>& args, Options& o
       o.build.local = true;
     } else if (a == "--quiet") {
       o.quiet = true;
+    } else if (a == "--team") {
+      // Its file is optional: the next word, unless it is another option.
+      o.team = i + 1 < args.size() && !args[i + 1].starts_with("--") ? args[++i] : "/etc/portal/team.toml";
     } else {
       const auto v = value();
       if (!v) return UsageError{a + " needs a value"};
@@ -282,7 +290,47 @@ int make_new(const Options& o, std::ostream& out, std::ostream& err) {
   return kOk;
 }
 
+// `portal serve --team`: the team editor, on its socket behind the sign-in front, until a stop signal.
+int serve_team(const Options& o, std::ostream& out, std::ostream& err) {
+  const auto config = load_team_config(*o.team);
+  if (!config) {
+    err << "portal: " << config.error() << '\n';
+    return kUsage;
+  }
+  Team team(*config);
+  if (const auto opened = team.open(); !opened) {
+    err << "portal: " << opened.error() << '\n';
+    return kUsage;
+  }
+  ServeOptions options;
+  options.source = team.config.source;
+  options.jobs = o.build.jobs;
+  options.team = &team;
+  PreviewServer server(options);
+  if (const auto started = server.start(); !started) {
+    err << "portal: " << started.error() << (started.error().ends_with('\n') ? "" : "\n");
+    return kUsage;
+  }
+  out << "The team editor is at " << team.config.editor_address << "/__portal/edit/, through the sign-in front on "
+      << team.config.socket.string() << " (press Ctrl+C to stop)" << std::endl;
+  const StopOnSignals stop_on_signals;
+  std::uint64_t seen = server.wait_for_change(0, std::chrono::milliseconds(0));
+  while (!stop_requested()) {
+    seen = server.wait_for_change(seen, std::chrono::milliseconds(200));
+    for (const auto& problem : server.take_errors()) err << "portal: error: " << problem << std::endl;
+    if (const auto failure = server.failure(); !failure.empty()) {
+      server.stop();
+      err << "portal: error: " << failure << "; the team editor has stopped" << std::endl;
+      return kUsage;
+    }
+  }
+  server.stop();
+  out << "Stopped." << std::endl;
+  return kOk;
+}
+
 int serve(const Options& o, std::ostream& out, std::ostream& err) {
+  if (o.team) return serve_team(o, out, err);
   ServeOptions options;
   options.source = o.build.source;
   options.host = o.host;

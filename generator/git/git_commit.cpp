@@ -40,7 +40,7 @@ struct Opened {
   git::Signature signature;
 };
 
-Result<Opened> open_for_commit(const fs::path& source) {
+Result<Opened> open_for_commit(const fs::path& source, const std::optional<CommitAuthor>& author) {
   Opened o;
   std::error_code ec;
   const fs::path absolute = fs::weakly_canonical(fs::absolute(source, ec), ec);
@@ -58,7 +58,10 @@ Result<Opened> open_for_commit(const fs::path& source) {
     return fail(
         "the repository is not on a branch (its HEAD is detached): check out the branch the site is published from");
   git_signature* sig_raw = nullptr;
-  if (git_signature_default(&sig_raw, o.repo.get()) != 0)
+  if (author) {
+    if (git_signature_now(&sig_raw, author->name.c_str(), author->email.c_str()) != 0)
+      return fail("the person's name or e-mail address cannot be recorded in git: " + author->name);
+  } else if (git_signature_default(&sig_raw, o.repo.get()) != 0)
     return fail(
         "git does not know who you are: run git config --global user.name \"Your Name\" and "
         "git config --global user.email \"you@example.org\" in a terminal once, then publish again");
@@ -103,14 +106,14 @@ Done stage(git_repository* repo, const SourceDir& source, Staged& staged) {
 
 Done check_can_commit(const fs::path& source) {
   git::Library library;
-  if (auto opened = open_for_commit(source); !opened) return opened.failure();
+  if (auto opened = open_for_commit(source, std::nullopt); !opened) return opened.failure();
   return {};
 }
 
 Result<std::string> commit_files(const fs::path& source, const std::vector<std::string>& paths,
-                                 const std::string& message) {
+                                 const std::string& message, const std::optional<CommitAuthor>& author) {
   git::Library library;
-  auto opened = open_for_commit(source);
+  auto opened = open_for_commit(source, author);
   if (!opened) return opened.failure();
   git::Repository& repo = opened->repo;
   git::Signature& signature = opened->signature;

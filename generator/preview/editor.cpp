@@ -44,8 +44,8 @@ bool same_secret(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-Editor::Editor(EditorHost& host, fs::path source, int jobs)
-    : host_(host), source_(std::move(source)), source_dir_(source_), jobs_(jobs), secret_(make_secret()) {}
+Editor::Editor(EditorHost& host, fs::path source, int jobs, Team* team)
+    : host_(host), team_(team), source_(std::move(source)), source_dir_(source_), jobs_(jobs), secret_(make_secret()) {}
 
 void Editor::set_port(int port) { port_ = port; }
 
@@ -69,16 +69,18 @@ bool Editor::allowed(const httplib::Request& req, httplib::Response& res, bool c
   // resolves here (DNS rebinding) is not one of ours.
   const std::string host = req.get_header_value("Host");
   const std::string port = ":" + std::to_string(port_);
-  const bool own_host = is_own_host(host, port_);
+  const bool own_host = team_ ? host == team_->config.editor_host() : is_own_host(host, port_);
   if (!own_host) {
     reply_refusal(
         res, 403,
-        "the editor answers only at this computer's own address, e.g. http://127.0.0.1" + port + "/__portal/edit/");
+        "the editor answers only at " +
+            (team_ ? team_->config.editor_address : "this computer's own address, e.g. http://127.0.0.1" + port) +
+            "/__portal/edit/");
     return false;
   }
   if (!changes) return true;
   // Only the editor's own pages may ask it to change anything.
-  if (req.get_header_value("Origin") != "http://" + host) {
+  if (req.get_header_value("Origin") != (team_ ? team_->config.editor_address : "http://" + host)) {
     reply_refusal(res, 403, "this request did not come from the editor's own pages");
     return false;
   }
@@ -108,6 +110,7 @@ void Editor::handle(const httplib::Request& req, httplib::Response& res) {
   const std::string route = req.path.substr(std::strlen(kEditorBase));
   const bool post = req.method == "POST";
   if (!allowed(req, res, post, route == "upload" ? kLargestUpload : kLargestRequest)) return;
+  if (team_ && !team_allows(req, res, route, post)) return;
   res.set_header("Cache-Control", "no-store");
   res.set_header("X-Frame-Options", "DENY");
   res.set_header("Referrer-Policy", "same-origin");
@@ -117,7 +120,7 @@ void Editor::handle(const httplib::Request& req, httplib::Response& res) {
     return res.set_content(std::string(editor_assets().at("editor.css")), "text/css; charset=utf-8");
   if (!post && route == "editor.js") return res.set_content(editor_script(), "text/javascript; charset=utf-8");
   if (!post && route.empty()) return start_page(req, res);
-  if (!post && route.starts_with("doc/")) return edit_page(route.substr(4), res);
+  if (!post && route.starts_with("doc/")) return edit_page(route.substr(4), req, res);
   if (!post && route == "changes") return changes_page(res);
   if (!post && route == "settings") return settings_page(req, res);
   if (post && route == "settings") return save_settings(req, res);
@@ -131,6 +134,7 @@ void Editor::handle(const httplib::Request& req, httplib::Response& res) {
   if (post && route == "restore") return restore(req, res);
   if (post && route == "withdraw") return withdraw(req, res);
   if (post && route == "delete-picture") return delete_picture(req, res);
+  if (post && route.starts_with("review/")) return review(req, res, route.substr(7));
   res.status = 404;
   res.set_content(editor_page("not-found", {{"no_page", true}}, "Not found", secret_), "text/html; charset=utf-8");
 }

@@ -15,9 +15,14 @@
 #include <optional>
 #include <string>
 
+#include <toml++/toml.h>
+#include <mstch/mstch.hpp>
+
 #include "beneath.h"
+#include "git_commit.h"
 #include "git_history.h"
 #include "site.h"
+#include "team_state.h"
 #include "theme.h"
 #include "urls.h"
 
@@ -45,7 +50,9 @@ class EditorHost {
 
 class Editor {
  public:
-  Editor(EditorHost& host, std::filesystem::path source, int jobs);
+  // `team`: the team editor on a server (editor_team.cpp), whose people sign in at a front; nullptr on
+  // one's own computer.
+  Editor(EditorHost& host, std::filesystem::path source, int jobs, Team* team = nullptr);
   // Once the port is known: the Host headers the editor answers.
   void set_port(int port);
   // Answers a request whose path starts with /__portal/edit/.
@@ -66,7 +73,7 @@ class Editor {
   std::optional<Kind> kind_of(const std::string& path);
   void start_page(const httplib::Request& request, httplib::Response& response, const std::string& error = {},
                   const std::string& error_field = {});
-  void edit_page(const std::string& path, httplib::Response& response);
+  void edit_page(const std::string& path, const httplib::Request& request, httplib::Response& response);
   void create(const httplib::Request& request, httplib::Response& response);
   void check(const httplib::Request& request, httplib::Response& response);
   void save(const httplib::Request& request, httplib::Response& response, bool publish);
@@ -89,12 +96,36 @@ class Editor {
   void show_settings(const SettingsForm& form, const std::string& done, int status, httplib::Response& response);
   void save_settings(const httplib::Request& request, httplib::Response& response);
 
+  struct Change;  // a save or publish as asked (editor_saving.cpp)
+
+  // The team editor (editor_team.cpp). The person the front signed in, on the team; nullptr when not.
+  [[nodiscard]] const Person* signed_in(const httplib::Request& request) const;
+  // Whether the signed-in person may ask for `route`; answered when not.
+  bool team_allows(const httplib::Request& request, httplib::Response& response, const std::string& route, bool post);
+  // Who a commit asked for by `request` is recorded as: the signed-in person; git's user on one's own computer.
+  [[nodiscard]] std::optional<CommitAuthor> author_of(const httplib::Request& request) const;
+  // Send for review, approve or send back (`action`), then back to the document's page.
+  void review(const httplib::Request& request, httplib::Response& response, const std::string& action);
+  // The document's review, as its page shows it to the signed-in person; false outside the team editor.
+  mstch::node review_section(const std::string& path, const std::string& raw, const httplib::Request& request);
+  // Who last changed each document and its review, for the start page's lists; empty outside the team editor.
+  void team_start_page(const httplib::Request& request, mstch::map& context);
+  // Records a save or publish of `path` by the signed-in person.
+  void record_change(const std::string& user, const std::string& path, const std::string& what,
+                     const std::string& detail);
+  // Whether the review policy lets the document at `path` be published, the file being `raw` and its text
+  // `disk` (normalised) and the text asked for `text`; answered when not.
+  bool review_allows(const std::string& path, const std::string& raw, const std::string& disk, const std::string& text,
+                     httplib::Response& response) const;
+  // After `user`'s publish of `path` was committed: the site built from it into the served folder and the page
+  // fetched from the public address; what came of it added to the answer `out`.
+  void go_live_now(const std::string& user, const std::string& path, toml::table& out);
+
   // A document's state as the preview's last build has it, and its page's address.
   std::pair<std::string, std::string> state_and_address(const std::string& path);
 
   // The steps of a save or publish (editor_saving.cpp), in order. A step
   // that stops it has answered the request, and says so by what it returns.
-  struct Change;
   // The request read and validated: nothing refuses it.
   std::optional<Change> read_change(const httplib::Request& request, httplib::Response& response,
                                     const std::string& path, bool publish);
@@ -110,6 +141,7 @@ class Editor {
   void commit(const Change& change, const std::string& bytes, httplib::Response& response);
 
   EditorHost& host_;
+  Team* team_;
   std::filesystem::path source_;
   SourceDir source_dir_;  // held open: every file is reached from it, never by its path again
   int jobs_;

@@ -28,7 +28,8 @@ constexpr std::size_t kListed = 25;  // documents of a kind on the start page
 struct Row {
   std::string path, title, date, state;
   Kind kind;
-  std::string order;  // the date as ISO text, "" without one
+  std::string order;    // the date as ISO text, "" without one
+  std::string changed;  // in the team editor: who last changed it, and when
 };
 
 // Every document of the site: newest first within a kind; a document without
@@ -39,7 +40,7 @@ std::vector<Row> listed_documents(EditorHost& host) {
     if (!site) return;
     for (const auto& d : site->documents())
       rows.push_back({d.path, d.title.value.empty() ? d.path : d.title.value, d.date ? d.date->long_form() : "",
-                      state_of(*site, d, history), d.kind, d.date ? d.date->iso_datetime() : ""});
+                      state_of(*site, d, history), d.kind, d.date ? d.date->iso_datetime() : "", ""});
   });
   std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.order > b.order; });
   return rows;
@@ -58,7 +59,8 @@ mstch::map documents_table(const std::string& caption, const std::vector<const R
                                  {"title", r->title},
                                  {"date", r->date},
                                  {"state_class", std::string(state_class)},
-                                 {"state", r->state}});
+                                 {"state", r->state},
+                                 {"changed", r->changed}});
   }
   return {{"caption", caption},
           {"rows", std::move(rows)},
@@ -310,7 +312,13 @@ void reply_not_found(httplib::Response& res, mstch::map context, const std::stri
 
 void Editor::start_page(const httplib::Request& req, httplib::Response& res, const std::string& error,
                         const std::string& error_field) {
-  const std::vector<Row> rows = listed_documents(host_);
+  std::vector<Row> rows = listed_documents(host_);
+  if (team_)
+    for (auto& r : rows)
+      if (const auto s = team_->documents.of(r.path); !s.changed_by.empty()) {
+        const Person* p = team_->config.person(s.changed_by);
+        r.changed = (p ? p->name : s.changed_by) + ", " + s.changed_at.substr(0, 10);
+      }
   const std::string only = req.method == "GET" ? param(req, "list") : std::string();
   mstch::map context{{"error", false},
                      {"everything", only.empty()},
@@ -318,6 +326,7 @@ void Editor::start_page(const httplib::Request& req, httplib::Response& res, con
                      {"documents", kind_tables(rows, only)},
                      {"no_documents", rows.empty()}};
   if (!error.empty()) context["error"] = mstch::map{{"field", error_field}, {"message", error}};
+  team_start_page(req, context);
   if (only.empty()) {
     context["unpublished"] = unpublished_table(rows);
     context["new_documents"] = new_document_forms({req, error, error_field});
@@ -348,7 +357,7 @@ void Editor::create(const httplib::Request& req, httplib::Response& res) {
   res.set_header("Location", address_of(made->generic_string()));
 }
 
-void Editor::edit_page(const std::string& path, httplib::Response& res) {
+void Editor::edit_page(const std::string& path, const httplib::Request& req, httplib::Response& res) {
   if (const auto editable = check_content_path(source_, path); !editable)
     return reply_not_found(res, {{"not_editable", true}, {"why", editable.error()}}, secret_);
   const auto file = read_beneath(source_dir_, path);
@@ -369,6 +378,7 @@ void Editor::edit_page(const std::string& path, httplib::Response& res) {
                               : fail("The file is not plain text the portal can read, so it is edited as text.");
   const std::string refusal = as_form ? std::string() : as_form.error();
   mstch::map context = edit_context(path, raw, doc, refusal.empty());
+  context["review"] = review_section(path, raw, req);
   if (refusal.empty())
     add_form(context, *doc.kind, path, text, doc.in_force);
   else

@@ -23,12 +23,14 @@ namespace portal {
 struct Editor::Change {
   std::string path;
   bool publish = false;
-  std::string raw;      // the file's bytes when the request came
-  std::string disk;     // their text, normalised
-  std::string text;     // the text asked for, as typed: draft mark and all
-  std::string written;  // the text written: for a publish, without the draft mark
-  std::string message;  // the commit's message
-  bool merged = false;  // with changes made to the file elsewhere since the form opened
+  std::string raw;                     // the file's bytes when the request came
+  std::string disk;                    // their text, normalised
+  std::string text;                    // the text asked for, as typed: draft mark and all
+  std::string written;                 // the text written: for a publish, without the draft mark
+  std::string message;                 // the commit's message
+  bool merged = false;                 // with changes made to the file elsewhere since the form opened
+  std::optional<CommitAuthor> author;  // who the commit is recorded as (the team editor's signed-in person)
+  std::string user;                    // the team editor's signed-in user
 };
 
 namespace {
@@ -130,6 +132,7 @@ void Editor::save(const httplib::Request& req, httplib::Response& res, bool publ
   const std::optional<std::string> bytes = write(*change, res);
   if (!bytes) return;
   if (!publish) {
+    record_change(change->user, path, "save", "");
     host_.rebuild_now();
     return reply_saved(res, *bytes, state_and_address(path).first, change->merged);
   }
@@ -175,6 +178,9 @@ std::optional<Editor::Change> Editor::read_change(const httplib::Request& req, h
   if (lift_confirmed && std::find(lifting.begin(), lifting.end(), path) != lifting.end()) never.clear();
   change.message = text::trim(lf(param(req, "message")));
   if (publish && publish_refused(res, never, change.message)) return std::nullopt;
+  change.author = author_of(req);
+  if (const Person* person = signed_in(req)) change.user = person->user;
+  if (publish && !review_allows(path, change.raw, change.disk, change.text, res)) return std::nullopt;
   if (lift_confirmed)
     change.message = "Restriction lifted, publishing " + text::joined(lifting, ", ") + ": " + change.message;
   if (publish)
@@ -270,7 +276,7 @@ void Editor::commit(const Change& change, const std::string& bytes, httplib::Res
       if (std::find(files.begin(), files.end(), link.target_path) == files.end()) files.push_back(link.target_path);
     }
   });
-  const auto commit = commit_files(source_, files, change.message);
+  const auto commit = commit_files(source_, files, change.message, change.author);
   host_.rebuild_now();
   if (!commit) {
     toml::table t;
@@ -290,6 +296,10 @@ void Editor::commit(const Change& change, const std::string& bytes, httplib::Res
   toml::array listed;
   for (const auto& f : files) listed.push_back(f);
   out.insert("files", std::move(listed));
+  if (team_) {
+    record_change(change.user, change.path, "publish", change.message);
+    go_live_now(change.user, change.path, out);
+  }
   reply_json(res, 200, out);
 }
 

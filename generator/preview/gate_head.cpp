@@ -39,7 +39,8 @@ std::optional<Refusal> parse_request_line(std::string_view line, Head& h) {
 // Headers that must come once: given twice, httplib would read the first and the gate might read another.
 bool is_single(std::string_view name) {
   static constexpr std::string_view kOnce[] = {"content-length", "host",           "range",
-                                               "origin",         "sec-fetch-site", "x-portal-secret"};
+                                               "origin",         "sec-fetch-site", "x-portal-secret",
+                                               "x-portal-front", "x-remote-user"};
   return std::find(std::begin(kOnce), std::end(kOnce), name) != std::end(kOnce);
 }
 
@@ -49,6 +50,7 @@ std::variant<bool, Refusal> take_header(const std::string& name, const std::stri
                              : name == "origin"          ? &h.origin
                              : name == "sec-fetch-site"  ? &h.fetch_site
                              : name == "x-portal-secret" ? &h.secret
+                             : name == "x-portal-front"  ? &h.front
                                                          : nullptr;
   if (name == "content-length") {
     if (value.empty() || value.size() > 12 ||
@@ -67,7 +69,7 @@ std::variant<bool, Refusal> take_header(const std::string& name, const std::stri
   }
   // httplib answers each request on a connection of its own.
   return !(name == "connection" || name == "keep-alive" || name == "proxy-connection" || name == "upgrade" ||
-           name == "te");
+           name == "te" || name == "x-portal-front");
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ struct Head {
   std::size_t ranges = 0;
   std::optional<std::string> host;
   std::string origin, fetch_site, secret;  // Origin, Sec-Fetch-Site, X-Portal-Secret
+  std::string front;                       // X-Portal-Front: never passed on
   std::string forward;                     // the head as httplib gets it
 };
 

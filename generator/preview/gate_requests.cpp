@@ -106,6 +106,9 @@ bool Loop::take_head(Connection& c, std::size_t end) {
 
 // Whether the gate takes a request whose head is whole, before a byte of its body is read.
 std::optional<Refusal> Loop::admit(const Head& head, std::size_t head_size, const Connection& c) const {
+  // The team editor's front proves each request came through the sign-in; nothing else is answered.
+  if (!routes_.front_secret.empty() && !same_secret(head.front, routes_.front_secret))
+    return Refusal{403, "Forbidden", "the editor is reached only through the organisation's sign-in"};
   if (auto refusal = check_host(head)) return refusal;
   if (auto refusal = check_change(head)) return refusal;
   if (head.chunked) return Refusal{411, "Length Required", "send the request's body with a Content-Length"};
@@ -130,8 +133,10 @@ std::optional<Refusal> Loop::check_host(const Head& head) const {
   if (!head.host) return Refusal{400, "Bad Request", "the request has no Host header"};
   if (!routes_.own_host(*head.host, port_))
     return Refusal{403, "Forbidden",
-                   "the preview answers only at this computer's own address, e.g. http://127.0.0.1:" +
-                       std::to_string(port_) + "/"};
+                   routes_.origin.empty() ? "the preview answers only at this computer's own address, e.g. "
+                                            "http://127.0.0.1:" +
+                                                std::to_string(port_) + "/"
+                                          : "the editor answers only at " + routes_.origin + "/"};
   return {};
 }
 
@@ -145,8 +150,8 @@ std::optional<Refusal> Loop::check_change(const Head& head) const {
   if (!head.path.starts_with(routes_.guarded_prefix))
     return Refusal{403, "Forbidden",
                    "only the editor, at " + routes_.guarded_prefix + ", takes requests that send or change anything"};
-  if (!head.host || head.origin != "http://" + *head.host ||
-      (!head.fetch_site.empty() && head.fetch_site != "same-origin"))
+  const std::string origin = routes_.origin.empty() && head.host ? "http://" + *head.host : routes_.origin;
+  if (!head.host || head.origin != origin || (!head.fetch_site.empty() && head.fetch_site != "same-origin"))
     return Refusal{403, "Forbidden", "this request did not come from the editor's own pages"};
   const std::string secret = head.secret.empty() ? query_value(head.query, "secret") : head.secret;
   if (!same_secret(secret, routes_.secret))

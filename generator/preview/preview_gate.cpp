@@ -9,6 +9,8 @@
 #include <netdb.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "gate_loop.h"
@@ -54,6 +56,35 @@ Done PreviewGate::bind(const std::string& host, int port) {
   if (listen_fd_ < 0)
     return fail("cannot listen on " + host + ":" + std::to_string(port) + " (" + std::strerror(last_error) +
                 "; is another preview running? try --port 1314)");
+  wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (wake_fd_ < 0) return fail(std::string("cannot make the preview's wake-up signal: ") + std::strerror(errno));
+  return {};
+}
+
+Done PreviewGate::bind_unix(const std::string& path) {
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  if (path.empty() || path.size() >= sizeof address.sun_path)
+    return fail("the socket's path " + path + " is longer than a Unix socket's path may be");
+  path.copy(address.sun_path, path.size());
+  struct stat there {};
+  if (::lstat(path.c_str(), &there) == 0) {
+    if (!S_ISSOCK(there.st_mode)) return fail(path + " is there already and is not a socket: move it away");
+    ::unlink(path.c_str());  // left by a server that stopped
+  }
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return fail(std::string("cannot make a socket: ") + std::strerror(errno));
+  // Made without permissions for anyone, then opened to the owner and group: never briefly open to all.
+  const mode_t before = ::umask(0777);
+  const bool bound = ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
+  const int error = errno;
+  ::umask(before);
+  if (!bound || ::chmod(path.c_str(), 0660) != 0 || ::listen(fd, 1024) != 0) {
+    const int why = bound ? errno : error;
+    ::close(fd);
+    return fail("cannot listen on " + path + ": " + std::strerror(why));
+  }
+  listen_fd_ = fd;
   wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (wake_fd_ < 0) return fail(std::string("cannot make the preview's wake-up signal: ") + std::strerror(errno));
   return {};

@@ -57,6 +57,12 @@ struct GateRoutes {
   std::string guarded_prefix = "/__portal/edit/";
   // The one route that takes a picture, with a body of up to GateLimits::upload_body.
   std::string upload_path = "/__portal/edit/upload";
+  // When set (the team editor), the Origin a request that changes anything must carry, instead of
+  // http:// and its own Host; and where refusals say the editor answers.
+  std::string origin = {};
+  // When set (the team editor), every request must carry it in an X-Portal-Front header, which only
+  // the signed-in front sends, or it is refused with 403 before anything else. httplib never sees it.
+  std::string front_secret = {};
 };
 
 class PreviewGate {
@@ -68,6 +74,9 @@ class PreviewGate {
 
   // Binds the listening socket (port 0: any free port).
   Done bind(const std::string& host, int port);
+  // Binds a Unix socket at `path` instead, which only its owner and group may connect to (mode 0660);
+  // a socket left there by a server that stopped is replaced, anything else there is refused.
+  Done bind_unix(const std::string& path);
   [[nodiscard]] int port() const { return port_; }
   // Runs the loop on a thread of its own until stop(). `on_error` hears
   // what went wrong if the loop cannot go on; the gate then stops.

@@ -89,8 +89,8 @@ Done PreviewServer::start() {
   const std::string socket_path = (socket_dir_ / "http.sock").string();
   server_ = std::make_unique<httplib::Server>();
   // The editor exists only while the preview listens on this computer's own address.
-  if (is_loopback(options_.host)) {
-    editor_ = std::make_unique<Editor>(*this, options_.source, options_.jobs);
+  if (options_.team || is_loopback(options_.host)) {
+    editor_ = std::make_unique<Editor>(*this, options_.source, options_.jobs, options_.team);
     add_editor_routes();
   }
   add_reload_route();
@@ -137,8 +137,17 @@ Done PreviewServer::open_gate(const std::string& socket_path) {
     routes.own_host = [](std::string_view host, int port) { return Editor::is_own_host(std::string(host), port); };
     routes.secret = editor_->secret();
   }
+  if (const Team* team = options_.team) {
+    // Behind the sign-in front, on its socket: its address, its Origin, and its key on every request.
+    routes.own_host = [host = team->config.editor_host()](std::string_view h, int) { return h == host; };
+    routes.origin = team->config.editor_address;
+    routes.front_secret = team->config.front_secret;
+  }
   gate_ = std::make_unique<PreviewGate>(std::move(routes));
-  if (auto bound = gate_->bind(options_.host, options_.port); !bound) return bound;
+  if (auto bound = options_.team ? gate_->bind_unix(options_.team->config.socket.string())
+                                 : gate_->bind(options_.host, options_.port);
+      !bound)
+    return bound;
   port_ = gate_->port();
   if (editor_) editor_->set_port(port_);
   const std::lock_guard lock(mutex_);

@@ -34,6 +34,9 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 1313;  // 0: any free port
   int jobs = 1;
+  // The team editor (docs/team-editor.md): the source, the socket and the rest from its configuration; the
+  // editor is on, every request must come through the sign-in front, and `host` and `port` are not used.
+  Team* team = nullptr;
 };
 
 class PreviewServer : public EditorHost {
@@ -69,7 +72,7 @@ class PreviewServer : public EditorHost {
   [[nodiscard]] std::size_t text_rebuilds() const;
   // Waits until the version passes `seen` or `timeout` passes; returns the version.
   std::uint64_t wait_for_change(std::uint64_t seen, std::chrono::milliseconds timeout);
-  // Whether the editor is on: only while the preview listens on loopback.
+  // Whether the editor is on: only while the preview listens on loopback, or as the team editor.
   [[nodiscard]] bool editing() const { return editor_ != nullptr; }
 
   // EditorHost

@@ -548,9 +548,19 @@
         a.href = r.body.address;
         a.textContent = r.body.address;
         p1.appendChild(a);
-        p1.appendChild(document.createTextNode(scheduled
-          ? '. ' + r.body.state + ': it appears from that day, once the site is built.'
-          : '. It is live once the site is next built and put online.'));
+        if (r.body.live) {
+          // The team editor built the public site and fetched the page from it.
+          p1.appendChild(document.createTextNode('. It is live at '));
+          var live = document.createElement('a');
+          live.href = r.body.live;
+          live.textContent = r.body.live;
+          p1.appendChild(live);
+          p1.appendChild(document.createTextNode(' since ' + r.body.live_since.slice(11, 16) + ' UTC.'));
+        } else {
+          p1.appendChild(document.createTextNode(r.body.live_error ? '. ' + r.body.live_error : scheduled
+            ? '. ' + r.body.state + ': it appears from that day, once the site is built.'
+            : '. It is live once the site is next built and put online.'));
+        }
         $(ids.state).textContent = r.body.state;
       } else {
         p1.textContent = r.body.error || 'It could not be published.';

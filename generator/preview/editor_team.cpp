@@ -1,0 +1,232 @@
+// The team editor: who is signed in (the front's identity header, trusted
+// because the gate let through only requests carrying the front's key), what
+// their role lets them do, the second pair of eyes, and the audit log.
+#include <chrono>
+
+#include <httplib.h>
+
+#include "editor.h"
+#include "editor_requests.h"
+#include "files.h"
+#include "front_matter.h"
+#include "front_matter_edit.h"
+#include "git_commit.h"
+#include "team_live.h"
+#include "text.h"
+
+namespace portal {
+
+namespace {
+
+// The header the front sets to the signed-in user, replacing any a browser sent (deploy/).
+constexpr const char* kIdentityHeader = "X-Remote-User";
+
+// What each route that changes anything needs beyond being on the team.
+Role needed_for(const std::string& route, bool post) {
+  if (!post) return Role::writer;
+  if (route == "publish" || route == "restore" || route == "withdraw" || route == "settings" ||
+      route == "delete-picture")
+    return Role::publisher;
+  if (route == "review/approve" || route == "review/return") return Role::reviewer;
+  return Role::writer;
+}
+
+std::string role_words(Role role) {
+  switch (role) {
+    case Role::writer: return "a writer";
+    case Role::reviewer: return "a reviewer";
+    case Role::publisher: return "a publisher";
+  }
+  return "";
+}
+
+std::string now_stamp() { return utc_stamp(std::chrono::system_clock::now()); }
+
+// The time a state records, as a person reads it: "2026-12-05 10:04 UTC".
+std::string readable(const std::string& stamp) {
+  if (stamp.size() < 16) return stamp;
+  return stamp.substr(0, 10) + " " + stamp.substr(11, 5) + " UTC";
+}
+
+}  // namespace
+
+const Person* Editor::signed_in(const httplib::Request& req) const {
+  if (!team_) return nullptr;
+  return team_->config.person(req.get_header_value(kIdentityHeader));
+}
+
+std::optional<CommitAuthor> Editor::author_of(const httplib::Request& req) const {
+  if (const Person* person = signed_in(req)) return CommitAuthor{person->name, person->email};
+  return std::nullopt;
+}
+
+bool Editor::team_allows(const httplib::Request& req, httplib::Response& res, const std::string& route, bool post) {
+  const std::string user = req.get_header_value(kIdentityHeader);
+  const Person* person = team_->config.person(user);
+  if (!person) {
+    reply_page(res, 403, "not-found", {{"not_on_team", true}, {"user", user}, {"config", team_->config.file.string()}},
+               "Not on the team", secret_);
+    return false;
+  }
+  team_->audit.heard_from(person->user, std::chrono::system_clock::now());
+  const Role needed = needed_for(route, post);
+  if (may(*person, needed)) return true;
+  reply_refusal(res, 403,
+                "You are " + role_words(person->role) + " of the team: only " + role_words(needed) +
+                    (needed == Role::publisher ? "" : " or a publisher") + " may do this. Ask a publisher.");
+  return false;
+}
+
+void Editor::record_change(const std::string& user, const std::string& path, const std::string& what,
+                           const std::string& detail) {
+  const Person* person = team_ ? team_->config.person(user) : nullptr;
+  if (!person) return;
+  const std::string at = now_stamp();
+  (void)team_->documents.update(path, [&](DocumentState& s) {
+    s.changed_by = person->user;
+    s.changed_at = at;
+    if (what == "publish") s.review = ReviewStatus::none;  // its review is over
+  });
+  (void)team_->audit.record(person->user, what, path + (detail.empty() ? "" : ": " + detail));
+}
+
+void Editor::review(const httplib::Request& req, httplib::Response& res, const std::string& action) {
+  if (!team_ || team_->config.review == ReviewPolicy::off) return reply_refusal(res, 404, "reviews are off");
+  const Person& person = *signed_in(req);
+  const std::string path = param(req, "path");
+  if (const auto editable = check_content_path(source_, path); !editable)
+    return reply_refusal(res, 404, editable.error());
+  const auto file = read_beneath(source_dir_, path);
+  if (!file) return reply_refusal(res, 404, file.error());
+  const std::string blob = blob_id(file->bytes);
+  const DocumentState state = team_->documents.of(path);
+  const std::string comment = text::trim(lf(param(req, "comment")));
+  std::string refused;
+  if (action == "send") {
+    if (state.review == ReviewStatus::waiting && state.blob == blob) refused = "It is already waiting for review.";
+  } else if (action == "approve" || action == "return") {
+    if (state.review != ReviewStatus::waiting)
+      refused = "It is not waiting for review.";
+    else if (state.author == person.user)
+      refused = "You sent it for review: a colleague must look at it, not you.";
+    else if (param(req, "base") != blob || state.blob != blob)
+      refused = "It has changed since you opened it: look at it again before you decide.";
+    else if (action == "return" && comment.empty())
+      refused = "Say what needs to change before you send it back.";
+  } else {
+    return reply_refusal(res, 404, "there is no such step of a review");
+  }
+  if (refused.empty()) {
+    const std::string at = now_stamp();
+    const auto updated = team_->documents.update(path, [&](DocumentState& s) {
+      if (action == "send") {
+        s.review = ReviewStatus::waiting;
+        s.author = person.user;
+        s.blob = blob;
+        s.reviewer.clear();
+        s.comment.clear();
+      } else {
+        s.review = action == "approve" ? ReviewStatus::approved : ReviewStatus::sent_back;
+        s.reviewer = person.user;
+        s.comment = comment;
+      }
+      s.review_at = at;
+    });
+    if (!updated) return reply_refusal(res, 500, updated.error());
+    (void)team_->audit.record(person.user, "review " + action, path + (comment.empty() ? "" : ": " + comment));
+  }
+  res.status = 303;
+  res.set_header(
+      "Location",
+      address_of(path) + (refused.empty() ? "" : "?review_problem=" + text::encode_query_value(refused)) + "#review");
+}
+
+mstch::node Editor::review_section(const std::string& path, const std::string& raw, const httplib::Request& req) {
+  if (!team_ || team_->config.review == ReviewPolicy::off) return false;
+  const Person* person = signed_in(req);
+  const DocumentState s = team_->documents.of(path);
+  const std::string blob = blob_id(raw);
+  const bool current = s.blob == blob;
+  const auto name = [&](const std::string& user) {
+    const Person* p = team_->config.person(user);
+    return p ? p->name : user;
+  };
+  mstch::map out{{"path", path},
+                 {"secret", secret_},
+                 {"base", blob},
+                 {"required", team_->config.review == ReviewPolicy::required},
+                 {"problem", param(req, "review_problem")},
+                 {"status", std::string(review_words(s.review))},
+                 {"none", s.review == ReviewStatus::none},
+                 {"author", name(s.author)},
+                 {"reviewer", name(s.reviewer)},
+                 {"comment", s.comment},
+                 {"when", readable(s.review_at)},
+                 {"changed_since", s.review != ReviewStatus::none && !current},
+                 {"waiting", s.review == ReviewStatus::waiting && current},
+                 {"approved", s.review == ReviewStatus::approved && current},
+                 {"sent_back", s.review == ReviewStatus::sent_back},
+                 {"may_decide", s.review == ReviewStatus::waiting && current && person &&
+                                    may(*person, Role::reviewer) && s.author != person->user},
+                 {"may_send", !(s.review == ReviewStatus::waiting && current)}};
+  return out;
+}
+
+void Editor::team_start_page(const httplib::Request& req, mstch::map& context) {
+  if (!team_) return;
+  const Person* person = signed_in(req);
+  context["signed_in"] = mstch::map{{"name", person->name}, {"role", std::string(role_name(person->role))}};
+  mstch::array waiting, returned;
+  for (const auto& [path, s] : team_->documents.all()) {
+    mstch::map row{{"address", address_of(path)}, {"path", path},           {"when", readable(s.review_at)},
+                   {"author", s.author},          {"reviewer", s.reviewer}, {"comment", s.comment}};
+    if (s.review == ReviewStatus::waiting && s.author != person->user)
+      waiting.emplace_back(std::move(row));
+    else if (s.review == ReviewStatus::sent_back && s.author == person->user)
+      returned.emplace_back(std::move(row));
+  }
+  context["waiting"] = waiting.empty() ? mstch::node(false) : mstch::node(std::move(waiting));
+  context["returned"] = returned.empty() ? mstch::node(false) : mstch::node(std::move(returned));
+}
+
+bool Editor::review_allows(const std::string& path, const std::string& raw, const std::string& disk,
+                           const std::string& text, httplib::Response& res) const {
+  if (!team_ || team_->config.review != ReviewPolicy::required) return true;
+  const DocumentState s = team_->documents.of(path);
+  std::string why;
+  if (s.review != ReviewStatus::approved || s.blob != blob_id(raw))
+    why = "It was not published: a colleague must approve it first. Save it, then send it for review.";
+  else if (text != disk)
+    why =
+        "It was not published: it has changes that are not saved, and a colleague approved it as it was saved. "
+        "Save them and send it for review again, or reload the page to publish what was approved.";
+  if (why.empty()) return true;
+  toml::table t;
+  t.insert("published", false);
+  t.insert("error", why);
+  reply_json(res, 409, t);
+  return false;
+}
+
+void Editor::go_live_now(const std::string& user, const std::string& path, toml::table& out) {
+  const auto live = go_live(source_, team_->published_copy(), team_->config.output, jobs_);
+  const std::string address = out["address"].value_or(std::string("/"));
+  const std::string url = team_->config.public_address + address;
+  if (!live) {
+    out.insert("live_error", "It is published, but the public site could not be made again: " + live.error() +
+                                 " Publishing it again tries again.");
+    (void)team_->audit.record(user, "not live", path + ": " + live.error());
+    return;
+  }
+  if (const auto confirmed = confirm_live(url, ""); !confirmed) {
+    out.insert("live_error", "The public site was made again, but the page could not be fetched from its address: " +
+                                 confirmed.error());
+    (void)team_->audit.record(user, "not confirmed", url + ": " + confirmed.error());
+    return;
+  }
+  out.insert("live", url);
+  out.insert("live_since", utc_stamp(std::chrono::system_clock::now()));
+  (void)team_->audit.record(user, "live", url + " (" + live->commit.substr(0, 12) + ")");
+}
+
+}  // namespace portal

@@ -1,0 +1,114 @@
+// The published copy brought up to date with libgit2, built with the
+// pipeline, and the page fetched back with libcurl.
+#include "team_live.h"
+
+#include <curl/curl.h>
+
+#include "build.h"
+#include "git_handles.h"
+
+namespace portal {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string git_failure(const std::string& what) {
+  const ::git_error* e = git_error_last();
+  return what + ": " + (e && e->message ? e->message : "unknown error");
+}
+
+using Remote = git::Handle<git_remote, git_remote_free>;
+using Object = git::Handle<git_object, git_object_free>;
+
+Result<git_oid> head_of(const fs::path& source) {
+  git_repository* raw = nullptr;
+  if (git_repository_open_ext(&raw, source.c_str(), 0, nullptr) != 0)
+    return fail(git_failure("cannot open the content's repository " + source.string()));
+  const git::Repository repo(raw);
+  git_oid oid{};
+  if (git_reference_name_to_id(&oid, repo.get(), "HEAD") != 0) return fail(git_failure("the content has no commit"));
+  return oid;
+}
+
+// `copy` as a clone of `source` at `commit`, its files exactly the commit's.
+Done bring_up_to_date(const fs::path& source, const fs::path& copy, const git_oid& commit) {
+  git_repository* raw = nullptr;
+  if (!fs::exists(copy / ".git")) {
+    git_clone_options options = GIT_CLONE_OPTIONS_INIT;
+    options.checkout_opts.checkout_strategy = GIT_CHECKOUT_FORCE;
+    if (git_clone(&raw, source.c_str(), copy.c_str(), &options) != 0)
+      return fail(git_failure("cannot copy the content into " + copy.string()));
+  } else if (git_repository_open(&raw, copy.c_str()) != 0) {
+    return fail(git_failure("cannot open the published copy " + copy.string()));
+  }
+  const git::Repository repo(raw);
+  git_remote* remote_raw = nullptr;
+  if (git_remote_lookup(&remote_raw, repo.get(), "origin") != 0)
+    return fail(git_failure("the published copy has no origin"));
+  const Remote remote(remote_raw);
+  if (git_remote_fetch(remote.get(), nullptr, nullptr, nullptr) != 0)
+    return fail(git_failure("cannot fetch the content into the published copy"));
+  git_object* target_raw = nullptr;
+  if (git_object_lookup(&target_raw, repo.get(), &commit, GIT_OBJECT_COMMIT) != 0)
+    return fail(git_failure("the published copy does not have the commit"));
+  const Object target(target_raw);
+  git_checkout_options checkout = GIT_CHECKOUT_OPTIONS_INIT;
+  checkout.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_REMOVE_UNTRACKED;
+  if (git_reset(repo.get(), target.get(), GIT_RESET_HARD, &checkout) != 0)
+    return fail(git_failure("cannot bring the published copy to the commit"));
+  return {};
+}
+
+std::size_t keep_body(char* data, std::size_t size, std::size_t count, void* out) {
+  auto* body = static_cast<std::string*>(out);
+  if (body->size() > 64 * 1024 * 1024) return 0;  // far larger than any page
+  body->append(data, size * count);
+  return size * count;
+}
+
+}  // namespace
+
+Result<LiveResult> go_live(const fs::path& source, const fs::path& copy, const fs::path& output, int jobs) {
+  const git::Library library;
+  const auto head = head_of(source);
+  if (!head) return head.failure();
+  if (auto updated = bring_up_to_date(source, copy, *head); !updated) return updated.failure();
+  BuildOptions options;
+  options.source = copy;
+  options.output = output;
+  options.drafts = Drafts::hide;
+  options.jobs = jobs;
+  const BuildResult built = run_build(options);
+  if (built.outcome == Outcome::content_errors)
+    return fail("the published site has errors, so it was not built:\n" + format_text(built.diagnostics));
+  if (built.outcome == Outcome::stopped) return fail("the server was stopping, so the site was not built");
+  if (built.outcome != Outcome::ok) return fail("the site could not be built: " + built.failure.message);
+  char id[GIT_OID_HEXSZ + 1] = {};
+  git_oid_tostr(id, sizeof id, &*head);
+  return LiveResult{id, built.pages};
+}
+
+Done confirm_live(const std::string& url, const std::string& expect) {
+  CURL* curl = curl_easy_init();
+  if (!curl) return fail("cannot start a request to " + url);
+  std::string body;
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, keep_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+  const CURLcode code = curl_easy_perform(curl);
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_cleanup(curl);
+  if (code != CURLE_OK) return fail(url + " did not answer (" + curl_easy_strerror(code) + ")");
+  if (status != 200) return fail(url + " answered " + std::to_string(status) + ", not the page");
+  if (!expect.empty() && body.find(expect) == std::string::npos)
+    return fail(url + " does not yet show the page as published");
+  return {};
+}
+
+}  // namespace portal

@@ -1,0 +1,93 @@
+// Two people of the team editor, each in a browser context of their own,
+// signed in at nginx's basic auth (tests/team/run.sh starts both): Alice (a
+// publisher) starts a bulletin, writes it, saves and sends it for review; she
+// cannot approve it herself. Bob (a reviewer) finds it waiting on his start
+// page, opens it and approves it; he cannot publish. Alice publishes: the
+// editor says where it is live, and the public address serves the new text.
+//
+// Usage (from tests/team/run.sh): EDITOR_ADDRESS=… PUBLIC_ADDRESS=… node team.mjs
+import { chromium } from './packages.mjs';
+import { fillDate } from './preview.mjs';
+
+const editor = process.env.EDITOR_ADDRESS;
+const publicAddress = process.env.PUBLIC_ADDRESS;
+let failures = 0;
+function expect(ok, what) {
+  if (!ok) {
+    failures++;
+    console.error(`team: ${what}`);
+  }
+}
+function fail(what) {
+  console.error(`team: ${what}`);
+  process.exit(1);
+}
+
+const sentence = 'Partners met in Maidstone to plan the spring campaign against doorstep crime.';
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+try {
+  const alice = await (await browser.newContext({ httpCredentials: { username: 'alice', password: 'alice-password' } })).newPage();
+  const bob = await (await browser.newContext({ httpCredentials: { username: 'bob', password: 'bob-password' } })).newPage();
+
+  // Alice starts March 2023's bulletin, writes it and saves it.
+  await alice.goto(editor + '/__portal/edit/');
+  expect(/Signed in as Alice Example \(publisher\)/.test(await alice.locator('.signed-in').textContent()),
+    'the start page does not say Alice is signed in');
+  await fillDate(alice, 'new-bulletin-date', '2023-03-15');
+  await Promise.all([alice.waitForURL(/\/__portal\/edit\/doc\//), alice.click('#new-bulletin-submit')]);
+  const docAddress = alice.url();
+  await alice.fill('#field-title', 'March 2023 e-bulletin');
+  await alice.fill('#field-body', sentence);
+  await alice.click('#save');
+  await alice.waitForFunction(() => /^Saved at/.test(document.getElementById('save-status').textContent), null, { timeout: 30000 })
+    .catch(() => fail('Alice\'s save did not say "Saved at"'));
+  // Published before review: refused, in words.
+  await alice.fill('#field-message', 'March 2023 e-bulletin');
+  await alice.click('#publish');
+  await alice.waitForFunction(() => /Not published/.test(document.getElementById('publish-banner').textContent), null, { timeout: 30000 })
+    .catch(() => fail('publishing before a review was not refused'));
+  expect(/colleague must approve/.test(await alice.locator('#publish-banner').textContent()),
+    'the refusal does not say a colleague must approve it');
+  // Sent for review; she may not approve her own.
+  await Promise.all([alice.waitForNavigation(), alice.click('#review-send')]);
+  expect(/Waiting for review/.test(await alice.locator('#review').textContent()), 'sent for review, it does not say it is waiting');
+  expect(await alice.locator('#review-approve').count() === 0, 'Alice is offered to approve her own bulletin');
+
+  // Bob finds it on his start page, opens it, approves it.
+  await bob.goto(editor + '/__portal/edit/');
+  expect(/Signed in as Bob Example \(reviewer\)/.test(await bob.locator('.signed-in').textContent()),
+    'the start page does not say Bob is signed in');
+  const waiting = bob.locator('.waiting a', { hasText: 'content/bulletins/2023-03.md' });
+  expect(await waiting.count() === 1, 'Bob\'s start page does not list the bulletin waiting for his review');
+  await Promise.all([bob.waitForURL(docAddress), waiting.click()]);
+  expect(/sent by Alice Example/.test(await bob.locator('#review').textContent()), 'Bob does not see who sent it');
+  expect((await bob.locator('#field-body').inputValue()).includes(sentence), 'Bob does not see Alice\'s text');
+  // A reviewer may not publish.
+  const refused = await bob.evaluate(async () => {
+    const body = new URLSearchParams({ path: 'content/bulletins/2023-03.md', message: 'Bob publishes' });
+    const r = await fetch('/__portal/edit/publish?secret=' + document.body.dataset.secret, { method: 'POST', body });
+    return r.status;
+  });
+  expect(refused === 403, `Bob, a reviewer, publishing was answered ${refused}, not 403`);
+  await Promise.all([bob.waitForNavigation(), bob.click('#review-approve')]);
+  expect(/Approved by Bob Example/.test(await bob.locator('#review').textContent()), 'after approving, it does not say approved by Bob');
+
+  // Alice publishes: live at the public address.
+  await alice.goto(docAddress);
+  expect(/Approved by Bob Example/.test(await alice.locator('#review').textContent()), 'Alice does not see Bob\'s approval');
+  await alice.fill('#field-message', 'March 2023 e-bulletin');
+  await alice.click('#publish');
+  await alice.waitForFunction(() => /^Published/.test(document.getElementById('publish-banner').textContent), null, { timeout: 120000 })
+    .catch(async () => fail(`Alice's publish did not say "Published": ${await alice.locator('#publish-banner').textContent()}`));
+  const banner = await alice.locator('#publish-banner').textContent();
+  const liveLink = await alice.locator('#publish-banner a').last().getAttribute('href');
+  expect(/It is live at/.test(banner) && liveLink === publicAddress + '/bulletins/2023-03/',
+    `the banner does not say where it is live: "${banner}"`);
+  const visitor = await (await browser.newContext()).newPage();
+  const answer = await visitor.goto(publicAddress + '/bulletins/2023-03/');
+  expect(answer.status() === 200, `the public address answered ${answer.status()}`);
+  expect((await visitor.locator('main').textContent()).includes(sentence), 'the public page does not have the new text');
+} finally {
+  await browser.close();
+}
+process.exit(failures ? 1 : 0);

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# The team editor behind a real nginx with basic auth, as deploy/team/ sets it
+# up: the portal on a Unix socket, nginx in front of it at the editor's
+# address and serving the public site at another. Then:
+#  - team.mjs: two people in two browser contexts, signed in as themselves:
+#    Alice writes a bulletin and sends it for review; Bob sees it, approves;
+#    Alice publishes; the page is live at the public address with the text,
+#    and the editor says so;
+#  - the commit is Alice's, the audit log names each step and who took it;
+#  - a forged X-Remote-User through nginx is ignored: the request is the
+#    signed-in person's; without signing in, nginx answers 401;
+#  - a request to the socket that does not come through nginx (no front key)
+#    is refused and changes nothing.
+# Usage: tests/team/run.sh PATH_TO_PORTAL
+set -euo pipefail
+portal=$(realpath "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+work=$(mktemp -d)
+portal_pid= nginx_pid=
+cleanup() {
+  [ -n "$portal_pid" ] && kill "$portal_pid" 2> /dev/null && wait "$portal_pid" 2> /dev/null
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2> /dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() {
+  echo "team: $*" >&2
+  [ -f "$work/portal.log" ] && sed 's/^/  portal: /' "$work/portal.log" >&2
+  exit 1
+}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# The content clone the editor writes to.
+cp -r "$root/tests/sites/every-kind" "$work/content"
+git -C "$work/content" init -q -b main
+git -C "$work/content" add -A
+git -C "$work/content" -c user.name=Setup -c user.email=setup@example.org commit -qm "The site as it starts"
+
+editor_port=$(free_port)
+public_port=$(free_port)
+secret=$(openssl rand -hex 32)
+mkdir -p "$work/run" "$work/public" "$work/nginx/logs" "$work/nginx/temp"
+# deploy/team/team.toml with this test's paths and addresses.
+sed -e "s|/var/lib/portal/content|$work/content|" -e "s|/run/portal/team.sock|$work/run/team.sock|" \
+  -e "s|https://editor.portal.example.org|http://127.0.0.1:$editor_port|" \
+  -e "s|REPLACE-WITH-THE-OUTPUT-OF-openssl-rand-hex-32|$secret|" -e "s|/var/lib/portal/state|$work/state|" \
+  -e "s|/var/www/portal|$work/public|" -e "s|https://portal.example.org|http://127.0.0.1:$public_port|" \
+  "$root/deploy/team/team.toml" > "$work/team.toml"
+printf 'alice:%s\nbob:%s\n' "$(openssl passwd -apr1 alice-password)" "$(openssl passwd -apr1 bob-password)" \
+  > "$work/editor.htpasswd"
+
+# deploy/team/nginx-team.conf's location, word for word, in a server on this test's port.
+location=$(sed -n '/^    location \/ {/,/^    }/p' "$root/deploy/team/nginx-team.conf" |
+  sed -e "s|/run/portal/team.sock|$work/run/team.sock|" -e "s|REPLACE-WITH-THE-OUTPUT-OF-openssl-rand-hex-32|$secret|")
+[ -n "$location" ] || fail "deploy/team/nginx-team.conf has no location /"
+cat > "$work/nginx/nginx.conf" <<CONF
+daemon off;
+# Its workers as this test's user: they read the password file and connect to the socket (0660) as it.
+user $(id -un) $(id -gn);
+worker_processes 1;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/logs/error.log;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/temp/body;
+  proxy_temp_path $work/nginx/temp/proxy;
+  fastcgi_temp_path $work/nginx/temp/fastcgi;
+  uwsgi_temp_path $work/nginx/temp/uwsgi;
+  scgi_temp_path $work/nginx/temp/scgi;
+  include /etc/nginx/mime.types;
+  server {
+    listen 127.0.0.1:$editor_port;
+    auth_basic "Portal editor";
+    auth_basic_user_file $work/editor.htpasswd;
+    client_max_body_size 27m;
+$location
+  }
+  server {
+    listen 127.0.0.1:$public_port;
+    root $work/public;
+    index index.html;
+  }
+}
+CONF
+nginx -t -q -p "$work/nginx/" -c "$work/nginx/nginx.conf" -e stderr || fail "nginx -t refused the configuration"
+
+"$portal" serve --team "$work/team.toml" > "$work/portal.log" 2>&1 &
+portal_pid=$!
+for _ in $(seq 1 600); do
+  [ -S "$work/run/team.sock" ] && break
+  kill -0 "$portal_pid" 2> /dev/null || fail "portal serve --team stopped"
+  sleep 0.1
+done
+[ -S "$work/run/team.sock" ] || fail "the team editor's socket never appeared"
+[ "$(stat -c %a "$work/run/team.sock")" = 660 ] || fail "the socket is not 0660: $(stat -c %a "$work/run/team.sock")"
+nginx -p "$work/nginx/" -c "$work/nginx/nginx.conf" -e stderr &
+nginx_pid=$!
+for _ in $(seq 1 100); do
+  curl -s -o /dev/null "http://127.0.0.1:$editor_port/" && break
+  sleep 0.1
+done
+editor=http://127.0.0.1:$editor_port
+export EDITOR_ADDRESS=$editor PUBLIC_ADDRESS=http://127.0.0.1:$public_port
+
+# Without signing in: 401 from nginx.
+status=$(curl -s -o /dev/null -w '%{http_code}' "$editor/__portal/edit/")
+[ "$status" = 401 ] || fail "without signing in the editor answered $status, not 401"
+# Signed in as Bob, claiming to be Alice: the page is Bob's.
+page=$(curl -s -u bob:bob-password -H 'X-Remote-User: alice' "$editor/__portal/edit/")
+grep -q 'Signed in as Bob Example (reviewer)' <<< "$page" || fail "a forged X-Remote-User was believed: $(grep -o 'Signed in as[^<]*' <<< "$page")"
+# A request to the socket that does not come through nginx: refused, nothing changes.
+before=$(git -C "$work/content" rev-parse HEAD)
+direct=$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$work/run/team.sock" \
+  -H "Host: 127.0.0.1:$editor_port" -H "Origin: $editor" -H 'X-Remote-User: alice' \
+  --data 'kind=bulletin&date-day=1&date-month=1&date-year=2030' "http://127.0.0.1:$editor_port/__portal/edit/new")
+[ "$direct" = 403 ] || fail "a request to the socket without the front's key answered $direct, not 403"
+[ "$(git -C "$work/content" status --porcelain)" = "" ] || fail "a request without the front's key changed the content"
+
+# The two people's journey.
+(cd "$root/tests/browser" && node team.mjs) || fail "the two people's journey failed"
+
+# The commit is Alice's; the log says who did what.
+author=$(git -C "$work/content" log -1 --format='%an <%ae>')
+[ "$author" = "Alice Example <alice@example.org>" ] || fail "the published commit's author is $author, not Alice"
+[ "$(git -C "$work/content" rev-parse HEAD)" != "$before" ] || fail "nothing was committed"
+for step in "alice	save" "alice	review send" "bob	review approve" "alice	publish" "alice	live" "bob	session"; do
+  grep -q "$step" "$work/state/audit.log" || fail "the audit log has no \"$step\": $(cat "$work/state/audit.log")"
+done
+echo "team: two people, one review, one publish through nginx: live, Alice's, logged"
