@@ -316,8 +316,7 @@ void Editor::start_page(const httplib::Request& req, httplib::Response& res, con
   if (team_)
     for (auto& r : rows)
       if (const auto s = team_->documents.of(r.path); !s.changed_by.empty()) {
-        const Person* p = team_->config.person(s.changed_by);
-        r.changed = (p ? p->name : s.changed_by) + ", " + s.changed_at.substr(0, 10);
+        r.changed = team_->config.name_of(s.changed_by) + ", " + s.changed_at.substr(0, 10);
       }
   const std::string only = req.method == "GET" ? param(req, "list") : std::string();
   mstch::map context{{"error", false},

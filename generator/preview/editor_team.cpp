@@ -147,10 +147,6 @@ mstch::node Editor::review_section(const std::string& path, const std::string& r
   const DocumentState s = team_->documents.of(path);
   const std::string blob = blob_id(raw);
   const bool current = s.blob == blob;
-  const auto name = [&](const std::string& user) {
-    const Person* p = team_->config.person(user);
-    return p ? p->name : user;
-  };
   mstch::map out{{"path", path},
                  {"secret", secret_},
                  {"base", blob},
@@ -158,8 +154,8 @@ mstch::node Editor::review_section(const std::string& path, const std::string& r
                  {"problem", param(req, "review_problem")},
                  {"status", std::string(review_words(s.review))},
                  {"none", s.review == ReviewStatus::none},
-                 {"author", name(s.author)},
-                 {"reviewer", name(s.reviewer)},
+                 {"author", team_->config.name_of(s.author)},
+                 {"reviewer", team_->config.name_of(s.reviewer)},
                  {"comment", s.comment},
                  {"when", readable(s.review_at)},
                  {"changed_since", s.review != ReviewStatus::none && !current},
@@ -178,8 +174,17 @@ void Editor::team_start_page(const httplib::Request& req, mstch::map& context) {
   context["signed_in"] = mstch::map{{"name", person->name}, {"role", std::string(role_name(person->role))}};
   mstch::array waiting, returned;
   for (const auto& [path, s] : team_->documents.all()) {
-    mstch::map row{{"address", address_of(path)}, {"path", path},           {"when", readable(s.review_at)},
-                   {"author", s.author},          {"reviewer", s.reviewer}, {"comment", s.comment}};
+    std::string title = path;
+    host_.with_site([&](Site* site, const Theme*, const History*) {
+      if (!site || !site->by_path.count(path)) return;
+      if (const auto& t = site->document(site->by_path.at(path)).title.value; !t.empty()) title = t;
+    });
+    mstch::map row{{"address", address_of(path)},
+                   {"title", title},
+                   {"when", readable(s.review_at)},
+                   {"author", team_->config.name_of(s.author)},
+                   {"reviewer", team_->config.name_of(s.reviewer)},
+                   {"comment", s.comment}};
     if (s.review == ReviewStatus::waiting && s.author != person->user)
       waiting.emplace_back(std::move(row));
     else if (s.review == ReviewStatus::sent_back && s.author == person->user)

@@ -20,6 +20,11 @@ const Person* TeamConfig::person(const std::string& user) const {
   return found == people.end() ? nullptr : &found->second;
 }
 
+std::string TeamConfig::name_of(const std::string& user) const {
+  const Person* p = person(user);
+  return p ? p->name : user;
+}
+
 std::string TeamConfig::editor_host() const { return editor_address.substr(editor_address.find("://") + 3); }
 
 const char* role_name(Role role) {

@@ -50,6 +50,8 @@ struct TeamConfig {
 
   // The person `user` names; nullptr when they are not on the team.
   [[nodiscard]] const Person* person(const std::string& user) const;
+  // The name of the person `user` names; `user` itself when they are no longer on the team.
+  [[nodiscard]] std::string name_of(const std::string& user) const;
   // The Host header browsers send to the editor (editor_address without its scheme).
   [[nodiscard]] std::string editor_host() const;
 };

@@ -7,10 +7,11 @@
 //
 // Usage (from tests/team/run.sh): EDITOR_ADDRESS=… PUBLIC_ADDRESS=… node team.mjs
 import { chromium } from './packages.mjs';
-import { fillDate } from './preview.mjs';
+import { fillDate, snapshot } from './preview.mjs';
 
 const editor = process.env.EDITOR_ADDRESS;
 const publicAddress = process.env.PUBLIC_ADDRESS;
+const snapshots = process.env.SNAPSHOTS;  // where the pages met are saved for the page checkers
 let failures = 0;
 function expect(ok, what) {
   if (!ok) {
@@ -57,11 +58,13 @@ try {
   await bob.goto(editor + '/__portal/edit/');
   expect(/Signed in as Bob Example \(reviewer\)/.test(await bob.locator('.signed-in').textContent()),
     'the start page does not say Bob is signed in');
-  const waiting = bob.locator('.waiting a', { hasText: 'content/bulletins/2023-03.md' });
+  const waiting = bob.locator('.waiting li', { hasText: 'sent by Alice Example' }).locator('a', { hasText: 'March 2023 e-bulletin' });
   expect(await waiting.count() === 1, 'Bob\'s start page does not list the bulletin waiting for his review');
+  await snapshot(bob, snapshots, 'team-start');
   await Promise.all([bob.waitForURL(docAddress), waiting.click()]);
   expect(/sent by Alice Example/.test(await bob.locator('#review').textContent()), 'Bob does not see who sent it');
   expect((await bob.locator('#field-body').inputValue()).includes(sentence), 'Bob does not see Alice\'s text');
+  await snapshot(bob, snapshots, 'team-review');
   // A reviewer may not publish.
   const refused = await bob.evaluate(async () => {
     const body = new URLSearchParams({ path: 'content/bulletins/2023-03.md', message: 'Bob publishes' });

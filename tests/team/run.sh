@@ -9,6 +9,7 @@
 #  - the commit is Alice's, the audit log names each step and who took it;
 #  - a forged X-Remote-User through nginx is ignored: the request is the
 #    signed-in person's; without signing in, nginx answers 401;
+#  - the pages a reviewer meets pass the accessibility checks (tests/a11y/);
 #  - a request to the socket that does not come through nginx (no front key)
 #    is refused and changes nothing.
 # Usage: tests/team/run.sh PATH_TO_PORTAL
@@ -119,7 +120,12 @@ direct=$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$work/run/team.so
 [ "$(git -C "$work/content" status --porcelain)" = "" ] || fail "a request without the front's key changed the content"
 
 # The two people's journey.
-(cd "$root/tests/browser" && node team.mjs) || fail "the two people's journey failed"
+(cd "$root/tests/browser" && SNAPSHOTS="$work/pages" node team.mjs) || fail "the two people's journey failed"
+# TEAM_PAGES=DIR keeps them, to look at.
+[ -z "${TEAM_PAGES:-}" ] || cp -r "$work/pages/." "$TEAM_PAGES"
+# The pages the reviewer met, by the accessibility checks (axe, vnu, and a person's at 320 px and more).
+(cd "$root/tests/a11y" && node check.mjs "$work/pages" && node person.mjs --local "$work/pages") ||
+  fail "the team editor's pages failed the accessibility checks"
 
 # The commit is Alice's; the log says who did what.
 author=$(git -C "$work/content" log -1 --format='%an <%ae>')
