@@ -221,6 +221,50 @@ TEST_CASE("without a Host check or a secret the gate forwards as before", "[gate
   CHECK(up.seen() == std::vector<std::string>{"GET / 0", "GET /none 0", "POST /form 3"});
 }
 
+TEST_CASE("the team editor's gate, on a Unix socket for its group, answers only what carries the front's key",
+          "[gate][team]") {
+  Upstream up;
+  REQUIRE(up.bound());
+  portal::test::TempDir dir;
+  const std::string socket = (dir.path() / "team.sock").string();
+  portal::test::write_file(socket, "not a socket");
+  GateRoutes routes{up.socket_path()};
+  routes.own_host = [](std::string_view host, int) { return host == "editor.example.org"; };
+  routes.secret = kSecret;
+  routes.origin = "https://editor.example.org";
+  routes.front_secret = "front-key-front-key-front-key-front-key";
+  {
+    PreviewGate refused(routes);
+    CHECK(portal::test::failure_text(refused.bind_unix(socket)).find("is not a socket") != std::string::npos);
+  }
+  std::filesystem::remove(socket);
+  PreviewGate gate(routes);
+  REQUIRE(portal::test::failure_text(gate.bind_unix(socket)) == "");
+  gate.start([](const std::string&) {});
+  CHECK((std::filesystem::status(socket).permissions() & std::filesystem::perms::all) ==
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write | std::filesystem::perms::group_read |
+         std::filesystem::perms::group_write));
+  const std::string front = "X-Portal-Front: front-key-front-key-front-key-front-key\r\n";
+  const std::string origin = "Origin: https://editor.example.org\r\n";
+  const std::string secret = std::string("X-Portal-Secret: ") + kSecret + "\r\n";
+  const auto status = [&](const std::string& request) { return status_of(exchange_unix(socket, request)); };
+  // Without the front's key, or with another, nothing is answered: not a page, not a change.
+  CHECK(status(get("/__portal/edit/", "editor.example.org")) == 403);
+  CHECK(status(get("/__portal/edit/", "editor.example.org", "X-Portal-Front: front-key\r\n")) == 403);
+  CHECK(status(post_head("/__portal/edit/save", "editor.example.org", 3, secret + origin) + "a=b") == 403);
+  // Given twice, it is refused: the gate and httplib would read different ones.
+  CHECK(status(get("/", "editor.example.org", front + front)) == 400);
+  CHECK(up.seen().empty());
+  // Through the front: the editor's address and Origin only.
+  CHECK(status(get("/", "127.0.0.1", front)) == 403);
+  CHECK(status(post_head("/__portal/edit/save", "editor.example.org", 3,
+                         front + secret + "Origin: http://editor.example.org\r\n") +
+               "a=b") == 403);
+  CHECK(status(get("/", "editor.example.org", front)) == 200);
+  CHECK(status(post_head("/__portal/edit/save", "editor.example.org", 3, front + secret + origin) + "a=b") == 200);
+  CHECK(up.seen() == std::vector<std::string>{"GET / 0", "POST /__portal/edit/save 3"});
+}
+
 TEST_CASE("the bodies all connections hold together stay under the gate's total", "[gate]") {
   Upstream up;
   REQUIRE(up.bound());

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 namespace portal::test {
@@ -45,6 +46,22 @@ std::string read_to_end(int fd) {
 // Sends `request` on a new connection and returns the whole answer.
 std::string exchange(int port, const std::string& request) {
   const int fd = connect_to(port);
+  send_all(fd, request);
+  std::string answer = read_to_end(fd);
+  ::close(fd);
+  return answer;
+}
+
+std::string exchange_unix(const std::string& path, const std::string& request) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(fd >= 0);
+  timeval patience{60, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  REQUIRE(path.size() < sizeof addr.sun_path);
+  path.copy(addr.sun_path, path.size());
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
   send_all(fd, request);
   std::string answer = read_to_end(fd);
   ::close(fd);

@@ -14,5 +14,7 @@ void send_all(int fd, std::string_view bytes);
 std::string read_to_end(int fd);
 // Sends `request` on a new connection and returns the whole answer.
 std::string exchange(int port, const std::string& request);
+// The same over the Unix socket at `path`.
+std::string exchange_unix(const std::string& path, const std::string& request);
 
 }  // namespace portal::test

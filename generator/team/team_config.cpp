@@ -143,6 +143,10 @@ TeamConfig read_config(const toml::table& root, const fs::path& file) {
     r.problem(root.get("front_secret")->source(),
               "\"front_secret\" must be at least 32 characters with no spaces: make one with `openssl rand -hex 32` "
               "and give the front the same");
+  if (c.front_secret.starts_with("REPLACE"))
+    r.problem(
+        root.get("front_secret")->source(),
+        "\"front_secret\" is still the example's: make one with `openssl rand -hex 32` and give the front the same");
   c.state = r.folder(root, "state", top);
   c.review =
       r.choice(root, "review", std::array<const char*, 3>{"required", "optional", "off"}, ReviewPolicy::required);

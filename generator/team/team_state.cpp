@@ -30,7 +30,10 @@ namespace {
 
 // A value of a log line: no tab, no line break, no other control character.
 std::string one_field(const std::string& value) {
-  std::string out = text::strip_controls(value);
+  std::string spaced = value;
+  for (char& c : spaced)
+    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+  std::string out = text::strip_controls(spaced);
   return out.empty() ? "-" : out;
 }
 
