@@ -120,6 +120,8 @@ class Editor {
   // After `user`'s publish of `path` was committed: the site built from it into the served folder and the page
   // fetched from the public address; what came of it added to the answer `out`.
   void go_live_now(const std::string& user, const std::string& path, toml::table& out);
+  // "Try again": what is committed put online again (after a push refused, or a build that failed).
+  void retry_going_live(const httplib::Request& request, httplib::Response& response);
 
   // A document's state as the preview's last build has it, and its page's address.
   std::pair<std::string, std::string> state_and_address(const std::string& path);

@@ -25,7 +25,7 @@ constexpr const char* kIdentityHeader = "X-Remote-User";
 Role needed_for(const std::string& route, bool post) {
   if (!post) return Role::writer;
   if (route == "publish" || route == "restore" || route == "withdraw" || route == "settings" ||
-      route == "delete-picture")
+      route == "delete-picture" || route == "go-live")
     return Role::publisher;
   if (route == "review/approve" || route == "review/return") return Role::reviewer;
   return Role::writer;
@@ -214,12 +214,25 @@ bool Editor::review_allows(const std::string& path, const std::string& raw, cons
 }
 
 void Editor::go_live_now(const std::string& user, const std::string& path, toml::table& out) {
-  const auto live = go_live(source_, team_->published_copy(), team_->config.output, jobs_);
   const std::string address = out["address"].value_or(std::string("/"));
   const std::string url = team_->config.public_address + address;
+  out.insert("retry", true);  // unless it went live: a retry puts online what is committed
+  if (team_->config.publish_to == PublishTo::push) {
+    if (const auto pushed = push_to_remote(source_, team_->config); !pushed) {
+      out.insert("live_error", "It is published here, but " + pushed.error() +
+                                   ". Nothing is lost: try again once that is put right.");
+      (void)team_->audit.record(user, "not pushed", path + ": " + pushed.error());
+      return;
+    }
+    out.insert_or_assign("retry", false);
+    out.insert("pushed", "It is sent to the content repository, and live at " + url +
+                             " once the site has been built from there.");
+    (void)team_->audit.record(user, "pushed", path + " to " + team_->config.remote + " " + team_->config.branch);
+    return;
+  }
+  const auto live = go_live(source_, team_->published_copy(), team_->config.output, jobs_);
   if (!live) {
-    out.insert("live_error", "It is published, but the public site could not be made again: " + live.error() +
-                                 " Publishing it again tries again.");
+    out.insert("live_error", "It is published, but the public site could not be made again: " + live.error());
     (void)team_->audit.record(user, "not live", path + ": " + live.error());
     return;
   }
@@ -229,9 +242,22 @@ void Editor::go_live_now(const std::string& user, const std::string& path, toml:
     (void)team_->audit.record(user, "not confirmed", url + ": " + confirmed.error());
     return;
   }
+  out.insert_or_assign("retry", false);
   out.insert("live", url);
   out.insert("live_since", utc_stamp(std::chrono::system_clock::now()));
   (void)team_->audit.record(user, "live", url + " (" + live->commit.substr(0, 12) + ")");
+}
+
+void Editor::retry_going_live(const httplib::Request& req, httplib::Response& res) {
+  const std::string path = param(req, "path");
+  if (const auto editable = check_content_path(source_, path); !editable)
+    return reply_refusal(res, 404, editable.error());
+  const std::lock_guard one_at_a_time(writing_);
+  toml::table out;
+  out.insert("published", true);
+  out.insert("address", state_and_address(path).second);
+  go_live_now(signed_in(req)->user, path, out);
+  reply_json(res, 200, out);
 }
 
 }  // namespace portal

@@ -152,9 +152,14 @@ TeamConfig read_config(const toml::table& root, const fs::path& file) {
       r.choice(root, "review", std::array<const char*, 3>{"required", "optional", "off"}, ReviewPolicy::required);
   const toml::table* publish = root["publish"].as_table();
   if (!publish) r.problem(top, "[publish] is missing: say where the public site is built (docs/team-editor.md)");
-  r.only(*publish, {"output", "public_address"}, " in [publish]");
-  c.output = r.folder(*publish, "output", publish->source());
+  r.only(*publish, {"to", "output", "public_address", "remote", "branch", "token_file", "ssh_key"}, " in [publish]");
+  c.publish_to = r.choice(*publish, "to", std::array<const char*, 2>{"build", "push"}, PublishTo::build);
+  if (c.publish_to == PublishTo::build) c.output = r.folder(*publish, "output", publish->source());
   c.public_address = r.origin(*publish, "public_address", publish->source());
+  if (publish->contains("remote")) c.remote = r.text(*publish, "remote", publish->source());
+  if (publish->contains("branch")) c.branch = r.text(*publish, "branch", publish->source());
+  if (publish->contains("token_file")) c.token_file = r.folder(*publish, "token_file", publish->source());
+  if (publish->contains("ssh_key")) c.ssh_key = r.folder(*publish, "ssh_key", publish->source());
   if (c.public_address == c.editor_address)
     r.problem(publish->get("public_address")->source(), "the public site and the editor must have different addresses");
   const toml::table* people = root["people"].as_table();

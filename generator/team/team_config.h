@@ -29,6 +29,12 @@ enum class ReviewPolicy {
   off,       // no reviews
 };
 
+// How a publish goes live.
+enum class PublishTo {
+  build,  // the site is built on this server into the served folder
+  push,   // the commit is pushed to the content repository's remote, whose CI builds the site
+};
+
 struct Person {
   std::string user;  // as the front names them (the identity header)
   std::string name;  // for commits and pages
@@ -44,8 +50,13 @@ struct TeamConfig {
   std::string front_secret;      // the front sends it in X-Portal-Front with every request
   std::filesystem::path state;   // the audit log, the reviews and the published copy
   ReviewPolicy review = ReviewPolicy::required;
-  std::filesystem::path output;          // where publishing builds the public site
-  std::string public_address;            // where the public site is served: https://www.example.org
+  PublishTo publish_to = PublishTo::build;
+  std::filesystem::path output;   // build: where publishing builds the public site
+  std::string public_address;     // where the public site is served: https://www.example.org
+  std::string remote = "origin";  // push: the content clone's remote, and its branch
+  std::string branch = "main";
+  std::filesystem::path token_file;      // push over https: a file holding the token (as the password)
+  std::filesystem::path ssh_key;         // push over ssh: the private key (its .pub beside it)
   std::map<std::string, Person> people;  // by user
 
   // The person `user` names; nullptr when they are not on the team.

@@ -5,7 +5,9 @@
 #include <curl/curl.h>
 
 #include "build.h"
+#include "files.h"
 #include "git_handles.h"
+#include "text.h"
 
 namespace portal {
 
@@ -108,6 +110,76 @@ Done confirm_live(const std::string& url, const std::string& expect) {
   if (status != 200) return fail(url + " answered " + std::to_string(status) + ", not the page");
   if (!expect.empty() && body.find(expect) == std::string::npos)
     return fail(url + " does not yet show the page as published");
+  return {};
+}
+
+namespace {
+
+// What a push heard from libgit2's callbacks.
+struct Pushing {
+  const TeamConfig* config;
+  int credential_tries = 0;
+  std::string refused;      // the remote's reason for a reference it did not take
+  std::string remote_said;  // what the remote's hooks wrote
+};
+
+int give_credentials(git_credential** out, const char* /*url*/, const char* user_from_url, unsigned int allowed,
+                     void* payload) {
+  auto* p = static_cast<Pushing*>(payload);
+  if (++p->credential_tries > 2) return GIT_EUSER;  // refused twice: the key or token is wrong
+  const TeamConfig& c = *p->config;
+  if ((allowed & GIT_CREDENTIAL_SSH_KEY) && !c.ssh_key.empty()) {
+    const std::string pub = c.ssh_key.string() + ".pub";
+    return git_credential_ssh_key_new(out, user_from_url ? user_from_url : "git", pub.c_str(), c.ssh_key.c_str(),
+                                      nullptr);
+  }
+  if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && !c.token_file.empty()) {
+    const auto token = read_file(c.token_file);
+    if (!token) return GIT_EUSER;
+    return git_credential_userpass_plaintext_new(out, user_from_url ? user_from_url : "x-access-token",
+                                                 text::trim(*token).c_str());
+  }
+  return GIT_PASSTHROUGH;
+}
+
+int note_refusal(const char* reference, const char* status, void* payload) {
+  if (status) static_cast<Pushing*>(payload)->refused += std::string(reference) + ": " + status;
+  return 0;
+}
+
+int note_remote(const char* text, int length, void* payload) {
+  auto& said = static_cast<Pushing*>(payload)->remote_said;
+  if (said.size() < 4096) said.append(text, static_cast<std::size_t>(length));
+  return 0;
+}
+
+}  // namespace
+
+Done push_to_remote(const fs::path& source, const TeamConfig& config) {
+  const git::Library library;
+  git_repository* raw = nullptr;
+  if (git_repository_open_ext(&raw, source.c_str(), 0, nullptr) != 0)
+    return fail(git_failure("cannot open the content's repository " + source.string()));
+  const git::Repository repo(raw);
+  git_remote* remote_raw = nullptr;
+  if (git_remote_lookup(&remote_raw, repo.get(), config.remote.c_str()) != 0)
+    return fail(git_failure("the content's repository has no remote \"" + config.remote + "\""));
+  const Remote remote(remote_raw);
+  Pushing pushing{&config, 0, {}, {}};
+  git_push_options options = GIT_PUSH_OPTIONS_INIT;
+  options.callbacks.credentials = give_credentials;
+  options.callbacks.push_update_reference = note_refusal;
+  options.callbacks.sideband_progress = note_remote;
+  options.callbacks.payload = &pushing;
+  std::string refspec = "HEAD:refs/heads/" + config.branch;
+  char* specs[] = {refspec.data()};
+  const git_strarray refspecs{specs, 1};
+  const int pushed = git_remote_push(remote.get(), &refspecs, &options);
+  const std::string said = text::trim(text::strip_controls(pushing.remote_said));
+  if (pushed != 0)
+    return fail(git_failure("the content repository could not be reached") + (said.empty() ? "" : " (" + said + ")"));
+  if (!pushing.refused.empty())
+    return fail("the content repository refused it (" + pushing.refused + (said.empty() ? "" : "; " + said) + ")");
   return {};
 }
 

@@ -23,6 +23,11 @@ struct LiveResult {
 Result<LiveResult> go_live(const std::filesystem::path& source, const std::filesystem::path& copy,
                            const std::filesystem::path& output, int jobs);
 
+// Pushes the HEAD of `source` to the branch `config.branch` of its remote `config.remote`, with the
+// configuration's token or key when the remote asks. Done only when the remote took it: a push it refused (a
+// hook, a protected branch, a branch moved on) fails, saying what the remote said; the commit stays, to push again.
+Done push_to_remote(const std::filesystem::path& source, const TeamConfig& config);
+
 // Fetches `url`: done when it answers 200 with a page that contains `expect`; otherwise says what it got.
 Done confirm_live(const std::string& url, const std::string& expect);
 

@@ -11,16 +11,20 @@
 #    signed-in person's; without signing in, nginx answers 401;
 #  - the pages a reviewer meets pass the accessibility checks (tests/a11y/);
 #  - a request to the socket that does not come through nginx (no front key)
-#    is refused and changes nothing.
+#    is refused and changes nothing;
+#  - publishing to a remote that refuses the push (a hook, over git daemon):
+#    the commit stays, the person is told what the remote said, and "Try
+#    again" pushes it once the remote takes it.
 # Usage: tests/team/run.sh PATH_TO_PORTAL
 set -euo pipefail
 portal=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 work=$(mktemp -d)
-portal_pid= nginx_pid=
+portal_pid= nginx_pid= daemon_pid=
 cleanup() {
   [ -n "$portal_pid" ] && kill "$portal_pid" 2> /dev/null && wait "$portal_pid" 2> /dev/null
+  [ -n "$daemon_pid" ] && kill "$daemon_pid" 2> /dev/null
   [ -n "$nginx_pid" ] && kill "$nginx_pid" 2> /dev/null
   rm -rf "$work"
 }
@@ -87,14 +91,18 @@ $location
 CONF
 nginx -t -q -p "$work/nginx/" -c "$work/nginx/nginx.conf" -e stderr || fail "nginx -t refused the configuration"
 
-"$portal" serve --team "$work/team.toml" > "$work/portal.log" 2>&1 &
-portal_pid=$!
-for _ in $(seq 1 600); do
-  [ -S "$work/run/team.sock" ] && break
-  kill -0 "$portal_pid" 2> /dev/null || fail "portal serve --team stopped"
-  sleep 0.1
-done
-[ -S "$work/run/team.sock" ] || fail "the team editor's socket never appeared"
+start_portal() {
+  rm -f "$work/run/team.sock"
+  "$portal" serve --team "$work/team.toml" > "$work/portal.log" 2>&1 &
+  portal_pid=$!
+  for _ in $(seq 1 600); do
+    [ -S "$work/run/team.sock" ] && break
+    kill -0 "$portal_pid" 2> /dev/null || fail "portal serve --team stopped"
+    sleep 0.1
+  done
+  [ -S "$work/run/team.sock" ] || fail "the team editor's socket never appeared"
+}
+start_portal
 [ "$(stat -c %a "$work/run/team.sock")" = 660 ] || fail "the socket is not 0660: $(stat -c %a "$work/run/team.sock")"
 nginx -p "$work/nginx/" -c "$work/nginx/nginx.conf" -e stderr &
 nginx_pid=$!
@@ -134,4 +142,52 @@ author=$(git -C "$work/content" log -1 --format='%an <%ae>')
 for step in "alice	save" "alice	review send" "bob	review approve" "alice	publish" "alice	live" "bob	session"; do
   grep -q "$step" "$work/state/audit.log" || fail "the audit log has no \"$step\": $(cat "$work/state/audit.log")"
 done
-echo "team: two people, one review, one publish through nginx: live, Alice's, logged"
+
+# Publishing by pushing to the content repository, which refuses at first: a bare repository served by git
+# daemon, whose pre-receive hook refuses while $work/closed exists.
+kill "$portal_pid"
+wait "$portal_pid" 2> /dev/null || true
+git clone -q --bare "$work/content" "$work/remote.git"
+printf '#!/bin/sh\nif [ -e "%s/closed" ]; then echo "Pushes are closed for maintenance" >&2; exit 1; fi\n' "$work" \
+  > "$work/remote.git/hooks/pre-receive"
+chmod +x "$work/remote.git/hooks/pre-receive"
+touch "$work/closed"
+git_port=$(free_port)
+git daemon --reuseaddr --listen=127.0.0.1 --port="$git_port" --base-path="$work" --export-all \
+  --enable=receive-pack "$work" 2> "$work/daemon.log" &
+daemon_pid=$!
+git -C "$work/content" remote add origin "git://127.0.0.1:$git_port/remote.git"
+sed -i -e 's/^review = .*/review = "off"/' -e 's/^\[publish\]/[publish]\nto = "push"/' "$work/team.toml"
+start_portal
+for _ in $(seq 1 100); do
+  git ls-remote "git://127.0.0.1:$git_port/remote.git" > /dev/null 2>&1 && break
+  sleep 0.1
+done
+as_alice() { curl -s -u alice:alice-password -H "Origin: $editor" "$@"; }
+key=$(as_alice "$editor/__portal/edit/" | grep -o 'data-secret="[0-9a-f]*"' | cut -d'"' -f2)
+printf '\nThe partnership meets again in the spring.\n' >> "$work/content/content/about.md"
+base=$(git -C "$work/content" hash-object content/about.md)
+answer=$(as_alice --data "path=content/about.md&base=$base&message=About%20the%20partnership%2C%20updated" \
+  "$editor/__portal/edit/publish?secret=$key")
+python3 - "$answer" <<'PY' || fail "a refused push: $answer"
+import json, sys
+a = json.loads(sys.argv[1])
+assert a["published"] is True, "not published here"
+assert "refused" in a["live_error"] and "closed for maintenance" in a["live_error"], "the person is not told why"
+assert a["retry"] is True, "no way to try again"
+PY
+committed=$(git -C "$work/content" rev-parse HEAD)
+[ "$(git -C "$work/content" log -1 --format=%s)" = "About the partnership, updated" ] || fail "the commit is not there"
+[ "$(git -C "$work/remote.git" rev-parse main)" != "$committed" ] || fail "the refused push reached the remote"
+grep -q "alice	not pushed	content/about.md" "$work/state/audit.log" || fail "the refused push is not in the audit log"
+rm "$work/closed"
+answer=$(as_alice --data "path=content/about.md" "$editor/__portal/edit/go-live?secret=$key")
+python3 - "$answer" <<'PY' || fail "trying again: $answer"
+import json, sys
+a = json.loads(sys.argv[1])
+assert "live at" in a["pushed"], "not pushed"
+assert a["retry"] is False
+PY
+[ "$(git -C "$work/remote.git" rev-parse main)" = "$committed" ] || fail "trying again did not push the commit"
+[ "$(git -C "$work/content" rev-parse HEAD)" = "$committed" ] || fail "trying again made another commit"
+echo "team: two people, one review, one publish through nginx: live, Alice's, logged; a refused push kept and pushed again"

@@ -515,6 +515,15 @@
     result.appendChild(panel);
     h.focus();
   }
+  // What came of putting a publish online, in words: live (the team editor built the public site and
+  // fetched the page; its address follows), sent to the content repository, or why not yet.
+  function goneLive(body, scheduled) {
+    if (body.live) return '. It is live at ';
+    if (body.pushed) return '. ' + body.pushed;
+    if (body.live_error) return '. ' + body.live_error;
+    return scheduled ? '. ' + body.state + ': it appears from that day, once the site is built.'
+      : '. It is live once the site is next built and put online.';
+  }
   function publish(lift) {
     var p = params();
     p.set('message', message.value);
@@ -548,24 +557,38 @@
         a.href = r.body.address;
         a.textContent = r.body.address;
         p1.appendChild(a);
+        p1.appendChild(document.createTextNode(goneLive(r.body, scheduled)));
         if (r.body.live) {
-          // The team editor built the public site and fetched the page from it.
-          p1.appendChild(document.createTextNode('. It is live at '));
           var live = document.createElement('a');
           live.href = r.body.live;
           live.textContent = r.body.live;
           p1.appendChild(live);
           p1.appendChild(document.createTextNode(' since ' + r.body.live_since.slice(11, 16) + ' UTC.'));
-        } else {
-          p1.appendChild(document.createTextNode(r.body.live_error ? '. ' + r.body.live_error : scheduled
-            ? '. ' + r.body.state + ': it appears from that day, once the site is built.'
-            : '. It is live once the site is next built and put online.'));
         }
         $(ids.state).textContent = r.body.state;
       } else {
         p1.textContent = r.body.error || 'It could not be published.';
       }
       banner.appendChild(p1);
+      if (r.body.retry) {
+        // The team editor: committed, but not yet online. Trying again puts online what is committed.
+        var again = document.createElement('button');
+        again.type = 'button';
+        again.className = 'button';
+        again.id = 'retry-live';
+        again.textContent = 'Try again to put it online';
+        again.addEventListener('click', function () {
+          again.disabled = true;
+          post('go-live', params()).then(function (g) {
+            p1.textContent = goneLive(g.body, false);
+            if (g.body.live) p1.appendChild(document.createTextNode(g.body.live + '.'));
+            again.hidden = !g.body.retry;
+            again.disabled = false;
+            banner.focus();
+          });
+        });
+        banner.appendChild(again);
+      }
       if (r.body.diagnostics && r.body.diagnostics.length) {
         var ul = document.createElement('ul');
         r.body.diagnostics.forEach(function (d) {
