@@ -46,6 +46,8 @@ class EditorHost {
   virtual void with_site(const std::function<void(Site*, const Theme*, const History*)>& f) = 0;
   // Rebuilds from the files now, before answering.
   virtual void rebuild_now() = 0;
+  // A file of the last good build, by its path in the output (bulletins/2024-07/email.html); nullopt when none.
+  virtual std::optional<std::string> built_file(const std::string& output_path) = 0;
 };
 
 class Editor {
@@ -120,6 +122,11 @@ class Editor {
   // After `user`'s publish of `path` was committed: the site built from it into the served folder and the page
   // fetched from the public address; what came of it added to the answer `out`.
   void go_live_now(const std::string& user, const std::string& path, toml::table& out);
+  // The bulletin at `path` by e-mail (editor_mail.cpp): "Send me a test", or to the list once published;
+  // then back to its page, saying what came of it.
+  void send_mail_of(const httplib::Request& request, httplib::Response& response, bool to_list);
+  // The e-mail section's sending, as the bulletin's page shows it to the signed-in person; false without [mail].
+  mstch::node mail_section(const std::string& path, const std::string& state, const httplib::Request& request);
   // "Try again": what is committed put online again (after a push refused, or a build that failed).
   void retry_going_live(const httplib::Request& request, httplib::Response& response);
 

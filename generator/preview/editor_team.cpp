@@ -25,7 +25,7 @@ constexpr const char* kIdentityHeader = "X-Remote-User";
 Role needed_for(const std::string& route, bool post) {
   if (!post) return Role::writer;
   if (route == "publish" || route == "restore" || route == "withdraw" || route == "settings" ||
-      route == "delete-picture" || route == "go-live")
+      route == "delete-picture" || route == "go-live" || route == "send-list")
     return Role::publisher;
   if (route == "review/approve" || route == "review/return") return Role::reviewer;
   return Role::writer;

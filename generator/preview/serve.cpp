@@ -11,6 +11,8 @@
 
 #include <httplib.h>
 
+#include "files.h"
+
 namespace portal {
 
 namespace fs = std::filesystem;
@@ -45,6 +47,14 @@ void PreviewServer::with_site(const std::function<void(Site*, const Theme*, cons
   const std::lock_guard lock(mutex_);
   if (!built_ || !built_->site) return f(nullptr, nullptr, nullptr);
   f(&*built_->site, built_->theme ? &*built_->theme : nullptr, built_->theme ? &built_->history : nullptr);
+}
+
+std::optional<std::string> PreviewServer::built_file(const std::string& output_path) {
+  const std::lock_guard lock(mutex_);
+  const auto found = files_.find(output_path);
+  if (found == files_.end()) return std::nullopt;
+  if (found->second.copy_from.empty()) return found->second.content;
+  return read_file(found->second.copy_from);
 }
 
 std::size_t PreviewServer::files_parsed() const {

@@ -78,6 +78,7 @@ class PreviewServer : public EditorHost {
   // EditorHost
   void with_site(const std::function<void(Site*, const Theme*, const History*)>& f) override;
   void rebuild_now() override { rebuild(); }
+  std::optional<std::string> built_file(const std::string& output_path) override;
 
  private:
   struct Served {

@@ -110,6 +110,32 @@ class Reader {
     problem(node->source(), std::string("\"") + key + "\" must be one of: " + text::joined(listed, ", "));
   }
 
+  std::string email(const toml::table& table, const char* key, const toml::source_region& at) const {
+    std::string value = text(table, key, at);
+    if (email_problem(value, key) || value.empty())
+      problem(table.get(key)->source(),
+              std::string("\"") + key + "\" is not an e-mail address: write e.g. name@example.org");
+    return value;
+  }
+
+  MailConfig mail(const toml::table& table) const {
+    only(table, {"relay", "starttls", "user", "password_file", "from", "list", "list_count", "list_unsubscribe"},
+         " in [mail]");
+    MailConfig m;
+    m.relay = text(table, "relay", table.source());
+    if (!m.relay.starts_with("smtp://") && !m.relay.starts_with("smtps://"))
+      problem(table.get("relay")->source(),
+              "\"relay\" must start smtp:// or smtps://, e.g. smtp://mail.example.org:587");
+    m.starttls = table["starttls"].value_or(true);
+    if (table.contains("user")) m.user = text(table, "user", table.source());
+    if (table.contains("password_file")) m.password_file = folder(table, "password_file", table.source());
+    m.from = email(table, "from", table.source());
+    m.list = email(table, "list", table.source());
+    m.list_count = table["list_count"].value_or(0L);
+    if (table.contains("list_unsubscribe")) m.list_unsubscribe = text(table, "list_unsubscribe", table.source());
+    return m;
+  }
+
   Person person(const std::string& user, const toml::node& node) const {
     const toml::table* table = node.as_table();
     if (!table) problem(node.source(), "people." + user + " must be a table: [people." + user + "]");
@@ -118,9 +144,7 @@ class Reader {
     p.user = user;
     p.name = text(*table, "name", node.source());
     if (text::is_blank(p.name)) problem(table->get("name")->source(), "the name is empty: write the person's name");
-    p.email = text(*table, "email", node.source());
-    if (const auto bad = email_problem(p.email, "email"); bad || p.email.empty())
-      problem(table->get("email")->source(), "\"email\" is not an e-mail address: write e.g. name@example.org");
+    p.email = email(*table, "email", node.source());
     p.role = choice(*table, "role", std::array<const char*, 3>{"writer", "reviewer", "publisher"}, Role::writer);
     return p;
   }
@@ -132,7 +156,8 @@ class Reader {
 TeamConfig read_config(const toml::table& root, const fs::path& file) {
   const Reader r(file);
   const toml::source_region top{};
-  r.only(root, {"source", "socket", "editor_address", "front_secret", "state", "review", "publish", "people"}, "");
+  r.only(root, {"source", "socket", "editor_address", "front_secret", "state", "review", "publish", "mail", "people"},
+         "");
   TeamConfig c;
   c.file = file;
   c.source = r.folder(root, "source", top);
@@ -162,6 +187,7 @@ TeamConfig read_config(const toml::table& root, const fs::path& file) {
   if (publish->contains("ssh_key")) c.ssh_key = r.folder(*publish, "ssh_key", publish->source());
   if (c.public_address == c.editor_address)
     r.problem(publish->get("public_address")->source(), "the public site and the editor must have different addresses");
+  if (const toml::table* mail = root["mail"].as_table()) c.mail = r.mail(*mail);
   const toml::table* people = root["people"].as_table();
   if (!people || people->empty())
     r.problem(top, "nobody is on the team: add a [people.USER] table for each person (docs/team-editor.md)");

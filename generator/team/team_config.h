@@ -35,6 +35,18 @@ enum class PublishTo {
   push,   // the commit is pushed to the content repository's remote, whose CI builds the site
 };
 
+// The organisation's SMTP relay and the bulletin's list.
+struct MailConfig {
+  std::string relay;     // smtp://host:587 (STARTTLS) or smtps://host:465
+  bool starttls = true;  // smtp://: refuse to send unless the relay encrypts (false: a relay on this server)
+  std::string user;      // when the relay wants a sign-in
+  std::filesystem::path password_file;
+  std::string from;              // the sender
+  std::string list;              // the list's address, which the mail system expands
+  long list_count = 0;           // about how many people it reaches, for the confirmation (0: not said)
+  std::string list_unsubscribe;  // the List-Unsubscribe header the mail system asks for
+};
+
 struct Person {
   std::string user;  // as the front names them (the identity header)
   std::string name;  // for commits and pages
@@ -57,6 +69,7 @@ struct TeamConfig {
   std::string branch = "main";
   std::filesystem::path token_file;      // push over https: a file holding the token (as the password)
   std::filesystem::path ssh_key;         // push over ssh: the private key (its .pub beside it)
+  std::optional<MailConfig> mail;        // [mail]: without it, the editor sends no e-mail
   std::map<std::string, Person> people;  // by user
 
   // The person `user` names; nullptr when they are not on the team.

@@ -111,6 +111,7 @@ Done DocumentStates::load() {
     s.comment = value_of(*t, "comment");
     s.blob = value_of(*t, "blob");
     s.review_at = value_of(*t, "review_at");
+    s.sent = value_of(*t, "sent");
     states_.emplace(std::string(path.str()), std::move(s));
   }
   return {};
@@ -148,6 +149,7 @@ Done DocumentStates::write_locked(const std::map<std::string, DocumentState>& st
     t.insert("comment", s.comment);
     t.insert("blob", s.blob);
     t.insert("review_at", s.review_at);
+    t.insert("sent", s.sent);
     root.insert(path, std::move(t));
   }
   std::ostringstream out;

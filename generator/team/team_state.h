@@ -47,6 +47,7 @@ struct DocumentState {
   std::string comment;   // the reviewer's, when sent back
   std::string blob;      // the file's bytes (blob_id) as sent for review, and as approved
   std::string review_at;
+  std::string sent;  // the last send to the list: to whom, by whom, when
 };
 
 [[nodiscard]] const char* review_words(ReviewStatus status);

@@ -86,6 +86,16 @@ try {
   const liveLink = await alice.locator('#publish-banner a').last().getAttribute('href');
   expect(/It is live at/.test(banner) && liveLink === publicAddress + '/bulletins/2023-03/',
     `the banner does not say where it is live: "${banner}"`);
+  // The e-mail: a test to Alice, then to the list, confirmed by ticking the box that names it.
+  await Promise.all([alice.waitForNavigation(), alice.click('#send-test')]);
+  expect(/A test is sent to you, alice@example.org/.test(await alice.locator('#mail').textContent()),
+    `"Send me a test" did not say it was sent: ${await alice.locator('#mail').textContent()}`);
+  expect(/about 1200 people/.test(await alice.locator('label[for=send-list-confirm]').textContent()),
+    'the confirmation does not name the list\'s count');
+  await alice.check('#send-list-confirm');
+  await Promise.all([alice.waitForNavigation(), alice.click('#send-list')]);
+  expect(/Sent to bulletin@lists.example.org, by Alice Example/.test(await alice.locator('#mail').textContent()),
+    `sending to the list did not say it was sent: ${await alice.locator('#mail').textContent()}`);
   const visitor = await (await browser.newContext()).newPage();
   const answer = await visitor.goto(publicAddress + '/bulletins/2023-03/');
   expect(answer.status() === 200, `the public address answered ${answer.status()}`);

@@ -21,10 +21,11 @@ portal=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 work=$(mktemp -d)
-portal_pid= nginx_pid= daemon_pid=
+portal_pid= nginx_pid= daemon_pid= smtp_pid=
 cleanup() {
   [ -n "$portal_pid" ] && kill "$portal_pid" 2> /dev/null && wait "$portal_pid" 2> /dev/null
   [ -n "$daemon_pid" ] && kill "$daemon_pid" 2> /dev/null
+  [ -n "$smtp_pid" ] && kill "$smtp_pid" 2> /dev/null
   [ -n "$nginx_pid" ] && kill "$nginx_pid" 2> /dev/null
   rm -rf "$work"
 }
@@ -36,14 +37,16 @@ fail() {
 }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# The content clone the editor writes to.
+editor_port=$(free_port)
+public_port=$(free_port)
+smtp_port=$(free_port)
+# The content clone the editor writes to, its public address the one nginx serves it at.
 cp -r "$root/tests/sites/every-kind" "$work/content"
+sed -i "s|^base_url = .*|base_url = \"http://127.0.0.1:$public_port/\"|" "$work/content/site.toml"
 git -C "$work/content" init -q -b main
 git -C "$work/content" add -A
 git -C "$work/content" -c user.name=Setup -c user.email=setup@example.org commit -qm "The site as it starts"
 
-editor_port=$(free_port)
-public_port=$(free_port)
 secret=$(openssl rand -hex 32)
 mkdir -p "$work/run" "$work/public" "$work/nginx/logs" "$work/nginx/temp"
 # deploy/team/team.toml with this test's paths and addresses.
@@ -51,6 +54,7 @@ sed -e "s|/var/lib/portal/content|$work/content|" -e "s|/run/portal/team.sock|$w
   -e "s|https://editor.portal.example.org|http://127.0.0.1:$editor_port|" \
   -e "s|REPLACE-WITH-THE-OUTPUT-OF-openssl-rand-hex-32|$secret|" -e "s|/var/lib/portal/state|$work/state|" \
   -e "s|/var/www/portal|$work/public|" -e "s|https://portal.example.org|http://127.0.0.1:$public_port|" \
+  -e "s|smtp://mail.example.org:587|smtp://127.0.0.1:$smtp_port|" -e "s|^# starttls = false|starttls = false|" \
   "$root/deploy/team/team.toml" > "$work/team.toml"
 printf 'alice:%s\nbob:%s\n' "$(openssl passwd -apr1 alice-password)" "$(openssl passwd -apr1 bob-password)" \
   > "$work/editor.htpasswd"
@@ -102,6 +106,15 @@ start_portal() {
   done
   [ -S "$work/run/team.sock" ] || fail "the team editor's socket never appeared"
 }
+# A real SMTP server (aiosmtpd) keeps every message it is given in a Maildir.
+/usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$work/mail" \
+  2> "$work/smtp.log" &
+smtp_pid=$!
+for _ in $(seq 1 100); do
+  (exec 3<> "/dev/tcp/127.0.0.1/$smtp_port") 2> /dev/null && break
+  kill -0 "$smtp_pid" 2> /dev/null || fail "the SMTP server did not start: $(cat "$work/smtp.log")"
+  sleep 0.1
+done
 start_portal
 [ "$(stat -c %a "$work/run/team.sock")" = 660 ] || fail "the socket is not 0660: $(stat -c %a "$work/run/team.sock")"
 nginx -p "$work/nginx/" -c "$work/nginx/nginx.conf" -e stderr &
@@ -142,6 +155,27 @@ author=$(git -C "$work/content" log -1 --format='%an <%ae>')
 for step in "alice	save" "alice	review send" "bob	review approve" "alice	publish" "alice	live" "bob	session"; do
   grep -q "$step" "$work/state/audit.log" || fail "the audit log has no \"$step\": $(cat "$work/state/audit.log")"
 done
+# The e-mails: a test to Alice, then the bulletin to the list; each one multipart message of the plain-text and
+# HTML copies, every link of its HTML absolute and to the public address; the list's with List-Unsubscribe.
+/usr/bin/python3 - "$work/mail" "http://127.0.0.1:$public_port/" <<'PY' || fail "the e-mails sent are not what they should be"
+import mailbox, re, sys
+box, public = mailbox.Maildir(sys.argv[1], create=False), sys.argv[2]
+messages = sorted(box, key=lambda m: m["To"])
+assert [m["To"] for m in messages] == ["alice@example.org", "bulletin@lists.example.org"], [m["To"] for m in messages]
+for m in messages:
+    assert m.is_multipart()
+    parts = {p.get_content_type(): p for p in m.walk() if not p.is_multipart()}
+    assert set(parts) == {"text/plain", "text/html"}, set(parts)
+    html = parts["text/html"].get_payload(decode=True).decode("utf-8")
+    assert "Partners met in Maidstone" in html and "Partners met in Maidstone" in parts["text/plain"].get_payload(decode=True).decode("utf-8")
+    links = re.findall(r'(?:href|src)="([^"]*)"', html)
+    assert links and all(l.startswith(public) or l.startswith("mailto:") for l in links), [l for l in links if not l.startswith(public)]
+test, sent = messages
+assert test["Subject"] == "Test: March 2023 e-bulletin", test["Subject"]
+assert test["List-Unsubscribe"] is None and sent["List-Unsubscribe"] == "<mailto:bulletin-leave@lists.example.org>"
+PY
+grep -q "alice	send to list	content/bulletins/2023-03.md to bulletin@lists.example.org" "$work/state/audit.log" ||
+  fail "the send to the list is not in the audit log"
 
 # Publishing by pushing to the content repository, which refuses at first: a bare repository served by git
 # daemon, whose pre-receive hook refuses while $work/closed exists.
