@@ -10,7 +10,9 @@
 #    site go from it, and a build with errors leaves it as it was;
 #  - the nginx server block passes `nginx -t` and, serving a built site,
 #    answers a missing nested address with the 404 page and status 404, sends
-#    the cache headers it says, a calendar as a calendar, and byte ranges.
+#    the cache headers it says, a calendar as a calendar, and byte ranges;
+#  - the team editor's unit verifies, its nginx front passes `nginx -t` and
+#    its Apache front (mod_auth_openidc) Apache's configuration test.
 # Usage: tests/deploy/run.sh PATH_TO_PORTAL
 set -euo pipefail
 portal=$(realpath "$1")
@@ -155,4 +157,53 @@ header /assets/portal.css -H "Accept-Encoding: gzip" | grep -qi "^content-encodi
 text=$(cd "$work/www" && find search/docs -name '*.txt' | head -1)
 [ -n "$text" ] || fail "the site has no search texts"
 header "/$text" -H "Range: bytes=0-99" -H "Accept-Encoding: gzip" | grep -q "^HTTP/1.1 206" || fail "a search text's byte range is not answered 206"
-echo "deploy: CI files parse and their $(grep -c . "$work/commands") portal commands run; units verify; the publish script publishes, deletes and refuses as it should; nginx serves the site, its 404 page and its headers"
+# The team editor (deploy/team/): its unit verifies, its nginx front passes `nginx -t`, its Apache front with
+# mod_auth_openidc passes Apache's configuration test (which must first fail on a directive it does not have).
+mkdir -p "$units/usr/bin" "$work/team"
+cp "$portal" "$units/usr/bin/portal"
+cp "$deploy/team/portal-team.service" "$units/etc/systemd/system/"
+MANPATH="$units/usr/share/man" systemd-analyze --root="$units" verify portal-team.service > "$work/verify.log" 2>&1 ||
+  { cat "$work/verify.log" >&2; fail "systemd-analyze verify failed on the team editor's unit"; }
+openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=editor.portal.example.org -days 1 \
+  -keyout "$work/team/editor.key" -out "$work/team/editor.pem" 2> /dev/null
+touch "$work/team/editor.htpasswd"
+certificates=(-e "s|/etc/ssl/certs/editor.portal.example.org.pem|$work/team/editor.pem|"
+              -e "s|/etc/ssl/private/editor.portal.example.org.key|$work/team/editor.key|")
+sed "${certificates[@]}" -e "s|listen 443 ssl;|listen 127.0.0.1:18443 ssl;|" -e "/listen \[::\]:443 ssl;/d" \
+  -e "s|/etc/portal/editor.htpasswd|$work/team/editor.htpasswd|" "$deploy/team/nginx-team.conf" > "$conf/team.conf"
+sed -i "s|include $conf/portal.conf;|include $conf/portal.conf;\n  include $conf/team.conf;|" "$conf/nginx.conf"
+nginx -t -p "$conf" -c "$conf/nginx.conf" > "$work/nginx-t.log" 2>&1 ||
+  { cat "$work/nginx-t.log" >&2; fail "nginx -t refuses the team editor's front"; }
+modules=/usr/lib/apache2/modules
+apache_test() {
+  cat > "$work/team/httpd.conf" <<CONF
+ServerRoot $work/team
+ServerName localhost
+PidFile $work/team/apache.pid
+ErrorLog $work/team/apache-error.log
+Listen 127.0.0.1:18444
+LoadModule mpm_event_module $modules/mod_mpm_event.so
+LoadModule authz_core_module $modules/mod_authz_core.so
+LoadModule authz_user_module $modules/mod_authz_user.so
+LoadModule authn_core_module $modules/mod_authn_core.so
+LoadModule socache_shmcb_module $modules/mod_socache_shmcb.so
+LoadModule ssl_module $modules/mod_ssl.so
+LoadModule headers_module $modules/mod_headers.so
+LoadModule proxy_module $modules/mod_proxy.so
+LoadModule proxy_http_module $modules/mod_proxy_http.so
+LoadModule auth_openidc_module $modules/mod_auth_openidc.so
+Include $work/team/apache-team.conf
+CONF
+  apache2 -t -f "$work/team/httpd.conf" > "$work/apache-t.log" 2>&1
+}
+sed "${certificates[@]}" -e "s|<VirtualHost \*:443>|<VirtualHost 127.0.0.1:18444>|" \
+  "$deploy/team/apache-team.conf" > "$work/team/apache-team.conf"
+cp "$work/team/apache-team.conf" "$work/team/apache-team.good"
+sed -i 's|^    OIDCRemoteUserClaim email|    OIDCScrubRequestHeaders On\n&|' "$work/team/apache-team.conf"
+if apache_test; then fail "Apache's configuration test passed a directive mod_auth_openidc does not have"; fi
+grep -q "OIDCScrubRequestHeaders" "$work/apache-t.log" || { cat "$work/apache-t.log" >&2; fail "Apache did not name the wrong directive"; }
+cp "$work/team/apache-team.good" "$work/team/apache-team.conf"
+apache_test || { cat "$work/apache-t.log" >&2; fail "Apache's configuration test refuses the team editor's front"; }
+grep -q "Syntax OK" "$work/apache-t.log" || { cat "$work/apache-t.log" >&2; fail "Apache did not say Syntax OK"; }
+
+echo "deploy: CI files parse and their $(grep -c . "$work/commands") portal commands run; units verify; the publish script publishes, deletes and refuses as it should; nginx serves the site, its 404 page and its headers; the team editor's unit and fronts pass systemd-analyze, nginx -t and Apache's test"

@@ -18,12 +18,14 @@ fail() { echo "install: $*" >&2; exit 1; }
 deb=$(ls "$work"/package/*.deb)
 [ -f "$deb" ] || fail "cpack made no .deb"
 depends=$(dpkg-deb -f "$deb" Depends)
-for library in libgit2 libcmark-gfm libcpp-httplib libtomlplusplus libstemmer libc6 libstdc++; do
+for library in libgit2 libcmark-gfm libcpp-httplib libtomlplusplus libstemmer libcurl libc6 libstdc++; do
   grep -q "$library" <<< "$depends" || fail "the package's dependencies ($depends) do not name $library"
 done
 dpkg-deb -c "$deb" > "$work/contents"
 for path in ./usr/bin/portal ./usr/share/portal/themes/default/templates/page.mustache \
-            ./usr/share/man/man1/portal.1 ./usr/share/bash-completion/completions/portal; do
+            ./usr/share/man/man1/portal.1 ./usr/share/bash-completion/completions/portal \
+            ./usr/lib/systemd/system/portal-team.service ./usr/share/doc/portal/examples/team/team.toml \
+            ./usr/share/doc/portal/examples/team/nginx-team.conf ./usr/share/doc/portal/examples/team/apache-team.conf; do
   grep -q " $path\$" "$work/contents" || fail "the package does not hold $path"
 done
 dpkg -x "$deb" "$work/root"
