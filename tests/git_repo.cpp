@@ -62,4 +62,22 @@ std::int64_t at_noon(int year, int month, int day) {
   return duration_cast<seconds>(d.time_since_epoch()).count() + 12 * 3600;
 }
 
+std::string GitRepo::head() const {
+  git_oid id;
+  if (git_reference_name_to_id(&id, repo_, "HEAD") != 0) return {};
+  char text[GIT_OID_HEXSZ + 1] = {};
+  git_oid_tostr(text, sizeof text, &id);
+  return text;
+}
+
+std::string GitRepo::author_of_head() const {
+  git_oid id;
+  git_commit* commit = nullptr;
+  if (git_reference_name_to_id(&id, repo_, "HEAD") != 0 || git_commit_lookup(&commit, repo_, &id) != 0) return {};
+  const git_signature* a = git_commit_author(commit);
+  std::string out = std::string(a->name) + " <" + a->email + ">";
+  git_commit_free(commit);
+  return out;
+}
+
 }  // namespace portal::test

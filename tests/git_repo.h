@@ -19,6 +19,9 @@ class GitRepo {
   // Stages every change in the work tree (new, changed and deleted files) and
   // commits it at `time` (seconds since 1970, UTC). Returns the commit's hash.
   std::string commit_all(const std::string& message, std::int64_t time, const std::string& author = "Comms Team");
+  // The commit HEAD names (40 hex digits), and its author as git log's %an <%ae>.
+  [[nodiscard]] std::string head() const;
+  [[nodiscard]] std::string author_of_head() const;
 
  private:
   git_repository* repo_ = nullptr;

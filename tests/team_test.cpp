@@ -8,6 +8,9 @@
 #include <string>
 
 #include "files.h"
+#include "git_commit.h"
+#include "git_repo.h"
+#include "serve.h"
 #include "support.h"
 #include "team_config.h"
 #include "team_state.h"
@@ -136,4 +139,75 @@ TEST_CASE("the documents' reviews are kept across a restart of the server", "[te
   CHECK(again.of("content/other.md").review == portal::ReviewStatus::none);
   portal::test::write_file(file, "[broken");
   CHECK_THAT(portal::test::failure_text(again.load()), Catch::Contains("documents.toml"));
+}
+
+TEST_CASE("a document scheduled to be published is live after the timer's run at its time, and not before",
+          "[team][schedule]") {
+  portal::test::TempDir dir;
+  const auto site = portal::test::copy_fixture("every-kind", dir.path());
+  portal::test::GitRepo repo(site);
+  const std::string draft =
+      "+++\ntitle = \"March 2023 e-bulletin\"\ndate = 2023-03-15\ndraft = true\n+++\n\n"
+      "Partners met in Maidstone to plan the spring campaign.\n";
+  portal::test::write_file(site / "content/bulletins/2023-03.md", draft);
+  repo.commit_all("The fixture site", portal::test::at_noon(2024, 1, 1));
+  portal::test::write_file(dir.path() / "team.toml",
+                           "source = \"" + site.string() + "\"\nsocket = \"" + (dir.path() / "team.sock").string() +
+                               "\"\neditor_address = \"https://editor.example.org\"\n"
+                               "front_secret = \"0123456789abcdef0123456789abcdef\"\nstate = \"" +
+                               (dir.path() / "state").string() + "\"\nreview = \"off\"\n[publish]\noutput = \"" +
+                               (dir.path() / "public").string() +
+                               "\"\npublic_address = \"http://127.0.0.1:9\"\n"
+                               "[people.alice]\nname = \"Alice Example\"\nemail = \"alice@example.org\"\n"
+                               "role = \"publisher\"\n");
+  auto config = load_team_config(dir.path() / "team.toml");
+  REQUIRE(portal::test::failure_text(config) == "");
+  portal::Team team(*config);
+  REQUIRE(portal::test::failure_text(team.open()) == "");
+  portal::ServeOptions options;
+  options.source = site;
+  options.team = &team;
+  portal::PreviewServer server(options);
+  REQUIRE(portal::test::failure_text(server.start()) == "");
+  // Scheduled for 10:05, five minutes ahead of the clock the test gives.
+  const auto ten = std::chrono::sys_days{std::chrono::year{2026} / 12 / 5} + std::chrono::hours(10);
+  const std::string path = "content/bulletins/2023-03.md";
+  REQUIRE(portal::test::failure_text(team.documents.update(path, [&](portal::DocumentState& s) {
+            s.scheduled_at = portal::utc_stamp(ten + std::chrono::minutes(5));
+            s.scheduled_by = "alice";
+            s.scheduled_message = "March 2023 e-bulletin";
+            s.scheduled_blob = portal::blob_id(draft);
+          })) == "");
+  const auto page = dir.path() / "public/bulletins/2023-03/index.html";
+  const std::string head_before = repo.head();
+
+  server.publish_due(ten + std::chrono::minutes(4));  // the timer's run before its time
+  CHECK_FALSE(std::filesystem::exists(page));
+  CHECK(repo.head() == head_before);
+  CHECK(*portal::read_file(site / path) == draft);
+
+  server.publish_due(ten + std::chrono::minutes(6));  // the first run after it
+  CHECK(std::filesystem::exists(page));
+  CHECK(portal::read_file(page)->find("Partners met in Maidstone") != std::string::npos);
+  CHECK(repo.head() != head_before);
+  CHECK(repo.author_of_head() == "Alice Example <alice@example.org>");
+  CHECK(portal::read_file(site / path)->find("draft") == std::string::npos);
+  CHECK(team.documents.of(path).scheduled_at.empty());
+  const std::string log = *portal::read_file(dir.path() / "state/audit.log");
+  CHECK(log.find("\talice\tpublish\tcontent/bulletins/2023-03.md: March 2023 e-bulletin\n") != std::string::npos);
+
+  // One changed since it was scheduled is not published: its schedule is cancelled, and the log says why.
+  const std::string other = "content/about.md";
+  const std::string about = *portal::read_file(site / other);
+  REQUIRE(portal::test::failure_text(team.documents.update(other, [&](portal::DocumentState& s) {
+            s.scheduled_at = portal::utc_stamp(ten);
+            s.scheduled_by = "alice";
+            s.scheduled_message = "About, updated";
+            s.scheduled_blob = portal::blob_id(about + "an older text");
+          })) == "");
+  const std::string head_now = repo.head();
+  server.publish_due(ten + std::chrono::minutes(7));
+  CHECK(repo.head() == head_now);
+  CHECK(portal::read_file(dir.path() / "state/audit.log")->find("changed since it was scheduled") != std::string::npos);
+  server.stop();
 }

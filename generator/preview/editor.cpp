@@ -136,6 +136,8 @@ void Editor::handle(const httplib::Request& req, httplib::Response& res) {
   if (post && route == "delete-picture") return delete_picture(req, res);
   if (post && route.starts_with("review/")) return review(req, res, route.substr(7));
   if (post && route == "go-live" && team_) return retry_going_live(req, res);
+  if (post && route == "schedule" && team_) return schedule(req, res);
+  if (post && route == "unschedule" && team_) return unschedule(req, res);
   if (post && (route == "send-test" || route == "send-list") && team_)
     return send_mail_of(req, res, route == "send-list");
   res.status = 404;

@@ -9,6 +9,7 @@
 // Origin header) and carry the secret this process made at start.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <mutex>
@@ -59,6 +60,9 @@ class Editor {
   void set_port(int port);
   // Answers a request whose path starts with /__portal/edit/.
   void handle(const httplib::Request& request, httplib::Response& response);
+  // The team editor's timer: publishes, as the person who scheduled it, each document whose time has come by
+  // `now`, through the same steps as their own publish; one changed since it was scheduled is not published.
+  void publish_due(std::chrono::system_clock::time_point now);
   // The key every request that changes anything carries.
   [[nodiscard]] const std::string& secret() const { return secret_; }
   // The editor's address for a content file, for the preview's pages.
@@ -127,6 +131,11 @@ class Editor {
   void send_mail_of(const httplib::Request& request, httplib::Response& response, bool to_list);
   // The e-mail section's sending, as the bulletin's page shows it to the signed-in person; false without [mail].
   mstch::node mail_section(const std::string& path, const std::string& state, const httplib::Request& request);
+  // "Publish at" (editor_schedule.cpp): the saved document scheduled, or its schedule cancelled.
+  void schedule(const httplib::Request& request, httplib::Response& response);
+  void unschedule(const httplib::Request& request, httplib::Response& response);
+  // The publish section's "Publish at" for a publisher; false otherwise.
+  mstch::node schedule_section(const std::string& path, const httplib::Request& request);
   // "Try again": what is committed put online again (after a push refused, or a build that failed).
   void retry_going_live(const httplib::Request& request, httplib::Response& response);
 

@@ -14,15 +14,6 @@
 
 namespace portal {
 
-namespace {
-
-std::string readable_now() {
-  const std::string stamp = utc_stamp(std::chrono::system_clock::now());
-  return stamp.substr(0, 10) + " " + stamp.substr(11, 5) + " UTC";
-}
-
-}  // namespace
-
 void Editor::send_mail_of(const httplib::Request& req, httplib::Response& res, bool to_list) {
   const Person& person = *signed_in(req);
   const std::string path = param(req, "path");
@@ -52,7 +43,7 @@ void Editor::send_mail_of(const httplib::Request& req, httplib::Response& res, b
       problem = "It was not sent: " + sent.error() + ".";
     } else {
       done = (to_list ? "Sent to " + mail->list : "A test is sent to you, " + person.email) + ", by " + person.name +
-             " on " + readable_now() + ".";
+             " on " + readable_stamp(utc_stamp(std::chrono::system_clock::now())) + ".";
       (void)team_->audit.record(person.user, to_list ? "send to list" : "send test", path + " to " + m.to);
       if (to_list) (void)team_->documents.update(path, [&](DocumentState& s) { s.sent = done; });
     }

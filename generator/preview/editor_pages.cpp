@@ -378,6 +378,7 @@ void Editor::edit_page(const std::string& path, const httplib::Request& req, htt
   const std::string refusal = as_form ? std::string() : as_form.error();
   mstch::map context = edit_context(path, raw, doc, refusal.empty());
   context["review"] = review_section(path, raw, req);
+  context["schedule"] = schedule_section(path, req);
   context["mail"] = doc.kind == Kind::bulletin ? mail_section(path, doc.state, req) : mstch::node(false);
   if (refusal.empty())
     add_form(context, *doc.kind, path, text, doc.in_force);

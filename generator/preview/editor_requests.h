@@ -22,6 +22,9 @@ namespace portal {
 // Where the editor is in the preview.
 constexpr const char* kEditorBase = "/__portal/edit/";
 
+// The header the team editor's front sets to the signed-in user, replacing any a browser sent (deploy/team/).
+constexpr const char* kIdentityHeader = "X-Remote-User";
+
 // The largest picture a person may upload (a phone's photo is 3 to 12 MB), and
 // the largest request that carries one, its form with it.
 constexpr std::size_t kLargestPicture = 25 * 1024 * 1024;

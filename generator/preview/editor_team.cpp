@@ -18,14 +18,12 @@ namespace portal {
 
 namespace {
 
-// The header the front sets to the signed-in user, replacing any a browser sent (deploy/).
-constexpr const char* kIdentityHeader = "X-Remote-User";
-
 // What each route that changes anything needs beyond being on the team.
 Role needed_for(const std::string& route, bool post) {
   if (!post) return Role::writer;
   if (route == "publish" || route == "restore" || route == "withdraw" || route == "settings" ||
-      route == "delete-picture" || route == "go-live" || route == "send-list")
+      route == "delete-picture" || route == "go-live" || route == "send-list" || route == "schedule" ||
+      route == "unschedule")
     return Role::publisher;
   if (route == "review/approve" || route == "review/return") return Role::reviewer;
   return Role::writer;
@@ -41,12 +39,6 @@ std::string role_words(Role role) {
 }
 
 std::string now_stamp() { return utc_stamp(std::chrono::system_clock::now()); }
-
-// The time a state records, as a person reads it: "2026-12-05 10:04 UTC".
-std::string readable(const std::string& stamp) {
-  if (stamp.size() < 16) return stamp;
-  return stamp.substr(0, 10) + " " + stamp.substr(11, 5) + " UTC";
-}
 
 }  // namespace
 
@@ -157,7 +149,7 @@ mstch::node Editor::review_section(const std::string& path, const std::string& r
                  {"author", team_->config.name_of(s.author)},
                  {"reviewer", team_->config.name_of(s.reviewer)},
                  {"comment", s.comment},
-                 {"when", readable(s.review_at)},
+                 {"when", readable_stamp(s.review_at)},
                  {"changed_since", s.review != ReviewStatus::none && !current},
                  {"waiting", s.review == ReviewStatus::waiting && current},
                  {"approved", s.review == ReviewStatus::approved && current},
@@ -172,7 +164,7 @@ void Editor::team_start_page(const httplib::Request& req, mstch::map& context) {
   if (!team_) return;
   const Person* person = signed_in(req);
   context["signed_in"] = mstch::map{{"name", person->name}, {"role", std::string(role_name(person->role))}};
-  mstch::array waiting, returned;
+  mstch::array waiting, returned, scheduled;
   for (const auto& [path, s] : team_->documents.all()) {
     std::string title = path;
     host_.with_site([&](Site* site, const Theme*, const History*) {
@@ -181,10 +173,16 @@ void Editor::team_start_page(const httplib::Request& req, mstch::map& context) {
     });
     mstch::map row{{"address", address_of(path)},
                    {"title", title},
-                   {"when", readable(s.review_at)},
+                   {"when", readable_stamp(s.review_at)},
                    {"author", team_->config.name_of(s.author)},
                    {"reviewer", team_->config.name_of(s.reviewer)},
                    {"comment", s.comment}};
+    if (!s.scheduled_at.empty())
+      scheduled.emplace_back(mstch::map{{"address", address_of(path)},
+                                        {"title", title},
+                                        {"at", s.scheduled_at},
+                                        {"at_words", readable_stamp(s.scheduled_at)},
+                                        {"by", team_->config.name_of(s.scheduled_by)}});
     if (s.review == ReviewStatus::waiting && s.author != person->user)
       waiting.emplace_back(std::move(row));
     else if (s.review == ReviewStatus::sent_back && s.author == person->user)
@@ -192,6 +190,7 @@ void Editor::team_start_page(const httplib::Request& req, mstch::map& context) {
   }
   context["waiting"] = waiting.empty() ? mstch::node(false) : mstch::node(std::move(waiting));
   context["returned"] = returned.empty() ? mstch::node(false) : mstch::node(std::move(returned));
+  context["scheduled"] = scheduled.empty() ? mstch::node(false) : mstch::node(std::move(scheduled));
 }
 
 bool Editor::review_allows(const std::string& path, const std::string& raw, const std::string& disk,

@@ -177,6 +177,15 @@ Done PreviewServer::start_threads() {
   });
   gate_->start([failed](const std::string& why) { failed(why); });
   watch_thread_ = std::thread([this] { watch(); });
+  if (options_.team)
+    timer_thread_ = std::thread([this] {
+      std::unique_lock lock(mutex_);
+      while (!changed_.wait_for(lock, std::chrono::minutes(1), [this] { return stopping_; })) {
+        lock.unlock();
+        publish_due(std::chrono::system_clock::now());
+        lock.lock();
+      }
+    });
   return {};
 }
 
@@ -197,6 +206,7 @@ void PreviewServer::stop() {
   }
   if (http_thread_.joinable()) http_thread_.join();
   if (watch_thread_.joinable()) watch_thread_.join();
+  if (timer_thread_.joinable()) timer_thread_.join();
   for (int& fd : stop_pipe_) {
     if (fd >= 0) close(fd);
     fd = -1;

@@ -72,6 +72,10 @@ class PreviewServer : public EditorHost {
   [[nodiscard]] std::size_t text_rebuilds() const;
   // Waits until the version passes `seen` or `timeout` passes; returns the version.
   std::uint64_t wait_for_change(std::uint64_t seen, std::chrono::milliseconds timeout);
+  // The team editor's timer, run by a thread of its own each minute: what is scheduled by `now` is published.
+  void publish_due(std::chrono::system_clock::time_point now) {
+    if (editor_) editor_->publish_due(now);
+  }
   // Whether the editor is on: only while the preview listens on loopback, or as the team editor.
   [[nodiscard]] bool editing() const { return editor_ != nullptr; }
 
@@ -118,7 +122,7 @@ class PreviewServer : public EditorHost {
   std::unique_ptr<httplib::Server> server_;
   std::unique_ptr<PreviewGate> gate_;
   std::filesystem::path socket_dir_;  // private: holds httplib's Unix socket
-  std::thread http_thread_, watch_thread_;
+  std::thread http_thread_, watch_thread_, timer_thread_;
   int port_ = 0;
   int stop_pipe_[2] = {-1, -1};
   int inotify_ = -1;

@@ -26,6 +26,11 @@ std::string utc_stamp(std::chrono::system_clock::time_point when) {
   return out;
 }
 
+std::string readable_stamp(const std::string& stamp) {
+  if (stamp.size() < 16) return stamp;
+  return stamp.substr(0, 10) + " " + stamp.substr(11, 5) + " UTC";
+}
+
 namespace {
 
 // A value of a log line: no tab, no line break, no other control character.
@@ -112,6 +117,10 @@ Done DocumentStates::load() {
     s.blob = value_of(*t, "blob");
     s.review_at = value_of(*t, "review_at");
     s.sent = value_of(*t, "sent");
+    s.scheduled_at = value_of(*t, "scheduled_at");
+    s.scheduled_by = value_of(*t, "scheduled_by");
+    s.scheduled_message = value_of(*t, "scheduled_message");
+    s.scheduled_blob = value_of(*t, "scheduled_blob");
     states_.emplace(std::string(path.str()), std::move(s));
   }
   return {};
@@ -150,6 +159,10 @@ Done DocumentStates::write_locked(const std::map<std::string, DocumentState>& st
     t.insert("blob", s.blob);
     t.insert("review_at", s.review_at);
     t.insert("sent", s.sent);
+    t.insert("scheduled_at", s.scheduled_at);
+    t.insert("scheduled_by", s.scheduled_by);
+    t.insert("scheduled_message", s.scheduled_message);
+    t.insert("scheduled_blob", s.scheduled_blob);
     root.insert(path, std::move(t));
   }
   std::ostringstream out;

@@ -18,6 +18,8 @@ namespace portal {
 
 // The time as the log and the pages write it: 2026-12-05T10:04:00Z.
 std::string utc_stamp(std::chrono::system_clock::time_point when);
+// A utc_stamp as a person reads it: "2026-12-05 10:04 UTC".
+std::string readable_stamp(const std::string& stamp);
 
 // One line a thing done, appended: time (UTC), who, what, and its details,
 // separated by tabs (a spreadsheet opens it); no value in it holds a tab or
@@ -48,6 +50,8 @@ struct DocumentState {
   std::string blob;      // the file's bytes (blob_id) as sent for review, and as approved
   std::string review_at;
   std::string sent;  // the last send to the list: to whom, by whom, when
+  // "Publish at": when (utc_stamp), by whom, with what line for the public, the file's bytes (blob_id) then.
+  std::string scheduled_at, scheduled_by, scheduled_message, scheduled_blob;
 };
 
 [[nodiscard]] const char* review_words(ReviewStatus status);

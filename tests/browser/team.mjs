@@ -4,6 +4,9 @@
 // cannot approve it herself. Bob (a reviewer) finds it waiting on his start
 // page, opens it and approves it; he cannot publish. Alice publishes: the
 // editor says where it is live, and the public address serves the new text.
+// She sends herself a test e-mail, then the bulletin to the list. She
+// schedules April's bulletin, once approved, for tomorrow; it is listed as
+// scheduled; she cancels it.
 //
 // Usage (from tests/team/run.sh): EDITOR_ADDRESS=… PUBLIC_ADDRESS=… node team.mjs
 import { chromium } from './packages.mjs';
@@ -96,6 +99,34 @@ try {
   await Promise.all([alice.waitForNavigation(), alice.click('#send-list')]);
   expect(/Sent to bulletin@lists.example.org, by Alice Example/.test(await alice.locator('#mail').textContent()),
     `sending to the list did not say it was sent: ${await alice.locator('#mail').textContent()}`);
+  // "Publish at": April's bulletin, approved by Bob, scheduled for tomorrow at 09:30, listed, then cancelled.
+  await alice.goto(editor + '/__portal/edit/');
+  await fillDate(alice, 'new-bulletin-date', '2023-04-12');
+  await Promise.all([alice.waitForURL(/\/__portal\/edit\/doc\//), alice.click('#new-bulletin-submit')]);
+  const april = alice.url();
+  await alice.fill('#field-title', 'April 2023 e-bulletin');
+  await alice.click('#save');
+  await alice.waitForFunction(() => /^Saved at/.test(document.getElementById('save-status').textContent), null, { timeout: 30000 });
+  await Promise.all([alice.waitForNavigation(), alice.click('#review-send')]);
+  await bob.goto(april);
+  await Promise.all([bob.waitForNavigation(), bob.click('#review-approve')]);
+  await alice.goto(april);
+  const tomorrow = new Date(Date.now() + 24 * 3600 * 1000);
+  await alice.fill('#publish-at-day', String(tomorrow.getDate()));
+  await alice.fill('#publish-at-month', String(tomorrow.getMonth() + 1));
+  await alice.fill('#publish-at-year', String(tomorrow.getFullYear()));
+  await alice.fill('#publish-at-hour', '9');
+  await alice.fill('#publish-at-minute', '30');
+  await alice.fill('#field-message', 'April 2023 e-bulletin');
+  await Promise.all([alice.waitForNavigation(), alice.click('#schedule')]);
+  const note = await alice.locator('#scheduled-note').textContent().catch(() => '');
+  expect(/Scheduled to be published at .*09:30.*by Alice Example/.test(note), `the schedule is not shown: "${note}"`);
+  await snapshot(alice, snapshots, 'team-scheduled');
+  await bob.goto(editor + '/__portal/edit/');
+  expect(await bob.locator('.scheduled li', { hasText: 'April 2023 e-bulletin' }).count() === 1,
+    'the start page does not list what is scheduled');
+  await Promise.all([alice.waitForNavigation(), alice.click('#unschedule')]);
+  expect(await alice.locator('#scheduled-note').count() === 0, 'cancelling did not take the schedule away');
   const visitor = await (await browser.newContext()).newPage();
   const answer = await visitor.goto(publicAddress + '/bulletins/2023-03/');
   expect(answer.status() === 200, `the public address answered ${answer.status()}`);

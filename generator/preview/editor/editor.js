@@ -524,6 +524,45 @@
     return scheduled ? '. ' + body.state + ': it appears from that day, once the site is built.'
       : '. It is live once the site is next built and put online.';
   }
+  // "Publish at" (the team editor): the date and time typed, in this computer's time, sent as UTC.
+  var scheduleButton = document.getElementById('schedule');
+  if (scheduleButton) {
+    scheduleButton.addEventListener('click', function () {
+      var part = function (name) { return document.getElementById('publish-at-' + name).value.trim(); };
+      var at = new Date(Number(part('year')), Number(part('month')) - 1, Number(part('day')),
+                        Number(part('hour')), Number(part('minute')));
+      var atError = document.getElementById('publish-at-error');
+      var whole = /^\d{4}$/.test(part('year')) && ['month', 'day', 'hour', 'minute'].every(function (n) {
+        return /^\d{1,2}$/.test(part(n));
+      });
+      var problem = !whole || isNaN(at.getTime()) ? 'Give the day, month, year, hour and minute, e.g. 14 1 2027 09 30'
+        : at.getTime() <= Date.now() ? 'Give a date and time in the future' : '';
+      atError.textContent = problem ? 'Error: ' + problem : '';
+      atError.hidden = !problem;
+      document.getElementById('publish-at-group').classList.toggle('field-error', !!problem);
+      if (problem) { document.getElementById('publish-at').focus(); return; }
+      var p = params();
+      p.set('message', message.value);
+      p.set('at', at.toISOString());
+      post('schedule', p).then(function (r) {
+        if (r.body.field === 'message') {
+          messageError.textContent = 'Error: ' + r.body.error;
+          messageError.hidden = false;
+          message.focus();
+          return;
+        }
+        if (r.body.scheduled) return window.location.reload();
+        atError.textContent = 'Error: ' + (r.body.error || 'It could not be scheduled.');
+        atError.hidden = false;
+        document.getElementById('publish-at').focus();
+      });
+    });
+  }
+  // A time the server gives in UTC, written in this computer's time.
+  Array.prototype.forEach.call(document.querySelectorAll('time[datetime]'), function (t) {
+    var when = new Date(t.getAttribute('datetime'));
+    if (!isNaN(when.getTime())) t.textContent = when.toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short' });
+  });
   function publish(lift) {
     var p = params();
     p.set('message', message.value);
