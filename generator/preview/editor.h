@@ -112,6 +112,9 @@ class Editor {
   [[nodiscard]] std::optional<CommitAuthor> author_of(const httplib::Request& request) const;
   // Send for review, approve or send back (`action`), then back to the document's page.
   void review(const httplib::Request& request, httplib::Response& response, const std::string& action);
+  // Tells `author` by e-mail (when the server has a relay) that `reviewer` approved `path` or sent it back.
+  void tell_author(const std::string& author, const Person& reviewer, const std::string& path, bool approved,
+                   const std::string& comment);
   // The document's review, as its page shows it to the signed-in person; false outside the team editor.
   mstch::node review_section(const std::string& path, const std::string& raw, const httplib::Request& request);
   // Who last changed each document and its review, for the start page's lists; empty outside the team editor.

@@ -12,6 +12,7 @@
 #include "front_matter_edit.h"
 #include "git_commit.h"
 #include "team_live.h"
+#include "team_mail.h"
 #include "text.h"
 
 namespace portal {
@@ -126,6 +127,7 @@ void Editor::review(const httplib::Request& req, httplib::Response& res, const s
     });
     if (!updated) return reply_refusal(res, 500, updated.error());
     (void)team_->audit.record(person.user, "review " + action, path + (comment.empty() ? "" : ": " + comment));
+    if (action != "send") tell_author(state.author, person, path, action == "approve", comment);
   }
   res.status = 303;
   res.set_header(
@@ -191,6 +193,30 @@ void Editor::team_start_page(const httplib::Request& req, mstch::map& context) {
   context["waiting"] = waiting.empty() ? mstch::node(false) : mstch::node(std::move(waiting));
   context["returned"] = returned.empty() ? mstch::node(false) : mstch::node(std::move(returned));
   context["scheduled"] = scheduled.empty() ? mstch::node(false) : mstch::node(std::move(scheduled));
+}
+
+void Editor::tell_author(const std::string& author, const Person& reviewer, const std::string& path, bool approved,
+                         const std::string& comment) {
+  const Person* to = team_->config.person(author);
+  if (!to || !team_->config.mail) return;  // they see it on their start page all the same
+  std::string title = path;
+  host_.with_site([&](Site* site, const Theme*, const History*) {
+    if (site && site->by_path.count(path)) title = site->document(site->by_path.at(path)).title.value;
+  });
+  const std::string link = team_->config.editor_address + address_of(path);
+  const std::string said = approved
+                               ? reviewer.name + " approved \u201c" + title + "\u201d: it may be published as it is."
+                               : reviewer.name + " sent \u201c" + title + "\u201d back to you: " + comment;
+  MailMessage m{to->email,
+                (approved ? "Approved: " : "Sent back: ") + title,
+                "<!DOCTYPE html><html lang=\"en\"><body><p>" + text::html_escape(said) + "</p><p><a href=\"" +
+                    text::html_escape(link) + "\">" + text::html_escape(link) + "</a></p></body></html>",
+                said + "\n\n" + link + "\n",
+                {}};
+  if (const auto sent = send_mail(*team_->config.mail, m); !sent)
+    (void)team_->audit.record(reviewer.user, "not told", author + ": " + sent.error());
+  else
+    (void)team_->audit.record(reviewer.user, "told", author + " of " + path);
 }
 
 bool Editor::review_allows(const std::string& path, const std::string& raw, const std::string& disk,

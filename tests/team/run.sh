@@ -155,12 +155,14 @@ author=$(git -C "$work/content" log -1 --format='%an <%ae>')
 for step in "alice	save" "alice	review send" "bob	review approve" "alice	publish" "alice	live" "bob	session"; do
   grep -q "$step" "$work/state/audit.log" || fail "the audit log has no \"$step\": $(cat "$work/state/audit.log")"
 done
-# The e-mails: a test to Alice, then the bulletin to the list; each one multipart message of the plain-text and
+# The e-mails: Alice told of each approval; a test to Alice, then the bulletin to the list; each one multipart message of the plain-text and
 # HTML copies, every link of its HTML absolute and to the public address; the list's with List-Unsubscribe.
 /usr/bin/python3 - "$work/mail" "http://127.0.0.1:$public_port/" <<'PY' || fail "the e-mails sent are not what they should be"
 import mailbox, re, sys
 box, public = mailbox.Maildir(sys.argv[1], create=False), sys.argv[2]
-messages = sorted(box, key=lambda m: m["To"])
+told = sorted(m["Subject"] for m in box if m["Subject"].startswith("Approved: "))
+assert told == ["Approved: April 2023 e-bulletin", "Approved: March 2023 e-bulletin"], told
+messages = sorted((m for m in box if not m["Subject"].startswith("Approved: ")), key=lambda m: m["To"])
 assert [m["To"] for m in messages] == ["alice@example.org", "bulletin@lists.example.org"], [m["To"] for m in messages]
 for m in messages:
     assert m.is_multipart()
