@@ -10,12 +10,30 @@
 
 namespace portal::test {
 
-// A TCP connection to a server on this computer; reads wait 60 s at most, as a safety net only.
-int connect_to(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+namespace {
+
+// A stream socket of `family` whose reads wait 60 s at most, as a safety net only.
+int patient_socket(int family) {
+  const int fd = ::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   REQUIRE(fd >= 0);
   timeval patience{60, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
+  return fd;
+}
+
+// Sends `request` on the connection `fd`, returns the whole answer and closes it.
+std::string exchange_on(int fd, const std::string& request) {
+  send_all(fd, request);
+  std::string answer = read_to_end(fd);
+  ::close(fd);
+  return answer;
+}
+
+}  // namespace
+
+// A TCP connection to a server on this computer.
+int connect_to(int port) {
+  const int fd = patient_socket(AF_INET);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<std::uint16_t>(port));
@@ -44,28 +62,16 @@ std::string read_to_end(int fd) {
 }
 
 // Sends `request` on a new connection and returns the whole answer.
-std::string exchange(int port, const std::string& request) {
-  const int fd = connect_to(port);
-  send_all(fd, request);
-  std::string answer = read_to_end(fd);
-  ::close(fd);
-  return answer;
-}
+std::string exchange(int port, const std::string& request) { return exchange_on(connect_to(port), request); }
 
 std::string exchange_unix(const std::string& path, const std::string& request) {
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  REQUIRE(fd >= 0);
-  timeval patience{60, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
+  const int fd = patient_socket(AF_UNIX);
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   REQUIRE(path.size() < sizeof addr.sun_path);
   path.copy(addr.sun_path, path.size());
   REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  send_all(fd, request);
-  std::string answer = read_to_end(fd);
-  ::close(fd);
-  return answer;
+  return exchange_on(fd, request);
 }
 
 }  // namespace portal::test

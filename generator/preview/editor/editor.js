@@ -21,6 +21,16 @@
   var summary = $(ids.error_summary);
   var status = $(ids.check_status);
 
+  // A button the script adds: its id, class and words.
+  function newButton(id, className, words) {
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.className = className;
+    b.id = id;
+    b.textContent = words;
+    return b;
+  }
+
   function post(route, params) {
     return fetch('/__portal/edit/' + route, {
       method: 'POST',
@@ -502,11 +512,7 @@
     label.appendChild(box);
     label.appendChild(document.createTextNode(' I confirm that each of these may be public'));
     panel.appendChild(label);
-    var button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'button-warning';
-    button.id = 'lift-publish';
-    button.textContent = 'Lift the restriction and publish';
+    var button = newButton('lift-publish', 'button-warning', 'Lift the restriction and publish');
     button.addEventListener('click', function () {
       if (!box.checked) { box.focus(); return; }
       publish(lift);
@@ -611,11 +617,7 @@
       banner.appendChild(p1);
       if (r.body.retry) {
         // The team editor: committed, but not yet online. Trying again puts online what is committed.
-        var again = document.createElement('button');
-        again.type = 'button';
-        again.className = 'button';
-        again.id = 'retry-live';
-        again.textContent = 'Try again to put it online';
+        var again = newButton('retry-live', 'button', 'Try again to put it online');
         again.addEventListener('click', function () {
           again.disabled = true;
           post('go-live', params()).then(function (g) {
