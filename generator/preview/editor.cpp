@@ -64,6 +64,18 @@ bool Editor::is_own_host(const std::string& host, int port_number) {
   return name == "localhost" || name == "[::1]" || (name != "::1" && is_loopback(name));
 }
 
+std::string Editor::refuses_preview(const httplib::Request& req) const {
+  const std::string host = req.get_header_value("Host");
+  if (!team_)
+    return is_own_host(host, port_)
+               ? ""
+               : "The preview answers only at this computer's own address, e.g. http://127.0.0.1:" +
+                     std::to_string(port_) + "/";
+  if (host != team_->config.editor_host()) return "The editor answers only at " + team_->config.editor_address + "/";
+  if (!signed_in(req)) return "You are signed in, but not on the editor's team: ask whoever runs it to add you.";
+  return {};
+}
+
 bool Editor::allowed(const httplib::Request& req, httplib::Response& res, bool changes, std::size_t largest) const {
   // The Host a browser sends names the address it meant: a name that only
   // resolves here (DNS rebinding) is not one of ours.

@@ -63,6 +63,9 @@ class Editor {
   // The team editor's timer: publishes, as the person who scheduled it, each document whose time has come by
   // `now`, through the same steps as their own publish; one changed since it was scheduled is not published.
   void publish_due(std::chrono::system_clock::time_point now);
+  // Why the preview's pages (drafts included) are not shown to the sender of `request`: it is not addressed to
+  // the editor's own address, or (the team editor) its sender is not on the team; empty when they are shown.
+  [[nodiscard]] std::string refuses_preview(const httplib::Request& request) const;
   // The key every request that changes anything carries.
   [[nodiscard]] const std::string& secret() const { return secret_; }
   // The editor's address for a content file, for the preview's pages.

@@ -163,13 +163,13 @@ void PreviewServer::add_reload_route() {
 void PreviewServer::add_page_route() {
   server_->Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
     // On this computer's own address, the preview answers only that address: a page elsewhere whose name is
-    // made to lead here (DNS rebinding) cannot read the drafts.
-    if (editor_ && !Editor::is_own_host(req.get_header_value("Host"), port_)) {
-      res.status = 403;
-      res.set_content("The preview answers only at this computer's own address, e.g. http://127.0.0.1:" +
-                          std::to_string(port_) + "/\n",
-                      "text/plain; charset=utf-8");
-      return;
+    // made to lead here (DNS rebinding) cannot read the drafts. The team editor's shows them only to the team.
+    if (editor_) {
+      if (const std::string refused = editor_->refuses_preview(req); !refused.empty()) {
+        res.status = 403;
+        res.set_content(refused + "\n", "text/plain; charset=utf-8");
+        return;
+      }
     }
     std::string type;
     int status = 200;

@@ -67,6 +67,12 @@ try {
   await Promise.all([bob.waitForURL(docAddress), waiting.click()]);
   expect(/sent by Alice Example/.test(await bob.locator('#review').textContent()), 'Bob does not see who sent it');
   expect((await bob.locator('#field-body').inputValue()).includes(sentence), 'Bob does not see Alice\'s text');
+  const previewed = await bob.waitForFunction((text) => {
+    const f = document.getElementById('preview');
+    const d = f && f.contentDocument;
+    return d && d.body && d.body.textContent.includes(text);
+  }, sentence, { timeout: 30000 }).then(() => true, () => false);
+  expect(previewed, 'Bob\'s preview of the page does not show Alice\'s text');
   await snapshot(bob, snapshots, 'team-review');
   // A reviewer may not publish.
   const refused = await bob.evaluate(async () => {
@@ -121,6 +127,9 @@ try {
   await Promise.all([alice.waitForNavigation(), alice.click('#schedule')]);
   const note = await alice.locator('#scheduled-note').textContent().catch(() => '');
   expect(/Scheduled to be published at .*09:30.*by Alice Example/.test(note), `the schedule is not shown: "${note}"`);
+  // Saved for the page checkers as a person sees it: with its preview shown.
+  await alice.waitForFunction(() => document.getElementById('preview').hasAttribute('srcdoc'), null, { timeout: 30000 })
+    .catch(() => fail('Alice\'s preview never showed the page'));
   await snapshot(alice, snapshots, 'team-scheduled');
   await bob.goto(editor + '/__portal/edit/');
   expect(await bob.locator('.scheduled li', { hasText: 'April 2023 e-bulletin' }).count() === 1,

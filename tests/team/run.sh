@@ -8,7 +8,8 @@
 #    and the editor says so;
 #  - the commit is Alice's, the audit log names each step and who took it;
 #  - a forged X-Remote-User through nginx is ignored: the request is the
-#    signed-in person's; without signing in, nginx answers 401;
+#    signed-in person's; without signing in, nginx answers 401; the preview's
+#    drafts are shown to the team, and to nobody else signed in at the front;
 #  - the pages a reviewer meets pass the accessibility checks (tests/a11y/);
 #  - a request to the socket that does not come through nginx (no front key)
 #    is refused and changes nothing;
@@ -56,8 +57,9 @@ sed -e "s|/var/lib/portal/content|$work/content|" -e "s|/run/portal/team.sock|$w
   -e "s|/var/www/portal|$work/public|" -e "s|https://portal.example.org|http://127.0.0.1:$public_port|" \
   -e "s|smtp://mail.example.org:587|smtp://127.0.0.1:$smtp_port|" -e "s|^# starttls = false|starttls = false|" \
   "$root/deploy/team/team.toml" > "$work/team.toml"
-printf 'alice:%s\nbob:%s\n' "$(openssl passwd -apr1 alice-password)" "$(openssl passwd -apr1 bob-password)" \
-  > "$work/editor.htpasswd"
+# Carol may sign in at the front, but is not on the editor's team.
+printf 'alice:%s\nbob:%s\ncarol:%s\n' "$(openssl passwd -apr1 alice-password)" "$(openssl passwd -apr1 bob-password)" \
+  "$(openssl passwd -apr1 carol-password)" > "$work/editor.htpasswd"
 
 # deploy/team/nginx-team.conf's location, word for word, in a server on this test's port.
 location=$(sed -n '/^    location \/ {/,/^    }/p' "$root/deploy/team/nginx-team.conf" |
@@ -132,6 +134,15 @@ status=$(curl -s -o /dev/null -w '%{http_code}' "$editor/__portal/edit/")
 # Signed in as Bob, claiming to be Alice: the page is Bob's.
 page=$(curl -s -u bob:bob-password -H 'X-Remote-User: alice' "$editor/__portal/edit/")
 grep -q 'Signed in as Bob Example (reviewer)' <<< "$page" || fail "a forged X-Remote-User was believed: $(grep -o 'Signed in as[^<]*' <<< "$page")"
+# The preview's pages, drafts included, are the team's: Bob sees a draft; Carol, signed in but not on the team,
+# sees neither the editor nor the preview.
+grep -q LEAKTOKEN-DRAFT-PAGE <<< "$(curl -s -u bob:bob-password "$editor/draft-page/")" ||
+  fail "a person of the team does not see a draft in the preview"
+for address in /__portal/edit/ /draft-page/ /; do
+  status=$(curl -s -o "$work/carol.html" -w '%{http_code}' -u carol:carol-password "$editor$address")
+  [ "$status" = 403 ] || fail "Carol, not on the team, was answered $status at $address"
+  ! grep -q LEAKTOKEN "$work/carol.html" || fail "Carol, not on the team, was shown a draft at $address"
+done
 # A request to the socket that does not come through nginx: refused, nothing changes.
 before=$(git -C "$work/content" rev-parse HEAD)
 direct=$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$work/run/team.sock" \
