@@ -241,6 +241,10 @@ TEST_CASE("the team editor's gate, on a Unix socket for its group, answers only 
   PreviewGate gate(routes);
   REQUIRE(portal::test::failure_text(gate.bind_unix(socket)) == "");
   gate.start([](const std::string&) {});
+  {
+    PreviewGate second(routes);  // a second server on the same socket never takes it from the first
+    CHECK(portal::test::failure_text(second.bind_unix(socket)).find("another server") != std::string::npos);
+  }
   CHECK((std::filesystem::status(socket).permissions() & std::filesystem::perms::all) ==
         (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write | std::filesystem::perms::group_read |
          std::filesystem::perms::group_write));

@@ -107,6 +107,9 @@ class Editor {
 
   struct Change;  // a save or publish as asked (editor_saving.cpp)
 
+  // The `path` of a request that is about a content file, when the editor may edit it; nullopt, answered 404, when not.
+  std::optional<std::string> requested_path(const httplib::Request& request, httplib::Response& response) const;
+
   // The team editor (editor_team.cpp). The person the front signed in, on the team; nullptr when not.
   [[nodiscard]] const Person* signed_in(const httplib::Request& request) const;
   // Whether the signed-in person may ask for `route`; answered when not.
@@ -142,6 +145,10 @@ class Editor {
   void unschedule(const httplib::Request& request, httplib::Response& response);
   // The publish section's "Publish at" for a publisher; false otherwise.
   mstch::node schedule_section(const std::string& path, const httplib::Request& request);
+  // After a commit the signed-in person asked for that is not a publish (a restore, a withdrawal, the settings, a
+  // picture deleted): recorded as `what` in the log and, on the team editor, put online; the words saying where it
+  // is live, or why not yet. Empty outside the team editor.
+  std::string recorded_and_live(const httplib::Request& request, const std::string& path, const std::string& what);
   // "Try again": what is committed put online again (after a push refused, or a build that failed).
   void retry_going_live(const httplib::Request& request, httplib::Response& response);
 

@@ -134,12 +134,14 @@ void Editor::delete_picture(const httplib::Request& req, httplib::Response& res)
   // A picture in the published record leaves it by a commit of its own; a new one was never there.
   std::string commit;
   if (committed) {
-    const auto made = commit_files(source_, {file}, "Picture deleted: " + file.substr(file.rfind('/') + 1));
+    const auto made =
+        commit_files(source_, {file}, "Picture deleted: " + file.substr(file.rfind('/') + 1), author_of(req));
     if (!made)
       return reply_refusal(res, 500, "The picture is deleted, but this could not be recorded: " + made.error());
     commit = *made;
   }
   host_.rebuild_now();
+  if (!commit.empty()) (void)recorded_and_live(req, file, "delete picture");
   toml::table out;
   out.insert("deleted", file);
   out.insert("recorded", !commit.empty());

@@ -38,9 +38,9 @@ void reply_schedule_error(httplib::Response& res, const std::string& why, const 
 
 void Editor::schedule(const httplib::Request& req, httplib::Response& res) {
   const Person& person = *signed_in(req);
-  const std::string path = param(req, "path");
-  if (const auto editable = check_content_path(source_, path); !editable)
-    return reply_refusal(res, 404, editable.error());
+  const auto asked = requested_path(req, res);
+  if (!asked) return;
+  const std::string& path = *asked;
   const std::lock_guard one_at_a_time(writing_);
   const auto file = read_beneath(source_dir_, path);
   const std::optional<Kind> kind = kind_of(path);
@@ -72,9 +72,9 @@ void Editor::schedule(const httplib::Request& req, httplib::Response& res) {
 
 void Editor::unschedule(const httplib::Request& req, httplib::Response& res) {
   const Person& person = *signed_in(req);
-  const std::string path = param(req, "path");
-  if (const auto editable = check_content_path(source_, path); !editable)
-    return reply_refusal(res, 404, editable.error());
+  const auto asked = requested_path(req, res);
+  if (!asked) return;
+  const std::string& path = *asked;
   const auto updated = team_->documents.update(path, [](DocumentState& s) { s.scheduled_at.clear(); });
   if (!updated) return reply_refusal(res, 500, updated.error());
   (void)team_->audit.record(person.user, "schedule cancelled", path);
@@ -90,8 +90,8 @@ void Editor::publish_due(std::chrono::system_clock::time_point now) {
     (void)team_->documents.update(path, [](DocumentState& d) { d.scheduled_at.clear(); });
     const auto file = read_beneath(source_dir_, path);
     std::string why;
-    if (!team_->config.person(s.scheduled_by))
-      why = s.scheduled_by + " who scheduled it is no longer on the team";
+    if (const Person* by = team_->config.person(s.scheduled_by); !by || !may(*by, Role::publisher))
+      why = s.scheduled_by + " who scheduled it is no longer a publisher of the team";
     else if (!file || blob_id(file->bytes) != s.scheduled_blob)
       why = "it was changed since it was scheduled: schedule it again";
     if (!why.empty()) {

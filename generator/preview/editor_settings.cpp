@@ -214,13 +214,14 @@ void Editor::save_settings(const httplib::Request& req, httplib::Response& res) 
       return show_settings(form, {}, 422, res);
     }
   if (publish && uncommitted_now(source_, kSettingsFile).value_or(true))
-    if (const auto commit = commit_files(source_, {kSettingsFile}, form.message); !commit) {
+    if (const auto commit = commit_files(source_, {kSettingsFile}, form.message, author_of(req)); !commit) {
       host_.rebuild_now();
       form.base = blob_id(bytes);
       form.problems[""] = "The settings are saved, but they could not be published: " + commit.error() + ".";
       return show_settings(form, {}, 422, res);
     }
   host_.rebuild_now();
+  if (publish) (void)recorded_and_live(req, kSettingsFile, "publish settings");
   res.status = 303;
   res.set_header("Location", std::string(kEditorBase) + "settings?done=" + (publish ? "published" : "saved"));
 }

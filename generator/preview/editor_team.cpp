@@ -2,6 +2,7 @@
 // because the gate let through only requests carrying the front's key), what
 // their role lets them do, the second pair of eyes, and the audit log.
 #include <chrono>
+#include <map>
 
 #include <httplib.h>
 
@@ -41,7 +42,31 @@ std::string role_words(Role role) {
 
 std::string now_stamp() { return utc_stamp(std::chrono::system_clock::now()); }
 
+constexpr std::size_t kLongestComment = 2000;
+
+// Why a step of a review was refused, by the code the document's page is sent back with: the page says only
+// these, never words from its address.
+const std::map<std::string, std::string>& review_problems() {
+  static const std::map<std::string, std::string> problems{
+      {"waiting", "It is already waiting for review."},
+      {"not-waiting", "It is not waiting for review."},
+      {"own", "You wrote it or sent it for review: a colleague must look at it, not you."},
+      {"changed", "It has changed since you opened it: look at it again before you decide."},
+      {"no-comment", "Say what needs to change before you send it back."},
+      {"long-comment", "Say what needs to change in at most 2,000 characters."}};
+  return problems;
+}
+
 }  // namespace
+
+std::optional<std::string> Editor::requested_path(const httplib::Request& req, httplib::Response& res) const {
+  std::string path = param(req, "path");
+  if (const auto editable = check_content_path(source_, path); !editable) {
+    reply_refusal(res, 404, editable.error());
+    return std::nullopt;
+  }
+  return path;
+}
 
 const Person* Editor::signed_in(const httplib::Request& req) const {
   if (!team_) return nullptr;
@@ -86,9 +111,11 @@ void Editor::record_change(const std::string& user, const std::string& path, con
 void Editor::review(const httplib::Request& req, httplib::Response& res, const std::string& action) {
   if (!team_ || team_->config.review == ReviewPolicy::off) return reply_refusal(res, 404, "reviews are off");
   const Person& person = *signed_in(req);
-  const std::string path = param(req, "path");
-  if (const auto editable = check_content_path(source_, path); !editable)
-    return reply_refusal(res, 404, editable.error());
+  const auto asked = requested_path(req, res);
+  if (!asked) return;
+  const std::string& path = *asked;
+  // The file and its review checked and changed with no save between.
+  const std::lock_guard one_at_a_time(writing_);
   const auto file = read_beneath(source_dir_, path);
   if (!file) return reply_refusal(res, 404, file.error());
   const std::string blob = blob_id(file->bytes);
@@ -96,16 +123,18 @@ void Editor::review(const httplib::Request& req, httplib::Response& res, const s
   const std::string comment = text::trim(lf(param(req, "comment")));
   std::string refused;
   if (action == "send") {
-    if (state.review == ReviewStatus::waiting && state.blob == blob) refused = "It is already waiting for review.";
+    if (state.review == ReviewStatus::waiting && state.blob == blob) refused = "waiting";
   } else if (action == "approve" || action == "return") {
     if (state.review != ReviewStatus::waiting)
-      refused = "It is not waiting for review.";
-    else if (state.author == person.user)
-      refused = "You sent it for review: a colleague must look at it, not you.";
+      refused = "not-waiting";
+    else if (state.author == person.user || state.changed_by == person.user)
+      refused = "own";
     else if (param(req, "base") != blob || state.blob != blob)
-      refused = "It has changed since you opened it: look at it again before you decide.";
+      refused = "changed";
     else if (action == "return" && comment.empty())
-      refused = "Say what needs to change before you send it back.";
+      refused = "no-comment";
+    else if (comment.size() > kLongestComment)
+      refused = "long-comment";
   } else {
     return reply_refusal(res, 404, "there is no such step of a review");
   }
@@ -141,24 +170,27 @@ mstch::node Editor::review_section(const std::string& path, const std::string& r
   const DocumentState s = team_->documents.of(path);
   const std::string blob = blob_id(raw);
   const bool current = s.blob == blob;
-  mstch::map out{{"path", path},
-                 {"secret", secret_},
-                 {"base", blob},
-                 {"required", team_->config.review == ReviewPolicy::required},
-                 {"problem", param(req, "review_problem")},
-                 {"status", std::string(review_words(s.review))},
-                 {"none", s.review == ReviewStatus::none},
-                 {"author", team_->config.name_of(s.author)},
-                 {"reviewer", team_->config.name_of(s.reviewer)},
-                 {"comment", s.comment},
-                 {"when", readable_stamp(s.review_at)},
-                 {"changed_since", s.review != ReviewStatus::none && !current},
-                 {"waiting", s.review == ReviewStatus::waiting && current},
-                 {"approved", s.review == ReviewStatus::approved && current},
-                 {"sent_back", s.review == ReviewStatus::sent_back},
-                 {"may_decide", s.review == ReviewStatus::waiting && current && person &&
-                                    may(*person, Role::reviewer) && s.author != person->user},
-                 {"may_send", !(s.review == ReviewStatus::waiting && current)}};
+  mstch::map out{
+      {"path", path},
+      {"secret", secret_},
+      {"base", blob},
+      {"required", team_->config.review == ReviewPolicy::required},
+      {"problem", review_problems().count(param(req, "review_problem"))
+                      ? review_problems().at(param(req, "review_problem"))
+                      : std::string()},
+      {"status", std::string(review_words(s.review))},
+      {"none", s.review == ReviewStatus::none},
+      {"author", team_->config.name_of(s.author)},
+      {"reviewer", team_->config.name_of(s.reviewer)},
+      {"comment", s.comment},
+      {"when", readable_stamp(s.review_at)},
+      {"changed_since", s.review != ReviewStatus::none && !current},
+      {"waiting", s.review == ReviewStatus::waiting && current},
+      {"approved", s.review == ReviewStatus::approved && current},
+      {"sent_back", s.review == ReviewStatus::sent_back},
+      {"may_decide", s.review == ReviewStatus::waiting && current && person && may(*person, Role::reviewer) &&
+                         s.author != person->user && s.changed_by != person->user},
+      {"may_send", !(s.review == ReviewStatus::waiting && current)}};
   return out;
 }
 
@@ -199,14 +231,21 @@ void Editor::tell_author(const std::string& author, const Person& reviewer, cons
                          const std::string& comment) {
   const Person* to = team_->config.person(author);
   if (!to || !team_->config.mail) return;  // they see it on their start page all the same
+  // A restricted document's title and comments never leave the server, not even for its author's inbox.
   std::string title = path;
+  bool restricted = true;
   host_.with_site([&](Site* site, const Theme*, const History*) {
-    if (site && site->by_path.count(path)) title = site->document(site->by_path.at(path)).title.value;
+    if (!site || !site->by_path.count(path)) return;
+    const Document& d = site->document(site->by_path.at(path));
+    title = d.title.value;
+    restricted = d.restricted;
   });
-  const std::string link = team_->config.editor_address + address_of(path);
-  const std::string said = approved
-                               ? reviewer.name + " approved \u201c" + title + "\u201d: it may be published as it is."
-                               : reviewer.name + " sent \u201c" + title + "\u201d back to you: " + comment;
+  if (restricted) title = "a restricted document";
+  const std::string named = restricted ? title : "\u201c" + title + "\u201d";
+  const std::string link = team_->config.editor_address + (restricted ? std::string(kEditorBase) : address_of(path));
+  const std::string said = approved ? reviewer.name + " approved " + named + ": it may be published as it is."
+                                    : reviewer.name + " sent " + named + " back to you" +
+                                          (restricted ? ": open it in the editor." : ": " + comment);
   MailMessage m{to->email,
                 (approved ? "Approved: " : "Sent back: ") + title,
                 "<!DOCTYPE html><html lang=\"en\"><body><p>" + text::html_escape(said) + "</p><p><a href=\"" +
@@ -273,10 +312,22 @@ void Editor::go_live_now(const std::string& user, const std::string& path, toml:
   (void)team_->audit.record(user, "live", url + " (" + live->commit.substr(0, 12) + ")");
 }
 
+std::string Editor::recorded_and_live(const httplib::Request& req, const std::string& path, const std::string& what) {
+  const Person* person = signed_in(req);
+  if (!person) return {};
+  record_change(person->user, path, what, "");
+  toml::table out;
+  out.insert("address", state_and_address(path).second);
+  go_live_now(person->user, path, out);
+  if (const auto live = out["live"].value<std::string>()) return "It is live at " + *live + ".";
+  if (const auto pushed = out["pushed"].value<std::string>()) return *pushed;
+  return out["live_error"].value_or(std::string());
+}
+
 void Editor::retry_going_live(const httplib::Request& req, httplib::Response& res) {
-  const std::string path = param(req, "path");
-  if (const auto editable = check_content_path(source_, path); !editable)
-    return reply_refusal(res, 404, editable.error());
+  const auto asked = requested_path(req, res);
+  if (!asked) return;
+  const std::string& path = *asked;
   const std::lock_guard one_at_a_time(writing_);
   toml::table out;
   out.insert("published", true);

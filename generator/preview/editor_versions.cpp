@@ -134,15 +134,16 @@ void Editor::restore(const httplib::Request& req, httplib::Response& res) {
   });
   if (auto written = write_beneath_atomically(source_dir_, path, *old); !written)
     return version_page(path, commit, res, {}, text::capitalised(written.error()) + ".");
-  const auto made =
-      commit_files(source_, {path}, "Restored to the version of " + (date.empty() ? commit.substr(0, 7) : date));
+  const auto made = commit_files(
+      source_, {path}, "Restored to the version of " + (date.empty() ? commit.substr(0, 7) : date), author_of(req));
   host_.rebuild_now();
   if (!made)
     return version_page(path, commit, res, {},
                         "The version is back in the file, but it could not be recorded: " + made.error());
+  const std::string live = recorded_and_live(req, path, "restore");
   version_page(path, *made, res,
-               "The document is back as it was on " + date +
-                   ". This is recorded as a change of its own: it goes live when the site is next built.",
+               "The document is back as it was on " + date + ". This is recorded as a change of its own" +
+                   (team_ ? ". " + live : ": it goes live when the site is next built."),
                {});
 }
 
@@ -161,14 +162,16 @@ void Editor::withdraw(const httplib::Request& req, httplib::Response& res) {
   host_.with_site([&](Site* site, const Theme*, const History*) { title = title_in(site, path); });
   if (auto written = write_beneath_atomically(source_dir_, path, *marked); !written)
     return version_page(path, {}, res, {}, text::capitalised(written.error()) + ".");
-  const auto made = commit_files(source_, {path}, "Withdrawn from the site: " + title);
+  const auto made = commit_files(source_, {path}, "Withdrawn from the site: " + title, author_of(req));
   host_.rebuild_now();
   if (!made)
     return version_page(path, {}, res, {},
                         "The page is marked a draft, but this could not be recorded: " + made.error());
+  const std::string live = recorded_and_live(req, path, "withdraw");
   version_page(path, {}, res,
-               "The page is withdrawn: it is a draft again, and leaves the site when the site is next built. "
-               "Its versions are kept.",
+               team_ ? "The page is withdrawn: it is a draft again. Its versions are kept. " + live
+                     : "The page is withdrawn: it is a draft again, and leaves the site when the site is next built. "
+                       "Its versions are kept.",
                {});
 }
 

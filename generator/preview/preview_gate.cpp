@@ -70,6 +70,13 @@ Done PreviewGate::bind_unix(const std::string& path) {
   struct stat there {};
   if (::lstat(path.c_str(), &there) == 0) {
     if (!S_ISSOCK(there.st_mode)) return fail(path + " is there already and is not a socket: move it away");
+    // A socket something still answers on is another server's: never taken from it.
+    const int probe = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const bool answered =
+        probe >= 0 && ::connect(probe, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
+    if (probe >= 0) ::close(probe);
+    if (answered)
+      return fail("another server is listening on " + path + ": stop it first (systemctl stop portal-team)");
     ::unlink(path.c_str());  // left by a server that stopped
   }
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

@@ -190,6 +190,25 @@ PY
 grep -q "alice	send to list	content/bulletins/2023-03.md to bulletin@lists.example.org" "$work/state/audit.log" ||
   fail "the send to the list is not in the audit log"
 
+# Withdrawn by Alice: recorded as hers, logged, and gone from the public site at once.
+as_person() { local who=$1; shift; curl -s -u "$who:$who-password" -H "Origin: $editor" "$@"; }
+key=$(as_person alice "$editor/__portal/edit/" | grep -o 'data-secret="[0-9a-f]*"' | cut -d'"' -f2)
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$PUBLIC_ADDRESS/contact/")" = 200 ] || fail "the contact page is not live"
+as_person alice --data "path=content/contact.md" "$editor/__portal/edit/withdraw?secret=$key" > /dev/null
+[ "$(git -C "$work/content" log -1 --format='%an %s')" = "Alice Example Withdrawn from the site: Contact" ] ||
+  fail "the withdrawal is not Alice's: $(git -C "$work/content" log -1 --format='%an %s')"
+grep -q "alice	withdraw	content/contact.md" "$work/state/audit.log" || fail "the withdrawal is not in the audit log"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$PUBLIC_ADDRESS/contact/")" = 404 ] || fail "the withdrawn page is still live"
+# Bob may not approve what he wrote himself, though Alice sent it for review.
+base=$(git -C "$work/content" hash-object content/events/webinar.md)
+as_person bob --data "path=content/events/webinar.md&base=$base&body=Bob%27s%20own%20words." \
+  "$editor/__portal/edit/save?secret=$key" > /dev/null
+as_person alice --data "path=content/events/webinar.md" "$editor/__portal/edit/review/send?secret=$key" > /dev/null
+base=$(git -C "$work/content" hash-object content/events/webinar.md)
+where=$(as_person bob -o /dev/null -w '%{redirect_url}' --data "path=content/events/webinar.md&base=$base" \
+  "$editor/__portal/edit/review/approve?secret=$key")
+grep -q "review_problem=own" <<< "$where" || fail "Bob approved what he wrote himself: $where"
+
 # Publishing by pushing to the content repository, which refuses at first: a bare repository served by git
 # daemon, whose pre-receive hook refuses while $work/closed exists.
 kill "$portal_pid"
@@ -210,11 +229,10 @@ for _ in $(seq 1 100); do
   git ls-remote "git://127.0.0.1:$git_port/remote.git" > /dev/null 2>&1 && break
   sleep 0.1
 done
-as_alice() { curl -s -u alice:alice-password -H "Origin: $editor" "$@"; }
-key=$(as_alice "$editor/__portal/edit/" | grep -o 'data-secret="[0-9a-f]*"' | cut -d'"' -f2)
+key=$(as_person alice "$editor/__portal/edit/" | grep -o 'data-secret="[0-9a-f]*"' | cut -d'"' -f2)
 printf '\nThe partnership meets again in the spring.\n' >> "$work/content/content/about.md"
 base=$(git -C "$work/content" hash-object content/about.md)
-answer=$(as_alice --data "path=content/about.md&base=$base&message=About%20the%20partnership%2C%20updated" \
+answer=$(as_person alice --data "path=content/about.md&base=$base&message=About%20the%20partnership%2C%20updated" \
   "$editor/__portal/edit/publish?secret=$key")
 python3 - "$answer" <<'PY' || fail "a refused push: $answer"
 import json, sys
@@ -228,7 +246,7 @@ committed=$(git -C "$work/content" rev-parse HEAD)
 [ "$(git -C "$work/remote.git" rev-parse main)" != "$committed" ] || fail "the refused push reached the remote"
 grep -q "alice	not pushed	content/about.md" "$work/state/audit.log" || fail "the refused push is not in the audit log"
 rm "$work/closed"
-answer=$(as_alice --data "path=content/about.md" "$editor/__portal/edit/go-live?secret=$key")
+answer=$(as_person alice --data "path=content/about.md" "$editor/__portal/edit/go-live?secret=$key")
 python3 - "$answer" <<'PY' || fail "trying again: $answer"
 import json, sys
 a = json.loads(sys.argv[1])
