@@ -22,6 +22,32 @@ std::string git_failure(const std::string& what) {
 
 using Remote = git::Handle<git_remote, git_remote_free>;
 using Object = git::Handle<git_object, git_object_free>;
+using Config = git::Handle<git_config, git_config_free>;
+
+// The remote `name` of `repo` at the address its configuration gives (for a
+// push, its pushurl when it has one). It is made without url.*.insteadOf:
+// Debian's libgit2 1.5 leaks memory for every configuration entry it looks
+// through for those (git_regexp_match on a miss), once a publish, for as long
+// as the server runs (docs/team-editor.md).
+Result<Remote> remote_named(git_repository* repo, const std::string& name, bool pushing) {
+  git_config* config_raw = nullptr;
+  if (git_repository_config_snapshot(&config_raw, repo) != 0) return fail(git_failure("cannot read git's settings"));
+  const Config config(config_raw);
+  git_buf url = GIT_BUF_INIT;
+  const std::string key = "remote." + name;
+  int found = pushing ? git_config_get_string_buf(&url, config.get(), (key + ".pushurl").c_str()) : GIT_ENOTFOUND;
+  if (found != 0) found = git_config_get_string_buf(&url, config.get(), (key + ".url").c_str());
+  if (found != 0) return fail(git_failure("there is no remote \"" + name + "\""));
+  const std::string address(url.ptr);
+  git_buf_dispose(&url);
+  git_remote_create_options options = GIT_REMOTE_CREATE_OPTIONS_INIT;
+  options.repository = repo;
+  options.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+  git_remote* remote = nullptr;
+  if (git_remote_create_with_opts(&remote, address.c_str(), &options) != 0)
+    return fail(git_failure("cannot reach the remote \"" + name + "\""));
+  return Remote(remote);
+}
 
 Result<git_oid> head_of(const fs::path& source) {
   git_repository* raw = nullptr;
@@ -33,23 +59,36 @@ Result<git_oid> head_of(const fs::path& source) {
   return oid;
 }
 
+// The clone's origin, made as remote_named() makes a remote.
+int make_origin(git_remote** out, git_repository* repo, const char* name, const char* url, void* /*payload*/) {
+  git_remote_create_options options = GIT_REMOTE_CREATE_OPTIONS_INIT;
+  options.repository = repo;
+  options.name = name;
+  options.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF;
+  return git_remote_create_with_opts(out, url, &options);
+}
+
 // `copy` as a clone of `source` at `commit`, its files exactly the commit's.
 Done bring_up_to_date(const fs::path& source, const fs::path& copy, const git_oid& commit) {
   git_repository* raw = nullptr;
   if (!fs::exists(copy / ".git")) {
     git_clone_options options = GIT_CLONE_OPTIONS_INIT;
     options.checkout_opts.checkout_strategy = GIT_CHECKOUT_FORCE;
+    options.remote_cb = make_origin;
     if (git_clone(&raw, source.c_str(), copy.c_str(), &options) != 0)
       return fail(git_failure("cannot copy the content into " + copy.string()));
   } else if (git_repository_open(&raw, copy.c_str()) != 0) {
     return fail(git_failure("cannot open the published copy " + copy.string()));
   }
   const git::Repository repo(raw);
-  git_remote* remote_raw = nullptr;
-  if (git_remote_lookup(&remote_raw, repo.get(), "origin") != 0)
-    return fail(git_failure("the published copy has no origin"));
-  const Remote remote(remote_raw);
-  if (git_remote_fetch(remote.get(), nullptr, nullptr, nullptr) != 0)
+  const auto remote = remote_named(repo.get(), "origin", false);
+  if (!remote) return fail("the published copy cannot fetch: " + remote.failure().message);
+  // The source's branches, and its HEAD should it be on none.
+  char branches[] = "+refs/heads/*:refs/remotes/origin/*";
+  char head[] = "+HEAD:refs/remotes/origin/HEAD";
+  char* specs[] = {branches, head};
+  const git_strarray refspecs{specs, 2};
+  if (git_remote_fetch(remote->get(), &refspecs, nullptr, nullptr) != 0)
     return fail(git_failure("cannot fetch the content into the published copy"));
   git_object* target_raw = nullptr;
   if (git_object_lookup(&target_raw, repo.get(), &commit, GIT_OBJECT_COMMIT) != 0)
@@ -161,10 +200,8 @@ Done push_to_remote(const fs::path& source, const TeamConfig& config) {
   if (git_repository_open_ext(&raw, source.c_str(), 0, nullptr) != 0)
     return fail(git_failure("cannot open the content's repository " + source.string()));
   const git::Repository repo(raw);
-  git_remote* remote_raw = nullptr;
-  if (git_remote_lookup(&remote_raw, repo.get(), config.remote.c_str()) != 0)
-    return fail(git_failure("the content's repository has no remote \"" + config.remote + "\""));
-  const Remote remote(remote_raw);
+  const auto remote = remote_named(repo.get(), config.remote, true);
+  if (!remote) return fail("the content's repository cannot push: " + remote.failure().message);
   Pushing pushing{&config, 0, {}, {}};
   git_push_options options = GIT_PUSH_OPTIONS_INIT;
   options.callbacks.credentials = give_credentials;
@@ -174,7 +211,7 @@ Done push_to_remote(const fs::path& source, const TeamConfig& config) {
   std::string refspec = "HEAD:refs/heads/" + config.branch;
   char* specs[] = {refspec.data()};
   const git_strarray refspecs{specs, 1};
-  const int pushed = git_remote_push(remote.get(), &refspecs, &options);
+  const int pushed = git_remote_push(remote->get(), &refspecs, &options);
   const std::string said = text::trim(text::strip_controls(pushing.remote_said));
   if (pushed != 0)
     return fail(git_failure("the content repository could not be reached") + (said.empty() ? "" : " (" + said + ")"));
