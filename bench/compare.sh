@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Builds the same corpus with the portal and with Hugo, alternately, as an
 # author does: a first build into an empty folder, then rebuilds into the same
-# folder with nothing changed, with one page's text changed, and with a
-# hundred pages' text changed. Reports medians of wall time, CPU time (user
-# and system) and peak memory, the files each rebuild wrote (new inode or
-# modification time), and the ratios portal/Hugo measured in the same run; also
-# the CPU time of the cmark-gfm command alone on the same Markdown bodies.
+# folder with nothing changed, with one page's text changed, with a hundred
+# pages' text changed, and with the template of those pages changed. Reports
+# medians of wall time, CPU time (user and system) and peak memory, the files
+# each rebuild wrote (new inode or modification time), the portal's work
+# (documents read, pages drawn, pieces of the search index made, as it says
+# them), and the ratios portal/Hugo measured in the same run; also the CPU
+# time of the cmark-gfm command alone on the same Markdown bodies.
 #
 # Outputs go to the project's own file system first (where people build),
 # then to memory (/dev/shm) as a second table. Hugo builds the corpus twice
@@ -34,6 +36,8 @@ gen_args=("$pages" "$work/portal" --hugo "$work/hugo")
 python3 bench/gen_corpus.py "${gen_args[@]}"
 git_info=()
 ((commits > 0)) && git_info=(--enableGitInfo)
+# The site's own copy of the theme, so that a template can change (not committed: a look with --local).
+cp -r themes "$work/portal/themes"
 
 source bench/measure.sh  # measure, median
 # Each file of a folder with its inode and modification time: a file written
@@ -52,11 +56,20 @@ edit() {  # edit ROUND COUNT: a sentence more at the end of COUNT papers' text, 
   done
 }
 
+# edit_template ROUND: the template of the papers' pages changed (Hugo: of every page), in each site.
+edit_template() {
+  local f
+  for f in "$work/portal/themes/default/templates/paper.mustache" "$work/hugo/layouts/_default/single.html" \
+           "$work/hugo/matched/layouts/_default/single.html"; do
+    printf '<!-- round %s -->\n' "$1" >> "$f"
+  done
+}
+
 tools=(portal hugo matched)
 run_tool() {  # run_tool TOOL OUT
   case $1 in
     # --local: the rounds' edits are not committed, and a build to publish would refuse them.
-    portal) measure "$portal" build --source "$work/portal" --output "$2/portal/public" --local --quiet ;;
+    portal) measure "$portal" build --source "$work/portal" --output "$2/portal/public" --local ;;
     hugo) measure hugo --quiet -s "$work/hugo" -d "$2/hugo" "${git_info[@]}" ;;
     matched) measure hugo --quiet -s "$work/hugo" --config matched/config.toml --layoutDir matched/layouts \
                -d "$2/matched" "${git_info[@]}" ;;
@@ -64,9 +77,16 @@ run_tool() {  # run_tool TOOL OUT
 }
 live_of() { case $1 in portal) echo "$2/portal/public" ;; *) echo "$2/$1" ;; esac; }
 
-cases=(first unchanged one hundred)
+cases=(first unchanged one hundred template)
 declare -A label=([first]="first build, empty folder" [unchanged]="rebuild, nothing changed"
-                  [one]="rebuild, one page's text changed" [hundred]="rebuild, 100 pages' text changed")
+                  [one]="rebuild, one page's text changed" [hundred]="rebuild, 100 pages' text changed"
+                  [template]="rebuild, one template changed")
+# The work the portal says it did: "documents pages pieces" (0 0 0 when nothing had changed).
+work_done() {
+  if grep -q '^Nothing had changed' "$work/stdout"; then echo "0 0 0"; else
+    sed -n 's/^Read \([0-9]*\) documents, drew \([0-9]*\) pages, made \([0-9]*\) pieces.*/\1 \2 \3/p' "$work/stdout"
+  fi
+}
 
 bench_on() {  # bench_on NAME OUT
   local name=$1 out=$2 c r t
@@ -77,6 +97,7 @@ bench_on() {  # bench_on NAME OUT
       case $c in
         one) edit "$name-$r" 1 ;;
         hundred) edit "$name-$r" 100 ;;
+        template) edit_template "$name-$r" ;;
       esac
       # Each round builds with each tool in turn, so that a slower spell of
       # the machine falls on all of them alike.
@@ -86,7 +107,8 @@ bench_on() {  # bench_on NAME OUT
         local m
         m=$(run_tool "$t" "$out")
         snapshot "$(live_of "$t" "$out")" > "$work/after"
-        echo "$m $(written "$work/before" "$work/after")" >> "$work/$name.$c.$t"
+        echo "$m $(written "$work/before" "$work/after") $([ "$t" = portal ] && work_done || echo "- - -")" \
+          >> "$work/$name.$c.$t"
       done
       if [ "$c" = first ] && ((r == runs)); then
         # The portal's first rebuild after a build into an empty folder makes
@@ -131,13 +153,15 @@ declare -A where=([disk]="on the project's file system ($(df --output=fstype "$w
                   [tmpfs]="in memory ($(df --output=fstype "$shm" | tail -1 | tr -d ' '))")
 for name in disk tmpfs; do
   printf '\n### Outputs %s\n\n' "${where[$name]}"
-  printf '| case | tool | wall (s) | CPU (s) | peak memory (MB) | files written |\n|---|---|---:|---:|---:|---:|\n'
+  printf '| case | tool | wall (s) | CPU (s) | peak memory (MB) | files written | documents read · pages drawn · search pieces made |\n|---|---|---:|---:|---:|---:|---:|\n'
   for c in "${cases[@]}"; do
     for t in "${tools[@]}"; do
       f="$name.$c.$t"
       case $t in portal) tn=portal ;; hugo) tn="Hugo, minimal layouts" ;; matched) tn="Hugo, the portal's pages" ;; esac
-      printf '| %s | %s | %.2f | %.2f | %.0f | %s |\n' "${label[$c]}" "$tn" "$(col "$f" 1)" "$(col "$f" 2)" \
-        "$(echo "$(col "$f" 3) / 1024" | bc -l)" "$([ "$c" = first ] && echo "all" || col "$f" 4)"
+      work_cell="—"
+      [ "$t" = portal ] && work_cell="$(col "$f" 5) · $(col "$f" 6) · $(col "$f" 7)"
+      printf '| %s | %s | %.2f | %.2f | %.0f | %s | %s |\n' "${label[$c]}" "$tn" "$(col "$f" 1)" "$(col "$f" 2)" \
+        "$(echo "$(col "$f" 3) / 1024" | bc -l)" "$([ "$c" = first ] && echo "all" || col "$f" 4)" "$work_cell"
     done
   done
   printf '\n| case | wall portal/Hugo (minimal · the portal'"'"'s pages) | CPU portal/Hugo (minimal · the portal'"'"'s pages) | memory portal/Hugo (minimal · the portal'"'"'s pages) |\n|---|---:|---:|---:|\n'

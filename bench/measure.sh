@@ -1,11 +1,11 @@
 # Sourced by the benchmarks that time a program. Needs $work, a folder for
 # their scratch files.
-#   measure CMD...  runs CMD, its output dropped, and prints "wall cpu peak_kb"
+#   measure CMD...  runs CMD, its output kept in $work/stdout, and prints "wall cpu peak_kb"
 #                   (CPU: user and system); a failure shows CMD's errors and exits
 #   median          the median of the numbers read, one a line
 
 measure() {
-  /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" > /dev/null 2> "$work/log" || {
+  /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" > "$work/stdout" 2> "$work/log" || {
     echo "failed: $*" >&2
     cat "$work/log" >&2
     exit 1

@@ -34,7 +34,8 @@ constexpr int kUsage = 2;
 
 const char* const kUsageText =
     "Usage:\n"
-    "  portal build  [--source DIR] [--output DIR] [--base-url URL] [--drafts] [--local] [--jobs N] [--quiet]\n"
+    "  portal build  [--source DIR] [--output DIR] [--base-url URL] [--drafts] [--local] [--full]\n"
+    "                [--jobs N] [--quiet]\n"
     "  portal check  [--source DIR] [--base-url URL] [--format text|json|github] [--drafts]\n"
     "  portal serve  [--source DIR] [--host 127.0.0.1] [--port 1313]\n"
     "  portal serve  --team [FILE]   (the team editor on a server: docs/team-editor.md)\n"
@@ -65,6 +66,8 @@ const char* const kUsageText =
     "  --drafts       include drafts, for a local preview only\n"
     "  --local        a look on this computer: show changes saved but not yet published\n"
     "                 (without it, a build refuses while published files have such changes)\n"
+    "  --full         build everything again, whatever the last build into the output recorded\n"
+    "                 (without it, a build from unchanged files does nothing: docs/incremental.md)\n"
     "  --jobs N       threads (and, for a large site, processes) to use (default: every core)\n"
     "  --quiet        print nothing but problems\n"
     "  --format F     text (default), json, or github (GitHub Actions annotations)\n"
@@ -100,6 +103,25 @@ std::optional<UsageError> base_url_problem(Options& o) {
   return std::nullopt;
 }
 
+// An option that takes no value, or --team, whose file is optional (the next
+// word, unless it is another option); false for an option that takes a value.
+bool set_switch(const std::vector<std::string>& args, std::size_t& i, Options& o) {
+  const std::string& a = args[i];
+  if (a == "--drafts")
+    o.build.drafts = Drafts::show;
+  else if (a == "--local")
+    o.build.local = true;
+  else if (a == "--full")
+    o.build.full = true;
+  else if (a == "--quiet")
+    o.quiet = true;
+  else if (a == "--team")
+    o.team = i + 1 < args.size() && !args[i + 1].starts_with("--") ? args[++i] : "/etc/portal/team.toml";
+  else
+    return false;
+  return true;
+}
+
 std::optional<UsageError> parse(const std::vector<std::string>& args, Options& o) {
   o.command = args.front();
   o.build.jobs = default_jobs();
@@ -110,7 +132,7 @@ std::optional<UsageError> parse(const std::vector<std::string>& args, Options& o
   if (is_build || is_check) o.build.fork_bodies_from = kForkBodiesFrom;
   std::vector<std::string> flags = {"--source"};
   if (is_build || is_check) flags.insert(flags.end(), {"--drafts", "--base-url"});
-  if (is_build) flags.insert(flags.end(), {"--output", "--jobs", "--quiet", "--local"});
+  if (is_build) flags.insert(flags.end(), {"--output", "--jobs", "--quiet", "--local", "--full"});
   if (is_check) flags.insert(flags.end(), {"--format"});
   if (o.command == "serve") flags.insert(flags.end(), {"--host", "--port", "--team"});
   std::size_t first = 1;
@@ -135,16 +157,7 @@ std::optional<UsageError> parse(const std::vector<std::string>& args, Options& o
       return UsageError{"unknown option " + a + " for `portal " + o.command + "`" +
                         (guess.empty() ? "" : "; did you mean " + guess + "?")};
     }
-    if (a == "--drafts") {
-      o.build.drafts = Drafts::show;
-    } else if (a == "--local") {
-      o.build.local = true;
-    } else if (a == "--quiet") {
-      o.quiet = true;
-    } else if (a == "--team") {
-      // Its file is optional: the next word, unless it is another option.
-      o.team = i + 1 < args.size() && !args[i + 1].starts_with("--") ? args[++i] : "/etc/portal/team.toml";
-    } else {
+    if (!set_switch(args, i, o)) {
       const auto v = value();
       if (!v) return UsageError{a + " needs a value"};
       if (a == "--source") {
@@ -272,6 +285,11 @@ int build(const Options& o, std::ostream& out, std::ostream& err) {
         << r.written.unchanged << " unchanged";
     if (r.written.removed) out << ", " << r.written.removed << " removed";
     out << ") into " << r.output.string() << '\n';
+    if (r.work.nothing_changed)
+      out << "Nothing had changed since the last build: nothing was read again\n";
+    else
+      out << "Read " << r.work.documents_read << " documents, drew " << r.work.pages_rendered << " pages, made "
+          << r.work.search_pieces << " pieces of the search index\n";
   }
   return kOk;
 }

@@ -316,6 +316,16 @@ void read_commits(git_repository* repo, const PathMap& paths, History& history) 
   }
 }
 
+// Where the source folder `absolute` is in the working folder of `repo`.
+PathMap path_map(const Repository& repo, const fs::path& absolute) {
+  std::error_code ec;
+  PathMap paths;
+  const char* workdir = git_repository_workdir(repo.get());
+  const auto relative = fs::weakly_canonical(absolute, ec).lexically_relative(fs::weakly_canonical(workdir, ec));
+  paths.prefix = relative.generic_string() == "." ? "" : relative.generic_string() + "/";
+  return paths;
+}
+
 }  // namespace
 
 History read_history(const fs::path& source) {
@@ -325,11 +335,7 @@ History read_history(const fs::path& source) {
   const auto opened = open_repository(absolute);
   if (!opened) return unavailable(opened.error());
   const Repository& repo = *opened;
-
-  PathMap paths;
-  const char* workdir = git_repository_workdir(repo.get());
-  const auto relative = fs::weakly_canonical(absolute, ec).lexically_relative(fs::weakly_canonical(workdir, ec));
-  paths.prefix = relative.generic_string() == "." ? "" : relative.generic_string() + "/";
+  const PathMap paths = path_map(repo, absolute);
 
   History history;
   // A shallow clone's working folder still says what is not committed; its commits are incomplete.
@@ -341,6 +347,21 @@ History read_history(const fs::path& source) {
   history.available = true;
   read_commits(repo.get(), paths, history);
   return history;
+}
+
+std::string history_key(const fs::path& source) {
+  Library library;
+  std::error_code ec;
+  const fs::path absolute = fs::weakly_canonical(fs::absolute(source, ec), ec);
+  const auto opened = open_repository(absolute);
+  if (!opened) return "none: " + opened.error();
+  History history;
+  read_uncommitted(opened->get(), path_map(*opened, absolute), history);
+  git_oid head{};
+  std::string key = git_reference_name_to_id(&head, opened->get(), "HEAD") == 0 ? git_oid_tostr_s(&head) : "no commit";
+  if (git_repository_is_shallow(opened->get()) == 1) key += " shallow";
+  for (const auto& path : history.uncommitted) key += "\n" + path;
+  return key;
 }
 
 std::optional<bool> uncommitted_now(const fs::path& source, const std::string& path) {

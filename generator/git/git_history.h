@@ -49,6 +49,11 @@ void reword_commits(History& history, const std::map<std::string, std::string>& 
 // nullopt when `source` is not in a repository with a working folder.
 std::optional<bool> uncommitted_now(const std::filesystem::path& source, const std::string& path);
 
+// What the history of `source` a build reads depends on, in one text: the
+// commit at HEAD, whether the clone is shallow, and what is not committed.
+// Two equal keys give the same History.
+std::string history_key(const std::filesystem::path& source);
+
 // Reads the history of `source`/content. A source outside any repository, a
 // bare or shallow repository, or one without commits gives a History that is
 // not available, with the reason (a shallow one still lists what is not

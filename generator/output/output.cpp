@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "files.h"
@@ -130,6 +131,33 @@ Done recover_output(const fs::path& output) {
   // The staging folder of portal versions before generations.
   fs::remove_all(paths.output.parent_path() / ("." + paths.output.filename().string() + ".staging"), ec);
   return {};
+}
+
+fs::path build_state_file(const fs::path& output) { return OutputPaths(output).state / "build"; }
+
+std::string live_output_fingerprint(const fs::path& output) {
+  const OutputPaths paths(output);
+  const fs::path record = detail::record_of(paths, paths.output);
+  const auto text = read_file(record);
+  StagedOutput::Manifest made;
+  if (!text || !detail::read_manifest(record, made)) return {};
+  std::size_t seen = 0;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(paths.output, ec), end; !ec && it != end; it.increment(ec)) {
+    struct stat st {};
+    if (::lstat(it->path().c_str(), &st) != 0) return {};
+    if (S_ISDIR(st.st_mode)) continue;
+    const auto entry = made.find(it->path().lexically_relative(paths.output).generic_string());
+    if (entry == made.end() || !S_ISREG(st.st_mode)) return {};
+    const std::int64_t mtime = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+    const bool marker = entry->first == kOutputMarker;  // recorded without its numbers
+    if (!marker && (entry->second.size != static_cast<std::uint64_t>(st.st_size) || entry->second.mtime_ns != mtime ||
+                    entry->second.inode != static_cast<std::uint64_t>(st.st_ino)))
+      return {};
+    ++seen;
+  }
+  if (ec || seen != made.size()) return {};
+  return record.filename().string() + " " + std::to_string(content_hash(*text));
 }
 
 }  // namespace portal

@@ -1,4 +1,5 @@
 #include "build.h"
+#include "build_state.h"
 
 #include <algorithm>
 #include <atomic>
@@ -6,8 +7,10 @@
 #include <mutex>
 
 #include "checks.h"
+#include "config.h"
 #include "email.h"
 #include "feeds.h"
+#include "files.h"
 #include "git_history.h"
 #include "interrupt.h"
 #include "output.h"
@@ -39,6 +42,7 @@ BuildResult load_and_check(const BuildOptions& options, std::optional<Site>& sit
     return result;
   }
   result.base_url = loaded.site->config.base_url;
+  result.work.documents_read = options.cache ? options.cache->parsed : loaded.site->size();
   if (options.progress) options.progress("Checking", 0, 0);
   check_site(*loaded.site, result.diagnostics);
   result.diagnostics.sort();
@@ -97,6 +101,7 @@ void render_files(const BuildOptions& options, const BuiltSite& built, const Fil
         if (options.progress) options.progress("Rendering pages", done, total);
       });
   result.pages = page_paths.size();
+  result.work.pages_rendered = page_paths.size();
   auto emit = [&](OutputFile&& file) {
     sink(std::move(file));
     ++files;
@@ -108,6 +113,7 @@ void render_files(const BuildOptions& options, const BuiltSite& built, const Fil
       site, options.jobs,
       [&](RenderedFile&& piece) {
         emit({piece.path, std::move(piece.content), {}});
+        ++result.work.search_pieces;
       },
       previous, &reused);
   if (reused) {
@@ -124,6 +130,7 @@ void render_files(const BuildOptions& options, const BuiltSite& built, const Fil
     } else {  // the folder could not be read whole: made again
       render_search_index(site, options.jobs, [&](RenderedFile&& piece) {
         emit({piece.path, std::move(piece.content), {}});
+        ++result.work.search_pieces;
       });
     }
   }
@@ -174,7 +181,30 @@ std::vector<std::string> unpublished_changes(const Site& site, const History& hi
   return changed;
 }
 
+namespace {
+
+// The last build's result when nothing it was made from has changed
+// (build_state.h), the output's lock held while that is found; else nullopt.
+std::optional<BuildResult> unchanged_since_last_build(const BuildOptions& options) {
+  const auto settings = read_file(options.source / "site.toml");
+  Diagnostics ignored;  // the build that follows reports them
+  const auto config = settings ? parse_config(*settings, "site.toml", ignored) : std::nullopt;
+  if (!config) return std::nullopt;
+  const fs::path output = options.output ? *options.output : options.source / config->output_dir;
+  std::error_code ec;
+  if (!validate_output_folder(options.source, output) || !fs::is_directory(output, ec)) return std::nullopt;
+  const auto lock = OutputLock::acquire(output, options.notice);
+  if (!lock || !recover_output(output)) return std::nullopt;
+  return unchanged_build(options, output);
+}
+
+}  // namespace
+
 BuildResult run_build(const BuildOptions& options) {
+  if (!options.full)
+    if (auto same = unchanged_since_last_build(options)) return std::move(*same);
+  // What the build is made from, read before the build reads it.
+  const BuildInputs inputs = read_inputs(options);
   BuiltSite built;
   BuildResult result = prepare(options, built);
   if (result.outcome == Outcome::failure || !built.site) return result;
@@ -209,6 +239,8 @@ BuildResult run_build(const BuildOptions& options) {
     return result;
   }
   if (auto recovered = recover_output(result.output); !recovered) return failed(recovered.failure());
+  // From here the output may change: a state of the last build no longer vouches for it.
+  forget_build_state(result.output);
   if (result.outcome != Outcome::ok) return result;
   if (stop_requested()) {
     result.outcome = Outcome::stopped;
@@ -232,6 +264,7 @@ BuildResult run_build(const BuildOptions& options) {
     result.failure = committed.failure();
   }
   result.written = staged.counts();
+  if (result.outcome == Outcome::ok) save_build_state(result.output, inputs, result);
   return result;
 }
 

@@ -44,6 +44,8 @@ struct BuildOptions {
   bool local = false;
   // Told what a build is waiting for (another build writing the same output).
   std::function<void(const std::string&)> notice;
+  // Ignore what the last build into the output recorded (build_state.h): read, check and render everything.
+  bool full = false;
 };
 
 // From how many Markdown bodies `portal build` and `portal check` render in
@@ -53,6 +55,14 @@ inline constexpr std::size_t kForkBodiesFrom = 256;
 // The files with changes not committed to git that a build of `site` would
 // publish (a draft's or a restricted paper's do not count), in order.
 std::vector<std::string> unpublished_changes(const Site& site, const History& history);
+
+// The work a build did, beside what it wrote: `portal build` says it, and the benchmarks report it.
+struct BuildWork {
+  std::size_t documents_read = 0;  // documents read and parsed
+  std::size_t pages_rendered = 0;  // pages drawn from the theme's templates
+  std::size_t search_pieces = 0;   // pieces of the search index made (not kept from the last build)
+  bool nothing_changed = false;    // nothing the last build was made from had changed: nothing was done
+};
 
 // `stopped`: a stop signal came (interrupt.h); the previous output is as it was.
 enum class Outcome { ok, content_errors, failure, stopped };
@@ -65,6 +75,7 @@ struct BuildResult {
   std::size_t pages = 0;
   std::size_t files = 0;
   OutputCounts written;  // of the files: written, unchanged, removed
+  BuildWork work;
   std::filesystem::path output;
   std::string history_note;  // why the build has no history, when it has none
   // Files whose diagnostics may quote restricted text (site.h restricted_files).

@@ -19,8 +19,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The themes that ship with the program: beside an installed program
-// (bin/../share/portal/themes), else those of the checkout it was built in.
+constexpr const char* kRule = "theme";
+
+}  // namespace
+
 fs::path shipped_themes() {
   std::error_code ec;
   const fs::path self = fs::read_symlink("/proc/self/exe", ec);
@@ -30,10 +32,6 @@ fs::path shipped_themes() {
   }
   return PORTAL_THEMES_DIR;
 }
-
-constexpr const char* kRule = "theme";
-
-}  // namespace
 
 std::optional<fs::path> theme_folder(const fs::path& root, const std::string& name) {
   if (name.empty() || name.find('/') != std::string::npos || name.starts_with('.')) return std::nullopt;

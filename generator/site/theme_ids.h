@@ -14,6 +14,10 @@
 
 namespace portal {
 
+// The themes that ship with the program: beside an installed program
+// (bin/../share/portal/themes), else those of the checkout it was built in.
+std::filesystem::path shipped_themes();
+
 // The folder of theme `name`: the site's themes/<name>/ when it holds
 // templates, else the one that ships with the program; nullopt when neither
 // does, or the name is not a plain folder name.

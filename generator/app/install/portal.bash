@@ -26,7 +26,7 @@ _portal() {
   esac
   local options
   case $command in
-    build) options="--source --output --base-url --drafts --local --jobs --quiet" ;;
+    build) options="--source --output --base-url --drafts --local --full --jobs --quiet" ;;
     check) options="--source --base-url --format --drafts" ;;
     serve) options="--source --host --port" ;;
     new)

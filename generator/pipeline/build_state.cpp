@@ -1,0 +1,297 @@
+#include "build_state.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <ctime>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "beneath.h"
+#include "files.h"
+#include "git_history.h"
+#include "output.h"
+#include "parallel.h"
+#include "theme_ids.h"
+
+namespace portal {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The first line of a state; a state of any other version is never read.
+constexpr std::string_view kStateVersion = "portal build state 1";
+// A file whose time is this close to the start of the build that read it may
+// have changed again within the same tick of the file system's clock: its
+// bytes are compared, not its time.
+constexpr std::int64_t kSameTickNs = 2'000'000'000;
+
+std::int64_t nanoseconds(const struct timespec& t) {
+  return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
+// The executable itself: a portal built again is another program.
+std::string program_identity() {
+  struct stat st {};
+  if (::stat("/proc/self/exe", &st) != 0) return "unknown";
+  return std::to_string(st.st_size) + " " + std::to_string(nanoseconds(st.st_mtim)) + " " + std::to_string(st.st_ino);
+}
+
+std::string options_key(const BuildOptions& options) {
+  std::error_code ec;
+  std::string key = fs::weakly_canonical(fs::absolute(options.source, ec), ec).string();
+  key += options.drafts == Drafts::show ? " drafts" : " no-drafts";
+  key += options.local ? " local" : " published";
+  key += " base_url=" + options.base_url.value_or("(site.toml)");
+  key += " root_path=" + options.root_path.value_or("(base_url)");
+  return key;
+}
+
+// Every file under the folders a build reads, by lstat: site.toml, content/,
+// the site's themes and the themes that ship with the program.
+std::vector<SourceFile> walk_sources(const fs::path& source) {
+  std::error_code ec;
+  const fs::path root = fs::weakly_canonical(fs::absolute(source, ec), ec);
+  std::vector<SourceFile> files;
+  auto add = [&](const fs::path& path) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0 || S_ISDIR(st.st_mode)) return;
+    files.push_back({path.string(), static_cast<std::uint64_t>(st.st_size), nanoseconds(st.st_mtim), 0});
+  };
+  add(root / "site.toml");
+  for (const fs::path& folder : {root / "content", root / "themes", shipped_themes()}) {
+    for (fs::recursive_directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) add(it->path());
+    ec.clear();
+  }
+  std::sort(files.begin(), files.end(), [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
+  return files;
+}
+
+// The hash of a file's bytes, or of a link's target; 0 when it cannot be read.
+std::uint64_t hash_of(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+    std::error_code ec;
+    return content_hash("link " + fs::read_symlink(path, ec).string());
+  }
+  const auto bytes = read_file(path);
+  return bytes ? content_hash(*bytes) : 0;
+}
+
+// A value on one line: backslashes, tabs and line breaks written as escapes.
+std::string escaped(std::string_view value) {
+  std::string out;
+  for (const char c : value) {
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string unescaped(std::string_view value) {
+  std::string out;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    if (value[i] != '\\' || i + 1 == value.size()) {
+      out += value[i];
+      continue;
+    }
+    const char next = value[++i];
+    out += next == 't' ? '\t' : next == 'n' ? '\n' : next == 'r' ? '\r' : next;
+  }
+  return out;
+}
+
+std::vector<std::string> split_tabs(std::string_view line) {
+  std::vector<std::string> fields;
+  for (std::size_t at = 0;;) {
+    const auto tab = line.find('\t', at);
+    fields.push_back(unescaped(line.substr(at, tab == std::string_view::npos ? line.size() - at : tab - at)));
+    if (tab == std::string_view::npos) return fields;
+    at = tab + 1;
+  }
+}
+
+template <class Number>
+bool number(std::string_view text, Number& out) {
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return error == std::errc() && end == text.data() + text.size();
+}
+
+// What a state holds besides the inputs.
+struct Saved {
+  BuildInputs inputs;
+  std::string generation;
+  BuildResult result;
+};
+
+std::string state_text(const BuildInputs& inputs, const std::string& generation, const BuildResult& result) {
+  std::string text = std::string(kStateVersion) + "\n";
+  auto line = [&text](std::string_view key, std::string_view value) {
+    text.append(key).append("\t").append(escaped(value)).append("\n");
+  };
+  line("program", inputs.program);
+  line("options", inputs.options);
+  line("today", inputs.today);
+  line("history", inputs.history);
+  line("started", std::to_string(inputs.started_ns));
+  line("generation", generation);
+  line("pages", std::to_string(result.pages));
+  line("files", std::to_string(result.files));
+  line("base_url", result.base_url);
+  line("history_note", result.history_note);
+  for (const auto& file : result.restricted_files) line("restricted", file);
+  for (const auto& d : result.diagnostics.items()) {
+    text += "diagnostic\t" + std::string(d.severity == Severity::error ? "error" : "warning");
+    for (const auto& value : {d.file, std::to_string(d.pos.line), std::to_string(d.pos.column), d.rule, d.message,
+                              d.hint, d.field, std::to_string(static_cast<int>(d.problem))})
+      text += "\t" + escaped(value);
+    text += "\n";
+  }
+  for (const auto& f : inputs.files)
+    text += "file\t" + std::to_string(f.size) + "\t" + std::to_string(f.mtime_ns) + "\t" + std::to_string(f.hash) +
+            "\t" + escaped(f.path) + "\n";
+  return text + "end\n";
+}
+
+bool read_diagnostic(const std::vector<std::string>& f, Diagnostics& out) {
+  Diagnostic d;
+  int problem = 0;
+  if (f.size() != 10 || (f[1] != "error" && f[1] != "warning") || !number(f[3], d.pos.line) ||
+      !number(f[4], d.pos.column) || !number(f[9], problem))
+    return false;
+  d.severity = f[1] == "error" ? Severity::error : Severity::warning;
+  d.file = f[2];
+  d.rule = f[5];
+  d.message = f[6];
+  d.hint = f[7];
+  d.field = f[8];
+  d.problem = static_cast<FieldProblem>(problem);
+  out.add(std::move(d));
+  return true;
+}
+
+// One line of a state into `saved`; false when it is not one a state holds.
+bool read_line(const std::vector<std::string>& f, Saved& saved) {
+  const std::string& key = f[0];
+  BuildInputs& in = saved.inputs;
+  BuildResult& r = saved.result;
+  if (key == "diagnostic") return read_diagnostic(f, r.diagnostics);
+  if (key == "file") {
+    SourceFile file;
+    if (f.size() != 5 || !number(f[1], file.size) || !number(f[2], file.mtime_ns) || !number(f[3], file.hash))
+      return false;
+    file.path = f[4];
+    in.files.push_back(std::move(file));
+    return true;
+  }
+  if (f.size() != 2) return false;
+  const std::string& value = f[1];
+  if (key == "started") return number(value, in.started_ns);
+  if (key == "pages") return number(value, r.pages);
+  if (key == "files") return number(value, r.files);
+  if (key == "restricted") return r.restricted_files.insert(value).second;
+  std::string* text = key == "program"        ? &in.program
+                      : key == "options"      ? &in.options
+                      : key == "today"        ? &in.today
+                      : key == "history"      ? &in.history
+                      : key == "generation"   ? &saved.generation
+                      : key == "base_url"     ? &r.base_url
+                      : key == "history_note" ? &r.history_note
+                                              : nullptr;
+  if (!text) return false;
+  *text = value;
+  return true;
+}
+
+// The state beside `output`; nullopt when there is none, or it is of another
+// version, incomplete or unreadable in any part.
+std::optional<Saved> read_state(const fs::path& output) {
+  const auto text = read_file(build_state_file(output));
+  if (!text || !text->starts_with(std::string(kStateVersion) + "\n") || !text->ends_with("\nend\n"))
+    return std::nullopt;
+  Saved saved;
+  std::size_t at = kStateVersion.size() + 1;
+  const std::size_t last = text->size() - 4;  // "end\n"
+  while (at < last) {
+    const auto end = text->find('\n', at);
+    if (!read_line(split_tabs(std::string_view(*text).substr(at, end - at)), saved)) return std::nullopt;
+    at = end + 1;
+  }
+  return saved;
+}
+
+// Whether the files a build reads are those `saved` recorded: the same paths,
+// each with its size and time, else (or when its time is within a tick of
+// that build's start) with its bytes.
+bool same_files(const std::vector<SourceFile>& now, const BuildInputs& saved) {
+  if (now.size() != saved.files.size()) return false;
+  for (std::size_t i = 0; i < now.size(); ++i) {
+    const SourceFile& was = saved.files[i];
+    if (now[i].path != was.path) return false;
+    const bool racy = was.mtime_ns >= saved.started_ns - kSameTickNs;
+    if (now[i].size == was.size && now[i].mtime_ns == was.mtime_ns && !racy) continue;
+    if (now[i].size != was.size || hash_of(now[i].path) != was.hash) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+BuildInputs read_inputs(const BuildOptions& options) {
+  BuildInputs inputs;
+  struct timespec now {};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  inputs.started_ns = nanoseconds(now);
+  inputs.program = program_identity();
+  inputs.options = options_key(options);
+  inputs.today = today().iso();
+  inputs.history = history_key(options.source);
+  inputs.files = walk_sources(options.source);
+  parallel_for(inputs.files.size(), options.jobs,
+               [&](std::size_t i) { inputs.files[i].hash = hash_of(inputs.files[i].path); });
+  return inputs;
+}
+
+std::optional<BuildResult> unchanged_build(const BuildOptions& options, const fs::path& output) {
+  auto saved = read_state(output);
+  if (!saved || saved->inputs.program != program_identity() || saved->inputs.options != options_key(options) ||
+      saved->inputs.today != today().iso())
+    return std::nullopt;
+  if (!same_files(walk_sources(options.source), saved->inputs)) return std::nullopt;
+  if (saved->inputs.history != history_key(options.source)) return std::nullopt;
+  const std::string generation = live_output_fingerprint(output);
+  if (generation.empty() || generation != saved->generation) return std::nullopt;
+  BuildResult result = std::move(saved->result);
+  result.output = output;
+  result.written.unchanged = result.files;
+  result.work.nothing_changed = true;
+  return result;
+}
+
+void save_build_state(const fs::path& output, const BuildInputs& inputs, const BuildResult& result) {
+  const std::string generation = live_output_fingerprint(output);
+  const fs::path file = build_state_file(output);
+  const int dir = ::open(file.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const bool saved = !generation.empty() && dir >= 0 &&
+                     write_atomically(dir, file.filename().string(), state_text(inputs, generation, result)).ok();
+  if (dir >= 0) ::close(dir);
+  if (!saved) forget_build_state(output);
+}
+
+void forget_build_state(const fs::path& output) {
+  std::error_code ec;
+  fs::remove(build_state_file(output), ec);
+}
+
+}  // namespace portal

@@ -1,0 +1,52 @@
+// What a build was made from, kept beside the output so that a rebuild from
+// the same inputs does no work (docs/incremental.md). A state is trusted only
+// when everything it names is as it was: the program, the options, the date,
+// the history's HEAD and what is not committed, every file of site.toml,
+// content/ and the themes (size and time, else their bytes), and the live
+// output itself; any doubt, and the build runs whole.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "build.h"
+
+namespace portal {
+
+// One file a build reads, as it was when the build began.
+struct SourceFile {
+  std::string path;  // absolute
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::uint64_t hash = 0;  // content_hash of its bytes
+};
+
+// Everything a build's output depends on, read before the build reads it.
+struct BuildInputs {
+  std::string program;  // the version and the executable's size and time
+  std::string options;  // the source folder and the options that change the output
+  std::string today;
+  std::string history;            // history_key()
+  std::int64_t started_ns = 0;    // the time the files were read (for files changed in the same tick)
+  std::vector<SourceFile> files;  // sorted by path
+};
+
+// The inputs of a build of `options` now: every file read and hashed on `jobs` threads.
+BuildInputs read_inputs(const BuildOptions& options);
+
+// The last build's result, when its state beside `output` says nothing it was
+// made from has changed and the output is as it left it; nullopt otherwise.
+// Call under the output's lock.
+std::optional<BuildResult> unchanged_build(const BuildOptions& options, const std::filesystem::path& output);
+
+// Records, beside `output`, what a successful build was made from and what it
+// reported. A state that cannot be written is removed, so that none is trusted.
+void save_build_state(const std::filesystem::path& output, const BuildInputs& inputs, const BuildResult& result);
+
+// Removes the state beside `output`: the next build runs whole.
+void forget_build_state(const std::filesystem::path& output);
+
+}  // namespace portal

@@ -1,0 +1,116 @@
+// The state a build keeps beside its output: trusted only when it is whole,
+// of this version and about the same inputs and output; anything else is
+// ignored and the build runs whole (tests/incremental/run.py compares whole
+// sequences of edits with full builds).
+#include <catch2/catch.hpp>
+
+#include "build.h"
+#include "output.h"
+#include "support.h"
+
+using namespace portal::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+portal::BuildOptions options_for(const fs::path& site, const fs::path& out) {
+  portal::BuildOptions options;
+  options.source = site;
+  options.output = out;
+  options.jobs = 2;
+  options.local = true;
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("a build from unchanged inputs does nothing, and says what the last one said", "[build-state]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  const auto options = options_for(site, tmp.path() / "out");
+  const auto first = portal::run_build(options);
+  REQUIRE(first.outcome == portal::Outcome::ok);
+  CHECK_FALSE(first.work.nothing_changed);
+  CHECK(first.work.documents_read > 0);
+  CHECK(first.work.pages_rendered == first.pages);
+  CHECK(first.work.search_pieces > 0);
+
+  const auto again = portal::run_build(options);
+  REQUIRE(again.outcome == portal::Outcome::ok);
+  CHECK(again.work.nothing_changed);
+  CHECK(again.work.documents_read == 0);
+  CHECK(again.work.pages_rendered == 0);
+  CHECK(again.pages == first.pages);
+  CHECK(again.files == first.files);
+  CHECK(again.written.written == 0);
+  CHECK(format_text(again.diagnostics) == format_text(first.diagnostics));
+  CHECK(again.restricted_files == first.restricted_files);
+
+  auto full = options;
+  full.full = true;
+  const auto forced = portal::run_build(full);
+  CHECK_FALSE(forced.work.nothing_changed);
+  CHECK(forced.work.documents_read == first.work.documents_read);
+}
+
+TEST_CASE("a build state that is not whole, of another version or about another output is never trusted",
+          "[build-state]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  const auto out = tmp.path() / "out";
+  const auto options = options_for(site, out);
+  REQUIRE(portal::run_build(options).outcome == portal::Outcome::ok);
+  const fs::path state = portal::build_state_file(out);
+  REQUIRE(fs::exists(state));
+  const std::string good = read_file(state);
+  const auto expected = read_tree(out);
+
+  const std::vector<std::pair<std::string, std::string>> spoiled = {
+      {"cut short", good.substr(0, good.size() / 2)},
+      {"empty", ""},
+      {"another version", "portal build state 0" + good.substr(good.find('\n'))},
+      {"another program",
+       [&] {
+         std::string text = good;
+         text.insert(text.find("program\t") + 8, "1");
+         return text;
+       }()},
+      {"a line it does not know",
+       [&] {
+         std::string text = good;
+         text.insert(text.find("\nend\n") + 1, "surprise\tyes\n");
+         return text;
+       }()},
+      {"a number that is not one",
+       [&] {
+         std::string text = good;
+         text.replace(text.find("pages\t") + 6, 1, "x");
+         return text;
+       }()},
+  };
+  for (const auto& [what, text] : spoiled) {
+    INFO(what);
+    write_file(state, text);
+    const auto rebuilt = portal::run_build(options);
+    REQUIRE(rebuilt.outcome == portal::Outcome::ok);
+    CHECK_FALSE(rebuilt.work.nothing_changed);
+    CHECK(read_tree(out) == expected);
+    CHECK(portal::run_build(options).work.nothing_changed);  // the state made again is trusted
+  }
+
+  SECTION("the output changed by hand") {
+    write_file(out / "index.html", "changed by hand");
+    CHECK_FALSE(portal::run_build(options).work.nothing_changed);
+    CHECK(read_tree(out) == expected);
+  }
+  SECTION("a file added to the output by hand") {
+    write_file(out / "added.html", "added by hand");
+    CHECK_FALSE(portal::run_build(options).work.nothing_changed);
+    CHECK(read_tree(out) == expected);
+  }
+  SECTION("other options") {
+    auto drafts = options;
+    drafts.drafts = portal::Drafts::show;
+    CHECK_FALSE(portal::run_build(drafts).work.nothing_changed);
+  }
+}
