@@ -52,10 +52,10 @@ std::string options_key(const BuildOptions& options) {
 
 // Every file under the folders a build reads, by lstat: site.toml, content/,
 // the site's themes and the themes that ship with the program.
-std::vector<SourceFile> walk_sources(const fs::path& source) {
+std::vector<InputFile> walk_sources(const fs::path& source) {
   std::error_code ec;
   const fs::path root = fs::weakly_canonical(fs::absolute(source, ec), ec);
-  std::vector<SourceFile> files;
+  std::vector<InputFile> files;
   auto add = [&](const fs::path& path) {
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0 || S_ISDIR(st.st_mode)) return;
@@ -66,7 +66,7 @@ std::vector<SourceFile> walk_sources(const fs::path& source) {
     for (fs::recursive_directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) add(it->path());
     ec.clear();
   }
-  std::sort(files.begin(), files.end(), [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
+  std::sort(files.begin(), files.end(), [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
   return files;
 }
 
@@ -188,7 +188,7 @@ bool read_line(const std::vector<std::string>& f, Saved& saved) {
   BuildResult& r = saved.result;
   if (key == "diagnostic") return read_diagnostic(f, r.diagnostics);
   if (key == "file") {
-    SourceFile file;
+    InputFile file;
     if (f.size() != 5 || !number(f[1], file.size) || !number(f[2], file.mtime_ns) || !number(f[3], file.hash))
       return false;
     file.path = f[4];
@@ -234,10 +234,10 @@ std::optional<Saved> read_state(const fs::path& output) {
 // Whether the files a build reads are those `saved` recorded: the same paths,
 // each with its size and time, else (or when its time is within a tick of
 // that build's start) with its bytes.
-bool same_files(const std::vector<SourceFile>& now, const BuildInputs& saved) {
+bool same_files(const std::vector<InputFile>& now, const BuildInputs& saved) {
   if (now.size() != saved.files.size()) return false;
   for (std::size_t i = 0; i < now.size(); ++i) {
-    const SourceFile& was = saved.files[i];
+    const InputFile& was = saved.files[i];
     if (now[i].path != was.path) return false;
     const bool racy = was.mtime_ns >= saved.started_ns - kSameTickNs;
     if (now[i].size == was.size && now[i].mtime_ns == was.mtime_ns && !racy) continue;

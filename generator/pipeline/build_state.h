@@ -17,7 +17,7 @@
 namespace portal {
 
 // One file a build reads, as it was when the build began.
-struct SourceFile {
+struct InputFile {
   std::string path;  // absolute
   std::uint64_t size = 0;
   std::int64_t mtime_ns = 0;
@@ -29,9 +29,9 @@ struct BuildInputs {
   std::string program;  // the version and the executable's size and time
   std::string options;  // the source folder and the options that change the output
   std::string today;
-  std::string history;            // history_key()
-  std::int64_t started_ns = 0;    // the time the files were read (for files changed in the same tick)
-  std::vector<SourceFile> files;  // sorted by path
+  std::string history;           // history_key()
+  std::int64_t started_ns = 0;   // the time the files were read (for files changed in the same tick)
+  std::vector<InputFile> files;  // sorted by path
 };
 
 // The inputs of a build of `options` now: every file read and hashed on `jobs` threads.
