@@ -107,13 +107,14 @@ void render_files(const BuildOptions& options, const BuiltSite& built, const Fil
     ++files;
   };
   if (options.progress) options.progress("Indexing for search", 0, 0);
+  std::atomic<std::size_t> pieces{0};  // made, from several threads
   // A rebuild whose pages give the index the last build made keeps that index (copied, so linked when unchanged).
   bool reused = false;
   render_search_index(
       site, options.jobs,
       [&](RenderedFile&& piece) {
         emit({piece.path, std::move(piece.content), {}});
-        ++result.work.search_pieces;
+        ++pieces;
       },
       previous, &reused);
   if (reused) {
@@ -130,10 +131,11 @@ void render_files(const BuildOptions& options, const BuiltSite& built, const Fil
     } else {  // the folder could not be read whole: made again
       render_search_index(site, options.jobs, [&](RenderedFile&& piece) {
         emit({piece.path, std::move(piece.content), {}});
-        ++result.work.search_pieces;
+        ++pieces;
       });
     }
   }
+  result.work.search_pieces = pieces;
   if (options.progress) options.progress("Writing files", 0, 0);  // the pages are written; the rest follows
   for (auto& extra : render_outputs(site, built.history, page_paths)) emit({extra.path, std::move(extra.content), {}});
   for (auto& copy : render_bulletin_copies(site, theme)) emit({copy.path, std::move(copy.content), {}});
