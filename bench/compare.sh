@@ -173,7 +173,7 @@ for name in disk tmpfs; do
       "$(ratio "$(col "$p" 3)" "$(col "$h" 3)")" "$(ratio "$(col "$p" 3)" "$(col "$m" 3)")"
   done
   read -r sw sc sm sf < "$work/$name.second"
-  printf '\nThe portal'"'"'s first rebuild after a build into an empty folder, which makes its second generation: %.2f s wall, %.2f s CPU, %s files written.\n' "$sw" "$sc" "$sf"
+  printf '\nThe portal'"'"'s first rebuild after a build into an empty folder (the generations make their second one only when a build writes; with nothing changed, nothing is): %.2f s wall, %.2f s CPU, %s files written.\n' "$sw" "$sc" "$sf"
 done
 if [ -n "$cmark_cpu" ]; then
   printf '\ncmark-gfm alone on the same bodies: %.2f s CPU; the portal'"'"'s CPU for a first build into memory / cmark-gfm'"'"'s: %.2f\n' \
