@@ -78,7 +78,8 @@ struct BuildResult {
   BuildWork work;
   std::filesystem::path output;
   std::string history_note;  // why the build has no history, when it has none
-  // Files whose diagnostics may quote restricted text (site.h restricted_files).
+  // Files whose diagnostics may quote restricted text (site.h restricted_files);
+  // none for a build that did nothing, whose state names no restricted file.
   std::set<std::string> restricted_files;
 };
 

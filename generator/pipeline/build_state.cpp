@@ -81,6 +81,10 @@ std::uint64_t hash_of(const std::string& path) {
   return bytes ? content_hash(*bytes) : 0;
 }
 
+// What the state keeps of a file's path or of the history's key: its hash.
+// Either may name a restricted paper, and the state names none.
+std::string hidden(std::string_view text) { return std::to_string(content_hash(text)); }
+
 // A value on one line: backslashes, tabs and line breaks written as escapes.
 std::string escaped(std::string_view value) {
   std::string out;
@@ -150,7 +154,6 @@ std::string state_text(const BuildInputs& inputs, const std::string& generation,
   line("files", std::to_string(result.files));
   line("base_url", result.base_url);
   line("history_note", result.history_note);
-  for (const auto& file : result.restricted_files) line("restricted", file);
   for (const auto& d : result.diagnostics.items()) {
     text += "diagnostic\t" + std::string(d.severity == Severity::error ? "error" : "warning");
     for (const auto& value : {d.file, std::to_string(d.pos.line), std::to_string(d.pos.column), d.rule, d.message,
@@ -160,7 +163,7 @@ std::string state_text(const BuildInputs& inputs, const std::string& generation,
   }
   for (const auto& f : inputs.files)
     text += "file\t" + std::to_string(f.size) + "\t" + std::to_string(f.mtime_ns) + "\t" + std::to_string(f.hash) +
-            "\t" + escaped(f.path) + "\n";
+            "\t" + hidden(f.path) + "\n";
   return text + "end\n";
 }
 
@@ -200,7 +203,6 @@ bool read_line(const std::vector<std::string>& f, Saved& saved) {
   if (key == "started") return number(value, in.started_ns);
   if (key == "pages") return number(value, r.pages);
   if (key == "files") return number(value, r.files);
-  if (key == "restricted") return r.restricted_files.insert(value).second;
   std::string* text = key == "program"        ? &in.program
                       : key == "options"      ? &in.options
                       : key == "today"        ? &in.today
@@ -238,7 +240,7 @@ bool same_files(const std::vector<InputFile>& now, const BuildInputs& saved) {
   if (now.size() != saved.files.size()) return false;
   for (std::size_t i = 0; i < now.size(); ++i) {
     const InputFile& was = saved.files[i];
-    if (now[i].path != was.path) return false;
+    if (hidden(now[i].path) != was.path) return false;
     const bool racy = was.mtime_ns >= saved.started_ns - kSameTickNs;
     if (now[i].size == was.size && now[i].mtime_ns == was.mtime_ns && !racy) continue;
     if (now[i].size != was.size || hash_of(now[i].path) != was.hash) return false;
@@ -256,7 +258,7 @@ BuildInputs read_inputs(const BuildOptions& options) {
   inputs.program = program_identity();
   inputs.options = options_key(options);
   inputs.today = today().iso();
-  inputs.history = history_key(options.source);
+  inputs.history = hidden(history_key(options.source));
   inputs.files = walk_sources(options.source);
   parallel_for(inputs.files.size(), options.jobs,
                [&](std::size_t i) { inputs.files[i].hash = hash_of(inputs.files[i].path); });
@@ -269,7 +271,7 @@ std::optional<BuildResult> unchanged_build(const BuildOptions& options, const fs
       saved->inputs.today != today().iso())
     return std::nullopt;
   if (!same_files(walk_sources(options.source), saved->inputs)) return std::nullopt;
-  if (saved->inputs.history != history_key(options.source)) return std::nullopt;
+  if (saved->inputs.history != hidden(history_key(options.source))) return std::nullopt;
   const std::string generation = live_output_fingerprint(output);
   if (generation.empty() || generation != saved->generation) return std::nullopt;
   BuildResult result = std::move(saved->result);
@@ -280,6 +282,13 @@ std::optional<BuildResult> unchanged_build(const BuildOptions& options, const fs
 }
 
 void save_build_state(const fs::path& output, const BuildInputs& inputs, const BuildResult& result) {
+  // A message about a restricted paper may quote it: such a build keeps no state, and the next one runs whole.
+  const auto& items = result.diagnostics.items();
+  if (std::any_of(items.begin(), items.end(),
+                  [&](const Diagnostic& d) { return result.restricted_files.count(d.file); })) {
+    forget_build_state(output);
+    return;
+  }
   const std::string generation = live_output_fingerprint(output);
   const fs::path file = build_state_file(output);
   const int dir = ::open(file.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -18,7 +18,7 @@ namespace portal {
 
 // One file a build reads, as it was when the build began.
 struct InputFile {
-  std::string path;  // absolute
+  std::string path;  // absolute; in a state read back, its hash (a state names no file)
   std::uint64_t size = 0;
   std::int64_t mtime_ns = 0;
   std::uint64_t hash = 0;  // content_hash of its bytes
@@ -29,7 +29,7 @@ struct BuildInputs {
   std::string program;  // the version and the executable's size and time
   std::string options;  // the source folder and the options that change the output
   std::string today;
-  std::string history;           // history_key()
+  std::string history;           // the hash of history_key()
   std::int64_t started_ns = 0;   // the time the files were read (for files changed in the same tick)
   std::vector<InputFile> files;  // sorted by path
 };
