@@ -84,7 +84,7 @@ declare -A label=([first]="first build, empty folder" [unchanged]="rebuild, noth
 # The work the portal says it did: "documents pages pieces" (0 0 0 when nothing had changed).
 work_done() {
   if grep -q '^Nothing had changed' "$work/stdout"; then echo "0 0 0"; else
-    sed -n 's/^Read \([0-9]*\) documents, drew \([0-9]*\) pages, made \([0-9]*\) pieces.*/\1 \2 \3/p' "$work/stdout"
+    sed -n 's/^Read \([0-9]*\) documents\?, drew \([0-9]*\) pages\?, made \([0-9]*\) pieces\?.*/\1 \2 \3/p' "$work/stdout"
   fi
 }
 

@@ -54,6 +54,18 @@ TEST_CASE("a build from unchanged inputs does nothing, and says what the last on
     CHECK_FALSE(contains(state, fs::path(path).stem().string()));
   }
 
+  // One sentence more in one page's text: that page alone is drawn again, and the output is a full build's.
+  replace_in(site / "content/about.md", "The partnership meets three times a year.",
+             "The partnership meets three times a year. It also meets when it must.");
+  const auto edited = portal::run_build(options);
+  REQUIRE(edited.outcome == portal::Outcome::ok);
+  CHECK(edited.work.pages_rendered == 1);
+  auto into_empty = options;
+  into_empty.output = tmp.path() / "full";
+  into_empty.full = true;
+  REQUIRE(portal::run_build(into_empty).outcome == portal::Outcome::ok);
+  CHECK(read_tree(tmp.path() / "out") == read_tree(tmp.path() / "full"));
+
   auto full = options;
   full.full = true;
   const auto forced = portal::run_build(full);

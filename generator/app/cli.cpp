@@ -288,8 +288,9 @@ int build(const Options& o, std::ostream& out, std::ostream& err) {
     if (r.work.nothing_changed)
       out << "Nothing had changed since the last build: nothing was read again\n";
     else
-      out << "Read " << r.work.documents_read << " documents, drew " << r.work.pages_rendered << " pages, made "
-          << r.work.search_pieces << " pieces of the search index\n";
+      out << "Read " << text::counted(r.work.documents_read, "document") << ", drew "
+          << text::counted(r.work.pages_rendered, "page") << ", made " << text::counted(r.work.search_pieces, "piece")
+          << " of the search index\n";
   }
   return kOk;
 }

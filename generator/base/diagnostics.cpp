@@ -105,12 +105,12 @@ std::string format_github(const Diagnostics& ds) {
   return out;
 }
 
-static std::string plural(int n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
-
 std::string format_text(const Diagnostics& ds) {
   std::string out;
   for (const auto& d : ds.items()) out += format_text(d) + '\n';
-  if (!ds.items().empty()) out += plural(ds.errors(), "error") + ", " + plural(ds.warnings(), "warning") + '\n';
+  if (!ds.items().empty())
+    out += text::counted(static_cast<std::size_t>(ds.errors()), "error") + ", " +
+           text::counted(static_cast<std::size_t>(ds.warnings()), "warning") + '\n';
   return out;
 }
 

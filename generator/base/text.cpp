@@ -108,4 +108,8 @@ std::string wrap(std::string_view s, std::size_t width) {
   return out + line;
 }
 
+std::string counted(std::size_t n, std::string_view noun) {
+  return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
+}
+
 }  // namespace portal::text

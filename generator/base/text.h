@@ -76,6 +76,8 @@ std::string describe_code_point(std::uint32_t code_point);
 // `s` on one line of a terminal: each control character written as \u{XXXX}.
 std::string escape_controls(std::string_view s);
 std::string trim(std::string_view s);
+// "1 error", "3 errors": a count and its English noun, made plural with "s".
+std::string counted(std::size_t n, std::string_view noun);
 // True when `s` holds only spaces, tabs and line ends (or nothing): what trim() would empty.
 bool is_blank(std::string_view s);
 bool starts_with_ci(std::string_view s, std::string_view prefix);

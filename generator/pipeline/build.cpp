@@ -85,12 +85,25 @@ BuildResult prepare(const BuildOptions& options, BuiltSite& built) {
 
 // Renders every file of a prepared site into `sink`, pages as they are made.
 // `previous`: the live output of the build being replaced (under its lock), or empty.
+// With `memo` (and `previous`), a page drawn from what the last build drew it
+// from is that build's file, handed on.
 void render_files(const BuildOptions& options, const BuiltSite& built, const FileSink& sink, BuildResult& result,
-                  const fs::path& previous = {}) {
+                  const fs::path& previous = {}, PageMemo* memo = nullptr) {
   const Site& site = *built.site;
   const Theme& theme = *built.theme;
   if (options.progress) options.progress("Rendering pages", 0, 0);
+  // Read from every text once, for the pages and the search index alike.
+  const PriorityStories stories = priority_stories(site);
   std::atomic<std::size_t> files{0};
+  if (memo)
+    memo->reuse = [&](const std::string& path) {
+      std::error_code ec;
+      const fs::path from = previous / path;
+      if (previous.empty() || !fs::is_regular_file(from, ec)) return false;
+      sink({path, {}, from});
+      ++files;
+      return true;
+    };
   const auto page_paths = render_pages(
       site, built.history, theme, options.jobs,
       [&](RenderedFile&& page) {
@@ -99,9 +112,10 @@ void render_files(const BuildOptions& options, const BuiltSite& built, const Fil
       },
       [&](std::size_t done, std::size_t total) {
         if (options.progress) options.progress("Rendering pages", done, total);
-      });
+      },
+      &stories, memo);
   result.pages = page_paths.size();
-  result.work.pages_rendered = page_paths.size();
+  result.work.pages_rendered = memo ? memo->drawn : page_paths.size();
   auto emit = [&](OutputFile&& file) {
     sink(std::move(file));
     ++files;
@@ -116,7 +130,7 @@ void render_files(const BuildOptions& options, const BuiltSite& built, const Fil
         emit({piece.path, std::move(piece.content), {}});
         ++pieces;
       },
-      previous, &reused);
+      previous, &reused, &stories);
   if (reused) {
     std::vector<OutputFile> kept;
     std::error_code ec;
@@ -129,10 +143,13 @@ void render_files(const BuildOptions& options, const BuiltSite& built, const Fil
     if (!ec) {
       for (auto& file : kept) emit(std::move(file));
     } else {  // the folder could not be read whole: made again
-      render_search_index(site, options.jobs, [&](RenderedFile&& piece) {
-        emit({piece.path, std::move(piece.content), {}});
-        ++pieces;
-      });
+      render_search_index(
+          site, options.jobs,
+          [&](RenderedFile&& piece) {
+            emit({piece.path, std::move(piece.content), {}});
+            ++pieces;
+          },
+          {}, nullptr, &stories);
     }
   }
   result.work.search_pieces = pieces;
@@ -241,6 +258,9 @@ BuildResult run_build(const BuildOptions& options) {
     return result;
   }
   if (auto recovered = recover_output(result.output); !recovered) return failed(recovered.failure());
+  // What the last build drew its pages from, while its state still vouches for the live output.
+  PageMemo memo;
+  if (!options.full) memo.previous = last_page_keys(result.output);
   // From here the output may change: a state of the last build no longer vouches for it.
   forget_build_state(result.output);
   if (result.outcome != Outcome::ok) return result;
@@ -260,13 +280,13 @@ BuildResult run_build(const BuildOptions& options) {
         else
           staged.copy(file.path, file.copy_from);
       },
-      result, result.output);
+      result, result.output, &memo);
   if (auto committed = staged.commit(); !committed) {
     result.outcome = stop_requested() ? Outcome::stopped : Outcome::failure;
     result.failure = committed.failure();
   }
   result.written = staged.counts();
-  if (result.outcome == Outcome::ok) save_build_state(result.output, inputs, result);
+  if (result.outcome == Outcome::ok) save_build_state(result.output, inputs, result, memo.now);
   return result;
 }
 

@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // The first line of a state; a state of any other version is never read.
-constexpr std::string_view kStateVersion = "portal build state 1";
+constexpr std::string_view kStateVersion = "portal build state 2";
 // A file whose time is this close to the start of the build that read it may
 // have changed again within the same tick of the file system's clock: its
 // bytes are compared, not its time.
@@ -137,9 +137,11 @@ struct Saved {
   BuildInputs inputs;
   std::string generation;
   BuildResult result;
+  std::unordered_map<std::string, std::uint64_t> pages;
 };
 
-std::string state_text(const BuildInputs& inputs, const std::string& generation, const BuildResult& result) {
+std::string state_text(const BuildInputs& inputs, const std::string& generation, const BuildResult& result,
+                       const std::unordered_map<std::string, std::uint64_t>& pages) {
   std::string text = std::string(kStateVersion) + "\n";
   auto line = [&text](std::string_view key, std::string_view value) {
     text.append(key).append("\t").append(escaped(value)).append("\n");
@@ -164,6 +166,9 @@ std::string state_text(const BuildInputs& inputs, const std::string& generation,
   for (const auto& f : inputs.files)
     text += "file\t" + std::to_string(f.size) + "\t" + std::to_string(f.mtime_ns) + "\t" + std::to_string(f.hash) +
             "\t" + hidden(f.path) + "\n";
+  std::vector<std::pair<std::string, std::uint64_t>> sorted(pages.begin(), pages.end());
+  std::sort(sorted.begin(), sorted.end());
+  for (const auto& [path, key] : sorted) text += "page\t" + escaped(path) + "\t" + std::to_string(key) + "\n";
   return text + "end\n";
 }
 
@@ -190,6 +195,10 @@ bool read_line(const std::vector<std::string>& f, Saved& saved) {
   BuildInputs& in = saved.inputs;
   BuildResult& r = saved.result;
   if (key == "diagnostic") return read_diagnostic(f, r.diagnostics);
+  if (key == "page") {
+    std::uint64_t page_key = 0;
+    return f.size() == 3 && number(f[2], page_key) && saved.pages.emplace(f[1], page_key).second;
+  }
   if (key == "file") {
     InputFile file;
     if (f.size() != 5 || !number(f[1], file.size) || !number(f[2], file.mtime_ns) || !number(f[3], file.hash))
@@ -281,7 +290,8 @@ std::optional<BuildResult> unchanged_build(const BuildOptions& options, const fs
   return result;
 }
 
-void save_build_state(const fs::path& output, const BuildInputs& inputs, const BuildResult& result) {
+void save_build_state(const fs::path& output, const BuildInputs& inputs, const BuildResult& result,
+                      const std::unordered_map<std::string, std::uint64_t>& pages) {
   // A message about a restricted paper may quote it: such a build keeps no state, and the next one runs whole.
   const auto& items = result.diagnostics.items();
   if (std::any_of(items.begin(), items.end(),
@@ -292,10 +302,19 @@ void save_build_state(const fs::path& output, const BuildInputs& inputs, const B
   const std::string generation = live_output_fingerprint(output);
   const fs::path file = build_state_file(output);
   const int dir = ::open(file.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  const bool saved = !generation.empty() && dir >= 0 &&
-                     write_atomically(dir, file.filename().string(), state_text(inputs, generation, result)).ok();
+  const bool saved =
+      !generation.empty() && dir >= 0 &&
+      write_atomically(dir, file.filename().string(), state_text(inputs, generation, result, pages)).ok();
   if (dir >= 0) ::close(dir);
   if (!saved) forget_build_state(output);
+}
+
+std::unordered_map<std::string, std::uint64_t> last_page_keys(const fs::path& output) {
+  auto saved = read_state(output);
+  if (!saved || saved->inputs.program != program_identity()) return {};
+  const std::string generation = live_output_fingerprint(output);
+  if (generation.empty() || generation != saved->generation) return {};
+  return std::move(saved->pages);
 }
 
 void forget_build_state(const fs::path& output) {

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "build.h"
@@ -44,7 +45,14 @@ std::optional<BuildResult> unchanged_build(const BuildOptions& options, const st
 
 // Records, beside `output`, what a successful build was made from and what it
 // reported. A state that cannot be written is removed, so that none is trusted.
-void save_build_state(const std::filesystem::path& output, const BuildInputs& inputs, const BuildResult& result);
+// With it, `pages`: the key each page was drawn from (page_memo.h).
+void save_build_state(const std::filesystem::path& output, const BuildInputs& inputs, const BuildResult& result,
+                      const std::unordered_map<std::string, std::uint64_t>& pages = {});
+
+// The key each page of the live output `output` was drawn from, by output
+// path, when the state beside it vouches for that output: written by this
+// program, and the output as its build left it. Empty otherwise.
+std::unordered_map<std::string, std::uint64_t> last_page_keys(const std::filesystem::path& output);
 
 // Removes the state beside `output`: the next build runs whole.
 void forget_build_state(const std::filesystem::path& output);

@@ -36,7 +36,8 @@ struct PageJob {
 
 class PageBuilder {
  public:
-  PageBuilder(const Site& site, const History& history);
+  // `stories`: the site's priority_stories() when the caller has them, else made here.
+  PageBuilder(const Site& site, const History& history, const PriorityStories* stories = nullptr);
 
   std::vector<PageJob> jobs();
 
@@ -113,7 +114,8 @@ class PageBuilder {
   std::vector<char> private_commit_;
   std::vector<std::size_t> meetings_;  // published meetings, in date order
   std::vector<const Document*> menu_;  // published menu pages, by weight
-  PriorityStories told_;               // every priority and theme, following renames
+  PriorityStories own_told_;           // when none were given
+  const PriorityStories& told_;        // every priority and theme, following renames
 };
 
 std::string date_text(const Date& d);

@@ -25,12 +25,13 @@ std::string date_text(const Date& d) { return d.long_form(); }
 
 bool is_url(const std::string& s) { return s.starts_with("https://") || s.starts_with("http://"); }
 
-PageBuilder::PageBuilder(const Site& site, const History& history)
+PageBuilder::PageBuilder(const Site& site, const History& history, const PriorityStories* stories)
     : site_(site),
       history_(history),
       private_commit_(private_commits(site, history)),
-      meetings_(site_.published_of(Kind::meeting)) {
-  told_ = priority_stories(site_);
+      meetings_(site_.published_of(Kind::meeting)),
+      own_told_(stories ? PriorityStories{} : priority_stories(site)),
+      told_(stories ? *stories : own_told_) {
   // The menu pages, once: every page's navigation lists them.
   for (std::size_t i = 0; i < site_.size(); ++i) {
     const Document& d = site_.document(i);
@@ -287,6 +288,29 @@ std::string add_print_addresses(std::string html, const std::string& page_url, c
   return out;
 }
 
+void keep_unchanged(PageMemo& memo, std::uint64_t theme, const std::vector<PageJob>& jobs,
+                    const std::vector<std::string>& paths, const std::string& base_url, std::vector<std::size_t>& batch,
+                    std::vector<mstch::node>& contexts) {
+  std::vector<std::size_t> to_draw;
+  for (const std::size_t i : batch) {
+    mstch::node context = jobs[i].context();
+    const auto key = page_key(theme, jobs[i].template_name, jobs[i].url, base_url, context);
+    bool same = false;
+    {
+      const std::lock_guard lock(memo.mutex);
+      if (key) memo.now[paths[i]] = *key;
+      const auto was = memo.previous.find(paths[i]);
+      same = key && was != memo.previous.end() && was->second == *key;
+    }
+    if (same && memo.reuse(paths[i])) continue;
+    to_draw.push_back(i);
+    contexts.push_back(std::move(context));
+  }
+  const std::lock_guard lock(memo.mutex);
+  memo.drawn += to_draw.size();
+  batch = std::move(to_draw);
+}
+
 std::string output_path(const std::string& url) {
   std::string path = url.substr(1);
   if (path.empty() || path.ends_with('/')) path += "index.html";
@@ -308,8 +332,9 @@ std::optional<RenderedFile> render_page(const Site& site, const History& history
 }
 
 std::vector<std::string> render_pages(const Site& site, const History& history, const Theme& theme, int jobs,
-                                      const std::function<void(RenderedFile&&)>& sink, const PageProgress& progress) {
-  detail::PageBuilder builder(site, history);
+                                      const std::function<void(RenderedFile&&)>& sink, const PageProgress& progress,
+                                      const PriorityStories* stories, PageMemo* memo) {
+  detail::PageBuilder builder(site, history, stories);
   const auto page_jobs = builder.jobs();
   std::vector<std::string> paths;
   paths.reserve(page_jobs.size());
@@ -327,14 +352,21 @@ std::vector<std::string> render_pages(const Site& site, const History& history, 
   }
   std::atomic<std::size_t> done{0};
   std::mutex report;
+  const std::uint64_t themed = memo ? theme_key(theme) : 0;
   parallel_for(batches.size(), jobs, [&](std::size_t b) {
     if (stop_requested()) return;  // the build is being stopped: nothing more is made
-    const auto& batch = batches[b];
-    auto rendered = theme.render_each(page_jobs[batch.front()].template_name, batch.size(),
-                                      [&](std::size_t k) -> mstch::node { return page_jobs[batch[k]].context(); });
-    for (std::size_t k = 0; k < batch.size(); ++k) {
-      const auto& job = page_jobs[batch[k]];
-      sink({paths[batch[k]], detail::add_print_addresses(std::move(rendered[k]), job.url, site.config.base_url)});
+    std::vector<std::size_t> batch = batches[b];
+    std::vector<mstch::node> contexts;  // with a memo: of the pages to draw, made once
+    if (memo) detail::keep_unchanged(*memo, themed, page_jobs, paths, site.config.base_url, batch, contexts);
+    if (!batch.empty()) {
+      auto rendered =
+          theme.render_each(page_jobs[batch.front()].template_name, batch.size(), [&](std::size_t k) -> mstch::node {
+            return memo ? contexts[k] : mstch::node(page_jobs[batch[k]].context());
+          });
+      for (std::size_t k = 0; k < batch.size(); ++k) {
+        const auto& job = page_jobs[batch[k]];
+        sink({paths[batch[k]], detail::add_print_addresses(std::move(rendered[k]), job.url, site.config.base_url)});
+      }
     }
     if (progress) {
       const std::size_t n = done += batch.size();

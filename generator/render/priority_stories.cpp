@@ -36,10 +36,16 @@ class IdGroups {
 
 int day_of(const Document& d) { return d.date ? d.date->day_number() : 0; }
 
-// The words of a text in lower case, cut at everything but ASCII letters and digits.
-std::vector<std::string_view> words_of(std::string_view text, std::string& lower) {
-  lower.assign(text);
-  for (char& c : lower) c = std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : ' ';
+// The words of `lower`, put in lower case in place, cut at everything but
+// ASCII letters and digits (ASCII alone, without the C library's locale: a
+// call a character was a tenth of a build).
+std::vector<std::string_view> words_in_place(std::string& lower) {
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+    else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+      c = ' ';
+  }
   std::vector<std::string_view> words;
   const std::string_view all(lower);
   for (std::size_t at = all.find_first_not_of(' '); at != std::string_view::npos;) {
@@ -48,6 +54,12 @@ std::vector<std::string_view> words_of(std::string_view text, std::string& lower
     at = all.find_first_not_of(' ', end);
   }
   return words;
+}
+
+// The words of a text, as words_in_place() cuts them, `lower` holding them.
+std::vector<std::string_view> words_of(std::string_view text, std::string& lower) {
+  lower.assign(text);
+  return words_in_place(lower);
 }
 
 // Every name each story has had, as words, by its first word: one pass over
@@ -63,10 +75,9 @@ class StoryNames {
       }
   }
   // The stories whose names `text` holds.
-  [[nodiscard]] std::set<std::size_t> named_in(std::string_view text) const {
+  [[nodiscard]] std::set<std::size_t> named_in(std::string text) const {
     std::set<std::size_t> out;
-    std::string lower;
-    const auto words = words_of(text, lower);
+    const auto words = words_in_place(text);
     for (std::size_t i = 0; i < words.size(); ++i) {
       const auto it = by_first_.find(words[i]);
       if (it == by_first_.end()) continue;
@@ -85,15 +96,18 @@ class StoryNames {
   std::unordered_map<std::string_view, std::vector<std::pair<std::size_t, std::size_t>>> by_first_;
 };
 
-// The words a page shows of rendered HTML: its tags (and their addresses) left out.
-std::string text_of(std::string_view html) {
-  std::string out;
-  out.reserve(html.size());
+// A document's title, then the words its rendered HTML shows: each
+// character of a tag (and of its addresses) a space, in one string made once.
+std::string text_of(std::string_view title, std::string_view html) {
+  std::string out(title.size() + 1 + html.size(), ' ');
+  std::copy(title.begin(), title.end(), out.begin());
+  std::size_t at = title.size() + 1;
   bool in_tag = false;
   for (const char c : html) {
     if (c == '<') in_tag = true;
-    if (!in_tag) out += c;
-    if (c == '>') in_tag = false, out += ' ';
+    if (!in_tag) out[at] = c;
+    if (c == '>') in_tag = false;
+    ++at;
   }
   return out;
 }
@@ -154,7 +168,7 @@ PriorityStories priority_stories(const Site& site) {
   for (std::size_t i = 0; i < site.size(); ++i) {
     const Document& d = site.document(i);
     if (!site.published(i) || !may_mention(d.kind)) continue;
-    for (const std::size_t s : names.named_in(d.title.value + "\n" + text_of(site.body(i).html))) {
+    for (const std::size_t s : names.named_in(text_of(d.title.value, site.body(i).html))) {
       auto& filed = stories[s].documents;
       if (std::find(filed.begin(), filed.end(), i) == filed.end()) stories[s].mentions.push_back(i);
     }

@@ -56,8 +56,11 @@ void sort_entries(std::vector<Entry>& entries) {
 
 }  // namespace
 
-IndexBuilder::IndexBuilder(const Site& site, int jobs, const Emit& emit)
-    : jobs_(jobs), emit_(emit), stories_(priority_stories(site)) {
+IndexBuilder::IndexBuilder(const Site& site, int jobs, const Emit& emit, const PriorityStories* stories)
+    : jobs_(jobs),
+      emit_(emit),
+      own_stories_(stories ? PriorityStories{} : priority_stories(site)),
+      stories_(stories ? *stories : own_stories_) {
   entries_ = entries(site, stories_, jobs_);
   number_priorities();
   sort_entries(entries_);
@@ -263,9 +266,9 @@ void IndexBuilder::gather_vocabulary() {
 }  // namespace search
 
 void render_search_index(const Site& site, int jobs, const std::function<void(RenderedFile&&)>& emit,
-                         const std::filesystem::path& previous, bool* reused) {
+                         const std::filesystem::path& previous, bool* reused, const PriorityStories* stories) {
   if (reused) *reused = false;
-  search::IndexBuilder builder(site, jobs, emit);
+  search::IndexBuilder builder(site, jobs, emit, stories);
   if (!previous.empty() && reused && builder.made_before(previous)) {
     *reused = true;
     return;

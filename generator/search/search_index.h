@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "output.h"
+#include "priority_stories.h"
 #include "site.h"
 
 namespace portal {
@@ -18,8 +19,10 @@ namespace portal {
 // `reused`: when the index there was made of the same pages by the same
 // format (meta.json's fingerprint), nothing is made, `*reused` is set, and
 // the files under previous/search/ are this build's index as they are.
+// `stories`: the site's priority_stories(), when the caller has them already.
 void render_search_index(const Site& site, int jobs, const std::function<void(RenderedFile&&)>& emit,
-                         const std::filesystem::path& previous = {}, bool* reused = nullptr);
+                         const std::filesystem::path& previous = {}, bool* reused = nullptr,
+                         const PriorityStories* stories = nullptr);
 // The same, every file at once.
 std::vector<RenderedFile> render_search_index(const Site& site, int jobs = 1);
 

@@ -31,7 +31,8 @@ class IndexBuilder {
   using Emit = std::function<void(RenderedFile&&)>;
   // The released pages of `site`, in the index's order, and the fingerprint
   // of what their index is made of; the index itself is not made yet.
-  IndexBuilder(const Site& site, int jobs, const Emit& emit);
+  // `stories`: the site's priority_stories() when the caller has them, else made here.
+  IndexBuilder(const Site& site, int jobs, const Emit& emit, const PriorityStories* stories = nullptr);
   // Whether the index under previous/search/ (an earlier build's) was made
   // of the same pages by the same format: then it is this build's as it is.
   [[nodiscard]] bool made_before(const std::filesystem::path& previous) const;
@@ -72,7 +73,8 @@ class IndexBuilder {
 
   int jobs_;
   const Emit& emit_;
-  PriorityStories stories_;
+  PriorityStories own_stories_;     // when none were given
+  const PriorityStories& stories_;  // every priority and theme, following renames
   std::vector<Entry> entries_;
   std::size_t n_ = 0;                 // pages
   std::vector<std::size_t> by_name_;  // the priority filter's values: stories, by name

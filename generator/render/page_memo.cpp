@@ -1,0 +1,96 @@
+#include "page_memo.h"
+
+#include <boost/variant/static_visitor.hpp>
+
+#include "output.h"
+
+namespace portal {
+
+namespace {
+
+// Folds one more value into a key (boost's hash_combine, on 64 bits).
+void mix(std::uint64_t& key, std::uint64_t value) { key ^= value + 0x9e3779b97f4a7c15ull + (key << 12) + (key >> 4); }
+
+void mix_text(std::uint64_t& key, std::string_view text) {
+  mix(key, text.size());
+  mix(key, content_hash(text));
+}
+
+// Each kind of value tagged, so that no two contexts that differ give one
+// sequence of values; false on a value of code, which has no key.
+class KeyOf : public boost::static_visitor<bool> {
+ public:
+  explicit KeyOf(std::uint64_t& key) : key_(key) {}
+  bool operator()(std::nullptr_t) const { return tag(1); }
+  bool operator()(const std::string& s) const {
+    tag(2);
+    mix_text(key_, s);
+    return true;
+  }
+  bool operator()(int i) const {
+    tag(3);
+    mix(key_, static_cast<std::uint64_t>(i));
+    return true;
+  }
+  bool operator()(double d) const {
+    tag(4);
+    mix_text(key_, std::to_string(d));
+    return true;
+  }
+  bool operator()(bool b) const { return tag(b ? 5 : 6); }
+  bool operator()(const mstch::lambda&) const { return false; }
+  bool operator()(const std::shared_ptr<mstch::object>&) const { return false; }
+  bool operator()(const mstch::map& m) const {
+    tag(7);
+    mix(key_, m.size());
+    for (const auto& [name, value] : m) {
+      mix_text(key_, name);
+      if (!boost::apply_visitor(*this, value)) return false;
+    }
+    return true;
+  }
+  bool operator()(const mstch::array& a) const {
+    tag(8);
+    mix(key_, a.size());
+    for (const auto& value : a)
+      if (!boost::apply_visitor(*this, value)) return false;
+    return true;
+  }
+
+ private:
+  bool tag(std::uint64_t t) const {
+    mix(key_, t);
+    return true;
+  }
+  std::uint64_t& key_;
+};
+
+}  // namespace
+
+std::uint64_t theme_key(const Theme& theme) {
+  std::uint64_t key = 0;
+  for (const auto& [name, text] : theme.templates) {
+    mix_text(key, name);
+    mix_text(key, text);
+  }
+  for (const auto& [name, partials] : theme.partials_of) {
+    mix_text(key, name);
+    for (const auto& [partial, text] : partials) {
+      mix_text(key, partial);
+      mix_text(key, text);
+    }
+  }
+  return key;
+}
+
+std::optional<std::uint64_t> page_key(std::uint64_t theme, const std::string& name, const std::string& url,
+                                      const std::string& base_url, const mstch::node& context) {
+  std::uint64_t key = theme;
+  mix_text(key, name);
+  mix_text(key, url);
+  mix_text(key, base_url);
+  if (!boost::apply_visitor(KeyOf(key), context)) return std::nullopt;
+  return key;
+}
+
+}  // namespace portal

@@ -1,0 +1,41 @@
+// What the last build drew each page from, so that a page whose template and
+// context are the same as then is not drawn again: its file is handed on.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include <mstch/mstch.hpp>
+
+#include "theme.h"
+
+namespace portal {
+
+struct PageMemo {
+  // Output path → the key of what it was drawn from, by the last build.
+  std::unordered_map<std::string, std::uint64_t> previous;
+  // Hands the last build's file at `path` on as this build's; false when it cannot.
+  std::function<bool(const std::string& path)> reuse;
+
+  // What this build drew its pages from, and how many it drew: filled by
+  // render_pages from several threads, under `mutex`.
+  std::unordered_map<std::string, std::uint64_t> now;
+  std::size_t drawn = 0;
+  std::mutex mutex;
+};
+
+// The key of a theme's templates and partials, all of them.
+std::uint64_t theme_key(const Theme& theme);
+
+// The key of a page drawn with template `name` of the theme keyed `theme`,
+// at `url` of the site at `base_url`, from `context`: two pages of equal keys
+// are the same bytes. nullopt when the context holds what has no key (a
+// lambda or an object of code): such a page is always drawn.
+std::optional<std::uint64_t> page_key(std::uint64_t theme, const std::string& name, const std::string& url,
+                                      const std::string& base_url, const mstch::node& context);
+
+}  // namespace portal
