@@ -4,6 +4,8 @@
 // sequences of edits with full builds).
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include "build.h"
 #include "output.h"
 #include "support.h"
@@ -128,9 +130,67 @@ TEST_CASE("a build state that is not whole, of another version or about another 
     CHECK_FALSE(portal::run_build(options).work.nothing_changed);
     CHECK(read_tree(out) == expected);
   }
+  SECTION("an empty folder added to the output by hand") {
+    fs::create_directory(out / "handmade");
+    CHECK_FALSE(portal::run_build(options).work.nothing_changed);
+    CHECK_FALSE(fs::exists(out / "handmade"));
+  }
   SECTION("other options") {
     auto drafts = options;
     drafts.drafts = portal::Drafts::show;
     CHECK_FALSE(portal::run_build(drafts).work.nothing_changed);
   }
+}
+
+TEST_CASE("a build state is its owner's alone", "[build-state]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  REQUIRE(portal::run_build(options_for(site, tmp.path() / "out")).outcome == portal::Outcome::ok);
+  struct stat st {};
+  REQUIRE(::stat(portal::build_state_file(tmp.path() / "out").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+}
+
+TEST_CASE("a file changed while a build reads it, then put back, is never taken for unchanged", "[build-state]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  auto options = options_for(site, tmp.path() / "out");
+  const fs::path about = site / "content/about.md";
+  const std::string before = read_file(about);
+  // Changed after the build noted what it is made from, before it reads it; put back once the build is done.
+  bool changed = false;
+  options.progress = [&](const std::string& phase, std::size_t, std::size_t) {
+    if (phase != "Reading content" || changed) return;
+    changed = true;
+    write_file(about, before + "\nWritten while the build ran.\n");
+  };
+  REQUIRE(portal::run_build(options).outcome == portal::Outcome::ok);
+  REQUIRE(changed);
+  write_file(about, before);
+  options.progress = {};
+  const auto rebuilt = portal::run_build(options);
+  CHECK_FALSE(rebuilt.work.nothing_changed);
+  auto full = options;
+  full.output = tmp.path() / "full";
+  full.full = true;
+  REQUIRE(portal::run_build(full).outcome == portal::Outcome::ok);
+  CHECK(read_tree(tmp.path() / "out") == read_tree(tmp.path() / "full"));
+}
+
+TEST_CASE("a site whose theme or settings are reached through a symbolic link keeps no build state", "[build-state]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  fs::copy(repo_root() / "themes/default", tmp.path() / "elsewhere", fs::copy_options::recursive);
+  fs::create_directories(site / "themes");
+  fs::create_directory_symlink(tmp.path() / "elsewhere", site / "themes/linked");
+  replace_in(site / "site.toml", "theme = \"default\"", "theme = \"linked\"");
+  const auto options = options_for(site, tmp.path() / "out");
+  REQUIRE(portal::run_build(options).outcome == portal::Outcome::ok);
+  CHECK_FALSE(fs::exists(portal::build_state_file(tmp.path() / "out")));
+  // A change behind the link is seen: the build runs whole.
+  write_file(tmp.path() / "elsewhere/templates/footer.mustache",
+             read_file(tmp.path() / "elsewhere/templates/footer.mustache") + "<!-- changed -->\n");
+  const auto rebuilt = portal::run_build(options);
+  CHECK_FALSE(rebuilt.work.nothing_changed);
+  CHECK(contains(read_file(tmp.path() / "out/index.html"), "<!-- changed -->"));
 }

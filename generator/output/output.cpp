@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <set>
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -141,13 +142,22 @@ std::string live_output_fingerprint(const fs::path& output) {
   const auto text = read_file(record);
   StagedOutput::Manifest made;
   if (!text || !detail::read_manifest(record, made)) return {};
+  // The folders its files are in: any other (an empty one made by hand) is not the build's.
+  std::set<std::string, std::less<>> folders;
+  for (const auto& [path, entry] : made)
+    for (auto slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1))
+      folders.insert(path.substr(0, slash));
   std::size_t seen = 0;
   std::error_code ec;
   for (fs::recursive_directory_iterator it(paths.output, ec), end; !ec && it != end; it.increment(ec)) {
     struct stat st {};
     if (::lstat(it->path().c_str(), &st) != 0) return {};
-    if (S_ISDIR(st.st_mode)) continue;
-    const auto entry = made.find(it->path().lexically_relative(paths.output).generic_string());
+    const std::string relative = it->path().lexically_relative(paths.output).generic_string();
+    if (S_ISDIR(st.st_mode)) {
+      if (!folders.count(relative)) return {};
+      continue;
+    }
+    const auto entry = made.find(relative);
     if (entry == made.end() || !S_ISREG(st.st_mode)) return {};
     const std::int64_t mtime = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
     const bool marker = entry->first == kOutputMarker;  // recorded without its numbers

@@ -286,7 +286,7 @@ BuildResult run_build(const BuildOptions& options) {
     result.failure = committed.failure();
   }
   result.written = staged.counts();
-  if (result.outcome == Outcome::ok) save_build_state(result.output, inputs, result, memo.now);
+  if (result.outcome == Outcome::ok) save_build_state(options, result.output, inputs, result, memo.now);
   return result;
 }
 

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdio>
 #include <ctime>
+#include <set>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -33,11 +34,42 @@ std::int64_t nanoseconds(const struct timespec& t) {
   return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
 }
 
-// The executable itself: a portal built again is another program.
-std::string program_identity() {
+// The size, times and inode of the file at `path` (through links); empty when it cannot be read.
+std::string identity_of(const char* path) {
   struct stat st {};
-  if (::stat("/proc/self/exe", &st) != 0) return "unknown";
-  return std::to_string(st.st_size) + " " + std::to_string(nanoseconds(st.st_mtim)) + " " + std::to_string(st.st_ino);
+  if (::stat(path, &st) != 0) return {};
+  return std::to_string(st.st_size) + " " + std::to_string(nanoseconds(st.st_mtim)) + " " +
+         std::to_string(nanoseconds(st.st_ctim)) + " " + std::to_string(st.st_ino);
+}
+
+// The executable and every library it had loaded when first asked (those it
+// links: cmark-gfm, libxml2, the stemmer…): a portal built again, or a
+// library upgraded, is another program. Taken once a process, since a library
+// loaded later (by libgit2, say) would make the same program look another.
+// Empty when the process cannot see itself (no /proc): then no state is
+// written or trusted.
+std::string identify_program() {
+  std::string identity = identity_of("/proc/self/exe");
+  const auto maps = read_file("/proc/self/maps");
+  if (identity.empty() || !maps) return {};
+  std::set<std::string> libraries;
+  for (std::size_t at = 0; at < maps->size();) {
+    const auto end = std::min(maps->find('\n', at), maps->size());
+    const auto slash = maps->find('/', at);
+    if (slash < end) libraries.insert(maps->substr(slash, end - slash));
+    at = end + 1;
+  }
+  for (const auto& library : libraries) {
+    const std::string known = identity_of(library.c_str());
+    if (known.empty()) return {};
+    identity += "\n" + library + " " + known;
+  }
+  return identity;
+}
+
+const std::string& program_identity() {
+  static const std::string identity = identify_program();
+  return identity;
 }
 
 std::string options_key(const BuildOptions& options) {
@@ -51,32 +83,37 @@ std::string options_key(const BuildOptions& options) {
 }
 
 // Every file under the folders a build reads, by lstat: site.toml, content/,
-// the site's themes and the themes that ship with the program.
-std::vector<InputFile> walk_sources(const fs::path& source) {
+// the site's themes and the themes that ship with the program. nullopt when
+// they hold anything but folders and regular files (a symbolic link, which the
+// theme's and settings' readers would follow), or a folder cannot be read:
+// then no state is written or trusted.
+std::optional<std::vector<InputFile>> walk_sources(const fs::path& source) {
   std::error_code ec;
   const fs::path root = fs::weakly_canonical(fs::absolute(source, ec), ec);
   std::vector<InputFile> files;
+  bool readable = true;
   auto add = [&](const fs::path& path) {
     struct stat st {};
-    if (::lstat(path.c_str(), &st) != 0 || S_ISDIR(st.st_mode)) return;
-    files.push_back({path.string(), static_cast<std::uint64_t>(st.st_size), nanoseconds(st.st_mtim), 0});
+    if (::lstat(path.c_str(), &st) != 0) return;
+    if (S_ISDIR(st.st_mode)) return;
+    if (!S_ISREG(st.st_mode)) readable = false;
+    files.push_back(
+        {path.string(), static_cast<std::uint64_t>(st.st_size), nanoseconds(st.st_mtim), nanoseconds(st.st_ctim), 0});
   };
   add(root / "site.toml");
   for (const fs::path& folder : {root / "content", root / "themes", shipped_themes()}) {
-    for (fs::recursive_directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) add(it->path());
-    ec.clear();
+    fs::recursive_directory_iterator it(folder, ec), end;
+    if (ec == std::errc::no_such_file_or_directory) continue;  // a site with no themes/ of its own
+    for (; !ec && it != end; it.increment(ec)) add(it->path());
+    if (ec) return std::nullopt;
   }
+  if (!readable) return std::nullopt;
   std::sort(files.begin(), files.end(), [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
   return files;
 }
 
-// The hash of a file's bytes, or of a link's target; 0 when it cannot be read.
+// The hash of a file's bytes; 0 when it cannot be read.
 std::uint64_t hash_of(const std::string& path) {
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
-    std::error_code ec;
-    return content_hash("link " + fs::read_symlink(path, ec).string());
-  }
   const auto bytes = read_file(path);
   return bytes ? content_hash(*bytes) : 0;
 }
@@ -164,8 +201,8 @@ std::string state_text(const BuildInputs& inputs, const std::string& generation,
     text += "\n";
   }
   for (const auto& f : inputs.files)
-    text += "file\t" + std::to_string(f.size) + "\t" + std::to_string(f.mtime_ns) + "\t" + std::to_string(f.hash) +
-            "\t" + hidden(f.path) + "\n";
+    text += "file\t" + std::to_string(f.size) + "\t" + std::to_string(f.mtime_ns) + "\t" + std::to_string(f.ctime_ns) +
+            "\t" + std::to_string(f.hash) + "\t" + hidden(f.path) + "\n";
   std::vector<std::pair<std::string, std::uint64_t>> sorted(pages.begin(), pages.end());
   std::sort(sorted.begin(), sorted.end());
   for (const auto& [path, key] : sorted) text += "page\t" + escaped(path) + "\t" + std::to_string(key) + "\n";
@@ -201,15 +238,16 @@ bool read_line(const std::vector<std::string>& f, Saved& saved) {
   }
   if (key == "file") {
     InputFile file;
-    if (f.size() != 5 || !number(f[1], file.size) || !number(f[2], file.mtime_ns) || !number(f[3], file.hash))
+    if (f.size() != 6 || !number(f[1], file.size) || !number(f[2], file.mtime_ns) || !number(f[3], file.ctime_ns) ||
+        !number(f[4], file.hash))
       return false;
-    file.path = f[4];
+    file.path = f[5];
     in.files.push_back(std::move(file));
     return true;
   }
   if (f.size() != 2) return false;
   const std::string& value = f[1];
-  if (key == "started") return number(value, in.started_ns);
+  if (key == "started") return number(value, in.started_ns) && in.started_ns > kSameTickNs;
   if (key == "pages") return number(value, r.pages);
   if (key == "files") return number(value, r.files);
   std::string* text = key == "program"        ? &in.program
@@ -242,6 +280,10 @@ std::optional<Saved> read_state(const fs::path& output) {
   return saved;
 }
 
+bool same_stat(const InputFile& a, const InputFile& b) {
+  return a.size == b.size && a.mtime_ns == b.mtime_ns && a.ctime_ns == b.ctime_ns;
+}
+
 // Whether the files a build reads are those `saved` recorded: the same paths,
 // each with its size and time, else (or when its time is within a tick of
 // that build's start) with its bytes.
@@ -251,10 +293,25 @@ bool same_files(const std::vector<InputFile>& now, const BuildInputs& saved) {
     const InputFile& was = saved.files[i];
     if (hidden(now[i].path) != was.path) return false;
     const bool racy = was.mtime_ns >= saved.started_ns - kSameTickNs;
-    if (now[i].size == was.size && now[i].mtime_ns == was.mtime_ns && !racy) continue;
+    if (same_stat(now[i], was) && !racy) continue;
     if (now[i].size != was.size || hash_of(now[i].path) != was.hash) return false;
   }
   return true;
+}
+
+// Whether nothing a build read changed while it ran: every file as its stat
+// was before (and its bytes, for one written within a tick of the start), and
+// the same history. A file changed and put back during the build may have
+// been read changed: the build's state is then not saved.
+bool unchanged_during_build(const BuildOptions& options, const BuildInputs& before) {
+  const auto now = walk_sources(options.source);
+  if (!now || now->size() != before.files.size()) return false;
+  for (std::size_t i = 0; i < now->size(); ++i) {
+    const InputFile& was = before.files[i];
+    if ((*now)[i].path != was.path || !same_stat((*now)[i], was)) return false;
+    if (was.mtime_ns >= before.started_ns - kSameTickNs && hash_of(was.path) != was.hash) return false;
+  }
+  return hidden(history_key(options.source)) == before.history;
 }
 
 }  // namespace
@@ -268,7 +325,9 @@ BuildInputs read_inputs(const BuildOptions& options) {
   inputs.options = options_key(options);
   inputs.today = today().iso();
   inputs.history = hidden(history_key(options.source));
-  inputs.files = walk_sources(options.source);
+  auto files = walk_sources(options.source);
+  inputs.complete = files && !inputs.program.empty();
+  if (files) inputs.files = std::move(*files);
   parallel_for(inputs.files.size(), options.jobs,
                [&](std::size_t i) { inputs.files[i].hash = hash_of(inputs.files[i].path); });
   return inputs;
@@ -276,10 +335,12 @@ BuildInputs read_inputs(const BuildOptions& options) {
 
 std::optional<BuildResult> unchanged_build(const BuildOptions& options, const fs::path& output) {
   auto saved = read_state(output);
-  if (!saved || saved->inputs.program != program_identity() || saved->inputs.options != options_key(options) ||
+  const std::string& program = program_identity();
+  if (!saved || program.empty() || saved->inputs.program != program || saved->inputs.options != options_key(options) ||
       saved->inputs.today != today().iso())
     return std::nullopt;
-  if (!same_files(walk_sources(options.source), saved->inputs)) return std::nullopt;
+  const auto files = walk_sources(options.source);
+  if (!files || !same_files(*files, saved->inputs)) return std::nullopt;
   if (saved->inputs.history != hidden(history_key(options.source))) return std::nullopt;
   const std::string generation = live_output_fingerprint(output);
   if (generation.empty() || generation != saved->generation) return std::nullopt;
@@ -290,28 +351,33 @@ std::optional<BuildResult> unchanged_build(const BuildOptions& options, const fs
   return result;
 }
 
-void save_build_state(const fs::path& output, const BuildInputs& inputs, const BuildResult& result,
-                      const std::unordered_map<std::string, std::uint64_t>& pages) {
-  // A message about a restricted paper may quote it: such a build keeps no state, and the next one runs whole.
+void save_build_state(const BuildOptions& options, const fs::path& output, const BuildInputs& inputs,
+                      const BuildResult& result, const std::unordered_map<std::string, std::uint64_t>& pages) {
+  // A message about a restricted paper may quote it: such a build keeps no state, and the next one runs whole;
+  // nor one whose inputs could not all be read, or changed while it ran.
   const auto& items = result.diagnostics.items();
-  if (std::any_of(items.begin(), items.end(),
-                  [&](const Diagnostic& d) { return result.restricted_files.count(d.file); })) {
+  if (!inputs.complete ||
+      std::any_of(items.begin(), items.end(),
+                  [&](const Diagnostic& d) { return result.restricted_files.count(d.file); }) ||
+      !unchanged_during_build(options, inputs)) {
     forget_build_state(output);
     return;
   }
   const std::string generation = live_output_fingerprint(output);
   const fs::path file = build_state_file(output);
   const int dir = ::open(file.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  const bool saved =
-      !generation.empty() && dir >= 0 &&
-      write_atomically(dir, file.filename().string(), state_text(inputs, generation, result, pages)).ok();
+  const bool saved = !generation.empty() && dir >= 0 &&
+                     write_atomically(dir, file.filename().string(), state_text(inputs, generation, result, pages),
+                                      {IfExists::replace, 0600, {}})
+                         .ok();
   if (dir >= 0) ::close(dir);
   if (!saved) forget_build_state(output);
 }
 
 std::unordered_map<std::string, std::uint64_t> last_page_keys(const fs::path& output) {
   auto saved = read_state(output);
-  if (!saved || saved->inputs.program != program_identity()) return {};
+  const std::string& program = program_identity();
+  if (!saved || program.empty() || saved->inputs.program != program) return {};
   const std::string generation = live_output_fingerprint(output);
   if (generation.empty() || generation != saved->generation) return {};
   return std::move(saved->pages);

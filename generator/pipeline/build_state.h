@@ -22,17 +22,21 @@ struct InputFile {
   std::string path;  // absolute; in a state read back, its hash (a state names no file)
   std::uint64_t size = 0;
   std::int64_t mtime_ns = 0;
-  std::uint64_t hash = 0;  // content_hash of its bytes
+  std::int64_t ctime_ns = 0;  // changed by any write, even one that puts the modification time back
+  std::uint64_t hash = 0;     // content_hash of its bytes
 };
 
 // Everything a build's output depends on, read before the build reads it.
 struct BuildInputs {
-  std::string program;  // the version and the executable's size and time
+  std::string program;  // the executable's and its libraries' size, times and inode
   std::string options;  // the source folder and the options that change the output
   std::string today;
   std::string history;           // the hash of history_key()
   std::int64_t started_ns = 0;   // the time the files were read (for files changed in the same tick)
   std::vector<InputFile> files;  // sorted by path
+  // False when a folder could not be read, a symbolic link was found, or the
+  // program cannot see itself: no state is then saved.
+  bool complete = true;
 };
 
 // The inputs of a build of `options` now: every file read and hashed on `jobs` threads.
@@ -43,11 +47,12 @@ BuildInputs read_inputs(const BuildOptions& options);
 // Call under the output's lock.
 std::optional<BuildResult> unchanged_build(const BuildOptions& options, const std::filesystem::path& output);
 
-// Records, beside `output`, what a successful build was made from and what it
-// reported. A state that cannot be written is removed, so that none is trusted.
-// With it, `pages`: the key each page was drawn from (page_memo.h).
-void save_build_state(const std::filesystem::path& output, const BuildInputs& inputs, const BuildResult& result,
-                      const std::unordered_map<std::string, std::uint64_t>& pages = {});
+// Records, beside `output`, what a successful build of `options` was made
+// from and what it reported, readable by its owner alone. A state that cannot
+// be written, or whose inputs changed while the build ran, is removed, so that
+// none is trusted. With it, `pages`: the key each page was drawn from (page_memo.h).
+void save_build_state(const BuildOptions& options, const std::filesystem::path& output, const BuildInputs& inputs,
+                      const BuildResult& result, const std::unordered_map<std::string, std::uint64_t>& pages = {});
 
 // The key each page of the live output `output` was drawn from, by output
 // path, when the state beside it vouches for that output: written by this

@@ -67,26 +67,26 @@ class KeyOf : public boost::static_visitor<bool> {
 
 }  // namespace
 
-std::uint64_t theme_key(const Theme& theme) {
-  std::uint64_t key = 0;
+std::unordered_map<std::string, std::uint64_t> template_keys(const Theme& theme) {
+  std::unordered_map<std::string, std::uint64_t> keys;
   for (const auto& [name, text] : theme.templates) {
+    std::uint64_t key = 0;
     mix_text(key, name);
     mix_text(key, text);
-  }
-  for (const auto& [name, partials] : theme.partials_of) {
-    mix_text(key, name);
-    for (const auto& [partial, text] : partials) {
-      mix_text(key, partial);
-      mix_text(key, text);
+    if (const auto partials = theme.partials_of.find(name); partials != theme.partials_of.end()) {
+      for (const auto& [partial, partial_text] : partials->second) {
+        mix_text(key, partial);
+        mix_text(key, partial_text);
+      }
     }
+    keys.emplace(name, key);
   }
-  return key;
+  return keys;
 }
 
-std::optional<std::uint64_t> page_key(std::uint64_t theme, const std::string& name, const std::string& url,
-                                      const std::string& base_url, const mstch::node& context) {
-  std::uint64_t key = theme;
-  mix_text(key, name);
+std::optional<std::uint64_t> page_key(std::uint64_t drawn_with, const std::string& url, const std::string& base_url,
+                                      const mstch::node& context) {
+  std::uint64_t key = drawn_with;
   mix_text(key, url);
   mix_text(key, base_url);
   if (!boost::apply_visitor(KeyOf(key), context)) return std::nullopt;

@@ -28,14 +28,15 @@ struct PageMemo {
   std::mutex mutex;
 };
 
-// The key of a theme's templates and partials, all of them.
-std::uint64_t theme_key(const Theme& theme);
+// The key of each template of a theme, with the partials it uses: a change to
+// one template changes the keys of the pages it draws alone.
+std::unordered_map<std::string, std::uint64_t> template_keys(const Theme& theme);
 
-// The key of a page drawn with template `name` of the theme keyed `theme`,
-// at `url` of the site at `base_url`, from `context`: two pages of equal keys
-// are the same bytes. nullopt when the context holds what has no key (a
+// The key of a page drawn with the template keyed `drawn_with`, at `url` of
+// the site at `base_url`, from `context`: two pages of equal keys are the
+// same bytes. nullopt when the context holds what has no key (a
 // lambda or an object of code): such a page is always drawn.
-std::optional<std::uint64_t> page_key(std::uint64_t theme, const std::string& name, const std::string& url,
-                                      const std::string& base_url, const mstch::node& context);
+std::optional<std::uint64_t> page_key(std::uint64_t drawn_with, const std::string& url, const std::string& base_url,
+                                      const mstch::node& context);
 
 }  // namespace portal

@@ -288,13 +288,13 @@ std::string add_print_addresses(std::string html, const std::string& page_url, c
   return out;
 }
 
-void keep_unchanged(PageMemo& memo, std::uint64_t theme, const std::vector<PageJob>& jobs,
-                    const std::vector<std::string>& paths, const std::string& base_url, std::vector<std::size_t>& batch,
-                    std::vector<mstch::node>& contexts) {
+void keep_unchanged(PageMemo& memo, const std::unordered_map<std::string, std::uint64_t>& templates,
+                    const std::vector<PageJob>& jobs, const std::vector<std::string>& paths,
+                    const std::string& base_url, std::vector<std::size_t>& batch, std::vector<mstch::node>& contexts) {
   std::vector<std::size_t> to_draw;
   for (const std::size_t i : batch) {
     mstch::node context = jobs[i].context();
-    const auto key = page_key(theme, jobs[i].template_name, jobs[i].url, base_url, context);
+    const auto key = page_key(templates.at(jobs[i].template_name), jobs[i].url, base_url, context);
     bool same = false;
     {
       const std::lock_guard lock(memo.mutex);
@@ -352,12 +352,12 @@ std::vector<std::string> render_pages(const Site& site, const History& history, 
   }
   std::atomic<std::size_t> done{0};
   std::mutex report;
-  const std::uint64_t themed = memo ? theme_key(theme) : 0;
+  const auto templates = memo ? template_keys(theme) : std::unordered_map<std::string, std::uint64_t>{};
   parallel_for(batches.size(), jobs, [&](std::size_t b) {
     if (stop_requested()) return;  // the build is being stopped: nothing more is made
     std::vector<std::size_t> batch = batches[b];
     std::vector<mstch::node> contexts;  // with a memo: of the pages to draw, made once
-    if (memo) detail::keep_unchanged(*memo, themed, page_jobs, paths, site.config.base_url, batch, contexts);
+    if (memo) detail::keep_unchanged(*memo, templates, page_jobs, paths, site.config.base_url, batch, contexts);
     if (!batch.empty()) {
       auto rendered =
           theme.render_each(page_jobs[batch.front()].template_name, batch.size(), [&](std::size_t k) -> mstch::node {
