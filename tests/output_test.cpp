@@ -56,6 +56,49 @@ TEST_CASE("files written from two threads are swapped in together, replacing the
   CHECK(leftovers(tmp) == std::vector<std::string>{".site.next", ".site.state", "site"});  // the other generation stays
 }
 
+TEST_CASE("a live file handed on is shared as it is, and one changed by hand since is taken as it now is", "[output]") {
+  TempDir tmp;
+  const fs::path out = previous_build(tmp);
+  auto generation = [&](const std::function<void(portal::StagedOutput&)>& fill) {
+    portal::StagedOutput staged(out);
+    fill(staged);
+    REQUIRE(failure_text(staged.commit()) == "");
+    return staged.counts();
+  };
+  generation([](portal::StagedOutput& staged) {
+    staged.write("index.html", "home");
+    staged.write("page/index.html", "page");
+  });
+  struct stat before {};
+  REQUIRE(::stat((out / "page/index.html").c_str(), &before) == 0);
+  // Handed on as the live file: the same file, counted unchanged.
+  auto counts = generation([&](portal::StagedOutput& staged) {
+    staged.write("index.html", "home");
+    staged.copy("page/index.html", out / "page/index.html");
+  });
+  CHECK(counts.written == 0);
+  CHECK(counts.unchanged == 2);
+  struct stat after {};
+  REQUIRE(::stat((out / "page/index.html").c_str(), &after) == 0);
+  CHECK(after.st_ino == before.st_ino);
+  // The live file changed by hand, its size kept: its record no longer vouches for it, so it is read.
+  write_file(out / "page/index.html", "PAGE");
+  REQUIRE(::utimensat(AT_FDCWD, (out / "page/index.html").c_str(), nullptr, 0) == 0);
+  counts = generation([&](portal::StagedOutput& staged) {
+    staged.write("index.html", "home");
+    staged.copy("page/index.html", out / "page/index.html");
+  });
+  CHECK(counts.written == 1);
+  CHECK(read_tree(out).at("page/index.html") == "PAGE");
+  // And the generation after that shares it under its new record.
+  counts = generation([&](portal::StagedOutput& staged) {
+    staged.write("index.html", "home");
+    staged.copy("page/index.html", out / "page/index.html");
+  });
+  CHECK(counts.unchanged == 2);
+  CHECK(read_tree(out).at("page/index.html") == "PAGE");
+}
+
 TEST_CASE("a file that cannot be written, a path outside the output or written twice keeps the previous build",
           "[output]") {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {

@@ -125,6 +125,8 @@ class StagedOutput {
   bool prepare(const std::string& path, std::filesystem::path& target);
   void fail(std::string message);
   void place(const std::string& path, std::string_view bytes);
+  bool share_live(const std::string& path, const std::filesystem::path& target, const Entry& live,
+                  std::uint64_t device);
   // The bytes of `path` as given, into the generation under a temporary name
   // then renamed over; a failure names the file.
   bool write_new(const std::string& path, const std::filesystem::path& target, std::string_view bytes, Entry& entry);

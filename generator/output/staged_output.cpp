@@ -183,43 +183,49 @@ bool StagedOutput::write_new(const std::string& path, const fs::path& target, st
   return true;
 }
 
+// The live generation's file `live` (found still as recorded, on `device`) becomes the generation's too: the same
+// inode, so the same modification time, and nothing is written. False, with nothing recorded, when it cannot be shared.
+bool StagedOutput::share_live(const std::string& path, const fs::path& target, const Entry& live,
+                              std::uint64_t device) {
+  const fs::path live_path = paths_.output / fs::path(path);
+  const auto next = next_.find(path);
+  struct stat there {};
+  bool linked = next != next_.end() && next->second.inode == live.inode && still(target, next->second, there);
+  const bool exists = !linked && ::lstat(target.c_str(), &there) == 0;
+  // Already the live file, though the generation's record is lost (a build
+  // was stopped): nothing to do. A temporary name would stay, as rename()
+  // between two names of one file does nothing.
+  if (exists && static_cast<std::uint64_t>(there.st_ino) == live.inode &&
+      static_cast<std::uint64_t>(there.st_dev) == device)
+    linked = true;
+  if (!linked) {
+    const fs::path where =
+        exists ? fs::path(target.string() + ".portal-tmp-" + std::to_string(temp_counter_++)) : target;
+    linked = ::link(live_path.c_str(), where.c_str()) == 0;
+    step();
+    if (linked && exists) {
+      linked = ::rename(where.c_str(), target.c_str()) == 0;
+      step();
+    }
+    if (!linked && exists) ::unlink(where.c_str());
+  }
+  if (!linked) return false;
+  record(path, live);
+  const std::lock_guard lock(mutex_);
+  ++counts_.unchanged;
+  return true;
+}
+
 void StagedOutput::place(const std::string& path, std::string_view bytes) {
   const fs::path target = paths_.next / fs::path(path);
   const fs::path live_path = paths_.output / fs::path(path);
   const std::uint64_t hash = content_hash(bytes);
   struct stat st {};
-  // The live generation holds the same bytes: the generation shares its file
-  // (the same inode, so the same modification time), and nothing is written.
+  // The live generation holds the same bytes: the generation shares its file.
   const auto live = live_.find(path);
   if (live != live_.end() && live->second.size == bytes.size() && live->second.hash == hash &&
       still(live_path, live->second, st)) {
-    const auto next = next_.find(path);
-    struct stat there {};
-    const bool shared =
-        next != next_.end() && next->second.inode == live->second.inode && still(target, next->second, there);
-    bool linked = shared;
-    const bool exists = !linked && ::lstat(target.c_str(), &there) == 0;
-    // Already the live file, though the generation's record is lost (a build
-    // was stopped): nothing to do. A temporary name would stay, as rename()
-    // between two names of one file does nothing.
-    if (exists && there.st_ino == st.st_ino && there.st_dev == st.st_dev) linked = true;
-    if (!linked) {
-      const fs::path where =
-          exists ? fs::path(target.string() + ".portal-tmp-" + std::to_string(temp_counter_++)) : target;
-      linked = ::link(live_path.c_str(), where.c_str()) == 0;
-      step();
-      if (linked && exists) {
-        linked = ::rename(where.c_str(), target.c_str()) == 0;
-        step();
-      }
-      if (!linked && exists) ::unlink(where.c_str());
-    }
-    if (linked) {
-      record(path, live->second);
-      const std::lock_guard lock(mutex_);
-      ++counts_.unchanged;
-      return;
-    }
+    if (share_live(path, target, live->second, st.st_dev)) return;
     // No hard links here (another file system, or too many): a copy, with the live file's time.
     Entry e;
     if (!write_new(path, target, bytes, e)) return;
@@ -263,6 +269,14 @@ void StagedOutput::write(const std::string& path, std::string_view content) {
 void StagedOutput::copy(const std::string& path, const fs::path& from) {
   fs::path target;
   if (!prepare(path, target)) return;
+  // The live generation's own file, still as its record says: shared
+  // without being read (the record holds its hash).
+  if (from == paths_.output / fs::path(path)) {
+    struct stat st {};
+    const auto live = live_.find(path);
+    if (live != live_.end() && still(from, live->second, st) && share_live(path, target, live->second, st.st_dev))
+      return;
+  }
   const auto bytes = read_file(from);
   if (!bytes) {
     fail("cannot read " + from.string() + ": " + std::strerror(errno));
