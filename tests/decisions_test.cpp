@@ -102,3 +102,27 @@ TEST_CASE("a meeting and its paper list their decisions, and one under a restric
   CHECK(contains(reg, "<a href=\"../meetings/2020-03-18/#item-b1\">item B1</a>"));
   CHECK(contains(reg, "Paper: <a href=\"../meetings/2020-03-18/b1-csa-update/\">"));
 }
+
+TEST_CASE("a site large enough for worker processes to render its texts keeps every decision", "[decisions]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  auto build = [&](const std::string& name) {
+    const fs::path out = tmp.path() / name;
+    const auto r = run({"build", "--source", site.string(), "--output", out.string(), "--jobs", "3"});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    return read_pages(out);
+  };
+  const auto small = build("small");
+  // Past portal::kForkBodiesFrom documents, `portal build` renders the texts in worker processes.
+  for (int i = 0; i < 300; ++i)
+    write_file(site / "content" / ("notice-" + std::to_string(i) + ".md"),
+               "+++\ntitle = \"Notice " + std::to_string(i) + "\"\n+++\n\nA notice.\n");
+  const auto large = build("large");
+  REQUIRE(large.count("notice-299/index.html"));
+  for (const std::string page : {"decisions/index.html", "meetings/2020-03-18/index.html"}) {
+    INFO(page);
+    CHECK(contains(large.at(page), "It was RESOLVED that the update be noted."));
+    CHECK(large.at(page) == small.at(page));
+  }
+}

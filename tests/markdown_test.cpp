@@ -122,6 +122,11 @@ std::string dump(const RenderedMarkdown& r) {
     s += l.url + "|" + l.target_path + "|" + l.anchor + "|" + l.text + "|" + std::to_string(l.image) +
          std::to_string(l.internal) + std::to_string(l.resolved) + "|" + std::to_string(l.pos.line) + ":" +
          std::to_string(l.pos.column) + "\n";
+  for (const auto& id : r.paragraph_ids) s += "paragraph " + id + "\n";
+  for (const auto& x : r.resolutions)
+    s += "resolution " + x.words + "|" + x.id + "|" + x.heading + "|" + std::to_string(x.pos.line) + ":" +
+         std::to_string(x.pos.column) + "\n";
+  for (const auto& words : r.printed_missing) s += "printed, missing: " + words + "\n";
   return s;
 }
 
@@ -132,7 +137,9 @@ std::vector<std::string> many_bodies() {
                      "\n\nSee [the leads](@/agreements/2020-04.md#leads) and [nothing](@/none.md), " +
                      "~~struck~~ <b>raw</b> www.kent.gov.uk.\n\n| A | B |\n|---|---|\n| " + std::to_string(i) +
                      " | ![chart](@/meetings/2020-03-18/pack.pdf) |\n\n### Part " + std::to_string(i) + "\n\n" +
-                     std::string(static_cast<std::size_t>(i) * 40, 'x') + "\n");
+                     std::string(static_cast<std::size_t>(i) * 40, 'x') + "\n\n## " + std::to_string(200 + i) +
+                     ". Minutes of part " + std::to_string(i) + "\n\n3. It was RESOLVED that part " +
+                     std::to_string(i) + " be agreed.\n\n4. Printed in the pack.\n");
   }
   return bodies;
 }
@@ -141,7 +148,13 @@ std::vector<std::string> many_bodies() {
 
 TEST_CASE("Markdown rendered in worker processes is what this process renders", "[markdown]") {
   const auto bodies = many_bodies();
-  auto render = [&](std::size_t i) { return md(bodies[i], i % 7 == 0); };
+  auto render = [&](std::size_t i) {
+    MarkdownOptions o;
+    o.allow_raw_html = i % 7 == 0;
+    o.page_url = "/meetings/2020-03-18/";
+    o.printed_only = {"Printed in the pack", "Printed nowhere"};
+    return render_markdown(bodies[i], o);
+  };
   std::vector<std::size_t> which;
   for (std::size_t i = 0; i < bodies.size(); i += 1 + i % 2) which.push_back(i);  // not every body
   std::vector<RenderedMarkdown> here(bodies.size()), forked(bodies.size());
@@ -151,7 +164,10 @@ TEST_CASE("Markdown rendered in worker processes is what this process renders", 
     INFO("body " << i);
     CHECK(dump(forked[i]) == dump(here[i]));
   }
-  CHECK(here[which.back()].headings.size() == 2);
+  CHECK(here[which.back()].headings.size() == 3);
+  // What a worker sends back holds everything: the minute's resolution and the printed words not found.
+  CHECK(here[which.back()].resolutions.size() == 1);
+  CHECK(here[which.back()].printed_missing == std::vector<std::string>{"Printed nowhere"});
   CHECK(here[2].html.empty());  // not asked for
   CHECK(forked[2].html.empty());
 }

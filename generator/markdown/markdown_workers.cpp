@@ -54,8 +54,19 @@ class Writer {
       number((l.image ? 1u : 0u) | (l.internal ? 2u : 0u) | (l.resolved ? 4u : 0u));
       pos(l.pos);
     }
-    number(r.paragraph_ids.size());
-    for (const auto& id : r.paragraph_ids) text(id);
+    texts(r.paragraph_ids);
+    number(r.resolutions.size());
+    for (const auto& x : r.resolutions) {
+      text(x.words);
+      text(x.id);
+      text(x.heading);
+      pos(x.pos);
+    }
+    texts(r.printed_missing);
+  }
+  void texts(const std::vector<std::string>& list) {
+    number(list.size());
+    for (const auto& s : list) text(s);
   }
   std::string& bytes() { return bytes_; }
 
@@ -111,11 +122,20 @@ class Reader {
       l.internal = (*flags & 2u) != 0;
       l.resolved = (*flags & 4u) != 0;
     }
-    const auto ids = number();
-    if (!ids || *ids > bytes_.size()) return false;
-    r.paragraph_ids.resize(static_cast<std::size_t>(*ids));
-    for (auto& id : r.paragraph_ids)
-      if (!text(id)) return false;
+    if (!texts(r.paragraph_ids)) return false;
+    const auto resolutions = number();
+    if (!resolutions || *resolutions > bytes_.size()) return false;
+    r.resolutions.resize(static_cast<std::size_t>(*resolutions));
+    for (auto& x : r.resolutions)
+      if (!text(x.words) || !text(x.id) || !text(x.heading) || !pos(x.pos)) return false;
+    return texts(r.printed_missing);
+  }
+  bool texts(std::vector<std::string>& list) {
+    const auto count = number();
+    if (!count || *count > bytes_.size()) return false;
+    list.resize(static_cast<std::size_t>(*count));
+    for (auto& s : list)
+      if (!text(s)) return false;
     return true;
   }
 
