@@ -1,6 +1,7 @@
 #include "files.h"
 
 #include <cerrno>
+#include <cstring>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -70,6 +71,33 @@ bool write_all(int fd, std::string_view bytes) {
     done += static_cast<std::size_t>(n);
   }
   return true;
+}
+
+std::uint64_t content_hash(std::string_view bytes) {
+  // MurmurHash64A's mixing, eight bytes at a time.
+  constexpr std::uint64_t m = 0xc6a4a7935bd1e995ull;
+  std::uint64_t h = 0x9e3779b97f4a7c15ull ^ (bytes.size() * m);
+  const char* p = bytes.data();
+  std::size_t n = bytes.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t k;
+    std::memcpy(&k, p, 8);
+    k *= m;
+    k ^= k >> 47;
+    k *= m;
+    h ^= k;
+    h *= m;
+  }
+  std::uint64_t tail = 0;
+  std::memcpy(&tail, p, n);
+  if (n > 0) {
+    h ^= tail;
+    h *= m;
+  }
+  h ^= h >> 47;
+  h *= m;
+  h ^= h >> 47;
+  return h;
 }
 
 }  // namespace portal

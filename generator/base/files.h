@@ -1,6 +1,7 @@
 // Reading files whole, and writing bytes whole.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -24,5 +25,9 @@ bool write_all(int fd, std::string_view bytes);
 // disk is ENOSPC, "No space left on device", not whatever a library made of it).
 enum class CopyFailure { none, read, write };
 CopyFailure copy_into(const std::filesystem::path& from, int fd);
+
+// A 64-bit hash of a file's bytes, to tell without reading it again whether
+// a file changed.
+std::uint64_t content_hash(std::string_view bytes);
 
 }  // namespace portal

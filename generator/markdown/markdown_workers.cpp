@@ -16,133 +16,12 @@
 
 #include "files.h"
 #include "interrupt.h"
+#include "markdown_wire.h"
 #include "parallel.h"
 
 namespace portal {
 
 namespace {
-
-// What a worker sends back: for each body, its index and its rendering, as
-// lengths and bytes in the machine's own order (the reader is its parent).
-class Writer {
- public:
-  void number(std::uint64_t n) { bytes_.append(reinterpret_cast<const char*>(&n), sizeof n); }
-  void text(const std::string& s) {
-    number(s.size());
-    bytes_ += s;
-  }
-  void pos(const Pos& p) {
-    number(static_cast<std::uint64_t>(static_cast<std::uint32_t>(p.line)));
-    number(static_cast<std::uint64_t>(static_cast<std::uint32_t>(p.column)));
-  }
-  void body(std::size_t index, const RenderedMarkdown& r) {
-    number(index);
-    text(r.html);
-    number(r.headings.size());
-    for (const auto& h : r.headings) {
-      number(static_cast<std::uint64_t>(h.level));
-      text(h.text);
-      text(h.id);
-      pos(h.pos);
-    }
-    number(r.links.size());
-    for (const auto& l : r.links) {
-      text(l.url);
-      text(l.target_path);
-      text(l.anchor);
-      text(l.text);
-      number((l.image ? 1u : 0u) | (l.internal ? 2u : 0u) | (l.resolved ? 4u : 0u));
-      pos(l.pos);
-    }
-    texts(r.paragraph_ids);
-    number(r.resolutions.size());
-    for (const auto& x : r.resolutions) {
-      text(x.words);
-      text(x.id);
-      text(x.heading);
-      pos(x.pos);
-    }
-    texts(r.printed_missing);
-  }
-  void texts(const std::vector<std::string>& list) {
-    number(list.size());
-    for (const auto& s : list) text(s);
-  }
-  std::string& bytes() { return bytes_; }
-
- private:
-  std::string bytes_;
-};
-
-class Reader {
- public:
-  explicit Reader(std::string_view bytes) : bytes_(bytes) {}
-  std::size_t position() const { return at_; }
-  std::optional<std::uint64_t> number() {
-    std::uint64_t n = 0;
-    if (bytes_.size() - at_ < sizeof n) return std::nullopt;
-    std::memcpy(&n, bytes_.data() + at_, sizeof n);
-    at_ += sizeof n;
-    return n;
-  }
-  bool text(std::string& s) {
-    const auto size = number();
-    if (!size || bytes_.size() - at_ < *size) return false;
-    s.assign(bytes_.data() + at_, static_cast<std::size_t>(*size));
-    at_ += static_cast<std::size_t>(*size);
-    return true;
-  }
-  bool pos(Pos& p) {
-    const auto line = number(), column = number();
-    if (!line || !column) return false;
-    p = {static_cast<int>(static_cast<std::uint32_t>(*line)), static_cast<int>(static_cast<std::uint32_t>(*column))};
-    return true;
-  }
-  // One body; false when the bytes end early or make no sense.
-  bool body(std::size_t& index, RenderedMarkdown& r, std::size_t limit) {
-    const auto i = number();
-    if (!i || *i >= limit || !text(r.html)) return false;
-    index = static_cast<std::size_t>(*i);
-    const auto headings = number();
-    if (!headings || *headings > bytes_.size()) return false;
-    r.headings.resize(static_cast<std::size_t>(*headings));
-    for (auto& h : r.headings) {
-      const auto level = number();
-      if (!level || !text(h.text) || !text(h.id) || !pos(h.pos)) return false;
-      h.level = static_cast<int>(*level);
-    }
-    const auto links = number();
-    if (!links || *links > bytes_.size()) return false;
-    r.links.resize(static_cast<std::size_t>(*links));
-    for (auto& l : r.links) {
-      if (!text(l.url) || !text(l.target_path) || !text(l.anchor) || !text(l.text)) return false;
-      const auto flags = number();
-      if (!flags || !pos(l.pos)) return false;
-      l.image = (*flags & 1u) != 0;
-      l.internal = (*flags & 2u) != 0;
-      l.resolved = (*flags & 4u) != 0;
-    }
-    if (!texts(r.paragraph_ids)) return false;
-    const auto resolutions = number();
-    if (!resolutions || *resolutions > bytes_.size()) return false;
-    r.resolutions.resize(static_cast<std::size_t>(*resolutions));
-    for (auto& x : r.resolutions)
-      if (!text(x.words) || !text(x.id) || !text(x.heading) || !pos(x.pos)) return false;
-    return texts(r.printed_missing);
-  }
-  bool texts(std::vector<std::string>& list) {
-    const auto count = number();
-    if (!count || *count > bytes_.size()) return false;
-    list.resize(static_cast<std::size_t>(*count));
-    for (auto& s : list)
-      if (!text(s)) return false;
-    return true;
-  }
-
- private:
-  std::string_view bytes_;
-  std::size_t at_ = 0;
-};
 
 // In the worker: render the share, send it, leave without running anything
 // of the parent's (no destructors, no atexit handlers, no buffered output).
@@ -150,7 +29,7 @@ class Reader {
                        const std::function<RenderedMarkdown(std::size_t)>& render) {
   bool ok = true;
   try {
-    Writer w;
+    wire::Writer w;
     for (const std::size_t i : share) {
       w.body(i, render(i));
       if (w.bytes().size() >= (1u << 20)) {
@@ -201,7 +80,7 @@ void receive(Worker& worker, std::size_t number, const std::vector<int>& owner, 
       break;
     }
     worker.pending.append(buffer, static_cast<std::size_t>(n));
-    Reader reader(worker.pending);
+    wire::Reader reader(worker.pending);
     std::size_t taken = 0;
     for (;;) {
       std::size_t index = 0;

@@ -2,6 +2,7 @@
 
 #include <boost/variant/static_visitor.hpp>
 
+#include "files.h"
 #include "output.h"
 
 namespace portal {

@@ -8,6 +8,7 @@
 #include <functional>
 #include <initializer_list>
 
+#include "files.h"
 #include "json.h"
 #include "output.h"
 #include "parallel.h"
