@@ -62,6 +62,7 @@ TEST_CASE("a build from unchanged inputs does nothing, and says what the last on
   const auto edited = portal::run_build(options);
   REQUIRE(edited.outcome == portal::Outcome::ok);
   CHECK(edited.work.pages_rendered == 1);
+  CHECK(edited.work.texts_rendered < first.work.texts_rendered);
   auto into_empty = options;
   into_empty.output = tmp.path() / "full";
   into_empty.full = true;
@@ -193,4 +194,80 @@ TEST_CASE("a site whose theme or settings are reached through a symbolic link ke
   const auto rebuilt = portal::run_build(options);
   CHECK_FALSE(rebuilt.work.nothing_changed);
   CHECK(contains(read_file(tmp.path() / "out/index.html"), "<!-- changed -->"));
+}
+
+TEST_CASE("the texts kept for the next build are the released ones alone, readable by their owner alone",
+          "[build-state]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  for (const auto drafts : {portal::Drafts::hide, portal::Drafts::show}) {
+    auto options = options_for(site, tmp.path() / (drafts == portal::Drafts::show ? "drafts" : "out"));
+    options.drafts = drafts;
+    const auto built = portal::run_build(options);
+    REQUIRE(built.outcome == portal::Outcome::ok);
+    const fs::path file = portal::body_store_file(*options.output);
+    const std::string texts = read_file(file);
+    CHECK(contains(texts, "The partnership meets three times a year."));
+    // No draft's, restricted paper's or future bulletin's words, nor a withheld file's name.
+    CHECK_FALSE(contains(texts, "LEAKTOKEN"));
+    for (const std::string name : {"secret-page", "draft-page", "e1-dhr-update", "e1-annex", "2999-01"}) {
+      INFO(name);
+      CHECK_FALSE(contains(texts, name));
+    }
+    struct stat st {};
+    REQUIRE(::stat(file.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+  }
+}
+
+TEST_CASE("a text is rendered again when it changed or when an address changed, and spoiled texts are never taken",
+          "[build-state]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  const fs::path out = tmp.path() / "out";
+  const auto options = options_for(site, out);
+  const auto first = portal::run_build(options);
+  REQUIRE(first.outcome == portal::Outcome::ok);
+  const std::size_t all = first.work.texts_rendered;
+  REQUIRE(all == first.work.documents_read);
+  // Each step's output is a full build's.
+  auto same_as_full = [&](const std::string& name) {
+    auto full = options;
+    full.output = tmp.path() / name;
+    full.full = true;
+    REQUIRE(portal::run_build(full).outcome == portal::Outcome::ok);
+    CHECK(read_tree(out) == read_tree(*full.output));
+  };
+  auto edit = [&](const std::string& file, const std::string& from, const std::string& to) {
+    replace_in(site / file, from, to);
+    const auto r = portal::run_build(options);
+    REQUIRE(r.outcome == portal::Outcome::ok);
+    return r.work.texts_rendered;
+  };
+  // A draft's text changed: the texts never kept (drafts, restricted papers, the future bulletin) are rendered.
+  const std::size_t never_kept =
+      edit("content/draft-page.md", "LEAKTOKEN-DRAFT-BODY", "LEAKTOKEN-DRAFT-BODY, and more of it");
+  CHECK(never_kept < all);
+  // A public page's text changed: that text more, and no other.
+  CHECK(edit("content/about.md", "The partnership meets three times a year.",
+             "The partnership meets three times a year, at least.") == never_kept + 1);
+  same_as_full("full-1");
+  // A document added: every address a link may lead to is now another set, so every text is rendered.
+  write_file(site / "content/notice.md", "+++\ntitle = \"A notice\"\n+++\n\nA notice.\n");
+  const auto added = portal::run_build(options);
+  REQUIRE(added.outcome == portal::Outcome::ok);
+  CHECK(added.work.texts_rendered == all + 1);
+  same_as_full("full-2");
+  // The kept texts changed on the disk, or cut short: not taken, and the output is still a full build's.
+  const fs::path file = portal::body_store_file(out);
+  std::string texts = read_file(file);
+  const auto at = texts.find("The partnership meets");
+  REQUIRE(at != std::string::npos);
+  texts[at + 4] = 'X';
+  write_file(file, texts);
+  CHECK(edit("content/about.md", "at least.", "at the least.") == all + 1);
+  same_as_full("full-3");
+  write_file(file, read_file(file).substr(0, texts.size() / 2));
+  CHECK(edit("content/about.md", "at the least.", "at least.") == all + 1);
+  same_as_full("full-4");
 }

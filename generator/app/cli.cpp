@@ -288,9 +288,9 @@ int build(const Options& o, std::ostream& out, std::ostream& err) {
     if (r.work.nothing_changed)
       out << "Nothing had changed since the last build: nothing was read again\n";
     else
-      out << "Read " << text::counted(r.work.documents_read, "document") << ", drew "
-          << text::counted(r.work.pages_rendered, "page") << ", made " << text::counted(r.work.search_pieces, "piece")
-          << " of the search index\n";
+      out << "Read " << text::counted(r.work.documents_read, "document") << ", rendered "
+          << text::counted(r.work.texts_rendered, "text") << ", drew " << text::counted(r.work.pages_rendered, "page")
+          << ", made " << text::counted(r.work.search_pieces, "piece") << " of the search index\n";
   }
   return kOk;
 }

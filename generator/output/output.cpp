@@ -136,6 +136,8 @@ Done recover_output(const fs::path& output) {
 
 fs::path build_state_file(const fs::path& output) { return OutputPaths(output).state / "build"; }
 
+fs::path body_store_file(const fs::path& output) { return OutputPaths(output).state / "texts"; }
+
 std::string live_output_fingerprint(const fs::path& output) {
   const OutputPaths paths(output);
   const fs::path record = detail::record_of(paths, paths.output);

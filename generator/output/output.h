@@ -153,15 +153,14 @@ class StagedOutput {
 // The file beside `output` where a build records what it was made from
 // (pipeline/build_state.h); the generations' records never remove it.
 std::filesystem::path build_state_file(const std::filesystem::path& output);
+// The file beside it where a build keeps the texts it rendered
+// (pipeline/body_store.h); the generations' records never remove it either.
+std::filesystem::path body_store_file(const std::filesystem::path& output);
 
 // The live output folder's generation, as a text: its folder's inode and its
 // record's hash, once every file it holds is checked by size, time and inode
 // against that record. Empty when the folder is not exactly as its build left
 // it (a file changed, added or removed by hand) or has no record.
 std::string live_output_fingerprint(const std::filesystem::path& output);
-
-// A 64-bit hash of a file's bytes, to tell without reading it again whether
-// a file changed.
-std::uint64_t content_hash(std::string_view bytes);
 
 }  // namespace portal

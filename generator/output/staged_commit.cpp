@@ -91,13 +91,14 @@ Done StagedOutput::write_record() {
   const fs::path record_path = record_of(paths_, paths_.next);
   if (!replace_file(record_path, record) || !sync_to_disk(paths_.state, false))
     return portal::fail("cannot write " + record_path.string() + ": " + std::strerror(errno));
-  // Only the two generations' records are kept, and the build's state.
+  // Only the two generations' records are kept, the build's state and its texts.
   std::error_code ec;
   const fs::path live_record = record_of(paths_, paths_.output);
   const fs::path build_state = build_state_file(paths_.output);
+  const fs::path texts = body_store_file(paths_.output);
   for (const auto& entry : fs::directory_iterator(paths_.state, ec))
     if (entry.path() != record_path && entry.path() != live_record && entry.path() != build_state &&
-        fs::remove(entry.path(), ec))
+        entry.path() != texts && fs::remove(entry.path(), ec))
       step();
   return {};
 }

@@ -1,4 +1,5 @@
 #include "build.h"
+#include "body_store.h"
 #include "build_state.h"
 
 #include <algorithm>
@@ -31,6 +32,7 @@ BuildResult load_and_check(const BuildOptions& options, std::optional<Site>& sit
   load.drafts = options.drafts;
   load.today = today();
   load.cache = options.cache;
+  load.bodies = options.bodies;
   load.fork_bodies_from = options.fork_bodies_from;
   load.root_path = options.root_path;
   load.base_url = options.base_url;
@@ -43,6 +45,9 @@ BuildResult load_and_check(const BuildOptions& options, std::optional<Site>& sit
   }
   result.base_url = loaded.site->config.base_url;
   result.work.documents_read = options.cache ? options.cache->parsed : loaded.site->size();
+  result.work.texts_rendered = options.bodies  ? options.bodies->rendered
+                               : options.cache ? options.cache->rendered
+                                               : loaded.site->size();
   if (options.progress) options.progress("Checking", 0, 0);
   check_site(*loaded.site, result.diagnostics);
   result.diagnostics.sort();
@@ -202,14 +207,21 @@ std::vector<std::string> unpublished_changes(const Site& site, const History& hi
 
 namespace {
 
-// The last build's result when nothing it was made from has changed
-// (build_state.h), the output's lock held while that is found; else nullopt.
-std::optional<BuildResult> unchanged_since_last_build(const BuildOptions& options) {
+// The folder a build of `options` writes; nullopt when site.toml cannot be read.
+std::optional<fs::path> output_folder(const BuildOptions& options) {
   const auto settings = read_file(options.source / "site.toml");
   Diagnostics ignored;  // the build that follows reports them
   const auto config = settings ? parse_config(*settings, "site.toml", ignored) : std::nullopt;
   if (!config) return std::nullopt;
-  const fs::path output = options.output ? *options.output : options.source / config->output_dir;
+  return options.output ? *options.output : options.source / config->output_dir;
+}
+
+// The last build's result when nothing it was made from has changed
+// (build_state.h), the output's lock held while that is found; else nullopt.
+std::optional<BuildResult> unchanged_since_last_build(const BuildOptions& options) {
+  const auto folder = output_folder(options);
+  if (!folder) return std::nullopt;
+  const fs::path& output = *folder;
   std::error_code ec;
   if (!validate_output_folder(options.source, output) || !fs::is_directory(output, ec)) return std::nullopt;
   const auto lock = OutputLock::acquire(output, options.notice);
@@ -219,11 +231,16 @@ std::optional<BuildResult> unchanged_since_last_build(const BuildOptions& option
 
 }  // namespace
 
-BuildResult run_build(const BuildOptions& options) {
-  if (!options.full)
-    if (auto same = unchanged_since_last_build(options)) return std::move(*same);
+BuildResult run_build(const BuildOptions& given) {
+  if (!given.full)
+    if (auto same = unchanged_since_last_build(given)) return std::move(*same);
   // What the build is made from, read before the build reads it.
-  const BuildInputs inputs = read_inputs(options);
+  const BuildInputs inputs = read_inputs(given);
+  // The texts the last build rendered, rendered again only where they changed.
+  const auto folder = output_folder(given);
+  BodyMemo texts = folder && !given.full ? read_body_store(*folder) : BodyMemo{program_identity(), {}, {}, 0};
+  BuildOptions options = given;
+  options.bodies = &texts;
   BuiltSite built;
   BuildResult result = prepare(options, built);
   if (result.outcome == Outcome::failure || !built.site) return result;
@@ -286,7 +303,10 @@ BuildResult run_build(const BuildOptions& options) {
     result.failure = committed.failure();
   }
   result.written = staged.counts();
-  if (result.outcome == Outcome::ok) save_build_state(options, result.output, inputs, result, memo.now);
+  if (result.outcome == Outcome::ok) {
+    save_build_state(options, result.output, inputs, result, memo.now);
+    save_body_store(result.output, *built.site, texts);
+  }
   return result;
 }
 

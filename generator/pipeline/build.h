@@ -29,6 +29,8 @@ struct BuildOptions {
   int jobs = 1;
   Progress progress;
   SiteCache* cache = nullptr;  // for rebuilds that parse only what changed
+  BodyMemo* bodies =
+      nullptr;  // the texts the last build rendered (body_store.h), for a build that renders only what changed
   // Render Markdown in jobs - 1 worker processes besides this one when at
   // least this many bodies need it (0: threads only). The command line sets
   // it to kForkBodiesFrom; the preview, which serves requests on threads of
@@ -59,6 +61,7 @@ std::vector<std::string> unpublished_changes(const Site& site, const History& hi
 // The work a build did, beside what it wrote: `portal build` says it, and the benchmarks report it.
 struct BuildWork {
   std::size_t documents_read = 0;  // documents read and parsed
+  std::size_t texts_rendered = 0;  // documents whose Markdown was rendered
   std::size_t pages_rendered = 0;  // pages drawn from the theme's templates
   std::size_t search_pieces = 0;   // pieces of the search index made (not kept from the last build)
   bool nothing_changed = false;    // nothing the last build was made from had changed: nothing was done

@@ -67,10 +67,14 @@ std::string identify_program() {
   return identity;
 }
 
+}  // namespace
+
 const std::string& program_identity() {
   static const std::string identity = identify_program();
   return identity;
 }
+
+namespace {
 
 std::string options_key(const BuildOptions& options) {
   std::error_code ec;

@@ -39,6 +39,10 @@ struct BuildInputs {
   bool complete = true;
 };
 
+// The executable's and its libraries' size, times and inode, taken once a
+// process; empty when the program cannot see itself.
+const std::string& program_identity();
+
 // The inputs of a build of `options` now: every file read and hashed on `jobs` threads.
 BuildInputs read_inputs(const BuildOptions& options);
 

@@ -283,6 +283,27 @@ void decide_asset_publication(Site& site) {
   }
 }
 
+// Each document's BodyMemo key: its Markdown and options, with every
+// address links may resolve to and `salt`.
+std::vector<std::uint64_t> body_keys(const Site& site, const std::string& salt, int jobs) {
+  std::string table = "portal text 1\n" + salt;
+  for (const auto& d : site.documents()) table += '\n' + d.path + '\t' + d.url;
+  for (const auto& a : site.assets) table += '\n' + a.path + '\t' + a.url;
+  const std::string addresses = std::to_string(content_hash(table));
+  std::vector<std::uint64_t> keys(site.size());
+  parallel_for(site.size(), jobs, [&](std::size_t i) {
+    const Document& d = site.document(i);
+    const MarkdownOptions o = site.markdown_options(d);
+    std::string made_of = addresses + '\n' + std::to_string(content_hash(d.body)) + '\n' +
+                          (o.allow_raw_html ? "raw" : "-") + (o.anchors ? " anchors " : " - ") + o.page_url + '\n' +
+                          std::to_string(o.first_line) + '\n' + o.absolute_base;
+    for (const auto& id : o.taken_ids) made_of += "\nid " + id;
+    for (const auto& words : o.printed_only) made_of += "\nprinted " + words;
+    keys[i] = content_hash(made_of);
+  });
+  return keys;
+}
+
 // Renders the Markdown of every document on `jobs` threads. Links resolve
 // against the set of files: while it is unchanged, a cached file's rendered
 // Markdown is still right.
@@ -295,6 +316,8 @@ void render_site_bodies(Site& site, const std::vector<char>& reused_documents, c
   std::vector<RenderedMarkdown> bodies(site.size());
   std::vector<char> rendered(site.size(), 0);
   std::vector<std::size_t> to_render;
+  BodyMemo* memo = options.bodies;
+  if (memo) memo->keys = body_keys(site, memo->salt, jobs);
   for (std::size_t i = 0; i < site.size(); ++i) {
     if (same_files && reused_documents[i]) {
       if (const auto& cached = cache->files.at(site.document(i).path).body) {
@@ -302,9 +325,17 @@ void render_site_bodies(Site& site, const std::vector<char>& reused_documents, c
         continue;
       }
     }
+    if (memo) {
+      if (auto kept = memo->stored.find(memo->keys[i]); kept != memo->stored.end()) {
+        bodies[i] = std::move(kept->second);
+        memo->stored.erase(kept);
+        continue;
+      }
+    }
     to_render.push_back(i);
     rendered[i] = 1;
   }
+  if (memo) memo->rendered = to_render.size();
   render_bodies(
       to_render, {jobs, options.fork_bodies_from},
       [&site](std::size_t i) {

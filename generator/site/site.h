@@ -9,6 +9,7 @@
 #include <ranges>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "config.h"
@@ -62,10 +63,23 @@ struct SiteCache {
   std::size_t rendered = 0;           // bodies the last load rendered
 };
 
+// What the last build rendered of each released text, kept beside its
+// output (body_store.h), so that a build renders only the texts that changed.
+// A text's key is made of everything its rendering depends on: its Markdown,
+// its options, every document's and asset's address (against which links
+// resolve) and `salt`, the program that renders.
+struct BodyMemo {
+  std::string salt;
+  std::unordered_map<std::uint64_t, RenderedMarkdown> stored;  // by key; a load takes what it uses
+  std::vector<std::uint64_t> keys;                             // set by a load: each document's key, in order
+  std::size_t rendered = 0;                                    // texts the load rendered
+};
+
 struct LoadOptions {
   Drafts drafts = Drafts::hide;
   Date today;
   SiteCache* cache = nullptr;
+  BodyMemo* bodies = nullptr;
   // Render Markdown in worker processes when at least this many bodies need
   // it (0: only threads; see markdown_workers.h).
   std::size_t fork_bodies_from = 0;

@@ -180,6 +180,12 @@ def drawn(printed):
     return int(found.group(1)) if found else 0
 
 
+def rendered(printed):
+    """The texts a build says it rendered."""
+    found = re.search(r"rendered (\d+) texts?", printed)
+    return int(found.group(1)) if found else 0
+
+
 def differences(a, b):
     compared = filecmp.dircmp(a, b)
     found = [f"only in the rebuild: {n}" for n in compared.left_only]
@@ -230,6 +236,9 @@ def run(portal, seed, steps, work):
         # A sentence added to one document draws again only the pages that show it, never all of them.
         if did.startswith("a sentence") and last_ok and code == 0 and drawn(printed) >= drawn(full_printed):
             sys.exit(f"FAIL {where}: the rebuild drew {drawn(printed)} pages, as many as a full build")
+        # And renders again only the texts that changed and those never kept (drafts, restricted papers).
+        if did.startswith("a sentence") and last_ok and code == 0 and rendered(printed) >= rendered(full_printed):
+            sys.exit(f"FAIL {where}: the rebuild rendered {rendered(printed)} texts, as many as a full build")
         last_ok = code == 0
         shutil.rmtree(full)
     return checked

@@ -1,0 +1,110 @@
+#include "body_store.h"
+
+#include <cstdio>
+#include <cstring>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "build_state.h"
+#include "files.h"
+#include "markdown_wire.h"
+#include "output.h"
+
+namespace portal {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The store's first line: its format and the program's identity (hashed), so
+// that a store written by another program is never taken.
+std::string heading(const std::string& program) {
+  char hex[24];
+  std::snprintf(hex, sizeof hex, "%016llx\n", static_cast<unsigned long long>(content_hash(program)));
+  return std::string("portal texts 1 ") + hex;
+}
+
+// Each text follows as its length, the hash of its bytes and its bytes
+// (wire::Writer::body with its key): a store cut short or changed on the disk
+// is seen text by text, and the store is then not taken at all.
+void append_entry(std::string& out, std::string_view bytes) {
+  const std::uint64_t head[2] = {bytes.size(), content_hash(bytes)};
+  out.append(reinterpret_cast<const char*>(head), sizeof head);
+  out.append(bytes);
+}
+
+// Whether every file `body` links to is published by a build without
+// drafts: a text that names one withheld (its path is in the text's links)
+// is not kept.
+bool names_only_released(const Site& site, const RenderedMarkdown& body) {
+  for (const auto& link : body.links) {
+    if (!link.internal) continue;
+    if (const auto doc = site.by_path.find(link.target_path); doc != site.by_path.end()) {
+      if (!site.released(doc->second)) return false;
+    } else if (const auto asset = site.asset_by_path.find(link.target_path); asset != site.asset_by_path.end()) {
+      if (!site.assets[asset->second].published) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+BodyMemo read_body_store(const fs::path& output) {
+  BodyMemo memo;
+  memo.salt = program_identity();
+  if (memo.salt.empty()) return memo;
+  const auto bytes = read_file(body_store_file(output));
+  const std::string head = heading(memo.salt);
+  if (!bytes || !bytes->starts_with(head)) return memo;
+  std::string_view rest = std::string_view(*bytes).substr(head.size());
+  while (!rest.empty()) {
+    std::uint64_t size_and_hash[2];
+    if (rest.size() < sizeof size_and_hash) return BodyMemo{memo.salt, {}, {}, 0};
+    std::memcpy(size_and_hash, rest.data(), sizeof size_and_hash);
+    rest.remove_prefix(sizeof size_and_hash);
+    if (size_and_hash[0] > rest.size()) return BodyMemo{memo.salt, {}, {}, 0};
+    const std::string_view entry = rest.substr(0, size_and_hash[0]);
+    rest.remove_prefix(entry.size());
+    wire::Reader reader(entry);
+    std::size_t key = 0;
+    RenderedMarkdown body;
+    if (content_hash(entry) != size_and_hash[1] || !reader.body(key, body, SIZE_MAX) ||
+        reader.position() != entry.size())
+      return BodyMemo{memo.salt, {}, {}, 0};
+    memo.stored.emplace(key, std::move(body));
+  }
+  return memo;
+}
+
+void save_body_store(const fs::path& output, const Site& site, const BodyMemo& memo) {
+  const fs::path file = body_store_file(output);
+  std::error_code ec;
+  fs::remove(file, ec);
+  if (memo.salt.empty() || memo.keys.size() != site.size()) return;
+  // Written under a temporary name and renamed, without waiting for the
+  // disk: after a power cut a store cut short is seen as such, and not taken.
+  const fs::path temporary = file.string() + ".new";
+  fs::remove(temporary, ec);
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  bool ok = write_all(fd, heading(memo.salt));
+  std::string chunk;
+  // Released texts only, naming only released files: what the public site shows anyway.
+  for (std::size_t i = 0; ok && i < site.size(); ++i) {
+    if (!site.released(i) || !names_only_released(site, site.body(i))) continue;
+    wire::Writer writer;
+    writer.body(memo.keys[i], site.body(i));
+    append_entry(chunk, writer.bytes());
+    if (chunk.size() >= (1u << 20)) {
+      ok = write_all(fd, chunk);
+      chunk.clear();
+    }
+  }
+  ok = ok && write_all(fd, chunk);
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || ::rename(temporary.c_str(), file.c_str()) != 0) fs::remove(temporary, ec);
+}
+
+}  // namespace portal
