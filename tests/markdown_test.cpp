@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "markdown.h"
+#include "markdown_wire.h"
 #include "markdown_workers.h"
 #include "support.h"
 #include "text.h"
@@ -427,4 +428,30 @@ TEST_CASE("words of the printed pack are marked where the text holds them, never
                  "pack's words)</span></span>).</p>"));
   CHECK(contains(out.html, "<p><span class=\"printed-only\">Tea/Coffee will be available<span"));
   CHECK(out.printed_missing == std::vector<std::string>{"not in the text"});
+}
+
+TEST_CASE("a rendering read back from bytes never believes a count its bytes cannot hold", "[markdown]") {
+  portal::wire::Writer w;
+  w.body(7, md("## A heading\n\nSee [the leads](@/agreements/2020-04.md#leads).\n"));
+  {
+    portal::wire::Reader reader(w.bytes());
+    std::size_t index = 0;
+    RenderedMarkdown r;
+    REQUIRE(reader.body(index, r, 8));
+    CHECK(index == 7);
+    CHECK(r.headings.size() == 1);
+    CHECK(r.links.size() == 1);
+    CHECK(reader.position() == w.bytes().size());
+  }
+  // An empty text, then a list of headings said to be 1,000 long in 4,096 bytes, which hold at most 102
+  // (40 bytes the least a heading takes): refused at once, nothing allocated for it. So a count in a
+  // store of a gigabyte never asks for a hundred times that.
+  portal::wire::Writer hostile;
+  hostile.text("");
+  hostile.number(1000);
+  hostile.bytes() += std::string(4096, '\0');
+  portal::wire::Reader reader(hostile.bytes());
+  RenderedMarkdown r;
+  CHECK_FALSE(reader.rendering(r));
+  CHECK(r.headings.empty());
 }

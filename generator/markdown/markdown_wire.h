@@ -90,22 +90,28 @@ class Reader {
     p = {static_cast<int>(static_cast<std::uint32_t>(*line)), static_cast<int>(static_cast<std::uint32_t>(*column))};
     return true;
   }
-  // One body; false when the bytes end early or make no sense.
+  // One body and its number, below `limit`; false when the bytes end early or make no sense.
   bool body(std::size_t& index, RenderedMarkdown& r, std::size_t limit) {
     const auto i = number();
-    if (!i || *i >= limit || !text(r.html)) return false;
+    if (!i || *i >= limit) return false;
     index = static_cast<std::size_t>(*i);
-    const auto headings = number();
-    if (!headings || *headings > bytes_.size()) return false;
-    r.headings.resize(static_cast<std::size_t>(*headings));
+    return rendering(r);
+  }
+  // One rendering, as Writer::body writes it after its number.
+  bool rendering(RenderedMarkdown& r) {
+    if (!text(r.html)) return false;
+    // Each list's length is checked against the bytes left, at the fewest bytes an element takes.
+    const auto headings = count(40);
+    if (!headings) return false;
+    r.headings.resize(*headings);
     for (auto& h : r.headings) {
       const auto level = number();
       if (!level || !text(h.text) || !text(h.id) || !pos(h.pos)) return false;
       h.level = static_cast<int>(*level);
     }
-    const auto links = number();
-    if (!links || *links > bytes_.size()) return false;
-    r.links.resize(static_cast<std::size_t>(*links));
+    const auto links = count(56);
+    if (!links) return false;
+    r.links.resize(*links);
     for (auto& l : r.links) {
       if (!text(l.url) || !text(l.target_path) || !text(l.anchor) || !text(l.text)) return false;
       const auto flags = number();
@@ -115,23 +121,30 @@ class Reader {
       l.resolved = (*flags & 4u) != 0;
     }
     if (!texts(r.paragraph_ids)) return false;
-    const auto resolutions = number();
-    if (!resolutions || *resolutions > bytes_.size()) return false;
-    r.resolutions.resize(static_cast<std::size_t>(*resolutions));
+    const auto resolutions = count(40);
+    if (!resolutions) return false;
+    r.resolutions.resize(*resolutions);
     for (auto& x : r.resolutions)
       if (!text(x.words) || !text(x.id) || !text(x.heading) || !pos(x.pos)) return false;
     return texts(r.printed_missing);
   }
   bool texts(std::vector<std::string>& list) {
-    const auto count = number();
-    if (!count || *count > bytes_.size()) return false;
-    list.resize(static_cast<std::size_t>(*count));
+    const auto n = count(8);
+    if (!n) return false;
+    list.resize(*n);
     for (auto& s : list)
       if (!text(s)) return false;
     return true;
   }
 
  private:
+  // A list's length, when the bytes left could hold that many elements of at least `smallest` bytes.
+  std::optional<std::size_t> count(std::size_t smallest) {
+    const auto n = number();
+    if (!n || *n > (bytes_.size() - at_) / smallest) return std::nullopt;
+    return static_cast<std::size_t>(*n);
+  }
+
   std::string_view bytes_;
   std::size_t at_ = 0;
 };

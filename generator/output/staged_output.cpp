@@ -269,12 +269,14 @@ void StagedOutput::write(const std::string& path, std::string_view content) {
 void StagedOutput::copy(const std::string& path, const fs::path& from) {
   fs::path target;
   if (!prepare(path, target)) return;
-  // The live generation's own file, still as its record says: shared
-  // without being read (the record holds its hash).
-  if (from == paths_.output / fs::path(path)) {
-    struct stat st {};
-    const auto live = live_.find(path);
-    if (live != live_.end() && still(from, live->second, st) && share_live(path, target, live->second, st.st_dev))
+  // The live generation's own file (however `from` names it: the same file
+  // on the same device), still as its record says: shared without being
+  // read (the record holds its hash).
+  if (const auto live = live_.find(path); live != live_.end()) {
+    struct stat st {
+    }, at_live{};
+    if (still(from, live->second, st) && still(paths_.output / fs::path(path), live->second, at_live) &&
+        st.st_dev == at_live.st_dev && share_live(path, target, live->second, st.st_dev))
       return;
   }
   const auto bytes = read_file(from);

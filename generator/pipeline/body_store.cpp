@@ -55,7 +55,11 @@ BodyMemo read_body_store(const fs::path& output) {
   BodyMemo memo;
   memo.salt = program_identity();
   if (memo.salt.empty()) return memo;
-  const auto bytes = read_file(body_store_file(output));
+  // Never through a link, never a FIFO or a device: a regular file of the owner's, opened without waiting.
+  const int fd = ::open(body_store_file(output).c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return memo;
+  const auto bytes = read_all(fd);
+  ::close(fd);
   const std::string head = heading(memo.salt);
   if (!bytes || !bytes->starts_with(head)) return memo;
   std::string_view rest = std::string_view(*bytes).substr(head.size());
@@ -68,12 +72,10 @@ BodyMemo read_body_store(const fs::path& output) {
     const std::string_view entry = rest.substr(0, size_and_hash[0]);
     rest.remove_prefix(entry.size());
     wire::Reader reader(entry);
-    std::size_t key = 0;
     RenderedMarkdown body;
-    if (content_hash(entry) != size_and_hash[1] || !reader.body(key, body, SIZE_MAX) ||
-        reader.position() != entry.size())
-      return BodyMemo{memo.salt, {}, {}, 0};
-    memo.stored.emplace(key, std::move(body));
+    const auto key = content_hash(entry) == size_and_hash[1] ? reader.number() : std::nullopt;
+    if (!key || !reader.rendering(body) || reader.position() != entry.size()) return BodyMemo{memo.salt, {}, {}, 0};
+    memo.stored.emplace(*key, std::move(body));
   }
   return memo;
 }

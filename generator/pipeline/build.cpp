@@ -305,7 +305,8 @@ BuildResult run_build(const BuildOptions& given) {
   result.written = staged.counts();
   if (result.outcome == Outcome::ok) {
     save_build_state(options, result.output, inputs, result, memo.now);
-    save_body_store(result.output, *built.site, texts);
+    // A build with drafts keeps none: what it publishes (a draft meeting's files) is not what is released.
+    if (options.drafts == Drafts::hide) save_body_store(result.output, *built.site, texts);
   }
   return result;
 }

@@ -286,19 +286,30 @@ void decide_asset_publication(Site& site) {
 // Each document's BodyMemo key: its Markdown and options, with every
 // address links may resolve to and `salt`.
 std::vector<std::uint64_t> body_keys(const Site& site, const std::string& salt, int jobs) {
-  std::string table = "portal text 1\n" + salt;
-  for (const auto& d : site.documents()) table += '\n' + d.path + '\t' + d.url;
-  for (const auto& a : site.assets) table += '\n' + a.path + '\t' + a.url;
+  std::string table = "portal text 2\n" + salt;
+  auto add = [&table](const std::string& path, const std::string& url) {
+    table += '\n' + std::to_string(path.size()) + ':' + path + std::to_string(url.size()) + ':' + url;
+  };
+  for (const auto& d : site.documents()) add(d.path, d.url);
+  for (const auto& a : site.assets) add(a.path, a.url);
   const std::string addresses = std::to_string(content_hash(table));
   std::vector<std::uint64_t> keys(site.size());
   parallel_for(site.size(), jobs, [&](std::size_t i) {
     const Document& d = site.document(i);
     const MarkdownOptions o = site.markdown_options(d);
-    std::string made_of = addresses + '\n' + std::to_string(content_hash(d.body)) + '\n' +
-                          (o.allow_raw_html ? "raw" : "-") + (o.anchors ? " anchors " : " - ") + o.page_url + '\n' +
-                          std::to_string(o.first_line) + '\n' + o.absolute_base;
-    for (const auto& id : o.taken_ids) made_of += "\nid " + id;
-    for (const auto& words : o.printed_only) made_of += "\nprinted " + words;
+    // Each value with its length before it: no two sets of values give the same text.
+    std::string made_of = addresses + ' ' + std::to_string(content_hash(d.body)) + ' ' + std::to_string(d.body.size()) +
+                          (o.allow_raw_html ? " raw" : " -") + (o.anchors ? " anchors " : " - ") +
+                          std::to_string(o.first_line);
+    auto field = [&made_of](std::string_view what, const std::string& value) {
+      made_of += ' ';
+      made_of += what;
+      made_of += std::to_string(value.size()) + ':' + value;
+    };
+    field("url", o.page_url);
+    field("base", o.absolute_base);
+    for (const auto& id : o.taken_ids) field("id", id);
+    for (const auto& words : o.printed_only) field("printed", words);
     keys[i] = content_hash(made_of);
   });
   return keys;
