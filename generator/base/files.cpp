@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include <fcntl.h>
+#include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -98,6 +99,45 @@ std::uint64_t content_hash(std::string_view bytes) {
   h *= m;
   h ^= h >> 47;
   return h;
+}
+
+namespace {
+
+// What the walk under way reports to: nftw takes no argument of ours.
+struct Walk {
+  const std::function<bool(std::string_view, const struct stat&)>* visit = nullptr;
+  std::size_t root_length = 0;
+  bool unreadable = false;
+};
+thread_local Walk* current_walk = nullptr;
+
+int visit_entry(const char* path, const struct stat* st, int type, struct FTW* at) {
+  Walk& walk = *current_walk;
+  if (type == FTW_DNR || type == FTW_NS) {
+    walk.unreadable = true;
+    return FTW_STOP;
+  }
+  if (at->level == 0) {
+    walk.unreadable = type != FTW_D;  // never the folder a link points to
+    return walk.unreadable ? FTW_STOP : FTW_CONTINUE;
+  }
+  const std::string_view relative = std::string_view(path).substr(walk.root_length + 1);
+  return (*walk.visit)(relative, *st) ? FTW_CONTINUE : FTW_STOP;
+}
+
+}  // namespace
+
+bool walk_tree(const std::filesystem::path& root,
+               const std::function<bool(std::string_view relative, const struct stat& st)>& visit) {
+  std::string top = root.native();
+  while (top.size() > 1 && top.back() == '/') top.pop_back();
+  if (top.empty() || top == "/") return false;  // never the whole file system
+  Walk walk{&visit, top.size(), false};
+  Walk* const outer = current_walk;
+  current_walk = &walk;
+  const int result = ::nftw(top.c_str(), visit_entry, 32, FTW_PHYS | FTW_ACTIONRETVAL);
+  current_walk = outer;
+  return result == 0 && !walk.unreadable;
 }
 
 }  // namespace portal

@@ -3,9 +3,12 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include <sys/stat.h>
 
 namespace portal {
 
@@ -29,5 +32,13 @@ CopyFailure copy_into(const std::filesystem::path& from, int fd);
 // A 64-bit hash of a file's bytes, to tell without reading it again whether
 // a file changed.
 std::uint64_t content_hash(std::string_view bytes);
+
+// Visits everything under `root` (not `root` itself) by lstat, never
+// following a link: each entry's path relative to `root` and its stat, a
+// folder before what it holds. Stops, giving false, when `visit` gives false
+// or a folder cannot be read; false too when `root` is not a folder (a link
+// to one included); true when everything was visited.
+bool walk_tree(const std::filesystem::path& root,
+               const std::function<bool(std::string_view relative, const struct stat& st)>& visit);
 
 }  // namespace portal

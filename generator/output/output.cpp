@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <set>
+#include <unordered_set>
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -138,38 +138,62 @@ fs::path build_state_file(const fs::path& output) { return OutputPaths(output).s
 
 fs::path body_store_file(const fs::path& output) { return OutputPaths(output).state / "texts"; }
 
-std::string live_output_fingerprint(const fs::path& output) {
-  const OutputPaths paths(output);
-  const fs::path record = detail::record_of(paths, paths.output);
-  const auto text = read_file(record);
+namespace {
+
+// The live generation's record: its file, its text and what it lists.
+struct LiveRecord {
+  fs::path file;
+  std::string text;
   StagedOutput::Manifest made;
-  if (!text || !detail::read_manifest(record, made)) return {};
+
+  // The generation's fingerprint, from its record's name and bytes.
+  [[nodiscard]] std::string fingerprint() const {
+    return file.filename().string() + " " + std::to_string(content_hash(text));
+  }
+};
+
+std::optional<LiveRecord> read_live_record(const fs::path& output) {
+  const OutputPaths paths(output);
+  LiveRecord record{detail::record_of(paths, paths.output), {}, {}};
+  auto text = read_file(record.file);
+  if (!text || !detail::read_manifest(record.file, record.made)) return std::nullopt;
+  record.text = std::move(*text);
+  return record;
+}
+
+}  // namespace
+
+std::string committed_output_fingerprint(const fs::path& output) {
+  const auto record = read_live_record(output);
+  return record ? record->fingerprint() : std::string();
+}
+
+std::string live_output_fingerprint(const fs::path& output) {
+  const auto record = read_live_record(output);
+  if (!record) return {};
+  const StagedOutput::Manifest& made = record->made;
   // The folders its files are in: any other (an empty one made by hand) is not the build's.
-  std::set<std::string, std::less<>> folders;
+  std::unordered_set<std::string_view> folders;
   for (const auto& [path, entry] : made)
     for (auto slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1))
-      folders.insert(path.substr(0, slash));
+      folders.insert(std::string_view(path).substr(0, slash));
   std::size_t seen = 0;
-  std::error_code ec;
-  for (fs::recursive_directory_iterator it(paths.output, ec), end; !ec && it != end; it.increment(ec)) {
-    struct stat st {};
-    if (::lstat(it->path().c_str(), &st) != 0) return {};
-    const std::string relative = it->path().lexically_relative(paths.output).generic_string();
-    if (S_ISDIR(st.st_mode)) {
-      if (!folders.count(relative)) return {};
-      continue;
-    }
+  std::string relative;
+  const bool whole = walk_tree(OutputPaths(output).output, [&](std::string_view name, const struct stat& st) {
+    if (S_ISDIR(st.st_mode)) return folders.count(name) > 0;
+    relative.assign(name);
     const auto entry = made.find(relative);
-    if (entry == made.end() || !S_ISREG(st.st_mode)) return {};
+    if (entry == made.end() || !S_ISREG(st.st_mode)) return false;
     const std::int64_t mtime = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
     const bool marker = entry->first == kOutputMarker;  // recorded without its numbers
     if (!marker && (entry->second.size != static_cast<std::uint64_t>(st.st_size) || entry->second.mtime_ns != mtime ||
                     entry->second.inode != static_cast<std::uint64_t>(st.st_ino)))
-      return {};
+      return false;
     ++seen;
-  }
-  if (ec || seen != made.size()) return {};
-  return record.filename().string() + " " + std::to_string(content_hash(*text));
+    return true;
+  });
+  if (!whole || seen != made.size()) return {};
+  return record->fingerprint();
 }
 
 }  // namespace portal

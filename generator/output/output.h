@@ -108,6 +108,10 @@ class StagedOutput {
   // (the first one) and reported by commit().
   void write(const std::string& path, std::string_view content);
   void copy(const std::string& path, const std::filesystem::path& from);
+  // Hands the live generation's file at `path` on to this one, without
+  // reading it, when it is still as the live record says (same inode, size and
+  // time); false, with nothing done, when it is not or is not recorded.
+  bool hand_on(const std::string& path);
   // Removes what the build no longer makes, records the generation and swaps
   // it in. A failure says what went wrong (the live output is then intact).
   Done commit();
@@ -162,5 +166,10 @@ std::filesystem::path body_store_file(const std::filesystem::path& output);
 // against that record. Empty when the folder is not exactly as its build left
 // it (a file changed, added or removed by hand) or has no record.
 std::string live_output_fingerprint(const std::filesystem::path& output);
+// The same text for the generation a build has just put in place, from its
+// record alone: nothing is checked against it, so it names what the build
+// wrote, and only a later live_output_fingerprint() says the folder still
+// holds it. Empty when there is no readable record.
+std::string committed_output_fingerprint(const std::filesystem::path& output);
 
 }  // namespace portal

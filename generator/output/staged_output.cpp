@@ -287,4 +287,20 @@ void StagedOutput::copy(const std::string& path, const fs::path& from) {
   place(path, *bytes);
 }
 
+bool StagedOutput::hand_on(const std::string& path) {
+  const auto live = live_.find(path);
+  const fs::path live_path = paths_.output / fs::path(path);
+  struct stat st {};
+  if (live == live_.end() || !still(live_path, live->second, st)) return false;
+  fs::path target;
+  if (!prepare(path, target)) return true;  // stopped or failed: commit() says so
+  if (share_live(path, target, live->second, st.st_dev)) return true;
+  const auto bytes = read_file(live_path);
+  if (!bytes)
+    fail("cannot read " + live_path.string() + ": " + std::strerror(errno));
+  else
+    place(path, *bytes);
+  return true;
+}
+
 }  // namespace portal

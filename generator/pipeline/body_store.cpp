@@ -1,9 +1,12 @@
 #include "body_store.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "build_state.h"
@@ -49,6 +52,43 @@ bool names_only_released(const Site& site, const RenderedMarkdown& body) {
   return true;
 }
 
+// The bytes of the regular file open at `fd`, as many as its size, into a
+// buffer nothing is written into first (the store is tens of megabytes);
+// null when it is not a regular file or cannot be read whole.
+std::unique_ptr<char[]> read_whole(int fd, std::size_t& size) {
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) return nullptr;
+  size = static_cast<std::size_t>(info.st_size);
+  auto bytes = std::make_unique_for_overwrite<char[]>(size);
+  for (std::size_t done = 0; done < size;) {
+    const ssize_t n = ::read(fd, bytes.get() + done, size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return nullptr;
+    done += static_cast<std::size_t>(n);
+  }
+  return bytes;
+}
+
+// Reads the texts that follow the heading into `memo`; false, with nothing
+// taken as true, when any of them is cut short or not as written.
+bool read_entries(std::string_view rest, BodyMemo& memo) {
+  while (!rest.empty()) {
+    std::uint64_t size_and_hash[2];
+    if (rest.size() < sizeof size_and_hash) return false;
+    std::memcpy(size_and_hash, rest.data(), sizeof size_and_hash);
+    rest.remove_prefix(sizeof size_and_hash);
+    if (size_and_hash[0] > rest.size()) return false;
+    const std::string_view entry = rest.substr(0, size_and_hash[0]);
+    rest.remove_prefix(entry.size());
+    wire::Reader reader(entry);
+    RenderedMarkdown body;
+    const auto key = content_hash(entry) == size_and_hash[1] ? reader.number() : std::nullopt;
+    if (!key || !reader.rendering(body) || reader.position() != entry.size()) return false;
+    memo.stored.emplace(*key, std::move(body));
+  }
+  return true;
+}
+
 }  // namespace
 
 BodyMemo read_body_store(const fs::path& output) {
@@ -58,25 +98,13 @@ BodyMemo read_body_store(const fs::path& output) {
   // Never through a link, never a FIFO or a device: a regular file of the owner's, opened without waiting.
   const int fd = ::open(body_store_file(output).c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return memo;
-  const auto bytes = read_all(fd);
+  std::size_t size = 0;
+  const auto bytes = read_whole(fd, size);
   ::close(fd);
   const std::string head = heading(memo.salt);
-  if (!bytes || !bytes->starts_with(head)) return memo;
-  std::string_view rest = std::string_view(*bytes).substr(head.size());
-  while (!rest.empty()) {
-    std::uint64_t size_and_hash[2];
-    if (rest.size() < sizeof size_and_hash) return BodyMemo{memo.salt, {}, {}, 0};
-    std::memcpy(size_and_hash, rest.data(), sizeof size_and_hash);
-    rest.remove_prefix(sizeof size_and_hash);
-    if (size_and_hash[0] > rest.size()) return BodyMemo{memo.salt, {}, {}, 0};
-    const std::string_view entry = rest.substr(0, size_and_hash[0]);
-    rest.remove_prefix(entry.size());
-    wire::Reader reader(entry);
-    RenderedMarkdown body;
-    const auto key = content_hash(entry) == size_and_hash[1] ? reader.number() : std::nullopt;
-    if (!key || !reader.rendering(body) || reader.position() != entry.size()) return BodyMemo{memo.salt, {}, {}, 0};
-    memo.stored.emplace(*key, std::move(body));
-  }
+  const std::string_view text(bytes.get(), bytes ? size : 0);
+  if (!text.starts_with(head)) return memo;
+  if (!read_entries(text.substr(head.size()), memo)) memo.stored.clear();
   return memo;
 }
 

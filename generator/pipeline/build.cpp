@@ -90,8 +90,8 @@ BuildResult prepare(const BuildOptions& options, BuiltSite& built) {
 
 // Renders every file of a prepared site into `sink`, pages as they are made.
 // `previous`: the live output of the build being replaced (under its lock), or empty.
-// With `memo` (and `previous`), a page drawn from what the last build drew it
-// from is that build's file, handed on.
+// With `memo`, a page drawn from what the last build drew it from is that
+// build's file, handed on by the memo's `reuse` when it can be.
 void render_files(const BuildOptions& options, const BuiltSite& built, const FileSink& sink, BuildResult& result,
                   const fs::path& previous = {}, PageMemo* memo = nullptr) {
   const Site& site = *built.site;
@@ -101,11 +101,8 @@ void render_files(const BuildOptions& options, const BuiltSite& built, const Fil
   const PriorityStories stories = priority_stories(site);
   std::atomic<std::size_t> files{0};
   if (memo)
-    memo->reuse = [&](const std::string& path) {
-      std::error_code ec;
-      const fs::path from = previous / path;
-      if (previous.empty() || !fs::is_regular_file(from, ec)) return false;
-      sink({path, {}, from});
+    memo->reuse = [&, hand_on = std::move(memo->reuse)](const std::string& path) {
+      if (!hand_on || !hand_on(path)) return false;
       ++files;
       return true;
     };
@@ -216,10 +213,20 @@ std::optional<fs::path> output_folder(const BuildOptions& options) {
   return options.output ? *options.output : options.source / config->output_dir;
 }
 
+// Why a build that would publish saved but unpublished changes does not.
+Failure unpublished_failure(const std::vector<std::string>& changed) {
+  std::string list;
+  for (const auto& path : changed) list += "\n  " + path;
+  return fail(
+      "nothing was built: these files have changes that are saved but not published (not committed to git):" + list +
+      "\nPublish them in the editor, or commit them (git commit), or put them back (git restore); to look at them on "
+      "this computer only, build with --local.");
+}
+
 // The last build's result when nothing it was made from has changed
 // (build_state.h), the output's lock held while that is found; else nullopt.
-std::optional<BuildResult> unchanged_since_last_build(const BuildOptions& options) {
-  const auto folder = output_folder(options);
+std::optional<BuildResult> unchanged_since_last_build(const BuildOptions& options,
+                                                      const std::optional<fs::path>& folder) {
   if (!folder) return std::nullopt;
   const fs::path& output = *folder;
   std::error_code ec;
@@ -232,12 +239,12 @@ std::optional<BuildResult> unchanged_since_last_build(const BuildOptions& option
 }  // namespace
 
 BuildResult run_build(const BuildOptions& given) {
-  if (!given.full)
-    if (auto same = unchanged_since_last_build(given)) return std::move(*same);
-  // What the build is made from, read before the build reads it.
-  const BuildInputs inputs = read_inputs(given);
-  // The texts the last build rendered, rendered again only where they changed.
   const auto folder = output_folder(given);
+  if (!given.full)
+    if (auto same = unchanged_since_last_build(given, folder)) return std::move(*same);
+  // What the build is made from, read before the build reads it.
+  const BuildInputs inputs = read_inputs(given, given.full ? std::nullopt : folder);
+  // The texts the last build rendered, rendered again only where they changed.
   BodyMemo texts = folder && !given.full ? read_body_store(*folder) : BodyMemo{program_identity(), {}, {}, 0};
   BuildOptions options = given;
   options.bodies = &texts;
@@ -250,16 +257,8 @@ BuildResult run_build(const BuildOptions& given) {
     result.failure = std::move(failure);
     return result;
   };
-  if (const auto changed = unpublished_changes(*built.site, built.history); !options.local && !changed.empty()) {
-    std::string list;
-    for (const auto& path : changed) list += "\n  " + path;
-    return failed(
-        fail("nothing was built: these files have changes that are saved but not published (not committed "
-             "to git):" +
-             list +
-             "\nPublish them in the editor, or commit them (git commit), or put them back "
-             "(git restore); to look at them on this computer only, build with --local."));
-  }
+  if (const auto changed = unpublished_changes(*built.site, built.history); !options.local && !changed.empty())
+    return failed(unpublished_failure(changed));
   if (auto valid = validate_output_folder(options.source, result.output); !valid) {
     if (result.outcome == Outcome::content_errors) return result;  // nothing is touched
     return failed(valid.failure());
@@ -289,6 +288,8 @@ BuildResult run_build(const BuildOptions& given) {
   // the copies of bulletins still read a document's Markdown.
   built.site->drop_markdown_except({Kind::agreement, Kind::bulletin});
   StagedOutput staged(result.output);
+  // A page drawn from what the last build drew it from: its file, if still as that build left it.
+  memo.reuse = [&](const std::string& path) { return staged.hand_on(path); };
   render_files(
       options, built,
       [&](OutputFile&& file) {

@@ -96,20 +96,24 @@ std::optional<std::vector<InputFile>> walk_sources(const fs::path& source) {
   const fs::path root = fs::weakly_canonical(fs::absolute(source, ec), ec);
   std::vector<InputFile> files;
   bool readable = true;
-  auto add = [&](const fs::path& path) {
-    struct stat st {};
-    if (::lstat(path.c_str(), &st) != 0) return;
+  auto add = [&](const std::string& path, const struct stat& st) {
     if (S_ISDIR(st.st_mode)) return;
     if (!S_ISREG(st.st_mode)) readable = false;
     files.push_back(
-        {path.string(), static_cast<std::uint64_t>(st.st_size), nanoseconds(st.st_mtim), nanoseconds(st.st_ctim), 0});
+        {path, static_cast<std::uint64_t>(st.st_size), nanoseconds(st.st_mtim), nanoseconds(st.st_ctim), 0});
   };
-  add(root / "site.toml");
-  for (const fs::path& folder : {root / "content", root / "themes", shipped_themes()}) {
-    fs::recursive_directory_iterator it(folder, ec), end;
+  if (struct stat st{}; ::lstat((root / "site.toml").c_str(), &st) == 0) add((root / "site.toml").string(), st);
+  for (const fs::path& given : {root / "content", root / "themes", shipped_themes()}) {
+    // The folder itself as its reader finds it, through a link if it is one; nothing beneath it through one.
+    const fs::path folder = fs::canonical(given, ec);
     if (ec == std::errc::no_such_file_or_directory) continue;  // a site with no themes/ of its own
-    for (; !ec && it != end; it.increment(ec)) add(it->path());
     if (ec) return std::nullopt;
+    const std::string prefix = folder.string() + "/";
+    const bool whole = walk_tree(folder, [&](std::string_view relative, const struct stat& st) {
+      add(prefix + std::string(relative), st);
+      return true;
+    });
+    if (!whole) return std::nullopt;
   }
   if (!readable) return std::nullopt;
   std::sort(files.begin(), files.end(), [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
@@ -288,6 +292,12 @@ bool same_stat(const InputFile& a, const InputFile& b) {
   return a.size == b.size && a.mtime_ns == b.mtime_ns && a.ctime_ns == b.ctime_ns;
 }
 
+// Whether `file` was written within a tick of the start of the build that
+// recorded it: its bytes may have changed since without its time.
+bool racy(const InputFile& file, const BuildInputs& recorded) {
+  return file.mtime_ns >= recorded.started_ns - kSameTickNs;
+}
+
 // Whether the files a build reads are those `saved` recorded: the same paths,
 // each with its size and time, else (or when its time is within a tick of
 // that build's start) with its bytes.
@@ -296,8 +306,7 @@ bool same_files(const std::vector<InputFile>& now, const BuildInputs& saved) {
   for (std::size_t i = 0; i < now.size(); ++i) {
     const InputFile& was = saved.files[i];
     if (hidden(now[i].path) != was.path) return false;
-    const bool racy = was.mtime_ns >= saved.started_ns - kSameTickNs;
-    if (same_stat(now[i], was) && !racy) continue;
+    if (same_stat(now[i], was) && !racy(was, saved)) continue;
     if (now[i].size != was.size || hash_of(now[i].path) != was.hash) return false;
   }
   return true;
@@ -313,14 +322,14 @@ bool unchanged_during_build(const BuildOptions& options, const BuildInputs& befo
   for (std::size_t i = 0; i < now->size(); ++i) {
     const InputFile& was = before.files[i];
     if ((*now)[i].path != was.path || !same_stat((*now)[i], was)) return false;
-    if (was.mtime_ns >= before.started_ns - kSameTickNs && hash_of(was.path) != was.hash) return false;
+    if (racy(was, before) && hash_of(was.path) != was.hash) return false;
   }
   return hidden(history_key(options.source)) == before.history;
 }
 
 }  // namespace
 
-BuildInputs read_inputs(const BuildOptions& options) {
+BuildInputs read_inputs(const BuildOptions& options, const std::optional<fs::path>& output) {
   BuildInputs inputs;
   struct timespec now {};
   ::clock_gettime(CLOCK_REALTIME, &now);
@@ -332,8 +341,19 @@ BuildInputs read_inputs(const BuildOptions& options) {
   auto files = walk_sources(options.source);
   inputs.complete = files && !inputs.program.empty();
   if (files) inputs.files = std::move(*files);
-  parallel_for(inputs.files.size(), options.jobs,
-               [&](std::size_t i) { inputs.files[i].hash = hash_of(inputs.files[i].path); });
+  // What the last build recorded of each file, by its hidden path.
+  const auto saved = output && inputs.complete ? read_state(*output) : std::nullopt;
+  std::unordered_map<std::string_view, const InputFile*> recorded;
+  if (saved && saved->inputs.program == inputs.program)
+    for (const InputFile& was : saved->inputs.files) recorded.emplace(was.path, &was);
+  parallel_for(inputs.files.size(), options.jobs, [&](std::size_t i) {
+    InputFile& file = inputs.files[i];
+    if (const auto was = recorded.find(hidden(file.path));
+        was != recorded.end() && same_stat(file, *was->second) && !racy(*was->second, saved->inputs))
+      file.hash = was->second->hash;
+    else
+      file.hash = hash_of(file.path);
+  });
   return inputs;
 }
 
@@ -367,7 +387,8 @@ void save_build_state(const BuildOptions& options, const fs::path& output, const
     forget_build_state(output);
     return;
   }
-  const std::string generation = live_output_fingerprint(output);
+  // The generation this build has just put in place: the next build checks the folder against it.
+  const std::string generation = committed_output_fingerprint(output);
   const fs::path file = build_state_file(output);
   const int dir = ::open(file.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   const bool saved = !generation.empty() && dir >= 0 &&
@@ -382,7 +403,9 @@ std::unordered_map<std::string, std::uint64_t> last_page_keys(const fs::path& ou
   auto saved = read_state(output);
   const std::string& program = program_identity();
   if (!saved || program.empty() || saved->inputs.program != program) return {};
-  const std::string generation = live_output_fingerprint(output);
+  // The live generation is the one the state describes; each file handed on
+  // is checked against its record when it is (StagedOutput::hand_on).
+  const std::string generation = committed_output_fingerprint(output);
   if (generation.empty() || generation != saved->generation) return {};
   return std::move(saved->pages);
 }

@@ -43,8 +43,11 @@ struct BuildInputs {
 // process; empty when the program cannot see itself.
 const std::string& program_identity();
 
-// The inputs of a build of `options` now: every file read and hashed on `jobs` threads.
-BuildInputs read_inputs(const BuildOptions& options);
+// The inputs of a build of `options` now: every file listed and hashed on
+// `jobs` threads. With `output`, a file its last build's state (of this
+// program) recorded with the same size and times, not written within a tick
+// of that build's start, keeps the hash recorded and is not read.
+BuildInputs read_inputs(const BuildOptions& options, const std::optional<std::filesystem::path>& output = {});
 
 // The last build's result, when its state beside `output` says nothing it was
 // made from has changed and the output is as it left it; nullopt otherwise.
@@ -60,7 +63,8 @@ void save_build_state(const BuildOptions& options, const std::filesystem::path& 
 
 // The key each page of the live output `output` was drawn from, by output
 // path, when the state beside it vouches for that output: written by this
-// program, and the output as its build left it. Empty otherwise.
+// program, for the generation now live (whose files are each checked against
+// its record when handed on: StagedOutput::hand_on). Empty otherwise.
 std::unordered_map<std::string, std::uint64_t> last_page_keys(const std::filesystem::path& output);
 
 // Removes the state beside `output`: the next build runs whole.
