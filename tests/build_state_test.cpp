@@ -4,6 +4,8 @@
 // sequences of edits with full builds).
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 #include <sys/stat.h>
 
 #include "build.h"
@@ -166,6 +168,34 @@ TEST_CASE("a page changed by hand in the output is drawn again by the next build
   full.full = true;
   REQUIRE(portal::run_build(full).outcome == portal::Outcome::ok);
   CHECK(read_tree(out) == read_tree(*full.output));
+}
+
+TEST_CASE("a change of the time zone's rule in the system's time zone data is a change", "[build-state]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  const fs::path out = tmp.path() / "out";
+  const auto options = options_for(site, out);
+  // The site's zone, Europe/London, from a time zone database of the test's own (TZDIR, as the C library reads it).
+  const fs::path zoneinfo = tmp.path() / "zoneinfo";
+  fs::create_directories(zoneinfo / "Europe");
+  fs::copy_file("/usr/share/zoneinfo/Europe/London", zoneinfo / "Europe/London");
+  struct Tzdir {
+    explicit Tzdir(const fs::path& folder) { ::setenv("TZDIR", folder.c_str(), 1); }
+    ~Tzdir() { ::unsetenv("TZDIR"); }
+    Tzdir(const Tzdir&) = delete;
+    Tzdir& operator=(const Tzdir&) = delete;
+  } tzdir(zoneinfo);
+  REQUIRE(portal::run_build(options).outcome == portal::Outcome::ok);
+  CHECK(portal::run_build(options).work.nothing_changed);
+  const fs::path calendar = out / "events/upcoming.ics";
+  CHECK(read_file(calendar).find("TZOFFSETTO:+0100") != std::string::npos);
+  // tzdata upgraded, and the zone's rule is another: the calendars say so.
+  fs::copy_file("/usr/share/zoneinfo/America/New_York", zoneinfo / "Europe/London",
+                fs::copy_options::overwrite_existing);
+  const auto rebuilt = portal::run_build(options);
+  REQUIRE(rebuilt.outcome == portal::Outcome::ok);
+  CHECK_FALSE(rebuilt.work.nothing_changed);
+  CHECK(read_file(calendar).find("TZOFFSETTO:-0400") != std::string::npos);
 }
 
 TEST_CASE("a build state is its owner's alone", "[build-state]") {

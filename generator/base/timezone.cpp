@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 
 #include "date.h"
 #include "files.h"
@@ -175,6 +176,11 @@ Result<std::vector<std::string>> vtimezone_of(const std::string& zone, const std
        "TZOFFSETFROM:" + utc_offset(daylight), "TZOFFSETTO:" + utc_offset(standard), "TZNAME:" + *standard_name,
        "END:STANDARD", "END:VTIMEZONE"});
   return lines;
+}
+
+std::string system_zoneinfo() {
+  const char* given = std::getenv("TZDIR");
+  return given && *given ? given : "/usr/share/zoneinfo";
 }
 
 Result<TimeZone> load_time_zone(const std::string& name, const std::string& zoneinfo) {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "beneath.h"
+#include "config.h"
 #include "files.h"
 #include "git_history.h"
 #include "output.h"
@@ -76,6 +77,18 @@ const std::string& program_identity() {
 
 namespace {
 
+// The site's time zone as its calendars write it, from the system's time
+// zone data: an upgrade of tzdata that changes the zone's rule is a change.
+std::string zone_key(const fs::path& source) {
+  const auto settings = read_file(source / "site.toml");
+  Diagnostics ignored;  // the build reports them
+  const auto config = settings ? parse_config(*settings, "site.toml", ignored) : std::nullopt;
+  if (!config) return "(none)";
+  std::string zone = config->time_zone.name;
+  for (const auto& line : config->time_zone.lines) zone += '\n' + line;
+  return std::to_string(content_hash(zone));
+}
+
 std::string options_key(const BuildOptions& options) {
   std::error_code ec;
   std::string key = fs::weakly_canonical(fs::absolute(options.source, ec), ec).string();
@@ -83,6 +96,7 @@ std::string options_key(const BuildOptions& options) {
   key += options.local ? " local" : " published";
   key += " base_url=" + options.base_url.value_or("(site.toml)");
   key += " root_path=" + options.root_path.value_or("(base_url)");
+  key += " zone=" + zone_key(options.source);
   return key;
 }
 
