@@ -3,10 +3,14 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 
+#include "files.h"
 #include "interrupt.h"
 #include "output.h"
 #include "output_generation.h"
@@ -34,26 +38,34 @@ constexpr const char* kMarkerText = "This folder is made by `portal build`; each
 // the generation's record knew of it. What is swapped in is the build's own
 // files and nothing else.
 Done StagedOutput::remove_strays() {
-  std::vector<fs::path> files, folders;
-  std::error_code ec;
-  for (fs::recursive_directory_iterator it(paths_.next, ec), end; !ec && it != end; it.increment(ec)) {
-    const std::string rel = it->path().lexically_relative(paths_.next).generic_string();
-    if (it->symlink_status(ec).type() == fs::file_type::directory)
-      folders.push_back(it->path());
-    else if (!made_.count(rel))
-      files.push_back(it->path());
-  }
-  if (ec) return portal::fail("cannot read " + paths_.next.string() + ": " + ec.message());
+  // The folders the build's files are in: they stay, and only the others may be left empty.
+  std::unordered_set<std::string_view> needed;
+  for (const auto& [path, entry] : made_)
+    for (auto slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1))
+      needed.insert(std::string_view(path).substr(0, slash));
+  std::vector<std::string> files, folders;
+  std::string relative;
+  const bool whole = walk_tree(paths_.next, [&](std::string_view name, const struct stat& st) {
+    relative.assign(name);
+    if (S_ISDIR(st.st_mode)) {
+      if (!needed.count(name)) folders.push_back(relative);
+    } else if (!made_.count(relative)) {
+      files.push_back(relative);
+    }
+    return true;
+  });
+  if (!whole) return portal::fail("cannot read every folder in " + paths_.next.string() + " to tidy it");
   for (const auto& file : files) {
-    if (::unlink(file.c_str()) != 0)
-      return portal::fail("cannot remove " + file.string() +
+    const fs::path path = paths_.next / file;
+    if (::unlink(path.c_str()) != 0)
+      return portal::fail("cannot remove " + path.string() +
                           ", which the new build did not make: " + std::strerror(errno));
     step();
-    if (next_.count(file.lexically_relative(paths_.next).generic_string())) ++counts_.removed;
+    if (next_.count(file)) ++counts_.removed;
   }
-  // Deepest first; a folder that holds a file of the build is not empty and stays.
+  // Deepest first: each is empty once what it held is gone.
   for (auto it = folders.rbegin(); it != folders.rend(); ++it)
-    if (::rmdir(it->c_str()) == 0) step();
+    if (::rmdir((paths_.next / *it).c_str()) == 0) step();
   return {};
 }
 

@@ -226,24 +226,24 @@ Failure unpublished_failure(const std::vector<std::string>& changed) {
 // The last build's result when nothing it was made from has changed
 // (build_state.h), the output's lock held while that is found; else nullopt.
 std::optional<BuildResult> unchanged_since_last_build(const BuildOptions& options,
-                                                      const std::optional<fs::path>& folder) {
+                                                      const std::optional<fs::path>& folder, const BuildInputs& now) {
   if (!folder) return std::nullopt;
   const fs::path& output = *folder;
   std::error_code ec;
   if (!validate_output_folder(options.source, output) || !fs::is_directory(output, ec)) return std::nullopt;
   const auto lock = OutputLock::acquire(output, options.notice);
   if (!lock || !recover_output(output)) return std::nullopt;
-  return unchanged_build(options, output);
+  return unchanged_build(output, now);
 }
 
 }  // namespace
 
 BuildResult run_build(const BuildOptions& given) {
   const auto folder = output_folder(given);
-  if (!given.full)
-    if (auto same = unchanged_since_last_build(given, folder)) return std::move(*same);
   // What the build is made from, read before the build reads it.
   const BuildInputs inputs = read_inputs(given, given.full ? std::nullopt : folder);
+  if (!given.full)
+    if (auto same = unchanged_since_last_build(given, folder, inputs)) return std::move(*same);
   // The texts the last build rendered, rendered again only where they changed.
   BodyMemo texts = folder && !given.full ? read_body_store(*folder) : BodyMemo{program_identity(), {}, {}, 0};
   BuildOptions options = given;

@@ -312,16 +312,13 @@ bool racy(const InputFile& file, const BuildInputs& recorded) {
   return file.mtime_ns >= recorded.started_ns - kSameTickNs;
 }
 
-// Whether the files a build reads are those `saved` recorded: the same paths,
-// each with its size and time, else (or when its time is within a tick of
-// that build's start) with its bytes.
+// Whether the files a build reads, as `now` lists and hashes them, are those
+// `saved` recorded: the same paths with the same bytes.
 bool same_files(const std::vector<InputFile>& now, const BuildInputs& saved) {
   if (now.size() != saved.files.size()) return false;
   for (std::size_t i = 0; i < now.size(); ++i) {
     const InputFile& was = saved.files[i];
-    if (hidden(now[i].path) != was.path) return false;
-    if (same_stat(now[i], was) && !racy(was, saved)) continue;
-    if (now[i].size != was.size || hash_of(now[i].path) != was.hash) return false;
+    if (hidden(now[i].path) != was.path || now[i].size != was.size || now[i].hash != was.hash) return false;
   }
   return true;
 }
@@ -371,15 +368,11 @@ BuildInputs read_inputs(const BuildOptions& options, const std::optional<fs::pat
   return inputs;
 }
 
-std::optional<BuildResult> unchanged_build(const BuildOptions& options, const fs::path& output) {
+std::optional<BuildResult> unchanged_build(const fs::path& output, const BuildInputs& now) {
   auto saved = read_state(output);
-  const std::string& program = program_identity();
-  if (!saved || program.empty() || saved->inputs.program != program || saved->inputs.options != options_key(options) ||
-      saved->inputs.today != today().iso())
+  if (!saved || !now.complete || saved->inputs.program != now.program || saved->inputs.options != now.options ||
+      saved->inputs.today != now.today || saved->inputs.history != now.history || !same_files(now.files, saved->inputs))
     return std::nullopt;
-  const auto files = walk_sources(options.source);
-  if (!files || !same_files(*files, saved->inputs)) return std::nullopt;
-  if (saved->inputs.history != hidden(history_key(options.source))) return std::nullopt;
   const std::string generation = live_output_fingerprint(output);
   if (generation.empty() || generation != saved->generation) return std::nullopt;
   BuildResult result = std::move(saved->result);

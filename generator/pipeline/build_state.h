@@ -52,7 +52,7 @@ BuildInputs read_inputs(const BuildOptions& options, const std::optional<std::fi
 // The last build's result, when its state beside `output` says nothing it was
 // made from has changed and the output is as it left it; nullopt otherwise.
 // Call under the output's lock.
-std::optional<BuildResult> unchanged_build(const BuildOptions& options, const std::filesystem::path& output);
+std::optional<BuildResult> unchanged_build(const std::filesystem::path& output, const BuildInputs& now);
 
 // Records, beside `output`, what a successful build of `options` was made
 // from and what it reported, readable by its owner alone. A state that cannot
