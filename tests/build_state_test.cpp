@@ -5,7 +5,10 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <optional>
+#include <string>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include "build.h"
@@ -24,6 +27,25 @@ portal::BuildOptions options_for(const fs::path& site, const fs::path& out) {
   options.jobs = 2;
   options.local = true;
   return options;
+}
+
+// A copy of the every-kind fixture, built once into out/.
+struct BuiltFixture {
+  TempDir tmp;
+  fs::path site = copy_fixture("every-kind", tmp.path());
+  fs::path out = tmp.path() / "out";
+  portal::BuildOptions options = options_for(site, out);
+  BuiltFixture() { REQUIRE(portal::run_build(options).outcome == portal::Outcome::ok); }
+};
+
+// Checks that the output of `options` is byte for byte what a full build
+// makes into the empty folder `empty`.
+void check_as_full_build(const portal::BuildOptions& options, const fs::path& empty) {
+  auto full = options;
+  full.output = empty;
+  full.full = true;
+  REQUIRE(portal::run_build(full).outcome == portal::Outcome::ok);
+  CHECK(read_tree(*options.output) == read_tree(empty));
 }
 
 }  // namespace
@@ -146,28 +168,58 @@ TEST_CASE("a build state that is not whole, of another version or about another 
 }
 
 TEST_CASE("a page changed by hand in the output is drawn again by the next build, never handed on", "[build-state]") {
-  TempDir tmp;
-  const auto site = copy_fixture("every-kind", tmp.path());
-  const fs::path out = tmp.path() / "out";
-  const auto options = options_for(site, out);
-  REQUIRE(portal::run_build(options).outcome == portal::Outcome::ok);
-  // A page the next edit does not change, changed by hand with its size kept; then another page's text edited.
+  const BuiltFixture built;
+  const auto& [tmp, site, out, options] = built;
+  // A page another page's edit does not change, replaced by hand by a file of its size and with its time:
+  // only its inode tells.
   const fs::path page = out / "contact/index.html";
+  struct stat made {};
+  REQUIRE(::stat(page.c_str(), &made) == 0);
   std::string bytes = read_file(page);
   const auto at = bytes.find("<main");
   REQUIRE(at != std::string::npos);
   bytes.replace(at, 5, "<MAIN");
-  write_file(page, bytes);
+  const fs::path other = out / "contact/index.html.by-hand";
+  write_file(other, bytes);
+  const struct timespec times[2] = {made.st_atim, made.st_mtim};
+  REQUIRE(::utimensat(AT_FDCWD, other.c_str(), times, 0) == 0);
+  fs::rename(other, page);
   replace_in(site / "content/about.md", "The partnership meets three times a year.",
              "The partnership meets three times a year, at least.");
   const auto rebuilt = portal::run_build(options);
   REQUIRE(rebuilt.outcome == portal::Outcome::ok);
   CHECK(rebuilt.work.pages_rendered < rebuilt.pages);  // the others were handed on
-  auto full = options;
-  full.output = tmp.path() / "full";
-  full.full = true;
-  REQUIRE(portal::run_build(full).outcome == portal::Outcome::ok);
-  CHECK(read_tree(out) == read_tree(*full.output));
+  CHECK(read_file(page).find("<MAIN") == std::string::npos);
+  // Left alone, the page is handed on: the same file after another edit.
+  struct stat before {
+  }, after{};
+  REQUIRE(::stat(page.c_str(), &before) == 0);
+  replace_in(site / "content/about.md", "at least.", "at the least.");
+  REQUIRE(portal::run_build(options).outcome == portal::Outcome::ok);
+  REQUIRE(::stat(page.c_str(), &after) == 0);
+  CHECK(after.st_ino == before.st_ino);
+  check_as_full_build(options, tmp.path() / "full");
+}
+
+TEST_CASE("a piece of the search index changed by hand is made again by the next build, never handed on",
+          "[build-state]") {
+  const BuiltFixture built;
+  const auto& [tmp, site, out, options] = built;
+  // A piece changed by hand, its size kept: the next build runs (the output is not as it was left) and
+  // finds the index made of the same pages, but that piece is not as the build wrote it.
+  fs::path piece;
+  for (const auto& entry : fs::directory_iterator(out / "search/docs"))
+    if (piece.empty() || entry.path() < piece) piece = entry.path();
+  REQUIRE(!piece.empty());
+  std::string bytes = read_file(piece);
+  REQUIRE(!bytes.empty());
+  bytes[bytes.size() / 2] = bytes[bytes.size() / 2] == 'x' ? 'y' : 'x';
+  write_file(piece, bytes);
+  const auto rebuilt = portal::run_build(options);
+  REQUIRE(rebuilt.outcome == portal::Outcome::ok);
+  CHECK_FALSE(rebuilt.work.nothing_changed);
+  CHECK(rebuilt.work.search_pieces > 0);  // made again
+  check_as_full_build(options, tmp.path() / "full");
 }
 
 TEST_CASE("a change of the time zone's rule in the system's time zone data is a change", "[build-state]") {
@@ -180,8 +232,17 @@ TEST_CASE("a change of the time zone's rule in the system's time zone data is a 
   fs::create_directories(zoneinfo / "Europe");
   fs::copy_file("/usr/share/zoneinfo/Europe/London", zoneinfo / "Europe/London");
   struct Tzdir {
-    explicit Tzdir(const fs::path& folder) { ::setenv("TZDIR", folder.c_str(), 1); }
-    ~Tzdir() { ::unsetenv("TZDIR"); }
+    std::optional<std::string> was;
+    explicit Tzdir(const fs::path& folder) {
+      if (const char* given = std::getenv("TZDIR")) was = given;
+      ::setenv("TZDIR", folder.c_str(), 1);
+    }
+    ~Tzdir() {
+      if (was)
+        ::setenv("TZDIR", was->c_str(), 1);
+      else
+        ::unsetenv("TZDIR");
+    }
     Tzdir(const Tzdir&) = delete;
     Tzdir& operator=(const Tzdir&) = delete;
   } tzdir(zoneinfo);
@@ -226,11 +287,7 @@ TEST_CASE("a file changed while a build reads it, then put back, is never taken 
   options.progress = {};
   const auto rebuilt = portal::run_build(options);
   CHECK_FALSE(rebuilt.work.nothing_changed);
-  auto full = options;
-  full.output = tmp.path() / "full";
-  full.full = true;
-  REQUIRE(portal::run_build(full).outcome == portal::Outcome::ok);
-  CHECK(read_tree(tmp.path() / "out") == read_tree(tmp.path() / "full"));
+  check_as_full_build(options, tmp.path() / "full");
 }
 
 TEST_CASE("a site whose theme or settings are reached through a symbolic link keeps no build state", "[build-state]") {

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <exception>
 
 #include <fcntl.h>
 #include <ftw.h>
@@ -107,37 +108,54 @@ namespace {
 struct Walk {
   const std::function<bool(std::string_view, const struct stat&)>* visit = nullptr;
   std::size_t root_length = 0;
-  bool unreadable = false;
+  std::string unreadable;     // what could not be read, and why
+  std::exception_ptr thrown;  // by `visit`, given back once nftw has closed its folders
 };
 thread_local Walk* current_walk = nullptr;
 
 int visit_entry(const char* path, const struct stat* st, int type, struct FTW* at) {
   Walk& walk = *current_walk;
   if (type == FTW_DNR || type == FTW_NS) {
-    walk.unreadable = true;
+    walk.unreadable = std::string(path) + ": " + std::strerror(errno);
     return FTW_STOP;
   }
   if (at->level == 0) {
-    walk.unreadable = type != FTW_D;  // never the folder a link points to
-    return walk.unreadable ? FTW_STOP : FTW_CONTINUE;
+    if (type == FTW_D) return FTW_CONTINUE;
+    walk.unreadable = std::string(path) + ": not a folder";  // never the folder a link points to
+    return FTW_STOP;
   }
-  const std::string_view relative = std::string_view(path).substr(walk.root_length + 1);
-  return (*walk.visit)(relative, *st) ? FTW_CONTINUE : FTW_STOP;
+  try {
+    return (*walk.visit)(std::string_view(path).substr(walk.root_length + 1), *st) ? FTW_CONTINUE : FTW_STOP;
+  } catch (...) {
+    walk.thrown = std::current_exception();
+    return FTW_STOP;
+  }
 }
 
 }  // namespace
 
 bool walk_tree(const std::filesystem::path& root,
-               const std::function<bool(std::string_view relative, const struct stat& st)>& visit) {
+               const std::function<bool(std::string_view relative, const struct stat& st)>& visit, std::string* why) {
   std::string top = root.native();
   while (top.size() > 1 && top.back() == '/') top.pop_back();
-  if (top.empty() || top == "/") return false;  // never the whole file system
-  Walk walk{&visit, top.size(), false};
-  Walk* const outer = current_walk;
-  current_walk = &walk;
-  const int result = ::nftw(top.c_str(), visit_entry, 32, FTW_PHYS | FTW_ACTIONRETVAL);
-  current_walk = outer;
-  return result == 0 && !walk.unreadable;
+  Walk walk{&visit, top.size(), {}, nullptr};
+  int result = -1;
+  if (top.empty() || top == "/") {
+    walk.unreadable = "the whole file system is never walked";
+  } else {
+    struct Current {
+      Walk* outer;
+      explicit Current(Walk* walk) : outer(current_walk) { current_walk = walk; }
+      ~Current() { current_walk = outer; }
+      Current(const Current&) = delete;
+      Current& operator=(const Current&) = delete;
+    } current(&walk);
+    result = ::nftw(top.c_str(), visit_entry, 32, FTW_PHYS | FTW_ACTIONRETVAL);
+    if (result == -1 && walk.unreadable.empty()) walk.unreadable = top + ": " + std::strerror(errno);
+  }
+  if (walk.thrown) std::rethrow_exception(walk.thrown);
+  if (why) *why = walk.unreadable;
+  return result == 0 && walk.unreadable.empty();
 }
 
 }  // namespace portal

@@ -37,8 +37,10 @@ std::uint64_t content_hash(std::string_view bytes);
 // following a link: each entry's path relative to `root` and its stat, a
 // folder before what it holds. Stops, giving false, when `visit` gives false
 // or a folder cannot be read; false too when `root` is not a folder (a link
-// to one included); true when everything was visited.
+// to one included); true when everything was visited. With `why`, what
+// could not be read and why (empty when `visit` stopped the walk).
 bool walk_tree(const std::filesystem::path& root,
-               const std::function<bool(std::string_view relative, const struct stat& st)>& visit);
+               const std::function<bool(std::string_view relative, const struct stat& st)>& visit,
+               std::string* why = nullptr);
 
 }  // namespace portal

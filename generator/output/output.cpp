@@ -173,10 +173,7 @@ std::string live_output_fingerprint(const fs::path& output) {
   if (!record) return {};
   const StagedOutput::Manifest& made = record->made;
   // The folders its files are in: any other (an empty one made by hand) is not the build's.
-  std::unordered_set<std::string_view> folders;
-  for (const auto& [path, entry] : made)
-    for (auto slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1))
-      folders.insert(std::string_view(path).substr(0, slash));
+  const auto folders = detail::folders_of(made);
   std::size_t seen = 0;
   std::string relative;
   const bool whole = walk_tree(OutputPaths(output).output, [&](std::string_view name, const struct stat& st) {

@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "result.h"
 
@@ -112,6 +113,10 @@ class StagedOutput {
   // reading it, when it is still as the live record says (same inode, size and
   // time); false, with nothing done, when it is not or is not recorded.
   bool hand_on(const std::string& path);
+  // The live generation's files under `folder` ("search/"), by the live
+  // record, when each is still as recorded; nullopt when any is not, or
+  // the record lists none.
+  [[nodiscard]] std::optional<std::vector<std::string>> live_files_as_recorded(std::string_view folder) const;
   // Removes what the build no longer makes, records the generation and swaps
   // it in. A failure says what went wrong (the live output is then intact).
   Done commit();

@@ -116,6 +116,14 @@ bool replace_file(const fs::path& path, const std::string& text) {
   return written.ok();
 }
 
+std::unordered_set<std::string_view> folders_of(const StagedOutput::Manifest& files) {
+  std::unordered_set<std::string_view> folders;
+  for (const auto& [path, entry] : files)
+    for (auto slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1))
+      folders.insert(std::string_view(path).substr(0, slash));
+  return folders;
+}
+
 }  // namespace detail
 
 }  // namespace portal

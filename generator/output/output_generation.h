@@ -5,6 +5,8 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 
 #include "output.h"
 
@@ -28,6 +30,10 @@ bool read_manifest(const std::filesystem::path& record, StagedOutput::Manifest& 
 // A generation's record as read_manifest() reads it: its first line, then a
 // line a file, in order of path.
 std::string manifest_text(const StagedOutput::Manifest& made);
+
+// The folders the files of `files` are in, every level ("a", "a/b"), as
+// views of its paths.
+std::unordered_set<std::string_view> folders_of(const StagedOutput::Manifest& files);
 
 // Flushes to the disk what the file system of `dir` holds, and `dir` itself:
 // false, with errno, when the disk refuses.

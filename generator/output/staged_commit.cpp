@@ -39,22 +39,23 @@ constexpr const char* kMarkerText = "This folder is made by `portal build`; each
 // files and nothing else.
 Done StagedOutput::remove_strays() {
   // The folders the build's files are in: they stay, and only the others may be left empty.
-  std::unordered_set<std::string_view> needed;
-  for (const auto& [path, entry] : made_)
-    for (auto slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1))
-      needed.insert(std::string_view(path).substr(0, slash));
+  const auto needed = detail::folders_of(made_);
   std::vector<std::string> files, folders;
   std::string relative;
-  const bool whole = walk_tree(paths_.next, [&](std::string_view name, const struct stat& st) {
-    relative.assign(name);
-    if (S_ISDIR(st.st_mode)) {
-      if (!needed.count(name)) folders.push_back(relative);
-    } else if (!made_.count(relative)) {
-      files.push_back(relative);
-    }
-    return true;
-  });
-  if (!whole) return portal::fail("cannot read every folder in " + paths_.next.string() + " to tidy it");
+  std::string unreadable;
+  const bool whole = walk_tree(
+      paths_.next,
+      [&](std::string_view name, const struct stat& st) {
+        relative.assign(name);
+        if (S_ISDIR(st.st_mode)) {
+          if (!needed.count(name)) folders.push_back(relative);
+        } else if (!made_.count(relative)) {
+          files.push_back(relative);
+        }
+        return true;
+      },
+      &unreadable);
+  if (!whole) return portal::fail("cannot read " + unreadable + ", to remove what the new build did not make");
   for (const auto& file : files) {
     const fs::path path = paths_.next / file;
     if (::unlink(path.c_str()) != 0)

@@ -295,12 +295,28 @@ bool StagedOutput::hand_on(const std::string& path) {
   fs::path target;
   if (!prepare(path, target)) return true;  // stopped or failed: commit() says so
   if (share_live(path, target, live->second, st.st_dev)) return true;
+  // No hard links here: its bytes, if they are still those recorded.
   const auto bytes = read_file(live_path);
   if (!bytes)
     fail("cannot read " + live_path.string() + ": " + std::strerror(errno));
+  else if (content_hash(*bytes) != live->second.hash)
+    fail(live_path.string() + " was changed while the build ran; build again");
   else
     place(path, *bytes);
   return true;
+}
+
+std::optional<std::vector<std::string>> StagedOutput::live_files_as_recorded(std::string_view folder) const {
+  std::vector<std::string> files;
+  for (const auto& [path, entry] : live_)
+    if (path.starts_with(folder)) {
+      struct stat st {};
+      if (!still(paths_.output / fs::path(path), entry, st)) return std::nullopt;
+      files.push_back(path);
+    }
+  if (files.empty()) return std::nullopt;  // no record of them
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 }  // namespace portal

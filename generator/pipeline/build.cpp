@@ -134,17 +134,12 @@ void render_files(const BuildOptions& options, const BuiltSite& built, const Fil
       },
       previous, &reused, &stories);
   if (reused) {
-    std::vector<OutputFile> kept;
-    std::error_code ec;
-    const auto folder = previous / "search";
-    for (fs::recursive_directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-      if (!it->is_regular_file(ec)) continue;
-      std::string path = "search/" + it->path().lexically_relative(folder).generic_string();
-      if (path != "search/index.html") kept.push_back({std::move(path), {}, it->path()});
-    }
-    if (!ec) {
-      for (auto& file : kept) emit(std::move(file));
-    } else {  // the folder could not be read whole: made again
+    // The pieces the live generation's record lists, each still as it was written: handed on; else made again.
+    const auto kept = memo && memo->live_under ? memo->live_under("search/") : std::nullopt;
+    if (kept) {
+      for (const auto& path : *kept)
+        if (path != "search/index.html" && !memo->reuse(path)) emit({path, {}, previous / path});
+    } else {
       render_search_index(
           site, options.jobs,
           [&](RenderedFile&& piece) {
@@ -223,17 +218,20 @@ Failure unpublished_failure(const std::vector<std::string>& changed) {
       "this computer only, build with --local.");
 }
 
-// The last build's result when nothing it was made from has changed
-// (build_state.h), the output's lock held while that is found; else nullopt.
+// Notes in `inputs` what a build of `options` is made from (build_state.h),
+// under the output's lock when there is one to take: what another build did
+// while this one waited for it is seen. Gives the last build's result when
+// nothing it was made from has changed; else nullopt.
 std::optional<BuildResult> unchanged_since_last_build(const BuildOptions& options,
-                                                      const std::optional<fs::path>& folder, const BuildInputs& now) {
-  if (!folder) return std::nullopt;
-  const fs::path& output = *folder;
+                                                      const std::optional<fs::path>& folder, BuildInputs& inputs) {
   std::error_code ec;
-  if (!validate_output_folder(options.source, output) || !fs::is_directory(output, ec)) return std::nullopt;
-  const auto lock = OutputLock::acquire(output, options.notice);
-  if (!lock || !recover_output(output)) return std::nullopt;
-  return unchanged_build(output, now);
+  const bool comparable =
+      !options.full && folder && validate_output_folder(options.source, *folder) && fs::is_directory(*folder, ec);
+  auto lock = comparable ? OutputLock::acquire(*folder, options.notice) : fail("no output to compare with");
+  const bool locked = lock && recover_output(*folder);
+  inputs = read_inputs(options, options.full ? std::nullopt : folder);
+  if (!locked) return std::nullopt;
+  return unchanged_build(*folder, inputs);
 }
 
 }  // namespace
@@ -241,9 +239,8 @@ std::optional<BuildResult> unchanged_since_last_build(const BuildOptions& option
 BuildResult run_build(const BuildOptions& given) {
   const auto folder = output_folder(given);
   // What the build is made from, read before the build reads it.
-  const BuildInputs inputs = read_inputs(given, given.full ? std::nullopt : folder);
-  if (!given.full)
-    if (auto same = unchanged_since_last_build(given, folder, inputs)) return std::move(*same);
+  BuildInputs inputs;
+  if (auto same = unchanged_since_last_build(given, folder, inputs)) return std::move(*same);
   // The texts the last build rendered, rendered again only where they changed.
   BodyMemo texts = folder && !given.full ? read_body_store(*folder) : BodyMemo{program_identity(), {}, {}, 0};
   BuildOptions options = given;
@@ -290,6 +287,7 @@ BuildResult run_build(const BuildOptions& given) {
   StagedOutput staged(result.output);
   // A page drawn from what the last build drew it from: its file, if still as that build left it.
   memo.reuse = [&](const std::string& path) { return staged.hand_on(path); };
+  memo.live_under = [&](std::string_view under) { return staged.live_files_as_recorded(under); };
   render_files(
       options, built,
       [&](OutputFile&& file) {

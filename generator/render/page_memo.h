@@ -7,7 +7,9 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include <mstch/mstch.hpp>
 
@@ -20,6 +22,9 @@ struct PageMemo {
   std::unordered_map<std::string, std::uint64_t> previous;
   // Hands the last build's file at `path` on as this build's; false when it cannot.
   std::function<bool(const std::string& path)> reuse;
+  // The last build's files under `folder` ("search/"), when every one is
+  // still as that build wrote it; nullopt otherwise.
+  std::function<std::optional<std::vector<std::string>>(std::string_view folder)> live_under;
 
   // What this build drew its pages from, and how many it drew: filled by
   // render_pages from several threads, under `mutex`.
