@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "build.h"
+#include "build_state.h"
 #include "output.h"
 #include "support.h"
 
@@ -257,6 +258,22 @@ TEST_CASE("a change of the time zone's rule in the system's time zone data is a 
   REQUIRE(rebuilt.outcome == portal::Outcome::ok);
   CHECK_FALSE(rebuilt.work.nothing_changed);
   CHECK(read_file(calendar).find("TZOFFSETTO:-0400") != std::string::npos);
+}
+
+TEST_CASE("inputs noted after site.toml changed since it was read are never recorded nor trusted", "[build-state]") {
+  const BuiltFixture built;
+  const auto& [tmp, site, out, options] = built;
+  const auto settings = portal::read_settings(site);
+  REQUIRE(settings.config);
+  // As read: the inputs are whole, and the same as the last build's.
+  const auto same = portal::read_inputs(options, settings, out);
+  CHECK(same.complete);
+  CHECK(portal::unchanged_build(out, same));
+  // site.toml changed between its reading and the noting of the inputs (a build waiting for another).
+  write_file(site / "site.toml", read_file(site / "site.toml") + "\n# changed\n");
+  const auto changed = portal::read_inputs(options, settings, out);
+  CHECK_FALSE(changed.complete);
+  CHECK_FALSE(portal::unchanged_build(out, changed));
 }
 
 TEST_CASE("a build state is its owner's alone", "[build-state]") {

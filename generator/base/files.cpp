@@ -28,15 +28,26 @@ std::optional<std::string> read_all(int fd) {
   std::string bytes(static_cast<std::size_t>(info.st_size) + 1, '\0');
   std::size_t done = 0;
   for (;;) {
-    if (done == bytes.size()) bytes.resize(bytes.size() * 2);
-    const ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+    const auto n = read_up_to(fd, bytes.data() + done, bytes.size() - done);
+    if (!n) return std::nullopt;
+    done += *n;
+    if (done < bytes.size()) break;  // the end of the file
+    bytes.resize(bytes.size() * 2);
+  }
+  bytes.resize(done);
+  return bytes;
+}
+
+std::optional<std::size_t> read_up_to(int fd, char* into, std::size_t size) {
+  std::size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::read(fd, into + done, size - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return std::nullopt;
     if (n == 0) break;
     done += static_cast<std::size_t>(n);
   }
-  bytes.resize(done);
-  return bytes;
+  return done;
 }
 
 CopyFailure copy_into(const std::filesystem::path& from, int fd) {

@@ -19,6 +19,10 @@ std::optional<std::string> read_file(const std::filesystem::path& path);
 // when it is not a regular file or cannot be read.
 std::optional<std::string> read_all(int fd);
 
+// Reads from `fd` into `into` until `size` bytes are in or the file ends,
+// resuming after signals: how many were read, or nullopt (errno set) on error.
+std::optional<std::size_t> read_up_to(int fd, char* into, std::size_t size);
+
 // Writes all of `bytes` to the open descriptor `fd`, resuming after signals;
 // false (with errno set) when it cannot.
 bool write_all(int fd, std::string_view bytes);

@@ -156,7 +156,7 @@ std::optional<LiveRecord> read_live_record(const fs::path& output) {
   const OutputPaths paths(output);
   LiveRecord record{detail::record_of(paths, paths.output), {}, {}};
   auto text = read_file(record.file);
-  if (!text || !detail::read_manifest(record.file, record.made)) return std::nullopt;
+  if (!text || !detail::parse_manifest(*text, record.made)) return std::nullopt;
   record.text = std::move(*text);
   return record;
 }
@@ -181,11 +181,8 @@ std::string live_output_fingerprint(const fs::path& output) {
     relative.assign(name);
     const auto entry = made.find(relative);
     if (entry == made.end() || !S_ISREG(st.st_mode)) return false;
-    const std::int64_t mtime = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
     const bool marker = entry->first == kOutputMarker;  // recorded without its numbers
-    if (!marker && (entry->second.size != static_cast<std::uint64_t>(st.st_size) || entry->second.mtime_ns != mtime ||
-                    entry->second.inode != static_cast<std::uint64_t>(st.st_ino)))
-      return false;
+    if (!marker && !detail::is_recorded(st, entry->second)) return false;
     ++seen;
     return true;
   });

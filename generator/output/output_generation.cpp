@@ -60,13 +60,16 @@ fs::path record_of(const OutputPaths& paths, const fs::path& dir) {
 bool read_manifest(const fs::path& record, StagedOutput::Manifest& out) {
   if (record.empty()) return false;
   const auto text = read_file(record);
-  if (!text) return false;
-  const auto status_end = text->find('\n');
-  if (status_end == std::string::npos || text->compare(0, status_end, kWhole) != 0) return false;
-  for (std::size_t at = status_end + 1; at < text->size();) {
-    const auto end = text->find('\n', at);
-    if (end == std::string::npos) return false;
-    const std::string line = text->substr(at, end - at);
+  return text && parse_manifest(*text, out);
+}
+
+bool parse_manifest(std::string_view text, StagedOutput::Manifest& out) {
+  const auto status_end = text.find('\n');
+  if (status_end == std::string_view::npos || text.substr(0, status_end) != kWhole) return false;
+  for (std::size_t at = status_end + 1; at < text.size();) {
+    const auto end = text.find('\n', at);
+    if (end == std::string_view::npos) return false;
+    const std::string line(text.substr(at, end - at));
     at = end + 1;
     StagedOutput::Entry e;
     unsigned long long hash = 0, size = 0, inode = 0;
@@ -82,6 +85,15 @@ bool read_manifest(const fs::path& record, StagedOutput::Manifest& out) {
     out.emplace(line.substr(static_cast<std::size_t>(consumed)), e);
   }
   return true;
+}
+
+std::int64_t mtime_of(const struct stat& st) {
+  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+}
+
+bool is_recorded(const struct stat& st, const StagedOutput::Entry& e) {
+  return S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_ino) == e.inode &&
+         static_cast<std::uint64_t>(st.st_size) == e.size && mtime_of(st) == e.mtime_ns;
 }
 
 std::string manifest_text(const StagedOutput::Manifest& made) {

@@ -3,10 +3,13 @@
 // holds, and writing to the disk for good.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
 #include <unordered_set>
+
+#include <sys/stat.h>
 
 #include "output.h"
 
@@ -27,9 +30,17 @@ bool can_exchange();
 std::filesystem::path record_of(const OutputPaths& paths, const std::filesystem::path& dir);
 // Reads a generation's record; false when it has none (its last build did not finish).
 bool read_manifest(const std::filesystem::path& record, StagedOutput::Manifest& out);
+// What the record `text` lists; false when it is not a whole record.
+bool parse_manifest(std::string_view text, StagedOutput::Manifest& out);
 // A generation's record as read_manifest() reads it: its first line, then a
 // line a file, in order of path.
 std::string manifest_text(const StagedOutput::Manifest& made);
+
+// Whether the file `st` describes (by lstat) is the one `e` records: a
+// regular file of the same size, modification time and inode.
+bool is_recorded(const struct stat& st, const StagedOutput::Entry& e);
+// A file's modification time in nanoseconds.
+std::int64_t mtime_of(const struct stat& st);
 
 // The folders the files of `files` are in, every level ("a", "a/b"), as
 // views of its paths.

@@ -19,6 +19,7 @@ namespace portal {
 
 namespace fs = std::filesystem;
 
+using detail::mtime_of;
 using detail::read_manifest;
 using detail::record_of;
 using detail::step;
@@ -32,18 +33,13 @@ bool safe_relative(const std::string& path) {
   return std::none_of(p.begin(), p.end(), [](const fs::path& part) { return part == ".." || part == "."; });
 }
 
-std::int64_t mtime_of(const struct stat& st) {
-  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-}
-
 StagedOutput::Entry entry_of(const struct stat& st, std::uint64_t hash) {
   return {hash, static_cast<std::uint64_t>(st.st_size), mtime_of(st), static_cast<std::uint64_t>(st.st_ino)};
 }
 
 // Whether the file at `path` is still the one `e` records (nobody changed it since).
 bool still(const fs::path& path, const StagedOutput::Entry& e, struct stat& st) {
-  return ::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_ino) == e.inode &&
-         static_cast<std::uint64_t>(st.st_size) == e.size && mtime_of(st) == e.mtime_ns;
+  return ::lstat(path.c_str(), &st) == 0 && detail::is_recorded(st, e);
 }
 
 }  // namespace

@@ -1,6 +1,5 @@
 #include "body_store.h"
 
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -63,13 +62,8 @@ std::unique_ptr<char[]> read_whole(int fd, std::size_t& size) {
   if (info.st_size > kLargest) return nullptr;
   size = static_cast<std::size_t>(info.st_size);
   auto bytes = std::make_unique_for_overwrite<char[]>(size);
-  for (std::size_t done = 0; done < size;) {
-    const ssize_t n = ::read(fd, bytes.get() + done, size - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return nullptr;
-    done += static_cast<std::size_t>(n);
-  }
-  return bytes;
+  const auto read = read_up_to(fd, bytes.get(), size);
+  return read && *read == size ? std::move(bytes) : nullptr;
 }
 
 // Reads the texts that follow the heading into `memo`; false, with nothing

@@ -199,13 +199,10 @@ std::vector<std::string> unpublished_changes(const Site& site, const History& hi
 
 namespace {
 
-// The folder a build of `options` writes; nullopt when site.toml cannot be read.
-std::optional<fs::path> output_folder(const BuildOptions& options) {
-  const auto settings = read_file(options.source / "site.toml");
-  Diagnostics ignored;  // the build that follows reports them
-  const auto config = settings ? parse_config(*settings, "site.toml", ignored) : std::nullopt;
-  if (!config) return std::nullopt;
-  return options.output ? *options.output : options.source / config->output_dir;
+// The folder a build of `options` writes, by its site.toml as read; nullopt when that cannot be read.
+std::optional<fs::path> output_folder(const BuildOptions& options, const Settings& settings) {
+  if (!settings.config) return std::nullopt;
+  return options.output ? *options.output : options.source / settings.config->output_dir;
 }
 
 // Why a build that would publish saved but unpublished changes does not.
@@ -222,14 +219,15 @@ Failure unpublished_failure(const std::vector<std::string>& changed) {
 // under the output's lock when there is one to take: what another build did
 // while this one waited for it is seen. Gives the last build's result when
 // nothing it was made from has changed; else nullopt.
-std::optional<BuildResult> unchanged_since_last_build(const BuildOptions& options,
-                                                      const std::optional<fs::path>& folder, BuildInputs& inputs) {
+std::optional<BuildResult> unchanged_since_last_build(const BuildOptions& options, const Settings& settings,
+                                                      BuildInputs& inputs) {
+  const auto folder = output_folder(options, settings);
   std::error_code ec;
   const bool comparable =
       !options.full && folder && validate_output_folder(options.source, *folder) && fs::is_directory(*folder, ec);
   auto lock = comparable ? OutputLock::acquire(*folder, options.notice) : fail("no output to compare with");
   const bool locked = lock && recover_output(*folder);
-  inputs = read_inputs(options, options.full ? std::nullopt : folder);
+  inputs = read_inputs(options, settings, options.full ? std::nullopt : folder);
   if (!locked) return std::nullopt;
   return unchanged_build(*folder, inputs);
 }
@@ -237,10 +235,12 @@ std::optional<BuildResult> unchanged_since_last_build(const BuildOptions& option
 }  // namespace
 
 BuildResult run_build(const BuildOptions& given) {
-  const auto folder = output_folder(given);
+  // site.toml as the build starts: the loading that follows reads it again, and reports what is wrong with it.
+  const auto settings = read_settings(given.source);
+  const auto folder = output_folder(given, settings);
   // What the build is made from, read before the build reads it.
   BuildInputs inputs;
-  if (auto same = unchanged_since_last_build(given, folder, inputs)) return std::move(*same);
+  if (auto same = unchanged_since_last_build(given, settings, inputs)) return std::move(*same);
   // The texts the last build rendered, rendered again only where they changed.
   BodyMemo texts = folder && !given.full ? read_body_store(*folder) : BodyMemo{program_identity(), {}, {}, 0};
   BuildOptions options = given;

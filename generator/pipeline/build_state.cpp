@@ -77,26 +77,28 @@ const std::string& program_identity() {
 
 namespace {
 
+// The source folder as the files listed are named under it.
+fs::path source_root(const fs::path& source) {
+  std::error_code ec;
+  return fs::weakly_canonical(fs::absolute(source, ec), ec);
+}
+
 // The site's time zone as its calendars write it, from the system's time
 // zone data: an upgrade of tzdata that changes the zone's rule is a change.
-std::string zone_key(const fs::path& source) {
-  const auto settings = read_file(source / "site.toml");
-  Diagnostics ignored;  // the build reports them
-  const auto config = settings ? parse_config(*settings, "site.toml", ignored) : std::nullopt;
-  if (!config) return "(none)";
-  std::string zone = config->time_zone.name;
-  for (const auto& line : config->time_zone.lines) zone += '\n' + line;
+std::string zone_key(const Settings& settings) {
+  if (!settings.config) return "(none)";
+  std::string zone = settings.config->time_zone.name;
+  for (const auto& line : settings.config->time_zone.lines) zone += '\n' + line;
   return std::to_string(content_hash(zone));
 }
 
-std::string options_key(const BuildOptions& options) {
-  std::error_code ec;
-  std::string key = fs::weakly_canonical(fs::absolute(options.source, ec), ec).string();
+std::string options_key(const BuildOptions& options, const Settings& settings) {
+  std::string key = source_root(options.source).string();
   key += options.drafts == Drafts::show ? " drafts" : " no-drafts";
   key += options.local ? " local" : " published";
   key += " base_url=" + options.base_url.value_or("(site.toml)");
   key += " root_path=" + options.root_path.value_or("(base_url)");
-  key += " zone=" + zone_key(options.source);
+  key += " zone=" + zone_key(settings);
   return key;
 }
 
@@ -107,7 +109,7 @@ std::string options_key(const BuildOptions& options) {
 // then no state is written or trusted.
 std::optional<std::vector<InputFile>> walk_sources(const fs::path& source) {
   std::error_code ec;
-  const fs::path root = fs::weakly_canonical(fs::absolute(source, ec), ec);
+  const fs::path root = source_root(source);
   std::vector<InputFile> files;
   bool readable = true;
   auto add = [&](const std::string& path, const struct stat& st) {
@@ -340,13 +342,23 @@ bool unchanged_during_build(const BuildOptions& options, const BuildInputs& befo
 
 }  // namespace
 
-BuildInputs read_inputs(const BuildOptions& options, const std::optional<fs::path>& output) {
+Settings read_settings(const fs::path& source) {
+  Settings settings;
+  const auto text = read_file(source / "site.toml");
+  if (!text) return settings;
+  Diagnostics ignored;  // the build reports them
+  settings.config = parse_config(*text, "site.toml", ignored);
+  settings.hash = content_hash(*text);
+  return settings;
+}
+
+BuildInputs read_inputs(const BuildOptions& options, const Settings& settings, const std::optional<fs::path>& output) {
   BuildInputs inputs;
   struct timespec now {};
   ::clock_gettime(CLOCK_REALTIME, &now);
   inputs.started_ns = nanoseconds(now);
   inputs.program = program_identity();
-  inputs.options = options_key(options);
+  inputs.options = options_key(options, settings);
   inputs.today = today().iso();
   inputs.history = hidden(history_key(options.source));
   auto files = walk_sources(options.source);
@@ -365,6 +377,11 @@ BuildInputs read_inputs(const BuildOptions& options, const std::optional<fs::pat
     else
       file.hash = hash_of(file.path);
   });
+  // The zone in the key is from the site.toml read before: it must be this one.
+  const std::string toml_path = (source_root(options.source) / "site.toml").string();
+  const auto toml = std::find_if(inputs.files.begin(), inputs.files.end(),
+                                 [&](const InputFile& file) { return file.path == toml_path; });
+  if (toml == inputs.files.end() || toml->hash != settings.hash) inputs.complete = false;
   return inputs;
 }
 

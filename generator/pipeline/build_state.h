@@ -39,15 +39,25 @@ struct BuildInputs {
   bool complete = true;
 };
 
+// A site's site.toml as read once: its settings, nullopt when it cannot be
+// read or parsed (the build reports why), and the hash of the bytes parsed.
+struct Settings {
+  std::optional<SiteConfig> config;
+  std::uint64_t hash = 0;
+};
+Settings read_settings(const std::filesystem::path& source);
+
 // The executable's and its libraries' size, times and inode, taken once a
 // process; empty when the program cannot see itself.
 const std::string& program_identity();
 
-// The inputs of a build of `options` now: every file listed and hashed on
-// `jobs` threads. With `output`, a file its last build's state (of this
+// The inputs of a build of `options` now, `settings` being its site.toml as
+// read: every file listed and hashed on `jobs` threads. Incomplete when
+// site.toml is no longer the file `settings` was read from. With `output`, a file its last build's state (of this
 // program) recorded with the same size and times, not written within a tick
 // of that build's start, keeps the hash recorded and is not read.
-BuildInputs read_inputs(const BuildOptions& options, const std::optional<std::filesystem::path>& output = {});
+BuildInputs read_inputs(const BuildOptions& options, const Settings& settings,
+                        const std::optional<std::filesystem::path>& output = {});
 
 // The last build's result, when its state beside `output` says nothing it was
 // made from has changed and the output is as it left it; nullopt otherwise.
