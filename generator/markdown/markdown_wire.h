@@ -97,6 +97,12 @@ class Reader {
     index = static_cast<std::size_t>(*i);
     return rendering(r);
   }
+  // The whole of `entry`, as Writer::body writes it: its number (a key) and
+  // one rendering, and nothing after; false when the bytes make no sense.
+  static bool keyed_body(std::string_view entry, RenderedMarkdown& r) {
+    Reader reader(entry);
+    return reader.number() && reader.rendering(r) && reader.position() == entry.size();
+  }
   // One rendering, as Writer::body writes it after its number.
   bool rendering(RenderedMarkdown& r) {
     if (!text(r.html)) return false;

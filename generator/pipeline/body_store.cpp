@@ -5,6 +5,7 @@
 #include <memory>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -51,23 +52,29 @@ bool names_only_released(const Site& site, const RenderedMarkdown& body) {
   return true;
 }
 
-// The bytes of the regular file open at `fd`, as many as its size, into a
-// buffer nothing is written into first (the store is tens of megabytes);
-// null when it is not a regular file or cannot be read whole.
-std::unique_ptr<char[]> read_whole(int fd, std::size_t& size) {
+// The bytes of the regular file open at `fd`, as many as its size, into
+// memory of its own, asked for in huge pages where the system gives them (the
+// store is tens of megabytes: page by page, its memory's faults cost more
+// than its reading); null when it is not a regular file or cannot be read whole.
+std::shared_ptr<const char> read_whole(int fd, std::size_t& size) {
   struct stat info {};
-  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) return nullptr;
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || info.st_size == 0) return nullptr;
   // Far more than the texts of any site (73 MB at 10,000 pages): not a store this program wrote.
   constexpr off_t kLargest = off_t{1} << 32;
   if (info.st_size > kLargest) return nullptr;
   size = static_cast<std::size_t>(info.st_size);
-  auto bytes = std::make_unique_for_overwrite<char[]>(size);
-  const auto read = read_up_to(fd, bytes.get(), size);
-  return read && *read == size ? std::move(bytes) : nullptr;
+  void* memory = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (memory == MAP_FAILED) return nullptr;
+  ::madvise(memory, size, MADV_HUGEPAGE);  // a hint: without it, ordinary pages
+  std::shared_ptr<const char> bytes(static_cast<const char*>(memory),
+                                    [size](const char* at) { ::munmap(const_cast<char*>(at), size); });
+  const auto read = read_up_to(fd, static_cast<char*>(memory), size);
+  return read && *read == size ? bytes : nullptr;
 }
 
-// Reads the texts that follow the heading into `memo`; false, with nothing
-// taken as true, when any of them is cut short or not as written.
+// Notes in `memo` the texts that follow the heading, by key, each checked
+// against its hash (read later, by the load that uses it); false, with
+// nothing taken as true, when any of them is cut short or not as written.
 bool read_entries(std::string_view rest, BodyMemo& memo) {
   while (!rest.empty()) {
     std::uint64_t size_and_hash[2];
@@ -77,11 +84,9 @@ bool read_entries(std::string_view rest, BodyMemo& memo) {
     if (size_and_hash[0] > rest.size()) return false;
     const std::string_view entry = rest.substr(0, size_and_hash[0]);
     rest.remove_prefix(entry.size());
-    wire::Reader reader(entry);
-    RenderedMarkdown body;
-    const auto key = content_hash(entry) == size_and_hash[1] ? reader.number() : std::nullopt;
-    if (!key || !reader.rendering(body) || reader.position() != entry.size()) return false;
-    memo.stored.emplace(*key, std::move(body));
+    const auto key = content_hash(entry) == size_and_hash[1] ? wire::Reader(entry).number() : std::nullopt;
+    if (!key) return false;
+    memo.stored.emplace(*key, entry);
   }
   return true;
 }
@@ -96,12 +101,15 @@ BodyMemo read_body_store(const fs::path& output) {
   const int fd = ::open(body_store_file(output).c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return memo;
   std::size_t size = 0;
-  const auto bytes = read_whole(fd, size);
+  auto bytes = read_whole(fd, size);
   ::close(fd);
   const std::string head = heading(memo.salt);
   const std::string_view text(bytes.get(), bytes ? size : 0);
   if (!text.starts_with(head)) return memo;
-  if (!read_entries(text.substr(head.size()), memo)) memo.stored.clear();
+  if (read_entries(text.substr(head.size()), memo))
+    memo.bytes = std::move(bytes);
+  else
+    memo.stored.clear();
   return memo;
 }
 

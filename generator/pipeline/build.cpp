@@ -98,7 +98,7 @@ void render_files(const BuildOptions& options, const BuiltSite& built, const Fil
   const Theme& theme = *built.theme;
   if (options.progress) options.progress("Rendering pages", 0, 0);
   // Read from every text once, for the pages and the search index alike.
-  const PriorityStories stories = priority_stories(site);
+  const PriorityStories stories = priority_stories(site, options.jobs);
   std::atomic<std::size_t> files{0};
   if (memo)
     memo->reuse = [&, hand_on = std::move(memo->reuse)](const std::string& path) {
@@ -242,7 +242,7 @@ BuildResult run_build(const BuildOptions& given) {
   BuildInputs inputs;
   if (auto same = unchanged_since_last_build(given, settings, inputs)) return std::move(*same);
   // The texts the last build rendered, rendered again only where they changed.
-  BodyMemo texts = folder && !given.full ? read_body_store(*folder) : BodyMemo{program_identity(), {}, {}, 0};
+  BodyMemo texts = folder && !given.full ? read_body_store(*folder) : BodyMemo{program_identity(), {}, {}, {}, 0};
   BuildOptions options = given;
   options.bodies = &texts;
   BuiltSite built;

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "parallel.h"
+
 namespace portal {
 
 namespace {
@@ -118,7 +120,7 @@ bool may_mention(Kind k) {
 
 }  // namespace
 
-PriorityStories priority_stories(const Site& site) {
+PriorityStories priority_stories(const Site& site, int jobs) {
   PriorityStories out;
   auto& stories = out.stories;
   // Published agreements, oldest first.
@@ -165,12 +167,16 @@ PriorityStories priority_stories(const Site& site) {
     for (std::size_t s : filed) stories[s].documents.push_back(i);
   }
   const StoryNames names(stories);
-  for (std::size_t i = 0; i < site.size(); ++i) {
+  // Every text read for the names it holds on `jobs` threads; filed in the documents' order.
+  std::vector<std::set<std::size_t>> named(site.size());
+  parallel_for(site.size(), jobs, [&](std::size_t i) {
     const Document& d = site.document(i);
-    if (!site.published(i) || !may_mention(d.kind)) continue;
-    for (const std::size_t s : names.named_in(text_of(d.title.value, site.body(i).html))) {
-      auto& filed = stories[s].documents;
-      if (std::find(filed.begin(), filed.end(), i) == filed.end()) stories[s].mentions.push_back(i);
+    if (site.published(i) && may_mention(d.kind)) named[i] = names.named_in(text_of(d.title.value, site.body(i).html));
+  });
+  for (std::size_t i = 0; i < site.size(); ++i) {
+    for (const std::size_t s : named[i]) {
+      const auto& filed = stories[s].documents;  // in the documents' order until sorted below
+      if (!std::binary_search(filed.begin(), filed.end(), i)) stories[s].mentions.push_back(i);
     }
   }
   auto newest_first = [&](std::size_t a, std::size_t b) { return day_of(site.document(b)) < day_of(site.document(a)); };

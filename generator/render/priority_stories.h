@@ -39,6 +39,6 @@ struct PriorityStories {
 };
 
 // The stories told by the published agreements, in the order their ids first appear.
-PriorityStories priority_stories(const Site& site);
+PriorityStories priority_stories(const Site& site, int jobs = 1);
 
 }  // namespace portal

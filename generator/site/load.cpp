@@ -7,6 +7,7 @@
 #include "fields.h"
 #include "files.h"
 #include "front_matter.h"
+#include "markdown_wire.h"
 #include "markdown_workers.h"
 #include "parallel.h"
 #include "site.h"
@@ -315,6 +316,23 @@ std::vector<std::uint64_t> body_keys(const Site& site, const std::string& salt, 
   return keys;
 }
 
+// The kept texts of `kept` (document, bytes) read into `bodies` on `jobs`
+// threads; a document whose text cannot be read is added to `to_render`.
+void decode_kept(const std::vector<std::pair<std::size_t, std::string_view>>& kept,
+                 std::vector<RenderedMarkdown>& bodies, std::vector<std::size_t>& to_render, int jobs) {
+  std::vector<char> failed(kept.size(), 0);
+  parallel_for(kept.size(), jobs, [&](std::size_t k) {
+    const auto& [i, bytes] = kept[k];
+    if (!wire::Reader::keyed_body(bytes, bodies[i])) {
+      bodies[i] = {};
+      failed[k] = 1;
+    }
+  });
+  for (std::size_t k = 0; k < kept.size(); ++k)
+    if (failed[k]) to_render.push_back(kept[k].first);
+  std::sort(to_render.begin(), to_render.end());
+}
+
 // Renders the Markdown of every document on `jobs` threads. Links resolve
 // against the set of files: while it is unchanged, a cached file's rendered
 // Markdown is still right.
@@ -327,6 +345,7 @@ void render_site_bodies(Site& site, const std::vector<char>& reused_documents, c
   std::vector<RenderedMarkdown> bodies(site.size());
   std::vector<char> rendered(site.size(), 0);
   std::vector<std::size_t> to_render;
+  std::vector<std::pair<std::size_t, std::string_view>> to_decode;  // kept texts, by document
   BodyMemo* memo = options.bodies;
   if (memo) memo->keys = body_keys(site, memo->salt, jobs);
   for (std::size_t i = 0; i < site.size(); ++i) {
@@ -337,16 +356,20 @@ void render_site_bodies(Site& site, const std::vector<char>& reused_documents, c
       }
     }
     if (memo) {
-      if (auto kept = memo->stored.find(memo->keys[i]); kept != memo->stored.end()) {
-        bodies[i] = std::move(kept->second);
-        memo->stored.erase(kept);
+      if (const auto kept = memo->stored.find(memo->keys[i]); kept != memo->stored.end()) {
+        to_decode.emplace_back(i, kept->second);
         continue;
       }
     }
     to_render.push_back(i);
-    rendered[i] = 1;
   }
-  if (memo) memo->rendered = to_render.size();
+  decode_kept(to_decode, bodies, to_render, jobs);
+  for (const std::size_t i : to_render) rendered[i] = 1;
+  if (memo) {
+    memo->rendered = to_render.size();
+    memo->stored.clear();  // read: the store's bytes are let go
+    memo->bytes.reset();
+  }
   render_bodies(
       to_render, {jobs, options.fork_bodies_from},
       [&site](std::size_t i) {

@@ -5,10 +5,12 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <ranges>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -70,9 +72,12 @@ struct SiteCache {
 // resolve) and `salt`, the program that renders.
 struct BodyMemo {
   std::string salt;
-  std::unordered_map<std::uint64_t, RenderedMarkdown> stored;  // by key; a load takes what it uses
-  std::vector<std::uint64_t> keys;                             // set by a load: each document's key, in order
-  std::size_t rendered = 0;                                    // texts the load rendered
+  // The kept texts by key, each as wire::Writer::body wrote it, with its key:
+  // a load reads only what it uses, on several threads, then lets them go.
+  std::unordered_map<std::uint64_t, std::string_view> stored;
+  std::shared_ptr<const char> bytes;  // what `stored` views
+  std::vector<std::uint64_t> keys;    // set by a load: each document's key, in order
+  std::size_t rendered = 0;           // texts the load rendered
 };
 
 struct LoadOptions {
