@@ -1,6 +1,7 @@
 #include "files.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <exception>
 
@@ -111,6 +112,12 @@ std::uint64_t content_hash(std::string_view bytes) {
   h *= m;
   h ^= h >> 47;
   return h;
+}
+
+std::string content_hash_hex(std::string_view bytes) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(content_hash(bytes)));
+  return hex;
 }
 
 namespace {

@@ -36,6 +36,8 @@ CopyFailure copy_into(const std::filesystem::path& from, int fd);
 // A 64-bit hash of a file's bytes, to tell without reading it again whether
 // a file changed.
 std::uint64_t content_hash(std::string_view bytes);
+// The same hash as 16 hexadecimal digits.
+std::string content_hash_hex(std::string_view bytes);
 
 // Visits everything under `root` (not `root` itself) by lstat, never
 // following a link: each entry's path relative to `root` and its stat, a

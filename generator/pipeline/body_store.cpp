@@ -1,6 +1,5 @@
 #include "body_store.h"
 
-#include <cstdio>
 #include <cstring>
 #include <memory>
 
@@ -22,11 +21,7 @@ namespace {
 
 // The store's first line: its format and the program's identity (hashed), so
 // that a store written by another program is never taken.
-std::string heading(const std::string& program) {
-  char hex[24];
-  std::snprintf(hex, sizeof hex, "%016llx\n", static_cast<unsigned long long>(content_hash(program)));
-  return std::string("portal texts 1 ") + hex;
-}
+std::string heading(const std::string& program) { return "portal texts 1 " + content_hash_hex(program) + "\n"; }
 
 // Each text follows as its length, the hash of its bytes and its bytes
 // (wire::Writer::body with its key): a store cut short or changed on the disk

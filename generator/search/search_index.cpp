@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdio>
 #include <numeric>
 #include <unordered_map>
 
@@ -121,9 +120,7 @@ void IndexBuilder::take_fingerprint() {
       made_of += '\t' + std::to_string(section.offset) + ' ' + std::to_string(section.size) + ' ' + section.anchor +
                  ' ' + section.heading;
   }
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(content_hash(made_of)));
-  fingerprint_ = hex;
+  fingerprint_ = content_hash_hex(made_of);
 }
 
 bool IndexBuilder::made_before(const std::filesystem::path& previous) const {
