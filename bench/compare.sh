@@ -5,8 +5,8 @@
 # pages' text changed, and with the template of those pages changed. Reports
 # medians of wall time, CPU time (user and system) and peak memory, the files
 # each rebuild wrote (new inode or modification time), the portal's work
-# (documents read, texts rendered, pages drawn, pieces of the search index made, as it says
-# them), and the ratios portal/Hugo measured in the same run; also the CPU
+# (documents read, texts rendered, pages drawn, pieces of the search index made, commits of the
+# history walked, as it says them), and the ratios portal/Hugo measured in the same run; also the CPU
 # time of the cmark-gfm command alone on the same Markdown bodies.
 #
 # Outputs go to the project's own file system first (where people build),
@@ -81,10 +81,13 @@ cases=(first unchanged one hundred template)
 declare -A label=([first]="first build, empty folder" [unchanged]="rebuild, nothing changed"
                   [one]="rebuild, one page's text changed" [hundred]="rebuild, 100 pages' text changed"
                   [template]="rebuild, one template changed")
-# The work the portal says it did: "documents texts pages pieces" (0 0 0 0 when nothing had changed).
+# The work the portal says it did: "documents texts pages pieces commits" (0 0 0 0 0 when nothing had changed).
 work_done() {
-  if grep -q '^Nothing had changed' "$work/stdout"; then echo "0 0 0 0"; else
-    sed -n 's/^Read \([0-9]*\) documents\?, rendered \([0-9]*\) texts\?, drew \([0-9]*\) pages\?, made \([0-9]*\) pieces\?.*/\1 \2 \3 \4/p' "$work/stdout"
+  if grep -q '^Nothing had changed' "$work/stdout"; then echo "0 0 0 0 0"; else
+    local commits  # none said without a history
+    commits=$(sed -n 's/^Read \([0-9]*\) commits\? of the history.*/\1/p' "$work/stdout")
+    echo "$(sed -n 's/^Read \([0-9]*\) documents\?, rendered \([0-9]*\) texts\?, drew \([0-9]*\) pages\?, made \([0-9]*\) pieces\?.*/\1 \2 \3 \4/p' "$work/stdout")" \
+      "${commits:-0}"
   fi
 }
 
@@ -107,7 +110,7 @@ bench_on() {  # bench_on NAME OUT
         local m
         m=$(run_tool "$t" "$out")
         snapshot "$(live_of "$t" "$out")" > "$work/after"
-        echo "$m $(written "$work/before" "$work/after") $([ "$t" = portal ] && work_done || echo "- - - -")" \
+        echo "$m $(written "$work/before" "$work/after") $([ "$t" = portal ] && work_done || echo "- - - - -")" \
           >> "$work/$name.$c.$t"
       done
       if [ "$c" = first ] && ((r == runs)); then
@@ -153,13 +156,13 @@ declare -A where=([disk]="on the project's file system ($(df --output=fstype "$w
                   [tmpfs]="in memory ($(df --output=fstype "$shm" | tail -1 | tr -d ' '))")
 for name in disk tmpfs; do
   printf '\n### Outputs %s\n\n' "${where[$name]}"
-  printf '| case | tool | wall (s) | CPU (s) | peak memory (MB) | files written | documents read · texts rendered · pages drawn · search pieces made |\n|---|---|---:|---:|---:|---:|---:|\n'
+  printf '| case | tool | wall (s) | CPU (s) | peak memory (MB) | files written | documents read · texts rendered · pages drawn · search pieces made · commits walked |\n|---|---|---:|---:|---:|---:|---:|\n'
   for c in "${cases[@]}"; do
     for t in "${tools[@]}"; do
       f="$name.$c.$t"
       case $t in portal) tn=portal ;; hugo) tn="Hugo, minimal layouts" ;; matched) tn="Hugo, the portal's pages" ;; esac
       work_cell="—"
-      [ "$t" = portal ] && work_cell="$(col "$f" 5) · $(col "$f" 6) · $(col "$f" 7) · $(col "$f" 8)"
+      [ "$t" = portal ] && work_cell="$(col "$f" 5) · $(col "$f" 6) · $(col "$f" 7) · $(col "$f" 8) · $(col "$f" 9)"
       printf '| %s | %s | %.2f | %.2f | %.0f | %s | %s |\n' "${label[$c]}" "$tn" "$(col "$f" 1)" "$(col "$f" 2)" \
         "$(echo "$(col "$f" 3) / 1024" | bc -l)" "$([ "$c" = first ] && echo "all" || col "$f" 4)" "$work_cell"
     done

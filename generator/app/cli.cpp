@@ -291,6 +291,8 @@ int build(const Options& o, std::ostream& out, std::ostream& err) {
       out << "Read " << text::counted(r.work.documents_read, "document") << ", rendered "
           << text::counted(r.work.texts_rendered, "text") << ", drew " << text::counted(r.work.pages_rendered, "page")
           << ", made " << text::counted(r.work.search_pieces, "piece") << " of the search index\n";
+    if (!r.work.nothing_changed && r.history_note.empty())
+      out << "Read " << text::counted(r.work.commits_read, "commit") << " of the history\n";
   }
   return kOk;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "files.h"
 #include "git_handles.h"
 #include "result.h"
 
@@ -66,6 +67,11 @@ class Renames {
     return it == alias_.end() ? path : it->second;
   }
   void renamed(const std::string& old_path, const std::string& head_path) { alias_[old_path] = head_path; }
+  // Whether every path renamed is one of `paths` (sorted).
+  bool all_renamed_from(const std::vector<std::string>& paths) const {
+    return std::all_of(alias_.begin(), alias_.end(),
+                       [&](const auto& alias) { return std::binary_search(paths.begin(), paths.end(), alias.first); });
+  }
 
  private:
   std::unordered_map<std::string, std::string> alias_;
@@ -292,6 +298,26 @@ void add_commit(Commit c, std::vector<Change>& changes, const PathMap& paths, Re
   history.commits.push_back(std::move(c));
 }
 
+// Diffs the commit `oid` against its first parent, and adds it to `history`
+// when it changed content. Its number of parents and, in `parent`, the first
+// one's id; -1 when it cannot be read.
+int read_commit(git_repository* repo, const git_oid& oid, const PathMap& paths, Renames& renames, History& history,
+                git_oid& parent) {
+  git_commit* raw_commit = nullptr;
+  if (git_commit_lookup(&raw_commit, repo, &oid) != 0) return -1;
+  CommitHandle commit(raw_commit);
+  git_tree* raw_tree = nullptr;
+  if (git_commit_tree(&raw_tree, commit.get()) != 0) return -1;
+  Tree tree(raw_tree);
+  const Tree parent_tree = first_parent_tree(commit.get());
+  std::vector<Change> changes = content_changes(repo, tree.get(), parent_tree.get(), paths);
+  ++history.commits_read;
+  if (!changes.empty()) add_commit(describe_commit(oid, commit.get()), changes, paths, renames, history);
+  const unsigned parents = git_commit_parentcount(commit.get());
+  if (parents > 0) git_oid_cpy(&parent, git_commit_parent_id(commit.get(), 0));
+  return static_cast<int>(parents);
+}
+
 // Walks the commits from HEAD, newest first, each diffed against its first parent.
 void read_commits(git_repository* repo, const PathMap& paths, History& history) {
   git_revwalk* raw_walk = nullptr;
@@ -299,21 +325,71 @@ void read_commits(git_repository* repo, const PathMap& paths, History& history) 
   Revwalk walk(raw_walk);
   git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
   if (git_revwalk_push_head(walk.get()) != 0) return;  // no commits yet: everything is uncommitted
-
   Renames renames;
+  git_oid oid, parent;
+  while (git_revwalk_next(&oid, walk.get()) == 0) read_commit(repo, oid, paths, renames, history, parent);
+}
+
+// A commit as History::head names it.
+std::string head_token(const git_oid& oid) { return content_hash_hex(git_oid_tostr_s(&oid)); }
+
+// Reads the commits made on top of `kept`'s head, when they are a chain of
+// one parent each that ends on it, then takes the kept commits, their paths
+// renamed as the chain renamed them: what a walk of the whole history gives.
+// False, with `history` part read, otherwise.
+bool read_since(git_repository* repo, const PathMap& paths, const History& kept, History& history) {
+  // Beyond this many commits, the whole history is read as soon as the chain is walked.
+  constexpr std::size_t kLongestChain = 1000;
   git_oid oid;
-  while (git_revwalk_next(&oid, walk.get()) == 0) {
-    git_commit* raw_commit = nullptr;
-    if (git_commit_lookup(&raw_commit, repo, &oid) != 0) continue;
-    CommitHandle commit(raw_commit);
-    git_tree* raw_tree = nullptr;
-    if (git_commit_tree(&raw_tree, commit.get()) != 0) continue;
-    Tree tree(raw_tree);
-    const Tree parent_tree = first_parent_tree(commit.get());
-    std::vector<Change> changes = content_changes(repo, tree.get(), parent_tree.get(), paths);
-    if (changes.empty()) continue;
-    add_commit(describe_commit(oid, commit.get()), changes, paths, renames, history);
+  if (git_reference_name_to_id(&oid, repo, "HEAD") != 0) return false;
+  Renames renames;
+  for (std::size_t walked = 0; head_token(oid) != kept.head; ++walked) {
+    git_oid parent{};
+    if (walked == kLongestChain || read_commit(repo, oid, paths, renames, history, parent) != 1) return false;
+    oid = parent;
   }
+  // A file renamed from one the kept history was not kept for (one not
+  // released, or not yet committed, when it was kept) takes commits it does not hold.
+  if (!renames.all_renamed_from(kept.kept_for)) return false;
+  std::vector<std::string> kept_for;
+  for (const auto& path : kept.kept_for) kept_for.push_back(renames.resolve(path));
+  std::sort(kept_for.begin(), kept_for.end());
+  // A new commit that changed a file it was not kept for, a file added most
+  // often, is read whole here, beside the content, rather than after it when
+  // the build finds that file published (history_covers).
+  for (const auto& c : history.commits)
+    for (const auto& path : c.paths)
+      if (!std::binary_search(kept_for.begin(), kept_for.end(), path)) return false;
+  for (const auto& kept_commit : kept.commits) {
+    Commit c = kept_commit;
+    for (auto& path : c.paths) path = renames.resolve(path);
+    const auto index = static_cast<std::uint32_t>(history.commits.size());
+    for (const auto& path : c.paths) history.by_path[path].push_back(index);
+    history.commits.push_back(std::move(c));
+  }
+  history.kept_for = std::move(kept_for);
+  for (const auto& path : kept.kept_without_words) history.kept_without_words.push_back(renames.resolve(path));
+  std::sort(history.kept_without_words.begin(), history.kept_without_words.end());
+  return true;
+}
+
+// The history from `kept` and the commits since, when it can be; false, with
+// `history`'s commits as they were, when it must be read whole.
+bool read_from_kept(git_repository* repo, const PathMap& paths, const History& kept, History& history) {
+  if (!kept.available || kept.head.empty() || history.head.empty()) return false;
+  if (kept.head == history.head) {
+    history.commits = kept.commits;
+    history.by_path = kept.by_path;
+    history.kept_for = kept.kept_for;
+    history.kept_without_words = kept.kept_without_words;
+    return true;
+  }
+  if (read_since(repo, paths, kept, history)) return true;
+  history.commits.clear();
+  history.by_path.clear();
+  history.kept_for.clear();
+  history.kept_without_words.clear();
+  return false;
 }
 
 // Where the source folder `absolute` is in the working folder of `repo`.
@@ -328,7 +404,7 @@ PathMap path_map(const Repository& repo, const fs::path& absolute) {
 
 }  // namespace
 
-History read_history(const fs::path& source) {
+History read_history(const fs::path& source, const History* kept) {
   Library library;
   std::error_code ec;
   const fs::path absolute = fs::weakly_canonical(fs::absolute(source, ec), ec);
@@ -345,7 +421,9 @@ History read_history(const fs::path& source) {
     return history;
   }
   history.available = true;
-  read_commits(repo.get(), paths, history);
+  git_oid head{};
+  if (git_reference_name_to_id(&head, repo.get(), "HEAD") == 0) history.head = head_token(head);
+  if (!kept || !read_from_kept(repo.get(), paths, *kept, history)) read_commits(repo.get(), paths, history);
   return history;
 }
 
@@ -380,9 +458,14 @@ std::optional<bool> uncommitted_now(const fs::path& source, const std::string& p
 
 void reword_commits(History& history, const std::map<std::string, std::string>& wording) {
   if (wording.empty()) return;
-  for (auto& c : history.commits)
+  for (std::uint32_t i = 0; i < history.commits.size(); ++i) {
+    Commit& c = history.commits[i];
     for (const auto& [id, words] : wording)  // a handful of lines: no index is needed
-      if (c.hash.starts_with(id)) c.summary = words;
+      if (c.hash.starts_with(id)) {
+        history.summaries_as_written.try_emplace(i, c.summary);
+        c.summary = words;
+      }
+  }
 }
 
 }  // namespace portal

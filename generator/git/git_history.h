@@ -23,6 +23,9 @@ struct Commit {
   Date date;                       // the committer's local date
   std::int64_t time = 0;           // the commit's time, in seconds since 1970 (UTC)
   std::vector<std::string> paths;  // content files it changed, as "content/…" at HEAD
+  // Taken from a kept history (history_store.h): it also changed files that
+  // history does not name, none of them published when it was kept.
+  bool touched_unkept = false;
 };
 
 struct History {
@@ -32,6 +35,18 @@ struct History {
   // "content/…" (as at HEAD) → indices into `commits`, newest first.
   std::unordered_map<std::string, std::vector<std::uint32_t>> by_path;
   std::set<std::string> uncommitted;  // content files and site.toml changed, new or deleted and not committed
+  // The commit read from, as the hash of its id (a kept history names no
+  // commit its pages do not show); empty without commits.
+  std::string head;
+  // Taken in part from a kept history: the files it was kept for, as at
+  // `head` and sorted. Empty when the history was read whole.
+  std::vector<std::string> kept_for;
+  // Of those, the ones whose pages showed no commit's words (reviews): their
+  // commits were kept without them. Sorted.
+  std::vector<std::string> kept_without_words;
+  std::size_t commits_read = 0;  // commits this read walked (the others were kept)
+  // Summaries as written, of the commits reword_commits gave other words.
+  std::unordered_map<std::uint32_t, std::string> summaries_as_written;
 
   [[nodiscard]] const std::vector<std::uint32_t>* of(const std::string& path) const {
     const auto it = by_path.find(path);
@@ -58,6 +73,13 @@ std::string history_key(const std::filesystem::path& source);
 // bare or shallow repository, or one without commits gives a History that is
 // not available, with the reason (a shallow one still lists what is not
 // committed); it never fails otherwise.
-History read_history(const std::filesystem::path& source);
+//
+// With `kept`, a history read before (history_store.h): when its head is
+// HEAD, its commits are taken as they are; when HEAD is that head with a
+// chain of commits of one parent each on top, only those are walked, and the
+// kept commits' paths follow the chain's renames. Otherwise (history
+// rewritten, a merge) it is read whole. The caller checks that the files
+// it publishes are among `kept_for`, or reads whole.
+History read_history(const std::filesystem::path& source, const History* kept = nullptr);
 
 }  // namespace portal

@@ -138,6 +138,8 @@ fs::path build_state_file(const fs::path& output) { return OutputPaths(output).s
 
 fs::path body_store_file(const fs::path& output) { return OutputPaths(output).state / "texts"; }
 
+fs::path history_store_file(const fs::path& output) { return OutputPaths(output).state / "history"; }
+
 namespace {
 
 // The live generation's record: its file, its text and what it lists.

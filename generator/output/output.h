@@ -165,6 +165,8 @@ std::filesystem::path build_state_file(const std::filesystem::path& output);
 // The file beside it where a build keeps the texts it rendered
 // (pipeline/body_store.h); the generations' records never remove it either.
 std::filesystem::path body_store_file(const std::filesystem::path& output);
+// And the one where it keeps the history it read (pipeline/history_store.h).
+std::filesystem::path history_store_file(const std::filesystem::path& output);
 
 // The live output folder's generation, as a text: its folder's inode and its
 // record's hash, once every file it holds is checked by size, time and inode

@@ -1,5 +1,6 @@
 // A build's generation made the output: what the build did not make removed,
 // its record written, and the two generations swapped.
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -104,14 +105,12 @@ Done StagedOutput::write_record() {
   const fs::path record_path = record_of(paths_, paths_.next);
   if (!replace_file(record_path, record) || !sync_to_disk(paths_.state, false))
     return portal::fail("cannot write " + record_path.string() + ": " + std::strerror(errno));
-  // Only the two generations' records are kept, the build's state and its texts.
+  // Only the two generations' records are kept, the build's state, its texts and its history.
   std::error_code ec;
-  const fs::path live_record = record_of(paths_, paths_.output);
-  const fs::path build_state = build_state_file(paths_.output);
-  const fs::path texts = body_store_file(paths_.output);
+  const fs::path kept[] = {record_path, record_of(paths_, paths_.output), build_state_file(paths_.output),
+                           body_store_file(paths_.output), history_store_file(paths_.output)};
   for (const auto& entry : fs::directory_iterator(paths_.state, ec))
-    if (entry.path() != record_path && entry.path() != live_record && entry.path() != build_state &&
-        entry.path() != texts && fs::remove(entry.path(), ec))
+    if (std::find(std::begin(kept), std::end(kept), entry.path()) == std::end(kept) && fs::remove(entry.path(), ec))
       step();
   return {};
 }

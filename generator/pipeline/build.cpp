@@ -1,6 +1,7 @@
 #include "build.h"
 #include "body_store.h"
 #include "build_state.h"
+#include "history_store.h"
 
 #include <algorithm>
 #include <atomic>
@@ -70,7 +71,8 @@ namespace {
 // theme: everything a build renders from, kept in `built`.
 BuildResult prepare(const BuildOptions& options, BuiltSite& built) {
   // The history walk needs nothing from the content: it runs beside loading and checking.
-  auto history_walk = std::async(std::launch::async, [&] { return read_history(options.source); });
+  auto history_walk =
+      std::async(std::launch::async, [&] { return read_history(options.source, options.kept_history); });
   BuildResult result = load_and_check(options, built.site);
   if (result.outcome != Outcome::ok) return result;
   result.output = options.output ? *options.output : options.source / built.site->config.output_dir;
@@ -83,6 +85,12 @@ BuildResult prepare(const BuildOptions& options, BuiltSite& built) {
   built.theme = std::move(*theme);
   if (options.progress) options.progress("Reading history", 0, 0);
   built.history = history_walk.get();
+  if (!history_covers(*built.site, built.history)) {  // it publishes a file the kept history was not kept for
+    const std::size_t walked = built.history.commits_read;
+    built.history = read_history(options.source);
+    built.history.commits_read += walked;
+  }
+  result.work.commits_read = built.history.commits_read;
   reword_commits(built.history, built.site->change_wording);
   if (!built.history.available) result.history_note = built.history.unavailable_because;
   return result;
@@ -232,6 +240,29 @@ std::optional<BuildResult> unchanged_since_last_build(const BuildOptions& option
   return unchanged_build(*folder, inputs);
 }
 
+// What the last build into the output kept for the next: the texts it
+// rendered, rendered again only where they changed, and the history it read,
+// walked again only from the last commit it saw.
+struct Kept {
+  BodyMemo texts{program_identity(), {}, {}, {}, 0};
+  std::string history_key;  // empty when site.toml cannot be read: no history is kept
+  std::optional<History> history;
+};
+
+Kept read_kept(const BuildOptions& options, const Settings& settings, const std::optional<fs::path>& folder) {
+  Kept kept;
+  if (settings.config) kept.history_key = history_store_key(options.source, *settings.config);
+  if (!folder || options.full) return kept;
+  kept.texts = read_body_store(*folder);
+  if (!kept.history_key.empty()) kept.history = read_history_store(*folder, kept.history_key);
+  return kept;
+}
+
+void save_kept(const fs::path& output, const BuiltSite& built, const Kept& kept) {
+  save_body_store(output, *built.site, kept.texts);
+  if (!kept.history_key.empty()) save_history_store(output, kept.history_key, *built.site, built.history);
+}
+
 }  // namespace
 
 BuildResult run_build(const BuildOptions& given) {
@@ -241,10 +272,10 @@ BuildResult run_build(const BuildOptions& given) {
   // What the build is made from, read before the build reads it.
   BuildInputs inputs;
   if (auto same = unchanged_since_last_build(given, settings, inputs)) return std::move(*same);
-  // The texts the last build rendered, rendered again only where they changed.
-  BodyMemo texts = folder && !given.full ? read_body_store(*folder) : BodyMemo{program_identity(), {}, {}, {}, 0};
+  Kept kept = read_kept(given, settings, folder);
   BuildOptions options = given;
-  options.bodies = &texts;
+  options.bodies = &kept.texts;
+  options.kept_history = kept.history ? &*kept.history : nullptr;
   BuiltSite built;
   BuildResult result = prepare(options, built);
   if (result.outcome == Outcome::failure || !built.site) return result;
@@ -305,7 +336,7 @@ BuildResult run_build(const BuildOptions& given) {
   if (result.outcome == Outcome::ok) {
     save_build_state(options, result.output, inputs, result, memo.now);
     // A build with drafts keeps none: what it publishes (a draft meeting's files) is not what is released.
-    if (options.drafts == Drafts::hide) save_body_store(result.output, *built.site, texts);
+    if (options.drafts == Drafts::hide) save_kept(result.output, built, kept);
   }
   return result;
 }

@@ -31,6 +31,8 @@ struct BuildOptions {
   SiteCache* cache = nullptr;  // for rebuilds that parse only what changed
   BodyMemo* bodies =
       nullptr;  // the texts the last build rendered (body_store.h), for a build that renders only what changed
+  // The history the last build read (history_store.h), for a build that walks only the commits since.
+  const History* kept_history = nullptr;
   // Render Markdown in jobs - 1 worker processes besides this one when at
   // least this many bodies need it (0: threads only). The command line sets
   // it to kForkBodiesFrom; the preview, which serves requests on threads of
@@ -64,6 +66,7 @@ struct BuildWork {
   std::size_t texts_rendered = 0;  // documents whose Markdown was rendered
   std::size_t pages_rendered = 0;  // pages drawn from the theme's templates
   std::size_t search_pieces = 0;   // pieces of the search index made (not kept from the last build)
+  std::size_t commits_read = 0;    // commits of the history walked (not kept from the last build)
   bool nothing_changed = false;    // nothing the last build was made from had changed: nothing was done
 };
 

@@ -75,13 +75,12 @@ const std::string& program_identity() {
   return identity;
 }
 
-namespace {
-
-// The source folder as the files listed are named under it.
 fs::path source_root(const fs::path& source) {
   std::error_code ec;
   return fs::weakly_canonical(fs::absolute(source, ec), ec);
 }
+
+namespace {
 
 // The site's time zone as its calendars write it, from the system's time
 // zone data: an upgrade of tzdata that changes the zone's rule is a change.

@@ -47,6 +47,9 @@ struct Settings {
 };
 Settings read_settings(const std::filesystem::path& source);
 
+// The source folder as a build names the files under it: absolute, links resolved.
+std::filesystem::path source_root(const std::filesystem::path& source);
+
 // The executable's and its libraries' size, times and inode, taken once a
 // process; empty when the program cannot see itself.
 const std::string& program_identity();

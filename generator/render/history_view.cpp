@@ -19,6 +19,7 @@ namespace {
 
 // Whether a commit changed anything that is not published (or no longer exists).
 bool touched_unpublished(const Site& site, const Commit& c) {
+  if (c.touched_unkept) return true;
   for (const auto& path : c.paths) {
     if (const auto it = site.by_path.find(path); it != site.by_path.end()) {
       if (!site.published(it->second)) return true;

@@ -12,8 +12,10 @@ steps: a sentence added, a letter changed keeping the size and the time (as
 within the same tick of the clock as the last build), a title changed, a file touched without a
 change, a priority renamed in the agreement in force, a template changed, a
 document renamed, one deleted, a commit, the clock moved past a document's
-date, what was not committed put back, and nothing at all. A sentence added to one document must not draw every page again. A failure prints the seed, the step and the first
-difference; the same seed repeats the same steps.
+date, what was not committed put back, and nothing at all. A sentence added
+to one document must not draw every page again, nor walk a commit of the
+history. A failure prints the seed, the step and the first difference; the
+same seed repeats the same steps.
 """
 import argparse
 import filecmp
@@ -186,6 +188,12 @@ def rendered(printed):
     return int(found.group(1)) if found else 0
 
 
+def commits_read(printed):
+    """The commits of the history a build says it walked."""
+    found = re.search(r"^Read (\d+) commits? of the history", printed, flags=re.M)
+    return int(found.group(1)) if found else None
+
+
 def differences(a, b):
     compared = filecmp.dircmp(a, b)
     found = [f"only in the rebuild: {n}" for n in compared.left_only]
@@ -239,6 +247,9 @@ def run(portal, seed, steps, work):
         # And renders again only the texts that changed and those never kept (drafts, restricted papers).
         if did.startswith("a sentence") and last_ok and code == 0 and rendered(printed) >= rendered(full_printed):
             sys.exit(f"FAIL {where}: the rebuild rendered {rendered(printed)} texts, as many as a full build")
+        # And walks no commit of the history: the last build kept what it read, and HEAD is where it was.
+        if did.startswith("a sentence") and last_ok and code == 0 and commits_read(printed) != 0:
+            sys.exit(f"FAIL {where}: the rebuild walked {commits_read(printed)} commits of the history, not 0")
         last_ok = code == 0
         shutil.rmtree(full)
     return checked

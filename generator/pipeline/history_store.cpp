@@ -1,0 +1,182 @@
+#include "history_store.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build_state.h"
+#include "files.h"
+#include "history_view.h"
+#include "markdown_wire.h"
+#include "output.h"
+
+namespace portal {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The store's first line: its format and its key (hashed), so that a store
+// kept for another program, source folder or settings is never taken.
+std::string heading(const std::string& key) { return "portal history 1 " + content_hash_hex(key) + "\n"; }
+
+// The released files of `site`, sorted: a history kept for them names no other.
+std::vector<std::string> released_files(const Site& site) {
+  std::vector<std::string> files{"content/plans.toml"};  // never withheld: no commit is private for it
+  for (std::size_t i = 0; i < site.size(); ++i)
+    if (site.released(i)) files.push_back(site.document(i).path);
+  for (const auto& asset : site.assets)
+    if (asset.published) files.push_back(asset.path);
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// Whether a page of `site` shows the summaries of commits to `path`.
+bool summaries_shown(const Site& site, const std::string& path) {
+  const auto doc = site.by_path.find(path);
+  return doc != site.by_path.end() && history_mode(site, site.document(doc->second)) == HistoryMode::full;
+}
+
+// The released documents whose pages show no commit's words, sorted.
+std::vector<std::string> without_words(const Site& site, const std::vector<std::string>& released) {
+  std::vector<std::string> out;
+  for (const auto& path : released)
+    if (site.by_path.count(path) && !summaries_shown(site, path)) out.push_back(path);
+  return out;
+}
+
+// A commit as kept: only its released files; the words its pages show, and
+// no others (a private commit's summary is never shown: private_commits).
+void write_commit(wire::Writer& out, const Site& site, const std::vector<std::string>& released, const Commit& c,
+                  const std::string& summary) {
+  std::vector<std::string> kept;
+  for (const auto& path : c.paths)
+    if (std::binary_search(released.begin(), released.end(), path)) kept.push_back(path);
+  const bool unkept = c.touched_unkept || kept.size() != c.paths.size();
+  const bool shown = !unkept && std::any_of(kept.begin(), kept.end(),
+                                            [&](const std::string& path) { return summaries_shown(site, path); });
+  // The short id alone where the words are not kept: all its pages show (history_view.cpp).
+  out.text(shown ? c.hash : c.hash.substr(0, 7));
+  out.text(shown ? summary : std::string());
+  out.text(site.config.show_authors ? c.author : std::string());
+  out.number(static_cast<std::uint64_t>(static_cast<std::int64_t>(c.date.day_number())));
+  out.number(static_cast<std::uint64_t>(c.time));
+  out.number(unkept ? 1 : 0);
+  out.texts(kept);
+}
+
+bool read_commit(wire::Reader& in, Commit& c) {
+  if (!in.text(c.hash) || !in.text(c.summary) || !in.text(c.author)) return false;
+  const auto day = in.number(), time = in.number(), unkept = in.number();
+  if (!day || !time || !unkept || *unkept > 1 || !in.texts(c.paths)) return false;
+  c.date = from_day_number(static_cast<int>(static_cast<std::int64_t>(*day)));
+  c.time = static_cast<std::int64_t>(*time);
+  c.touched_unkept = *unkept == 1;
+  return true;
+}
+
+// The history in `payload`; none when it does not read to its end.
+std::optional<History> read_payload(std::string_view payload) {
+  wire::Reader in(payload);
+  History h;
+  h.available = true;
+  if (!in.text(h.head) || !in.texts(h.kept_for) || h.kept_for.empty() ||
+      !std::is_sorted(h.kept_for.begin(), h.kept_for.end()) || !in.texts(h.kept_without_words) ||
+      !std::is_sorted(h.kept_without_words.begin(), h.kept_without_words.end()))
+    return std::nullopt;
+  const auto commits = in.number();
+  // Each commit takes more than 48 bytes: a count above that is not one this program wrote.
+  if (!commits || *commits > payload.size() / 48) return std::nullopt;
+  h.commits.resize(static_cast<std::size_t>(*commits));
+  for (std::uint32_t i = 0; i < h.commits.size(); ++i) {
+    if (!read_commit(in, h.commits[i])) return std::nullopt;
+    for (const auto& path : h.commits[i].paths) h.by_path[path].push_back(i);
+  }
+  if (in.position() != payload.size()) return std::nullopt;
+  return h;
+}
+
+}  // namespace
+
+std::string history_store_key(const fs::path& source, const SiteConfig& config) {
+  return program_identity() + '\n' + source_root(source).string() + '\n' +
+         std::to_string(static_cast<int>(config.history_mode)) + (config.show_authors ? " authors" : "");
+}
+
+std::optional<History> read_history_store(const fs::path& output, const std::string& key) {
+  if (program_identity().empty()) return std::nullopt;
+  // Never through a link, never a FIFO or a device: a regular file, opened without waiting.
+  const int fd = ::open(history_store_file(output).c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  struct stat info {};
+  constexpr off_t kLargest = off_t{1} << 30;  // far more than any history's: not a store of this program's
+  std::optional<std::string> text;
+  if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size <= kLargest) text = read_all(fd);
+  ::close(fd);
+  const std::string head = heading(key);
+  // The heading, the history, and the hash of the history's bytes.
+  if (!text || text->size() < head.size() + 8 || !text->starts_with(head)) return std::nullopt;
+  const std::string_view payload = std::string_view(*text).substr(head.size(), text->size() - head.size() - 8);
+  std::uint64_t hash = 0;
+  std::memcpy(&hash, text->data() + text->size() - 8, 8);
+  if (hash != content_hash(payload)) return std::nullopt;
+  return read_payload(payload);
+}
+
+void save_history_store(const fs::path& output, const std::string& key, const Site& site, const History& history) {
+  const fs::path file = history_store_file(output);
+  std::error_code ec;
+  fs::remove(file, ec);
+  if (!history.available || history.head.empty() || program_identity().empty()) return;
+  const auto released = released_files(site);
+  wire::Writer out;
+  out.text(history.head);
+  out.texts(released);
+  out.texts(without_words(site, released));
+  std::vector<std::uint32_t> kept;
+  for (std::uint32_t i = 0; i < history.commits.size(); ++i)
+    for (const auto& path : history.commits[i].paths)
+      if (std::binary_search(released.begin(), released.end(), path)) {
+        kept.push_back(i);  // a commit that changed no released file is never shown while the store is taken
+        break;
+      }
+  out.number(kept.size());
+  for (const auto i : kept) {
+    const auto written = history.summaries_as_written.find(i);
+    write_commit(out, site, released, history.commits[i],
+                 written == history.summaries_as_written.end() ? history.commits[i].summary : written->second);
+  }
+  std::string bytes = heading(key) + out.bytes();
+  const std::uint64_t hash = content_hash(out.bytes());
+  bytes.append(reinterpret_cast<const char*>(&hash), sizeof hash);
+  // Under a temporary name, renamed: a store cut short is never taken.
+  const fs::path temporary = file.string() + ".new";
+  fs::remove(temporary, ec);
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  bool ok = write_all(fd, bytes);
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || ::rename(temporary.c_str(), file.c_str()) != 0) fs::remove(temporary, ec);
+}
+
+bool history_covers(const Site& site, const History& history) {
+  if (history.kept_for.empty()) return true;  // read whole
+  const auto& kept = history.kept_for;
+  auto is_kept = [&](const std::string& path) { return std::binary_search(kept.begin(), kept.end(), path); };
+  const auto& quiet = history.kept_without_words;
+  for (std::size_t i = 0; i < site.size(); ++i) {
+    const std::string& path = site.document(i).path;
+    if (!site.published(i)) continue;
+    if (!is_kept(path)) return false;
+    // Its commits were kept without their words, which its page now shows.
+    if (summaries_shown(site, path) && std::binary_search(quiet.begin(), quiet.end(), path)) return false;
+  }
+  for (const auto& asset : site.assets)
+    if (asset.published && !is_kept(asset.path)) return false;
+  return true;
+}
+
+}  // namespace portal
