@@ -4,7 +4,10 @@
 // store spoiled) reads the history whole. It names nothing unpublished.
 #include <catch2/catch.hpp>
 
+#include <cstring>
+
 #include "build.h"
+#include "files.h"
 #include "git_repo.h"
 #include "output.h"
 #include "support.h"
@@ -54,6 +57,29 @@ struct KeptHistory {
     return commits;
   }
 };
+
+// Sets, in the kept history `store` (history_store.cpp: a heading line, then
+// the head, the wording's hash, the files kept for, those kept without words,
+// the count of commits; then the hash of all but the heading), the count of
+// commits to `count`, its hash made to match.
+void set_commit_count(const fs::path& store, std::uint64_t count) {
+  std::string bytes = read_file(store);
+  const std::size_t payload = bytes.find('\n') + 1;
+  std::size_t at = payload;
+  auto number = [&] {
+    std::uint64_t n = 0;
+    std::memcpy(&n, bytes.data() + at, sizeof n);
+    at += sizeof n;
+    return n;
+  };
+  for (int text = 0; text < 2; ++text) at += number();
+  for (int list = 0; list < 2; ++list)
+    for (auto n = number(); n > 0; --n) at += number();
+  std::memcpy(bytes.data() + at, &count, sizeof count);
+  const std::uint64_t hash = portal::content_hash(std::string_view(bytes).substr(payload, bytes.size() - 8 - payload));
+  std::memcpy(bytes.data() + bytes.size() - 8, &hash, sizeof hash);
+  write_file(store, bytes);
+}
 
 }  // namespace
 
@@ -119,6 +145,27 @@ TEST_CASE("a history rewritten, or a file released that the kept history was not
     write_file(store, bytes);
     append(kept.site / "content/contact.md", "\nA new telephone line.\n");
     CHECK(kept.commits_read_by_rebuild() == kept.first_commits);
+  }
+  SECTION("the store's count of commits made huge, its hash made to match") {
+    set_commit_count(portal::history_store_file(kept.out), std::uint64_t{1} << 40);
+    append(kept.site / "content/contact.md", "\nA new telephone line.\n");
+    CHECK(kept.commits_read_by_rebuild() == kept.first_commits);
+  }
+  SECTION("a change worded again in content/history.toml, not committed") {
+    append(kept.site / "content/contact.md", "\nA corrected line.\n");
+    const auto wording = kept.repo.commit_all("fix typo in contact.md (refs #12)", at_noon(2024, 2, 1));
+    write_file(kept.site / "content/history.toml",
+               "[changes]\n\"" + wording.substr(0, 9) + "\" = \"Contact: a corrected line\"\n");
+    kept.repo.commit_all("Word a change for the public", at_noon(2024, 2, 2));
+    // content/history.toml is no file the history was kept for: the two commits, then all four.
+    CHECK(kept.commits_read_by_rebuild() == 2 + kept.first_commits + 2);
+    CHECK(contains(read_file(kept.out / "contact/index.html"), "Contact: a corrected line"));
+    // The kept words are the public ones, never the line written for developers.
+    CHECK_FALSE(contains(read_file(portal::history_store_file(kept.out)), "fix typo"));
+    write_file(kept.site / "content/history.toml",
+               "[changes]\n\"" + wording.substr(0, 9) + "\" = \"Contact: worded again\"\n");
+    CHECK(kept.commits_read_by_rebuild() == kept.first_commits + 2);
+    CHECK(contains(read_file(kept.out / "contact/index.html"), "Contact: worded again"));
   }
   SECTION("a --full build") { CHECK(kept.build(true).work.commits_read == kept.first_commits); }
 }

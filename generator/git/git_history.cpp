@@ -318,13 +318,13 @@ int read_commit(git_repository* repo, const git_oid& oid, const PathMap& paths, 
   return static_cast<int>(parents);
 }
 
-// Walks the commits from HEAD, newest first, each diffed against its first parent.
-void read_commits(git_repository* repo, const PathMap& paths, History& history) {
+// Walks the commits from `head`, newest first, each diffed against its first parent.
+void read_commits(git_repository* repo, const git_oid& head, const PathMap& paths, History& history) {
   git_revwalk* raw_walk = nullptr;
   if (git_revwalk_new(&raw_walk, repo) != 0) return;
   Revwalk walk(raw_walk);
   git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
-  if (git_revwalk_push_head(walk.get()) != 0) return;  // no commits yet: everything is uncommitted
+  if (git_revwalk_push(walk.get(), &head) != 0) return;
   Renames renames;
   git_oid oid, parent;
   while (git_revwalk_next(&oid, walk.get()) == 0) read_commit(repo, oid, paths, renames, history, parent);
@@ -333,15 +333,15 @@ void read_commits(git_repository* repo, const PathMap& paths, History& history) 
 // A commit as History::head names it.
 std::string head_token(const git_oid& oid) { return content_hash_hex(git_oid_tostr_s(&oid)); }
 
-// Reads the commits made on top of `kept`'s head, when they are a chain of
+// Reads the commits from `head` down to `kept`'s head, when they are a chain of
 // one parent each that ends on it, then takes the kept commits, their paths
 // renamed as the chain renamed them: what a walk of the whole history gives.
 // False, with `history` part read, otherwise.
-bool read_since(git_repository* repo, const PathMap& paths, const History& kept, History& history) {
+bool read_since(git_repository* repo, const git_oid& head, const PathMap& paths, const History& kept,
+                History& history) {
   // Beyond this many commits, the whole history is read as soon as the chain is walked.
   constexpr std::size_t kLongestChain = 1000;
-  git_oid oid;
-  if (git_reference_name_to_id(&oid, repo, "HEAD") != 0) return false;
+  git_oid oid = head;
   Renames renames;
   for (std::size_t walked = 0; head_token(oid) != kept.head; ++walked) {
     git_oid parent{};
@@ -375,8 +375,10 @@ bool read_since(git_repository* repo, const PathMap& paths, const History& kept,
 
 // The history from `kept` and the commits since, when it can be; false, with
 // `history`'s commits as they were, when it must be read whole.
-bool read_from_kept(git_repository* repo, const PathMap& paths, const History& kept, History& history) {
-  if (!kept.available || kept.head.empty() || history.head.empty()) return false;
+bool read_from_kept(git_repository* repo, const git_oid& head, const PathMap& paths, const History& kept,
+                    History& history) {
+  if (!kept.available || kept.head.empty()) return false;
+  history.kept_wording = kept.kept_wording;
   if (kept.head == history.head) {
     history.commits = kept.commits;
     history.by_path = kept.by_path;
@@ -384,11 +386,12 @@ bool read_from_kept(git_repository* repo, const PathMap& paths, const History& k
     history.kept_without_words = kept.kept_without_words;
     return true;
   }
-  if (read_since(repo, paths, kept, history)) return true;
+  if (read_since(repo, head, paths, kept, history)) return true;
   history.commits.clear();
   history.by_path.clear();
   history.kept_for.clear();
   history.kept_without_words.clear();
+  history.kept_wording.clear();
   return false;
 }
 
@@ -421,9 +424,11 @@ History read_history(const fs::path& source, const History* kept) {
     return history;
   }
   history.available = true;
+  // HEAD once: a commit made while the history is read waits for the next build.
   git_oid head{};
-  if (git_reference_name_to_id(&head, repo.get(), "HEAD") == 0) history.head = head_token(head);
-  if (!kept || !read_from_kept(repo.get(), paths, *kept, history)) read_commits(repo.get(), paths, history);
+  if (git_reference_name_to_id(&head, repo.get(), "HEAD") != 0) return history;  // no commits yet
+  history.head = head_token(head);
+  if (!kept || !read_from_kept(repo.get(), head, paths, *kept, history)) read_commits(repo.get(), head, paths, history);
   return history;
 }
 
@@ -458,14 +463,9 @@ std::optional<bool> uncommitted_now(const fs::path& source, const std::string& p
 
 void reword_commits(History& history, const std::map<std::string, std::string>& wording) {
   if (wording.empty()) return;
-  for (std::uint32_t i = 0; i < history.commits.size(); ++i) {
-    Commit& c = history.commits[i];
+  for (auto& c : history.commits)
     for (const auto& [id, words] : wording)  // a handful of lines: no index is needed
-      if (c.hash.starts_with(id)) {
-        history.summaries_as_written.try_emplace(i, c.summary);
-        c.summary = words;
-      }
-  }
+      if (c.hash.starts_with(id)) c.summary = words;
 }
 
 }  // namespace portal

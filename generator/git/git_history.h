@@ -45,8 +45,9 @@ struct History {
   // commits were kept without them. Sorted.
   std::vector<std::string> kept_without_words;
   std::size_t commits_read = 0;  // commits this read walked (the others were kept)
-  // Summaries as written, of the commits reword_commits gave other words.
-  std::unordered_map<std::uint32_t, std::string> summaries_as_written;
+  // Taken from a kept history: the hash of the words content/history.toml
+  // gave commits when it was kept (its summaries are those words).
+  std::string kept_wording;
 
   [[nodiscard]] const std::vector<std::uint32_t>* of(const std::string& path) const {
     const auto it = by_path.find(path);

@@ -245,22 +245,21 @@ std::optional<BuildResult> unchanged_since_last_build(const BuildOptions& option
 // walked again only from the last commit it saw.
 struct Kept {
   BodyMemo texts{program_identity(), {}, {}, {}, 0};
-  std::string history_key;  // empty when site.toml cannot be read: no history is kept
   std::optional<History> history;
 };
 
 Kept read_kept(const BuildOptions& options, const Settings& settings, const std::optional<fs::path>& folder) {
   Kept kept;
-  if (settings.config) kept.history_key = history_store_key(options.source, *settings.config);
   if (!folder || options.full) return kept;
   kept.texts = read_body_store(*folder);
-  if (!kept.history_key.empty()) kept.history = read_history_store(*folder, kept.history_key);
+  if (settings.config) kept.history = read_history_store(*folder, history_store_key(options.source, *settings.config));
   return kept;
 }
 
-void save_kept(const fs::path& output, const BuiltSite& built, const Kept& kept) {
+void save_kept(const BuildOptions& options, const fs::path& output, const BuiltSite& built, const Kept& kept) {
   save_body_store(output, *built.site, kept.texts);
-  if (!kept.history_key.empty()) save_history_store(output, kept.history_key, *built.site, built.history);
+  // Under the settings the site was built with: site.toml may have changed since it was read before.
+  save_history_store(output, history_store_key(options.source, built.site->config), *built.site, built.history);
 }
 
 }  // namespace
@@ -336,7 +335,7 @@ BuildResult run_build(const BuildOptions& given) {
   if (result.outcome == Outcome::ok) {
     save_build_state(options, result.output, inputs, result, memo.now);
     // A build with drafts keeps none: what it publishes (a draft meeting's files) is not what is released.
-    if (options.drafts == Drafts::hide) save_kept(result.output, built, kept);
+    if (options.drafts == Drafts::hide) save_kept(options, result.output, built, kept);
   }
   return result;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -48,31 +49,49 @@ std::vector<std::string> without_words(const Site& site, const std::vector<std::
   return out;
 }
 
-// A commit as kept: only its released files; the words its pages show, and
-// no others (a private commit's summary is never shown: private_commits).
-void write_commit(wire::Writer& out, const Site& site, const std::vector<std::string>& released, const Commit& c,
-                  const std::string& summary) {
+// The hash of the words content/history.toml gives commits.
+std::string wording_hash(const std::map<std::string, std::string>& wording) {
+  std::string all;
+  for (const auto& [id, words] : wording)
+    all += std::to_string(id.size()) + ' ' + id + std::to_string(words.size()) + words;
+  return content_hash_hex(all);
+}
+
+// A commit as kept: only its released files, and of the rest only what its
+// pages show (history_view.cpp). Listed on a page that shows commits, its
+// short id and author; its words (as content/history.toml words them) only
+// when it changed nothing unpublished, and its whole id only for the link
+// to it. Elsewhere (a review's page), its dates alone.
+void write_commit(wire::Writer& out, const Site& site, const std::vector<std::string>& released, const Commit& c) {
   std::vector<std::string> kept;
   for (const auto& path : c.paths)
     if (std::binary_search(released.begin(), released.end(), path)) kept.push_back(path);
   const bool unkept = c.touched_unkept || kept.size() != c.paths.size();
-  const bool shown = !unkept && std::any_of(kept.begin(), kept.end(),
-                                            [&](const std::string& path) { return summaries_shown(site, path); });
-  // The short id alone where the words are not kept: all its pages show (history_view.cpp).
-  out.text(shown ? c.hash : c.hash.substr(0, 7));
-  out.text(shown ? summary : std::string());
-  out.text(site.config.show_authors ? c.author : std::string());
+  const bool listed =
+      std::any_of(kept.begin(), kept.end(), [&](const std::string& path) { return summaries_shown(site, path); });
+  const bool words = listed && !unkept;
+  const bool linked = words && !site.config.commit_url.empty();
+  out.text(linked ? c.hash : listed ? c.hash.substr(0, 7) : std::string());
+  out.text(words ? c.summary : std::string());
+  out.text(listed && site.config.show_authors ? c.author : std::string());
   out.number(static_cast<std::uint64_t>(static_cast<std::int64_t>(c.date.day_number())));
   out.number(static_cast<std::uint64_t>(c.time));
   out.number(unkept ? 1 : 0);
   out.texts(kept);
 }
 
-bool read_commit(wire::Reader& in, Commit& c) {
+// A commit as write_commit kept it, its files among `kept_for`.
+bool read_commit(wire::Reader& in, const std::vector<std::string>& kept_for, Commit& c) {
+  // Days from 1970 to a date any commit can have: far past 9999 is not one this program wrote.
+  constexpr std::int64_t kLastDay = 3'000'000;
   if (!in.text(c.hash) || !in.text(c.summary) || !in.text(c.author)) return false;
   const auto day = in.number(), time = in.number(), unkept = in.number();
   if (!day || !time || !unkept || *unkept > 1 || !in.texts(c.paths)) return false;
-  c.date = from_day_number(static_cast<int>(static_cast<std::int64_t>(*day)));
+  const auto day_number = static_cast<std::int64_t>(*day);
+  if (day_number < -kLastDay || day_number > kLastDay) return false;
+  for (const auto& path : c.paths)
+    if (!std::binary_search(kept_for.begin(), kept_for.end(), path)) return false;
+  c.date = from_day_number(static_cast<int>(day_number));
   c.time = static_cast<std::int64_t>(*time);
   c.touched_unkept = *unkept == 1;
   return true;
@@ -80,42 +99,54 @@ bool read_commit(wire::Reader& in, Commit& c) {
 
 // The history in `payload`; none when it does not read to its end.
 std::optional<History> read_payload(std::string_view payload) {
+  // The fewest bytes a commit takes: seven numbers (three texts' lengths, the dates, the flag, the files' count).
+  constexpr std::size_t kSmallestCommit = 7 * sizeof(std::uint64_t);
   wire::Reader in(payload);
   History h;
   h.available = true;
-  if (!in.text(h.head) || !in.texts(h.kept_for) || h.kept_for.empty() ||
+  if (!in.text(h.head) || !in.text(h.kept_wording) || !in.texts(h.kept_for) || h.kept_for.empty() ||
       !std::is_sorted(h.kept_for.begin(), h.kept_for.end()) || !in.texts(h.kept_without_words) ||
       !std::is_sorted(h.kept_without_words.begin(), h.kept_without_words.end()))
     return std::nullopt;
   const auto commits = in.number();
-  // Each commit takes more than 48 bytes: a count above that is not one this program wrote.
-  if (!commits || *commits > payload.size() / 48) return std::nullopt;
+  if (!commits || *commits > (payload.size() - in.position()) / kSmallestCommit) return std::nullopt;
   h.commits.resize(static_cast<std::size_t>(*commits));
   for (std::uint32_t i = 0; i < h.commits.size(); ++i) {
-    if (!read_commit(in, h.commits[i])) return std::nullopt;
+    if (!read_commit(in, h.kept_for, h.commits[i])) return std::nullopt;
     for (const auto& path : h.commits[i].paths) h.by_path[path].push_back(i);
   }
   if (in.position() != payload.size()) return std::nullopt;
   return h;
 }
 
+// The file's bytes, when it is a regular file (never read through a link,
+// never a FIFO or a device) of at most `largest` bytes.
+std::optional<std::string> read_small_file(const fs::path& file, off_t largest) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  struct stat info {};
+  std::optional<std::string> text;
+  if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size <= largest) {
+    text.emplace(static_cast<std::size_t>(info.st_size), '\0');
+    const auto read = read_up_to(fd, text->data(), text->size());
+    if (!read || *read != text->size()) text.reset();
+  }
+  ::close(fd);
+  return text;
+}
+
 }  // namespace
 
 std::string history_store_key(const fs::path& source, const SiteConfig& config) {
   return program_identity() + '\n' + source_root(source).string() + '\n' +
-         std::to_string(static_cast<int>(config.history_mode)) + (config.show_authors ? " authors" : "");
+         std::to_string(static_cast<int>(config.history_mode)) + (config.show_authors ? " authors" : "") +
+         (config.commit_url.empty() ? "" : " links");
 }
 
 std::optional<History> read_history_store(const fs::path& output, const std::string& key) {
   if (program_identity().empty()) return std::nullopt;
-  // Never through a link, never a FIFO or a device: a regular file, opened without waiting.
-  const int fd = ::open(history_store_file(output).c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  struct stat info {};
   constexpr off_t kLargest = off_t{1} << 30;  // far more than any history's: not a store of this program's
-  std::optional<std::string> text;
-  if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size <= kLargest) text = read_all(fd);
-  ::close(fd);
+  const auto text = read_small_file(history_store_file(output), kLargest);
   const std::string head = heading(key);
   // The heading, the history, and the hash of the history's bytes.
   if (!text || text->size() < head.size() + 8 || !text->starts_with(head)) return std::nullopt;
@@ -134,21 +165,19 @@ void save_history_store(const fs::path& output, const std::string& key, const Si
   const auto released = released_files(site);
   wire::Writer out;
   out.text(history.head);
+  out.text(wording_hash(site.change_wording));
   out.texts(released);
   out.texts(without_words(site, released));
-  std::vector<std::uint32_t> kept;
-  for (std::uint32_t i = 0; i < history.commits.size(); ++i)
-    for (const auto& path : history.commits[i].paths)
-      if (std::binary_search(released.begin(), released.end(), path)) {
-        kept.push_back(i);  // a commit that changed no released file is never shown while the store is taken
-        break;
-      }
+  // Only the commits that changed a released document: no page shows another while the store is taken.
+  std::vector<const Commit*> kept;
+  for (const auto& c : history.commits)
+    if (std::any_of(c.paths.begin(), c.paths.end(), [&](const std::string& path) {
+          const auto doc = site.by_path.find(path);
+          return doc != site.by_path.end() && site.released(doc->second);
+        }))
+      kept.push_back(&c);
   out.number(kept.size());
-  for (const auto i : kept) {
-    const auto written = history.summaries_as_written.find(i);
-    write_commit(out, site, released, history.commits[i],
-                 written == history.summaries_as_written.end() ? history.commits[i].summary : written->second);
-  }
+  for (const Commit* c : kept) write_commit(out, site, released, *c);
   std::string bytes = heading(key) + out.bytes();
   const std::uint64_t hash = content_hash(out.bytes());
   bytes.append(reinterpret_cast<const char*>(&hash), sizeof hash);
@@ -164,6 +193,8 @@ void save_history_store(const fs::path& output, const std::string& key, const Si
 
 bool history_covers(const Site& site, const History& history) {
   if (history.kept_for.empty()) return true;  // read whole
+  // Its summaries are the words content/history.toml gave them then.
+  if (history.kept_wording != wording_hash(site.change_wording)) return false;
   const auto& kept = history.kept_for;
   auto is_kept = [&](const std::string& path) { return std::binary_search(kept.begin(), kept.end(), path); };
   const auto& quiet = history.kept_without_words;
