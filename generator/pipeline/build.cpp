@@ -3,6 +3,7 @@
 #include "build_state.h"
 #include "history_store.h"
 
+#include <malloc.h>
 #include <algorithm>
 #include <atomic>
 #include <future>
@@ -158,6 +159,8 @@ void render_files(const BuildOptions& options, const BuiltSite& built, const Fil
     }
   }
   result.work.search_pieces = pieces;
+  // What the index freed goes back to the system before the writing, where a build's memory peaks.
+  malloc_trim(0);
   if (options.progress) options.progress("Writing files", 0, 0);  // the pages are written; the rest follows
   for (auto& extra : render_outputs(site, built.history, page_paths)) emit({extra.path, std::move(extra.content), {}});
   for (auto& copy : render_bulletin_copies(site, theme)) emit({copy.path, std::move(copy.content), {}});
