@@ -4,11 +4,14 @@
 // store spoiled) reads the history whole. It names nothing unpublished.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstring>
 
 #include "build.h"
+#include "build_state.h"
 #include "files.h"
 #include "git_repo.h"
+#include "history_store.h"
 #include "output.h"
 #include "support.h"
 
@@ -125,6 +128,35 @@ TEST_CASE("a history rewritten, or a file released that the kept history was not
     // Kept for the page as renamed, before the rename was committed: without the old name's commits.
     kept.repo.commit_all("Rename the contact page", at_noon(2024, 2, 1));
     CHECK(kept.commits_read_by_rebuild() == 1 + kept.first_commits + 1);
+  }
+  SECTION("a file renamed to a document") {
+    write_file(kept.site / "content/notes.txt", "+++\ntitle = \"Notes\"\n+++\n\nNotes kept as a file.\n");
+    kept.repo.commit_all("Add notes as a file", at_noon(2024, 2, 1));
+    CHECK(kept.commits_read_by_rebuild() == 1 + kept.first_commits + 1);  // a file added: read whole
+    fs::rename(kept.site / "content/notes.txt", kept.site / "content/notes.md");
+    kept.repo.commit_all("Make the notes a page", at_noon(2024, 2, 2));
+    // The file's commits were not kept (they changed no document): read whole, they are on its page.
+    CHECK(kept.commits_read_by_rebuild() == 1 + kept.first_commits + 2);
+    CHECK(contains(read_file(kept.out / "notes/index.html"), "Add notes as a file"));
+  }
+  SECTION("site.toml's history settings changed after the store was chosen by them") {
+    const auto before = portal::read_settings(kept.site);
+    REQUIRE(before.config);
+    auto taken = portal::read_history_store(kept.out, portal::history_store_key(kept.site, *before.config));
+    REQUIRE(taken);
+    replace_in(kept.site / "site.toml", "show_authors = false", "show_authors = true");
+    portal::BuildOptions options;
+    options.source = kept.site;
+    options.local = true;
+    options.kept_history = &*taken;
+    std::vector<portal::OutputFile> files;
+    const auto built = portal::render_site(options, files);
+    REQUIRE(built.outcome == portal::Outcome::ok);
+    CHECK(built.work.commits_read == kept.first_commits);
+    const auto about =
+        std::find_if(files.begin(), files.end(), [](const auto& f) { return f.path == "about/index.html"; });
+    REQUIRE(about != files.end());
+    CHECK(contains(about->content, "Comms Team"));  // the authors, which the store did not keep
   }
   SECTION("a restricted page released, not committed") {
     replace_in(kept.site / "content/secret-page.md", "restricted = true", "restricted = false");

@@ -67,10 +67,11 @@ class Renames {
     return it == alias_.end() ? path : it->second;
   }
   void renamed(const std::string& old_path, const std::string& head_path) { alias_[old_path] = head_path; }
-  // Whether every path renamed is one of `paths` (sorted).
+  // Whether every path renamed is a document's (Markdown) among `paths` (sorted).
   bool all_renamed_from(const std::vector<std::string>& paths) const {
-    return std::all_of(alias_.begin(), alias_.end(),
-                       [&](const auto& alias) { return std::binary_search(paths.begin(), paths.end(), alias.first); });
+    return std::all_of(alias_.begin(), alias_.end(), [&](const auto& alias) {
+      return alias.first.ends_with(".md") && std::binary_search(paths.begin(), paths.end(), alias.first);
+    });
   }
 
  private:
@@ -378,7 +379,7 @@ bool read_since(git_repository* repo, const git_oid& head, const PathMap& paths,
 bool read_from_kept(git_repository* repo, const git_oid& head, const PathMap& paths, const History& kept,
                     History& history) {
   if (!kept.available || kept.head.empty()) return false;
-  history.kept_wording = kept.kept_wording;
+  history.kept_under = kept.kept_under;
   if (kept.head == history.head) {
     history.commits = kept.commits;
     history.by_path = kept.by_path;
@@ -391,7 +392,7 @@ bool read_from_kept(git_repository* repo, const git_oid& head, const PathMap& pa
   history.by_path.clear();
   history.kept_for.clear();
   history.kept_without_words.clear();
-  history.kept_wording.clear();
+  history.kept_under.clear();
   return false;
 }
 
@@ -463,9 +464,13 @@ std::optional<bool> uncommitted_now(const fs::path& source, const std::string& p
 
 void reword_commits(History& history, const std::map<std::string, std::string>& wording) {
   if (wording.empty()) return;
-  for (auto& c : history.commits)
+  constexpr std::size_t kWholeId = 40;
+  for (auto& c : history.commits) {
+    // Kept without its whole id (history_store.h), a commit was worded when it was kept.
+    if (c.hash.size() < kWholeId) continue;
     for (const auto& [id, words] : wording)  // a handful of lines: no index is needed
       if (c.hash.starts_with(id)) c.summary = words;
+  }
 }
 
 }  // namespace portal

@@ -45,9 +45,10 @@ struct History {
   // commits were kept without them. Sorted.
   std::vector<std::string> kept_without_words;
   std::size_t commits_read = 0;  // commits this read walked (the others were kept)
-  // Taken from a kept history: the hash of the words content/history.toml
-  // gave commits when it was kept (its summaries are those words).
-  std::string kept_wording;
+  // Taken from a kept history: what it was kept under, the history settings
+  // and the hash of the words content/history.toml gave commits (its
+  // summaries are those words).
+  std::string kept_under;
 
   [[nodiscard]] const std::vector<std::uint32_t>* of(const std::string& path) const {
     const auto it = by_path.find(path);

@@ -49,10 +49,13 @@ std::vector<std::string> without_words(const Site& site, const std::vector<std::
   return out;
 }
 
-// The hash of the words content/history.toml gives commits.
-std::string wording_hash(const std::map<std::string, std::string>& wording) {
-  std::string all;
-  for (const auto& [id, words] : wording)
+// What a history is kept under in `site`: the settings that decide what of
+// a commit pages show, and the hash of the words content/history.toml gives commits.
+std::string kept_under(const Site& site) {
+  const SiteConfig& config = site.config;
+  std::string all = std::to_string(static_cast<int>(config.history_mode)) + (config.show_authors ? " authors" : "") +
+                    (config.commit_url.empty() ? "" : " links") + '\n';
+  for (const auto& [id, words] : site.change_wording)
     all += std::to_string(id.size()) + ' ' + id + std::to_string(words.size()) + words;
   return content_hash_hex(all);
 }
@@ -82,17 +85,18 @@ void write_commit(wire::Writer& out, const Site& site, const std::vector<std::st
 
 // A commit as write_commit kept it, its files among `kept_for`.
 bool read_commit(wire::Reader& in, const std::vector<std::string>& kept_for, Commit& c) {
-  // Days from 1970 to a date any commit can have: far past 9999 is not one this program wrote.
+  // Days from 1970 to a date any commit can have (and its time): far past 9999 is not one this program wrote.
   constexpr std::int64_t kLastDay = 3'000'000;
   if (!in.text(c.hash) || !in.text(c.summary) || !in.text(c.author)) return false;
   const auto day = in.number(), time = in.number(), unkept = in.number();
   if (!day || !time || !unkept || *unkept > 1 || !in.texts(c.paths)) return false;
-  const auto day_number = static_cast<std::int64_t>(*day);
-  if (day_number < -kLastDay || day_number > kLastDay) return false;
+  const auto day_number = static_cast<std::int64_t>(*day), seconds = static_cast<std::int64_t>(*time);
+  if (day_number < -kLastDay || day_number > kLastDay || seconds < -kLastDay * 86400 || seconds > kLastDay * 86400)
+    return false;
   for (const auto& path : c.paths)
     if (!std::binary_search(kept_for.begin(), kept_for.end(), path)) return false;
   c.date = from_day_number(static_cast<int>(day_number));
-  c.time = static_cast<std::int64_t>(*time);
+  c.time = seconds;
   c.touched_unkept = *unkept == 1;
   return true;
 }
@@ -104,7 +108,7 @@ std::optional<History> read_payload(std::string_view payload) {
   wire::Reader in(payload);
   History h;
   h.available = true;
-  if (!in.text(h.head) || !in.text(h.kept_wording) || !in.texts(h.kept_for) || h.kept_for.empty() ||
+  if (!in.text(h.head) || !in.text(h.kept_under) || !in.texts(h.kept_for) || h.kept_for.empty() ||
       !std::is_sorted(h.kept_for.begin(), h.kept_for.end()) || !in.texts(h.kept_without_words) ||
       !std::is_sorted(h.kept_without_words.begin(), h.kept_without_words.end()))
     return std::nullopt;
@@ -165,7 +169,7 @@ void save_history_store(const fs::path& output, const std::string& key, const Si
   const auto released = released_files(site);
   wire::Writer out;
   out.text(history.head);
-  out.text(wording_hash(site.change_wording));
+  out.text(kept_under(site));
   out.texts(released);
   out.texts(without_words(site, released));
   // Only the commits that changed a released document: no page shows another while the store is taken.
@@ -193,8 +197,9 @@ void save_history_store(const fs::path& output, const std::string& key, const Si
 
 bool history_covers(const Site& site, const History& history) {
   if (history.kept_for.empty()) return true;  // read whole
-  // Its summaries are the words content/history.toml gave them then.
-  if (history.kept_wording != wording_hash(site.change_wording)) return false;
+  // Kept under other settings (site.toml may have changed since the store was
+  // chosen by it), or other words from content/history.toml.
+  if (history.kept_under != kept_under(site)) return false;
   const auto& kept = history.kept_for;
   auto is_kept = [&](const std::string& path) { return std::binary_search(kept.begin(), kept.end(), path); };
   const auto& quiet = history.kept_without_words;
