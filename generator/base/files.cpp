@@ -1,14 +1,19 @@
 #include "files.h"
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <mutex>
+#include <vector>
 
 #include <fcntl.h>
 #include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "parallel.h"
 
 namespace portal {
 
@@ -128,6 +133,9 @@ struct Walk {
   std::size_t root_length = 0;
   std::string unreadable;     // what could not be read, and why
   std::exception_ptr thrown;  // by `visit`, given back once nftw has closed its folders
+  // With `split`: the folders this far down are visited, kept here, and not entered.
+  int split = 0;
+  std::vector<std::string>* deferred = nullptr;
 };
 thread_local Walk* current_walk = nullptr;
 
@@ -143,37 +151,71 @@ int visit_entry(const char* path, const struct stat* st, int type, struct FTW* a
     return FTW_STOP;
   }
   try {
-    return (*walk.visit)(std::string_view(path).substr(walk.root_length + 1), *st) ? FTW_CONTINUE : FTW_STOP;
+    if (!(*walk.visit)(std::string_view(path).substr(walk.root_length + 1), *st)) return FTW_STOP;
   } catch (...) {
     walk.thrown = std::current_exception();
     return FTW_STOP;
   }
+  if (walk.deferred && type == FTW_D && at->level == walk.split) {
+    walk.deferred->emplace_back(path);
+    return FTW_SKIP_SUBTREE;
+  }
+  return FTW_CONTINUE;
+}
+
+// One nftw walk of `folder` (`root` or a folder under it), named relative to
+// `root` (of `root_length` characters), on this thread.
+bool walk_one(const std::string& folder, std::size_t root_length, Walk& walk) {
+  struct Current {
+    Walk* outer;
+    explicit Current(Walk* walk) : outer(current_walk) { current_walk = walk; }
+    ~Current() { current_walk = outer; }
+    Current(const Current&) = delete;
+    Current& operator=(const Current&) = delete;
+  } current(&walk);
+  walk.root_length = root_length;
+  const int result = ::nftw(folder.c_str(), visit_entry, 32, FTW_PHYS | FTW_ACTIONRETVAL);
+  if (result == -1 && walk.unreadable.empty()) walk.unreadable = folder + ": " + std::strerror(errno);
+  return result == 0 && walk.unreadable.empty() && !walk.thrown;
+}
+
+// The folders two levels down, each walked on one of `jobs` threads once
+// the levels above are; the first failure stops the others.
+bool walk_split(const std::string& top, Walk& walk, int jobs) {
+  std::vector<std::string> deferred;
+  walk.split = 2;
+  walk.deferred = &deferred;
+  if (!walk_one(top, top.size(), walk)) return false;
+  std::atomic<bool> failed{false};
+  std::mutex mutex;
+  parallel_for(deferred.size(), jobs, [&](std::size_t i) {
+    if (failed) return;
+    Walk part{walk.visit, 0, {}, nullptr, 0, nullptr};
+    if (walk_one(deferred[i], top.size(), part)) return;
+    const std::lock_guard lock(mutex);
+    if (failed.exchange(true)) return;
+    walk.unreadable = std::move(part.unreadable);
+    walk.thrown = part.thrown;
+  });
+  return !failed;
 }
 
 }  // namespace
 
 bool walk_tree(const std::filesystem::path& root,
-               const std::function<bool(std::string_view relative, const struct stat& st)>& visit, std::string* why) {
+               const std::function<bool(std::string_view relative, const struct stat& st)>& visit, std::string* why,
+               int jobs) {
   std::string top = root.native();
   while (top.size() > 1 && top.back() == '/') top.pop_back();
-  Walk walk{&visit, top.size(), {}, nullptr};
-  int result = -1;
-  if (top.empty() || top == "/") {
+  Walk walk{&visit, top.size(), {}, nullptr, 0, nullptr};
+  bool whole = false;
+  if (top.empty() || top == "/")
     walk.unreadable = "the whole file system is never walked";
-  } else {
-    struct Current {
-      Walk* outer;
-      explicit Current(Walk* walk) : outer(current_walk) { current_walk = walk; }
-      ~Current() { current_walk = outer; }
-      Current(const Current&) = delete;
-      Current& operator=(const Current&) = delete;
-    } current(&walk);
-    result = ::nftw(top.c_str(), visit_entry, 32, FTW_PHYS | FTW_ACTIONRETVAL);
-    if (result == -1 && walk.unreadable.empty()) walk.unreadable = top + ": " + std::strerror(errno);
-  }
+  else
+    whole = jobs > 1 ? walk_split(top, walk, jobs) : walk_one(top, top.size(), walk);
   if (walk.thrown) std::rethrow_exception(walk.thrown);
   if (why) *why = walk.unreadable;
-  return result == 0 && walk.unreadable.empty();
+  return whole && walk.unreadable.empty();
 }
 
 }  // namespace portal

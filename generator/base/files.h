@@ -45,8 +45,12 @@ std::string content_hash_hex(std::string_view bytes);
 // or a folder cannot be read; false too when `root` is not a folder (a link
 // to one included); true when everything was visited. With `why`, what
 // could not be read and why (empty when `visit` stopped the walk).
+// With `jobs` above 1, what is under each folder two levels down is walked
+// on one of that many threads, once the levels above are: `visit` is then
+// called from several threads at once, each folder still before what it
+// holds, but the folders' entries in no order among them.
 bool walk_tree(const std::filesystem::path& root,
                const std::function<bool(std::string_view relative, const struct stat& st)>& visit,
-               std::string* why = nullptr);
+               std::string* why = nullptr, int jobs = 1);
 
 }  // namespace portal

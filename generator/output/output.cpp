@@ -2,6 +2,7 @@
 // beside it, the lock a build holds on it, and putting right what a stopped
 // swap left.
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <unordered_set>
@@ -176,18 +177,20 @@ std::string live_output_fingerprint(const fs::path& output) {
   const StagedOutput::Manifest& made = record->made;
   // The folders its files are in: any other (an empty one made by hand) is not the build's.
   const auto folders = detail::folders_of(made);
-  std::size_t seen = 0;
-  std::string relative;
-  const bool whole = walk_tree(OutputPaths(output).output, [&](std::string_view name, const struct stat& st) {
-    if (S_ISDIR(st.st_mode)) return folders.count(name) > 0;
-    relative.assign(name);
-    const auto entry = made.find(relative);
-    if (entry == made.end() || !S_ISREG(st.st_mode)) return false;
-    const bool marker = entry->first == kOutputMarker;  // recorded without its numbers
-    if (!marker && !detail::is_recorded(st, entry->second)) return false;
-    ++seen;
-    return true;
-  });
+  std::atomic<std::size_t> seen{0};
+  // On threads of its own: a build that changed nothing spends most of its time here.
+  const bool whole = walk_tree(
+      OutputPaths(output).output,
+      [&](std::string_view name, const struct stat& st) {
+        if (S_ISDIR(st.st_mode)) return folders.count(name) > 0;
+        const auto entry = made.find(std::string(name));
+        if (entry == made.end() || !S_ISREG(st.st_mode)) return false;
+        const bool marker = entry->first == kOutputMarker;  // recorded without its numbers
+        if (!marker && !detail::is_recorded(st, entry->second)) return false;
+        ++seen;
+        return true;
+      },
+      nullptr, detail::kWalkThreads);
   if (!whole || seen != made.size()) return {};
   return record->fingerprint();
 }

@@ -42,6 +42,10 @@ bool is_recorded(const struct stat& st, const StagedOutput::Entry& e);
 // A file's modification time in nanoseconds.
 std::int64_t mtime_of(const struct stat& st);
 
+// The threads a generation's folders are walked on (walk_tree's `jobs`):
+// the walk waits on the file system more than on a core, and two halve it.
+inline constexpr int kWalkThreads = 2;
+
 // The folders the files of `files` are in, every level ("a", "a/b"), as
 // views of its paths.
 std::unordered_set<std::string_view> folders_of(const StagedOutput::Manifest& files);

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
@@ -42,21 +43,22 @@ Done StagedOutput::remove_strays() {
   // The folders the build's files are in: they stay, and only the others may be left empty.
   const auto needed = detail::folders_of(made_);
   std::vector<std::string> files, folders;
-  std::string relative;
+  std::mutex found;
   std::string unreadable;
   const bool whole = walk_tree(
       paths_.next,
       [&](std::string_view name, const struct stat& st) {
-        relative.assign(name);
-        if (S_ISDIR(st.st_mode)) {
-          if (!needed.count(name)) folders.push_back(relative);
-        } else if (!made_.count(relative)) {
-          files.push_back(relative);
-        }
+        std::string relative(name);
+        if (S_ISDIR(st.st_mode) ? needed.count(name) : made_.count(relative)) return true;
+        const std::lock_guard lock(found);
+        (S_ISDIR(st.st_mode) ? folders : files).push_back(std::move(relative));
         return true;
       },
-      &unreadable);
+      &unreadable, detail::kWalkThreads);
   if (!whole) return portal::fail("cannot read " + unreadable + ", to remove what the new build did not make");
+  // Found on several threads: in order, so that each folder comes before what it holds.
+  std::sort(files.begin(), files.end());
+  std::sort(folders.begin(), folders.end());
   for (const auto& file : files) {
     const fs::path path = paths_.next / file;
     if (::unlink(path.c_str()) != 0)

@@ -1,0 +1,104 @@
+// walk_tree on one thread and on several: the same entries, each folder
+// before what it holds, links never entered, a stop or a throw from any
+// thread given back to the caller.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <string>
+
+#include <sys/stat.h>
+
+#include "files.h"
+#include "support.h"
+
+using namespace portal;
+using namespace portal::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Four levels of folders, files at each, and a link at the second level to a folder outside.
+fs::path make_tree(const fs::path& base) {
+  const fs::path root = base / "tree";
+  for (const char* top : {"a", "b", "c"}) {
+    write_file(root / top / "top.txt", top);
+    for (const char* middle : {"x", "y"}) {
+      write_file(root / top / middle / "middle.txt", middle);
+      for (const char* low : {"p", "q", "r"}) write_file(root / top / middle / low / "deep" / "leaf.txt", low);
+    }
+  }
+  write_file(root / "root.txt", "root");
+  write_file(base / "outside" / "secret.txt", "not under the root");
+  fs::create_directory_symlink(base / "outside", root / "a" / "link");
+  return root;
+}
+
+// Every entry a walk visits, in the order visited (from any thread), with whether it is a folder.
+struct Visits {
+  std::mutex mutex;
+  std::vector<std::string> order;
+  std::map<std::string, mode_t> kinds;
+  void add(std::string_view name, const struct stat& st) {
+    const std::lock_guard lock(mutex);
+    order.emplace_back(name);
+    kinds.emplace(std::string(name), st.st_mode & S_IFMT);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a tree is walked alike on one thread and on several", "[walk]") {
+  TempDir tmp;
+  const fs::path root = make_tree(tmp.path());
+  Visits one, two;
+  REQUIRE(walk_tree(root, [&](std::string_view name, const struct stat& st) {
+    one.add(name, st);
+    return true;
+  }));
+  REQUIRE(walk_tree(
+      root,
+      [&](std::string_view name, const struct stat& st) {
+        two.add(name, st);
+        return true;
+      },
+      nullptr, 2));
+  CHECK(one.kinds == two.kinds);
+  CHECK(two.order.size() == two.kinds.size());  // each entry once
+  CHECK(two.kinds.count("a/x/p/deep/leaf.txt"));
+  CHECK(two.kinds.at("a/link") == S_IFLNK);
+  for (const auto& [name, kind] : two.kinds) CHECK(name.find("secret") == std::string::npos);
+  // Each folder before what it holds.
+  std::map<std::string, std::size_t> at;
+  for (std::size_t i = 0; i < two.order.size(); ++i) at[two.order[i]] = i;
+  for (const auto& [name, position] : at) {
+    const auto slash = name.rfind('/');
+    if (slash != std::string::npos) CHECK(at.at(name.substr(0, slash)) < position);
+  }
+}
+
+TEST_CASE("a walk on several threads stops where it is told to, and gives back a throw", "[walk]") {
+  TempDir tmp;
+  const fs::path root = make_tree(tmp.path());
+  std::string why = "unset";
+  // Stopped deep down, on a walking thread: the walk is not whole, and nothing was unreadable.
+  CHECK_FALSE(walk_tree(
+      root, [](std::string_view name, const struct stat&) { return name != "b/y/q/deep/leaf.txt"; }, &why, 2));
+  CHECK(why.empty());
+  // A throw deep down reaches the caller, not std::terminate.
+  CHECK_THROWS_AS(walk_tree(
+                      root,
+                      [](std::string_view name, const struct stat&) -> bool {
+                        if (name == "c/x/r/deep") throw std::runtime_error("thrown on a walking thread");
+                        return true;
+                      },
+                      nullptr, 2),
+                  std::runtime_error);
+  // A root that is a link is no folder to walk, whatever the threads.
+  fs::create_directory_symlink(root, tmp.path() / "root-link");
+  CHECK_FALSE(walk_tree(
+      tmp.path() / "root-link", [](std::string_view, const struct stat&) { return true; }, &why, 2));
+  CHECK(why.find("not a folder") != std::string::npos);
+}
