@@ -15,6 +15,7 @@
 #include "build.h"
 #include "build_state.h"
 #include "files.h"
+#include "git_repo.h"
 #include "output.h"
 #include "support.h"
 
@@ -302,12 +303,41 @@ TEST_CASE("inputs noted after site.toml changed since it was read are never reco
   const auto result = portal::run_build(options);
   REQUIRE(result.outcome == portal::Outcome::ok);
   REQUIRE(fs::exists(portal::build_state_file(out)));
-  portal::save_build_state(options, out, changed, result, {});
+  portal::save_build_state(options, out, changed, result, changed.head, {});
   CHECK_FALSE(fs::exists(portal::build_state_file(out)));
   // Given by a relative path, ending in a slash, the source's site.toml is still found among the inputs.
   auto relative = options;
   relative.source = fs::path(site.lexically_relative(fs::current_path()).string() + "/");
   CHECK(portal::read_inputs(relative, portal::read_settings(relative.source), out).complete);
+}
+
+TEST_CASE("a build whose history was read at another commit than its inputs name keeps no state", "[build-state]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  GitRepo repo(site);
+  repo.commit_all("Publish the portal", at_noon(2024, 1, 1));
+  const auto out = tmp.path() / "out";
+  const auto options = options_for(site, out);
+  const auto settings = portal::read_settings(site);
+  REQUIRE(settings.config);
+  // Noted at the first commit; a second is made before the build reads the history (a commit while it waited).
+  const auto noted = portal::read_inputs(options, settings, out);
+  CHECK_FALSE(noted.head.empty());
+  replace_in(site / "content/about.md", "The partnership meets three times a year.", "It meets four times a year.");
+  repo.commit_all("Correct the about page", at_noon(2024, 1, 2));
+  const auto result = portal::run_build(options);
+  REQUIRE(result.outcome == portal::Outcome::ok);
+  REQUIRE(fs::exists(portal::build_state_file(out)));
+  const auto now = portal::read_inputs(options, settings, out);
+  CHECK(now.head != noted.head);
+  // Read at the new commit, noted at the old: not recorded, though no file changed since the noting of `now`.
+  portal::save_build_state(options, out, now, result, noted.head, {});
+  CHECK_FALSE(fs::exists(portal::build_state_file(out)));
+  portal::save_build_state(options, out, now, result, now.head, {});
+  CHECK(fs::exists(portal::build_state_file(out)));
+  // Nor does a state noted before the commit vouch for the build after it.
+  CHECK_FALSE(portal::unchanged_build(out, noted));
+  CHECK(portal::unchanged_build(out, now));
 }
 
 TEST_CASE("a build state is its owner's alone", "[build-state]") {

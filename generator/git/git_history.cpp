@@ -408,7 +408,7 @@ PathMap path_map(const Repository& repo, const fs::path& absolute) {
 
 }  // namespace
 
-History read_history(const fs::path& source, const History* kept) {
+History read_history(const fs::path& source, const History* kept, const std::set<std::string>* uncommitted) {
   Library library;
   std::error_code ec;
   const fs::path absolute = fs::weakly_canonical(fs::absolute(source, ec), ec);
@@ -419,7 +419,10 @@ History read_history(const fs::path& source, const History* kept) {
 
   History history;
   // A shallow clone's working folder still says what is not committed; its commits are incomplete.
-  read_uncommitted(repo.get(), paths, history);
+  if (uncommitted)
+    history.uncommitted = *uncommitted;
+  else
+    read_uncommitted(repo.get(), paths, history);
   if (git_repository_is_shallow(repo.get()) == 1) {
     history.unavailable_because = "the repository is a shallow clone, so its history is incomplete";
     return history;
@@ -433,18 +436,25 @@ History read_history(const fs::path& source, const History* kept) {
   return history;
 }
 
-std::string history_key(const fs::path& source) {
+HistoryKey history_key(const fs::path& source) {
   Library library;
   std::error_code ec;
   const fs::path absolute = fs::weakly_canonical(fs::absolute(source, ec), ec);
   const auto opened = open_repository(absolute);
-  if (!opened) return "none: " + opened.error();
+  if (!opened) return {"none: " + opened.error(), {}, {}};
   History history;
   read_uncommitted(opened->get(), path_map(*opened, absolute), history);
+  HistoryKey key;
   git_oid head{};
-  std::string key = git_reference_name_to_id(&head, opened->get(), "HEAD") == 0 ? git_oid_tostr_s(&head) : "no commit";
-  if (git_repository_is_shallow(opened->get()) == 1) key += " shallow";
-  for (const auto& path : history.uncommitted) key += "\n" + path;
+  const bool any = git_reference_name_to_id(&head, opened->get(), "HEAD") == 0;
+  key.key = any ? git_oid_tostr_s(&head) : "no commit";
+  // As read_history: a shallow clone's History has no head.
+  if (git_repository_is_shallow(opened->get()) == 1)
+    key.key += " shallow";
+  else if (any)
+    key.head = head_token(head);
+  for (const auto& path : history.uncommitted) key.key += "\n" + path;
+  key.uncommitted = std::move(history.uncommitted);
   return key;
 }
 

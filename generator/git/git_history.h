@@ -66,10 +66,14 @@ void reword_commits(History& history, const std::map<std::string, std::string>& 
 // nullopt when `source` is not in a repository with a working folder.
 std::optional<bool> uncommitted_now(const std::filesystem::path& source, const std::string& path);
 
-// What the history of `source` a build reads depends on, in one text: the
-// commit at HEAD, whether the clone is shallow, and what is not committed.
-// Two equal keys give the same History.
-std::string history_key(const std::filesystem::path& source);
+// What the history of `source` a build reads depends on: the commit at HEAD,
+// whether the clone is shallow, and what is not committed.
+struct HistoryKey {
+  std::string key;                    // all of it, in one text: two equal keys give the same History
+  std::string head;                   // the `head` of a History read now ("" when it would have none)
+  std::set<std::string> uncommitted;  // as a History read now lists them
+};
+HistoryKey history_key(const std::filesystem::path& source);
 
 // Reads the history of `source`/content. A source outside any repository, a
 // bare or shallow repository, or one without commits gives a History that is
@@ -82,6 +86,10 @@ std::string history_key(const std::filesystem::path& source);
 // kept commits' paths follow the chain's renames. Otherwise (history
 // rewritten, a merge) it is read whole. The caller checks that the files
 // it publishes are among `kept_for`, or reads whole.
-History read_history(const std::filesystem::path& source, const History* kept = nullptr);
+//
+// With `uncommitted`, what git status said a moment before (history_key's
+// list, the build's inputs): taken as it is, and git is not asked again.
+History read_history(const std::filesystem::path& source, const History* kept = nullptr,
+                     const std::set<std::string>* uncommitted = nullptr);
 
 }  // namespace portal

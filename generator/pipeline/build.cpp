@@ -72,8 +72,8 @@ namespace {
 // theme: everything a build renders from, kept in `built`.
 BuildResult prepare(const BuildOptions& options, BuiltSite& built) {
   // The history walk needs nothing from the content: it runs beside loading and checking.
-  auto history_walk =
-      std::async(std::launch::async, [&] { return read_history(options.source, options.kept_history); });
+  auto history_walk = std::async(
+      std::launch::async, [&] { return read_history(options.source, options.kept_history, options.uncommitted); });
   BuildResult result = load_and_check(options, built.site);
   if (result.outcome != Outcome::ok) return result;
   result.output = options.output ? *options.output : options.source / built.site->config.output_dir;
@@ -88,7 +88,7 @@ BuildResult prepare(const BuildOptions& options, BuiltSite& built) {
   built.history = history_walk.get();
   if (!history_covers(*built.site, built.history)) {  // it publishes a file the kept history was not kept for
     const std::size_t walked = built.history.commits_read;
-    built.history = read_history(options.source);
+    built.history = read_history(options.source, nullptr, options.uncommitted);
     built.history.commits_read += walked;
   }
   result.work.commits_read = built.history.commits_read;
@@ -238,9 +238,13 @@ std::optional<BuildResult> unchanged_since_last_build(const BuildOptions& option
       !options.full && folder && validate_output_folder(options.source, *folder) && fs::is_directory(*folder, ec);
   auto lock = comparable ? OutputLock::acquire(*folder, options.notice) : fail("no output to compare with");
   const bool locked = lock && recover_output(*folder);
-  inputs = read_inputs(options, settings, options.full ? std::nullopt : folder);
+  std::optional<std::string> live;
+  inputs = read_inputs(options, settings, options.full ? std::nullopt : folder, [&](bool same_files) {
+    // While git says what is not committed: the output's files, when the sources' say nothing changed.
+    if (locked && same_files) live = live_output_fingerprint(*folder);
+  });
   if (!locked) return std::nullopt;
-  return unchanged_build(*folder, inputs);
+  return unchanged_build(*folder, inputs, live ? &*live : nullptr);
 }
 
 // What the last build into the output kept for the next: the texts it
@@ -278,6 +282,7 @@ BuildResult run_build(const BuildOptions& given) {
   BuildOptions options = given;
   options.bodies = &kept.texts;
   options.kept_history = kept.history ? &*kept.history : nullptr;
+  options.uncommitted = &inputs.uncommitted;
   BuiltSite built;
   BuildResult result = prepare(options, built);
   if (result.outcome == Outcome::failure || !built.site) return result;
@@ -336,7 +341,7 @@ BuildResult run_build(const BuildOptions& given) {
   }
   result.written = staged.counts();
   if (result.outcome == Outcome::ok) {
-    save_build_state(options, result.output, inputs, result, memo.now);
+    save_build_state(options, result.output, inputs, result, built.history.head, memo.now);
     // A build with drafts keeps none: what it publishes (a draft meeting's files) is not what is released.
     if (options.drafts == Drafts::hide) save_kept(options, result.output, built, kept);
   }

@@ -33,6 +33,9 @@ struct BuildOptions {
       nullptr;  // the texts the last build rendered (body_store.h), for a build that renders only what changed
   // The history the last build read (history_store.h), for a build that walks only the commits since.
   const History* kept_history = nullptr;
+  // What git status said as the build began (its inputs: build_state.h), for
+  // its history; nullptr: the history asks git itself.
+  const std::set<std::string>* uncommitted = nullptr;
   // Render Markdown in jobs - 1 worker processes besides this one when at
   // least this many bodies need it (0: threads only). The command line sets
   // it to kForkBodiesFrom; the preview, which serves requests on threads of

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdio>
 #include <ctime>
+#include <future>
 #include <set>
 
 #include <fcntl.h>
@@ -326,9 +327,12 @@ bool same_files(const std::vector<InputFile>& now, const BuildInputs& saved) {
 
 // Whether nothing a build read changed while it ran: every file as its stat
 // was before (and its bytes, for one written within a tick of the start), and
-// the same history. A file changed and put back during the build may have
-// been read changed: the build's state is then not saved.
-bool unchanged_during_build(const BuildOptions& options, const BuildInputs& before) {
+// its history read at the HEAD its inputs name. A file changed and put back
+// during the build may have been read changed: the build's state is then not
+// saved. Git is not asked again: the build took what is not committed from
+// its inputs, and the next build asks afresh before trusting this state.
+bool unchanged_during_build(const BuildOptions& options, const BuildInputs& before, const std::string& history_head) {
+  if (history_head != before.head) return false;
   const auto now = walk_sources(options.source);
   if (!now || now->size() != before.files.size()) return false;
   for (std::size_t i = 0; i < now->size(); ++i) {
@@ -336,7 +340,7 @@ bool unchanged_during_build(const BuildOptions& options, const BuildInputs& befo
     if ((*now)[i].path != was.path || !same_stat((*now)[i], was)) return false;
     if (racy(was, before) && hash_of(was.path) != was.hash) return false;
   }
-  return hidden(history_key(options.source)) == before.history;
+  return true;
 }
 
 }  // namespace
@@ -351,7 +355,8 @@ Settings read_settings(const fs::path& source) {
   return settings;
 }
 
-BuildInputs read_inputs(const BuildOptions& options, const Settings& settings, const std::optional<fs::path>& output) {
+BuildInputs read_inputs(const BuildOptions& options, const Settings& settings, const std::optional<fs::path>& output,
+                        const std::function<void(bool same_files)>& beside_git) {
   BuildInputs inputs;
   struct timespec now {};
   ::clock_gettime(CLOCK_REALTIME, &now);
@@ -359,7 +364,8 @@ BuildInputs read_inputs(const BuildOptions& options, const Settings& settings, c
   inputs.program = program_identity();
   inputs.options = options_key(options, settings);
   inputs.today = today().iso();
-  inputs.history = hidden(history_key(options.source));
+  // Git's status and the files' walk each wait on the file system: side by side.
+  auto git = std::async(std::launch::async, [&] { return history_key(options.source); });
   auto files = walk_sources(options.source);
   inputs.complete = files && !inputs.program.empty();
   if (files) inputs.files = std::move(*files);
@@ -381,15 +387,21 @@ BuildInputs read_inputs(const BuildOptions& options, const Settings& settings, c
   const auto toml = std::find_if(inputs.files.begin(), inputs.files.end(),
                                  [&](const InputFile& file) { return file.path == toml_path; });
   if (toml == inputs.files.end() || toml->hash != settings.hash) inputs.complete = false;
+  if (beside_git) beside_git(saved && inputs.complete && same_files(inputs.files, saved->inputs));
+  HistoryKey key = git.get();
+  inputs.history = hidden(key.key);
+  inputs.head = std::move(key.head);
+  inputs.uncommitted = std::move(key.uncommitted);
   return inputs;
 }
 
-std::optional<BuildResult> unchanged_build(const fs::path& output, const BuildInputs& now) {
+std::optional<BuildResult> unchanged_build(const fs::path& output, const BuildInputs& now,
+                                           const std::string* live_generation) {
   auto saved = read_state(output);
   if (!saved || !now.complete || saved->inputs.program != now.program || saved->inputs.options != now.options ||
       saved->inputs.today != now.today || saved->inputs.history != now.history || !same_files(now.files, saved->inputs))
     return std::nullopt;
-  const std::string generation = live_output_fingerprint(output);
+  const std::string generation = live_generation ? *live_generation : live_output_fingerprint(output);
   if (generation.empty() || generation != saved->generation) return std::nullopt;
   BuildResult result = std::move(saved->result);
   result.output = output;
@@ -399,14 +411,15 @@ std::optional<BuildResult> unchanged_build(const fs::path& output, const BuildIn
 }
 
 void save_build_state(const BuildOptions& options, const fs::path& output, const BuildInputs& inputs,
-                      const BuildResult& result, const std::unordered_map<std::string, std::uint64_t>& pages) {
+                      const BuildResult& result, const std::string& history_head,
+                      const std::unordered_map<std::string, std::uint64_t>& pages) {
   // A message about a restricted paper may quote it: such a build keeps no state, and the next one runs whole;
   // nor one whose inputs could not all be read, or changed while it ran.
   const auto& items = result.diagnostics.items();
   if (!inputs.complete ||
       std::any_of(items.begin(), items.end(),
                   [&](const Diagnostic& d) { return result.restricted_files.count(d.file); }) ||
-      !unchanged_during_build(options, inputs)) {
+      !unchanged_during_build(options, inputs, history_head)) {
     forget_build_state(output);
     return;
   }

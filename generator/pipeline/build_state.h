@@ -8,7 +8,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -31,9 +33,11 @@ struct BuildInputs {
   std::string program;  // the executable's and its libraries' size, times and inode
   std::string options;  // the source folder and the options that change the output
   std::string today;
-  std::string history;           // the hash of history_key()
-  std::int64_t started_ns = 0;   // the time the files were read (for files changed in the same tick)
-  std::vector<InputFile> files;  // sorted by path
+  std::string history;                // the hash of history_key()'s key
+  std::string head;                   // history_key()'s head: the build's history must be read at it
+  std::set<std::string> uncommitted;  // history_key()'s list, for the build's history (never saved)
+  std::int64_t started_ns = 0;        // the time the files were read (for files changed in the same tick)
+  std::vector<InputFile> files;       // sorted by path
   // False when a folder could not be read, a symbolic link was found, or the
   // program cannot see itself: no state is then saved.
   bool complete = true;
@@ -55,24 +59,33 @@ std::filesystem::path source_root(const std::filesystem::path& source);
 const std::string& program_identity();
 
 // The inputs of a build of `options` now, `settings` being its site.toml as
-// read: every file listed and hashed on `jobs` threads. Incomplete when
-// site.toml is no longer the file `settings` was read from. With `output`, a file its last build's state (of this
+// read: every file listed and hashed on `jobs` threads, while git's status is
+// read on another. Incomplete when site.toml is no longer the file `settings`
+// was read from. With `output`, a file its last build's state (of this
 // program) recorded with the same size and times, not written within a tick
-// of that build's start, keeps the hash recorded and is not read.
+// of that build's start, keeps the hash recorded and is not read. With
+// `beside_git`, what to do while git's status is still being read, told
+// whether the files are those the state recorded.
 BuildInputs read_inputs(const BuildOptions& options, const Settings& settings,
-                        const std::optional<std::filesystem::path>& output = {});
+                        const std::optional<std::filesystem::path>& output = {},
+                        const std::function<void(bool same_files)>& beside_git = {});
 
 // The last build's result, when its state beside `output` says nothing it was
 // made from has changed and the output is as it left it; nullopt otherwise.
-// Call under the output's lock.
-std::optional<BuildResult> unchanged_build(const std::filesystem::path& output, const BuildInputs& now);
+// Call under the output's lock. `live_generation`: the output's
+// live_output_fingerprint(), when already taken under this lock.
+std::optional<BuildResult> unchanged_build(const std::filesystem::path& output, const BuildInputs& now,
+                                           const std::string* live_generation = nullptr);
 
 // Records, beside `output`, what a successful build of `options` was made
 // from and what it reported, readable by its owner alone. A state that cannot
-// be written, or whose inputs changed while the build ran, is removed, so that
-// none is trusted. With it, `pages`: the key each page was drawn from (page_memo.h).
+// be written, or whose inputs changed while the build ran (a file, or HEAD:
+// `history_head` is the head of the history the build read), is removed, so
+// that none is trusted. With it, `pages`: the key each page was drawn from
+// (page_memo.h).
 void save_build_state(const BuildOptions& options, const std::filesystem::path& output, const BuildInputs& inputs,
-                      const BuildResult& result, const std::unordered_map<std::string, std::uint64_t>& pages = {});
+                      const BuildResult& result, const std::string& history_head,
+                      const std::unordered_map<std::string, std::uint64_t>& pages = {});
 
 // The key each page of the live output `output` was drawn from, by output
 // path, when the state beside it vouches for that output: written by this
