@@ -44,6 +44,34 @@ std::optional<std::string> read_all(int fd) {
   return bytes;
 }
 
+std::optional<std::size_t> read_regular_file(const std::filesystem::path& path, std::size_t largest,
+                                             const std::function<char*(std::size_t size)>& place) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::optional<std::size_t> read;
+  struct stat info {};
+  if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && static_cast<std::uintmax_t>(info.st_size) <= largest) {
+    const auto size = static_cast<std::size_t>(info.st_size);
+    if (char* into = place(size)) read = read_up_to(fd, into, size);
+    if (read && *read != size) read.reset();
+  }
+  ::close(fd);
+  return read;
+}
+
+bool replace_file_unsynced(const std::filesystem::path& file, const std::function<bool(int fd)>& fill) {
+  const std::filesystem::path temporary = file.string() + ".new";
+  std::error_code ec;
+  std::filesystem::remove(temporary, ec);
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  bool ok = fill(fd);
+  ok = ::close(fd) == 0 && ok;
+  ok = ok && ::rename(temporary.c_str(), file.c_str()) == 0;
+  if (!ok) std::filesystem::remove(temporary, ec);
+  return ok;
+}
+
 std::optional<std::size_t> read_up_to(int fd, char* into, std::size_t size) {
   std::size_t done = 0;
   while (done < size) {

@@ -19,6 +19,13 @@ std::optional<std::string> read_file(const std::filesystem::path& path);
 // when it is not a regular file or cannot be read.
 std::optional<std::string> read_all(int fd);
 
+// Reads the regular file at `path` whole, never through a link (nor from a
+// FIFO or a device, which could block), when it holds at most `largest`
+// bytes: into the memory `place(size)` gives for them (null: none). How many
+// bytes were read, or nullopt when it is no such file or cannot be read whole.
+std::optional<std::size_t> read_regular_file(const std::filesystem::path& path, std::size_t largest,
+                                             const std::function<char*(std::size_t size)>& place);
+
 // Reads from `fd` into `into` until `size` bytes are in or the file ends,
 // resuming after signals: how many were read, or nullopt (errno set) on error.
 std::optional<std::size_t> read_up_to(int fd, char* into, std::size_t size);
@@ -26,6 +33,14 @@ std::optional<std::size_t> read_up_to(int fd, char* into, std::size_t size);
 // Writes all of `bytes` to the open descriptor `fd`, resuming after signals;
 // false (with errno set) when it cannot.
 bool write_all(int fd, std::string_view bytes);
+
+// Writes `file` anew through `fill` (given the open descriptor; false when
+// it cannot write): under a temporary name beside it, made for its owner
+// alone (0600) and never through a link, then renamed over `file` once
+// whole, without waiting for the disk, so a reader finds the old file or the
+// new one (after a power cut, perhaps one cut short: the caller checks what
+// it reads). False, with nothing left behind, on any failure.
+bool replace_file_unsynced(const std::filesystem::path& file, const std::function<bool(int fd)>& fill);
 
 // Copies the bytes of the file `from` to the open descriptor `fd`. On
 // failure, which side failed, with errno of the failed call itself (a full

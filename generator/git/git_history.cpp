@@ -375,25 +375,26 @@ bool read_since(git_repository* repo, const git_oid& head, const PathMap& paths,
 }
 
 // The history from `kept` and the commits since, when it can be; false, with
-// `history`'s commits as they were, when it must be read whole.
+// `history` as it was but for the commits walked, when it must be read whole.
 bool read_from_kept(git_repository* repo, const git_oid& head, const PathMap& paths, const History& kept,
                     History& history) {
   if (!kept.available || kept.head.empty()) return false;
-  history.kept_under = kept.kept_under;
   if (kept.head == history.head) {
     history.commits = kept.commits;
     history.by_path = kept.by_path;
     history.kept_for = kept.kept_for;
     history.kept_without_words = kept.kept_without_words;
+    history.kept_under = kept.kept_under;
     return true;
   }
-  if (read_since(repo, head, paths, kept, history)) return true;
-  history.commits.clear();
-  history.by_path.clear();
-  history.kept_for.clear();
-  history.kept_without_words.clear();
-  history.kept_under.clear();
-  return false;
+  History since = history;  // taken only when whole: a chain read in part changes nothing
+  since.kept_under = kept.kept_under;
+  const bool whole = read_since(repo, head, paths, kept, since);
+  if (whole)
+    history = std::move(since);
+  else
+    history.commits_read = since.commits_read;  // walked, whole or not
+  return whole;
 }
 
 // Where the source folder `absolute` is in the working folder of `repo`.

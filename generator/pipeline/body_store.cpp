@@ -47,24 +47,26 @@ bool names_only_released(const Site& site, const RenderedMarkdown& body) {
   return true;
 }
 
-// The bytes of the regular file open at `fd`, as many as its size, into
-// memory of its own, asked for in huge pages where the system gives them (the
-// store is tens of megabytes: page by page, its memory's faults cost more
-// than its reading); null when it is not a regular file or cannot be read whole.
-std::shared_ptr<const char> read_whole(int fd, std::size_t& size) {
-  struct stat info {};
-  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || info.st_size == 0) return nullptr;
+// The store's bytes, into memory of its own, asked for in huge pages where
+// the system gives them (the store is tens of megabytes: page by page, its
+// memory's faults cost more than its reading); null when it is not a regular
+// file (never read through a link, nor from a FIFO or a device) or cannot be
+// read whole.
+std::shared_ptr<const char> read_whole(const fs::path& file, std::size_t& size) {
   // Far more than the texts of any site (73 MB at 10,000 pages): not a store this program wrote.
-  constexpr off_t kLargest = off_t{1} << 32;
-  if (info.st_size > kLargest) return nullptr;
-  size = static_cast<std::size_t>(info.st_size);
-  void* memory = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (memory == MAP_FAILED) return nullptr;
-  ::madvise(memory, size, MADV_HUGEPAGE);  // a hint: without it, ordinary pages
-  std::shared_ptr<const char> bytes(static_cast<const char*>(memory),
-                                    [size](const char* at) { ::munmap(const_cast<char*>(at), size); });
-  const auto read = read_up_to(fd, static_cast<char*>(memory), size);
-  return read && *read == size ? bytes : nullptr;
+  constexpr std::size_t kLargest = std::size_t{1} << 32;
+  std::shared_ptr<const char> bytes;
+  const auto read = read_regular_file(file, kLargest, [&](std::size_t n) -> char* {
+    if (n == 0) return nullptr;
+    void* memory = ::mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (memory == MAP_FAILED) return nullptr;
+    ::madvise(memory, n, MADV_HUGEPAGE);  // a hint: without it, ordinary pages
+    bytes.reset(static_cast<const char*>(memory), [n](const char* at) { ::munmap(const_cast<char*>(at), n); });
+    return static_cast<char*>(memory);
+  });
+  if (!read) return nullptr;
+  size = *read;
+  return bytes;
 }
 
 // Notes in `memo` the texts that follow the heading, by key, each checked
@@ -92,12 +94,8 @@ BodyMemo read_body_store(const fs::path& output) {
   BodyMemo memo;
   memo.salt = program_identity();
   if (memo.salt.empty()) return memo;
-  // Never through a link, never a FIFO or a device: a regular file of the owner's, opened without waiting.
-  const int fd = ::open(body_store_file(output).c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) return memo;
   std::size_t size = 0;
-  auto bytes = read_whole(fd, size);
-  ::close(fd);
+  auto bytes = read_whole(body_store_file(output), size);
   const std::string head = heading(memo.salt);
   const std::string_view text(bytes.get(), bytes ? size : 0);
   if (!text.starts_with(head)) return memo;
@@ -113,28 +111,23 @@ void save_body_store(const fs::path& output, const Site& site, const BodyMemo& m
   std::error_code ec;
   fs::remove(file, ec);
   if (memo.salt.empty() || memo.keys.size() != site.size()) return;
-  // Written under a temporary name and renamed, without waiting for the
-  // disk: after a power cut a store cut short is seen as such, and not taken.
-  const fs::path temporary = file.string() + ".new";
-  fs::remove(temporary, ec);
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) return;
-  bool ok = write_all(fd, heading(memo.salt));
-  std::string chunk;
-  // Released texts only, naming only released files: what the public site shows anyway.
-  for (std::size_t i = 0; ok && i < site.size(); ++i) {
-    if (!site.released(i) || !names_only_released(site, site.body(i))) continue;
-    wire::Writer writer;
-    writer.body(memo.keys[i], site.body(i));
-    append_entry(chunk, writer.bytes());
-    if (chunk.size() >= (1u << 20)) {
-      ok = write_all(fd, chunk);
-      chunk.clear();
+  // Without waiting for the disk: after a power cut a store cut short is seen as such, and not taken.
+  replace_file_unsynced(file, [&](int fd) {
+    bool ok = write_all(fd, heading(memo.salt));
+    std::string chunk;
+    // Released texts only, naming only released files: what the public site shows anyway.
+    for (std::size_t i = 0; ok && i < site.size(); ++i) {
+      if (!site.released(i) || !names_only_released(site, site.body(i))) continue;
+      wire::Writer writer;
+      writer.body(memo.keys[i], site.body(i));
+      append_entry(chunk, writer.bytes());
+      if (chunk.size() >= (1u << 20)) {
+        ok = write_all(fd, chunk);
+        chunk.clear();
+      }
     }
-  }
-  ok = ok && write_all(fd, chunk);
-  ok = ::close(fd) == 0 && ok;
-  if (!ok || ::rename(temporary.c_str(), file.c_str()) != 0) fs::remove(temporary, ec);
+    return ok && write_all(fd, chunk);
+  });
 }
 
 }  // namespace portal

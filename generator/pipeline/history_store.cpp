@@ -49,12 +49,16 @@ std::vector<std::string> without_words(const Site& site, const std::vector<std::
   return out;
 }
 
-// What a history is kept under in `site`: the settings that decide what of
-// a commit pages show, and the hash of the words content/history.toml gives commits.
+// The settings that decide what of a commit pages show.
+std::string history_settings(const SiteConfig& config) {
+  return std::to_string(static_cast<int>(config.history_mode)) + (config.show_authors ? " authors" : "") +
+         (config.commit_url.empty() ? "" : " links");
+}
+
+// What a history is kept under in `site`: its history_settings(), and the
+// hash of the words content/history.toml gives commits.
 std::string kept_under(const Site& site) {
-  const SiteConfig& config = site.config;
-  std::string all = std::to_string(static_cast<int>(config.history_mode)) + (config.show_authors ? " authors" : "") +
-                    (config.commit_url.empty() ? "" : " links") + '\n';
+  std::string all = history_settings(site.config) + '\n';
   for (const auto& [id, words] : site.change_wording)
     all += std::to_string(id.size()) + ' ' + id + std::to_string(words.size()) + words;
   return content_hash_hex(all);
@@ -123,34 +127,23 @@ std::optional<History> read_payload(std::string_view payload) {
   return h;
 }
 
-// The file's bytes, when it is a regular file (never read through a link,
-// never a FIFO or a device) of at most `largest` bytes.
-std::optional<std::string> read_small_file(const fs::path& file, off_t largest) {
-  const int fd = ::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  struct stat info {};
-  std::optional<std::string> text;
-  if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size <= largest) {
-    text.emplace(static_cast<std::size_t>(info.st_size), '\0');
-    const auto read = read_up_to(fd, text->data(), text->size());
-    if (!read || *read != text->size()) text.reset();
-  }
-  ::close(fd);
-  return text;
-}
-
 }  // namespace
 
 std::string history_store_key(const fs::path& source, const SiteConfig& config) {
-  return program_identity() + '\n' + source_root(source).string() + '\n' +
-         std::to_string(static_cast<int>(config.history_mode)) + (config.show_authors ? " authors" : "") +
-         (config.commit_url.empty() ? "" : " links");
+  // The settings here too, though kept_under() holds them: a store kept under others is refused before loading,
+  // and the history is then read whole beside the content rather than after it.
+  return program_identity() + '\n' + source_root(source).string() + '\n' + history_settings(config);
 }
 
 std::optional<History> read_history_store(const fs::path& output, const std::string& key) {
   if (program_identity().empty()) return std::nullopt;
-  constexpr off_t kLargest = off_t{1} << 30;  // far more than any history's: not a store of this program's
-  const auto text = read_small_file(history_store_file(output), kLargest);
+  constexpr std::size_t kLargest = std::size_t{1} << 30;  // far more than any history's: not a store of this program's
+  std::optional<std::string> text;
+  if (!read_regular_file(history_store_file(output), kLargest, [&](std::size_t size) {
+        text.emplace(size, '\0');
+        return text->data();
+      }))
+    text.reset();
   const std::string head = heading(key);
   // The heading, the history, and the hash of the history's bytes.
   if (!text || text->size() < head.size() + 8 || !text->starts_with(head)) return std::nullopt;
@@ -185,14 +178,8 @@ void save_history_store(const fs::path& output, const std::string& key, const Si
   std::string bytes = heading(key) + out.bytes();
   const std::uint64_t hash = content_hash(out.bytes());
   bytes.append(reinterpret_cast<const char*>(&hash), sizeof hash);
-  // Under a temporary name, renamed: a store cut short is never taken.
-  const fs::path temporary = file.string() + ".new";
-  fs::remove(temporary, ec);
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) return;
-  bool ok = write_all(fd, bytes);
-  ok = ::close(fd) == 0 && ok;
-  if (!ok || ::rename(temporary.c_str(), file.c_str()) != 0) fs::remove(temporary, ec);
+  // Without waiting for the disk: a store cut short is never taken (its hash).
+  replace_file_unsynced(file, [&](int fd) { return write_all(fd, bytes); });
 }
 
 bool history_covers(const Site& site, const History& history) {

@@ -1,6 +1,7 @@
-// walk_tree on one thread and on several: the same entries, each folder
-// before what it holds, links never entered, a stop or a throw from any
-// thread given back to the caller.
+// files.h: walk_tree on one thread and on several (the same entries, each
+// folder before what it holds, links never entered, a stop or a throw from
+// any thread given back to the caller); a store's file read only when it is
+// a regular file within its size, and written whole or not at all.
 #include <catch2/catch.hpp>
 
 #include <map>
@@ -10,6 +11,7 @@
 #include <string>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "files.h"
 #include "support.h"
@@ -101,4 +103,46 @@ TEST_CASE("a walk on several threads stops where it is told to, and gives back a
   CHECK_FALSE(walk_tree(
       tmp.path() / "root-link", [](std::string_view, const struct stat&) { return true; }, &why, 2));
   CHECK(why.find("not a folder") != std::string::npos);
+}
+
+TEST_CASE("a file is read whole only when it is a regular file within its size, never through a link or a FIFO",
+          "[files]") {
+  TempDir tmp;
+  const fs::path file = tmp.path() / "store";
+  write_file(file, "twelve bytes");
+  std::string into;
+  auto place = [&](std::size_t size) {
+    into.assign(size, '\0');
+    return into.data();
+  };
+  CHECK(read_regular_file(file, 12, place) == std::optional<std::size_t>(12));
+  CHECK(into == "twelve bytes");
+  CHECK_FALSE(read_regular_file(file, 11, place));                                         // larger than allowed
+  CHECK_FALSE(read_regular_file(file, 12, [](std::size_t) -> char* { return nullptr; }));  // no memory given
+  fs::create_symlink(file, tmp.path() / "link");
+  CHECK_FALSE(read_regular_file(tmp.path() / "link", 100, place));
+  // A FIFO with no writer: refused at once, not waited on.
+  REQUIRE(::mkfifo((tmp.path() / "fifo").c_str(), 0600) == 0);
+  CHECK_FALSE(read_regular_file(tmp.path() / "fifo", 100, place));
+  CHECK_FALSE(read_regular_file(tmp.path() / "missing", 100, place));
+}
+
+TEST_CASE("a file replaced unsynced is its owner's alone, whole or left as it was, never written through a link",
+          "[files]") {
+  TempDir tmp;
+  const fs::path file = tmp.path() / "store";
+  write_file(file, "old");
+  CHECK_FALSE(replace_file_unsynced(file, [](int fd) { return write_all(fd, "half") && false; }));
+  CHECK(portal::test::read_file(file) == "old");
+  CHECK_FALSE(fs::exists(file.string() + ".new"));
+  // A link where the temporary file goes, and the file itself a link: neither is followed.
+  write_file(tmp.path() / "elsewhere", "not to be written");
+  fs::create_symlink(tmp.path() / "elsewhere", file.string() + ".new");
+  fs::remove(file);
+  fs::create_symlink(tmp.path() / "elsewhere", file);
+  CHECK(replace_file_unsynced(file, [](int fd) { return write_all(fd, "new"); }));
+  CHECK(portal::test::read_file(tmp.path() / "elsewhere") == "not to be written");
+  CHECK_FALSE(fs::is_symlink(file));
+  CHECK(portal::test::read_file(file) == "new");
+  CHECK((fs::status(file).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
 }
