@@ -131,6 +131,8 @@ bool IndexBuilder::made_before(const std::filesystem::path& previous) const {
 void IndexBuilder::build() {
   indexed_.resize(n_);
   workers_ = index_all(entries_, indexed_, jobs_);
+  // The pages' texts are written, and let go, before the postings are made: the two are never held at once.
+  write_docs();
   number_stems();
   number_pages_stems();
   score_pages();
@@ -138,7 +140,6 @@ void IndexBuilder::build() {
   gather_vocabulary();
   write_words();
   write_stems();
-  write_docs();
   write_meta();
 }
 
