@@ -75,6 +75,37 @@ void spoil_one_kept_text(const fs::path& file, std::string_view spare) {
   FAIL("no kept text to spoil");
 }
 
+// How many texts the kept file holds (after its heading: each text its length, its hash and its bytes).
+std::size_t texts_in(const std::string& store) {
+  std::size_t count = 0;
+  for (std::size_t at = store.find('\n') + 1; at + 16 <= store.size(); ++count) {
+    std::uint64_t size = 0;
+    std::memcpy(&size, store.data() + at, sizeof size);
+    at += 16 + size;
+  }
+  return count;
+}
+
+// The files of texts kept beside `out` that hold any, none of them holding `spare`, with how many each holds.
+std::vector<std::pair<fs::path, std::size_t>> kept_text_files(const fs::path& out, std::string_view spare) {
+  std::vector<std::pair<fs::path, std::size_t>> files;
+  for (std::size_t which = 0; which < portal::kBodyStoreFiles; ++which) {
+    const fs::path file = portal::body_store_file(out, which);
+    if (!fs::exists(file)) continue;
+    const std::string store = read_file(file);
+    if (texts_in(store) > 0 && !contains(store, std::string(spare))) files.emplace_back(file, texts_in(store));
+  }
+  return files;
+}
+
+// Every file of texts kept beside `out`, one after another.
+std::string all_kept_texts(const fs::path& out) {
+  std::string all;
+  for (std::size_t which = 0; which < portal::kBodyStoreFiles; ++which)
+    if (fs::exists(portal::body_store_file(out, which))) all += read_file(portal::body_store_file(out, which));
+  return all;
+}
+
 }  // namespace
 
 TEST_CASE("a build from unchanged inputs does nothing, and says what the last one said", "[build-state]") {
@@ -396,8 +427,7 @@ TEST_CASE("the texts kept for the next build are the released ones alone, readab
   const fs::path out = tmp.path() / "out";
   auto options = options_for(site, out);
   REQUIRE(portal::run_build(options).outcome == portal::Outcome::ok);
-  const fs::path file = portal::body_store_file(out);
-  const std::string texts = read_file(file);
+  const std::string texts = all_kept_texts(out);
   CHECK(contains(texts, "The partnership meets three times a year."));
   // No draft's, restricted paper's or future bulletin's words, nor a withheld file's name.
   CHECK_FALSE(contains(texts, "LEAKTOKEN"));
@@ -405,17 +435,25 @@ TEST_CASE("the texts kept for the next build are the released ones alone, readab
     INFO(name);
     CHECK_FALSE(contains(texts, name));
   }
-  struct stat st {};
-  REQUIRE(::stat(file.c_str(), &st) == 0);
-  CHECK((st.st_mode & 0777) == 0600);
+  for (std::size_t which = 0; which < portal::kBodyStoreFiles; ++which) {
+    struct stat st {};
+    REQUIRE(::stat(portal::body_store_file(out, which).c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+  }
   // A build with drafts publishes what is not released (a draft's files among them): it keeps no texts,
   // and leaves those of the last build without drafts as they were.
   options.drafts = portal::Drafts::show;
   REQUIRE(portal::run_build(options).outcome == portal::Outcome::ok);
-  CHECK(read_file(file) == texts);
+  CHECK(all_kept_texts(out) == texts);
   options.output = tmp.path() / "drafts";
   REQUIRE(portal::run_build(options).outcome == portal::Outcome::ok);
-  CHECK_FALSE(fs::exists(portal::body_store_file(*options.output)));
+  CHECK(all_kept_texts(*options.output).empty());
+  // A page withheld (made restricted): its text is gone from the kept texts, though no other text changed.
+  options = options_for(site, out);
+  CHECK(contains(all_kept_texts(out), "Write to us."));
+  replace_in(site / "content/contact.md", "+++\n", "+++\nrestricted = true\n");
+  REQUIRE(portal::run_build(options).outcome == portal::Outcome::ok);
+  CHECK_FALSE(contains(all_kept_texts(out), "Write to us."));
 }
 
 TEST_CASE("a text is rendered again when it changed or when an address changed, and spoiled texts are never taken",
@@ -456,22 +494,24 @@ TEST_CASE("a text is rendered again when it changed or when an address changed, 
   REQUIRE(added.outcome == portal::Outcome::ok);
   CHECK(added.work.texts_rendered == all + 1);
   same_as_full("full-2");
-  // The kept texts changed on the disk, or cut short: not taken, and the output is still a full build's.
-  const fs::path file = portal::body_store_file(out);
-  std::string texts = read_file(file);
-  const auto at = texts.find("The partnership meets");
-  REQUIRE(at != std::string::npos);
-  texts[at + 4] = 'X';
-  write_file(file, texts);
-  CHECK(edit("content/about.md", "at least.", "at the least.") == all + 1);
+  // A file of kept texts changed on the disk, or cut short: none of its texts is taken (each is rendered again
+  // beside the page edited), and the output is still a full build's.
+  CHECK(edit("content/about.md", "at least.", "at the least.") == never_kept + 1);  // nothing spoiled yet
+  auto others = kept_text_files(out, "The partnership meets");
+  REQUIRE(others.size() >= 2);
+  std::string texts = read_file(others[0].first);
+  texts[texts.size() - 1] ^= 1;
+  write_file(others[0].first, texts);
+  CHECK(edit("content/about.md", "at the least.", "at least.") == never_kept + 1 + others[0].second);
   same_as_full("full-3");
-  write_file(file, read_file(file).substr(0, texts.size() / 2));
-  CHECK(edit("content/about.md", "at the least.", "at least.") == all + 1);
+  const std::string cut = read_file(others[1].first);
+  write_file(others[1].first, cut.substr(0, cut.size() - 1));
+  CHECK(edit("content/about.md", "at least.", "at the least.") == never_kept + 1 + others[1].second);
   same_as_full("full-4");
   // One kept text whose bytes are as written but make no sense (a store of this program's, spoiled before it was
   // hashed): that text alone is rendered again.
-  CHECK(edit("content/about.md", "at least.", "at the least.") == never_kept + 1);
-  spoil_one_kept_text(file, "The partnership meets");
-  CHECK(edit("content/about.md", "at the least.", "at least.") == never_kept + 2);
+  CHECK(edit("content/about.md", "at the least.", "at least.") == never_kept + 1);
+  spoil_one_kept_text(kept_text_files(out, "The partnership meets").at(0).first, "The partnership meets");
+  CHECK(edit("content/about.md", "at least.", "at the least.") == never_kept + 2);
   same_as_full("full-5");
 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <unordered_set>
 
@@ -137,7 +138,11 @@ Done recover_output(const fs::path& output) {
 
 fs::path build_state_file(const fs::path& output) { return OutputPaths(output).state / "build"; }
 
-fs::path body_store_file(const fs::path& output) { return OutputPaths(output).state / "texts"; }
+fs::path body_store_file(const fs::path& output, std::size_t which) {
+  char name[16];
+  std::snprintf(name, sizeof name, "texts.%02zu", which);
+  return OutputPaths(output).state / name;
+}
 
 fs::path history_store_file(const fs::path& output) { return OutputPaths(output).state / "history"; }
 

@@ -162,9 +162,12 @@ class StagedOutput {
 // The file beside `output` where a build records what it was made from
 // (pipeline/build_state.h); the generations' records never remove it.
 std::filesystem::path build_state_file(const std::filesystem::path& output);
-// The file beside it where a build keeps the texts it rendered
-// (pipeline/body_store.h); the generations' records never remove it either.
-std::filesystem::path body_store_file(const std::filesystem::path& output);
+// The files beside it where a build keeps the texts it rendered
+// (pipeline/body_store.h), each text in the one its key names, so that a
+// rebuild writes again only those whose texts changed; the generations'
+// records never remove them either.
+inline constexpr std::size_t kBodyStoreFiles = 64;
+std::filesystem::path body_store_file(const std::filesystem::path& output, std::size_t which);
 // And the one where it keeps the history it read (pipeline/history_store.h).
 std::filesystem::path history_store_file(const std::filesystem::path& output);
 

@@ -109,11 +109,11 @@ Done StagedOutput::write_record() {
     return portal::fail("cannot write " + record_path.string() + ": " + std::strerror(errno));
   // Only the two generations' records are kept, the build's state, its texts and its history.
   std::error_code ec;
-  const fs::path kept[] = {record_path, record_of(paths_, paths_.output), build_state_file(paths_.output),
-                           body_store_file(paths_.output), history_store_file(paths_.output)};
+  std::vector<fs::path> kept = {record_path, record_of(paths_, paths_.output), build_state_file(paths_.output),
+                                history_store_file(paths_.output)};
+  for (std::size_t which = 0; which < kBodyStoreFiles; ++which) kept.push_back(body_store_file(paths_.output, which));
   for (const auto& entry : fs::directory_iterator(paths_.state, ec))
-    if (std::find(std::begin(kept), std::end(kept), entry.path()) == std::end(kept) && fs::remove(entry.path(), ec))
-      step();
+    if (std::find(kept.begin(), kept.end(), entry.path()) == kept.end() && fs::remove(entry.path(), ec)) step();
   return {};
 }
 

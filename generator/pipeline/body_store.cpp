@@ -24,8 +24,8 @@ namespace {
 std::string heading(const std::string& program) { return "portal texts 1 " + content_hash_hex(program) + "\n"; }
 
 // Each text follows as its length, the hash of its bytes and its bytes
-// (wire::Writer::body with its key): a store cut short or changed on the disk
-// is seen text by text, and the store is then not taken at all.
+// (wire::Writer::body with its key): a file of the store cut short or changed
+// on the disk is seen text by text, and that file is then not taken at all.
 void append_entry(std::string& out, std::string_view bytes) {
   const std::uint64_t head[2] = {bytes.size(), content_hash(bytes)};
   out.append(reinterpret_cast<const char*>(head), sizeof head);
@@ -47,46 +47,51 @@ bool names_only_released(const Site& site, const RenderedMarkdown& body) {
   return true;
 }
 
-// The store's bytes, into memory of its own, asked for in huge pages where
-// the system gives them (the store is tens of megabytes: page by page, its
-// memory's faults cost more than its reading); null when it is not a regular
-// file (never read through a link, nor from a FIFO or a device) or cannot be
-// read whole.
-std::shared_ptr<const char> read_whole(const fs::path& file, std::size_t& size) {
-  // Far more than the texts of any site (73 MB at 10,000 pages): not a store this program wrote.
-  constexpr std::size_t kLargest = std::size_t{1} << 32;
-  std::shared_ptr<const char> bytes;
-  const auto read = read_regular_file(file, kLargest, [&](std::size_t n) -> char* {
-    if (n == 0) return nullptr;
-    void* memory = ::mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (memory == MAP_FAILED) return nullptr;
-    ::madvise(memory, n, MADV_HUGEPAGE);  // a hint: without it, ordinary pages
-    bytes.reset(static_cast<const char*>(memory), [n](const char* at) { ::munmap(const_cast<char*>(at), n); });
-    return static_cast<char*>(memory);
-  });
-  if (!read) return nullptr;
-  size = *read;
-  return bytes;
+// Memory for the whole store (`size` bytes, more than none), asked for in
+// huge pages where the system gives them: the store is tens of megabytes, and
+// page by page its memory's faults cost more than its reading.
+std::shared_ptr<char> store_memory(std::size_t size) {
+  void* memory = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (memory == MAP_FAILED) return nullptr;
+  ::madvise(memory, size, MADV_HUGEPAGE);  // a hint: without it, ordinary pages
+  return {static_cast<char*>(memory), [size](char* at) { ::munmap(at, size); }};
 }
 
-// Notes in `memo` the texts that follow the heading, by key, each checked
-// against its hash (read later, by the load that uses it); false, with
-// nothing taken as true, when any of them is cut short or not as written.
-bool read_entries(std::string_view rest, BodyMemo& memo) {
+// The texts that follow the heading, by key, each checked against its hash
+// (read later, by the load that uses it), in order; none when any of them is
+// cut short or not as written.
+std::optional<std::vector<std::pair<std::uint64_t, std::string_view>>> read_entries(std::string_view rest) {
+  std::vector<std::pair<std::uint64_t, std::string_view>> entries;
   while (!rest.empty()) {
     std::uint64_t size_and_hash[2];
-    if (rest.size() < sizeof size_and_hash) return false;
+    if (rest.size() < sizeof size_and_hash) return std::nullopt;
     std::memcpy(size_and_hash, rest.data(), sizeof size_and_hash);
     rest.remove_prefix(sizeof size_and_hash);
-    if (size_and_hash[0] > rest.size()) return false;
+    if (size_and_hash[0] > rest.size()) return std::nullopt;
     const std::string_view entry = rest.substr(0, size_and_hash[0]);
     rest.remove_prefix(entry.size());
     const auto key = content_hash(entry) == size_and_hash[1] ? wire::Reader(entry).number() : std::nullopt;
-    if (!key) return false;
-    memo.stored.emplace(*key, entry);
+    if (!key) return std::nullopt;
+    entries.emplace_back(*key, entry);
   }
-  return true;
+  return entries;
 }
+
+// Notes in `memo` the texts of the store's file `which` (its bytes read into
+// `bytes`), and the keys it holds; nothing when it is not whole.
+void read_store_file(std::string_view bytes, std::size_t which, const std::string& head, BodyMemo& memo) {
+  if (!bytes.starts_with(head)) return;
+  const auto entries = read_entries(bytes.substr(head.size()));
+  if (!entries) return;
+  auto& keys = memo.kept_keys[which].emplace();
+  for (const auto& [key, entry] : *entries) {
+    memo.stored.emplace(key, entry);
+    keys.push_back(key);
+  }
+}
+
+// The file of the store a text's key puts it in.
+std::size_t store_file_of(std::uint64_t key) { return static_cast<std::size_t>(key % kBodyStoreFiles); }
 
 }  // namespace
 
@@ -94,40 +99,63 @@ BodyMemo read_body_store(const fs::path& output) {
   BodyMemo memo;
   memo.salt = program_identity();
   if (memo.salt.empty()) return memo;
-  std::size_t size = 0;
-  auto bytes = read_whole(body_store_file(output), size);
   const std::string head = heading(memo.salt);
-  const std::string_view text(bytes.get(), bytes ? size : 0);
-  if (!text.starts_with(head)) return memo;
-  if (read_entries(text.substr(head.size()), memo))
-    memo.bytes = std::move(bytes);
-  else
-    memo.stored.clear();
+  memo.kept_keys.resize(kBodyStoreFiles);
+  // The files' sizes first, then each file read into its part of one piece of memory.
+  std::size_t total = 0;
+  for (std::size_t which = 0; which < kBodyStoreFiles; ++which) {
+    struct stat st {};
+    if (::lstat(body_store_file(output, which).c_str(), &st) == 0 && S_ISREG(st.st_mode))
+      total += static_cast<std::size_t>(st.st_size);
+  }
+  // Far more than the texts of any site (73 MB at 10,000 pages): not a store this program wrote.
+  constexpr std::size_t kLargest = std::size_t{1} << 32;
+  if (total == 0 || total > kLargest) return memo;
+  const auto bytes = store_memory(total);
+  if (!bytes) return memo;
+  memo.bytes = bytes;
+  std::size_t used = 0;
+  for (std::size_t which = 0; which < kBodyStoreFiles; ++which) {
+    char* at = bytes.get() + used;
+    // A file grown since its size was taken is not read.
+    const auto read = read_regular_file(body_store_file(output, which), total - used,
+                                        [&](std::size_t size) { return size ? at : nullptr; });
+    if (!read) continue;
+    used += *read;
+    read_store_file({at, *read}, which, head, memo);
+  }
   return memo;
 }
 
 void save_body_store(const fs::path& output, const Site& site, const BodyMemo& memo) {
-  const fs::path file = body_store_file(output);
   std::error_code ec;
-  fs::remove(file, ec);
-  if (memo.salt.empty() || memo.keys.size() != site.size()) return;
-  // Without waiting for the disk: after a power cut a store cut short is seen as such, and not taken.
-  replace_file_unsynced(file, [&](int fd) {
-    bool ok = write_all(fd, heading(memo.salt));
-    std::string chunk;
-    // Released texts only, naming only released files: what the public site shows anyway.
-    for (std::size_t i = 0; ok && i < site.size(); ++i) {
-      if (!site.released(i) || !names_only_released(site, site.body(i))) continue;
-      wire::Writer writer;
-      writer.body(memo.keys[i], site.body(i));
-      append_entry(chunk, writer.bytes());
-      if (chunk.size() >= (1u << 20)) {
-        ok = write_all(fd, chunk);
-        chunk.clear();
+  if (memo.salt.empty() || memo.keys.size() != site.size()) {
+    for (std::size_t which = 0; which < kBodyStoreFiles; ++which) fs::remove(body_store_file(output, which), ec);
+    return;
+  }
+  // Released texts only, naming only released files: what the public site shows anyway.
+  std::vector<std::vector<std::size_t>> texts(kBodyStoreFiles);
+  for (std::size_t i = 0; i < site.size(); ++i)
+    if (site.released(i) && names_only_released(site, site.body(i))) texts[store_file_of(memo.keys[i])].push_back(i);
+  for (std::size_t which = 0; which < kBodyStoreFiles; ++which) {
+    std::vector<std::uint64_t> keys;
+    for (const std::size_t i : texts[which]) keys.push_back(memo.keys[i]);
+    // The same keys in the same order: the same bytes, the file as read (a key is its text's inputs' hash).
+    if (which < memo.kept_keys.size() && memo.kept_keys[which] == keys) continue;
+    const fs::path file = body_store_file(output, which);
+    // Without waiting for the disk: after a power cut a file cut short is seen as such, and not taken.
+    const bool written = replace_file_unsynced(file, [&](int fd) {
+      std::string bytes = heading(memo.salt);
+      for (const std::size_t i : texts[which]) {
+        wire::Writer writer;
+        writer.body(memo.keys[i], site.body(i));
+        append_entry(bytes, writer.bytes());
       }
-    }
-    return ok && write_all(fd, chunk);
-  });
+      return write_all(fd, bytes);
+    });
+    // Never an old file left: it may hold a text no longer released.
+    if (!written) fs::remove(file, ec);
+  }
 }
 
 }  // namespace portal

@@ -251,7 +251,7 @@ std::optional<BuildResult> unchanged_since_last_build(const BuildOptions& option
 // rendered, rendered again only where they changed, and the history it read,
 // walked again only from the last commit it saw.
 struct Kept {
-  BodyMemo texts{program_identity(), {}, {}, {}, 0};
+  BodyMemo texts{program_identity(), {}, {}, {}, 0, {}};
   std::optional<History> history;
 };
 

@@ -78,6 +78,9 @@ struct BodyMemo {
   std::shared_ptr<const char> bytes;  // what `stored` views
   std::vector<std::uint64_t> keys;    // set by a load: each document's key, in order
   std::size_t rendered = 0;           // texts the load rendered
+  // The keys each file of the store held, in order, for each file read whole
+  // (body_store.h): a file that would hold the same is not written again.
+  std::vector<std::optional<std::vector<std::uint64_t>>> kept_keys;
 };
 
 struct LoadOptions {
