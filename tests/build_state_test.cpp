@@ -371,6 +371,36 @@ TEST_CASE("a build whose history was read at another commit than its inputs name
   CHECK(portal::unchanged_build(out, now));
 }
 
+TEST_CASE("a change saved while a build reads the content is never published uncommitted", "[build-state]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  GitRepo repo(site);
+  repo.commit_all("Publish the portal", at_noon(2024, 1, 1));
+  auto options = options_for(site, tmp.path() / "out");
+  options.local = false;
+  REQUIRE(portal::run_build(options).outcome == portal::Outcome::ok);
+  const std::string page = read_file(tmp.path() / "out/about/index.html");
+  // Saved after the build noted what git says is not committed, before it reads the content (a build that
+  // runs whole: one with nothing changed reads no content).
+  bool saved = false;
+  auto hooked = options;
+  hooked.full = true;
+  hooked.progress = [&](const std::string& phase, std::size_t, std::size_t) {
+    if (phase != "Reading content" || saved) return;
+    saved = true;
+    replace_in(site / "content/about.md", "The partnership meets three times a year.", "Saved, not yet published.");
+  };
+  const auto result = portal::run_build(hooked);
+  REQUIRE(saved);
+  CHECK(result.outcome == portal::Outcome::failure);
+  CHECK(contains(result.failure.message, "content/about.md"));
+  CHECK(read_file(tmp.path() / "out/about/index.html") == page);
+  // Committed, it is published.
+  repo.commit_all("Correct the about page", at_noon(2024, 1, 2));
+  REQUIRE(portal::run_build(options).outcome == portal::Outcome::ok);
+  CHECK(contains(read_file(tmp.path() / "out/about/index.html"), "Saved, not yet published."));
+}
+
 TEST_CASE("a build state is its owner's alone", "[build-state]") {
   TempDir tmp;
   const auto site = copy_fixture("every-kind", tmp.path());
@@ -514,4 +544,6 @@ TEST_CASE("a text is rendered again when it changed or when an address changed, 
   spoil_one_kept_text(kept_text_files(out, "The partnership meets").at(0).first, "The partnership meets");
   CHECK(edit("content/about.md", "at least.", "at the least.") == never_kept + 2);
   same_as_full("full-5");
+  // Its file was written again: the next build takes the text.
+  CHECK(edit("content/about.md", "at the least.", "at least.") == never_kept + 1);
 }

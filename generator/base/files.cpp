@@ -208,7 +208,8 @@ bool walk_one(const std::string& folder, std::size_t root_length, Walk& walk) {
 }
 
 // The folders two levels down, each walked on one of `jobs` threads once
-// the levels above are; the first failure stops the others.
+// the levels above are; after the first failure no other folder is begun
+// (those begun are walked to their end), and a throw outranks a stop.
 bool walk_split(const std::string& top, Walk& walk, int jobs) {
   std::vector<std::string> deferred;
   walk.split = 2;
@@ -219,11 +220,15 @@ bool walk_split(const std::string& top, Walk& walk, int jobs) {
   parallel_for(deferred.size(), jobs, [&](std::size_t i) {
     if (failed) return;
     Walk part{walk.visit, 0, {}, nullptr, 0, nullptr};
-    if (walk_one(deferred[i], top.size(), part)) return;
+    try {  // on a thread of the pool, a throw would end the program
+      if (walk_one(deferred[i], top.size(), part)) return;
+    } catch (...) {
+      part.thrown = std::current_exception();
+    }
     const std::lock_guard lock(mutex);
+    if (part.thrown && !walk.thrown) walk.thrown = part.thrown;
     if (failed.exchange(true)) return;
     walk.unreadable = std::move(part.unreadable);
-    walk.thrown = part.thrown;
   });
   return !failed;
 }

@@ -77,16 +77,32 @@ std::optional<std::vector<std::pair<std::uint64_t, std::string_view>>> read_entr
   return entries;
 }
 
+// A file's size, times and inode, as lstat gave them.
+std::string identity(const struct stat& st) {
+  return std::to_string(st.st_size) + ' ' + std::to_string(st.st_mtim.tv_sec) + '.' +
+         std::to_string(st.st_mtim.tv_nsec) + ' ' + std::to_string(st.st_ctim.tv_sec) + '.' +
+         std::to_string(st.st_ctim.tv_nsec) + ' ' + std::to_string(st.st_dev) + ' ' + std::to_string(st.st_ino);
+}
+
+// The same of the file at `file` now; "" when it is no regular file.
+std::string identity_of(const fs::path& file) {
+  struct stat st {};
+  return ::lstat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? identity(st) : std::string();
+}
+
 // Notes in `memo` the texts of the store's file `which` (its bytes read into
-// `bytes`), and the keys it holds; nothing when it is not whole.
-void read_store_file(std::string_view bytes, std::size_t which, const std::string& head, BodyMemo& memo) {
+// `bytes`, the file as `identity` gives it), and the keys it holds; nothing
+// when it is not whole.
+void read_store_file(std::string_view bytes, std::size_t which, const std::string& head, std::string identity,
+                     BodyMemo& memo) {
   if (!bytes.starts_with(head)) return;
   const auto entries = read_entries(bytes.substr(head.size()));
   if (!entries) return;
-  auto& keys = memo.kept_keys[which].emplace();
+  auto& kept = memo.kept_files[which].emplace();
+  kept.identity = std::move(identity);
   for (const auto& [key, entry] : *entries) {
     memo.stored.emplace(key, entry);
-    keys.push_back(key);
+    kept.keys.push_back(key);
   }
 }
 
@@ -100,13 +116,15 @@ BodyMemo read_body_store(const fs::path& output) {
   memo.salt = program_identity();
   if (memo.salt.empty()) return memo;
   const std::string head = heading(memo.salt);
-  memo.kept_keys.resize(kBodyStoreFiles);
+  memo.kept_files.resize(kBodyStoreFiles);
   // The files' sizes first, then each file read into its part of one piece of memory.
   std::size_t total = 0;
+  std::vector<std::string> identities(kBodyStoreFiles);
   for (std::size_t which = 0; which < kBodyStoreFiles; ++which) {
     struct stat st {};
-    if (::lstat(body_store_file(output, which).c_str(), &st) == 0 && S_ISREG(st.st_mode))
-      total += static_cast<std::size_t>(st.st_size);
+    if (::lstat(body_store_file(output, which).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    total += static_cast<std::size_t>(st.st_size);
+    identities[which] = identity(st);
   }
   // Far more than the texts of any site (73 MB at 10,000 pages): not a store this program wrote.
   constexpr std::size_t kLargest = std::size_t{1} << 32;
@@ -122,7 +140,7 @@ BodyMemo read_body_store(const fs::path& output) {
                                         [&](std::size_t size) { return size ? at : nullptr; });
     if (!read) continue;
     used += *read;
-    read_store_file({at, *read}, which, head, memo);
+    read_store_file({at, *read}, which, head, std::move(identities[which]), memo);
   }
   return memo;
 }
@@ -137,12 +155,16 @@ void save_body_store(const fs::path& output, const Site& site, const BodyMemo& m
   std::vector<std::vector<std::size_t>> texts(kBodyStoreFiles);
   for (std::size_t i = 0; i < site.size(); ++i)
     if (site.released(i) && names_only_released(site, site.body(i))) texts[store_file_of(memo.keys[i])].push_back(i);
+  std::vector<char> spoiled(kBodyStoreFiles, 0);  // a file holding bytes that made no text
+  for (const auto key : memo.unreadable) spoiled[store_file_of(key)] = 1;
   for (std::size_t which = 0; which < kBodyStoreFiles; ++which) {
     std::vector<std::uint64_t> keys;
     for (const std::size_t i : texts[which]) keys.push_back(memo.keys[i]);
-    // The same keys in the same order: the same bytes, the file as read (a key is its text's inputs' hash).
-    if (which < memo.kept_keys.size() && memo.kept_keys[which] == keys) continue;
     const fs::path file = body_store_file(output, which);
+    // The same keys in the same order: the same bytes (a key is its text's inputs' hash), if the file is still
+    // the one read (another build, waiting for this one's lock, may have written it since).
+    const auto* kept = which < memo.kept_files.size() && memo.kept_files[which] ? &*memo.kept_files[which] : nullptr;
+    if (kept && kept->keys == keys && !spoiled[which] && identity_of(file) == kept->identity) continue;
     // Without waiting for the disk: after a power cut a file cut short is seen as such, and not taken.
     const bool written = replace_file_unsynced(file, [&](int fd) {
       std::string bytes = heading(memo.salt);

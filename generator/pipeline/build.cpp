@@ -195,9 +195,9 @@ BuildResult render_site(const BuildOptions& options, std::vector<OutputFile>& fi
   return result;
 }
 
-std::vector<std::string> unpublished_changes(const Site& site, const History& history) {
+std::vector<std::string> unpublished_changes(const Site& site, const std::set<std::string>& uncommitted) {
   std::vector<std::string> changed;
-  for (const auto& path : history.uncommitted) {
+  for (const auto& path : uncommitted) {
     // What this build does not publish cannot show: a draft, a restricted paper, a file it does not copy.
     if (const auto doc = site.by_path.find(path); doc != site.by_path.end() && !site.published(doc->second)) continue;
     if (const auto asset = site.asset_by_path.find(path);
@@ -239,9 +239,9 @@ std::optional<BuildResult> unchanged_since_last_build(const BuildOptions& option
   auto lock = comparable ? OutputLock::acquire(*folder, options.notice) : fail("no output to compare with");
   const bool locked = lock && recover_output(*folder);
   std::optional<std::string> live;
-  inputs = read_inputs(options, settings, options.full ? std::nullopt : folder, [&](bool same_files) {
-    // While git says what is not committed: the output's files, when the sources' say nothing changed.
-    if (locked && same_files) live = live_output_fingerprint(*folder);
+  inputs = read_inputs(options, settings, options.full ? std::nullopt : folder, [&](bool as_recorded) {
+    // While git says what is not committed: the output's files, when all else says nothing changed.
+    if (locked && as_recorded) live = live_output_fingerprint(*folder);
   });
   if (!locked) return std::nullopt;
   return unchanged_build(*folder, inputs, live ? &*live : nullptr);
@@ -251,7 +251,7 @@ std::optional<BuildResult> unchanged_since_last_build(const BuildOptions& option
 // rendered, rendered again only where they changed, and the history it read,
 // walked again only from the last commit it saw.
 struct Kept {
-  BodyMemo texts{program_identity(), {}, {}, {}, 0, {}};
+  BodyMemo texts{program_identity(), {}, {}, {}, 0, {}, {}};
   std::optional<History> history;
 };
 
@@ -267,6 +267,47 @@ void save_kept(const BuildOptions& options, const fs::path& output, const BuiltS
   save_body_store(output, *built.site, kept.texts);
   // Under the settings the site was built with: site.toml may have changed since it was read before.
   save_history_store(output, history_store_key(options.source, built.site->config), *built.site, built.history);
+}
+
+// Renders the prepared site into a new generation of the output (under its
+// lock) and puts it in place, unless git's status read once the content was
+// (`status_after`) says it would publish a change not committed: then the
+// live output is left as it was. Then keeps what the next build may take.
+void write_generation(const BuildOptions& options, BuiltSite& built, const BuildInputs& inputs, Kept& kept,
+                      PageMemo& memo, std::future<HistoryKey>& status_after, BuildResult& result) {
+  // Checked and about to render: only the pages that compare agreements and
+  // the copies of bulletins still read a document's Markdown.
+  built.site->drop_markdown_except({Kind::agreement, Kind::bulletin});
+  StagedOutput staged(result.output);
+  // A page drawn from what the last build drew it from: its file, if still as that build left it.
+  memo.reuse = [&](const std::string& path) { return staged.hand_on(path); };
+  memo.live_under = [&](std::string_view under) { return staged.live_files_as_recorded(under); };
+  render_files(
+      options, built,
+      [&](OutputFile&& file) {
+        if (file.copy_from.empty())
+          staged.write(file.path, file.content);
+        else
+          staged.copy(file.path, file.copy_from);
+      },
+      result, result.output, &memo);
+  const HistoryKey after = status_after.get();
+  if (const auto changed = unpublished_changes(*built.site, after.uncommitted); !options.local && !changed.empty()) {
+    result.outcome = Outcome::failure;
+    result.failure = unpublished_failure(changed);
+    return;
+  }
+  if (auto committed = staged.commit(); !committed) {
+    result.outcome = stop_requested() ? Outcome::stopped : Outcome::failure;
+    result.failure = committed.failure();
+  }
+  result.written = staged.counts();
+  if (result.outcome != Outcome::ok) return;
+  // Git's status as the inputs noted it, else what the build read is not what they say.
+  if (noted_history(inputs, after))
+    save_build_state(options, result.output, inputs, result, built.history.head, memo.now);
+  // A build with drafts keeps none: what it publishes (a draft meeting's files) is not what is released.
+  if (options.drafts == Drafts::hide) save_kept(options, result.output, built, kept);
 }
 
 }  // namespace
@@ -292,8 +333,16 @@ BuildResult run_build(const BuildOptions& given) {
     result.failure = std::move(failure);
     return result;
   };
-  if (const auto changed = unpublished_changes(*built.site, built.history); !options.local && !changed.empty())
+  if (const auto changed = unpublished_changes(*built.site, built.history.uncommitted);
+      !options.local && !changed.empty())
     return failed(unpublished_failure(changed));
+  // What git says is not committed once the content is read: an edit saved while the build read it shows there.
+  // Its memory goes back to the system at once, long before the search index's peak.
+  auto status_after = std::async(std::launch::async, [&] {
+    HistoryKey key = history_key(options.source);
+    malloc_trim(0);
+    return key;
+  });
   if (auto valid = validate_output_folder(options.source, result.output); !valid) {
     if (result.outcome == Outcome::content_errors) return result;  // nothing is touched
     return failed(valid.failure());
@@ -319,32 +368,7 @@ BuildResult run_build(const BuildOptions& given) {
     result.outcome = Outcome::stopped;
     return result;
   }
-  // Checked and about to render: only the pages that compare agreements and
-  // the copies of bulletins still read a document's Markdown.
-  built.site->drop_markdown_except({Kind::agreement, Kind::bulletin});
-  StagedOutput staged(result.output);
-  // A page drawn from what the last build drew it from: its file, if still as that build left it.
-  memo.reuse = [&](const std::string& path) { return staged.hand_on(path); };
-  memo.live_under = [&](std::string_view under) { return staged.live_files_as_recorded(under); };
-  render_files(
-      options, built,
-      [&](OutputFile&& file) {
-        if (file.copy_from.empty())
-          staged.write(file.path, file.content);
-        else
-          staged.copy(file.path, file.copy_from);
-      },
-      result, result.output, &memo);
-  if (auto committed = staged.commit(); !committed) {
-    result.outcome = stop_requested() ? Outcome::stopped : Outcome::failure;
-    result.failure = committed.failure();
-  }
-  result.written = staged.counts();
-  if (result.outcome == Outcome::ok) {
-    save_build_state(options, result.output, inputs, result, built.history.head, memo.now);
-    // A build with drafts keeps none: what it publishes (a draft meeting's files) is not what is released.
-    if (options.drafts == Drafts::hide) save_kept(options, result.output, built, kept);
-  }
+  write_generation(options, built, inputs, kept, memo, status_after, result);
   return result;
 }
 

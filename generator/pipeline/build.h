@@ -61,7 +61,7 @@ inline constexpr std::size_t kForkBodiesFrom = 256;
 
 // The files with changes not committed to git that a build of `site` would
 // publish (a draft's or a restricted paper's do not count), in order.
-std::vector<std::string> unpublished_changes(const Site& site, const History& history);
+std::vector<std::string> unpublished_changes(const Site& site, const std::set<std::string>& uncommitted);
 
 // The work a build did, beside what it wrote: `portal build` says it, and the benchmarks report it.
 struct BuildWork {

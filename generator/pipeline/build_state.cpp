@@ -356,7 +356,7 @@ Settings read_settings(const fs::path& source) {
 }
 
 BuildInputs read_inputs(const BuildOptions& options, const Settings& settings, const std::optional<fs::path>& output,
-                        const std::function<void(bool same_files)>& beside_git) {
+                        const std::function<void(bool as_recorded)>& beside_git) {
   BuildInputs inputs;
   struct timespec now {};
   ::clock_gettime(CLOCK_REALTIME, &now);
@@ -387,13 +387,18 @@ BuildInputs read_inputs(const BuildOptions& options, const Settings& settings, c
   const auto toml = std::find_if(inputs.files.begin(), inputs.files.end(),
                                  [&](const InputFile& file) { return file.path == toml_path; });
   if (toml == inputs.files.end() || toml->hash != settings.hash) inputs.complete = false;
-  if (beside_git) beside_git(saved && inputs.complete && same_files(inputs.files, saved->inputs));
+  if (beside_git)
+    beside_git(saved && inputs.complete && saved->inputs.program == inputs.program &&
+               saved->inputs.options == inputs.options && saved->inputs.today == inputs.today &&
+               same_files(inputs.files, saved->inputs));
   HistoryKey key = git.get();
   inputs.history = hidden(key.key);
   inputs.head = std::move(key.head);
   inputs.uncommitted = std::move(key.uncommitted);
   return inputs;
 }
+
+bool noted_history(const BuildInputs& inputs, const HistoryKey& key) { return hidden(key.key) == inputs.history; }
 
 std::optional<BuildResult> unchanged_build(const fs::path& output, const BuildInputs& now,
                                            const std::string* live_generation) {

@@ -65,10 +65,14 @@ const std::string& program_identity();
 // program) recorded with the same size and times, not written within a tick
 // of that build's start, keeps the hash recorded and is not read. With
 // `beside_git`, what to do while git's status is still being read, told
-// whether the files are those the state recorded.
+// whether all but that status (the program, options, date and files) is as
+// the state recorded.
 BuildInputs read_inputs(const BuildOptions& options, const Settings& settings,
                         const std::optional<std::filesystem::path>& output = {},
-                        const std::function<void(bool same_files)>& beside_git = {});
+                        const std::function<void(bool as_recorded)>& beside_git = {});
+
+// Whether `key` (history_key(), read again) is the key `inputs` noted.
+bool noted_history(const BuildInputs& inputs, const HistoryKey& key);
 
 // The last build's result, when its state beside `output` says nothing it was
 // made from has changed and the output is as it left it; nullopt otherwise.

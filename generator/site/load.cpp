@@ -367,7 +367,9 @@ void render_site_bodies(Site& site, const std::vector<char>& reused_documents, c
   for (const std::size_t i : to_render) rendered[i] = 1;
   if (memo) {
     memo->rendered = to_render.size();
-    memo->stored.clear();  // read: the store's bytes are let go
+    for (const auto& [i, bytes] : to_decode)
+      if (rendered[i]) memo->unreadable.push_back(memo->keys[i]);  // kept, but no text
+    memo->stored.clear();                                          // read: the store's bytes are let go
     memo->bytes.reset();
   }
   render_bodies(

@@ -78,9 +78,15 @@ struct BodyMemo {
   std::shared_ptr<const char> bytes;  // what `stored` views
   std::vector<std::uint64_t> keys;    // set by a load: each document's key, in order
   std::size_t rendered = 0;           // texts the load rendered
-  // The keys each file of the store held, in order, for each file read whole
-  // (body_store.h): a file that would hold the same is not written again.
-  std::vector<std::optional<std::vector<std::uint64_t>>> kept_keys;
+  // Each file of the store read whole (body_store.h): the keys it held, in
+  // order, and its size, times and inode when read. A file that would hold
+  // the same keys, still as it was read, is not written again.
+  struct KeptFile {
+    std::vector<std::uint64_t> keys;
+    std::string identity;
+  };
+  std::vector<std::optional<KeptFile>> kept_files;
+  std::vector<std::uint64_t> unreadable;  // keys whose kept bytes made no text: their files are written again
 };
 
 struct LoadOptions {
