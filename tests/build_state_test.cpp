@@ -42,6 +42,15 @@ struct BuiltFixture {
   BuiltFixture() { REQUIRE(portal::run_build(options).outcome == portal::Outcome::ok); }
 };
 
+// A copy of the every-kind fixture in a git repository, all of it committed; out/ is beside it.
+struct CommittedFixture {
+  TempDir tmp;
+  fs::path site = copy_fixture("every-kind", tmp.path());
+  GitRepo repo{site};
+  fs::path out = tmp.path() / "out";
+  CommittedFixture() { repo.commit_all("Publish the portal", at_noon(2024, 1, 1)); }
+};
+
 // Checks that the output of `options` is byte for byte what a full build
 // makes into the empty folder `empty`.
 void check_as_full_build(const portal::BuildOptions& options, const fs::path& empty) {
@@ -343,11 +352,8 @@ TEST_CASE("inputs noted after site.toml changed since it was read are never reco
 }
 
 TEST_CASE("a build whose history was read at another commit than its inputs name keeps no state", "[build-state]") {
-  TempDir tmp;
-  const auto site = copy_fixture("every-kind", tmp.path());
-  GitRepo repo(site);
-  repo.commit_all("Publish the portal", at_noon(2024, 1, 1));
-  const auto out = tmp.path() / "out";
+  CommittedFixture fixture;
+  auto& [tmp, site, repo, out] = fixture;
   const auto options = options_for(site, out);
   const auto settings = portal::read_settings(site);
   REQUIRE(settings.config);
@@ -372,14 +378,12 @@ TEST_CASE("a build whose history was read at another commit than its inputs name
 }
 
 TEST_CASE("a change saved while a build reads the content is never published uncommitted", "[build-state]") {
-  TempDir tmp;
-  const auto site = copy_fixture("every-kind", tmp.path());
-  GitRepo repo(site);
-  repo.commit_all("Publish the portal", at_noon(2024, 1, 1));
-  auto options = options_for(site, tmp.path() / "out");
+  CommittedFixture fixture;
+  auto& [tmp, site, repo, out] = fixture;
+  auto options = options_for(site, out);
   options.local = false;
   REQUIRE(portal::run_build(options).outcome == portal::Outcome::ok);
-  const std::string page = read_file(tmp.path() / "out/about/index.html");
+  const std::string page = read_file(out / "about/index.html");
   // Saved after the build noted what git says is not committed, before it reads the content (a build that
   // runs whole: one with nothing changed reads no content).
   bool saved = false;
@@ -394,11 +398,11 @@ TEST_CASE("a change saved while a build reads the content is never published unc
   REQUIRE(saved);
   CHECK(result.outcome == portal::Outcome::failure);
   CHECK(contains(result.failure.message, "content/about.md"));
-  CHECK(read_file(tmp.path() / "out/about/index.html") == page);
+  CHECK(read_file(out / "about/index.html") == page);
   // Committed, it is published.
   repo.commit_all("Correct the about page", at_noon(2024, 1, 2));
   REQUIRE(portal::run_build(options).outcome == portal::Outcome::ok);
-  CHECK(contains(read_file(tmp.path() / "out/about/index.html"), "Saved, not yet published."));
+  CHECK(contains(read_file(out / "about/index.html"), "Saved, not yet published."));
 }
 
 TEST_CASE("a build state is its owner's alone", "[build-state]") {
