@@ -14,6 +14,7 @@
 #include "email.h"
 #include "feeds.h"
 #include "files.h"
+#include "git_handles.h"
 #include "git_history.h"
 #include "interrupt.h"
 #include "output.h"
@@ -313,6 +314,9 @@ void write_generation(const BuildOptions& options, BuiltSite& built, const Build
 }  // namespace
 
 BuildResult run_build(const BuildOptions& given) {
+  // Held for the whole build: git is read on threads of its own (the status, the history), and each thread's
+  // state in libgit2 is freed as the thread ends only while the library is still up.
+  const git::Library library;
   // site.toml as the build starts: the loading that follows reads it again, and reports what is wrong with it.
   const auto settings = read_settings(given.source);
   const auto folder = output_folder(given, settings);
