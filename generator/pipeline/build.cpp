@@ -72,7 +72,9 @@ namespace {
 // Loads and checks the site, reads its history (beside loading) and its
 // theme: everything a build renders from, kept in `built`.
 BuildResult prepare(const BuildOptions& options, BuiltSite& built) {
-  // The history walk needs nothing from the content: it runs beside loading and checking.
+  // The history walk needs nothing from the content: it runs beside loading and checking (libgit2 held up
+  // until its thread has ended, as in run_build, for the preview's builds too).
+  const git::Library library;
   auto history_walk = std::async(
       std::launch::async, [&] { return read_history(options.source, options.kept_history, options.uncommitted); });
   BuildResult result = load_and_check(options, built.site);

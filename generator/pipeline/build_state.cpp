@@ -14,6 +14,7 @@
 #include "beneath.h"
 #include "config.h"
 #include "files.h"
+#include "git_handles.h"
 #include "git_history.h"
 #include "output.h"
 #include "parallel.h"
@@ -364,7 +365,9 @@ BuildInputs read_inputs(const BuildOptions& options, const Settings& settings, c
   inputs.program = program_identity();
   inputs.options = options_key(options, settings);
   inputs.today = today().iso();
-  // Git's status and the files' walk each wait on the file system: side by side.
+  // Git's status and the files' walk each wait on the file system: side by side. libgit2 is held up until the
+  // status's thread has ended, so that its state for that thread is freed.
+  const git::Library library;
   auto git = std::async(std::launch::async, [&] { return history_key(options.source); });
   auto files = walk_sources(options.source);
   inputs.complete = files && !inputs.program.empty();
