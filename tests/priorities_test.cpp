@@ -94,6 +94,39 @@ TEST_CASE("a renamed priority's papers appear under its new name, a kind's prior
   CHECK(contains(r.out + r.err, "did you mean \"domestic-abuse\"?"));
 }
 
+TEST_CASE(
+    "a page mentions a priority by its name's words in what it shows, across tags, never in an address or a "
+    "longer word",
+    "[priorities]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  auto bulletin = [&](const std::string& month, const std::string& body) {
+    write_file(site / ("content/bulletins/2024-" + month + ".md"),
+               "+++\ntitle = \"E-bulletin " + month + "\"\ndate = 2024-" + month + "-01\n+++\n\n" + body + "\n");
+  };
+  bulletin("01", "Our work on *Domestic*\n**abuse** goes on.");                     // across tags and a line
+  bulletin("02", "See [our page](https://example.org/domestic-abuse/) for more.");  // only in an address
+  bulletin("03", "Predomestic abuses are not a name.");                             // only in longer words
+  bulletin("04", "Early intervention: prevention and (education).");                // punctuation between
+  bulletin("06", "Child abuse is another name.");                                   // its last word alone
+  bulletin("05", "Serious and organised crime");                                    // a former name, ending the text
+  const auto r = build(site, tmp.path() / "out");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const auto pages = read_pages(tmp.path() / "out");
+  auto mentions = [&](const std::string& priority) {
+    return section(pages.at("priorities/" + priority + "/index.html"), "mentions-heading", "footer");
+  };
+  const std::string abuse = mentions("domestic-abuse");
+  CHECK(contains(abuse, "bulletins/2024-01/"));
+  CHECK_FALSE(contains(abuse, "bulletins/2024-02/"));
+  CHECK_FALSE(contains(abuse, "bulletins/2024-03/"));
+  CHECK_FALSE(contains(abuse, "bulletins/2024-06/"));
+  CHECK(contains(mentions("early-intervention"), "bulletins/2024-04/"));
+  CHECK(contains(mentions("serious-violence-organised-crime"), "bulletins/2024-05/"));
+  CHECK_FALSE(contains(mentions("serious-violence-organised-crime"), "bulletins/2024-04/"));
+}
+
 TEST_CASE("a plan's page quotes what each agreement says of it, in its section, or says the record gives no address",
           "[priorities]") {
   TempDir tmp;

@@ -1,11 +1,9 @@
 #include "priority_stories.h"
 
 #include <algorithm>
-#include <cctype>
-#include <deque>
+#include <cstring>
 #include <set>
 #include <string_view>
-#include <unordered_map>
 
 #include "parallel.h"
 
@@ -38,81 +36,132 @@ class IdGroups {
 
 int day_of(const Document& d) { return d.date ? d.date->day_number() : 0; }
 
-// The words of `lower`, put in lower case in place, cut at everything but
-// ASCII letters and digits (ASCII alone, without the C library's locale: a
-// call a character was a tenth of a build).
-std::vector<std::string_view> words_in_place(std::string& lower) {
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
-    else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
-      c = ' ';
+// Whether `c` is part of a word as names are matched: ASCII letters and
+// digits alone, without the C library's locale (a call a character was a
+// tenth of a build).
+bool name_character(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+char lower_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// The words of `text`, lower-cased, cut at everything but name_character().
+std::vector<std::string> words_of(std::string_view text) {
+  std::vector<std::string> words;
+  std::string word;
+  for (const char c : text) {
+    if (name_character(c)) {
+      word += lower_ascii(c);
+    } else if (!word.empty()) {
+      words.push_back(std::move(word));
+      word.clear();
+    }
   }
-  std::vector<std::string_view> words;
-  const std::string_view all(lower);
-  for (std::size_t at = all.find_first_not_of(' '); at != std::string_view::npos;) {
-    const auto end = std::min(all.find(' ', at), all.size());
-    words.push_back(all.substr(at, end - at));
-    at = all.find_first_not_of(' ', end);
-  }
+  if (!word.empty()) words.push_back(std::move(word));
   return words;
 }
 
-// The words of a text, as words_in_place() cuts them, `lower` holding them.
-std::vector<std::string_view> words_of(std::string_view text, std::string& lower) {
-  lower.assign(text);
-  return words_in_place(lower);
+// Whether the words `read` (as the text has them) are `words` (lower case).
+bool same_words(std::string_view read, std::string_view word) {
+  if (read.size() != word.size()) return false;
+  for (std::size_t k = 0; k < word.size(); ++k)
+    if (lower_ascii(read[k]) != word[k]) return false;
+  return true;
 }
 
-// Every name each story has had, as words, by its first word: one pass over
-// a document's words finds every story it names.
+// Every name each story has had, as words, by the length of its last word:
+// one pass over a document's words finds every story it names, each name
+// seen as its last word is read.
 class StoryNames {
  public:
   explicit StoryNames(const std::vector<PriorityStory>& stories) {
     for (std::size_t s = 0; s < stories.size(); ++s)
       for (const auto& v : stories[s].versions) {
-        auto& [lower, words] = names_.emplace_back();
-        words = words_of(v.name, lower);
-        if (!words.empty()) by_first_[words.front()].push_back({s, names_.size() - 1});
+        auto words = words_of(v.name);
+        if (words.empty()) continue;
+        longest_ = std::max(longest_, words.size());
+        const std::size_t last = words.back().size();
+        if (by_last_length_.size() <= last) by_last_length_.resize(last + 1);
+        by_last_length_[last].push_back(names_.size());
+        names_.push_back({s, std::move(words)});
       }
   }
-  // The stories whose names `text` holds.
-  [[nodiscard]] std::set<std::size_t> named_in(std::string text) const {
+
+  // The stories whose names a page shows: its title, then the words of its
+  // HTML outside tags (each tag, from < to >, a space). The words are read
+  // where they are, never copied.
+  [[nodiscard]] std::set<std::size_t> named_in(std::string_view title, std::string_view html) const {
     std::set<std::size_t> out;
-    const auto words = words_in_place(text);
-    for (std::size_t i = 0; i < words.size(); ++i) {
-      const auto it = by_first_.find(words[i]);
-      if (it == by_first_.end()) continue;
-      for (const auto& [story, name] : it->second) {
-        const auto& phrase = names_[name].second;
-        if (i + phrase.size() <= words.size() &&
-            std::equal(phrase.begin(), phrase.end(), words.begin() + static_cast<std::ptrdiff_t>(i)))
-          out.insert(story);
-      }
-    }
+    if (names_.empty()) return out;
+    Reading reading(*this, out);
+    reading.text(title, false);
+    reading.text(html, true);
     return out;
   }
 
  private:
-  std::deque<std::pair<std::string, std::vector<std::string_view>>> names_;  // stable: the views point into it
-  std::unordered_map<std::string_view, std::vector<std::pair<std::size_t, std::size_t>>> by_first_;
-};
+  struct Name {
+    std::size_t story;
+    std::vector<std::string> words;
+  };
 
-// A document's title, then the words its rendered HTML shows: each
-// character of a tag (and of its addresses) a space, in one string made once.
-std::string text_of(std::string_view title, std::string_view html) {
-  std::string out(title.size() + 1 + html.size(), ' ');
-  std::copy(title.begin(), title.end(), out.begin());
-  std::size_t at = title.size() + 1;
-  bool in_tag = false;
-  for (const char c : html) {
-    if (c == '<') in_tag = true;
-    if (!in_tag) out[at] = c;
-    if (c == '>') in_tag = false;
-    ++at;
-  }
-  return out;
-}
+  // One page's words as they are read: the last few kept in a ring, each
+  // word's names checked against them as it ends.
+  class Reading {
+   public:
+    Reading(const StoryNames& names, std::set<std::size_t>& out) : names_(names), out_(out), recent_(names.longest_) {}
+
+    // The words of `text`; with `tags`, none inside a tag.
+    void text(std::string_view text, bool tags) {
+      const char* at = text.data();
+      const char* const end = at + text.size();
+      bool in_tag = false;
+      while (at < end) {
+        if (in_tag) {
+          at = static_cast<const char*>(std::memchr(at, '>', static_cast<std::size_t>(end - at)));
+          if (!at) return;
+          in_tag = false;
+          ++at;
+        } else if (tags && *at == '<') {
+          in_tag = true;
+          ++at;
+        } else if (!name_character(*at)) {
+          ++at;
+        } else {
+          const char* const start = at;
+          while (at < end && name_character(*at)) ++at;
+          word({start, static_cast<std::size_t>(at - start)});
+        }
+      }
+    }
+
+   private:
+    void word(std::string_view word) {
+      recent_[seen_ % recent_.size()] = word;
+      ++seen_;
+      if (word.size() >= names_.by_last_length_.size()) return;
+      for (const std::size_t n : names_.by_last_length_[word.size()]) {
+        const Name& name = names_.names_[n];
+        if (name.words.size() <= seen_ && ends_with(name.words)) out_.insert(name.story);
+      }
+    }
+
+    // Whether the words read last are `phrase`.
+    [[nodiscard]] bool ends_with(const std::vector<std::string>& phrase) const {
+      const std::size_t first = seen_ - phrase.size();
+      for (std::size_t k = phrase.size(); k-- > 0;)
+        if (!same_words(recent_[(first + k) % recent_.size()], phrase[k])) return false;
+      return true;
+    }
+
+    const StoryNames& names_;
+    std::set<std::size_t>& out_;
+    std::vector<std::string_view> recent_;  // the last words read, round a ring
+    std::size_t seen_ = 0;                  // words read
+  };
+
+  std::vector<Name> names_;
+  std::vector<std::vector<std::size_t>> by_last_length_;  // names_, by the length of their last word
+  std::size_t longest_ = 0;                               // words of the longest name
+};
 
 bool may_mention(Kind k) {
   return k == Kind::paper || k == Kind::notes || k == Kind::dhr || k == Kind::bulletin || k == Kind::event;
@@ -171,7 +220,7 @@ PriorityStories priority_stories(const Site& site, int jobs) {
   std::vector<std::set<std::size_t>> named(site.size());
   parallel_for(site.size(), jobs, [&](std::size_t i) {
     const Document& d = site.document(i);
-    if (site.published(i) && may_mention(d.kind)) named[i] = names.named_in(text_of(d.title.value, site.body(i).html));
+    if (site.published(i) && may_mention(d.kind)) named[i] = names.named_in(d.title.value, site.body(i).html);
   });
   for (std::size_t i = 0; i < site.size(); ++i) {
     for (const std::size_t s : named[i]) {
