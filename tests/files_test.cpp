@@ -127,6 +127,35 @@ TEST_CASE("a file is read whole only when it is a regular file within its size, 
   CHECK_FALSE(read_regular_file(tmp.path() / "missing", 100, place));
 }
 
+TEST_CASE("a file read whole is named by the identity of the file read, not that of another in its place", "[files]") {
+  TempDir tmp;
+  const fs::path file = tmp.path() / "store";
+  write_file(file, "twelve bytes");
+  std::string into, identity;
+  auto place = [&](std::size_t size) {
+    into.assign(size, '\0');
+    return into.data();
+  };
+  REQUIRE(read_regular_file(file, 100, place, &identity));
+  struct stat info {};
+  REQUIRE(::lstat(file.c_str(), &info) == 0);
+  CHECK(identity == file_identity(info));
+  // Written longer, its modification time put back: another identity.
+  const auto written = fs::last_write_time(file);
+  write_file(file, "thirteen bytes");
+  fs::last_write_time(file, written);
+  REQUIRE(::lstat(file.c_str(), &info) == 0);
+  CHECK(file_identity(info) != identity);
+  // Another file in its place, of the same size: another identity (its inode).
+  write_file(tmp.path() / "other", "twelve bytes");
+  fs::rename(tmp.path() / "other", file);
+  std::string replaced;
+  REQUIRE(read_regular_file(file, 100, place, &replaced));
+  CHECK(replaced != identity);
+  REQUIRE(::lstat(file.c_str(), &info) == 0);
+  CHECK(replaced == file_identity(info));
+}
+
 TEST_CASE("a file replaced unsynced is its owner's alone, whole or left as it was, never written through a link",
           "[files]") {
   TempDir tmp;

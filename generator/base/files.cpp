@@ -44,8 +44,17 @@ std::optional<std::string> read_all(int fd) {
   return bytes;
 }
 
+std::string file_identity(const struct stat& info) {
+  auto nanoseconds = [](const struct timespec& t) {
+    return std::to_string(static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec);
+  };
+  return std::to_string(info.st_size) + ' ' + nanoseconds(info.st_mtim) + ' ' + nanoseconds(info.st_ctim) + ' ' +
+         std::to_string(info.st_dev) + ' ' + std::to_string(info.st_ino);
+}
+
 std::optional<std::size_t> read_regular_file(const std::filesystem::path& path, std::size_t largest,
-                                             const std::function<char*(std::size_t size)>& place) {
+                                             const std::function<char*(std::size_t size)>& place,
+                                             std::string* identity) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   std::optional<std::size_t> read;
@@ -54,6 +63,7 @@ std::optional<std::size_t> read_regular_file(const std::filesystem::path& path, 
     const auto size = static_cast<std::size_t>(info.st_size);
     if (char* into = place(size)) read = read_up_to(fd, into, size);
     if (read && *read != size) read.reset();
+    if (read && identity) *identity = file_identity(info);
   }
   ::close(fd);
   return read;

@@ -19,12 +19,20 @@ std::optional<std::string> read_file(const std::filesystem::path& path);
 // when it is not a regular file or cannot be read.
 std::optional<std::string> read_all(int fd);
 
+// A file as stat or fstat described it: its size, its times of modification
+// and of change (set by any write, even one that puts the modification time
+// back), its device and inode. Two files with the same identity are the same
+// file, unchanged as far as the file system tells.
+std::string file_identity(const struct stat& info);
+
 // Reads the regular file at `path` whole, never through a link (nor from a
 // FIFO or a device, which could block), when it holds at most `largest`
 // bytes: into the memory `place(size)` gives for them (null: none). How many
 // bytes were read, or nullopt when it is no such file or cannot be read whole.
+// With `identity`, the file_identity() of the file read.
 std::optional<std::size_t> read_regular_file(const std::filesystem::path& path, std::size_t largest,
-                                             const std::function<char*(std::size_t size)>& place);
+                                             const std::function<char*(std::size_t size)>& place,
+                                             std::string* identity = nullptr);
 
 // Reads from `fd` into `into` until `size` bytes are in or the file ends,
 // resuming after signals: how many were read, or nullopt (errno set) on error.

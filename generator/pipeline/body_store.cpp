@@ -77,17 +77,10 @@ std::optional<std::vector<std::pair<std::uint64_t, std::string_view>>> read_entr
   return entries;
 }
 
-// A file's size, times and inode, as lstat gave them.
-std::string identity(const struct stat& st) {
-  return std::to_string(st.st_size) + ' ' + std::to_string(st.st_mtim.tv_sec) + '.' +
-         std::to_string(st.st_mtim.tv_nsec) + ' ' + std::to_string(st.st_ctim.tv_sec) + '.' +
-         std::to_string(st.st_ctim.tv_nsec) + ' ' + std::to_string(st.st_dev) + ' ' + std::to_string(st.st_ino);
-}
-
-// The same of the file at `file` now; "" when it is no regular file.
+// The file_identity() of the regular file at `file` now (never through a link); "" when there is none.
 std::string identity_of(const fs::path& file) {
   struct stat st {};
-  return ::lstat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? identity(st) : std::string();
+  return ::lstat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? file_identity(st) : std::string();
 }
 
 // Notes in `memo` the texts of the store's file `which` (its bytes read into
@@ -117,14 +110,13 @@ BodyMemo read_body_store(const fs::path& output) {
   if (memo.salt.empty()) return memo;
   const std::string head = heading(memo.salt);
   memo.kept_files.resize(kBodyStoreFiles);
-  // The files' sizes first, then each file read into its part of one piece of memory.
+  // The files' sizes first, then each file read into its part of one piece of memory (its identity that of the
+  // file read, not of the one whose size was taken).
   std::size_t total = 0;
-  std::vector<std::string> identities(kBodyStoreFiles);
   for (std::size_t which = 0; which < kBodyStoreFiles; ++which) {
     struct stat st {};
-    if (::lstat(body_store_file(output, which).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-    total += static_cast<std::size_t>(st.st_size);
-    identities[which] = identity(st);
+    if (::lstat(body_store_file(output, which).c_str(), &st) == 0 && S_ISREG(st.st_mode))
+      total += static_cast<std::size_t>(st.st_size);
   }
   // Far more than the texts of any site (73 MB at 10,000 pages): not a store this program wrote.
   constexpr std::size_t kLargest = std::size_t{1} << 32;
@@ -136,11 +128,12 @@ BodyMemo read_body_store(const fs::path& output) {
   for (std::size_t which = 0; which < kBodyStoreFiles; ++which) {
     char* at = bytes.get() + used;
     // A file grown since its size was taken is not read.
-    const auto read = read_regular_file(body_store_file(output, which), total - used,
-                                        [&](std::size_t size) { return size ? at : nullptr; });
+    std::string identity;
+    const auto read = read_regular_file(
+        body_store_file(output, which), total - used, [&](std::size_t size) { return size ? at : nullptr; }, &identity);
     if (!read) continue;
     used += *read;
-    read_store_file({at, *read}, which, head, std::move(identities[which]), memo);
+    read_store_file({at, *read}, which, head, std::move(identity), memo);
   }
   return memo;
 }

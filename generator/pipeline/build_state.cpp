@@ -37,12 +37,10 @@ std::int64_t nanoseconds(const struct timespec& t) {
   return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
 }
 
-// The size, times and inode of the file at `path` (through links); empty when it cannot be read.
+// The file_identity() of the file at `path` (through links); empty when it cannot be read.
 std::string identity_of(const char* path) {
   struct stat st {};
-  if (::stat(path, &st) != 0) return {};
-  return std::to_string(st.st_size) + " " + std::to_string(nanoseconds(st.st_mtim)) + " " +
-         std::to_string(nanoseconds(st.st_ctim)) + " " + std::to_string(st.st_ino);
+  return ::stat(path, &st) == 0 ? file_identity(st) : std::string();
 }
 
 // The executable and every library it had loaded when first asked (those it
