@@ -160,6 +160,19 @@ TEST_CASE("a build from unchanged inputs does nothing, and says what the last on
   REQUIRE(portal::run_build(into_empty).outcome == portal::Outcome::ok);
   CHECK(read_tree(tmp.path() / "out") == read_tree(tmp.path() / "full"));
 
+  // Minutes show their text with links to their decisions: one sentence more there draws their page again too.
+  replace_in(site / "content/meetings/2020-03-18/notes.md", "The Chairman welcomed members.",
+             "The Chairman welcomed members and guests.");
+  const auto minuted = portal::run_build(options);
+  REQUIRE(minuted.outcome == portal::Outcome::ok);
+  CHECK(minuted.work.pages_rendered >= 1);
+  CHECK(minuted.work.pages_rendered < first.pages);
+  REQUIRE(portal::run_build(into_empty).outcome == portal::Outcome::ok);
+  const auto notes_page = read_file(tmp.path() / "out/meetings/2020-03-18/notes/index.html");
+  CHECK(contains(notes_page, "welcomed members and guests."));
+  CHECK(contains(notes_page, "Agenda item <a href="));  // the minutes' own text, not the text as written
+  CHECK(read_tree(tmp.path() / "out") == read_tree(tmp.path() / "full"));
+
   auto full = options;
   full.full = true;
   const auto forced = portal::run_build(full);

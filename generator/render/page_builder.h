@@ -27,11 +27,26 @@ inline std::string str(std::string s) { return s; }
 
 inline const std::string kNotFound = urls::not_found;
 
-// One page to render: its URL, template, and the function that builds its context.
+// One page to render: its URL, template, and the function that builds its
+// context, all but the text it shows.
 struct PageJob {
   std::string url;
   std::string template_name;
   std::function<map()> context;
+  // The HTML of the text the page shows, or null: its context's "body" when
+  // the context gives none of its own (minutes give theirs with links to
+  // their decisions), put there only for a page drawn. A page kept from the
+  // last build is keyed by it (page_key), never copied.
+  const std::string* body = nullptr;
+
+  // `body`, when `ctx` (made by `context`) has no "body" of its own.
+  [[nodiscard]] const std::string* body_for(const map& ctx) const { return ctx.count("body") ? nullptr : body; }
+  // The whole context of the page.
+  [[nodiscard]] map drawn_context() const {
+    map ctx = context();
+    if (const std::string* html = body_for(ctx)) ctx["body"] = *html;
+    return ctx;
+  }
 };
 
 class PageBuilder {

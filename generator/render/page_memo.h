@@ -40,8 +40,9 @@ std::unordered_map<std::string, std::uint64_t> template_keys(const Theme& theme)
 // The key of a page drawn with the template keyed `drawn_with`, at `url` of
 // the site at `base_url`, from `context`: two pages of equal keys are the
 // same bytes. nullopt when the context holds what has no key (a
-// lambda or an object of code): such a page is always drawn.
+// lambda or an object of code): such a page is always drawn. `body`: the
+// HTML the page shows as its context's "body", when `context` leaves it out.
 std::optional<std::uint64_t> page_key(std::uint64_t drawn_with, const std::string& url, const std::string& base_url,
-                                      const mstch::node& context);
+                                      const mstch::node& context, const std::string* body = nullptr);
 
 }  // namespace portal

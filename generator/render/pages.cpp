@@ -125,7 +125,6 @@ map PageBuilder::document_context(const Document& d, std::size_t index) {
   }
   map ctx = base(d.url, d.title.value, std::move(crumbs));
   ctx["kind"] = str(kind_name(d.kind));
-  ctx["body"] = site_.body(index).html;
   ctx["has_body"] = !text::is_blank(site_.body(index).html);
   ctx["summary"] = d.summary;
   ctx["description"] = d.summary;
@@ -224,7 +223,7 @@ std::vector<PageJob> PageBuilder::jobs() {
   for (std::size_t i = 0; i < site_.size(); ++i) {
     if (!site_.published(i)) continue;
     const Document& d = site_.document(i);
-    out.push_back({d.url, kind_name(d.kind), [this, &d, i] { return document_context(d, i); }});
+    out.push_back({d.url, kind_name(d.kind), [this, &d, i] { return document_context(d, i); }, &site_.body(i).html});
     if (const Document* older = superseded(d))
       out.push_back({comparison_url(d), "compare", [this, &d, older] { return comparison_page(d, *older); }});
   }
@@ -293,8 +292,9 @@ void keep_unchanged(PageMemo& memo, const std::unordered_map<std::string, std::u
                     const std::string& base_url, std::vector<std::size_t>& batch, std::vector<mstch::node>& contexts) {
   std::vector<std::size_t> to_draw;
   for (const std::size_t i : batch) {
-    mstch::node context = jobs[i].context();
-    const auto key = page_key(templates.at(jobs[i].template_name), jobs[i].url, base_url, context);
+    map context = jobs[i].context();
+    const std::string* body = jobs[i].body_for(context);
+    const auto key = page_key(templates.at(jobs[i].template_name), jobs[i].url, base_url, context, body);
     bool same = false;
     {
       const std::lock_guard lock(memo.mutex);
@@ -304,6 +304,7 @@ void keep_unchanged(PageMemo& memo, const std::unordered_map<std::string, std::u
     }
     if (same && memo.reuse(paths[i])) continue;
     to_draw.push_back(i);
+    if (body) context["body"] = *body;
     contexts.push_back(std::move(context));
   }
   const std::lock_guard lock(memo.mutex);
@@ -324,9 +325,9 @@ std::optional<RenderedFile> render_page(const Site& site, const History& history
   detail::PageBuilder builder(site, history);
   for (const auto& job : builder.jobs()) {
     if (job.url != url) continue;
-    return RenderedFile{
-        detail::output_path(job.url),
-        detail::add_print_addresses(theme.render(job.template_name, job.context()), job.url, site.config.base_url)};
+    return RenderedFile{detail::output_path(job.url),
+                        detail::add_print_addresses(theme.render(job.template_name, job.drawn_context()), job.url,
+                                                    site.config.base_url)};
   }
   return std::nullopt;
 }
@@ -361,7 +362,7 @@ std::vector<std::string> render_pages(const Site& site, const History& history, 
     if (!batch.empty()) {
       auto rendered =
           theme.render_each(page_jobs[batch.front()].template_name, batch.size(), [&](std::size_t k) -> mstch::node {
-            return memo ? contexts[k] : mstch::node(page_jobs[batch[k]].context());
+            return memo ? contexts[k] : mstch::node(page_jobs[batch[k]].drawn_context());
           });
       for (std::size_t k = 0; k < batch.size(); ++k) {
         const auto& job = page_jobs[batch[k]];

@@ -162,9 +162,13 @@ void IndexBuilder::write_docs() {
 // Piece `p` of the pages, and their texts, each page's text let go once in it.
 void IndexBuilder::write_doc_piece(std::size_t p, RenderedFile& info_file, RenderedFile& texts_file) {
   std::string info = "{\"docs\":[", texts;
-  for (std::size_t d = p * kDocsPerPiece; d < std::min(n_, (p + 1) * kDocsPerPiece); ++d) {
+  const std::size_t first = p * kDocsPerPiece, end = std::min(n_, (p + 1) * kDocsPerPiece);
+  std::size_t bytes = 0;
+  for (std::size_t d = first; d < end; ++d) bytes += entries_[d].text.size();
+  texts.reserve(bytes);
+  for (std::size_t d = first; d < end; ++d) {
     Entry& e = entries_[d];
-    if (d > p * kDocsPerPiece) info += ',';
+    if (d > first) info += ',';
     info += "{\"url\":";
     append_json_string(info, e.url);
     info += ",\"title\":";

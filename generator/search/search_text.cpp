@@ -254,7 +254,8 @@ void TextBuilder::html(std::string_view html) {
       continue;
     }
     if (c != '<') {
-      const auto next = std::min(html.find_first_of("<&", i), n);
+      std::size_t next = i + 1;
+      while (next < n && html[next] != '<' && html[next] != '&') ++next;
       append(html.substr(i, next - i));
       i = next;
       continue;
