@@ -4,6 +4,7 @@
 
 #include <regex>
 #include <set>
+#include <tuple>
 
 #include "support.h"
 #include "text.h"
@@ -72,6 +73,28 @@ TEST_CASE("the decisions register lists every resolution of the notes in content
   // Grouped by year, newest first, as the filter by year lists them.
   CHECK(reg.find("id=\"year-2019\"") < reg.find("id=\"year-2016\""));
   CHECK(contains(reg, "<a href=\"#year-2016\">2016</a> (12)"));
+}
+
+TEST_CASE("notes say which later meeting's agenda took them, linking to that item", "[decisions]") {
+  TempDir tmp;
+  const auto r = run({"build", "--source", repo_root().string(), "--output", (tmp.path() / "out").string()});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const auto pages = read_pages(tmp.path() / "out");
+  // The record's two agendas that took the last meeting's notes as an item (item A3 of March 2017, A4 of March 2020).
+  const std::vector<std::tuple<std::string, std::string, std::string>> taken = {
+      {"2016-10-13", "../../2017-03-15/#item-a3", "15 March 2017, item A3"},
+      {"2019-10-08", "../../2020-03-18/#item-a4", "18 March 2020, item A4"}};
+  for (const auto& [meeting, href, label] : taken) {
+    INFO(meeting);
+    const std::string& notes = pages.at("meetings/" + meeting + "/notes/index.html");
+    const auto at = notes.find("On the agenda of");
+    REQUIRE(at != std::string::npos);
+    const std::string listed = notes.substr(at, notes.find("</dd>", at) - at);
+    CHECK(contains(listed, "<a href=\"" + href + "\""));
+    CHECK(contains(listed, label + "</a>"));
+    CHECK(listed.find("<li>") == listed.rfind("<li>"));  // one item
+  }
 }
 
 TEST_CASE("a meeting and its paper list their decisions, and one under a restricted item links to no paper",

@@ -143,14 +143,13 @@ void PageBuilder::add_notes_fields(map& ctx, const Document& d, const NotesData&
                           {"count", std::to_string(count) + (count == 1 ? " decision" : " decisions")}};
   // The later meetings whose agenda took these notes as an item.
   array presented;
-  for (const std::size_t i : meetings_) {
-    const Document& later = site_.document(i);
-    for (const auto& item : later.as<MeetingData>()->items)
-      if (item.minutes_of && item.minutes_of->value == meeting->meeting)
-        presented.push_back(map{{"url", item_href(d.url, later, item)},
-                                {"title", later.title.value},
-                                {"code", item.code ? item.code->value : std::string()}});
-  }
+  if (const auto found = presented_.find(meeting->meeting); found != presented_.end())
+    for (const auto& [i, item] : found->second) {
+      const Document& later = site_.document(i);
+      presented.push_back(map{{"url", item_href(d.url, later, *item)},
+                              {"title", later.title.value},
+                              {"code", item->code ? item->code->value : std::string()}});
+    }
   ctx["presented"] = presented;
   ctx["has_presented"] = !presented.empty();
 }

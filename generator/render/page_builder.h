@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -128,6 +129,9 @@ class PageBuilder {
   const History& history_;
   std::vector<char> private_commit_;
   std::vector<std::size_t> meetings_;  // published meetings, in date order
+  // The agenda items that took a meeting's notes, by that meeting's id: the
+  // later meeting (its index) and the item, in the meetings' order.
+  std::unordered_map<std::string, std::vector<std::pair<std::size_t, const AgendaItem*>>> presented_;
   std::vector<const Document*> menu_;  // published menu pages, by weight
   PriorityStories own_told_;           // when none were given
   const PriorityStories& told_;        // every priority and theme, following renames

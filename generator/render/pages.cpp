@@ -32,6 +32,9 @@ PageBuilder::PageBuilder(const Site& site, const History& history, const Priorit
       meetings_(site_.published_of(Kind::meeting)),
       own_told_(stories ? PriorityStories{} : priority_stories(site)),
       told_(stories ? *stories : own_told_) {
+  for (const std::size_t i : meetings_)
+    for (const auto& item : site_.document(i).as<MeetingData>()->items)
+      if (item.minutes_of) presented_[item.minutes_of->value].emplace_back(i, &item);
   // The menu pages, once: every page's navigation lists them.
   for (std::size_t i = 0; i < site_.size(); ++i) {
     const Document& d = site_.document(i);
