@@ -192,13 +192,17 @@ bool number(std::string_view text, Number& out) {
   return error == std::errc() && end == text.data() + text.size();
 }
 
+}  // namespace
+
 // What a state holds besides the inputs.
-struct Saved {
+struct RecordedState {
   BuildInputs inputs;
   std::string generation;
   BuildResult result;
   std::unordered_map<std::string, std::uint64_t> pages;
 };
+
+namespace {
 
 std::string state_text(const BuildInputs& inputs, const std::string& generation, const BuildResult& result,
                        const std::unordered_map<std::string, std::uint64_t>& pages) {
@@ -250,7 +254,7 @@ bool read_diagnostic(const std::vector<std::string>& f, Diagnostics& out) {
 }
 
 // One line of a state into `saved`; false when it is not one a state holds.
-bool read_line(const std::vector<std::string>& f, Saved& saved) {
+bool read_line(const std::vector<std::string>& f, RecordedState& saved) {
   const std::string& key = f[0];
   BuildInputs& in = saved.inputs;
   BuildResult& r = saved.result;
@@ -288,20 +292,24 @@ bool read_line(const std::vector<std::string>& f, Saved& saved) {
 
 // The state beside `output`; nullopt when there is none, or it is of another
 // version, incomplete or unreadable in any part.
-std::optional<Saved> read_state(const fs::path& output) {
+std::shared_ptr<RecordedState> read_state(const fs::path& output) {
   const auto text = read_file(build_state_file(output));
-  if (!text || !text->starts_with(std::string(kStateVersion) + "\n") || !text->ends_with("\nend\n"))
-    return std::nullopt;
-  Saved saved;
+  if (!text || !text->starts_with(std::string(kStateVersion) + "\n") || !text->ends_with("\nend\n")) return nullptr;
+  auto state = std::make_shared<RecordedState>();
+  RecordedState& saved = *state;
   std::size_t at = kStateVersion.size() + 1;
   const std::size_t last = text->size() - 4;  // "end\n"
   while (at < last) {
     const auto end = text->find('\n', at);
-    if (!read_line(split_tabs(std::string_view(*text).substr(at, end - at)), saved)) return std::nullopt;
+    if (!read_line(split_tabs(std::string_view(*text).substr(at, end - at)), saved)) return nullptr;
     at = end + 1;
   }
-  return saved;
+  return state;
 }
+
+// Whether `now` names what `recorded` names, but for the history: the same
+// program, options, date and files.
+bool same_inputs(const BuildInputs& recorded, const BuildInputs& now);
 
 bool same_stat(const InputFile& a, const InputFile& b) {
   return a.size == b.size && a.mtime_ns == b.mtime_ns && a.ctime_ns == b.ctime_ns;
@@ -322,6 +330,11 @@ bool same_files(const std::vector<InputFile>& now, const BuildInputs& saved) {
     if (hidden(now[i].path) != was.path || now[i].size != was.size || now[i].hash != was.hash) return false;
   }
   return true;
+}
+
+bool same_inputs(const BuildInputs& recorded, const BuildInputs& now) {
+  return now.complete && recorded.program == now.program && recorded.options == now.options &&
+         recorded.today == now.today && same_files(now.files, recorded);
 }
 
 // Whether nothing a build read changed while it ran: every file as its stat
@@ -371,9 +384,11 @@ BuildInputs read_inputs(const BuildOptions& options, const Settings& settings, c
   inputs.complete = files && !inputs.program.empty();
   if (files) inputs.files = std::move(*files);
   // What the last build recorded of each file, by its hidden path.
-  const auto saved = output && inputs.complete ? read_state(*output) : std::nullopt;
+  if (output && inputs.complete) inputs.recorded = read_state(*output);
+  const RecordedState* saved =
+      inputs.recorded && inputs.recorded->inputs.program == inputs.program ? inputs.recorded.get() : nullptr;
   std::unordered_map<std::string_view, const InputFile*> recorded;
-  if (saved && saved->inputs.program == inputs.program)
+  if (saved)
     for (const InputFile& was : saved->inputs.files) recorded.emplace(was.path, &was);
   parallel_for(inputs.files.size(), options.jobs, [&](std::size_t i) {
     InputFile& file = inputs.files[i];
@@ -388,10 +403,7 @@ BuildInputs read_inputs(const BuildOptions& options, const Settings& settings, c
   const auto toml = std::find_if(inputs.files.begin(), inputs.files.end(),
                                  [&](const InputFile& file) { return file.path == toml_path; });
   if (toml == inputs.files.end() || toml->hash != settings.hash) inputs.complete = false;
-  if (beside_git)
-    beside_git(saved && inputs.complete && saved->inputs.program == inputs.program &&
-               saved->inputs.options == inputs.options && saved->inputs.today == inputs.today &&
-               same_files(inputs.files, saved->inputs));
+  if (beside_git) beside_git(saved && same_inputs(saved->inputs, inputs));
   HistoryKey key = git.get();
   inputs.history = hidden(key.key);
   inputs.head = std::move(key.head);
@@ -403,13 +415,11 @@ bool noted_history(const BuildInputs& inputs, const HistoryKey& key) { return hi
 
 std::optional<BuildResult> unchanged_build(const fs::path& output, const BuildInputs& now,
                                            const std::string* live_generation) {
-  auto saved = read_state(output);
-  if (!saved || !now.complete || saved->inputs.program != now.program || saved->inputs.options != now.options ||
-      saved->inputs.today != now.today || saved->inputs.history != now.history || !same_files(now.files, saved->inputs))
-    return std::nullopt;
+  const auto saved = now.recorded ? now.recorded : read_state(output);
+  if (!saved || !same_inputs(saved->inputs, now) || saved->inputs.history != now.history) return std::nullopt;
   const std::string generation = live_generation ? *live_generation : live_output_fingerprint(output);
   if (generation.empty() || generation != saved->generation) return std::nullopt;
-  BuildResult result = std::move(saved->result);
+  BuildResult result = saved->result;
   result.output = output;
   result.written.unchanged = result.files;
   result.work.nothing_changed = true;

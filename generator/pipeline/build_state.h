@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -28,6 +29,8 @@ struct InputFile {
   std::uint64_t hash = 0;     // content_hash of its bytes
 };
 
+struct RecordedState;  // a build's state as read back (build_state.cpp)
+
 // Everything a build's output depends on, read before the build reads it.
 struct BuildInputs {
   std::string program;  // the executable's and its libraries' size, times and inode
@@ -41,6 +44,10 @@ struct BuildInputs {
   // False when a folder could not be read, a symbolic link was found, or the
   // program cannot see itself: no state is then saved.
   bool complete = true;
+  // What the last build into the output recorded, as read while these inputs
+  // were noted (under the output's lock, when the caller holds it); null when
+  // there was none, or no output was given.
+  std::shared_ptr<const RecordedState> recorded;
 };
 
 // A site's site.toml as read once: its settings, nullopt when it cannot be
@@ -76,8 +83,10 @@ bool noted_history(const BuildInputs& inputs, const HistoryKey& key);
 
 // The last build's result, when its state beside `output` says nothing it was
 // made from has changed and the output is as it left it; nullopt otherwise.
-// Call under the output's lock. `live_generation`: the output's
-// live_output_fingerprint(), when already taken under this lock.
+// Call under the output's lock, the lock `now` was noted under: its state as
+// `now` recorded it is the one compared (read again when `now` has none).
+// `live_generation`: the output's live_output_fingerprint(), when already
+// taken under this lock.
 std::optional<BuildResult> unchanged_build(const std::filesystem::path& output, const BuildInputs& now,
                                            const std::string* live_generation = nullptr);
 
