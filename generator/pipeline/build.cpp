@@ -246,8 +246,9 @@ std::optional<BuildResult> unchanged_since_last_build(const BuildOptions& option
     // While git says what is not committed: the output's files, when all else says nothing changed.
     if (locked && as_recorded) live = live_output_fingerprint(*folder);
   });
-  if (!locked) return std::nullopt;
-  return unchanged_build(*folder, inputs, live ? &*live : nullptr);
+  auto unchanged = locked ? unchanged_build(*folder, inputs, live ? &*live : nullptr) : std::nullopt;
+  inputs.recorded.reset();  // compared under this lock alone: not held through the build
+  return unchanged;
 }
 
 // What the last build into the output kept for the next: the texts it

@@ -290,7 +290,7 @@ bool read_line(const std::vector<std::string>& f, RecordedState& saved) {
   return true;
 }
 
-// The state beside `output`; nullopt when there is none, or it is of another
+// The state beside `output`; null when there is none, or it is of another
 // version, incomplete or unreadable in any part.
 std::shared_ptr<RecordedState> read_state(const fs::path& output) {
   const auto text = read_file(build_state_file(output));

@@ -59,7 +59,7 @@ std::vector<std::string> words_of(std::string_view text) {
   return words;
 }
 
-// Whether the words `read` (as the text has them) are `words` (lower case).
+// Whether the word `read` (as the text has it) is `word` (in lower case).
 bool same_words(std::string_view read, std::string_view word) {
   if (read.size() != word.size()) return false;
   for (std::size_t k = 0; k < word.size(); ++k)
