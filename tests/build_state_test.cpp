@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include "body_store.h"
 #include "build.h"
 #include "build_state.h"
 #include "files.h"
@@ -563,4 +564,38 @@ TEST_CASE("a text is rendered again when it changed or when an address changed, 
   same_as_full("full-5");
   // Its file was written again: the next build takes the text.
   CHECK(edit("content/about.md", "at the least.", "at least.") == never_kept + 1);
+}
+
+TEST_CASE("a file of kept texts that another build replaced after this one read it is written again, not skipped",
+          "[build-state]") {
+  const BuiltFixture built;
+  const auto& [tmp, site, out, options] = built;
+  // Read and loaded as a build does, then saved: each file would hold the keys it held, and none is written again.
+  portal::BodyMemo memo = portal::read_body_store(out);
+  portal::LoadOptions load;
+  load.today = portal::today();
+  load.bodies = &memo;
+  portal::Diagnostics diagnostics;
+  const auto loaded = portal::load_site(site, load, 2, diagnostics);
+  REQUIRE(loaded.site);
+  const auto files = kept_text_files(out, "no text of the fixture says this");
+  REQUIRE(files.size() >= 2);
+  auto inode = [](const fs::path& file) {
+    struct stat info {};
+    REQUIRE(::stat(file.c_str(), &info) == 0);
+    return info.st_ino;
+  };
+  std::vector<ino_t> before;
+  for (const auto& [file, texts] : files) before.push_back(inode(file));
+  portal::save_body_store(out, *loaded.site, memo);
+  for (std::size_t f = 0; f < files.size(); ++f) CHECK(inode(files[f].first) == before[f]);
+  // Another build, meanwhile, put a file holding none of those texts in one's place: this build writes it again.
+  const fs::path replaced = files[1].first;
+  const std::string whole = read_file(replaced);
+  write_file(tmp.path() / "other", whole.substr(0, whole.find('\n') + 1));
+  fs::rename(tmp.path() / "other", replaced);
+  REQUIRE(texts_in(read_file(replaced)) == 0);
+  portal::save_body_store(out, *loaded.site, memo);
+  CHECK(texts_in(read_file(replaced)) == files[1].second);
+  CHECK(read_file(replaced) == whole);
 }
