@@ -161,7 +161,8 @@ TEST_CASE("a build from unchanged inputs does nothing, and says what the last on
   REQUIRE(portal::run_build(into_empty).outcome == portal::Outcome::ok);
   CHECK(read_tree(tmp.path() / "out") == read_tree(tmp.path() / "full"));
 
-  // Minutes show their text with links to their decisions: one sentence more there draws their page again too.
+  // Minutes show their text with links to the agenda items they record: one sentence more there draws their page
+  // again too.
   replace_in(site / "content/meetings/2020-03-18/notes.md", "The Chairman welcomed members.",
              "The Chairman welcomed members and guests.");
   const auto minuted = portal::run_build(options);

@@ -33,7 +33,7 @@ struct RecordedState;  // a build's state as read back (build_state.cpp)
 
 // Everything a build's output depends on, read before the build reads it.
 struct BuildInputs {
-  std::string program;  // the executable's and its libraries' size, times and inode
+  std::string program;  // the executable's and its libraries' file_identity()
   std::string options;  // the source folder and the options that change the output
   std::string today;
   std::string history;                // the hash of history_key()'s key
@@ -46,7 +46,7 @@ struct BuildInputs {
   bool complete = true;
   // What the last build into the output recorded, as read while these inputs
   // were noted (under the output's lock, when the caller holds it); null when
-  // there was none, or no output was given.
+  // there was none, no output was given, or the inputs are not complete.
   std::shared_ptr<const RecordedState> recorded;
 };
 
@@ -61,8 +61,8 @@ Settings read_settings(const std::filesystem::path& source);
 // The source folder as a build names the files under it: absolute, links resolved.
 std::filesystem::path source_root(const std::filesystem::path& source);
 
-// The executable's and its libraries' size, times and inode, taken once a
-// process; empty when the program cannot see itself.
+// The executable's and its libraries' file_identity(), taken once a process;
+// empty when the program cannot see itself.
 const std::string& program_identity();
 
 // The inputs of a build of `options` now, `settings` being its site.toml as

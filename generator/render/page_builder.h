@@ -35,9 +35,9 @@ struct PageJob {
   std::string template_name;
   std::function<map()> context;
   // The HTML of the text the page shows, or null: its context's "body" when
-  // the context gives none of its own (minutes give theirs with links to
-  // their decisions), put there only for a page drawn. A page kept from the
-  // last build is keyed by it (page_key), never copied.
+  // the context gives none of its own (minutes give theirs, with links to the
+  // agenda items they record), put there only for a page drawn. A page kept
+  // from the last build is keyed by it (page_key), never copied.
   const std::string* body = nullptr;
 
   // `body`, when `ctx` (made by `context`) has no "body" of its own.

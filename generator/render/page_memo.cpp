@@ -86,11 +86,11 @@ std::unordered_map<std::string, std::uint64_t> template_keys(const Theme& theme)
 }
 
 std::optional<std::uint64_t> page_key(std::uint64_t drawn_with, const std::string& url, const std::string& base_url,
-                                      const mstch::node& context, const std::string* body) {
+                                      const mstch::map& context, const std::string* body) {
   std::uint64_t key = drawn_with;
   mix_text(key, url);
   mix_text(key, base_url);
-  if (!boost::apply_visitor(KeyOf(key), context)) return std::nullopt;
+  if (!KeyOf(key)(context)) return std::nullopt;
   mix(key, body ? 9 : 10);  // tagged as KeyOf tags its values
   if (body) mix_text(key, *body);
   return key;

@@ -43,6 +43,6 @@ std::unordered_map<std::string, std::uint64_t> template_keys(const Theme& theme)
 // lambda or an object of code): such a page is always drawn. `body`: the
 // HTML the page shows as its context's "body", when `context` leaves it out.
 std::optional<std::uint64_t> page_key(std::uint64_t drawn_with, const std::string& url, const std::string& base_url,
-                                      const mstch::node& context, const std::string* body = nullptr);
+                                      const mstch::map& context, const std::string* body = nullptr);
 
 }  // namespace portal

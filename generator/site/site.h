@@ -79,7 +79,7 @@ struct BodyMemo {
   std::vector<std::uint64_t> keys;    // set by a load: each document's key, in order
   std::size_t rendered = 0;           // texts the load rendered
   // Each file of the store read whole (body_store.h): the keys it held, in
-  // order, and its size, times and inode when read. A file that would hold
+  // order, and its file_identity() when read. A file that would hold
   // the same keys, still as it was read, is not written again.
   struct KeptFile {
     std::vector<std::uint64_t> keys;
