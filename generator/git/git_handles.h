@@ -1,7 +1,10 @@
 // libgit2 handles that free themselves, for the code that reads and writes history.
 #pragma once
 
+#include <future>
 #include <memory>
+#include <type_traits>
+#include <utility>
 
 #include <git2.h>
 
@@ -14,6 +17,23 @@ struct Library {
   Library(const Library&) = delete;
   Library& operator=(const Library&) = delete;
 };
+
+// A call to git run on a thread of its own, beside the caller's work. libgit2 keeps state for each thread that
+// uses it and frees that state as the thread ends, but only while the library is up: the library is held from
+// before the thread starts until it has been joined (by get(), or by the destructor of a result never taken).
+template <class T>
+class Beside {
+ public:
+  template <class Call>
+  explicit Beside(Call&& call) : result_(std::async(std::launch::async, std::forward<Call>(call))) {}
+  T get() { return result_.get(); }
+
+ private:
+  Library library_;        // made first, so let go last
+  std::future<T> result_;  // a future of std::async joins its thread when waited on or destroyed
+};
+template <class Call>
+Beside(Call&&) -> Beside<std::invoke_result_t<std::decay_t<Call>>>;
 
 template <class T, void (*Free)(T*)>
 struct Deleter {

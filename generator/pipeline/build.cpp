@@ -6,7 +6,6 @@
 #include <malloc.h>
 #include <algorithm>
 #include <atomic>
-#include <future>
 #include <mutex>
 
 #include "checks.h"
@@ -72,11 +71,8 @@ namespace {
 // Loads and checks the site, reads its history (beside loading) and its
 // theme: everything a build renders from, kept in `built`.
 BuildResult prepare(const BuildOptions& options, BuiltSite& built) {
-  // The history walk needs nothing from the content: it runs beside loading and checking (libgit2 held up
-  // until its thread has ended, as in run_build, for the preview's builds too).
-  const git::Library library;
-  auto history_walk = std::async(
-      std::launch::async, [&] { return read_history(options.source, options.kept_history, options.uncommitted); });
+  // The history walk needs nothing from the content: it runs beside loading and checking.
+  git::Beside history_walk([&] { return read_history(options.source, options.kept_history, options.uncommitted); });
   BuildResult result = load_and_check(options, built.site);
   if (result.outcome != Outcome::ok) return result;
   result.output = options.output ? *options.output : options.source / built.site->config.output_dir;
@@ -278,7 +274,7 @@ void save_kept(const BuildOptions& options, const fs::path& output, const BuiltS
 // (`status_after`) says it would publish a change not committed: then the
 // live output is left as it was. Then keeps what the next build may take.
 void write_generation(const BuildOptions& options, BuiltSite& built, const BuildInputs& inputs, Kept& kept,
-                      PageMemo& memo, std::future<HistoryKey>& status_after, BuildResult& result) {
+                      PageMemo& memo, git::Beside<HistoryKey>& status_after, BuildResult& result) {
   // Checked and about to render: only the pages that compare agreements and
   // the copies of bulletins still read a document's Markdown.
   built.site->drop_markdown_except({Kind::agreement, Kind::bulletin});
@@ -317,8 +313,7 @@ void write_generation(const BuildOptions& options, BuiltSite& built, const Build
 }  // namespace
 
 BuildResult run_build(const BuildOptions& given) {
-  // Held for the whole build: git is read on threads of its own (the status, the history), and each thread's
-  // state in libgit2 is freed as the thread ends only while the library is still up.
+  // libgit2 set up once for the whole build, not again for each of its uses (each thread of git's holds it too).
   const git::Library library;
   // site.toml as the build starts: the loading that follows reads it again, and reports what is wrong with it.
   const auto settings = read_settings(given.source);
@@ -345,7 +340,7 @@ BuildResult run_build(const BuildOptions& given) {
     return failed(unpublished_failure(changed));
   // What git says is not committed once the content is read: an edit saved while the build read it shows there.
   // Its memory goes back to the system at once, long before the search index's peak.
-  auto status_after = std::async(std::launch::async, [&] {
+  git::Beside status_after([&] {
     HistoryKey key = history_key(options.source);
     malloc_trim(0);
     return key;

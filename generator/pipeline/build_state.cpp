@@ -4,7 +4,6 @@
 #include <charconv>
 #include <cstdio>
 #include <ctime>
-#include <future>
 #include <set>
 
 #include <fcntl.h>
@@ -307,10 +306,6 @@ std::shared_ptr<RecordedState> read_state(const fs::path& output) {
   return state;
 }
 
-// Whether `now` names what `recorded` names, but for the history: the same
-// program, options, date and files.
-bool same_inputs(const BuildInputs& recorded, const BuildInputs& now);
-
 bool same_stat(const InputFile& a, const InputFile& b) {
   return a.size == b.size && a.mtime_ns == b.mtime_ns && a.ctime_ns == b.ctime_ns;
 }
@@ -332,6 +327,8 @@ bool same_files(const std::vector<InputFile>& now, const BuildInputs& saved) {
   return true;
 }
 
+// Whether `now` names what `recorded` names, but for the history: the same
+// program, options, date and files.
 bool same_inputs(const BuildInputs& recorded, const BuildInputs& now) {
   return now.complete && recorded.program == now.program && recorded.options == now.options &&
          recorded.today == now.today && same_files(now.files, recorded);
@@ -376,10 +373,8 @@ BuildInputs read_inputs(const BuildOptions& options, const Settings& settings, c
   inputs.program = program_identity();
   inputs.options = options_key(options, settings);
   inputs.today = today().iso();
-  // Git's status and the files' walk each wait on the file system: side by side. libgit2 is held up until the
-  // status's thread has ended, so that its state for that thread is freed.
-  const git::Library library;
-  auto git = std::async(std::launch::async, [&] { return history_key(options.source); });
+  // Git's status and the files' walk each wait on the file system: side by side.
+  git::Beside git([&] { return history_key(options.source); });
   auto files = walk_sources(options.source);
   inputs.complete = files && !inputs.program.empty();
   if (files) inputs.files = std::move(*files);
