@@ -42,10 +42,7 @@ TEST_CASE("the decisions register lists every resolution of the notes in content
   const auto source = resolutions_in_content();
   REQUIRE(source.size() >= 26);  // the two sets of notes the record holds
   TempDir tmp;
-  const auto r = run({"build", "--source", repo_root().string(), "--output", (tmp.path() / "out").string()});
-  INFO(r.err);
-  REQUIRE(r.status == 0);
-  const auto pages = read_pages(tmp.path() / "out");
+  const auto pages = build_pages(repo_root(), tmp.path() / "out");
   const std::string& reg = pages.at("decisions/index.html");
   // One entry a resolution, each quoting the notes' words.
   std::size_t entries = 0;
@@ -77,10 +74,7 @@ TEST_CASE("the decisions register lists every resolution of the notes in content
 
 TEST_CASE("notes say which later meeting's agenda took them, linking to that item", "[decisions]") {
   TempDir tmp;
-  const auto r = run({"build", "--source", repo_root().string(), "--output", (tmp.path() / "out").string()});
-  INFO(r.err);
-  REQUIRE(r.status == 0);
-  const auto pages = read_pages(tmp.path() / "out");
+  const auto pages = build_pages(repo_root(), tmp.path() / "out");
   // The record's two agendas that took the last meeting's notes as an item (item A3 of March 2017, A4 of March 2020).
   const std::vector<std::tuple<std::string, std::string, std::string>> taken = {
       {"2016-10-13", "../../2017-03-15/#item-a3", "15 March 2017, item A3"},
@@ -101,10 +95,7 @@ TEST_CASE("a meeting and its paper list their decisions, and one under a restric
           "[decisions]") {
   TempDir tmp;
   const auto site = copy_fixture("every-kind", tmp.path());
-  const auto r = run({"build", "--source", site.string(), "--output", (tmp.path() / "out").string()});
-  INFO(r.err);
-  REQUIRE(r.status == 0);
-  const auto pages = read_pages(tmp.path() / "out");
+  const auto pages = build_pages(site, tmp.path() / "out");
   const std::string& meeting = pages.at("meetings/2020-03-18/index.html");
   const std::string& paper = pages.at("meetings/2020-03-18/b1-csa-update/index.html");
   CHECK(contains(meeting, "<blockquote class=\"decision-words\"><p>It was RESOLVED that the update be noted.</p>"));
@@ -129,13 +120,7 @@ TEST_CASE("a meeting and its paper list their decisions, and one under a restric
 TEST_CASE("a site large enough for worker processes to render its texts keeps every decision", "[decisions]") {
   TempDir tmp;
   const auto site = copy_fixture("every-kind", tmp.path());
-  auto build = [&](const std::string& name) {
-    const fs::path out = tmp.path() / name;
-    const auto r = run({"build", "--source", site.string(), "--output", out.string(), "--jobs", "3"});
-    INFO(r.err);
-    REQUIRE(r.status == 0);
-    return read_pages(out);
-  };
+  auto build = [&](const std::string& name) { return build_pages(site, tmp.path() / name, {"--jobs", "3"}); };
   const auto small = build("small");
   // Past portal::kForkBodiesFrom documents, `portal build` renders the texts in worker processes.
   for (int i = 0; i < 300; ++i)

@@ -15,10 +15,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::map<std::string, std::string> built_fixture(const TempDir& tmp) {
-  const auto r =
-      run({"build", "--source", fixture("every-kind").string(), "--output", (tmp.path() / "out").string(), "--quiet"});
-  REQUIRE(r.status == 0);
-  return read_pages(tmp.path() / "out");
+  return build_pages(fixture("every-kind"), tmp.path() / "out", {"--quiet"});
 }
 
 // Every relative href and src of every HTML file must name a file of the

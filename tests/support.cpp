@@ -89,6 +89,16 @@ std::map<std::string, std::string> read_pages(const fs::path& root) {
   return tree;
 }
 
+std::map<std::string, std::string> build_pages(const fs::path& source, const fs::path& out,
+                                               const std::vector<std::string>& more) {
+  std::vector<std::string> args = {"build", "--source", source.string(), "--output", out.string()};
+  args.insert(args.end(), more.begin(), more.end());
+  const auto r = run(args);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  return read_pages(out);
+}
+
 const std::string kFixtureAddressWarning =
     "portal: warning: " + portal::placeholder_warning("https://example.org/fixture/") + "\n";
 

@@ -55,6 +55,10 @@ std::string without_print_addresses(std::string html);
 // read_tree(), each HTML file without_print_addresses().
 std::map<std::string, std::string> read_pages(const std::filesystem::path& root);
 
+// `portal build` of `source` into `out`, with `more` arguments, which must succeed; read_pages() of `out`.
+std::map<std::string, std::string> build_pages(const std::filesystem::path& source, const std::filesystem::path& out,
+                                               const std::vector<std::string>& more = {});
+
 // What `portal build` says of the fixtures' address (https://example.org/fixture/), a placeholder.
 extern const std::string kFixtureAddressWarning;
 
