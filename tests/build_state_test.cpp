@@ -537,12 +537,35 @@ TEST_CASE("a text is rendered again when it changed or when an address changed, 
   CHECK(edit("content/about.md", "The partnership meets three times a year.",
              "The partnership meets three times a year, at least.") == never_kept + 1);
   same_as_full("full-1");
-  // A document added: every address a link may lead to is now another set, so every text is rendered.
+  // A document added: its text is rendered, and no other (none links to it).
   write_file(site / "content/notice.md", "+++\ntitle = \"A notice\"\n+++\n\nA notice.\n");
   const auto added = portal::run_build(options);
   REQUIRE(added.outcome == portal::Outcome::ok);
-  CHECK(added.work.texts_rendered == all + 1);
+  CHECK(added.work.texts_rendered == never_kept + 1);
   same_as_full("full-2");
+  // A document a kept text links to moved away: that text is rendered again, so that its link is seen broken
+  // (at its line and column, as a full build sees it), and nothing is published.
+  fs::rename(site / "content/about.md", site / "content/about-us.md");
+  const auto moved = portal::run_build(options);
+  CHECK(moved.outcome == portal::Outcome::content_errors);
+  auto broken = [](const portal::BuildResult& r) {
+    std::vector<std::string> found;
+    for (const auto& d : r.diagnostics.items())
+      if (d.rule == "broken-link")
+        found.push_back(d.file + ":" + std::to_string(d.pos.line) + ":" + std::to_string(d.pos.column));
+    return found;
+  };
+  auto full = options;
+  full.output = tmp.path() / "full-moved";
+  full.full = true;
+  CHECK(broken(moved) == std::vector<std::string>{"content/_index.md:6:80"});
+  CHECK(broken(moved) == broken(portal::run_build(full)));
+  // Moved back: the kept texts are taken again, as the links resolve as they did when kept.
+  fs::rename(site / "content/about-us.md", site / "content/about.md");
+  const auto back = portal::run_build(options);
+  REQUIRE(back.outcome == portal::Outcome::ok);
+  CHECK(back.work.texts_rendered == never_kept);
+  same_as_full("full-back");
   // A file of kept texts changed on the disk, or cut short: none of its texts is taken (each is rendered again
   // beside the page edited), and the output is still a full build's.
   CHECK(edit("content/about.md", "at least.", "at the least.") == never_kept + 1);  // nothing spoiled yet

@@ -29,6 +29,15 @@ class Writer {
   }
   void body(std::size_t index, const RenderedMarkdown& r) {
     number(index);
+    rendering(r);
+  }
+  // A kept text: its key, the hash of the addresses its links resolved to (Site::addresses_of), its rendering.
+  void kept_body(std::uint64_t key, std::uint64_t addresses, const RenderedMarkdown& r) {
+    number(key);
+    number(addresses);
+    rendering(r);
+  }
+  void rendering(const RenderedMarkdown& r) {
     text(r.html);
     number(r.headings.size());
     for (const auto& h : r.headings) {
@@ -97,13 +106,18 @@ class Reader {
     index = static_cast<std::size_t>(*i);
     return rendering(r);
   }
-  // The whole of `entry`, as Writer::body writes it: its number (a key) and
-  // one rendering, and nothing after; false when the bytes make no sense.
-  static bool keyed_body(std::string_view entry, RenderedMarkdown& r) {
+  // The whole of `entry`, as Writer::kept_body writes it: its key, the hash
+  // of its links' addresses (into `addresses`) and one rendering, and nothing
+  // after; false when the bytes make no sense.
+  static bool kept_body(std::string_view entry, std::uint64_t& addresses, RenderedMarkdown& r) {
     Reader reader(entry);
-    return reader.number() && reader.rendering(r) && reader.position() == entry.size();
+    if (!reader.number()) return false;
+    const auto hash = reader.number();
+    if (!hash || !reader.rendering(r) || reader.position() != entry.size()) return false;
+    addresses = *hash;
+    return true;
   }
-  // One rendering, as Writer::body writes it after its number.
+  // One rendering, as Writer::rendering writes it.
   bool rendering(RenderedMarkdown& r) {
     if (!text(r.html)) return false;
     // Each list's length is checked against the bytes left, at the fewest bytes an element takes.

@@ -21,10 +21,10 @@ namespace {
 
 // The store's first line: its format and the program's identity (hashed), so
 // that a store written by another program is never taken.
-std::string heading(const std::string& program) { return "portal texts 1 " + content_hash_hex(program) + "\n"; }
+std::string heading(const std::string& program) { return "portal texts 2 " + content_hash_hex(program) + "\n"; }
 
 // Each text follows as its length, the hash of its bytes and its bytes
-// (wire::Writer::body with its key): a file of the store cut short or changed
+// (wire::Writer::kept_body): a file of the store cut short or changed
 // on the disk is seen text by text, and that file is then not taken at all.
 void append_entry(std::string& out, std::string_view bytes) {
   const std::uint64_t head[2] = {bytes.size(), content_hash(bytes)};
@@ -163,7 +163,7 @@ void save_body_store(const fs::path& output, const Site& site, const BodyMemo& m
       std::string bytes = heading(memo.salt);
       for (const std::size_t i : texts[which]) {
         wire::Writer writer;
-        writer.body(memo.keys[i], site.body(i));
+        writer.kept_body(memo.keys[i], site.addresses_of(site.body(i)), site.body(i));
         append_entry(bytes, writer.bytes());
       }
       return write_all(fd, bytes);

@@ -284,22 +284,18 @@ void decide_asset_publication(Site& site) {
   }
 }
 
-// Each document's BodyMemo key: its Markdown and options, with every
-// address links may resolve to and `salt`.
+// Each document's BodyMemo key: its Markdown and options, and `salt`. What
+// its links resolve to is not in the key: a kept text is taken only while
+// they resolve as when it was kept (Site::addresses_of), so that a page added,
+// moved or deleted renders again only the texts that link to it.
 std::vector<std::uint64_t> body_keys(const Site& site, const std::string& salt, int jobs) {
-  std::string table = "portal text 2\n" + salt;
-  auto add = [&table](const std::string& path, const std::string& url) {
-    table += '\n' + std::to_string(path.size()) + ':' + path + std::to_string(url.size()) + ':' + url;
-  };
-  for (const auto& d : site.documents()) add(d.path, d.url);
-  for (const auto& a : site.assets) add(a.path, a.url);
-  const std::string addresses = std::to_string(content_hash(table));
+  const std::string salted = std::to_string(content_hash("portal text 3\n" + salt));
   std::vector<std::uint64_t> keys(site.size());
   parallel_for(site.size(), jobs, [&](std::size_t i) {
     const Document& d = site.document(i);
     const MarkdownOptions o = site.markdown_options(d);
     // Each value with its length before it: no two sets of values give the same text.
-    std::string made_of = addresses + ' ' + std::to_string(content_hash(d.body)) + ' ' + std::to_string(d.body.size()) +
+    std::string made_of = salted + ' ' + std::to_string(content_hash(d.body)) + ' ' + std::to_string(d.body.size()) +
                           (o.allow_raw_html ? " raw" : " -") + (o.anchors ? " anchors " : " - ") +
                           std::to_string(o.first_line);
     auto field = [&made_of](std::string_view what, const std::string& value) {
@@ -317,13 +313,15 @@ std::vector<std::uint64_t> body_keys(const Site& site, const std::string& salt, 
 }
 
 // The kept texts of `kept` (document, bytes) read into `bodies` on `jobs`
-// threads; a document whose text cannot be read is added to `to_render`.
-void decode_kept(const std::vector<std::pair<std::size_t, std::string_view>>& kept,
+// threads; a document whose text cannot be read, or whose links resolve in
+// `site` otherwise than when it was kept, is added to `to_render`.
+void decode_kept(const Site& site, const std::vector<std::pair<std::size_t, std::string_view>>& kept,
                  std::vector<RenderedMarkdown>& bodies, std::vector<std::size_t>& to_render, int jobs) {
   std::vector<char> failed(kept.size(), 0);
   parallel_for(kept.size(), jobs, [&](std::size_t k) {
     const auto& [i, bytes] = kept[k];
-    if (!wire::Reader::keyed_body(bytes, bodies[i])) {
+    std::uint64_t addresses = 0;
+    if (!wire::Reader::kept_body(bytes, addresses, bodies[i]) || addresses != site.addresses_of(bodies[i])) {
       bodies[i] = {};
       failed[k] = 1;
     }
@@ -363,12 +361,12 @@ void render_site_bodies(Site& site, const std::vector<char>& reused_documents, c
     }
     to_render.push_back(i);
   }
-  decode_kept(to_decode, bodies, to_render, jobs);
+  decode_kept(site, to_decode, bodies, to_render, jobs);
   for (const std::size_t i : to_render) rendered[i] = 1;
   if (memo) {
     memo->rendered = to_render.size();
     for (const auto& [i, bytes] : to_decode)
-      if (rendered[i]) memo->unreadable.push_back(memo->keys[i]);  // kept, but no text
+      if (rendered[i]) memo->unreadable.push_back(memo->keys[i]);  // kept, but not taken
     memo->stored.clear();                                          // read: the store's bytes are let go
     memo->bytes.reset();
   }

@@ -61,6 +61,18 @@ std::optional<std::string> Site::url_of(const std::string& path) const {
   return std::nullopt;
 }
 
+std::uint64_t Site::addresses_of(const RenderedMarkdown& body) const {
+  std::string all;
+  for (const auto& link : body.links) {
+    if (!link.internal) continue;
+    const auto url = url_of(link.target_path);
+    // Each value with its length before it; "-" where the path names nothing.
+    all += std::to_string(link.target_path.size()) + ':' + link.target_path;
+    all += url ? std::to_string(url->size()) + ':' + *url : std::string("-");
+  }
+  return content_hash(all);
+}
+
 std::vector<Link> Site::links_of(std::size_t index) const {
   std::vector<Link> links = body(index).links;
   for (const auto& field : document(index).field_links) {

@@ -67,12 +67,12 @@ struct SiteCache {
 
 // What the last build rendered of each released text, kept beside its
 // output (body_store.h), so that a build renders only the texts that changed.
-// A text's key is made of everything its rendering depends on: its Markdown,
-// its options, every document's and asset's address (against which links
-// resolve) and `salt`, the program that renders.
+// A text's key is made of its Markdown, its options and `salt`, the program
+// that renders; a kept text is taken only while its links resolve to the
+// addresses they resolved to when it was kept (Site::addresses_of).
 struct BodyMemo {
   std::string salt;
-  // The kept texts by key, each as wire::Writer::body wrote it, with its key:
+  // The kept texts by key, each as wire::Writer::kept_body wrote it:
   // a load reads only what it uses, on several threads, then lets them go.
   std::unordered_map<std::uint64_t, std::string_view> stored;
   std::shared_ptr<const char> bytes;  // what `stored` views
@@ -86,7 +86,8 @@ struct BodyMemo {
     std::string identity;
   };
   std::vector<std::optional<KeptFile>> kept_files;
-  std::vector<std::uint64_t> unreadable;  // keys whose kept bytes made no text: their files are written again
+  // Keys whose kept bytes made no text, or one whose links now resolve otherwise: their files are written again.
+  std::vector<std::uint64_t> unreadable;
 };
 
 struct LoadOptions {
@@ -178,6 +179,9 @@ class Site {
   [[nodiscard]] std::vector<std::size_t> published_of(Kind kind) const;
   // The URL of a document or asset by its source path, when it exists.
   [[nodiscard]] std::optional<std::string> url_of(const std::string& path) const;
+  // The hash of the addresses the `@/` links of `body` resolve to in this site (or that they resolve to
+  // none), in their order: all a rendered text takes from the rest of the site.
+  [[nodiscard]] std::uint64_t addresses_of(const RenderedMarkdown& body) const;
   // Every link a document makes: those of its text, then the `@/` links of
   // its front matter (Document::field_links), resolved the same way.
   [[nodiscard]] std::vector<Link> links_of(std::size_t index) const;
