@@ -2,7 +2,8 @@
 # Builds the same corpus with the portal and with Hugo, alternately, as an
 # author does: a first build into an empty folder, then rebuilds into the same
 # folder with nothing changed, with one page's text changed, with a hundred
-# pages' text changed, and with the template of those pages changed. Reports
+# pages' text changed, with one page added (linked from none), and with the
+# template of those pages changed. Reports
 # medians of wall time, CPU time (user and system) and peak memory, the files
 # each rebuild wrote (new inode or modification time), the portal's work
 # (documents read, texts rendered, pages drawn, pieces of the search index made, commits of the
@@ -65,6 +66,15 @@ edit_template() {
   done
 }
 
+# add_page ROUND: a new page in each corpus, linked from none.
+add_page() {
+  local corpus
+  for corpus in portal hugo; do
+    printf '+++\ntitle = "Notice %s"\n+++\n\nA notice added in round %s of the benchmark.\n' "$1" "$1" \
+      > "$work/$corpus/content/notice-$1.md"
+  done
+}
+
 tools=(portal hugo matched)
 run_tool() {  # run_tool TOOL OUT
   case $1 in
@@ -77,10 +87,10 @@ run_tool() {  # run_tool TOOL OUT
 }
 live_of() { case $1 in portal) echo "$2/portal/public" ;; *) echo "$2/$1" ;; esac; }
 
-cases=(first unchanged one hundred template)
+cases=(first unchanged one hundred added template)
 declare -A label=([first]="first build, empty folder" [unchanged]="rebuild, nothing changed"
                   [one]="rebuild, one page's text changed" [hundred]="rebuild, 100 pages' text changed"
-                  [template]="rebuild, one template changed")
+                  [added]="rebuild, one page added" [template]="rebuild, one template changed")
 # The work the portal says it did: "documents texts pages pieces commits" (0 0 0 0 0 when nothing had changed).
 work_done() {
   if grep -q '^Nothing had changed' "$work/stdout"; then echo "0 0 0 0 0"; else
@@ -100,6 +110,7 @@ bench_on() {  # bench_on NAME OUT
       case $c in
         one) edit "$name-$r" 1 ;;
         hundred) edit "$name-$r" 100 ;;
+        added) add_page "$name-$r" ;;
         template) edit_template "$name-$r" ;;
       esac
       # Each round builds with each tool in turn, so that a slower spell of
