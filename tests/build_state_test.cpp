@@ -515,13 +515,17 @@ TEST_CASE("a text is rendered again when it changed or when an address changed, 
   REQUIRE(first.outcome == portal::Outcome::ok);
   const std::size_t all = first.work.texts_rendered;
   REQUIRE(all == first.work.documents_read);
-  // Each step's output is a full build's.
-  auto same_as_full = [&](const std::string& name) {
+  // A full build of the site as it is, into a folder of its own.
+  auto full_build = [&](const std::string& name) {
     auto full = options;
     full.output = tmp.path() / name;
     full.full = true;
-    REQUIRE(portal::run_build(full).outcome == portal::Outcome::ok);
-    CHECK(read_tree(out) == read_tree(*full.output));
+    return portal::run_build(full);
+  };
+  // Each step's output is a full build's.
+  auto same_as_full = [&](const std::string& name) {
+    REQUIRE(full_build(name).outcome == portal::Outcome::ok);
+    CHECK(read_tree(out) == read_tree(tmp.path() / name));
   };
   auto edit = [&](const std::string& file, const std::string& from, const std::string& to) {
     replace_in(site / file, from, to);
@@ -555,17 +559,27 @@ TEST_CASE("a text is rendered again when it changed or when an address changed, 
         found.push_back(d.file + ":" + std::to_string(d.pos.line) + ":" + std::to_string(d.pos.column));
     return found;
   };
-  auto full = options;
-  full.output = tmp.path() / "full-moved";
-  full.full = true;
   CHECK(broken(moved) == std::vector<std::string>{"content/_index.md:6:80"});
-  CHECK(broken(moved) == broken(portal::run_build(full)));
+  CHECK(broken(moved) == broken(full_build("full-moved")));
   // Moved back: the kept texts are taken again, as the links resolve as they did when kept.
   fs::rename(site / "content/about-us.md", site / "content/about.md");
   const auto back = portal::run_build(options);
   REQUIRE(back.outcome == portal::Outcome::ok);
   CHECK(back.work.texts_rendered == never_kept);
   same_as_full("full-back");
+  // The same for a file that is not a document: the PDF a kept agenda links to, moved away and back.
+  const fs::path pack = site / "content/meetings/2020-03-18/agenda-pack.pdf";
+  fs::rename(pack, site / "agenda-pack.pdf");
+  const auto pdf_moved = portal::run_build(options);
+  CHECK(pdf_moved.outcome == portal::Outcome::content_errors);
+  CHECK(pdf_moved.work.texts_rendered == never_kept + 1);
+  CHECK(broken(pdf_moved) == std::vector<std::string>{"content/meetings/2020-03-18/_index.md:30:20"});
+  CHECK(broken(pdf_moved) == broken(full_build("full-pdf-moved")));
+  fs::rename(site / "agenda-pack.pdf", pack);
+  const auto pdf_back = portal::run_build(options);
+  REQUIRE(pdf_back.outcome == portal::Outcome::ok);
+  CHECK(pdf_back.work.texts_rendered == never_kept);
+  same_as_full("full-pdf-back");
   // A file of kept texts changed on the disk, or cut short: none of its texts is taken (each is rendered again
   // beside the page edited), and the output is still a full build's.
   CHECK(edit("content/about.md", "at least.", "at the least.") == never_kept + 1);  // nothing spoiled yet

@@ -148,8 +148,8 @@ void save_body_store(const fs::path& output, const Site& site, const BodyMemo& m
   std::vector<std::vector<std::size_t>> texts(kBodyStoreFiles);
   for (std::size_t i = 0; i < site.size(); ++i)
     if (site.released(i) && names_only_released(site, site.body(i))) texts[store_file_of(memo.keys[i])].push_back(i);
-  std::vector<char> spoiled(kBodyStoreFiles, 0);  // a file holding bytes that made no text
-  for (const auto key : memo.unreadable) spoiled[store_file_of(key)] = 1;
+  std::vector<char> spoiled(kBodyStoreFiles, 0);  // a file holding a text not taken: spoiled, or stale
+  for (const auto key : memo.not_taken) spoiled[store_file_of(key)] = 1;
   for (std::size_t which = 0; which < kBodyStoreFiles; ++which) {
     std::vector<std::uint64_t> keys;
     for (const std::size_t i : texts[which]) keys.push_back(memo.keys[i]);

@@ -366,8 +366,8 @@ void render_site_bodies(Site& site, const std::vector<char>& reused_documents, c
   if (memo) {
     memo->rendered = to_render.size();
     for (const auto& [i, bytes] : to_decode)
-      if (rendered[i]) memo->unreadable.push_back(memo->keys[i]);  // kept, but not taken
-    memo->stored.clear();                                          // read: the store's bytes are let go
+      if (rendered[i]) memo->not_taken.push_back(memo->keys[i]);  // kept, but not taken
+    memo->stored.clear();                                         // read: the store's bytes are let go
     memo->bytes.reset();
   }
   render_bodies(

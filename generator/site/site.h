@@ -86,8 +86,9 @@ struct BodyMemo {
     std::string identity;
   };
   std::vector<std::optional<KeptFile>> kept_files;
-  // Keys whose kept bytes made no text, or one whose links now resolve otherwise: their files are written again.
-  std::vector<std::uint64_t> unreadable;
+  // Keys kept but not taken (their bytes made no text, or its links now resolve otherwise): their files are
+  // written again.
+  std::vector<std::uint64_t> not_taken;
 };
 
 struct LoadOptions {
