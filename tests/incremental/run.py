@@ -11,7 +11,8 @@ that its templates can change) into a git repository, then takes random
 steps: a sentence added, a letter changed keeping the size and the time (as
 within the same tick of the clock as the last build), a title changed, a file touched without a
 change, a priority renamed in the agreement in force, a template changed, a
-document renamed, one deleted, a commit, the clock moved past a document's
+document renamed, one deleted, one added (linking to another), a link to a
+document not there yet (the next one added), a PDF moved away or back, a commit, the clock moved past a document's
 date, what was not committed put back, and nothing at all. A sentence added
 to one document must not draw every page again, nor walk a commit of the
 history. A failure prints the seed, the step and the first difference; the
@@ -68,6 +69,7 @@ class Site:
         self.commit()
         self.clock = 0
         self.last_edited = None
+        self.added = 0
 
     def commit(self):
         git(self.path, "add", "-A")
@@ -144,6 +146,33 @@ class Site:
         os.remove(doc)
         return "deleted " + doc
 
+    def add_page(self):
+        # A new document, itself linking to one already there.
+        self.added += 1
+        target = os.path.relpath(self.pick(), os.path.join(self.path, "content"))
+        with open(os.path.join(self.path, "content", f"notice-{self.added}.md"), "w", encoding="utf-8") as f:
+            f.write(f'+++\ntitle = "Notice {self.added}"\n+++\n\nAbout [a page](@/{target}).\n')
+        return f"added content/notice-{self.added}.md, linking to {target}"
+
+    def link_ahead(self):
+        # A link to the document the next page added will be: broken until then.
+        doc = self.pick()
+        edit(doc, lambda t: t + f"\nSee [the next notice](@/notice-{self.added + 1}.md).\n")
+        self.last_edited = doc
+        return f"a link to notice-{self.added + 1}.md, not there yet, added to " + doc
+
+    def move_file(self):
+        # A file that is not a document (a PDF a text links to) moved away, or back.
+        content = os.path.join(self.path, "content")
+        files = sorted(os.path.join(folder, f) for folder, _, names in os.walk(content) for f in names
+                       if f.endswith(".pdf"))
+        if not files:
+            return "nothing"
+        pdf = self.rng.choice(files)
+        target = pdf[:-len("-moved.pdf")] + ".pdf" if pdf.endswith("-moved.pdf") else pdf[:-4] + "-moved.pdf"
+        os.rename(pdf, target)
+        return f"moved {pdf} to {target}"
+
     def new_commit(self):
         self.commit()
         return "a commit"
@@ -164,7 +193,7 @@ class Site:
 
 
 STEPS = ["sentence", "sentence", "same_size", "title", "touch", "priority", "template", "rename", "delete",
-         "new_commit", "clock_on", "nothing"]
+         "add_page", "link_ahead", "move_file", "new_commit", "clock_on", "nothing"]
 
 
 def build(portal, site, output, today, *extra):
