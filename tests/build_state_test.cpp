@@ -469,6 +469,59 @@ TEST_CASE("a site whose theme or settings are reached through a symbolic link ke
   CHECK(contains(read_file(tmp.path() / "out/index.html"), "<!-- changed -->"));
 }
 
+TEST_CASE("a build whose problems quote or name a draft keeps no state, and the next one says them again",
+          "[build-state]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  const fs::path out = tmp.path() / "out";
+  const auto options = options_for(site, out);
+  REQUIRE(portal::run_build(options).outcome == portal::Outcome::ok);
+  REQUIRE(fs::exists(portal::build_state_file(out)));
+  // Everything beside the output, in one text.
+  auto beside_output = [&] {
+    std::string all;
+    for (const auto& entry : fs::recursive_directory_iterator(tmp.path() / ".out.state"))
+      if (entry.is_regular_file()) all += entry.path().string() + "\n" + read_file(entry.path());
+    return all;
+  };
+  auto warned = [](const portal::BuildResult& r, const std::string& words) {
+    return contains(format_text(r.diagnostics), words);
+  };
+  // A warning about a draft, quoting its front matter.
+  replace_in(site / "content/draft-page.md", "draft = true\n", "draft = true\nprinted_only = [\"LEAKTOKEN-WORDS\"]\n");
+  const auto draft = portal::run_build(options);
+  REQUIRE(draft.outcome == portal::Outcome::ok);
+  REQUIRE(warned(draft, "LEAKTOKEN-WORDS"));
+  CHECK(draft.quotes_unpublished);
+  CHECK_FALSE(fs::exists(portal::build_state_file(out)));
+  CHECK_FALSE(contains(beside_output(), "LEAKTOKEN"));
+  CHECK_FALSE(contains(beside_output(), "draft-page"));
+  // The next build, with nothing changed, is whole, and says the same.
+  const auto again = portal::run_build(options);
+  CHECK_FALSE(again.work.nothing_changed);
+  CHECK(format_text(again.diagnostics) == format_text(draft.diagnostics));
+  // A problem of a released page that names a draft (a link to it) is kept no more than one about the draft.
+  replace_in(site / "content/draft-page.md", "printed_only = [\"LEAKTOKEN-WORDS\"]\n", "");
+  REQUIRE(portal::run_build(options).outcome == portal::Outcome::ok);
+  REQUIRE(fs::exists(portal::build_state_file(out)));
+  replace_in(site / "content/about.md", "The partnership meets three times a year.",
+             "The partnership meets three times a year. See [the draft](@/draft-page.md).");
+  const auto linked = portal::run_build(options);
+  CHECK(linked.outcome == portal::Outcome::content_errors);
+  REQUIRE(warned(linked, "draft-page.md"));
+  CHECK(linked.quotes_unpublished);
+  CHECK_FALSE(fs::exists(portal::build_state_file(out)));
+  CHECK_FALSE(contains(beside_output(), "draft-page"));
+  // A problem that names nothing unpublished is kept, as before.
+  replace_in(site / "content/about.md", "See [the draft](@/draft-page.md).", "See [here](@/contact.md).");
+  const auto plain = portal::run_build(options);
+  REQUIRE(plain.outcome == portal::Outcome::ok);
+  REQUIRE(warned(plain, "link-text"));
+  CHECK_FALSE(plain.quotes_unpublished);
+  CHECK(fs::exists(portal::build_state_file(out)));
+  CHECK(portal::run_build(options).work.nothing_changed);
+}
+
 TEST_CASE("the texts kept for the next build are the released ones alone, readable by their owner alone",
           "[build-state]") {
   TempDir tmp;

@@ -54,6 +54,7 @@ BuildResult load_and_check(const BuildOptions& options, std::optional<Site>& sit
   check_site(*loaded.site, result.diagnostics);
   result.diagnostics.sort();
   result.restricted_files = restricted_files(*loaded.site, result.diagnostics);
+  result.quotes_unpublished = quotes_unpublished(*loaded.site, result.diagnostics);
   if (result.diagnostics.has_errors()) result.outcome = Outcome::content_errors;
   site = std::move(loaded.site);
   return result;

@@ -90,6 +90,9 @@ struct BuildResult {
   // Files whose diagnostics may quote restricted text (site.h restricted_files);
   // none for a build that did nothing, whose state names no restricted file.
   std::set<std::string> restricted_files;
+  // Whether a diagnostic is about, or names, what is not published (site.h quotes_unpublished): the build
+  // state then keeps none of them, and the next build runs whole.
+  bool quotes_unpublished = false;
 };
 
 // Loads and checks the site; writes nothing.

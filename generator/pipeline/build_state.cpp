@@ -424,13 +424,9 @@ std::optional<BuildResult> unchanged_build(const fs::path& output, const BuildIn
 void save_build_state(const BuildOptions& options, const fs::path& output, const BuildInputs& inputs,
                       const BuildResult& result, const std::string& history_head,
                       const std::unordered_map<std::string, std::uint64_t>& pages) {
-  // A message about a restricted paper may quote it: such a build keeps no state, and the next one runs whole;
-  // nor one whose inputs could not all be read, or changed while it ran.
-  const auto& items = result.diagnostics.items();
-  if (!inputs.complete ||
-      std::any_of(items.begin(), items.end(),
-                  [&](const Diagnostic& d) { return result.restricted_files.count(d.file); }) ||
-      !unchanged_during_build(options, inputs, history_head)) {
+  // A message about a draft or a restricted paper may quote it: such a build keeps no state, and the next one
+  // runs whole; nor one whose inputs could not all be read, or changed while it ran.
+  if (!inputs.complete || result.quotes_unpublished || !unchanged_during_build(options, inputs, history_head)) {
     forget_build_state(output);
     return;
   }

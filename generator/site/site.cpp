@@ -238,6 +238,30 @@ std::set<std::string> restricted_files(const Site& site, const Diagnostics& diag
   return out;
 }
 
+bool quotes_unpublished(const Site& site, const Diagnostics& diags) {
+  if (diags.items().empty()) return false;
+  // What a problem could name them by: the path under content/ and, for a document, its address.
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < site.size(); ++i)
+    if (!site.released(i)) {
+      names.push_back(site.document(i).path.substr(std::string_view("content/").size()));
+      if (site.document(i).url.size() > 1) names.push_back(site.document(i).url);
+    }
+  for (const auto& a : site.assets)
+    if (!a.published) names.push_back(a.path.substr(std::string_view("content/").size()));
+  auto published_file = [&](const std::string& file) {
+    if (const auto d = site.by_path.find(file); d != site.by_path.end()) return site.released(d->second);
+    const auto a = site.asset_by_path.find(file);
+    return a != site.asset_by_path.end() && site.assets[a->second].published;
+  };
+  return std::any_of(diags.items().begin(), diags.items().end(), [&](const Diagnostic& d) {
+    if (d.file.starts_with("content/") && !published_file(d.file)) return true;
+    return std::any_of(names.begin(), names.end(), [&](const std::string& name) {
+      return d.message.find(name) != std::string::npos || d.hint.find(name) != std::string::npos;
+    });
+  });
+}
+
 std::string url_for(const ContentEntry& e) {
   if (e.type != EntryType::document) return "/" + e.path.substr(std::string("content/").size());
   switch (e.kind) {

@@ -237,6 +237,13 @@ LoadResult load_site(const std::filesystem::path& root, const LoadOptions& optio
 // could not be read as a document but mentions "restricted".
 std::set<std::string> restricted_files(const Site& site, const Diagnostics& diags);
 
+// Whether a problem found in `site` is about, or names, what a build without
+// --drafts does not publish: a document not released (a draft, restricted,
+// dated in the future), a content file that is no released document or
+// published file, or one whose path or address it mentions. The build state
+// keeps the problems it prints again in clear, so it keeps none of these.
+bool quotes_unpublished(const Site& site, const Diagnostics& diags);
+
 // URL of a document from its place in the tree: content/x/y.md at /x/y/, an _index.md at its folder.
 std::string url_for(const ContentEntry& e);
 
