@@ -469,6 +469,31 @@ TEST_CASE("a site whose theme or settings are reached through a symbolic link ke
   CHECK(contains(read_file(tmp.path() / "out/index.html"), "<!-- changed -->"));
 }
 
+TEST_CASE("a file of the content inside the search index's folder is refused, where it is, by every build",
+          "[build-state]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  const fs::path out = tmp.path() / "out";
+  const auto options = options_for(site, out);
+  REQUIRE(portal::run_build(options).outcome == portal::Outcome::ok);
+  // Added beside a live index, which a rebuild whose pages give the same index would keep as it is.
+  write_file(site / "content/search/guide.pdf", "%PDF-1.4 a guide\n");
+  write_file(site / "content/search/help.md", "+++\ntitle = \"Help\"\n+++\n\nHow to search.\n");
+  for (const bool full : {false, true}) {
+    auto o = options;
+    o.full = full;
+    const auto r = portal::run_build(o);
+    CHECK(r.outcome == portal::Outcome::content_errors);
+    const std::string said = format_text(r.diagnostics);
+    CHECK(contains(said,
+                   "content/search/guide.pdf:1:1: error[duplicate-id]: this file's address "
+                   "/search/guide.pdf is inside /search/, which holds the site's search index"));
+    // A document has no kind there.
+    CHECK(contains(said, "content/search/help.md:1:1: error[front-matter]: unknown kind of document"));
+  }
+  CHECK_FALSE(fs::exists(out / "search/guide.pdf"));
+}
+
 TEST_CASE("a build whose problems quote or name a draft keeps no state, and the next one says them again",
           "[build-state]") {
   TempDir tmp;

@@ -25,6 +25,16 @@ void check_duplicate_urls(const Site& site, Diagnostics& diags) {
                     (it->second.empty() ? std::string("a page the portal makes itself") : it->second),
                 "rename the file so that its address is unique");
   };
+  // Under the search page, every file is the search index's: a file of the content there could take a piece's
+  // name, or be kept as one.
+  auto in_search = [&](const std::string& url, const std::string& path) {
+    if (url == urls::search || !url.starts_with(urls::search)) return;
+    diags.error(path, {1, 1}, "duplicate-id",
+                "this file's address " + url + " is inside " + urls::search + ", which holds the site's search index",
+                "move the file out of content/search/");
+  };
+  for (const auto& d : site.documents()) in_search(d.url, d.path);
+  for (const auto& a : site.assets) in_search(a.url, a.path);
   for (const auto& d : site.documents()) claim(d.url, d.path);
   for (const auto& a : site.assets) claim(a.url, a.path);
 }
