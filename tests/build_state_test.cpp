@@ -304,6 +304,35 @@ TEST_CASE("a piece of the search index changed by hand is made again by the next
   check_as_full_build(options, tmp.path() / "full");
 }
 
+TEST_CASE("the live search index is kept only while this program's build state vouches for it, never by --full",
+          "[build-state]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  fs::create_directories(site / "themes");
+  fs::copy(repo_root() / "themes/default", site / "themes/default", fs::copy_options::recursive);
+  const fs::path out = tmp.path() / "out";
+  auto options = options_for(site, out);
+  REQUIRE(portal::run_build(options).outcome == portal::Outcome::ok);
+  const fs::path footer = site / "themes/default/templates/footer.mustache";
+  int round = 0;
+  auto footer_changed = [&](bool full) {
+    write_file(footer, read_file(footer) + "<!-- round " + std::to_string(++round) + " -->\n");
+    auto o = options;
+    o.full = full;
+    const auto r = portal::run_build(o);
+    REQUIRE(r.outcome == portal::Outcome::ok);
+    return r.work.search_pieces;
+  };
+  // A template changed: the pages change, the index is made of the same pages, and kept.
+  CHECK(footer_changed(false) == 0);
+  // --full keeps nothing of the last build: the index is made again.
+  CHECK(footer_changed(true) > 0);
+  // Without the last build's state (another program's, say, or none), nothing vouches for the live index.
+  portal::forget_build_state(out);
+  CHECK(footer_changed(false) > 0);
+  CHECK(footer_changed(false) == 0);
+}
+
 TEST_CASE("a change of the time zone's rule in the system's time zone data is a change", "[build-state]") {
   TempDir tmp;
   const auto site = copy_fixture("every-kind", tmp.path());

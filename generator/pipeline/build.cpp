@@ -291,7 +291,9 @@ void write_generation(const BuildOptions& options, BuiltSite& built, const Build
         else
           staged.copy(file.path, file.copy_from);
       },
-      result, result.output, &memo);
+      // The live index is kept only while the last build's state, this program's, vouches for the live output
+      // (memo.previous): never by --full, nor after the program changed.
+      result, memo.previous.empty() ? fs::path() : result.output, &memo);
   const HistoryKey after = status_after.get();
   if (const auto changed = unpublished_changes(*built.site, after.uncommitted); !options.local && !changed.empty()) {
     result.outcome = Outcome::failure;
