@@ -67,12 +67,7 @@ class Renames {
     return it == alias_.end() ? path : it->second;
   }
   void renamed(const std::string& old_path, const std::string& head_path) { alias_[old_path] = head_path; }
-  // Whether every path renamed is a document's (Markdown) among `paths` (sorted).
-  bool all_renamed_from(const std::vector<std::string>& paths) const {
-    return std::all_of(alias_.begin(), alias_.end(), [&](const auto& alias) {
-      return alias.first.ends_with(".md") && std::binary_search(paths.begin(), paths.end(), alias.first);
-    });
-  }
+  [[nodiscard]] bool any() const { return !alias_.empty(); }
 
  private:
   std::unordered_map<std::string, std::string> alias_;
@@ -335,9 +330,9 @@ void read_commits(git_repository* repo, const git_oid& head, const PathMap& path
 std::string head_token(const git_oid& oid) { return content_hash_hex(git_oid_tostr_s(&oid)); }
 
 // Reads the commits from `head` down to `kept`'s head, when they are a chain of
-// one parent each that ends on it, then takes the kept commits, their paths
-// renamed as the chain renamed them: what a walk of the whole history gives.
-// False, with `history` part read, otherwise.
+// one parent each that ends on it and renames nothing, then takes the kept
+// commits: what a walk of the whole history gives. False, with `history`
+// part read, otherwise.
 bool read_since(git_repository* repo, const git_oid& head, const PathMap& paths, const History& kept,
                 History& history) {
   // Beyond this many commits, the whole history is read as soon as the chain is walked.
@@ -349,28 +344,24 @@ bool read_since(git_repository* repo, const git_oid& head, const PathMap& paths,
     if (walked == kLongestChain || read_commit(repo, oid, paths, renames, history, parent) != 1) return false;
     oid = parent;
   }
-  // A file renamed from one the kept history was not kept for (one not
-  // released, or not yet committed, when it was kept) takes commits it does not hold.
-  if (!renames.all_renamed_from(kept.kept_for)) return false;
-  std::vector<std::string> kept_for;
-  for (const auto& path : kept.kept_for) kept_for.push_back(renames.resolve(path));
-  std::sort(kept_for.begin(), kept_for.end());
+  // A file renamed takes, in a whole walk, the commits of its old name and also those of any file its new name
+  // had before (one deleted long ago): the kept history, which holds only the files it was kept for, knows
+  // neither for certain.
+  if (renames.any()) return false;
+  const std::vector<std::string>& kept_for = kept.kept_for;  // sorted
   // A new commit that changed a file it was not kept for, a file added most
   // often, is read whole here, beside the content, rather than after it when
   // the build finds that file published (history_covers).
   for (const auto& c : history.commits)
     for (const auto& path : c.paths)
       if (!std::binary_search(kept_for.begin(), kept_for.end(), path)) return false;
-  for (const auto& kept_commit : kept.commits) {
-    Commit c = kept_commit;
-    for (auto& path : c.paths) path = renames.resolve(path);
+  for (const auto& c : kept.commits) {
     const auto index = static_cast<std::uint32_t>(history.commits.size());
     for (const auto& path : c.paths) history.by_path[path].push_back(index);
-    history.commits.push_back(std::move(c));
+    history.commits.push_back(c);
   }
-  history.kept_for = std::move(kept_for);
-  for (const auto& path : kept.kept_without_words) history.kept_without_words.push_back(renames.resolve(path));
-  std::sort(history.kept_without_words.begin(), history.kept_without_words.end());
+  history.kept_for = kept_for;
+  history.kept_without_words = kept.kept_without_words;
   return true;
 }
 
