@@ -711,6 +711,32 @@ TEST_CASE("a text is rendered again when it changed or when an address changed, 
   CHECK(edit("content/about.md", "at the least.", "at least.") == never_kept + 1);
 }
 
+TEST_CASE("a kept text whose links say they resolve otherwise than they do in the site is never taken",
+          "[build-state]") {
+  TempDir tmp;
+  const auto site = copy_fixture("every-kind", tmp.path());
+  portal::LoadOptions load;
+  load.today = portal::today();
+  portal::Diagnostics diagnostics;
+  const auto loaded = portal::load_site(site, load, 2, diagnostics);
+  REQUIRE(loaded.site);
+  const portal::Site& s = *loaded.site;
+  // The home page's text links to the about page, which is there.
+  portal::RenderedMarkdown body = s.body(s.by_path.at("content/_index.md"));
+  auto about = std::find_if(body.links.begin(), body.links.end(),
+                            [](const portal::Link& l) { return l.target_path == "content/about.md"; });
+  REQUIRE(about != body.links.end());
+  REQUIRE(about->resolved);
+  CHECK(s.addresses_of(body).has_value());
+  // Said not to resolve (as a store made to match its hash could say): no hash, so never the kept one's.
+  about->resolved = false;
+  CHECK_FALSE(s.addresses_of(body).has_value());
+  // A link to nothing said to resolve: the same.
+  about->resolved = true;
+  about->target_path = "content/nowhere.md";
+  CHECK_FALSE(s.addresses_of(body).has_value());
+}
+
 TEST_CASE("a file of kept texts that another build replaced after this one read it is written again, not skipped",
           "[build-state]") {
   const BuiltFixture built;

@@ -430,6 +430,26 @@ TEST_CASE("words of the printed pack are marked where the text holds them, never
   CHECK(out.printed_missing == std::vector<std::string>{"not in the text"});
 }
 
+TEST_CASE("a rendering read back from bytes never takes a heading level Markdown has not", "[markdown]") {
+  for (const int level : {0, 7, -5}) {
+    INFO(level);
+    RenderedMarkdown made = md("## A heading\n\nText.\n");
+    REQUIRE(made.headings.size() == 1);
+    made.headings[0].level = level;
+    portal::wire::Writer w;
+    w.rendering(made);
+    portal::wire::Reader reader(w.bytes());
+    RenderedMarkdown r;
+    CHECK_FALSE(reader.rendering(r));
+  }
+  portal::wire::Writer w;
+  w.rendering(md("###### The sixth level\n"));
+  portal::wire::Reader reader(w.bytes());
+  RenderedMarkdown r;
+  REQUIRE(reader.rendering(r));
+  CHECK(r.headings.at(0).level == 6);
+}
+
 TEST_CASE("a rendering read back from bytes never believes a count its bytes cannot hold", "[markdown]") {
   portal::wire::Writer w;
   w.body(7, md("## A heading\n\nSee [the leads](@/agreements/2020-04.md#leads).\n"));

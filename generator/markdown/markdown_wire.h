@@ -126,7 +126,7 @@ class Reader {
     r.headings.resize(*headings);
     for (auto& h : r.headings) {
       const auto level = number();
-      if (!level || !text(h.text) || !text(h.id) || !pos(h.pos)) return false;
+      if (!level || *level < 1 || *level > 6 || !text(h.text) || !text(h.id) || !pos(h.pos)) return false;
       h.level = static_cast<int>(*level);
     }
     const auto links = count(56);

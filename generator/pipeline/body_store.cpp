@@ -163,7 +163,8 @@ void save_body_store(const fs::path& output, const Site& site, const BodyMemo& m
       std::string bytes = heading(memo.salt);
       for (const std::size_t i : texts[which]) {
         wire::Writer writer;
-        writer.kept_body(memo.keys[i], site.addresses_of(site.body(i)), site.body(i));
+        // Every text here was rendered, or checked, in this site: its hash is there (0 would never be taken).
+        writer.kept_body(memo.keys[i], site.addresses_of(site.body(i)).value_or(0), site.body(i));
         append_entry(bytes, writer.bytes());
       }
       return write_all(fd, bytes);

@@ -61,11 +61,12 @@ std::optional<std::string> Site::url_of(const std::string& path) const {
   return std::nullopt;
 }
 
-std::uint64_t Site::addresses_of(const RenderedMarkdown& body) const {
+std::optional<std::uint64_t> Site::addresses_of(const RenderedMarkdown& body) const {
   std::string all;
   for (const auto& link : body.links) {
     if (!link.internal) continue;
     const auto url = url_of(link.target_path);
+    if (link.resolved != url.has_value()) return std::nullopt;
     // Each value with its length before it; "-" where the path names nothing.
     all += std::to_string(link.target_path.size()) + ':' + link.target_path;
     all += url ? std::to_string(url->size()) + ':' + *url : std::string("-");

@@ -181,8 +181,9 @@ class Site {
   // The URL of a document or asset by its source path, when it exists.
   [[nodiscard]] std::optional<std::string> url_of(const std::string& path) const;
   // The hash of the addresses the `@/` links of `body` resolve to in this site (or that they resolve to
-  // none), in their order: all a rendered text takes from the rest of the site.
-  [[nodiscard]] std::uint64_t addresses_of(const RenderedMarkdown& body) const;
+  // none), in their order: all a rendered text takes from the rest of the site. None when a link of `body`
+  // says it resolves, or not, otherwise than it does here: no rendering in this site made such a text.
+  [[nodiscard]] std::optional<std::uint64_t> addresses_of(const RenderedMarkdown& body) const;
   // Every link a document makes: those of its text, then the `@/` links of
   // its front matter (Document::field_links), resolved the same way.
   [[nodiscard]] std::vector<Link> links_of(std::size_t index) const;
