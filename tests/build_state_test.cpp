@@ -500,11 +500,8 @@ TEST_CASE("a site whose theme or settings are reached through a symbolic link ke
 
 TEST_CASE("a file of the content inside the search index's folder is refused, where it is, by every build",
           "[build-state]") {
-  TempDir tmp;
-  const auto site = copy_fixture("every-kind", tmp.path());
-  const fs::path out = tmp.path() / "out";
-  const auto options = options_for(site, out);
-  REQUIRE(portal::run_build(options).outcome == portal::Outcome::ok);
+  const BuiltFixture built;
+  const auto& [tmp, site, out, options] = built;
   // Added beside a live index, which a rebuild whose pages give the same index would keep as it is.
   write_file(site / "content/search/guide.pdf", "%PDF-1.4 a guide\n");
   write_file(site / "content/search/help.md", "+++\ntitle = \"Help\"\n+++\n\nHow to search.\n");
@@ -525,11 +522,8 @@ TEST_CASE("a file of the content inside the search index's folder is refused, wh
 
 TEST_CASE("a build whose problems quote or name a draft keeps no state, and the next one says them again",
           "[build-state]") {
-  TempDir tmp;
-  const auto site = copy_fixture("every-kind", tmp.path());
-  const fs::path out = tmp.path() / "out";
-  const auto options = options_for(site, out);
-  REQUIRE(portal::run_build(options).outcome == portal::Outcome::ok);
+  const BuiltFixture built;
+  const auto& [tmp, site, out, options] = built;
   REQUIRE(fs::exists(portal::build_state_file(out)));
   // Everything beside the output, in one text.
   auto beside_output = [&] {
@@ -538,18 +532,23 @@ TEST_CASE("a build whose problems quote or name a draft keeps no state, and the 
       if (entry.is_regular_file()) all += entry.path().string() + "\n" + read_file(entry.path());
     return all;
   };
-  auto warned = [](const portal::BuildResult& r, const std::string& words) {
-    return contains(format_text(r.diagnostics), words);
+  // A build that says `words`; whether it kept a state.
+  auto build_saying = [&](portal::Outcome expected, const std::string& words) {
+    const auto r = portal::run_build(options);
+    CHECK(r.outcome == expected);
+    REQUIRE(contains(format_text(r.diagnostics), words));
+    return r;
+  };
+  auto keeps_no_trace_of = [&](const portal::BuildResult& r, const std::string& name) {
+    CHECK(r.quotes_unpublished);
+    CHECK_FALSE(fs::exists(portal::build_state_file(out)));
+    CHECK_FALSE(contains(beside_output(), name));
   };
   // A warning about a draft, quoting its front matter.
   replace_in(site / "content/draft-page.md", "draft = true\n", "draft = true\nprinted_only = [\"LEAKTOKEN-WORDS\"]\n");
-  const auto draft = portal::run_build(options);
-  REQUIRE(draft.outcome == portal::Outcome::ok);
-  REQUIRE(warned(draft, "LEAKTOKEN-WORDS"));
-  CHECK(draft.quotes_unpublished);
-  CHECK_FALSE(fs::exists(portal::build_state_file(out)));
-  CHECK_FALSE(contains(beside_output(), "LEAKTOKEN"));
-  CHECK_FALSE(contains(beside_output(), "draft-page"));
+  const auto draft = build_saying(portal::Outcome::ok, "LEAKTOKEN-WORDS");
+  keeps_no_trace_of(draft, "LEAKTOKEN");
+  keeps_no_trace_of(draft, "draft-page");
   // The next build, with nothing changed, is whole, and says the same.
   const auto again = portal::run_build(options);
   CHECK_FALSE(again.work.nothing_changed);
@@ -560,18 +559,10 @@ TEST_CASE("a build whose problems quote or name a draft keeps no state, and the 
   REQUIRE(fs::exists(portal::build_state_file(out)));
   replace_in(site / "content/about.md", "The partnership meets three times a year.",
              "The partnership meets three times a year. See [the draft](@/draft-page.md).");
-  const auto linked = portal::run_build(options);
-  CHECK(linked.outcome == portal::Outcome::content_errors);
-  REQUIRE(warned(linked, "draft-page.md"));
-  CHECK(linked.quotes_unpublished);
-  CHECK_FALSE(fs::exists(portal::build_state_file(out)));
-  CHECK_FALSE(contains(beside_output(), "draft-page"));
+  keeps_no_trace_of(build_saying(portal::Outcome::content_errors, "draft-page.md"), "draft-page");
   // A problem that names nothing unpublished is kept, as before.
   replace_in(site / "content/about.md", "See [the draft](@/draft-page.md).", "See [here](@/contact.md).");
-  const auto plain = portal::run_build(options);
-  REQUIRE(plain.outcome == portal::Outcome::ok);
-  REQUIRE(warned(plain, "link-text"));
-  CHECK_FALSE(plain.quotes_unpublished);
+  CHECK_FALSE(build_saying(portal::Outcome::ok, "link-text").quotes_unpublished);
   CHECK(fs::exists(portal::build_state_file(out)));
   CHECK(portal::run_build(options).work.nothing_changed);
 }
